@@ -1,0 +1,1 @@
+"""Benchmarks and the standard dataset; figures go to docs/PERFORMANCE.md."""

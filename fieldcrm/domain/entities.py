@@ -1,0 +1,167 @@
+"""The entities of FieldCRM and their fields: one definition for client, server and sync."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+FieldKind = Literal[
+    "str", "text", "email", "int", "float", "bool", "enum", "date", "datetime", "ref", "ref_list"
+]
+
+ROLES = ("rep", "manager", "admin")
+CUSTOMER_STATUSES = ("prospect", "active", "inactive")
+SEGMENTS = ("A", "B", "C")
+VISIT_STATUSES = ("planned", "done", "cancelled")
+VISIT_CHANNELS = ("in_person", "phone", "video")
+VISIT_OUTCOMES = ("order", "opportunity", "information", "no_interest", "not_reached")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field of an entity, with the rules its values must follow."""
+
+    name: str
+    kind: FieldKind
+    required: bool = False
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+    ref: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    default: Any = None
+    #: Set by the server from the caller's scope; a value sent by a client is never trusted.
+    server_controlled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySpec:
+    name: str
+    fields: tuple[FieldSpec, ...]
+    #: Field that names the customer a record belongs to (scoping and cascades).
+    customer_field: str | None = None
+    by_name: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+def _s(name: str, max_length: int = 200, *, required: bool = False, **kw: Any) -> FieldSpec:
+    return FieldSpec(name, "str", required=required, max_length=max_length, **kw)
+
+
+TERRITORY = EntitySpec(
+    "territory",
+    (
+        _s("name", 120, required=True),
+        FieldSpec("parent_id", "ref", ref="territory"),
+    ),
+)
+
+USER = EntitySpec(
+    "user",
+    (
+        _s("username", 64, required=True),
+        _s("display_name", 120),
+        FieldSpec(
+            "role", "enum", required=True, choices=ROLES, default="rep", server_controlled=True
+        ),
+        FieldSpec("territory_id", "ref", ref="territory", server_controlled=True),
+        FieldSpec("active", "bool", default=True, server_controlled=True),
+    ),
+)
+
+CUSTOMER = EntitySpec(
+    "customer",
+    (
+        _s("number", 32),
+        _s("name", 200, required=True),
+        _s("street", 200),
+        _s("postal_code", 16),
+        _s("city", 120),
+        _s("country", 64),
+        _s("phone", 40),
+        FieldSpec("email", "email", max_length=254),
+        FieldSpec("territory_id", "ref", ref="territory", server_controlled=True),
+        FieldSpec("owner_id", "ref", ref="user", server_controlled=True),
+        FieldSpec("status", "enum", required=True, choices=CUSTOMER_STATUSES, default="prospect"),
+        FieldSpec("segment", "enum", choices=SEGMENTS),
+        FieldSpec("visit_cadence_days", "int", minimum=1, maximum=3650),
+        FieldSpec("latitude", "float", minimum=-90, maximum=90),
+        FieldSpec("longitude", "float", minimum=-180, maximum=180),
+    ),
+)
+
+CONTACT = EntitySpec(
+    "contact",
+    (
+        FieldSpec("customer_id", "ref", required=True, ref="customer"),
+        _s("first_name", 100),
+        _s("last_name", 100, required=True),
+        _s("job_title", 120),
+        _s("phone", 40),
+        _s("mobile", 40),
+        FieldSpec("email", "email", max_length=254),
+    ),
+    customer_field="customer_id",
+)
+
+VISIT = EntitySpec(
+    "visit",
+    (
+        FieldSpec("customer_id", "ref", required=True, ref="customer"),
+        FieldSpec("rep_id", "ref", required=True, ref="user"),
+        FieldSpec("status", "enum", required=True, choices=VISIT_STATUSES, default="planned"),
+        FieldSpec("planned_start", "datetime", required=True),
+        FieldSpec("planned_end", "datetime"),
+        FieldSpec("check_in_at", "datetime"),
+        FieldSpec("check_out_at", "datetime"),
+        FieldSpec("channel", "enum", required=True, choices=VISIT_CHANNELS, default="in_person"),
+        _s("purpose", 500),
+        FieldSpec("outcome", "enum", choices=VISIT_OUTCOMES),
+        FieldSpec("report", "text", max_length=100_000),
+        FieldSpec("next_steps", "text", max_length=20_000),
+        FieldSpec("attendee_ids", "ref_list", ref="contact", default=()),
+    ),
+    customer_field="customer_id",
+)
+
+NOTE = EntitySpec(
+    "note",
+    (
+        FieldSpec("customer_id", "ref", required=True, ref="customer"),
+        FieldSpec("contact_id", "ref", ref="contact"),
+        FieldSpec("visit_id", "ref", ref="visit"),
+        FieldSpec("author_id", "ref", required=True, ref="user"),
+        FieldSpec("text", "text", required=True, max_length=100_000),
+    ),
+    customer_field="customer_id",
+)
+
+FOLLOWUP = EntitySpec(
+    "followup",
+    (
+        FieldSpec("customer_id", "ref", required=True, ref="customer"),
+        FieldSpec("visit_id", "ref", ref="visit"),
+        FieldSpec("assignee_id", "ref", required=True, ref="user"),
+        _s("title", 200, required=True),
+        FieldSpec("due_date", "date", required=True),
+        FieldSpec("done_at", "datetime"),
+    ),
+    customer_field="customer_id",
+)
+
+ENTITIES: dict[str, EntitySpec] = {
+    spec.name: spec for spec in (TERRITORY, USER, CUSTOMER, CONTACT, VISIT, NOTE, FOLLOWUP)
+}
+
+
+def entity_spec(name: str) -> EntitySpec:
+    try:
+        return ENTITIES[name]
+    except KeyError:
+        raise KeyError(f"unknown entity {name!r}") from None

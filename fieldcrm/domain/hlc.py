@@ -1,0 +1,87 @@
+"""Hybrid logical clock: stamps that order edits across devices despite skewed wall clocks.
+
+A stamp is text of fixed width, ``"<ms>:<counter>:<device>"`` with the wall-clock
+milliseconds and the counter zero-padded, so comparing two stamps as strings compares
+(milliseconds, counter, device id): later edits sort higher, and equal times are broken
+deterministically by device id.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+MS_WIDTH = 13
+COUNTER_WIDTH = 6
+MAX_COUNTER = 10**COUNTER_WIDTH - 1
+
+
+def format_stamp(ms: int, counter: int, device_id: str) -> str:
+    return f"{ms:0{MS_WIDTH}d}:{counter:0{COUNTER_WIDTH}d}:{device_id}"
+
+
+def parse_stamp(stamp: str) -> tuple[int, int, str]:
+    """Split a stamp; raises ``ValueError`` with a readable message when it is malformed."""
+    parts = stamp.split(":", 2)
+    if (
+        len(parts) != 3
+        or len(parts[0]) != MS_WIDTH
+        or len(parts[1]) != COUNTER_WIDTH
+        or not parts[0].isdigit()
+        or not parts[1].isdigit()
+        or not parts[2]
+    ):
+        raise ValueError(f"malformed clock stamp {stamp!r}")
+    return int(parts[0]), int(parts[1]), parts[2]
+
+
+def stamp_ms(stamp: str) -> int:
+    return parse_stamp(stamp)[0]
+
+
+def wall_clock_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class HybridLogicalClock:
+    """One device's clock. ``now()`` for a local event, ``observe()`` for a received stamp."""
+
+    def __init__(
+        self,
+        device_id: str,
+        last: str | None = None,
+        wall_ms: Callable[[], int] = wall_clock_ms,
+    ) -> None:
+        self.device_id = device_id
+        self._wall_ms = wall_ms
+        self._lock = threading.Lock()
+        self._ms, self._counter = 0, 0
+        if last:
+            self._ms, self._counter, _ = parse_stamp(last)
+
+    @property
+    def last(self) -> str:
+        return format_stamp(self._ms, self._counter, self.device_id)
+
+    def now(self) -> str:
+        with self._lock:
+            wall = self._wall_ms()
+            if wall > self._ms:
+                self._ms, self._counter = wall, 0
+            else:
+                self._advance_counter()
+            return format_stamp(self._ms, self._counter, self.device_id)
+
+    def observe(self, stamp: str) -> None:
+        """Move this clock past a stamp seen from another device."""
+        ms, counter, _ = parse_stamp(stamp)
+        with self._lock:
+            self._ms, self._counter = max((self._ms, self._counter), (ms, counter))
+
+    def _advance_counter(self) -> None:
+        if self._counter >= MAX_COUNTER:
+            self._ms += 1
+            self._counter = 0
+        else:
+            self._counter += 1

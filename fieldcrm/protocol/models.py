@@ -1,0 +1,178 @@
+"""Pydantic models of every message exchanged between client and sync server.
+
+A change here is a change of the protocol: bump ``PROTOCOL_VERSION``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+#: Every request carries the protocol version in this header.
+PROTOCOL_HEADER = "X-FieldCRM-Protocol"
+
+#: Entities that replicate, in the order a fresh store can apply them.
+ENTITY_NAMES: tuple[str, ...] = (
+    "territory",
+    "user",
+    "customer",
+    "contact",
+    "visit",
+    "note",
+    "followup",
+)
+
+Operation = Literal["create", "update", "delete"]
+EntryStatus = Literal["applied", "merged", "conflict", "rejected"]
+
+#: Caps both sides agree on; the server refuses anything larger with a 4xx.
+MAX_ENTRIES_PER_PUSH = 1000
+MAX_ROWS_PER_PAGE = 10000
+MAX_BODY_BYTES = 8 * 1024 * 1024
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OutboxEntry(_Message):
+    """One local write, as recorded in the client's outbox and pushed to the server."""
+
+    device_id: str = Field(min_length=1, max_length=64)
+    op_no: int = Field(ge=1, description="Per-device, strictly increasing operation number")
+    entity: str = Field(min_length=1, max_length=32)
+    row_id: str = Field(min_length=1, max_length=36)
+    op: Operation
+    fields: dict[str, Any] = Field(
+        default_factory=dict, description="Changed fields with their new values"
+    )
+    stamps: dict[str, str] = Field(
+        default_factory=dict,
+        description="One hybrid-logical-clock stamp per changed field; '_deleted' for a delete",
+    )
+    base_stamps: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "The stamps of the fields as the device knew them before this write; the server"
+            " compares them with its own to tell a sequential edit from a concurrent one"
+        ),
+    )
+
+
+class PushRequest(_Message):
+    device_id: str = Field(min_length=1, max_length=64)
+    entries: list[OutboxEntry] = Field(max_length=MAX_ENTRIES_PER_PUSH)
+
+
+class EntryResult(_Message):
+    op_no: int
+    status: EntryStatus
+    replayed: bool = Field(
+        default=False, description="True when the server had already applied this entry"
+    )
+    reason: str | None = Field(default=None, description="Why it was rejected, for a person")
+    field: str | None = Field(default=None, description="The field a rejection is about")
+
+
+class PushResponse(_Message):
+    results: list[EntryResult]
+    server_time: str
+
+
+class RowState(_Message):
+    """The current state of one row: every field with its stamp, or a tombstone."""
+
+    entity: str
+    id: str
+    fields: dict[str, Any] = Field(default_factory=dict)
+    stamps: dict[str, str] = Field(default_factory=dict)
+    deleted: bool = False
+
+
+class Eviction(_Message):
+    """A row that left the caller's scope; the client removes its copy."""
+
+    entity: str
+    id: str
+
+
+class ConflictRecord(_Message):
+    """A value that lost a merge, kept so that people can see and resolve it.
+
+    ``kind`` is ``field`` when two edits of one field met, ``delete`` when an edit met a
+    delete of its row (the edit is kept here so that the record can be restored).
+    """
+
+    id: str
+    entity: str
+    row_id: str
+    kind: Literal["field", "delete"]
+    field: str | None = None
+    winning_value: Any = None
+    winning_stamp: str | None = None
+    losing_value: Any = None
+    losing_stamp: str | None = None
+    winning_user: str | None = None
+    losing_user: str | None = None
+    created_at: str
+    resolved: bool = False
+
+
+class ScopeCounts(_Message):
+    """Live (not deleted) rows per entity in the caller's scope, for verification."""
+
+    counts: dict[str, int]
+
+
+class PullPage(_Message):
+    rows: list[RowState] = Field(default_factory=list)
+    evictions: list[Eviction] = Field(default_factory=list)
+    conflicts: list[ConflictRecord] = Field(default_factory=list)
+    cursor: str = Field(description="Pass back to get what changed after this page")
+    has_more: bool = False
+    scope_counts: ScopeCounts | None = Field(
+        default=None, description="Sent with the last page of a pull"
+    )
+    server_time: str
+
+
+class LoginRequest(_Message):
+    username: str = Field(min_length=1, max_length=128)
+    password: str = Field(min_length=1, max_length=1024)
+    device_id: str = Field(min_length=1, max_length=64)
+    device_name: str | None = Field(default=None, max_length=200)
+
+
+class RefreshRequest(_Message):
+    refresh_token: str = Field(min_length=1, max_length=512)
+    device_id: str = Field(min_length=1, max_length=64)
+
+
+class LogoutRequest(_Message):
+    refresh_token: str = Field(min_length=1, max_length=512)
+
+
+class UserInfo(_Message):
+    id: str
+    username: str
+    display_name: str
+    role: Literal["rep", "manager", "admin"]
+    territory_ids: list[str] = Field(default_factory=list)
+
+
+class TokenResponse(_Message):
+    access_token: str
+    refresh_token: str
+    expires_in: int = Field(description="Seconds until the access token expires")
+    user: UserInfo
+    server_version: str | None = None
+
+
+class ErrorBody(_Message):
+    """The body of every 4xx/5xx answer: a stable code and a sentence for a person."""
+
+    code: str
+    message: str
+    details: list[dict[str, Any]] = Field(default_factory=list)

@@ -1,0 +1,73 @@
+"""The local SQLite database: engine (WAL, foreign keys), migrations to head before use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+
+import migrations
+
+CLIENT_MIGRATIONS = Path(migrations.__file__).parent / "client"
+WRITE_OPTION = "fieldcrm_write"
+
+
+def alembic_config(engine_url: str = "sqlite://") -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(CLIENT_MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", engine_url)
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def create_sqlite_engine(path: Path | str) -> sa.Engine:
+    """An engine for the local database with the pragmas every connection needs.
+
+    pysqlite's own transaction handling is switched off so that SQLAlchemy's ``begin``
+    emits the ``BEGIN``; writes take ``BEGIN IMMEDIATE`` so that a reader on another
+    thread can never deadlock a writer that upgrades its lock.
+    """
+    url = "sqlite://" if str(path) == ":memory:" else f"sqlite:///{path}"
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def upgrade_to_head(engine: sa.Engine) -> None:
+    """Bring the database to the newest schema; runs before anything else opens it."""
+    with engine.connect() as conn:
+        cfg = alembic_config(str(engine.url))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        conn.commit()
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

@@ -1,0 +1,139 @@
+"""Tables of the local store (SQLAlchemy Core). The client migrations create them.
+
+Every replicated table has the entity's fields as columns plus ``stamps`` (one clock
+stamp per field, as JSON) and ``deleted`` (a tombstone). References between replicated
+rows carry no foreign-key constraint: pulled pages arrive in server order, so a visit
+may land before its customer; the service layer checks references on local writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from fieldcrm.domain.entities import ENTITIES, EntitySpec, FieldSpec
+
+metadata = sa.MetaData()
+
+_KIND_TYPES: dict[str, sa.types.TypeEngine[Any]] = {
+    "str": sa.String(),
+    "email": sa.String(),
+    "enum": sa.String(),
+    "ref": sa.String(36),
+    "date": sa.String(10),
+    "datetime": sa.String(20),
+    "text": sa.Text(),
+    "int": sa.Integer(),
+    "float": sa.Float(),
+    "bool": sa.Boolean(),
+    "ref_list": sa.JSON(),
+}
+
+
+def _column(spec: FieldSpec) -> sa.Column[Any]:
+    type_: sa.types.TypeEngine[Any] = _KIND_TYPES[spec.kind]
+    if spec.kind in ("str", "email") and spec.max_length:
+        type_ = sa.String(spec.max_length)
+    return sa.Column(spec.name, type_, nullable=True)
+
+
+def _entity_table(spec: EntitySpec, *indexes: tuple[str, ...]) -> sa.Table:
+    table = sa.Table(
+        spec.name,
+        metadata,
+        sa.Column("id", sa.String(36), primary_key=True),
+        *(_column(f) for f in spec.fields),
+        sa.Column("stamps", sa.Text(), nullable=False),
+        sa.Column("deleted", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    for columns in indexes:
+        sa.Index(f"ix_{spec.name}_{'_'.join(columns)}", *(table.c[c] for c in columns))
+    return table
+
+
+territory = _entity_table(ENTITIES["territory"], ("parent_id",))
+user = _entity_table(ENTITIES["user"], ("territory_id",))
+customer = _entity_table(
+    ENTITIES["customer"], ("territory_id",), ("owner_id",), ("name",), ("number",)
+)
+contact = _entity_table(ENTITIES["contact"], ("customer_id",), ("last_name",))
+visit = _entity_table(
+    ENTITIES["visit"],
+    ("customer_id", "planned_start"),
+    ("rep_id", "planned_start"),
+    ("planned_start",),
+)
+note = _entity_table(ENTITIES["note"], ("customer_id",), ("visit_id",), ("contact_id",))
+followup = _entity_table(ENTITIES["followup"], ("customer_id",), ("assignee_id", "due_date"))
+
+ENTITY_TABLES: dict[str, sa.Table] = {
+    "territory": territory,
+    "user": user,
+    "customer": customer,
+    "contact": contact,
+    "visit": visit,
+    "note": note,
+    "followup": followup,
+}
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text(), nullable=True),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("op_no", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("device_id", sa.String(64), nullable=False),
+    sa.Column("entity", sa.String(32), nullable=False),
+    sa.Column("row_id", sa.String(36), nullable=False),
+    sa.Column("op", sa.String(8), nullable=False),
+    sa.Column("fields", sa.Text(), nullable=False),
+    sa.Column("stamps", sa.Text(), nullable=False),
+    sa.Column("base_stamps", sa.Text(), nullable=False),
+    sa.Column("created_at", sa.String(20), nullable=False),
+    sqlite_autoincrement=True,
+)
+sa.Index("ix_outbox_entity_row_id", outbox.c.entity, outbox.c.row_id)
+
+rejected_change = sa.Table(
+    "rejected_change",
+    metadata,
+    sa.Column("op_no", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("device_id", sa.String(64), nullable=False),
+    sa.Column("entity", sa.String(32), nullable=False),
+    sa.Column("row_id", sa.String(36), nullable=False),
+    sa.Column("op", sa.String(8), nullable=False),
+    sa.Column("fields", sa.Text(), nullable=False),
+    sa.Column("stamps", sa.Text(), nullable=False),
+    sa.Column("base_stamps", sa.Text(), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("field", sa.String(64), nullable=True),
+    sa.Column("rejected_at", sa.String(20), nullable=False),
+)
+
+conflict = sa.Table(
+    "conflict",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("entity", sa.String(32), nullable=False),
+    sa.Column("row_id", sa.String(36), nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),
+    sa.Column("field", sa.String(64), nullable=True),
+    sa.Column("winning_value", sa.JSON(), nullable=True),
+    sa.Column("winning_stamp", sa.String(80), nullable=True),
+    sa.Column("losing_value", sa.JSON(), nullable=True),
+    sa.Column("losing_stamp", sa.String(80), nullable=True),
+    sa.Column("winning_user", sa.String(120), nullable=True),
+    sa.Column("losing_user", sa.String(120), nullable=True),
+    sa.Column("created_at", sa.String(20), nullable=False),
+    sa.Column("resolved", sa.Boolean(), nullable=False, server_default=sa.false()),
+)
+sa.Index("ix_conflict_entity_row_id", conflict.c.entity, conflict.c.row_id)
+
+#: Full-text tables are virtual tables made by the migration, not part of ``metadata``.
+FTS_TABLES = ("customer_fts", "contact_fts")

@@ -1,0 +1,1 @@
+"""The client sync engine: push the outbox, pull and merge pages (no Qt)."""

@@ -1,0 +1,1 @@
+"""The FieldCRM sync server: accounts, territory-scoped push and pull (FastAPI)."""
