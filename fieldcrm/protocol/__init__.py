@@ -1,9 +1,14 @@
 """The wire format shared by the desktop client and the sync server (no Qt, no store)."""
 
 from fieldcrm.protocol.models import (
+    API_PREFIX,
     ENTITY_NAMES,
+    MAX_BODY_BYTES,
+    MAX_ENTRIES_PER_PUSH,
+    MAX_ROWS_PER_PAGE,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    ApiPaths,
     ConflictRecord,
     EntryResult,
     EntryStatus,
@@ -21,12 +26,18 @@ from fieldcrm.protocol.models import (
     ScopeCounts,
     TokenResponse,
     UserInfo,
+    VersionInfo,
 )
 
 __all__ = [
+    "API_PREFIX",
     "ENTITY_NAMES",
+    "MAX_BODY_BYTES",
+    "MAX_ENTRIES_PER_PUSH",
+    "MAX_ROWS_PER_PAGE",
     "PROTOCOL_HEADER",
     "PROTOCOL_VERSION",
+    "ApiPaths",
     "ConflictRecord",
     "EntryResult",
     "EntryStatus",
@@ -44,4 +55,5 @@ __all__ = [
     "ScopeCounts",
     "TokenResponse",
     "UserInfo",
+    "VersionInfo",
 ]

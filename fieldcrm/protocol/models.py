@@ -27,6 +27,22 @@ ENTITY_NAMES: tuple[str, ...] = (
 Operation = Literal["create", "update", "delete"]
 EntryStatus = Literal["applied", "merged", "conflict", "rejected"]
 
+API_PREFIX = "/api/v1"
+
+
+class ApiPaths:
+    """The HTTP routes of the sync server, relative to the server URL."""
+
+    LOGIN = f"{API_PREFIX}/auth/login"
+    REFRESH = f"{API_PREFIX}/auth/refresh"
+    LOGOUT = f"{API_PREFIX}/auth/logout"
+    ME = f"{API_PREFIX}/me"
+    PUSH = f"{API_PREFIX}/sync/push"
+    PULL = f"{API_PREFIX}/sync/pull"  # GET ?cursor=...&limit=...
+    VERSION = f"{API_PREFIX}/version"
+    HEALTH = "/healthz"
+
+
 #: Caps both sides agree on; the server refuses anything larger with a 4xx.
 MAX_ENTRIES_PER_PUSH = 1000
 MAX_ROWS_PER_PAGE = 10000
@@ -64,6 +80,11 @@ class OutboxEntry(_Message):
 class PushRequest(_Message):
     device_id: str = Field(min_length=1, max_length=64)
     entries: list[OutboxEntry] = Field(max_length=MAX_ENTRIES_PER_PUSH)
+    resolved_conflicts: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_ENTRIES_PER_PUSH,
+        description="Ids of conflict records the user resolved on this device",
+    )
 
 
 class EntryResult(_Message):
@@ -176,3 +197,14 @@ class ErrorBody(_Message):
     code: str
     message: str
     details: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class VersionInfo(_Message):
+    """What ``GET /api/v1/version`` answers (no login needed)."""
+
+    server_version: str
+    protocol_version: int
+    min_client_version: str
+    update_message: str | None = Field(
+        default=None, description="What IT wants an out-of-date client to be told"
+    )
