@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     status = sub.add_parser("status", parents=[common], help="show the state of the local store")
     status.add_argument("--json", action="store_true", help="print JSON")
+    from fieldcrm.reports import command as report_command
+
+    report_command.add_parser(sub, common)
     return parser
 
 
@@ -72,7 +75,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"status": cmd_status}
+def cmd_report(args: argparse.Namespace) -> int:
+    from fieldcrm.reports import command as report_command
+
+    return report_command.run(args)
+
+
+COMMANDS = {"status": cmd_status, "report": cmd_report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
