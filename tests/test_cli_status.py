@@ -35,4 +35,5 @@ def test_status_json_creates_database_at_head(tmp_path: Path) -> None:
         "visit": 0,
         "note": 0,
         "followup": 0,
+        "comment": 0,
     }

@@ -15,6 +15,7 @@ SEGMENTS = ("A", "B", "C")
 VISIT_STATUSES = ("planned", "done", "cancelled")
 VISIT_CHANNELS = ("in_person", "phone", "video")
 VISIT_OUTCOMES = ("order", "opportunity", "information", "no_interest", "not_reached")
+COMMENT_KINDS = ("comment", "acknowledgement")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +156,21 @@ FOLLOWUP = EntitySpec(
     customer_field="customer_id",
 )
 
+#: Feedback on a visit report: a manager's acknowledgement or comment, or a reply.
+COMMENT = EntitySpec(
+    "comment",
+    (
+        FieldSpec("visit_id", "ref", required=True, ref="visit"),
+        FieldSpec("customer_id", "ref", required=True, ref="customer"),
+        FieldSpec("author_id", "ref", required=True, ref="user", server_controlled=True),
+        FieldSpec("kind", "enum", required=True, choices=COMMENT_KINDS, default="comment"),
+        FieldSpec("text", "text", max_length=20_000),
+    ),
+    customer_field="customer_id",
+)
+
 ENTITIES: dict[str, EntitySpec] = {
-    spec.name: spec for spec in (TERRITORY, USER, CUSTOMER, CONTACT, VISIT, NOTE, FOLLOWUP)
+    spec.name: spec for spec in (TERRITORY, USER, CUSTOMER, CONTACT, VISIT, NOTE, FOLLOWUP, COMMENT)
 }
 
 

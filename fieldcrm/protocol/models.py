@@ -22,6 +22,7 @@ ENTITY_NAMES: tuple[str, ...] = (
     "visit",
     "note",
     "followup",
+    "comment",
 )
 
 Operation = Literal["create", "update", "delete"]

@@ -31,7 +31,7 @@ from fieldcrm.store.db import WRITE_OPTION, create_sqlite_engine, upgrade_to_hea
 
 DELETED_STAMP = "_deleted"
 #: Deleting a customer deletes what belongs to it.
-CUSTOMER_CHILDREN = ("contact", "visit", "note", "followup")
+CUSTOMER_CHILDREN = ("contact", "visit", "note", "followup", "comment")
 
 
 def dumps(value: Any) -> str:

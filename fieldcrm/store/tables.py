@@ -67,6 +67,8 @@ visit = _entity_table(
 note = _entity_table(ENTITIES["note"], ("customer_id",), ("visit_id",), ("contact_id",))
 followup = _entity_table(ENTITIES["followup"], ("customer_id",), ("assignee_id", "due_date"))
 
+comment = _entity_table(ENTITIES["comment"], ("visit_id",), ("customer_id",))
+
 ENTITY_TABLES: dict[str, sa.Table] = {
     "territory": territory,
     "user": user,
@@ -75,6 +77,7 @@ ENTITY_TABLES: dict[str, sa.Table] = {
     "visit": visit,
     "note": note,
     "followup": followup,
+    "comment": comment,
 }
 
 meta = sa.Table(
@@ -134,6 +137,14 @@ conflict = sa.Table(
     sa.Column("resolved", sa.Boolean(), nullable=False, server_default=sa.false()),
 )
 sa.Index("ix_conflict_entity_row_id", conflict.c.entity, conflict.c.row_id)
+
+#: Feedback this device's user has seen (local only, for the "new feedback" badge).
+comment_read = sa.Table(
+    "comment_read",
+    metadata,
+    sa.Column("comment_id", sa.String(36), primary_key=True),
+    sa.Column("read_at", sa.String(20), nullable=False),
+)
 
 #: Full-text tables are virtual tables made by the migration, not part of ``metadata``.
 FTS_TABLES = ("customer_fts", "contact_fts")
