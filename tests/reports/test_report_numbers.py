@@ -79,3 +79,26 @@ def test_unknown_report_and_reversed_period_are_refused(area: Area) -> None:
         compute_report(conn, "nonsense", NOVEMBER)
     with pytest.raises(ValueError, match="ends before it starts"):
         ReportFilter(date(2026, 11, 30), date(2026, 11, 1))
+
+
+def test_team_overview_per_territory_and_rep(area: Area) -> None:
+    import json
+
+    from fieldcrm.reports.team import TEAM_SYNC_META, team_overview
+
+    area.store.set_meta(TEAM_SYNC_META, json.dumps({area.ids["anna"]: "2026-11-30T07:00:00Z"}))
+    with area.store.read() as conn:
+        overview = team_overview(conn, date(2026, 11, 30))
+    assert [(t.name, t.customers) for t in overview] == [("North", 3), ("South", 2)]
+    anna = overview[0].reps[0]
+    ben = overview[1].reps[0]
+    assert (anna.name, anna.last_sync_at, anna.customers) == (
+        "Anna Berg",
+        "2026-11-30T07:00:00Z",
+        3,
+    )
+    # Anna's last done visit (20 November) is ten days back: outside the last seven days.
+    assert (anna.visits_done_last_7_days, anna.open_followups, anna.overdue_followups) == (0, 2, 1)
+    # Ben: C5 done on 30 November (today) counts; the planned visit on 1 December is ahead.
+    assert (ben.visits_done_last_7_days, ben.visits_planned_next_7_days) == (1, 1)
+    assert ben.last_sync_at is None
