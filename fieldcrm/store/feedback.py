@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -107,3 +108,58 @@ def mark_read(store: Store, comment_ids: list[str]) -> None:
             ),
             [{"c": c, "at": now} for c in comment_ids],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSummary:
+    visit_id: str
+    day: str
+    rep_name: str
+    customer_id: str
+    customer_name: str
+    outcome: str | None
+    report: str | None
+    next_steps: str | None
+    acknowledged: bool
+    comments: int
+
+
+def recent_reports(conn: sa.Connection, today: date, days: int = 14) -> list[ReportSummary]:
+    """Done visits of the last ``days`` days, newest first, with their feedback state."""
+    since = (today - timedelta(days=days)).isoformat()
+    rows = conn.execute(
+        sa.text(
+            """
+            SELECT v.id, substr(coalesce(v.check_in_at, v.planned_start), 1, 10) AS day,
+                   coalesce(u.display_name, u.username, '') AS rep_name,
+                   c.id AS customer_id, c.name AS customer_name, v.outcome, v.report,
+                   v.next_steps,
+                   EXISTS (SELECT 1 FROM comment cm WHERE cm.visit_id = v.id
+                           AND cm.deleted = 0 AND cm.kind = 'acknowledgement') AS acknowledged,
+                   (SELECT count(*) FROM comment cm WHERE cm.visit_id = v.id
+                    AND cm.deleted = 0 AND cm.kind = 'comment') AS comments
+            FROM visit v
+            JOIN customer c ON c.id = v.customer_id AND c.deleted = 0
+            LEFT JOIN user u ON u.id = v.rep_id
+            WHERE v.deleted = 0 AND v.status = 'done'
+              AND substr(coalesce(v.check_in_at, v.planned_start), 1, 10) > :since
+            ORDER BY day DESC, v.id DESC
+            """
+        ),
+        {"since": since},
+    ).all()
+    return [
+        ReportSummary(
+            visit_id=r.id,
+            day=r.day,
+            rep_name=r.rep_name,
+            customer_id=r.customer_id,
+            customer_name=r.customer_name,
+            outcome=r.outcome,
+            report=r.report,
+            next_steps=r.next_steps,
+            acknowledged=bool(r.acknowledged),
+            comments=int(r.comments),
+        )
+        for r in rows
+    ]
