@@ -178,6 +178,23 @@ CASES: dict[str, Case] = {
         update={"done_at": datetime(2026, 6, 12, 17, 30, tzinfo=CEST), "due_date": "2026-06-16"},
         updated={"done_at": "2026-06-12T15:30:00Z", "due_date": "2026-06-16"},
     ),
+    "comment": Case(
+        create=lambda w: {
+            "visit_id": w.visit,
+            "customer_id": w.customer,
+            "author_id": w.manager,
+            "text": "Good report.",
+        },
+        created=lambda w: {
+            "visit_id": w.visit,
+            "customer_id": w.customer,
+            "author_id": w.manager,
+            "kind": "comment",
+            "text": "Good report.",
+        },
+        update={"text": "Good report, thanks.", "kind": "comment"},
+        updated={"text": "Good report, thanks."},
+    ),
 }
 
 
