@@ -36,4 +36,7 @@ def test_status_json_creates_database_at_head(tmp_path: Path) -> None:
         "note": 0,
         "followup": 0,
         "comment": 0,
+        "relationship": 0,
+        "connection": 0,
+        "handover": 0,
     }

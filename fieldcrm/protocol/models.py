@@ -23,6 +23,9 @@ ENTITY_NAMES: tuple[str, ...] = (
     "note",
     "followup",
     "comment",
+    "relationship",
+    "connection",
+    "handover",
 )
 
 Operation = Literal["create", "update", "delete"]

@@ -31,8 +31,22 @@ from fieldcrm.store import tables as t
 from fieldcrm.store.db import WRITE_OPTION, create_sqlite_engine, upgrade_to_head
 
 DELETED_STAMP = "_deleted"
+#: Deleting a contact deletes the relationships and connections that name it.
+CONTACT_CHILDREN = {
+    "relationship": ("from_contact_id", "to_contact_id"),
+    "connection": ("contact_id",),
+}
 #: Deleting a customer deletes what belongs to it.
-CUSTOMER_CHILDREN = ("contact", "visit", "note", "followup", "comment")
+CUSTOMER_CHILDREN = (
+    "contact",
+    "visit",
+    "note",
+    "followup",
+    "comment",
+    "relationship",
+    "connection",
+    "handover",
+)
 
 
 def dumps(value: Any) -> str:
@@ -250,7 +264,7 @@ class UnitOfWork:
         return changed
 
     def delete(self, entity: str, row_id: str) -> None:
-        """Tombstone the row (and, for a customer, everything that belongs to it)."""
+        """Tombstone the row (and, for a customer or contact, everything that belongs to it)."""
         self._check_usable()
         current = self._require_row(entity, row_id)
         self._known_refs.pop((entity, row_id), None)
@@ -260,6 +274,17 @@ class UnitOfWork:
                 child_ids = self.conn.scalars(
                     sa.select(table.c.id).where(
                         table.c.customer_id == row_id, table.c.deleted.is_(False)
+                    )
+                ).all()
+                for child_id in child_ids:
+                    self.delete(child, child_id)
+        elif entity == "contact":
+            for child, columns in CONTACT_CHILDREN.items():
+                table = t.ENTITY_TABLES[child]
+                child_ids = self.conn.scalars(
+                    sa.select(table.c.id).where(
+                        sa.or_(*(table.c[column] == row_id for column in columns)),
+                        table.c.deleted.is_(False),
                     )
                 ).all()
                 for child_id in child_ids:

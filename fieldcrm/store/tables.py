@@ -68,6 +68,11 @@ note = _entity_table(ENTITIES["note"], ("customer_id",), ("visit_id",), ("contac
 followup = _entity_table(ENTITIES["followup"], ("customer_id",), ("assignee_id", "due_date"))
 
 comment = _entity_table(ENTITIES["comment"], ("visit_id",), ("customer_id",))
+relationship = _entity_table(
+    ENTITIES["relationship"], ("customer_id",), ("from_contact_id",), ("to_contact_id",)
+)
+connection = _entity_table(ENTITIES["connection"], ("contact_id",), ("customer_id",))
+handover = _entity_table(ENTITIES["handover"], ("customer_id",), ("to_user_id",))
 
 ENTITY_TABLES: dict[str, sa.Table] = {
     "territory": territory,
@@ -78,6 +83,9 @@ ENTITY_TABLES: dict[str, sa.Table] = {
     "note": note,
     "followup": followup,
     "comment": comment,
+    "relationship": relationship,
+    "connection": connection,
+    "handover": handover,
 }
 
 meta = sa.Table(
