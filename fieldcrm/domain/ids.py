@@ -16,14 +16,11 @@ def uuid7(now_ms: int | None = None) -> str:
     """Return a new UUIDv7 as text; ids made in one process sort in creation order.
 
     Within one millisecond the 12-bit ``rand_a`` field works as a counter (RFC 9562,
-    method 1), so ids stay strictly increasing even for bursts of writes. With ``now_ms``
-    the id carries exactly that time (for records dated by someone, e.g. imports).
+    method 1), so ids stay strictly increasing even for bursts of writes.
     """
-    if now_ms is not None:
-        return _compose(now_ms, int.from_bytes(os.urandom(2), "big") & 0xFFF)
     global _last_ms, _last_rand_a
     with _lock:
-        ms = int(time.time() * 1000)
+        ms = int(time.time() * 1000) if now_ms is None else now_ms
         if ms <= _last_ms:
             ms = _last_ms
             _last_rand_a += 1
@@ -35,6 +32,11 @@ def uuid7(now_ms: int | None = None) -> str:
         _last_ms = ms
         rand_a = _last_rand_a
     return _compose(ms, rand_a)
+
+
+def uuid7_at(ms: int) -> str:
+    """A UUIDv7 that carries exactly the time ``ms`` (for records dated by someone else)."""
+    return _compose(ms, int.from_bytes(os.urandom(2), "big") & 0xFFF)
 
 
 def _compose(ms: int, rand_a: int) -> str:

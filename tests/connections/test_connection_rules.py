@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldcrm.domain.ids import uuid7
+from fieldcrm.domain.ids import uuid7_at
 from fieldcrm.domain.relationships import RELATIONSHIP_NAMES, describe_from, relationship_names
 from fieldcrm.domain.validation import ValidationError
 from fieldcrm.store import Store
@@ -117,7 +117,7 @@ def test_last_contact_from_visits_notes_and_completed_followups(store: Store) ->
     _visit(store, ids, "acme", "2026-09-01", ["jo", "eva"])
     _visit(store, ids, "acme", "2026-11-20", ["jo"], status="cancelled")  # not a contact
     _visit(store, ids, "acme", "2026-11-25", ["tim"], status="planned")  # not yet
-    note_id = uuid7(now_ms=ms("2026-10-15T12:00:00"))
+    note_id = uuid7_at(ms("2026-10-15T12:00:00"))
     store.create(
         "note",
         {
