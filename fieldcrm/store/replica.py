@@ -57,6 +57,8 @@ class _EntitySql:
     columns: tuple[str, ...]
     json_columns: frozenset[str]
     bool_columns: frozenset[str]
+    #: (position in the parameter list, name) of the columns that need converting.
+    special_columns: tuple[tuple[int, str], ...]
     upsert: str
     tombstone: str
 
@@ -72,11 +74,18 @@ def _entity_sql(spec: EntitySpec) -> _EntitySql:
         f"ON CONFLICT(id) DO UPDATE SET {updates}"
     )
     tombstone = f"UPDATE {_q(spec.name)} SET deleted = 1, stamps = ? WHERE id = ?"
+    json_columns = frozenset(f.name for f in spec.fields if f.kind == "ref_list")
+    bool_columns = frozenset(f.name for f in spec.fields if f.kind == "bool")
     return _EntitySql(
         spec=spec,
         columns=columns,
-        json_columns=frozenset(f.name for f in spec.fields if f.kind == "ref_list"),
-        bool_columns=frozenset(f.name for f in spec.fields if f.kind == "bool"),
+        json_columns=json_columns,
+        bool_columns=bool_columns,
+        special_columns=tuple(
+            (index + 1, name)
+            for index, name in enumerate(columns)
+            if name in json_columns or name in bool_columns
+        ),
         upsert=upsert,
         tombstone=tombstone,
     )
@@ -154,6 +163,15 @@ def pending_rows(
     return out
 
 
+def _executemany(conn: sa.Connection, sql: str, params: Sequence[Sequence[Any]]) -> None:
+    """``executemany`` on the DB-API cursor of ``conn``'s open transaction (no overhead)."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.executemany(sql, params)
+    finally:
+        cursor.close()
+
+
 def _outbox_empty(conn: sa.Connection) -> bool:
     return conn.exec_driver_sql("SELECT 1 FROM outbox LIMIT 1").first() is None
 
@@ -221,7 +239,7 @@ def _apply_rows(
     pending: Mapping[tuple[str, str], PendingRow],
     stats: PageStats,
 ) -> None:
-    upserts: dict[str, list[tuple[Any, ...]]] = {}
+    upserts: dict[str, list[list[Any]]] = {}
     tombstones: dict[str, list[tuple[str, str]]] = {}
     for row in rows:
         entity = row["entity"]
@@ -243,18 +261,14 @@ def _apply_rows(
                 conn, sql, row_id, values, server_stamps, local
             )
             stats.kept_local += kept
-        upserts.setdefault(entity, []).append(
-            (
-                row_id,
-                *(_db_value(sql, name, values.get(name)) for name in sql.columns),
-                _dump(server_stamps),
-                deleted,
-            )
-        )
+        params = [row_id, *map(values.get, sql.columns), _dump(server_stamps), deleted]
+        for index, name in sql.special_columns:
+            params[index] = _db_value(sql, name, params[index])
+        upserts.setdefault(entity, []).append(params)
     # Tables in dependency order, so a reader never sees a child before its parent.
     for entity in ENTITIES:
         if entity in upserts:
-            conn.exec_driver_sql(_SQL[entity].upsert, upserts[entity])
+            _executemany(conn, _SQL[entity].upsert, upserts[entity])
         if entity in tombstones:
             conn.exec_driver_sql(_SQL[entity].tombstone, tombstones[entity])
 

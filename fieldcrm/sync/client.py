@@ -47,7 +47,7 @@ log = logging.getLogger("fieldcrm.sync")
 #: Statuses worth retrying: the server is overloaded, restarting or timed out.
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 #: Error codes (``ErrorBody.code``) meaning an administrator ended this device's access.
-REVOKED_MARKERS = ("revoked", "disabled", "inactive", "forbidden_device")
+REVOKED_MARKERS = ("device_revoked", "user_disabled", "disabled")
 
 
 class TokenHolder(Protocol):
@@ -333,6 +333,13 @@ def _error_for(response: httpx.Response, *, login: bool, refresh: bool) -> SyncE
         if retry_after and retry_after.isdigit():
             error.retry_after = float(retry_after)
         return error
+    if "session_revoked" in lowered:
+        return LoginRequired(
+            "The server ended this laptop's session (a logout elsewhere, or an administrator "
+            f"revoked the device). Log in again.{said}",
+            status=status,
+            code=code,
+        )
     if status == 401 or (refresh and status in (400, 403)):
         return LoginRequired(
             f"The session with the server has ended. Log in again.{said}", status=status, code=code
