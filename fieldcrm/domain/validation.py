@@ -44,6 +44,11 @@ class ValidationError(ValueError):
         return cls(entity, [FieldError(field, message)])
 
 
+def is_record_id(value: object) -> bool:
+    """True for the text form of a UUID, the id of every replicated record."""
+    return isinstance(value, str) and _UUID.match(value) is not None
+
+
 def format_datetime(value: datetime) -> str:
     """UTC, second precision, ``Z`` suffix: the one text form of a time on both sides."""
     if value.tzinfo is None:
