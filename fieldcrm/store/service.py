@@ -8,7 +8,7 @@ a single call opens its own transaction.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -307,6 +307,30 @@ class UnitOfWork:
 
     def get(self, entity: str, row_id: str) -> dict[str, Any] | None:
         return get_row(self.conn, entity, row_id)
+
+    def resend_create(self, entity: str, row_id: str) -> None:
+        """Queue the whole row again as a create (after the server refused the first one)."""
+        self.resend_fields(entity, row_id, entity_spec(entity).field_names, op="create")
+
+    def resend_fields(
+        self, entity: str, row_id: str, names: Sequence[str], *, op: str = "update"
+    ) -> None:
+        """Queue the current values of ``names`` again, with fresh stamps."""
+        self._check_usable()
+        current = self._require_row(entity, row_id)
+        stamp = self._stamp()
+        new_stamps = dict.fromkeys(names, stamp)
+        old_stamps: dict[str, str] = current["stamps"]
+        table = t.ENTITY_TABLES[entity]
+        base = {} if op == "create" else {k: old_stamps[k] for k in names if k in old_stamps}
+        fields = {k: current[k] for k in names}
+        with self._all_or_nothing():
+            self.conn.execute(
+                table.update()
+                .where(table.c.id == row_id)
+                .values(stamps=dumps(old_stamps | new_stamps))
+            )
+            self._append_outbox(entity, row_id, op, fields, new_stamps, base)
 
     # ---- internals ----------------------------------------------------------------
 
