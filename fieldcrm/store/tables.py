@@ -143,6 +143,8 @@ conflict = sa.Table(
     sa.Column("losing_user", sa.String(120), nullable=True),
     sa.Column("created_at", sa.String(20), nullable=False),
     sa.Column("resolved", sa.Boolean(), nullable=False, server_default=sa.false()),
+    #: Resolved here, not yet reported to the server (sent with the next push).
+    sa.Column("resolution_pending", sa.Boolean(), nullable=False, server_default=sa.false()),
 )
 sa.Index("ix_conflict_entity_row_id", conflict.c.entity, conflict.c.row_id)
 
