@@ -16,10 +16,10 @@ from tests.server.processes import run_cli, serve
 
 pytestmark = pytest.mark.slow
 
-GOOD_CSV = """number,name,street,postal_code,city,country,phone,email,status,segment,visit_cadence_days
-K-1,Bäckerei Schulz GmbH,Hauptstraße 1,20095,Hamburg,DE,+49 40 1234,info@schulz.example,active,A,30
-K-2,Autohaus Novák KG,Am Hafen 3,24103,Kiel,DE,,,prospect,B,
-K-3,"Weingut Müller, Inh. Eva Müller",Lindenweg 8,23552,Lübeck,DE,,,active,,60
+GOOD_CSV = """number,name,street,postal_code,city,phone,email,status,segment,visit_cadence_days
+K-1,Bäckerei Schulz GmbH,Hauptstraße 1,20095,Hamburg,+49 40 1234,info@schulz.example,active,A,30
+K-2,Autohaus Novák KG,Am Hafen 3,24103,Kiel,,,prospect,B,
+K-3,"Weingut Müller, Inh. Eva Müller",Lindenweg 8,23552,Lübeck,,,active,,60
 """
 BAD_CSV = """number,name,city,email,status,visit_cadence_days
 K-10,Gasthof Weber,Bremen,,active,30
