@@ -16,6 +16,7 @@ conflict records in scope with a ``seq`` in the page's range come with it. The l
 from __future__ import annotations
 
 import heapq
+import re
 from typing import Any
 
 import orjson
@@ -26,6 +27,8 @@ from sync_server import tables as t
 from sync_server.scope import Caller, Scopes, caller_scopes
 from sync_server.store import iso_now
 
+_CURSOR = re.compile(r"^[0-9]{1,18}$")
+
 
 class CursorError(ValueError):
     """The cursor is not one this server handed out."""
@@ -34,7 +37,7 @@ class CursorError(ValueError):
 def parse_cursor(cursor: str | None) -> int:
     if cursor is None or cursor == "":
         return 0
-    if not cursor.isdigit() or len(cursor) > 18:
+    if not _CURSOR.match(cursor):
         raise CursorError("The sync cursor is not valid; start a full sync.")
     return int(cursor)
 
