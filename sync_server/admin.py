@@ -53,6 +53,7 @@ class AdminSession:
         )
 
     def refresh_scopes(self) -> None:
+        self.ctx.writer.flush()
         self.ctx.scopes = caller_scopes(self.conn, "admin", None)
 
     def apply(
