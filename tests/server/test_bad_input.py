@@ -18,9 +18,16 @@ from tests.server.helpers import PASSWORD, Client, ServerEnv, customer_fields, d
 
 
 @pytest.fixture
+def env(sqlite_env: ServerEnv) -> ServerEnv:
+    """Requests refused before any data moves do not depend on the database: SQLite here;
+    ``test_bad_input_refused_push_writes_nothing`` covers both databases."""
+    return sqlite_env
+
+
+@pytest.fixture
 def anna(env: ServerEnv) -> Client:
     env.setup_area()
-    return env.login("anna")
+    return env.session("anna")
 
 
 def _refused(env: ServerEnv, response: Any, status: int, code: str, before: tuple) -> dict:
@@ -92,6 +99,28 @@ def test_bad_input_unknown_entity_field_or_wrong_type(
     body = _refused(env, anna.push_raw([good, bad]), 422, "invalid_entries", before)
     assert body["details"][0]["op_no"] == bad["op_no"]
     assert body["details"][0]["field"] == field
+
+
+def test_bad_input_refused_push_writes_nothing(db_url: str) -> None:
+    server = ServerEnv(db_url)
+    try:
+        server.setup_area()
+        anna = server.session("anna")
+        good = anna.entry("customer", "create", uuid7(), customer_fields())
+        unknown = anna.entry("customer", "create", uuid7(), {"name": "X", "colour": "red"})
+        future = anna.entry(
+            "customer",
+            "create",
+            uuid7(),
+            customer_fields(),
+            stamp=f"{int(anna.clock.last.split(':')[0]) + 3_600_000:013d}:0:x",
+        )
+        future["stamps"] = {k: v.replace(":0:x", ":000000:x") for k, v in future["stamps"].items()}
+        before = db_state(server)
+        _refused(server, anna.push_raw([good, unknown]), 422, "invalid_entries", before)
+        _refused(server, anna.push_raw([good, future]), 422, "clock_ahead", before)
+    finally:
+        server.close()
 
 
 def test_bad_input_wrong_request_types(env: ServerEnv, anna: Client) -> None:

@@ -25,7 +25,7 @@ CHANGES_PER_WRITER = 205
 
 
 def _caller(env: ServerEnv, username: str, device: str) -> Caller:
-    client = env.login(username, device)
+    client = env.session(username, device)
     with env.engine.connect() as conn:
         return auth.authenticate(conn, client.access_token)
 

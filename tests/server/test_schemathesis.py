@@ -32,7 +32,7 @@ def api(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iter
     shutil.copy(sqlite_template, path)
     env = ServerEnv(f"sqlite:///{path}")
     env.setup_area()
-    anna = env.login("anna", "seed")
+    anna = env.session("anna", "seed")
     customer_id, _ = anna.create("customer", customer_fields())
     anna.create("contact", {"customer_id": customer_id, "last_name": "Wagner"})
     yield env
@@ -52,7 +52,7 @@ def _operations(api: ServerEnv) -> list[Any]:
 
 @pytest.mark.parametrize("username", ["anna", "maria", "root"], ids=["rep", "manager", "admin"])
 def test_openapi_schema_holds_for_role(api: ServerEnv, username: str) -> None:
-    client = api.login(username, f"schemathesis-{username}")
+    client = api.session(username, f"schemathesis-{username}")
     headers = {
         PROTOCOL_HEADER: str(PROTOCOL_VERSION),
         "Authorization": f"Bearer {client.access_token}",
