@@ -149,7 +149,9 @@ def add_user(
     area: str | None = None,
     display_name: str | None = None,
     check_strength: bool = True,
+    password_hash: str | None = None,
 ) -> str:
+    """Add a user; ``password_hash`` (an argon2id hash) may stand in for ``password``."""
     if role not in ("rep", "manager", "admin"):
         raise AdminError("The role must be rep, manager or admin.")
     if account_by_name(conn, username) is not None:
@@ -184,7 +186,12 @@ def add_user(
         },
     )
     session.finish()
-    set_password(conn, username, password)
+    if password_hash is None:
+        set_password(conn, username, password)
+    else:
+        conn.execute(
+            t.account.update().where(t.account.c.id == user_id).values(password_hash=password_hash)
+        )
     return user_id
 
 

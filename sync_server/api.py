@@ -31,6 +31,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fieldcrm.domain.hlc import wall_clock_ms
 from fieldcrm.protocol import (
     MAX_ROWS_PER_PAGE,
     PROTOCOL_HEADER,
@@ -53,7 +54,7 @@ from sync_server.config import Settings
 from sync_server.db import make_engine, read_transaction, write_transaction
 from sync_server.logs import request_id_var
 from sync_server.pull import CursorError, parse_cursor, pull_page
-from sync_server.push import push
+from sync_server.push import precheck, push
 from sync_server.scope import Caller, caller_scopes
 
 log = logging.getLogger("fieldcrm.server")
@@ -62,6 +63,16 @@ request_log = logging.getLogger("fieldcrm.server.request")
 #: Paths that answer without the protocol header.
 UNVERSIONED = frozenset({ApiPaths.HEALTH, ApiPaths.VERSION, "/openapi.json", "/docs", "/redoc"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class PushRefused(Exception):
+    """A push refused as a whole (422), with one detail per bad entry."""
+
+    def __init__(self, code: str, message: str, details: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
 
 
 class HealthStatus(BaseModel):
@@ -294,6 +305,10 @@ def _install_error_handlers(app: FastAPI) -> None:
             headers = {"WWW-Authenticate": "Bearer"}
         return error_response(exc.status, exc.code, exc.message, headers=headers)
 
+    @app.exception_handler(PushRefused)
+    async def _push_refused(_: Request, exc: PushRefused) -> JSONResponse:
+        return error_response(422, exc.code, exc.message, exc.details[:100])
+
     @app.exception_handler(CursorError)
     async def _cursor_error(_: Request, exc: CursorError) -> JSONResponse:
         return error_response(400, "invalid_cursor", str(exc))
@@ -389,6 +404,21 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
                 "device_mismatch",
                 "This push names another device than the one that logged in.",
             )
+        code, problems = precheck(body, wall_clock_ms())
+        if problems:
+            first = problems[0]
+            if code == "clock_ahead":
+                message = (
+                    "Changes are dated in the future: the clock of this computer is ahead. "
+                    "Set the right date, time and time zone; nothing was saved on the server."
+                )
+            else:
+                where = f" (entry {first['op_no']}, {first['field']})" if first["field"] else ""
+                message = (
+                    f"The push was refused: {first['message']}{where}; "
+                    "nothing was saved on the server."
+                )
+            raise PushRefused(code, message, problems)
         with write_transaction(engine) as conn:
             return push(conn, caller, body)
 

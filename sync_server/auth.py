@@ -144,10 +144,12 @@ def login(
         acc = conn.execute(sa.select(t.account).where(t.account.c.username == username)).first()
     # Hash outside any transaction: it takes tens of milliseconds.
     ok = verify_password(acc.password_hash if acc else None, password)
-    with engine.begin() as conn:
-        if not ok or acc is None:
+    if not ok or acc is None:
+        # Recorded in its own transaction: the refusal must not roll it back.
+        with engine.begin() as conn:
             record_failure(conn, username)
-            raise AuthError(401, "invalid_credentials", "User name or password is wrong.")
+        raise AuthError(401, "invalid_credentials", "User name or password is wrong.")
+    with engine.begin() as conn:
         if not acc.active:
             raise AuthError(403, "user_disabled", "This user is disabled. Ask your administrator.")
         conn.execute(t.login_throttle.delete().where(t.login_throttle.c.username == username))
@@ -189,32 +191,33 @@ def refresh(engine: sa.Engine, token: str, device_id: str) -> IssuedTokens:
             sa.select(rt.session_id, rt.used_at, rt.expires_at, s.device_id, s.revoked_at)
             .select_from(t.refresh_token.join(t.session, s.id == rt.session_id))
             .where(rt.token_hash == token_hash(token))
-            .with_for_update(of=t.refresh_token)
-            if conn.dialect.name != "sqlite"
-            else sa.select(rt.session_id, rt.used_at, rt.expires_at, s.device_id, s.revoked_at)
-            .select_from(t.refresh_token.join(t.session, s.id == rt.session_id))
-            .where(rt.token_hash == token_hash(token))
         ).first()
         if row is None:
             raise AuthError(401, "invalid_token", "The session is not valid. Log in again.")
         if row.revoked_at is not None:
             raise AuthError(401, "session_revoked", "The session has ended. Log in again.")
-        if row.used_at is not None:
+        reused = row.used_at is not None
+        if reused:
             _revoke_sessions(conn, s.id == row.session_id, "refresh token reused")
-            raise AuthError(
-                401,
-                "session_revoked",
-                "This login was used from somewhere else and has been ended. Log in again.",
-            )
-        if row.device_id != device_id:
-            raise AuthError(401, "invalid_token", "The session belongs to another device.")
-        if _aware(row.expires_at) <= utcnow():  # type: ignore[operator]
-            raise AuthError(401, "token_expired", "The session has expired. Log in again.")
-        conn.execute(
+    if reused:
+        # Raised after the commit: the revocation of the family must stick.
+        raise AuthError(
+            401,
+            "session_revoked",
+            "This login was used from somewhere else and has been ended. Log in again.",
+        )
+    if row.device_id != device_id:
+        raise AuthError(401, "invalid_token", "The session belongs to another device.")
+    if _aware(row.expires_at) <= utcnow():  # type: ignore[operator]
+        raise AuthError(401, "token_expired", "The session has expired. Log in again.")
+    with engine.begin() as conn:
+        used = conn.execute(
             t.refresh_token.update()
-            .where(rt.token_hash == token_hash(token))
+            .where(rt.token_hash == token_hash(token), rt.used_at.is_(None))
             .values(used_at=utcnow())
         )
+        if used.rowcount != 1:
+            raise AuthError(401, "invalid_token", "The session was refreshed meanwhile.")
         _check_user_and_device(conn, row.session_id)
         return _issue(conn, row.session_id)
 

@@ -57,6 +57,65 @@ _ROW_ID = re.compile(
 )
 
 
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "ref_list": (list,),
+}
+
+
+def precheck(request: PushRequest, now_ms: int) -> tuple[str, list[dict[str, Any]]]:
+    """Protocol violations that refuse the whole push (nothing is written): unknown entities
+    or fields, values of the wrong JSON type, malformed stamps, stamps far in the future.
+
+    Returns ``(code, problems)``; no problems means the push may go ahead. Rule breaks a
+    correct client can produce (an empty required field, a foreign territory) are not
+    checked here: they reject single entries.
+    """
+    problems: list[dict[str, Any]] = []
+    clock_ahead = False
+    for entry in request.entries:
+        spec = ENTITIES.get(entry.entity)
+
+        def problem(field: str | None, message: str, entry: OutboxEntry = entry) -> None:
+            problems.append({"op_no": entry.op_no, "field": field, "message": message})
+
+        if spec is None:
+            problem("entity", f"unknown entity {entry.entity!r}")
+            continue
+        for name, value in entry.fields.items():
+            fspec = spec.by_name.get(name)
+            if fspec is None:
+                problem(name, f"{name!r} is not a field of {entry.entity}")
+            elif value is not None and not _json_type_ok(fspec.kind, value):
+                problem(name, f"{name!r} has the wrong type ({type(value).__name__})")
+        stamp_names = [DELETED_STAMP] if entry.op == "delete" else list(entry.fields)
+        for name in stamp_names:
+            stamp = entry.stamps.get(name)
+            if stamp is None:
+                problem(name, f"no clock stamp for {name!r}")
+                continue
+            try:
+                ms = parse_stamp(stamp)[0]
+            except ValueError as exc:
+                problem(name, str(exc))
+                continue
+            if ms - now_ms > MAX_CLOCK_AHEAD_MS:
+                clock_ahead = True
+                minutes = (ms - now_ms) // 60000
+                problem(name, f"the change is dated {minutes} minutes in the future")
+    return ("clock_ahead" if clock_ahead else "invalid_entries"), problems
+
+
+def _json_type_ok(kind: str, value: Any) -> bool:
+    if isinstance(value, bool) and kind != "bool":
+        return False
+    if kind == "ref_list":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, _JSON_TYPES.get(kind, (str,)))
+
+
 class Rejected(Exception):
     """An entry the server refuses, with a reason for a person."""
 
@@ -265,6 +324,8 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
         raise Rejected(
             f"This {entry.entity} belongs to a territory you cannot change.", "territory_id"
         )
+    if current is not None and not current.deleted:
+        _check_personal(ctx, spec, current)
     if entry.op == "delete":
         return _delete(ctx, spec, entry, current)
     fields = _client_fields(ctx, spec, entry)
@@ -339,6 +400,24 @@ def _may_set(ctx: PushContext, spec: EntitySpec, name: str) -> bool:
     return ctx.caller.role == "manager" and spec.name == "customer"
 
 
+def _personal_fields(spec: EntitySpec) -> list[str]:
+    """Fields that name the user a record speaks for (a comment's author, ...)."""
+    return [
+        f.name
+        for f in spec.fields
+        if f.server_controlled and f.ref == "user" and spec.customer_field
+    ]
+
+
+def _check_personal(ctx: PushContext, spec: EntitySpec, current: Row) -> None:
+    """Only the author changes or deletes their own comment or connection."""
+    if ctx.caller.is_admin:
+        return
+    for name in _personal_fields(spec):
+        if current.data.get(name) not in (None, ctx.caller.user_id):
+            raise Rejected(f"Only its author can change this {spec.name}.", name)
+
+
 def _customer_scope(ctx: PushContext, spec: EntitySpec, values: dict[str, Any]) -> tuple[str, str]:
     """(scope, customer id) of a contact/visit/note/follow-up from its customer."""
     assert spec.customer_field is not None
@@ -370,6 +449,10 @@ def _scope_of_new(
     """Scope and customer id of a new row; fills server-controlled fields in ``values``."""
     caller = ctx.caller
     if spec.customer_field:
+        for name in _personal_fields(spec):
+            # The author of a comment, the person who knows a contact: always the caller.
+            if not caller.is_admin or values.get(name) is None:
+                values[name] = caller.user_id
         return _customer_scope(ctx, spec, values)
     if spec.name == "customer":
         if caller.role == "rep":
@@ -421,7 +504,11 @@ def _update(
 ) -> str:
     restoring = current.deleted
     stamps = {name: entry.stamps[name] for name in client}
-    outcome = merge_fields(current.data, current.stamps, client, stamps, entry.base_stamps)
+    base = entry.base_stamps
+    if restoring:
+        # The device saw the delete, so it saw the fields as they were deleted.
+        base = current.stamps | base
+    outcome = merge_fields(current.data, current.stamps, client, stamps, base)
     data = current.data | outcome.values
     new_stamps = current.stamps | outcome.stamps
     if restoring:

@@ -7,7 +7,8 @@ a single call opens its own transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,8 +32,46 @@ from fieldcrm.store import tables as t
 from fieldcrm.store.db import WRITE_OPTION, create_sqlite_engine, upgrade_to_head
 
 DELETED_STAMP = "_deleted"
+#: Deleting a contact deletes the relationships and connections that name it.
+CONTACT_CHILDREN = {
+    "relationship": ("from_contact_id", "to_contact_id"),
+    "connection": ("contact_id",),
+}
 #: Deleting a customer deletes what belongs to it.
-CUSTOMER_CHILDREN = ("contact", "visit", "note", "followup")
+CUSTOMER_CHILDREN = (
+    "contact",
+    "visit",
+    "note",
+    "followup",
+    "comment",
+    "relationship",
+    "connection",
+    "handover",
+)
+
+
+def _insert_sql(entity: str) -> str:
+    columns = ("id", *entity_spec(entity).field_names, "stamps", "deleted")
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f'INSERT INTO "{entity}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+
+
+def _owner_sql(entity: str) -> str:
+    owner = "customer_id" if entity_spec(entity).customer_field else "''"
+    return f'SELECT {owner} FROM "{entity}" WHERE id = ? AND deleted = 0'
+
+
+_INSERT_SQL = {name: _insert_sql(name) for name in ENTITIES}
+_OWNER_SQL = {name: _owner_sql(name) for name in ENTITIES}
+_OUTBOX_SQL = (
+    "INSERT INTO outbox (device_id, entity, row_id, op, fields, stamps, base_stamps, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _db_value(value: Any) -> Any:
+    """A domain value as the driver stores it (lists are JSON text, like ``sa.JSON``)."""
+    return dumps(value) if isinstance(value, list) else value
 
 
 def dumps(value: Any) -> str:
@@ -57,6 +96,7 @@ class Store:
         self.engine = engine or create_sqlite_engine(self.path)
         upgrade_to_head(self.engine)
         self._wall_ms = wall_ms
+        self._now_second, self._now_text = -1, ""
         with self._begin_write() as conn:
             device_id = self._meta_get(conn, "device_id")
             if device_id is None:
@@ -172,7 +212,12 @@ class Store:
         )
 
     def now_text(self) -> str:
-        return format_datetime(datetime.fromtimestamp(self._wall_ms() / 1000, UTC))
+        """The wall-clock time as canonical text (second precision; cached per second)."""
+        second = self._wall_ms() // 1000
+        if second != self._now_second:
+            self._now_second = second
+            self._now_text = format_datetime(datetime.fromtimestamp(second, UTC))
+        return self._now_text
 
 
 def get_row(
@@ -200,6 +245,9 @@ class UnitOfWork:
         self._known_refs: dict[tuple[str, str], str] = {}
         self._stamped = False
         self._spoiled: BaseException | None = None
+        #: The driver's connection inside this same transaction: the hot write path skips
+        #: SQLAlchemy's statement machinery (see benchmarks/bench_store_writes.py).
+        self._db: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
 
     @property
     def connection(self) -> sa.Connection:
@@ -214,11 +262,10 @@ class UnitOfWork:
         self._check_refs(entity, record, record)
         stamp = self._stamp()
         stamps = dict.fromkeys(spec.field_names, stamp)
+        sql = _INSERT_SQL[entity]
+        params = (row_id, *(_db_value(record[f]) for f in spec.field_names), dumps(stamps), 0)
         with self._all_or_nothing():
-            self.conn.execute(
-                t.ENTITY_TABLES[entity].insert(),
-                {"id": row_id, **record, "stamps": dumps(stamps), "deleted": False},
-            )
+            self._db.execute(sql, params)
             self._append_outbox(entity, row_id, "create", record, stamps, {})
         self._known_refs[entity, row_id] = record.get("customer_id") or ""
         return row_id
@@ -237,20 +284,19 @@ class UnitOfWork:
         stamp = self._stamp()
         old_stamps: dict[str, str] = current["stamps"]
         new_stamps = dict.fromkeys(changed, stamp)
-        table = t.ENTITY_TABLES[entity]
         base = {k: old_stamps[k] for k in changed if k in old_stamps}
+        # Column names come from the entity spec (validate_changes refused anything else).
+        assignments = ", ".join(f'"{name}" = ?' for name in changed)
+        sql = f'UPDATE "{entity}" SET {assignments}, stamps = ? WHERE id = ?'
+        params = (*map(_db_value, changed.values()), dumps(old_stamps | new_stamps), row_id)
         with self._all_or_nothing():
-            self.conn.execute(
-                table.update()
-                .where(table.c.id == row_id)
-                .values(**changed, stamps=dumps(old_stamps | new_stamps))
-            )
+            self._db.execute(sql, params)
             self._append_outbox(entity, row_id, "update", changed, new_stamps, base)
         self._known_refs.pop((entity, row_id), None)
         return changed
 
     def delete(self, entity: str, row_id: str) -> None:
-        """Tombstone the row (and, for a customer, everything that belongs to it)."""
+        """Tombstone the row (and, for a customer or contact, everything that belongs to it)."""
         self._check_usable()
         current = self._require_row(entity, row_id)
         self._known_refs.pop((entity, row_id), None)
@@ -264,19 +310,52 @@ class UnitOfWork:
                 ).all()
                 for child_id in child_ids:
                     self.delete(child, child_id)
+        elif entity == "contact":
+            for child, columns in CONTACT_CHILDREN.items():
+                table = t.ENTITY_TABLES[child]
+                child_ids = self.conn.scalars(
+                    sa.select(table.c.id).where(
+                        sa.or_(*(table.c[column] == row_id for column in columns)),
+                        table.c.deleted.is_(False),
+                    )
+                ).all()
+                for child_id in child_ids:
+                    self.delete(child, child_id)
         stamp = self._stamp()
         old_stamps: dict[str, str] = current["stamps"]
-        table = t.ENTITY_TABLES[entity]
         with self._all_or_nothing():
-            self.conn.execute(
-                table.update()
-                .where(table.c.id == row_id)
-                .values(deleted=True, stamps=dumps(old_stamps | {DELETED_STAMP: stamp}))
+            self._db.execute(
+                f'UPDATE "{entity}" SET deleted = 1, stamps = ? WHERE id = ?',
+                (dumps(old_stamps | {DELETED_STAMP: stamp}), row_id),
             )
             self._append_outbox(entity, row_id, "delete", {}, {DELETED_STAMP: stamp}, old_stamps)
 
     def get(self, entity: str, row_id: str) -> dict[str, Any] | None:
         return get_row(self.conn, entity, row_id)
+
+    def resend_create(self, entity: str, row_id: str) -> None:
+        """Queue the whole row again as a create (after the server refused the first one)."""
+        self.resend_fields(entity, row_id, entity_spec(entity).field_names, op="create")
+
+    def resend_fields(
+        self, entity: str, row_id: str, names: Sequence[str], *, op: str = "update"
+    ) -> None:
+        """Queue the current values of ``names`` again, with fresh stamps."""
+        self._check_usable()
+        current = self._require_row(entity, row_id)
+        stamp = self._stamp()
+        new_stamps = dict.fromkeys(names, stamp)
+        old_stamps: dict[str, str] = current["stamps"]
+        table = t.ENTITY_TABLES[entity]
+        base = {} if op == "create" else {k: old_stamps[k] for k in names if k in old_stamps}
+        fields = {k: current[k] for k in names}
+        with self._all_or_nothing():
+            self.conn.execute(
+                table.update()
+                .where(table.c.id == row_id)
+                .values(stamps=dumps(old_stamps | new_stamps))
+            )
+            self._append_outbox(entity, row_id, op, fields, new_stamps, base)
 
     # ---- internals ----------------------------------------------------------------
 
@@ -289,18 +368,18 @@ class UnitOfWork:
         stamps: Mapping[str, str],
         base_stamps: Mapping[str, str],
     ) -> None:
-        self.conn.execute(
-            t.outbox.insert(),
-            {
-                "device_id": self.store.device_id,
-                "entity": entity,
-                "row_id": row_id,
-                "op": op,
-                "fields": dumps(fields),
-                "stamps": dumps(stamps),
-                "base_stamps": dumps(base_stamps),
-                "created_at": self.store.now_text(),
-            },
+        self._db.execute(
+            _OUTBOX_SQL,
+            (
+                self.store.device_id,
+                entity,
+                row_id,
+                op,
+                dumps(fields),
+                dumps(stamps),
+                dumps(base_stamps),
+                self.store.now_text(),
+            ),
         )
 
     def _stamp(self) -> str:
@@ -382,11 +461,7 @@ class UnitOfWork:
         key = (entity, row_id)
         if key in self._known_refs:
             return self._known_refs[key]
-        table = t.ENTITY_TABLES[entity]
-        owner_col = table.c.customer_id if "customer_id" in table.c else sa.literal("")
-        row = self.conn.execute(
-            sa.select(owner_col).where(table.c.id == row_id, table.c.deleted.is_(False))
-        ).first()
+        row = self._db.execute(_OWNER_SQL[entity], (row_id,)).fetchone()
         if row is None:
             return None
         self._known_refs[key] = row[0] or ""

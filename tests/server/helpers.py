@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,12 +12,18 @@ from fastapi.testclient import TestClient
 from fieldcrm.domain.hlc import HybridLogicalClock
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ApiPaths, PullPage
-from sync_server import admin
+from sync_server import admin, auth
 from sync_server.api import create_app
 from sync_server.config import Settings
 from sync_server.db import make_engine, write_transaction
 
 PASSWORD = "correct horse battery"
+
+
+@functools.cache
+def password_hash() -> str:
+    """Hashed once per test session: argon2id at OWASP strength takes tens of ms."""
+    return auth.hash_password(PASSWORD)
 
 
 class ServerEnv:
@@ -28,6 +35,7 @@ class ServerEnv:
         self.app = create_app(Settings(database_url=url), engine=self.engine)
         self.http = TestClient(self.app, headers={PROTOCOL_HEADER: str(PROTOCOL_VERSION)})
         self.ids: dict[str, str] = {}
+        self.clients: dict[str, Client] = {}
 
     def close(self) -> None:
         self.http.close()
@@ -45,7 +53,13 @@ class ServerEnv:
     ) -> str:
         with write_transaction(self.engine) as conn:
             self.ids[name] = admin.add_user(
-                conn, name, role, PASSWORD, territory=territory, area=area
+                conn,
+                name,
+                role,
+                PASSWORD,
+                territory=territory,
+                area=area,
+                password_hash=password_hash(),
             )
         return self.ids[name]
 
@@ -175,3 +189,19 @@ class Client:
 
 def customer_fields(name: str = "Bäckerei Müller GmbH", **extra: Any) -> dict[str, Any]:
     return {"name": name, "status": "active", "city": "Hamburg", **extra}
+
+
+def db_state(env: ServerEnv) -> tuple[int, int, int, int]:
+    """(last sequence number, rows, applied operations, conflicts): equal before and after
+    means nothing was written."""
+    import sqlalchemy as sa
+
+    from sync_server import tables as t
+
+    with env.engine.connect() as conn:
+        return (
+            conn.execute(sa.select(t.seq_counter.c.value)).scalar_one(),
+            conn.execute(sa.select(sa.func.count()).select_from(t.record)).scalar_one(),
+            conn.execute(sa.select(sa.func.count()).select_from(t.applied_op)).scalar_one(),
+            conn.execute(sa.select(sa.func.count()).select_from(t.conflict)).scalar_one(),
+        )
