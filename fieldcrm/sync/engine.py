@@ -90,7 +90,7 @@ class SyncEngine:
         client: SyncClient,
         progress: Callable[[SyncProgress], None] | None = None,
         *,
-        push_batch: int = 500,
+        push_batch: int = MAX_ENTRIES_PER_PUSH,
         page_limit: int = MAX_ROWS_PER_PAGE,
         verify: bool = True,
         cancel: threading.Event | None = None,
