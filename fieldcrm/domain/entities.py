@@ -50,13 +50,20 @@ class EntitySpec:
     #: Field that names the customer a record belongs to (scoping and cascades).
     customer_field: str | None = None
     by_name: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
+    field_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    #: Fields that refer to other records.
+    ref_fields: tuple[FieldSpec, ...] = field(init=False, repr=False, compare=False)
+    #: Every field at its default (for fields without a list default, safe to copy shallowly).
+    defaults: dict[str, Any] = field(init=False, repr=False, compare=False)
+    has_list: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # Derived once: these are read on every write.
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
-
-    @property
-    def field_names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
+        object.__setattr__(self, "field_names", tuple(f.name for f in self.fields))
+        object.__setattr__(self, "ref_fields", tuple(f for f in self.fields if f.ref))
+        object.__setattr__(self, "defaults", {f.name: f.default for f in self.fields})
+        object.__setattr__(self, "has_list", any(f.kind == "ref_list" for f in self.fields))
 
 
 def _s(name: str, max_length: int = 200, *, required: bool = False, **kw: Any) -> FieldSpec:
