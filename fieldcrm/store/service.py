@@ -7,7 +7,7 @@ a single call opens its own transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -260,6 +260,26 @@ class UnitOfWork:
 
     def get(self, entity: str, row_id: str) -> dict[str, Any] | None:
         return get_row(self.conn, entity, row_id)
+
+    def resend_create(self, entity: str, row_id: str) -> None:
+        """Queue the whole row again as a create (after the server refused the first one)."""
+        self.resend_fields(entity, row_id, entity_spec(entity).field_names, op="create")
+
+    def resend_fields(
+        self, entity: str, row_id: str, names: Sequence[str], *, op: str = "update"
+    ) -> None:
+        """Queue the current values of ``names`` again, with fresh stamps."""
+        current = self._require_row(entity, row_id)
+        stamp = self._stamp()
+        new_stamps = dict.fromkeys(names, stamp)
+        old_stamps: dict[str, str] = current["stamps"]
+        table = t.ENTITY_TABLES[entity]
+        self.conn.execute(
+            table.update().where(table.c.id == row_id).values(stamps=dumps(old_stamps | new_stamps))
+        )
+        base = {} if op == "create" else {k: old_stamps[k] for k in names if k in old_stamps}
+        fields = {k: current[k] for k in names}
+        self._append_outbox(entity, row_id, op, fields, new_stamps, base)
 
     # ---- internals ----------------------------------------------------------------
 
