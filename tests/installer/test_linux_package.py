@@ -4,6 +4,7 @@ lintian, libraries, and what install, remove and purge do."""
 from __future__ import annotations
 
 import configparser
+import functools
 import gzip
 import json
 import os
@@ -201,11 +202,15 @@ def test_lintian_reports_no_errors(built_package: BuiltPackage) -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
+@functools.cache
+def ldd(path: Path) -> str:
+    return subprocess.run(["ldd", str(path)], capture_output=True, text=True).stdout
+
+
 def test_ldd_finds_every_library(built_package: BuiltPackage) -> None:
     missing = {}
     for path in elf_files(built_package.bundle):
-        result = subprocess.run(["ldd", str(path)], capture_output=True, text=True)
-        lost = [line.strip() for line in result.stdout.splitlines() if "not found" in line]
+        lost = [line.strip() for line in ldd(path).splitlines() if "not found" in line]
         if lost:
             missing[str(path.relative_to(built_package.bundle))] = lost
     assert missing == {}
@@ -222,13 +227,7 @@ def test_depends_declare_every_system_library(built_package: BuiltPackage) -> No
             ["readelf", "-d", str(path)], capture_output=True, text=True, check=True
         ).stdout
         needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic)
-        resolved = dict(
-            re.findall(
-                r"^\s*(\S+) => (/\S+)",
-                subprocess.run(["ldd", str(path)], capture_output=True, text=True).stdout,
-                re.MULTILINE,
-            )
-        )
+        resolved = dict(re.findall(r"^\s*(\S+) => (/\S+)", ldd(path), re.MULTILINE))
         for soname in needed:
             if soname in bundled or soname.startswith("ld-linux"):
                 continue
@@ -238,6 +237,7 @@ def test_depends_declare_every_system_library(built_package: BuiltPackage) -> No
     assert undeclared == {}
 
 
+@functools.cache
 def owning_package(library: Path) -> str:
     candidates = {library, library.resolve()}
     for path in list(candidates):
