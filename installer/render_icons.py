@@ -40,9 +40,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("svg", type=Path)
     parser.add_argument("out_dir", type=Path, help="e.g. usr/share/icons/hicolor")
+    parser.add_argument("--ico", type=Path, help="also write a Windows icon (256 px) here")
     args = parser.parse_args(argv)
-    for path in render(args.svg, args.out_dir):
+    written = render(args.svg, args.out_dir)
+    for path in written:
         print(path)
+    if args.ico is not None:
+        from PySide6.QtGui import QImage
+
+        largest = QImage(str(written[-1]))
+        if not largest.save(str(args.ico), "ICO"):
+            raise SystemExit(f"could not write {args.ico} (Qt's ICO image plugin is missing)")
+        print(args.ico)
     return 0
 
 
