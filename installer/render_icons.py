@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         from PySide6.QtGui import QImage
 
         largest = QImage(str(written[-1]))
-        if not largest.save(str(args.ico), "ICO"):
+        if not largest.save(str(args.ico), b"ICO"):
             raise SystemExit(f"could not write {args.ico} (Qt's ICO image plugin is missing)")
         print(args.ico)
     return 0
