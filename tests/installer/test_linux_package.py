@@ -119,6 +119,8 @@ def test_package_layout(built_package: BuiltPackage) -> None:
     # Every compiled translation of the source tree is in the bundle at the same place.
     for qm in ROOT.glob("fieldcrm/**/*.qm"):
         assert (internal / qm.relative_to(ROOT)).is_file(), qm
+    dangling = [p for p in built_package.bundle.rglob("*") if p.is_symlink() and not p.exists()]
+    assert dangling == []
     # Qt modules the app does not use are left out.
     qt_libs = {path.name for path in (internal / "PySide6/Qt/lib").iterdir()}
     assert not {name for name in qt_libs if re.match(r"libQt6(WebEngine|Quick|Qml|Pdf)", name)}
