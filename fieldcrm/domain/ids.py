@@ -31,6 +31,15 @@ def uuid7(now_ms: int | None = None) -> str:
             _last_rand_a = int.from_bytes(os.urandom(2), "big") & 0x3FF
         _last_ms = ms
         rand_a = _last_rand_a
+    return _compose(ms, rand_a)
+
+
+def uuid7_at(ms: int) -> str:
+    """A UUIDv7 that carries exactly the time ``ms`` (for records dated by someone else)."""
+    return _compose(ms, int.from_bytes(os.urandom(2), "big") & 0xFFF)
+
+
+def _compose(ms: int, rand_a: int) -> str:
     rand_b = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
     value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b
     return str(uuid.UUID(int=value))

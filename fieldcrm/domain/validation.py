@@ -44,6 +44,11 @@ class ValidationError(ValueError):
         return cls(entity, [FieldError(field, message)])
 
 
+def is_record_id(value: object) -> bool:
+    """True for the text form of a UUID, the id of every replicated record."""
+    return isinstance(value, str) and _UUID.match(value) is not None
+
+
 def format_datetime(value: datetime) -> str:
     """UTC, second precision, ``Z`` suffix: the one text form of a time on both sides."""
     if value.tzinfo is None:
@@ -188,5 +193,10 @@ def _record_rules(spec: EntitySpec, v: Mapping[str, Any]) -> Iterable[FieldError
         if (v["latitude"] is None) != (v["longitude"] is None):
             missing = "longitude" if v["longitude"] is None else "latitude"
             yield FieldError(missing, "latitude and longitude go together")
-    elif spec.name == "territory":
-        pass
+    elif spec.name == "comment" and v["kind"] == "comment" and not (v["text"] or "").strip():
+        yield FieldError("text", "must not be empty")
+    elif spec.name == "relationship":
+        if v["from_contact_id"] == v["to_contact_id"]:
+            yield FieldError("to_contact_id", "must be another contact")
+        if v["kind"] == "custom" and not v["label"]:
+            yield FieldError("label", "a custom relationship needs a name")

@@ -35,6 +35,7 @@ class ServerEnv:
         self.app = create_app(Settings(database_url=url), engine=self.engine)
         self.http = TestClient(self.app, headers={PROTOCOL_HEADER: str(PROTOCOL_VERSION)})
         self.ids: dict[str, str] = {}
+        self.clients: dict[str, Client] = {}
 
     def close(self) -> None:
         self.http.close()
