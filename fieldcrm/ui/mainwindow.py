@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QSplitter,
     QStackedWidget,
@@ -184,6 +185,12 @@ class MainWindow(QMainWindow):
             "Ctrl+,",
             self.open_settings,
         )
+        self.about_action = action(
+            "action_about",
+            QStyle.StandardPixmap.SP_MessageBoxInformation,
+            QKeySequence.StandardKey.HelpContents,
+            self.show_about,
+        )
 
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
@@ -227,6 +234,8 @@ class MainWindow(QMainWindow):
         self.search_action.setText(self.tr("Search"))
         self.search_action.setToolTip(self.tr("Search customers (Ctrl+F)"))
         self.settings_action.setText(self.tr("Settings"))
+        self.about_action.setText(self.tr("About"))
+        self.about_action.setToolTip(self.tr("FieldCRM and server versions (F1)"))
         self.retry_button.setText(self.tr("Retry"))
         self.retry_button.setAccessibleName(self.tr("Retry the sync"))
         self.progress.setAccessibleName(self.tr("Sync progress"))
@@ -464,6 +473,29 @@ class MainWindow(QMainWindow):
         self.ctx.display_name = user.get("display_name")
         self.retranslate()
         self.ctx.data_changed.emit()
+
+    def about_text(self) -> str:
+        """This app's version and the server's, as last reported by the server."""
+        # Kept in memory by the sync backend: no database read on the GUI thread.
+        server_version = getattr(self.sync.backend, "server_version", None)
+        server_url = str(self.settings.value("server_url") or "")
+        lines = [
+            self.tr("FieldCRM {version}").format(version=__version__),
+            self.tr("Server: {url}").format(url=server_url or self.tr("not configured")),
+            self.tr("Server version: {version}").format(
+                version=server_version or self.tr("not known yet (it is learnt on sync)")
+            ),
+        ]
+        return "\n".join(lines)
+
+    def show_about(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About FieldCRM"), "", parent=self)
+        box.setObjectName("about_dialog")
+        box.setText(self.about_text())
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.about_dialog = box
+        return box
 
     def open_settings(self) -> dialogs.SettingsDialog:
         dialog = dialogs.SettingsDialog(self.settings, self)
