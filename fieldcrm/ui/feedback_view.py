@@ -127,7 +127,7 @@ class FeedbackThread(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        visit_id, store = self._visit_id, self._store
+        visit_id, store, user_id = self._visit_id, self._store, self._user_id
         if visit_id is None:
             self.model.set_items([])
             return
@@ -135,7 +135,8 @@ class FeedbackThread(QWidget):
         def work() -> list[FeedbackItem]:
             with store.read() as conn:
                 items = thread(conn, visit_id)
-            mark_read(store, [i.id for i in items if not i.read])
+            # Seeing a thread reads what others wrote in it.
+            mark_read(store, [i.id for i in items if not i.read and i.author_id != user_id])
             return items
 
         self._runner.submit(work, self._loaded)
