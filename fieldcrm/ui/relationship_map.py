@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
+    QStyleOptionGraphicsItem,
     QWidget,
 )
 
@@ -73,28 +74,40 @@ def hierarchy_levels(people: list[PersonNode], relations: list[RelationEdge]) ->
 
 
 class PersonItem(QGraphicsRectItem):
+    """A person's box. Name and title are painted here rather than as child items: fewer
+    items, and no child wrappers for the scene to delete behind Python's back."""
+
     def __init__(self, person: PersonNode, colour: str = "#ffffff", dashed: bool = False) -> None:
         super().__init__(0, 0, NODE_W, NODE_H)
         self.person_id = person.id
+        self.name = _elide(person.name, 24)
+        self.title = _elide(person.title, 28) if person.title else ""
         pen = QPen(QColor("#4a4a4a"), 1.2)
         if dashed:
             pen.setStyle(Qt.PenStyle.DashLine)
         self.setPen(pen)
         self.setBrush(QBrush(QColor(colour)))
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        name = QGraphicsSimpleTextItem(_elide(person.name, 24), self)
-        bold = QFont()
-        bold.setBold(True)
-        name.setFont(bold)
-        name.setPos(8, 6)
-        if person.title:
-            title = QGraphicsSimpleTextItem(_elide(person.title, 28), self)
-            small = QFont()
-            small.setPointSizeF(small.pointSizeF() * 0.85)
-            title.setFont(small)
-            title.setBrush(QBrush(QColor("#555555")))
-            title.setPos(8, 27)
         self.setToolTip(f"{person.name}\n{person.title or ''}".strip())
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        super().paint(painter, option, widget)
+        bold = QFont(painter.font())
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(QColor("#111111"))
+        painter.drawText(QRectF(8, 4, NODE_W - 16, 22), Qt.AlignmentFlag.AlignVCenter, self.name)
+        if self.title:
+            small = QFont(painter.font())
+            small.setBold(False)
+            small.setPointSizeF(small.pointSizeF() * 0.85)
+            painter.setFont(small)
+            painter.setPen(QColor("#555555"))
+            painter.drawText(
+                QRectF(8, 26, NODE_W - 16, 20), Qt.AlignmentFlag.AlignVCenter, self.title
+            )
 
 
 def _elide(text: str, length: int) -> str:
@@ -190,6 +203,8 @@ class RelationshipMap(QGraphicsView):
         self.setAccessibleName(self.tr("Relationship map"))
         self.items_by_person: dict[str, PersonItem] = {}
         self._labels: list[QRectF] = []
+        self._bend_edges = True
+        self._corners: dict[str, tuple[float, float]] = {}
         self.edge_count = 0
 
     def show_graph(self, graph: RelationshipGraph) -> None:
@@ -241,6 +256,9 @@ class RelationshipMap(QGraphicsView):
             self.items_by_person[f"user:{user_id}"] = item
 
         label_edges = len(graph.relations) <= MAX_EDGE_LABELS
+        # Bending edges around boxes pays off on maps a person can still read line by line.
+        self._bend_edges = label_edges
+        self._corners = {pid: (item.x(), item.y()) for pid, item in self.items_by_person.items()}
         for edge in graph.relations:
             self._add_edge(
                 edge.source,
@@ -282,14 +300,17 @@ class RelationshipMap(QGraphicsView):
             return
         ca, cb = a.sceneBoundingRect().center(), b.sceneBoundingRect().center()
         line = QLineF(_clip_to_box(ca, cb), _clip_to_box(cb, ca))
-        box = QRectF(line.p1(), line.p2()).normalized().adjusted(-NODE_W, -NODE_H, NODE_W, NODE_H)
-        obstacles = [
-            r.adjusted(4, 4, -4, -4)
-            for other in self.items_by_person.values()
-            if other is not a
-            and other is not b
-            and (r := other.sceneBoundingRect()).intersects(box)
-        ]
+        obstacles: list[QRectF] = []
+        if self._bend_edges:
+            # Boxes near the line (plain number comparisons: this runs for every edge).
+            x0, x1 = sorted((line.x1(), line.x2()))
+            y0, y1 = sorted((line.y1(), line.y2()))
+            x0, x1, y0, y1 = x0 - NODE_W, x1 + NODE_W, y0 - NODE_H, y1 + NODE_H
+            obstacles = [
+                QRectF(left + 4, top + 4, NODE_W - 8, NODE_H - 8)
+                for pid, (left, top) in self._corners.items()
+                if pid not in (source, target) and x0 <= left <= x1 and y0 <= top <= y1
+            ]
         path, mid, head = _edge_path(line, directed, obstacles)
         item = QGraphicsPathItem(path)
         pen = QPen(QColor(colour), 1.6)
