@@ -50,7 +50,7 @@ from fieldcrm.store.connections import (
 )
 from fieldcrm.store.relationship_graph import RelationshipGraph, relationship_graph
 from fieldcrm.ui.relationship_map import RelationshipMap
-from fieldcrm.ui.report_pdf import default_locale
+from fieldcrm.ui.report_pdf import default_locale, format_day
 from fieldcrm.ui.reports_view import Submitter
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -75,7 +75,7 @@ def relationship_kind_names() -> dict[str, str]:
 def _day(value: date | None) -> str:
     if value is None:
         return _t("never")
-    return default_locale().toString(QDate(value), default_locale().FormatType.ShortFormat)
+    return format_day(value, default_locale())
 
 
 class LosingTouchModel(QAbstractTableModel):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from fieldcrm.store import Store
 from fieldcrm.store.feedback import FeedbackItem, add_feedback, mark_read, thread, unread_feedback
-from fieldcrm.ui.report_pdf import default_locale
+from fieldcrm.ui.report_pdf import default_locale, format_datetime
 from fieldcrm.ui.reports_view import Submitter
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -30,9 +30,8 @@ def _when(item: FeedbackItem) -> str:
     if not item.written_at_ms:
         return ""
     moment = datetime.fromtimestamp(item.written_at_ms / 1000, UTC).astimezone()
-    from PySide6.QtCore import QDateTime
 
-    return default_locale().toString(QDateTime(moment), default_locale().FormatType.ShortFormat)
+    return format_datetime(moment, default_locale())
 
 
 class FeedbackModel(QAbstractListModel):

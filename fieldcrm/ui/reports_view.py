@@ -10,7 +10,6 @@ from typing import Any, Protocol
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -37,7 +36,13 @@ from fieldcrm.reports import REPORTS, ReportFilter, ReportTable, compute_report
 from fieldcrm.reports.export import save_csv
 from fieldcrm.store import Store
 from fieldcrm.ui.report_charts import build_chart, translate_title, value_labels
-from fieldcrm.ui.report_pdf import ReportHeader, default_locale, format_cell, write_report_pdf
+from fieldcrm.ui.report_pdf import (
+    ReportHeader,
+    default_locale,
+    format_cell,
+    qdate,
+    write_report_pdf,
+)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -158,8 +163,8 @@ class ReportsView(QWidget):
         for name in REPORTS:
             self.report_box.addItem(translate_title(REPORT_TITLES[name]), name)
         end = self._today()
-        self.from_edit = QDateEdit(QDate(end - timedelta(days=27)))
-        self.to_edit = QDateEdit(QDate(end))
+        self.from_edit = QDateEdit(qdate(end - timedelta(days=27)))
+        self.to_edit = QDateEdit(qdate(end))
         for edit, name in ((self.from_edit, self.tr("From")), (self.to_edit, self.tr("To"))):
             edit.setCalendarPopup(True)
             edit.setAccessibleName(name)
