@@ -1,8 +1,11 @@
 """The report definitions: each turns the synced visits, customers and follow-ups into a table.
 
 Dates are calendar days in UTC, the form times are stored in. A visit belongs to the day
-of its check-in, or of its planned start when it has no check-in. A period is inclusive
-at both ends; "as of" a period means its last day.
+of its check-in, or of its planned start when it has no check-in (the store's
+``visit_day`` column). A period is inclusive at both ends; "as of" a period means its last
+day. The visit queries read only the covering indexes ``ix_visit_report`` and
+``ix_visit_customer_done`` (see ``fieldcrm.store.tables``); a customer is joined only when
+a territory filter needs it, since a deleted customer's visits are deleted with it.
 """
 
 from __future__ import annotations
@@ -14,8 +17,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-
-VISIT_DAY = "substr(coalesce(v.check_in_at, v.planned_start), 1, 10)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,29 @@ def _customer_scope(
     return " AND ".join(conditions), params
 
 
+def _visit_scope(
+    flt: ReportFilter, rep_column: str, customer_column: str
+) -> tuple[str, dict[str, Any]]:
+    """Conditions for the territory and rep filters on visits or follow-ups."""
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
+    if flt.territory_ids:
+        clause, names = _in_clause("territory_id", flt.territory_ids, "t")
+        conditions.append(
+            f"{customer_column} IN (SELECT id FROM customer WHERE deleted = 0 AND {clause})"
+        )
+        params |= names
+    if flt.rep_ids:
+        clause, names = _in_clause(rep_column, flt.rep_ids, "r")
+        conditions.append(clause)
+        params |= names
+    return "".join(f" AND {c}" for c in conditions), params
+
+
+def _period(flt: ReportFilter) -> dict[str, str]:
+    return {"d0": flt.date_from.isoformat(), "d1": flt.date_to.isoformat()}
+
+
 def _names(conn: sa.Connection, table: str, column: str) -> dict[str, str]:
     return dict(conn.execute(sa.text(f'SELECT id, {column} FROM "{table}"')).all())
 
@@ -87,15 +111,14 @@ def _user_names(conn: sa.Connection) -> dict[str, str]:
 
 def visits_per_week(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
     """Visits per rep and ISO week, split by status (planned, done, cancelled)."""
-    scope, params = _customer_scope(flt, "c", "v.rep_id")
+    scope, params = _visit_scope(flt, "rep_id", "customer_id")
     rows = conn.execute(
         sa.text(
-            f"SELECT v.rep_id, {VISIT_DAY} AS day, v.status, count(*) FROM visit v "
-            f"JOIN customer c ON c.id = v.customer_id "
-            f"WHERE v.deleted = 0 AND {scope} AND {VISIT_DAY} BETWEEN :d0 AND :d1 "
-            f"GROUP BY v.rep_id, day, v.status"
+            "SELECT rep_id, visit_day, status, count(*) FROM visit "
+            f"WHERE deleted = 0 AND visit_day BETWEEN :d0 AND :d1{scope} "
+            "GROUP BY rep_id, visit_day, status"
         ),
-        params | {"d0": flt.date_from.isoformat(), "d1": flt.date_to.isoformat()},
+        params | _period(flt),
     )
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(
         lambda: {"planned": 0, "done": 0, "cancelled": 0}
@@ -135,19 +158,26 @@ def _last_visit_days(
     conn: sa.Connection, flt: ReportFilter, scope: str, params: dict[str, Any]
 ) -> list[tuple[Any, ...]]:
     """Customers with a cadence and the day of their last done visit up to the period's end."""
-    return list(
+    last: dict[str, str] = dict(
         conn.execute(
             sa.text(
-                f"SELECT c.id, c.number, c.name, c.city, c.territory_id, c.owner_id, "
-                f"c.visit_cadence_days, "
-                f"(SELECT max({VISIT_DAY}) FROM visit v WHERE v.customer_id = c.id "
-                f" AND v.deleted = 0 AND v.status = 'done' AND {VISIT_DAY} <= :d1) AS last_day "
-                f"FROM customer c WHERE {scope} AND c.visit_cadence_days IS NOT NULL "
-                f"AND c.status != 'inactive'"
+                "SELECT customer_id, max(visit_day) FROM visit "
+                "WHERE deleted = 0 AND status = 'done' AND visit_day <= :d1 GROUP BY customer_id"
             ),
-            params | {"d1": flt.date_to.isoformat()},
-        )
+            {"d1": flt.date_to.isoformat()},
+        ).all()
     )
+    return [
+        (*row, last.get(row[0]))
+        for row in conn.execute(
+            sa.text(
+                "SELECT c.id, c.number, c.name, c.city, c.territory_id, c.owner_id, "
+                f"c.visit_cadence_days FROM customer c WHERE {scope} "
+                "AND c.visit_cadence_days IS NOT NULL AND c.status != 'inactive'"
+            ),
+            params,
+        )
+    ]
 
 
 def coverage(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
@@ -242,15 +272,14 @@ def overdue_customers(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
 
 def outcomes(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
     """How the done visits of the period ended."""
-    scope, params = _customer_scope(flt, "c", "v.rep_id")
+    scope, params = _visit_scope(flt, "rep_id", "customer_id")
     rows = conn.execute(
         sa.text(
-            f"SELECT coalesce(v.outcome, 'none'), count(*) FROM visit v "
-            f"JOIN customer c ON c.id = v.customer_id "
-            f"WHERE v.deleted = 0 AND v.status = 'done' "
-            f"AND {scope} AND {VISIT_DAY} BETWEEN :d0 AND :d1 GROUP BY 1 ORDER BY 2 DESC, 1"
+            "SELECT coalesce(outcome, 'none'), count(*) FROM visit "
+            f"WHERE deleted = 0 AND visit_day BETWEEN :d0 AND :d1 AND status = 'done'{scope} "
+            "GROUP BY 1 ORDER BY 2 DESC, 1"
         ),
-        params | {"d0": flt.date_from.isoformat(), "d1": flt.date_to.isoformat()},
+        params | _period(flt),
     ).all()
     total = sum(n for _, n in rows)
     table = ReportTable(
@@ -271,17 +300,15 @@ def outcomes(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
 
 def visit_duration(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
     """Average time from check-in to check-out per rep; visits without check-out don't count."""
-    scope, params = _customer_scope(flt, "c", "v.rep_id")
+    scope, params = _visit_scope(flt, "rep_id", "customer_id")
     rows = conn.execute(
         sa.text(
-            f"SELECT v.rep_id, count(*), "
-            f"avg((julianday(v.check_out_at) - julianday(v.check_in_at)) * 1440.0) "
-            f"FROM visit v JOIN customer c ON c.id = v.customer_id "
-            f"WHERE v.deleted = 0 AND v.status = 'done' AND v.check_in_at IS NOT NULL "
-            f"AND v.check_out_at IS NOT NULL AND {scope} AND {VISIT_DAY} BETWEEN :d0 AND :d1 "
-            f"GROUP BY v.rep_id"
+            "SELECT rep_id, count(*), "
+            "avg((julianday(check_out_at) - julianday(check_in_at)) * 1440.0) FROM visit "
+            f"WHERE deleted = 0 AND visit_day BETWEEN :d0 AND :d1 AND status = 'done'{scope} "
+            "AND check_in_at IS NOT NULL AND check_out_at IS NOT NULL GROUP BY rep_id"
         ),
-        params | {"d0": flt.date_from.isoformat(), "d1": flt.date_to.isoformat()},
+        params | _period(flt),
     ).all()
     users = _user_names(conn)
     table = ReportTable(
@@ -310,7 +337,7 @@ def visit_duration(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
 
 def followups(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
     """Open and overdue follow-ups per assignee at the period's end."""
-    scope, params = _customer_scope(flt, "c", "f.assignee_id")
+    scope, params = _visit_scope(flt, "f.assignee_id", "f.customer_id")
     as_of = flt.date_to.isoformat()
     end_of_day = (flt.date_to + timedelta(days=1)).isoformat()
     rows = conn.execute(
@@ -319,8 +346,7 @@ def followups(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
             f"sum(CASE WHEN f.done_at IS NULL OR f.done_at >= :eod THEN 1 ELSE 0 END), "
             f"sum(CASE WHEN (f.done_at IS NULL OR f.done_at >= :eod) AND f.due_date < :asof "
             f"THEN 1 ELSE 0 END) "
-            f"FROM followup f JOIN customer c ON c.id = f.customer_id "
-            f"WHERE f.deleted = 0 AND {scope} GROUP BY f.assignee_id"
+            f"FROM followup f WHERE f.deleted = 0{scope} GROUP BY f.assignee_id"
         ),
         params | {"asof": as_of, "eod": end_of_day},
     ).all()
