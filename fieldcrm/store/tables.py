@@ -83,6 +83,18 @@ sa.Index(
     sqlite_where=sa.text("deleted = 0"),
 )
 sa.Index(
+    "ix_customer_cadence",
+    customer.c.territory_id,
+    customer.c.owner_id,
+    customer.c.status,
+    customer.c.visit_cadence_days,
+    customer.c.id,
+    customer.c.number,
+    customer.c.name,
+    customer.c.city,
+    sqlite_where=sa.text("deleted = 0 AND visit_cadence_days IS NOT NULL"),
+)
+sa.Index(
     "ix_visit_customer_done",
     visit.c.customer_id,
     visit.c.visit_day,

@@ -1,4 +1,4 @@
-"""Manager reports: the day a visit counts for (a virtual column) and indexes that cover them.
+"""Manager reports: the day a visit counts for (a virtual column), indexes that cover them.
 
 Revision ID: 0007
 Revises: 0006
@@ -28,6 +28,22 @@ def upgrade() -> None:
         ),
     )
     op.create_index(
+        "ix_customer_cadence",
+        "customer",
+        [
+            "territory_id",
+            "owner_id",
+            "status",
+            "visit_cadence_days",
+            "id",
+            "number",
+            "name",
+            "city",
+        ],
+        unique=False,
+        sqlite_where=sa.text("deleted = 0 AND visit_cadence_days IS NOT NULL"),
+    )
+    op.create_index(
         "ix_visit_customer_done",
         "visit",
         ["customer_id", "visit_day"],
@@ -46,4 +62,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_visit_report", table_name="visit")
     op.drop_index("ix_visit_customer_done", table_name="visit")
+    op.drop_index("ix_customer_cadence", table_name="customer")
     op.execute("ALTER TABLE visit DROP COLUMN visit_day")
