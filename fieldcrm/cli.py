@@ -337,7 +337,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     store = _open_store(args.profile)
     try:
         try:
-            client = open_client(store)
+            client = open_client(store, max_attempts=4)
         except SyncError as exc:
             return _fail(exc.message, _exit_code_for(exc))
         progress = None if args.quiet else _ProgressPrinter(sys.stderr)
