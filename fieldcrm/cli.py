@@ -344,7 +344,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         # Tuning knobs (also used by tests to get many small pages).
         page_limit = os.environ.get("FIELDCRM_SYNC_PAGE_LIMIT", "")
         push_batch = os.environ.get("FIELDCRM_SYNC_PUSH_BATCH", "")
-        engine = SyncEngine(store, client, progress)
+        engine = SyncEngine(store, client, progress, raise_errors=False)
         if page_limit.isdigit():
             engine.page_limit = max(1, int(page_limit))
         if push_batch.isdigit():

@@ -16,6 +16,7 @@ from fieldcrm.sync import (
     LoginFailed,
     LoginRequired,
     ProtocolMismatch,
+    ServerUnreachable,
     SyncEngine,
     SyncProgress,
     login,
@@ -332,3 +333,20 @@ def test_token_file_is_private_and_warned_about_once(
     assert tokens.path.stat().st_mode & 0o777 == 0o600
     warnings = [r for r in caplog.records if "No system keyring" in r.getMessage()]
     assert len(warnings) == 1
+
+
+def test_sync_offline_raises_by_default_with_what_was_done(
+    tmp_path: Path, server: InProcessServer
+) -> None:
+    """The desktop app runs the engine with its defaults: offline is an exception."""
+    a = laptop(tmp_path, server, "anna")
+    new_customer(a)
+    client = open_client(
+        a.store, a.transport, token_store=a.tokens, sleep=lambda _s: None, max_attempts=2
+    )
+    a.transport.fail_next.extend(["/sync/pull"] * 2)
+    with client, pytest.raises(ServerUnreachable) as info:
+        SyncEngine(a.store, client).sync()
+    assert info.value.result.pushed == 1  # the push went through before the pull failed
+    assert not info.value.result.ok and info.value.result.offline
+    assert a.store.pending_count() == 0
