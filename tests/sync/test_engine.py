@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from fieldcrm.protocol import PROTOCOL_HEADER
-from fieldcrm.store.replica import CURSOR_KEY
+from fieldcrm.store.replica import CURSOR_KEY, resolve_conflict, resolved_unsent
 from fieldcrm.sync import (
     AccessRevoked,
     LoginFailed,
@@ -350,3 +350,28 @@ def test_sync_offline_raises_by_default_with_what_was_done(
     assert info.value.result.pushed == 1  # the push went through before the pull failed
     assert not info.value.result.ok and info.value.result.offline
     assert a.store.pending_count() == 0
+
+
+def test_sync_resolved_conflict_reaches_the_server_and_other_laptops(
+    tmp_path: Path, server: InProcessServer
+) -> None:
+    a, b = laptop(tmp_path, server, "anna"), laptop(tmp_path, server, "ben")
+    cid = new_customer(a)
+    a.sync()
+    b.sync()
+    a.store.update("customer", cid, {"city": "Kiel"})
+    b.store.update("customer", cid, {"city": "Lübeck"})
+    a.sync()
+    b.sync()
+    a.sync()
+    with a.store.read() as conn:
+        (conflict_id,) = conn.exec_driver_sql("SELECT id FROM conflict").scalars()
+    # Keep mine: a normal edit, then mark the conflict resolved.
+    a.store.update("customer", cid, {"city": "Kiel"})
+    assert resolve_conflict(a.store, conflict_id)
+    assert a.sync().ok
+    with a.store.read() as conn:
+        assert resolved_unsent(conn) == []
+    b.sync()
+    assert b.status_conflicts() == 0
+    assert b.store.get("customer", cid)["city"] == "Kiel"  # type: ignore[index]
