@@ -12,6 +12,7 @@ sync rounds with no new edits every laptop equals the server's data for its user
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -58,6 +59,7 @@ class _Template:
     def get(cls) -> Path:
         if cls.directory is None:
             root = Path(tempfile.mkdtemp(prefix="fieldcrm-convergence-", dir=SCRATCH))
+            atexit.register(shutil.rmtree, root, ignore_errors=True)
             server = InProcessServer(migrated_server_db(root))
             server.territory("North", area="Area")
             server.territory("South", area="Area")
