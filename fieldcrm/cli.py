@@ -337,14 +337,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
     store = _open_store(args.profile)
     try:
         try:
-            client = open_client(store)
+            client = open_client(store, max_attempts=4)
         except SyncError as exc:
             return _fail(exc.message, _exit_code_for(exc))
         progress = None if args.quiet else _ProgressPrinter(sys.stderr)
         # Tuning knobs (also used by tests to get many small pages).
         page_limit = os.environ.get("FIELDCRM_SYNC_PAGE_LIMIT", "")
         push_batch = os.environ.get("FIELDCRM_SYNC_PUSH_BATCH", "")
-        engine = SyncEngine(store, client, progress)
+        engine = SyncEngine(store, client, progress, raise_errors=False)
         if page_limit.isdigit():
             engine.page_limit = max(1, int(page_limit))
         if push_batch.isdigit():

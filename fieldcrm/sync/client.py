@@ -226,7 +226,7 @@ class SyncClient:
                     method, path, content=content, params=params, headers=headers
                 )
                 response.read()
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, httpx.DecodingError) as exc:
                 failure: SyncError = ServerUnreachable(
                     f"Cannot reach the server at {self.server_url} ({_describe(exc)}). "
                     "Check the network connection; changes stay queued on this laptop.",
@@ -269,13 +269,15 @@ def normalise_server_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def _describe(exc: httpx.TransportError) -> str:
+def _describe(exc: httpx.TransportError | httpx.DecodingError) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return "timed out"
     if isinstance(exc, httpx.ConnectError):
         return "connection refused or no network"
     if isinstance(exc, httpx.RemoteProtocolError):
         return "connection dropped"
+    if isinstance(exc, httpx.DecodingError):
+        return "the answer arrived damaged"
     return exc.__class__.__name__
 
 

@@ -5,9 +5,11 @@ progress through the injected callback; the command line runs it directly.
 
 ``sync()`` raises the errors that need a person (``NotLoggedIn``, ``LoginRequired``,
 ``AccessRevoked``, ``ProtocolMismatch``) and ``SyncCancelled``. Environment faults that
-remained after the client's retries (offline, server errors) end the run with a
-``SyncResult`` whose ``ok`` is false and whose ``errors`` say what happened; everything
-done until then is kept (each batch and page commits with its checkpoint).
+remained after the client's retries (``ServerUnreachable``, ``ServerError``, ...) are
+raised too (the exception's ``result`` holds what the run did until then), unless the
+engine was made with ``raise_errors=False``: then the run ends with a ``SyncResult``
+whose ``ok`` is false and whose ``errors`` say what happened. Either way everything done
+until then is kept (each batch and page commits with its checkpoint).
 """
 
 from __future__ import annotations
@@ -95,6 +97,7 @@ class SyncEngine:
         verify: bool = True,
         cancel: threading.Event | None = None,
         clock: Callable[[], float] = time.monotonic,
+        raise_errors: bool = True,
     ) -> None:
         self.store = store
         self.client = client
@@ -104,6 +107,7 @@ class SyncEngine:
         self.verify = verify
         self.cancel = cancel or threading.Event()
         self._clock = clock
+        self.raise_errors = raise_errors
 
     # ---- the run --------------------------------------------------------------------
 
@@ -128,6 +132,9 @@ class SyncEngine:
             log.warning("sync stopped: %s", exc.message)
             result.errors.append(exc.message)
             result.offline = isinstance(exc, ServerUnreachable)
+            exc.result = result
+            if self.raise_errors:
+                raise
         finally:
             result.pending = self.store.pending_count()
             result.requests = traffic.requests - before[0]

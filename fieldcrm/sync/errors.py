@@ -6,6 +6,8 @@ shows its own translated text chosen by the exception type.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SyncError(Exception):
     """Base of every sync failure. ``retryable``: trying again later may succeed by itself."""
@@ -13,6 +15,8 @@ class SyncError(Exception):
     retryable = False
     #: Seconds the server asked to wait (``Retry-After``), if it did.
     retry_after: float | None = None
+    #: What the sync run did before it stopped (a ``SyncResult``), when raised by a run.
+    result: Any = None
 
     def __init__(self, message: str, *, status: int | None = None, code: str | None = None):
         super().__init__(message)

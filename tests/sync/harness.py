@@ -207,6 +207,7 @@ class Laptop:
                 sleep=lambda _s: None,
                 max_attempts=4,
             )
+        engine_options.setdefault("raise_errors", False)
         return SyncEngine(self.store, self._client, progress, **engine_options).sync()
 
     def view(self) -> dict[tuple[str, str], dict[str, Any]]:

@@ -12,6 +12,7 @@ sync rounds with no new edits every laptop equals the server's data for its user
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -58,6 +59,7 @@ class _Template:
     def get(cls) -> Path:
         if cls.directory is None:
             root = Path(tempfile.mkdtemp(prefix="fieldcrm-convergence-", dir=SCRATCH))
+            atexit.register(shutil.rmtree, root, ignore_errors=True)
             server = InProcessServer(migrated_server_db(root))
             server.territory("North", area="Area")
             server.territory("South", area="Area")
@@ -246,13 +248,18 @@ class ConvergenceMachine(RuleBasedStateMachine):
         if ids:
             lap.store.delete(entity, data.draw(st.sampled_from(ids)))
 
-    @rule(name=st.sampled_from(USERS), new_name=NAMES)
-    def edit_territory(self, name: str, new_name: str) -> None:
+    @rule(
+        name=st.sampled_from(USERS),
+        entity=st.sampled_from(["territory", "user"]),
+        new_name=NAMES,
+    )
+    def edit_territory_or_user(self, name: str, entity: str, new_name: str) -> None:
         """Only administrators may: the server rejects it, later changes still sync."""
         lap = self.laptops[name]
-        territories = self._live_ids(lap, "territory")
-        if territories:
-            lap.store.update("territory", territories[0], {"name": new_name})
+        ids = self._live_ids(lap, entity)
+        if ids:
+            field = "name" if entity == "territory" else "display_name"
+            lap.store.update(entity, ids[0], {field: new_name})
 
     @rule(data=st.data())
     def reassign_territory(self, data: st.DataObject) -> None:

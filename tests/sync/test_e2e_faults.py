@@ -48,7 +48,9 @@ def _sync(
 ) -> bool:
     client = open_client(store, token_store=tokens, max_attempts=3, backoff_base=0.05)
     with client:
-        engine = SyncEngine(store, client, push_batch=push_batch, page_limit=page_limit)
+        engine = SyncEngine(
+            store, client, push_batch=push_batch, page_limit=page_limit, raise_errors=False
+        )
         return engine.sync().ok
 
 

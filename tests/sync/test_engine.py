@@ -6,10 +6,22 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
-from fieldcrm.store.replica import CURSOR_KEY
-from fieldcrm.sync import AccessRevoked, LoginFailed, LoginRequired, SyncProgress, login
+from fieldcrm.protocol import PROTOCOL_HEADER
+from fieldcrm.store.replica import CURSOR_KEY, resolve_conflict, resolved_unsent
+from fieldcrm.sync import (
+    AccessRevoked,
+    LoginFailed,
+    LoginRequired,
+    ProtocolMismatch,
+    ServerUnreachable,
+    SyncEngine,
+    SyncProgress,
+    login,
+    open_client,
+)
 from fieldcrm.sync.credentials import FileTokenStore
 from sync_server import tables as t
 from tests.sync.harness import PASSWORD, SERVER_URL, InProcessServer, Laptop, migrated_server_db
@@ -257,3 +269,109 @@ def test_first_sync_resumes_from_checkpoint_after_interruption(
     assert resumed.ok
     assert resumed.pulled == 25 - partial  # only what was missing came again
     assert b.store.counts()["customer"] == 25
+
+
+def test_sync_verify_mismatch_triggers_full_resync_keeping_pending_edits(
+    tmp_path: Path, server: InProcessServer
+) -> None:
+    a, b = laptop(tmp_path, server, "anna"), laptop(tmp_path, server, "ben")
+    lost, edited = new_customer(a, "Lost"), new_customer(a, "Edited")
+    a.sync()
+    b.sync()
+    # B's store loses a customer and gains a contact the server never had (e.g. a restored
+    # backup), neither through the outbox; B also has an edit that is not pushed yet.
+    # (Counts see a lost or an extra row; a swap of one for another needs checksums.)
+    with b.store.write() as uow:
+        uow.connection.exec_driver_sql("DELETE FROM customer WHERE id = ?", (lost,))
+        uow.connection.exec_driver_sql(
+            "INSERT INTO contact (id, customer_id, last_name, stamps, deleted) "
+            "VALUES ('01900000-0000-7000-8000-000000000001', ?, 'Ghost', '{}', 0)",
+            (edited,),
+        )
+    b.store.update("customer", edited, {"city": "Kiel"})
+    # Nothing new on the server: only the count check can notice.
+    result = b.sync(verify=True)
+    assert result.ok and result.full_resync
+    assert b.store.get("customer", lost) is not None
+    assert b.store.get("contact", "01900000-0000-7000-8000-000000000001") is None
+    assert b.store.get("customer", edited)["city"] == "Kiel"  # type: ignore[index]
+    assert b.view() == server.view_of("ben")
+
+
+def test_sync_protocol_mismatch_stops_with_clear_error(
+    tmp_path: Path, server: InProcessServer
+) -> None:
+    a = laptop(tmp_path, server, "anna")
+
+    class OtherProtocol(httpx.BaseTransport):
+        """A client of another protocol version (the header says 999)."""
+
+        def __init__(self, inner: httpx.BaseTransport) -> None:
+            self.inner = inner
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            request.headers[PROTOCOL_HEADER] = "999"
+            return self.inner.handle_request(request)
+
+    client = open_client(a.store, OtherProtocol(a.transport), token_store=a.tokens)
+    with client, pytest.raises(ProtocolMismatch) as info:
+        SyncEngine(a.store, client).sync()
+    assert "Update FieldCRM" in info.value.message
+    assert a.store.meta(CURSOR_KEY) is None  # no partial data
+
+
+def test_token_file_is_private_and_warned_about_once(
+    tmp_path: Path, server: InProcessServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    a = Laptop(tmp_path / "a", server, "anna", login_now=False)
+    tokens = FileTokenStore(tmp_path / "a" / "session.token")
+    with caplog.at_level("WARNING", logger="fieldcrm.sync"):
+        login(a.store, SERVER_URL, "anna", PASSWORD, transport=a.transport, token_store=tokens)
+        a.tokens = tokens
+        a.sync()
+        a.sync()
+    assert tokens.path.stat().st_mode & 0o777 == 0o600
+    warnings = [r for r in caplog.records if "No system keyring" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def test_sync_offline_raises_by_default_with_what_was_done(
+    tmp_path: Path, server: InProcessServer
+) -> None:
+    """The desktop app runs the engine with its defaults: offline is an exception."""
+    a = laptop(tmp_path, server, "anna")
+    new_customer(a)
+    client = open_client(
+        a.store, a.transport, token_store=a.tokens, sleep=lambda _s: None, max_attempts=2
+    )
+    a.transport.fail_next.extend(["/sync/pull"] * 2)
+    with client, pytest.raises(ServerUnreachable) as info:
+        SyncEngine(a.store, client).sync()
+    assert info.value.result.pushed == 1  # the push went through before the pull failed
+    assert not info.value.result.ok and info.value.result.offline
+    assert a.store.pending_count() == 0
+
+
+def test_sync_resolved_conflict_reaches_the_server_and_other_laptops(
+    tmp_path: Path, server: InProcessServer
+) -> None:
+    a, b = laptop(tmp_path, server, "anna"), laptop(tmp_path, server, "ben")
+    cid = new_customer(a)
+    a.sync()
+    b.sync()
+    a.store.update("customer", cid, {"city": "Kiel"})
+    b.store.update("customer", cid, {"city": "Lübeck"})
+    a.sync()
+    b.sync()
+    a.sync()
+    with a.store.read() as conn:
+        (conflict_id,) = conn.exec_driver_sql("SELECT id FROM conflict").scalars()
+    # Keep mine: a normal edit, then mark the conflict resolved.
+    a.store.update("customer", cid, {"city": "Kiel"})
+    assert resolve_conflict(a.store, conflict_id)
+    assert a.sync().ok
+    with a.store.read() as conn:
+        assert resolved_unsent(conn) == []
+    b.sync()
+    assert b.status_conflicts() == 0
+    assert b.store.get("customer", cid)["city"] == "Kiel"  # type: ignore[index]
