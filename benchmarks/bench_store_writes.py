@@ -22,12 +22,14 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ import sqlalchemy as sa
 from benchmarks.dataset import SIZES, Scale, iter_rows, stamps_json
 from fieldcrm.domain.entities import ENTITIES
 from fieldcrm.store import Store
+from fieldcrm.store import tables as t
 from fieldcrm.store.db import WRITE_OPTION
 from fieldcrm.store.search import search_customers
 
@@ -85,53 +88,58 @@ def service_values(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # ---- the measured runs ----------------------------------------------------------------------
 
 
-def run_plain_one_tx(store: Store, rows: list[dict[str, Any]]) -> float:
+def run_plain_driver_tx(store: Store, rows: list[dict[str, Any]]) -> None:
     params = plain_params(rows)
     with raw_connection(store) as db:
-        began = time.perf_counter()
         db.execute("BEGIN IMMEDIATE")
         for p in params:
             db.execute(INSERT_SQL, p)
         db.execute("COMMIT")
-        return time.perf_counter() - began
 
 
-def run_plain_executemany(store: Store, rows: list[dict[str, Any]]) -> float:
+def run_plain_core_tx(store: Store, rows: list[dict[str, Any]]) -> None:
+    params = [dict(zip(COLUMNS, p, strict=True)) for p in plain_params(rows)]
+    with store.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
+        for p in params:
+            conn.execute(t.customer.insert(), p)
+
+
+def run_plain_executemany(store: Store, rows: list[dict[str, Any]]) -> None:
     params = plain_params(rows)
     with raw_connection(store) as db:
-        began = time.perf_counter()
         db.execute("BEGIN IMMEDIATE")
         db.executemany(INSERT_SQL, params)
         db.execute("COMMIT")
-        return time.perf_counter() - began
 
 
-def run_service_one_tx(store: Store, rows: list[dict[str, Any]]) -> float:
+def run_service_tx(store: Store, rows: list[dict[str, Any]]) -> None:
     values = service_values(rows)
-    began = time.perf_counter()
     with store.write() as uow:
         for v in values:
             uow.create("customer", v)
-    return time.perf_counter() - began
 
 
-def run_plain_per_row(store: Store, rows: list[dict[str, Any]]) -> float:
+def run_plain_driver_per_row(store: Store, rows: list[dict[str, Any]]) -> None:
     params = plain_params(rows)
     with raw_connection(store) as db:
-        began = time.perf_counter()
         for p in params:
             db.execute("BEGIN IMMEDIATE")
             db.execute(INSERT_SQL, p)
             db.execute("COMMIT")
-        return time.perf_counter() - began
 
 
-def run_service_per_row(store: Store, rows: list[dict[str, Any]]) -> float:
+def run_plain_core_per_row(store: Store, rows: list[dict[str, Any]]) -> None:
+    params = [dict(zip(COLUMNS, p, strict=True)) for p in plain_params(rows)]
+    with store.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
+        for p in params:
+            with conn.begin():
+                conn.execute(t.customer.insert(), p)
+
+
+def run_service_per_row(store: Store, rows: list[dict[str, Any]]) -> None:
     values = service_values(rows)
-    began = time.perf_counter()
     for v in values:
         store.create("customer", v)
-    return time.perf_counter() - began
 
 
 def check(store: Store, n: int, tracked: bool, rows: list[dict[str, Any]]) -> None:
@@ -144,22 +152,49 @@ def check(store: Store, n: int, tracked: bool, rows: list[dict[str, Any]]) -> No
         assert total == n
 
 
-Runner = Callable[[Store, list[dict[str, Any]]], float]
+Runner = Callable[[Store, list[dict[str, Any]]], None]
 
 
-def measure(
-    label: str, runner: Runner, rows: list[dict[str, Any]], tracked: bool, repeat: int
-) -> float:
-    times = []
-    for i in range(repeat):
-        with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-") as folder:
-            store = new_store(Path(folder), f"{label}-{i}")
-            try:
-                times.append(runner(store, rows))
-                check(store, len(rows), tracked, rows)
-            finally:
-                store.close()
-    return statistics.median(times)
+@dataclass(frozen=True)
+class Variant:
+    label: str
+    runner: Runner
+    tracked: bool
+    per_row: bool  # a transaction per row (runs on the smaller row set)
+
+
+VARIANTS = (
+    Variant("service, one transaction", run_service_tx, True, False),
+    Variant("plain SQLAlchemy Core insert, one transaction", run_plain_core_tx, False, False),
+    Variant("plain driver insert, one transaction", run_plain_driver_tx, False, False),
+    Variant("plain driver executemany, one transaction", run_plain_executemany, False, False),
+    Variant("service, transaction per row", run_service_per_row, True, True),
+    Variant(
+        "plain SQLAlchemy Core insert, transaction per row", run_plain_core_per_row, False, True
+    ),
+    Variant("plain driver insert, transaction per row", run_plain_driver_per_row, False, True),
+)
+
+#: The ratios the budget is about: (what, tracked variant, plain variant).
+RATIOS = (
+    ("one transaction, vs Core insert", VARIANTS[0], VARIANTS[1]),
+    ("one transaction, vs driver insert", VARIANTS[0], VARIANTS[2]),
+    ("transaction per row, vs Core insert", VARIANTS[4], VARIANTS[5]),
+    ("transaction per row, vs driver insert", VARIANTS[4], VARIANTS[6]),
+)
+
+
+def run_once(variant: Variant, rows: list[dict[str, Any]], folder: Path) -> tuple[float, float]:
+    """One run on a fresh store: (wall seconds, CPU seconds of this process)."""
+    store = new_store(folder, variant.label.replace(" ", "_").replace(",", ""))
+    try:
+        wall, cpu = time.perf_counter(), time.process_time()
+        variant.runner(store, rows)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        check(store, len(rows), variant.tracked, rows)
+    finally:
+        store.close()
+    return wall, cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,53 +203,58 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--per-row", type=int, default=500, help="rows for the transaction-per-row runs"
     )
-    parser.add_argument("--repeat", type=int, default=5, help="runs of each; the median counts")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds; medians are reported")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
 
     rows = customer_rows(args.rows)
     few = rows[: args.per_row]
-    results: dict[str, float] = {}
-    # Interleave the two sides so that load from other processes hits both alike.
-    for _ in range(1):
-        results["plain, one transaction"] = measure(
-            "plain", run_plain_one_tx, rows, False, args.repeat
-        )
-        results["service, one transaction"] = measure(
-            "service", run_service_one_tx, rows, True, args.repeat
-        )
-        results["plain executemany, one transaction"] = measure(
-            "bulk", run_plain_executemany, rows, False, args.repeat
-        )
-        results["plain, transaction per row"] = measure(
-            "plain1", run_plain_per_row, few, False, args.repeat
-        )
-        results["service, transaction per row"] = measure(
-            "service1", run_service_per_row, few, True, args.repeat
-        )
-    per_row_us = {
-        k: v / (len(few) if "per row" in k else len(rows)) * 1e6 for k, v in results.items()
+    wall: dict[str, list[float]] = {v.label: [] for v in VARIANTS}
+    cpu: dict[str, list[float]] = {v.label: [] for v in VARIANTS}
+    for round_no in range(args.repeat):
+        # Every round runs every variant, in a rotated order, so that load from other
+        # processes on a shared machine falls on all of them alike.
+        order = VARIANTS[round_no % len(VARIANTS) :] + VARIANTS[: round_no % len(VARIANTS)]
+        with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-") as folder:
+            for variant in order:
+                w, c = run_once(variant, few if variant.per_row else rows, Path(folder))
+                n = len(few) if variant.per_row else len(rows)
+                wall[variant.label].append(w / n * 1e6)
+                cpu[variant.label].append(c / n * 1e6)
+    med_wall = {k: statistics.median(v) for k, v in wall.items()}
+    med_cpu = {k: statistics.median(v) for k, v in cpu.items()}
+    ratios = {
+        what: {
+            # Median of the per-round ratios: each round's pair ran under the same load.
+            "wall": statistics.median(
+                a / b for a, b in zip(wall[tracked.label], wall[plain.label], strict=True)
+            ),
+            "cpu": statistics.median(
+                a / b for a, b in zip(cpu[tracked.label], cpu[plain.label], strict=True)
+            ),
+        }
+        for what, tracked, plain in RATIOS
     }
-    ratio_tx = results["service, one transaction"] / results["plain, one transaction"]
-    ratio_row = results["service, transaction per row"] / results["plain, transaction per row"]
     report = {
         "rows": args.rows,
         "per_row_rows": args.per_row,
-        "repeat": args.repeat,
-        "seconds": results,
-        "us_per_row": per_row_us,
-        "ratio_one_transaction": ratio_tx,
-        "ratio_transaction_per_row": ratio_row,
+        "rounds": args.repeat,
+        "us_per_row_wall": med_wall,
+        "us_per_row_cpu": med_cpu,
+        "ratios": ratios,
         "python": platform.python_version(),
-        "sqlite": __import__("sqlite3").sqlite_version,
+        "sqlite": sqlite3.sqlite_version,
     }
     if args.json:
         print(json.dumps(report, indent=2))
-    else:
-        for label, us in per_row_us.items():
-            print(f"{label:<38} {us:9.1f} µs/row")
-        print(f"ratio service/plain, one transaction:   {ratio_tx:.2f} (budget 1.5)")
-        print(f"ratio service/plain, transaction per row: {ratio_row:.2f} (budget 1.5)")
+        return 0
+    print(f"{'µs per row (median of ' + str(args.repeat) + ' rounds)':<52} {'wall':>8} {'CPU':>8}")
+    for v in VARIANTS:
+        print(f"{v.label:<52} {med_wall[v.label]:8.1f} {med_cpu[v.label]:8.1f}")
+    print()
+    print(f"{'ratio service / plain (budget 1.5)':<52} {'wall':>8} {'CPU':>8}")
+    for what, r in ratios.items():
+        print(f"{what:<52} {r['wall']:8.2f} {r['cpu']:8.2f}")
     return 0
 
 

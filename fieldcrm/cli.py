@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -340,9 +341,17 @@ def cmd_sync(args: argparse.Namespace) -> int:
         except SyncError as exc:
             return _fail(exc.message, _exit_code_for(exc))
         progress = None if args.quiet else _ProgressPrinter(sys.stderr)
+        # Tuning knobs (also used by tests to get many small pages).
+        page_limit = os.environ.get("FIELDCRM_SYNC_PAGE_LIMIT", "")
+        push_batch = os.environ.get("FIELDCRM_SYNC_PUSH_BATCH", "")
+        engine = SyncEngine(store, client, progress)
+        if page_limit.isdigit():
+            engine.page_limit = max(1, int(page_limit))
+        if push_batch.isdigit():
+            engine.push_batch = max(1, int(push_batch))
         try:
             with client:
-                result = SyncEngine(store, client, progress).sync()
+                result = engine.sync()
         except SyncError as exc:
             return _fail(exc.message, _exit_code_for(exc))
         summary = {

@@ -53,6 +53,7 @@ class AdminSession:
         )
 
     def refresh_scopes(self) -> None:
+        self.ctx.writer.flush()
         self.ctx.scopes = caller_scopes(self.conn, "admin", None)
 
     def apply(
@@ -301,11 +302,18 @@ def parse_customer_csv(
                 values[name] = _convert(name, cell or "")
             except ValueError as exc:
                 row_problems.append(f"line {line}: {name}: {exc}")
-        if not row_problems:
-            try:
-                validate_record("customer", {k: v for k, v in values.items() if k != "owner_id"})
-            except ValidationError as exc:
-                row_problems.extend(f"line {line}: {e.field}: {e.message}" for e in exc.errors)
+        unconverted = {p.split(": ")[1] for p in row_problems}
+        try:
+            validate_record(
+                "customer",
+                {k: v for k, v in values.items() if k != "owner_id" and k not in unconverted},
+            )
+        except ValidationError as exc:
+            row_problems.extend(
+                f"line {line}: {e.field}: {e.message}"
+                for e in exc.errors
+                if e.field not in unconverted
+            )
         number = values.get("number")
         if number:
             if number in numbers:

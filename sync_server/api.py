@@ -125,6 +125,7 @@ class GuardMiddleware:
             request_log.info(
                 "request",
                 extra={
+                    "request_id": request_id,
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status[0],

@@ -153,35 +153,39 @@ def login(
         if not acc.active:
             raise AuthError(403, "user_disabled", "This user is disabled. Ask your administrator.")
         conn.execute(t.login_throttle.delete().where(t.login_throttle.c.username == username))
-        dev = conn.execute(sa.select(t.device).where(t.device.c.id == device_id)).first()
-        now = utcnow()
-        if dev is not None and dev.revoked_at is not None:
-            raise AuthError(
-                403, "device_revoked", "This device was revoked. Ask your administrator."
-            )
-        if dev is not None and dev.user_id != acc.id:
-            raise AuthError(
-                403,
-                "device_taken",
-                "This device id is registered to another user; the app must use its own.",
-            )
-        if dev is None:
-            conn.execute(
-                t.device.insert().values(
-                    id=device_id, user_id=acc.id, name=device_name, created_at=now, last_seen_at=now
-                )
-            )
-        else:
-            conn.execute(
-                t.device.update().where(t.device.c.id == device_id).values(last_seen_at=now)
-            )
-        session_id = str(uuid.uuid4())
+        return start_session(conn, acc.id, device_id, device_name)
+
+
+def start_session(
+    conn: sa.Connection, user_id: str, device_id: str, device_name: str | None = None
+) -> IssuedTokens:
+    """Register the device (if new) and open a session on it for a user whose password was
+    checked; returns its first tokens."""
+    dev = conn.execute(sa.select(t.device).where(t.device.c.id == device_id)).first()
+    now = utcnow()
+    if dev is not None and dev.revoked_at is not None:
+        raise AuthError(403, "device_revoked", "This device was revoked. Ask your administrator.")
+    if dev is not None and dev.user_id != user_id:
+        raise AuthError(
+            403,
+            "device_taken",
+            "This device id is registered to another user; the app must use its own.",
+        )
+    if dev is None:
         conn.execute(
-            t.session.insert().values(
-                id=session_id, user_id=acc.id, device_id=device_id, created_at=now
+            t.device.insert().values(
+                id=device_id, user_id=user_id, name=device_name, created_at=now, last_seen_at=now
             )
         )
-        return _issue(conn, session_id)
+    else:
+        conn.execute(t.device.update().where(t.device.c.id == device_id).values(last_seen_at=now))
+    session_id = str(uuid.uuid4())
+    conn.execute(
+        t.session.insert().values(
+            id=session_id, user_id=user_id, device_id=device_id, created_at=now
+        )
+    )
+    return _issue(conn, session_id)
 
 
 def refresh(engine: sa.Engine, token: str, device_id: str) -> IssuedTokens:

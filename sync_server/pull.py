@@ -16,6 +16,7 @@ conflict records in scope with a ``seq`` in the page's range come with it. The l
 from __future__ import annotations
 
 import heapq
+import re
 from typing import Any
 
 import orjson
@@ -26,6 +27,8 @@ from sync_server import tables as t
 from sync_server.scope import Caller, Scopes, caller_scopes
 from sync_server.store import iso_now
 
+_CURSOR = re.compile(r"^[0-9]{1,18}$")
+
 
 class CursorError(ValueError):
     """The cursor is not one this server handed out."""
@@ -34,22 +37,51 @@ class CursorError(ValueError):
 def parse_cursor(cursor: str | None) -> int:
     if cursor is None or cursor == "":
         return 0
-    if not cursor.isdigit() or len(cursor) > 18:
+    if not _CURSOR.match(cursor):
         raise CursorError("The sync cursor is not valid; start a full sync.")
     return int(cursor)
 
 
-def _rows(conn: sa.Connection, scopes: Scopes, after: int, limit: int) -> list[Any]:
-    r = t.record.c
-    base = sa.select(r.seq, r.payload).order_by(r.seq).limit(limit)
+def _rows(conn: sa.Connection, scopes: Scopes, after: int, limit: int) -> list[tuple[int, bytes]]:
+    """(seq, payload as UTF-8 bytes) of the next rows in the caller's scope.
+
+    Runs on the driver's cursor and fetches the payload as bytes (SQLite: ``text_factory``;
+    PostgreSQL: ``convert_to``): a page is then joined without decoding and re-encoding
+    megabytes of text. One index range scan per scope, merged: the cost grows with the
+    page, not with the table.
+    """
+    dbapi = conn.connection.driver_connection
+    sqlite = conn.dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    column = "payload" if sqlite else "convert_to(payload, 'UTF8')"
+    sql = f"SELECT seq, {column} FROM record WHERE seq > {mark}"
+    tail = f" ORDER BY seq LIMIT {mark}"
+    queries: list[tuple[str, tuple[Any, ...]]]
     if scopes.read is None:
-        return list(conn.execute(base.where(r.seq > after)))
-    # One index range scan per scope, merged: cost grows with the page, not the table.
-    per_scope = [
-        list(conn.execute(base.where(r.scope == scope, r.seq > after)))
-        for scope in sorted(scopes.read)
-    ]
-    return list(heapq.merge(*per_scope, key=lambda row: row.seq))[:limit]
+        queries = [(sql + tail, (after, limit))]
+    else:
+        queries = [
+            (sql + f" AND scope = {mark}" + tail, (after, scope, limit))
+            for scope in sorted(scopes.read)
+        ]
+    previous = dbapi.text_factory if sqlite else None  # type: ignore[union-attr]
+    if sqlite:
+        dbapi.text_factory = bytes  # type: ignore[union-attr]
+    try:
+        results = []
+        for query, params in queries:
+            cursor = dbapi.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(query, params)
+                results.append([(seq, bytes(payload)) for seq, payload in cursor.fetchall()])
+            finally:
+                cursor.close()
+    finally:
+        if sqlite:
+            dbapi.text_factory = previous  # type: ignore[union-attr]
+    if len(results) == 1:
+        return results[0]
+    return list(heapq.merge(*results, key=lambda row: row[0]))[:limit]
 
 
 def pull_page(conn: sa.Connection, caller: Caller, after: int, limit: int) -> bytes:
@@ -63,12 +95,12 @@ def pull_page(conn: sa.Connection, caller: Caller, after: int, limit: int) -> by
     rows = _rows(conn, scopes, after, limit + 1)
     has_more = len(rows) > limit
     rows = rows[:limit]
-    upper = rows[-1].seq if has_more else last_seq
+    upper = rows[-1][0] if has_more else last_seq
     evictions = _evictions(conn, scopes, after, upper)
     conflicts = _conflicts(conn, scopes, after, upper)
     parts = [
         b'{"rows":[',
-        ",".join(row.payload for row in rows).encode(),
+        b",".join(payload for _, payload in rows),
         b'],"evictions":',
         orjson.dumps(evictions),
         b',"conflicts":[',

@@ -223,8 +223,9 @@ class PushContext:
 
 def push(conn: sa.Connection, caller: Caller, request: PushRequest) -> PushResponse:
     """Apply a push inside the caller's open write transaction."""
-    writer = Writer(conn)
+    # Territories change rarely (admin commands); reading them before the lock is fine.
     scopes = caller_scopes(conn, caller.role, caller.territory_id)
+    writer = Writer(conn)
     ctx = PushContext(writer, caller, scopes, wall_clock_ms())
     op_nos = sorted({e.op_no for e in request.entries if e.device_id == caller.device_id})
     seen: dict[int, EntryResult] = {}
@@ -583,6 +584,7 @@ def _delete(ctx: PushContext, spec: EntitySpec, entry: OutboxEntry, current: Row
 
 
 def _children(ctx: PushContext, customer_id: str) -> list[Row]:
+    ctx.writer.flush()
     r = t.record.c
     rows = ctx.conn.execute(
         sa.select(r.entity, r.id, r.scope, r.customer_id, r.data, r.stamps, r.deleted, r.seq).where(

@@ -124,12 +124,19 @@ def load_row(conn: sa.Connection, entity: str, row_id: str) -> Row | None:
 
 @dataclass
 class Writer:
-    """One write transaction on the replicated data; call ``finish()`` before commit."""
+    """One write transaction on the replicated data; call ``finish()`` before commit.
+
+    Row writes are buffered (only the last state of a row is kept) and go to the database
+    in two bulk statements at ``flush()``/``finish()``; call ``flush()`` before reading
+    ``record`` rows that this transaction may have written.
+    """
 
     conn: sa.Connection
     last_seq: int = 0
     _counts: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     _locked_at: int = 0
+    #: (entity, id) -> (column values, whether the row existed before this transaction)
+    _pending: dict[tuple[str, str], tuple[dict[str, Any], bool]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         query = sa.select(t.seq_counter.c.value).where(t.seq_counter.c.id == 1)
@@ -171,11 +178,12 @@ class Writer:
             "seq": seq,
             "payload": payload,
         }
-        r = t.record.c
+        key = (entity, row_id)
+        existed = old is not None and old.stored
+        if key in self._pending:
+            existed = self._pending[key][1]
+        self._pending[key] = (values, existed)
         if old is not None and old.stored:
-            self.conn.execute(
-                t.record.update().where(r.entity == entity, r.id == row_id).values(**values)
-            )
             if not old.deleted:
                 self._counts[(old.scope, entity)] -= 1
             if evict and old.scope != scope:
@@ -184,14 +192,39 @@ class Writer:
                         seq=self.next_seq(), scope=old.scope, entity=entity, id=row_id
                     )
                 )
-        else:
-            self.conn.execute(t.record.insert().values(entity=entity, id=row_id, **values))
         if not deleted:
             self._counts[(scope, entity)] += 1
         return Row(entity, row_id, scope, customer_id, data, stamps, deleted, seq)
 
+    def flush(self) -> None:
+        """Write the buffered rows: one bulk INSERT and one bulk UPDATE."""
+        if not self._pending:
+            return
+        inserts = [
+            {"entity": key[0], "id": key[1], **values}
+            for key, (values, existed) in self._pending.items()
+            if not existed
+        ]
+        updates = [
+            {"k_entity": key[0], "k_id": key[1], **values}
+            for key, (values, existed) in self._pending.items()
+            if existed
+        ]
+        self._pending.clear()
+        if inserts:
+            self.conn.execute(t.record.insert(), inserts)
+        if updates:
+            r = t.record.c
+            self.conn.execute(
+                t.record.update().where(
+                    r.entity == sa.bindparam("k_entity"), r.id == sa.bindparam("k_id")
+                ),
+                updates,
+            )
+
     def finish(self) -> None:
-        """Store the counter and the live-row counts (still under the lock)."""
+        """Write buffered rows, the counter and the live-row counts (still under the lock)."""
+        self.flush()
         if self.last_seq != self._locked_at:
             self.conn.execute(
                 t.seq_counter.update().where(t.seq_counter.c.id == 1).values(value=self.last_seq)

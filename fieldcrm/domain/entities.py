@@ -41,6 +41,8 @@ class FieldSpec:
     default: Any = None
     #: Set by the server from the caller's scope; a value sent by a client is never trusted.
     server_controlled: bool = False
+    #: A reference that may name a record of another customer (most must stay within one).
+    cross_customer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +52,20 @@ class EntitySpec:
     #: Field that names the customer a record belongs to (scoping and cascades).
     customer_field: str | None = None
     by_name: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
+    field_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    #: Fields that refer to other records.
+    ref_fields: tuple[FieldSpec, ...] = field(init=False, repr=False, compare=False)
+    #: Every field at its default (for fields without a list default, safe to copy shallowly).
+    defaults: dict[str, Any] = field(init=False, repr=False, compare=False)
+    has_list: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # Derived once: these are read on every write.
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
-
-    @property
-    def field_names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
+        object.__setattr__(self, "field_names", tuple(f.name for f in self.fields))
+        object.__setattr__(self, "ref_fields", tuple(f for f in self.fields if f.ref))
+        object.__setattr__(self, "defaults", {f.name: f.default for f in self.fields})
+        object.__setattr__(self, "has_list", any(f.kind == "ref_list" for f in self.fields))
 
 
 def _s(name: str, max_length: int = 200, *, required: bool = False, **kw: Any) -> FieldSpec:
@@ -185,7 +194,7 @@ RELATIONSHIP = EntitySpec(
     (
         FieldSpec("customer_id", "ref", required=True, ref="customer"),
         FieldSpec("from_contact_id", "ref", required=True, ref="contact"),
-        FieldSpec("to_contact_id", "ref", required=True, ref="contact"),
+        FieldSpec("to_contact_id", "ref", required=True, ref="contact", cross_customer=True),
         FieldSpec("kind", "enum", required=True, choices=RELATIONSHIP_KINDS, default="colleague"),
         _s("label", 80),
         _s("reverse_label", 80),

@@ -130,7 +130,7 @@ def recent_reports(conn: sa.Connection, today: date, days: int = 14) -> list[Rep
     rows = conn.execute(
         sa.text(
             """
-            SELECT v.id, substr(coalesce(v.check_in_at, v.planned_start), 1, 10) AS day,
+            SELECT v.id, v.visit_day AS day,
                    coalesce(u.display_name, u.username, '') AS rep_name,
                    c.id AS customer_id, c.name AS customer_name, v.outcome, v.report,
                    v.next_steps,
@@ -142,7 +142,7 @@ def recent_reports(conn: sa.Connection, today: date, days: int = 14) -> list[Rep
             JOIN customer c ON c.id = v.customer_id AND c.deleted = 0
             LEFT JOIN user u ON u.id = v.rep_id
             WHERE v.deleted = 0 AND v.status = 'done'
-              AND substr(coalesce(v.check_in_at, v.planned_start), 1, 10) > :since
+              AND v.visit_day > :since
             ORDER BY day DESC, v.id DESC
             """
         ),

@@ -34,6 +34,8 @@ LAST_SYNC_KEY = "last_sync_at"
 SERVER_URL_KEY = "server_url"
 USERNAME_KEY = "username"
 USER_INFO_KEY = "user_info"
+#: The logged-in user's id (the desktop app reads it to tell "mine" from others' records).
+USER_ID_KEY = "user_id"
 
 EVICTED_REASON = (
     "The record left your territory on the server before this change was sent; "

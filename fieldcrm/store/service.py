@@ -69,6 +69,12 @@ _OUTBOX_SQL = (
 )
 
 
+_META_SET_SQL = (
+    "INSERT INTO meta(key, value) VALUES (?, ?)"
+    " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+)
+
+
 def _db_value(value: Any) -> Any:
     """A domain value as the driver stores it (lists are JSON text, like ``sa.JSON``)."""
     return dumps(value) if isinstance(value, list) else value
@@ -260,13 +266,15 @@ class UnitOfWork:
         record = validate_record(entity, values)
         row_id = uuid7() if row_id is None else self._check_new_id(entity, row_id)
         self._check_refs(entity, record, record)
-        stamp = self._stamp()
-        stamps = dict.fromkeys(spec.field_names, stamp)
-        sql = _INSERT_SQL[entity]
-        params = (row_id, *(_db_value(record[f]) for f in spec.field_names), dumps(stamps), 0)
-        with self._all_or_nothing():
-            self._db.execute(sql, params)
-            self._append_outbox(entity, row_id, "create", record, stamps, {})
+        stamps = dumps(dict.fromkeys(spec.field_names, self._stamp()))
+        # ``record`` holds every field in the entity's order (see ``with_defaults``).
+        columns = map(_db_value, record.values()) if spec.has_list else record.values()
+        try:
+            self._db.execute(_INSERT_SQL[entity], (row_id, *columns, stamps, 0))
+            self._append_outbox(entity, row_id, "create", dumps(record), stamps, "{}")
+        except BaseException as exc:
+            self._spoiled = exc
+            raise
         self._known_refs[entity, row_id] = record.get("customer_id") or ""
         return row_id
 
@@ -291,7 +299,9 @@ class UnitOfWork:
         params = (*map(_db_value, changed.values()), dumps(old_stamps | new_stamps), row_id)
         with self._all_or_nothing():
             self._db.execute(sql, params)
-            self._append_outbox(entity, row_id, "update", changed, new_stamps, base)
+            self._append_outbox(
+                entity, row_id, "update", dumps(changed), dumps(new_stamps), dumps(base)
+            )
         self._known_refs.pop((entity, row_id), None)
         return changed
 
@@ -328,7 +338,9 @@ class UnitOfWork:
                 f'UPDATE "{entity}" SET deleted = 1, stamps = ? WHERE id = ?',
                 (dumps(old_stamps | {DELETED_STAMP: stamp}), row_id),
             )
-            self._append_outbox(entity, row_id, "delete", {}, {DELETED_STAMP: stamp}, old_stamps)
+            self._append_outbox(
+                entity, row_id, "delete", "{}", dumps({DELETED_STAMP: stamp}), dumps(old_stamps)
+            )
 
     def get(self, entity: str, row_id: str) -> dict[str, Any] | None:
         return get_row(self.conn, entity, row_id)
@@ -355,19 +367,14 @@ class UnitOfWork:
                 .where(table.c.id == row_id)
                 .values(stamps=dumps(old_stamps | new_stamps))
             )
-            self._append_outbox(entity, row_id, op, fields, new_stamps, base)
+            self._append_outbox(entity, row_id, op, dumps(fields), dumps(new_stamps), dumps(base))
 
     # ---- internals ----------------------------------------------------------------
 
     def _append_outbox(
-        self,
-        entity: str,
-        row_id: str,
-        op: str,
-        fields: Mapping[str, Any],
-        stamps: Mapping[str, str],
-        base_stamps: Mapping[str, str],
+        self, entity: str, row_id: str, op: str, fields: str, stamps: str, base_stamps: str
     ) -> None:
+        """Queue the entry of one write (JSON already encoded; the row shares its stamps)."""
         self._db.execute(
             _OUTBOX_SQL,
             (
@@ -375,9 +382,9 @@ class UnitOfWork:
                 entity,
                 row_id,
                 op,
-                dumps(fields),
-                dumps(stamps),
-                dumps(base_stamps),
+                fields,
+                stamps,
+                base_stamps,
                 self.store.now_text(),
             ),
         )
@@ -409,7 +416,7 @@ class UnitOfWork:
         """
         self._check_usable()
         if self._stamped:
-            Store._meta_set(self.conn, "hlc", self.store.clock.last)
+            self._db.execute(_META_SET_SQL, ("hlc", self.store.clock.last))
 
     def _require_row(self, entity: str, row_id: str) -> dict[str, Any]:
         entity_spec(entity)
@@ -439,17 +446,17 @@ class UnitOfWork:
         customer_id = record.get(spec.customer_field) if spec.customer_field else None
         customer_changed = spec.customer_field is not None and spec.customer_field in values
         errors: list[FieldError] = []
-        for field in spec.fields:
-            if field.ref is None or (field.name not in values and not customer_changed):
+        for field in spec.ref_fields:
+            if field.name not in values and not customer_changed:
                 continue
             value = record.get(field.name)
             if value is None:
                 continue
             for ref_id in value if field.kind == "ref_list" else [value]:
-                owner = self._ref_owner(field.ref, ref_id)
+                owner = self._ref_owner(field.ref or "", ref_id)
                 if owner is None:
                     errors.append(FieldError(field.name, f"no {field.ref} with id {ref_id} exists"))
-                elif customer_id and owner and owner != customer_id:
+                elif customer_id and owner and owner != customer_id and not field.cross_customer:
                     errors.append(
                         FieldError(field.name, f"{field.ref} {ref_id} belongs to another customer")
                     )

@@ -1,7 +1,14 @@
 """The client sync engine: push the outbox, pull and merge pages, resume; no Qt import."""
 
 from fieldcrm.sync.client import SyncClient
-from fieldcrm.sync.credentials import Credentials, current_user, login, logout, open_client
+from fieldcrm.sync.credentials import (
+    Credentials,
+    current_user,
+    load_credentials,
+    login,
+    logout,
+    open_client,
+)
 from fieldcrm.sync.engine import SyncEngine, SyncProgress, SyncResult
 from fieldcrm.sync.errors import (
     AccessRevoked,
@@ -37,6 +44,7 @@ __all__ = [
     "TooManyAttempts",
     "VerificationFailed",
     "current_user",
+    "load_credentials",
     "login",
     "logout",
     "open_client",

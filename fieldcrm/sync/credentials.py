@@ -26,6 +26,7 @@ from fieldcrm.store.replica import (
     CURSOR_KEY,
     FULL_RESYNC_KEY,
     SERVER_URL_KEY,
+    USER_ID_KEY,
     USER_INFO_KEY,
     USERNAME_KEY,
     get_meta,
@@ -177,6 +178,11 @@ def credentials_for(store: Store, token_store: TokenStore | None = None) -> Cred
     return Credentials(store.device_id, tokens, on_saved=on_saved)
 
 
+def load_credentials(store: Store) -> Credentials:
+    """The session of this profile (refresh token from the keyring or the profile file)."""
+    return credentials_for(store)
+
+
 def _warn_file_storage_once(store: Store, tokens: FileTokenStore) -> None:
     with store.write() as uow:
         if get_meta(uow.connection, TOKEN_WARNED_KEY) == "1":
@@ -216,6 +222,7 @@ def login(
         set_meta(conn, SERVER_URL_KEY, url)
         set_meta(conn, USERNAME_KEY, user.username)
         set_meta(conn, USER_INFO_KEY, user.model_dump_json())
+        set_meta(conn, USER_ID_KEY, user.id)
     return user
 
 

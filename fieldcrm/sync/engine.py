@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -89,7 +90,7 @@ class SyncEngine:
         client: SyncClient,
         progress: Callable[[SyncProgress], None] | None = None,
         *,
-        push_batch: int = 500,
+        push_batch: int = MAX_ENTRIES_PER_PUSH,
         page_limit: int = MAX_ROWS_PER_PAGE,
         verify: bool = True,
         cancel: threading.Event | None = None,
@@ -226,24 +227,36 @@ class SyncEngine:
     ) -> dict[str, int] | None:
         done = 0
         self._report(phase, 0, 0)
-        while True:
-            self._check_cancel()
-            page = self.client.pull(cursor, self.page_limit)
-            stats = replica.apply_page(self.store, page, cursor_key=cursor_key, seen=seen)
-            result.pulled += stats.rows + stats.tombstones
-            result.deleted += stats.tombstones
-            result.evicted += stats.evictions
-            result.evicted_edits += stats.evicted_edits
-            result.conflicts += stats.conflicts
-            done += stats.rows + stats.tombstones
-            counts = page.get("scope_counts")
-            total = sum(counts["counts"].values()) if isinstance(counts, dict) else 0
-            self._report(phase, done, max(total, done))
-            cursor = page["cursor"]
-            if not page.get("has_more"):
-                if isinstance(counts, dict) and isinstance(counts.get("counts"), dict):
-                    return {str(k): int(v) for k, v in counts["counts"].items()}
-                return None
+        # The next page is fetched while this one is applied: the server (or the network)
+        # works while the laptop writes. Pages are still applied strictly in order, each
+        # with its own cursor, so a failure loses at most the pages in flight.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldcrm-pull") as fetcher:
+            pending: Future[dict[str, Any]] = fetcher.submit(
+                self.client.pull, cursor, self.page_limit
+            )
+            try:
+                while True:
+                    self._check_cancel()
+                    page = pending.result()
+                    more = bool(page.get("has_more"))
+                    if more:
+                        pending = fetcher.submit(self.client.pull, page["cursor"], self.page_limit)
+                    stats = replica.apply_page(self.store, page, cursor_key=cursor_key, seen=seen)
+                    result.pulled += stats.rows + stats.tombstones
+                    result.deleted += stats.tombstones
+                    result.evicted += stats.evictions
+                    result.evicted_edits += stats.evicted_edits
+                    result.conflicts += stats.conflicts
+                    done += stats.rows + stats.tombstones
+                    counts = page.get("scope_counts")
+                    total = sum(counts["counts"].values()) if isinstance(counts, dict) else 0
+                    self._report(phase, done, max(total, done))
+                    if not more:
+                        if isinstance(counts, dict) and isinstance(counts.get("counts"), dict):
+                            return {str(k): int(v) for k, v in counts["counts"].items()}
+                        return None
+            finally:
+                pending.cancel()
 
     def _full_resync(self, result: SyncResult) -> dict[str, int] | None:
         """Pull a fresh snapshot; drop local rows it lacks unless they have pending edits.

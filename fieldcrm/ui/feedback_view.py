@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from fieldcrm.store import Store
 from fieldcrm.store.feedback import FeedbackItem, add_feedback, mark_read, thread, unread_feedback
-from fieldcrm.ui.report_pdf import default_locale
+from fieldcrm.ui.report_pdf import default_locale, format_datetime
 from fieldcrm.ui.reports_view import Submitter
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -30,9 +30,8 @@ def _when(item: FeedbackItem) -> str:
     if not item.written_at_ms:
         return ""
     moment = datetime.fromtimestamp(item.written_at_ms / 1000, UTC).astimezone()
-    from PySide6.QtCore import QDateTime
 
-    return default_locale().toString(QDateTime(moment), default_locale().FormatType.ShortFormat)
+    return format_datetime(moment, default_locale())
 
 
 class FeedbackModel(QAbstractListModel):
@@ -127,7 +126,7 @@ class FeedbackThread(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        visit_id, store = self._visit_id, self._store
+        visit_id, store, user_id = self._visit_id, self._store, self._user_id
         if visit_id is None:
             self.model.set_items([])
             return
@@ -135,7 +134,8 @@ class FeedbackThread(QWidget):
         def work() -> list[FeedbackItem]:
             with store.read() as conn:
                 items = thread(conn, visit_id)
-            mark_read(store, [i.id for i in items if not i.read])
+            # Seeing a thread reads what others wrote in it.
+            mark_read(store, [i.id for i in items if not i.read and i.author_id != user_id])
             return items
 
         self._runner.submit(work, self._loaded)

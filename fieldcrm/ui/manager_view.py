@@ -10,7 +10,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QDate,
-    QDateTime,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -34,7 +33,7 @@ from fieldcrm.store import Store
 from fieldcrm.store.feedback import ReportSummary, recent_reports
 from fieldcrm.ui.feedback_view import FeedbackThread
 from fieldcrm.ui.report_charts import value_labels
-from fieldcrm.ui.report_pdf import default_locale
+from fieldcrm.ui.report_pdf import default_locale, format_datetime
 from fieldcrm.ui.reports_view import ReportsView, Submitter
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -44,7 +43,7 @@ def _freshness(last_sync: str | None) -> str:
     if not last_sync:
         return QCoreApplication.translate("ManagerView", "never synced")
     moment = datetime.fromisoformat(last_sync.replace("Z", "+00:00")).astimezone()
-    return default_locale().toString(QDateTime(moment), default_locale().FormatType.ShortFormat)
+    return format_datetime(moment, default_locale())
 
 
 class RecentReportsModel(QAbstractTableModel):

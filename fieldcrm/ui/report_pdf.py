@@ -74,7 +74,16 @@ def format_cell(value: Any, kind: str, locale: QLocale) -> str:
 
 
 def format_datetime(value: datetime, locale: QLocale) -> str:
-    return locale.toString(QDateTime(value).toLocalTime(), QLocale.FormatType.ShortFormat)
+    moment = QDateTime.fromSecsSinceEpoch(int(value.timestamp())).toLocalTime()
+    return locale.toString(moment, QLocale.FormatType.ShortFormat)
+
+
+def qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def format_day(value: date, locale: QLocale) -> str:
+    return locale.toString(qdate(value), QLocale.FormatType.ShortFormat)
 
 
 def default_locale() -> QLocale:
@@ -250,8 +259,8 @@ def write_report_pdf(
     )
     period = (
         tr("Period: %1 – %2")
-        .replace("%1", locale.toString(QDate(header.date_from), QLocale.FormatType.ShortFormat))
-        .replace("%2", locale.toString(QDate(header.date_to), QLocale.FormatType.ShortFormat))
+        .replace("%1", format_day(header.date_from, locale))
+        .replace("%2", format_day(header.date_to, locale))
     )
     filters = tr("Filters: %1").replace("%1", ", ".join(header.filters) or tr("none"))
     generated = tr("Generated: %1").replace("%1", format_datetime(header.generated_at, locale))

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from fieldcrm.domain.entities import ENTITIES
+from fieldcrm.protocol import OutboxEntry
 from fieldcrm.store import Store
 from tests.foundation.conftest import START_MS, WallClock, World, make_world, snapshot, stamp
 
@@ -440,3 +441,15 @@ def test_device_id_is_kept_in_the_database(tmp_path: Any, wall: WallClock) -> No
     finally:
         for s in (first, again, other):
             s.close()
+
+
+def test_outbox_entries_are_protocol_entries(store: Store, wall: WallClock) -> None:
+    """What the store queues is exactly what the protocol pushes (no field more or less)."""
+    world = make_world(store)
+    store.update("visit", world.visit, {"status": "done", "check_in_at": "2026-06-02T09:01Z"})
+    store.delete("customer", world.customer)
+    entries = store.outbox_entries()
+    assert {e["op"] for e in entries} == {"create", "update", "delete"}
+    for entry in entries:
+        message = OutboxEntry.model_validate({k: v for k, v in entry.items() if k != "created_at"})
+        assert message.model_dump() == {k: v for k, v in entry.items() if k != "created_at"}

@@ -76,6 +76,7 @@ class ServerEnv:
         self.user("root", "admin")
 
     def login(self, username: str, device_id: str | None = None) -> Client:
+        """Log in over HTTP (the password check costs tens of milliseconds)."""
         device_id = device_id or f"{username}-laptop"
         response = self.http.post(
             ApiPaths.LOGIN,
@@ -85,6 +86,17 @@ class ServerEnv:
         body = response.json()
         return Client(
             self.http, device_id, body["access_token"], body["refresh_token"], body["user"]["id"]
+        )
+
+    def session(self, username: str, device_id: str | None = None) -> Client:
+        """A logged-in device without the password check: the server's own session start
+        (``auth.start_session``), for tests that are not about logging in."""
+        device_id = device_id or f"{username}-laptop"
+        with write_transaction(self.engine) as conn:
+            account = admin.account_by_name(conn, username)
+            issued = auth.start_session(conn, account.id, device_id)
+        return Client(
+            self.http, device_id, issued.access_token, issued.refresh_token, issued.user_id
         )
 
 

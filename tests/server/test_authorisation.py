@@ -174,7 +174,7 @@ def test_pull_never_leaves_the_scope(
     }
     for who, allowed in scopes.items():
         if who not in env.clients:
-            env.clients[who] = env.login(who)
+            env.clients[who] = env.session(who)
         client = env.clients[who]
         client.sync(limit=7)
         for (entity, _row_id), row in client.rows.items():

@@ -21,11 +21,11 @@ from tests.server.helpers import ServerEnv, customer_fields
 pytestmark = pytest.mark.postgres
 
 WRITERS = 5
-CHANGES_PER_WRITER = 220
+CHANGES_PER_WRITER = 205
 
 
 def _caller(env: ServerEnv, username: str, device: str) -> Caller:
-    client = env.login(username, device)
+    client = env.session(username, device)
     with env.engine.connect() as conn:
         return auth.authenticate(conn, client.access_token)
 
@@ -47,7 +47,7 @@ def test_commit_order_reader_misses_nothing(pg_url: str) -> None:
             try:
                 while len(written[index]) < CHANGES_PER_WRITER:
                     entries = []
-                    for _ in range(rng.randint(1, 6)):
+                    for _ in range(rng.randint(1, 8)):
                         op_no += 1
                         row_id = uuid7()
                         fields = customer_fields(f"W{index}-{op_no}")

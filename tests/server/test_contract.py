@@ -11,7 +11,7 @@ from tests.server.helpers import PASSWORD, ServerEnv, customer_fields, db_state
 
 
 def _customer(env: ServerEnv, who: str = "anna", **fields: object) -> tuple[str, dict]:
-    client = env.login(who, f"{who}-setup")
+    client = env.session(who, f"{who}-setup")
     row_id, result = client.create("customer", customer_fields(**fields))  # type: ignore[arg-type]
     assert result["status"] == "applied", result
     client.sync()
@@ -32,7 +32,7 @@ def test_login_push_pull_roundtrip(env: ServerEnv) -> None:
 
 def test_sync_sequential_edit_is_no_conflict(env: ServerEnv) -> None:
     env.setup_area()
-    anna = env.login("anna")
+    anna = env.session("anna")
     row_id, row = _customer(env)
     # An older clock than the stored stamp, but made on top of the stored value: it wins.
     old = "0000000000001:000000:anna-laptop"
@@ -55,7 +55,7 @@ def test_sync_sequential_edit_is_no_conflict(env: ServerEnv) -> None:
 def test_sync_concurrent_edits_of_different_fields_both_survive(env: ServerEnv) -> None:
     env.setup_area()
     row_id, row = _customer(env)
-    anna, maria = env.login("anna", "a2"), env.login("maria")
+    anna, maria = env.session("anna", "a2"), env.session("maria")
     base = row["stamps"]
     anna.push(anna.entry("customer", "update", row_id, {"city": "Kiel"}, base_stamps=base))
     (result,) = maria.push(
@@ -70,7 +70,7 @@ def test_sync_concurrent_edits_of_different_fields_both_survive(env: ServerEnv) 
 def test_sync_same_field_newer_stamp_wins_and_loser_is_kept(env: ServerEnv) -> None:
     env.setup_area()
     row_id, row = _customer(env)
-    anna, maria = env.login("anna", "a2"), env.login("maria")
+    anna, maria = env.session("anna", "a2"), env.session("maria")
     base = {"name": row["stamps"]["name"]}
     older = anna.entry("customer", "update", row_id, {"name": "Anna's name"}, base_stamps=base)
     newer = maria.entry("customer", "update", row_id, {"name": "Maria's name"}, base_stamps=base)
@@ -82,7 +82,7 @@ def test_sync_same_field_newer_stamp_wins_and_loser_is_kept(env: ServerEnv) -> N
     for client in (anna, maria):
         client.sync()
         assert client.rows[("customer", row_id)]["fields"]["name"] == "Maria's name"
-    page = env.login("ben").pull_page()
+    page = env.session("ben").pull_page()
     assert page.conflicts == [], "a conflict in North is not shown in South"
     conflicts = maria.pull_page(cursor="0").conflicts
     assert len(conflicts) == 1
@@ -99,7 +99,7 @@ def test_sync_same_field_newer_stamp_wins_and_loser_is_kept(env: ServerEnv) -> N
 def test_sync_delete_wins_over_concurrent_edit(env: ServerEnv) -> None:
     env.setup_area()
     row_id, row = _customer(env)
-    anna, maria = env.login("anna", "a2"), env.login("maria")
+    anna, maria = env.session("anna", "a2"), env.session("maria")
     maria.push(
         maria.entry("customer", "update", row_id, {"city": "Kiel"}, base_stamps=row["stamps"])
     )
@@ -116,7 +116,7 @@ def test_sync_delete_wins_over_concurrent_edit(env: ServerEnv) -> None:
 def test_sync_edit_arriving_after_delete_is_kept_in_conflict(env: ServerEnv) -> None:
     env.setup_area()
     row_id, row = _customer(env)
-    anna, maria = env.login("anna", "a2"), env.login("maria")
+    anna, maria = env.session("anna", "a2"), env.session("maria")
     anna.push(anna.entry("customer", "delete", row_id, base_stamps=row["stamps"]))
     (result,) = maria.push(
         maria.entry("customer", "update", row_id, {"city": "Kiel"}, base_stamps=row["stamps"])
@@ -131,7 +131,7 @@ def test_sync_edit_arriving_after_delete_is_kept_in_conflict(env: ServerEnv) -> 
 def test_sync_restore_after_seen_delete(env: ServerEnv) -> None:
     env.setup_area()
     row_id, row = _customer(env)
-    anna = env.login("anna", "a2")
+    anna = env.session("anna", "a2")
     delete = anna.entry("customer", "delete", row_id, base_stamps=row["stamps"])
     anna.push(delete)
     (result,) = anna.push(
@@ -150,7 +150,7 @@ def test_sync_restore_after_seen_delete(env: ServerEnv) -> None:
 
 def test_sync_delete_customer_tombstones_its_rows(env: ServerEnv) -> None:
     env.setup_area()
-    anna = env.login("anna")
+    anna = env.session("anna")
     customer_id, _ = anna.create("customer", customer_fields())
     contact_id, result = anna.create("contact", {"customer_id": customer_id, "last_name": "Weber"})
     assert result["status"] == "applied"
@@ -169,7 +169,7 @@ def test_sync_delete_customer_tombstones_its_rows(env: ServerEnv) -> None:
 
 def test_sync_move_customer_evicts_from_old_territory(env: ServerEnv) -> None:
     env.setup_area()
-    anna, ben, maria = env.login("anna"), env.login("ben"), env.login("maria")
+    anna, ben, maria = env.session("anna"), env.session("ben"), env.session("maria")
     customer_id, _ = anna.create("customer", customer_fields())
     contact_id, _ = anna.create("contact", {"customer_id": customer_id, "last_name": "Weber"})
     for client in (anna, ben, maria):
@@ -200,7 +200,7 @@ def test_sync_move_customer_evicts_from_old_territory(env: ServerEnv) -> None:
 
 def test_sync_manager_cannot_assign_customer_to_an_area(env: ServerEnv) -> None:
     env.setup_area()
-    maria = env.login("maria")
+    maria = env.session("maria")
     _, result = maria.create("customer", customer_fields(territory_id=env.ids["Central"]))
     assert result["status"] == "rejected" and result["field"] == "territory_id"
     _, result = maria.create("customer", customer_fields(territory_id=env.ids["West"]))
@@ -211,7 +211,7 @@ def test_sync_manager_cannot_assign_customer_to_an_area(env: ServerEnv) -> None:
 
 def test_pull_pages_are_a_complete_snapshot(env: ServerEnv) -> None:
     env.setup_area()
-    anna = env.login("anna")
+    anna = env.session("anna")
     created = set()
     entries = []
     for i in range(25):
@@ -235,7 +235,7 @@ def test_pull_pages_are_a_complete_snapshot(env: ServerEnv) -> None:
 
 def test_pull_idle_is_small(env: ServerEnv) -> None:
     env.setup_area()
-    anna = env.login("anna")
+    anna = env.session("anna")
     anna.sync()
     response = env.http.get(ApiPaths.PULL, params={"cursor": anna.cursor}, headers=anna.auth)
     assert response.status_code == 200
@@ -245,7 +245,7 @@ def test_pull_idle_is_small(env: ServerEnv) -> None:
 
 def test_pull_gzip_when_accepted(env: ServerEnv) -> None:
     env.setup_area()
-    anna = env.login("anna")
+    anna = env.session("anna")
     anna.push(
         *[anna.entry("customer", "create", uuid7(), customer_fields(f"K {i}")) for i in range(20)]
     )
@@ -260,7 +260,7 @@ def test_pull_gzip_when_accepted(env: ServerEnv) -> None:
 
 def test_push_replayed_has_one_effect(env: ServerEnv) -> None:
     env.setup_area()
-    anna = env.login("anna")
+    anna = env.session("anna")
     entries = [
         anna.entry("customer", "create", uuid7(), customer_fields(f"K {i}")) for i in range(3)
     ]
@@ -274,7 +274,7 @@ def test_push_replayed_has_one_effect(env: ServerEnv) -> None:
 
 def test_push_retried_after_lost_response_has_one_effect(env: ServerEnv) -> None:
     env.setup_area()
-    anna = env.login("anna")
+    anna = env.session("anna")
     row_id = uuid7()
     create = anna.entry("customer", "create", row_id, customer_fields())
     rename = anna.entry(
@@ -286,7 +286,7 @@ def test_push_retried_after_lost_response_has_one_effect(env: ServerEnv) -> None
     )
     anna.push_raw([create, rename])  # the response never reaches the laptop
     # Meanwhile another device changes the name; then the laptop retries with more.
-    maria = env.login("maria")
+    maria = env.session("maria")
     maria.sync()
     maria.push(
         maria.entry(
@@ -315,7 +315,7 @@ def test_push_retried_after_lost_response_has_one_effect(env: ServerEnv) -> None
 
 def test_push_rejected_entry_does_not_block_the_next(env: ServerEnv) -> None:
     env.setup_area()
-    anna = env.login("anna")
+    anna = env.session("anna")
     bad = anna.entry("customer", "create", uuid7(), customer_fields(email="not-an-email"))
     missing = anna.entry("customer", "create", uuid7(), {"name": "  ", "status": "active"})
     good = anna.entry("customer", "create", uuid7(), customer_fields())
@@ -327,7 +327,7 @@ def test_push_rejected_entry_does_not_block_the_next(env: ServerEnv) -> None:
 
 def test_push_server_controlled_fields_are_not_trusted(env: ServerEnv) -> None:
     env.setup_area()
-    anna = env.login("anna")
+    anna = env.session("anna")
     row_id, result = anna.create(
         "customer",
         customer_fields(territory_id=env.ids["West"], owner_id=env.ids["ben"]),
@@ -339,7 +339,7 @@ def test_push_server_controlled_fields_are_not_trusted(env: ServerEnv) -> None:
     (result,) = anna.push(
         anna.entry("customer", "update", row_id, {"territory_id": env.ids["West"]})
     )
-    assert env.login("wim").pull_page().scope_counts.counts["customer"] == 0  # type: ignore[union-attr]
+    assert env.session("wim").pull_page().scope_counts.counts["customer"] == 0  # type: ignore[union-attr]
     (result,) = anna.push(anna.entry("user", "update", env.ids["anna"], {"role": "admin"}))
     assert result["status"] == "rejected" and "administrator" in result["reason"]
 
@@ -347,7 +347,7 @@ def test_push_server_controlled_fields_are_not_trusted(env: ServerEnv) -> None:
 def test_push_to_another_territory_is_rejected_per_entry(env: ServerEnv) -> None:
     env.setup_area()
     ben_id, _ = _customer(env, "ben")
-    anna = env.login("anna")
+    anna = env.session("anna")
     results = anna.push(
         anna.entry("customer", "update", ben_id, {"city": "Kiel"}),
         anna.entry("contact", "create", uuid7(), {"customer_id": ben_id, "last_name": "X"}),
@@ -355,7 +355,7 @@ def test_push_to_another_territory_is_rejected_per_entry(env: ServerEnv) -> None
         anna.entry("customer", "create", uuid7(), customer_fields()),
     )
     assert [r["status"] for r in results] == ["rejected", "rejected", "rejected", "applied"]
-    ben = env.login("ben")
+    ben = env.session("ben")
     ben.sync()
     assert ben.rows[("customer", ben_id)]["fields"]["city"] == "Hamburg"
 
@@ -363,7 +363,7 @@ def test_push_to_another_territory_is_rejected_per_entry(env: ServerEnv) -> None
 def test_conflict_resolution_is_shared(env: ServerEnv) -> None:
     env.setup_area()
     row_id, row = _customer(env)
-    anna, maria = env.login("anna", "a2"), env.login("maria")
+    anna, maria = env.session("anna", "a2"), env.session("maria")
     base = {"name": row["stamps"]["name"]}
     older = anna.entry("customer", "update", row_id, {"name": "A"}, base_stamps=base)
     maria.push(maria.entry("customer", "update", row_id, {"name": "M"}, base_stamps=base))
@@ -378,7 +378,7 @@ def test_conflict_resolution_is_shared(env: ServerEnv) -> None:
 
 def test_auth_refresh_rotates_and_reuse_ends_the_session(env: ServerEnv) -> None:
     env.setup_area()
-    anna = env.login("anna")
+    anna = env.session("anna")
     body = {"refresh_token": anna.refresh_token, "device_id": anna.device_id}
     first = env.http.post(ApiPaths.REFRESH, json=body)
     assert first.status_code == 200
@@ -403,7 +403,7 @@ def test_auth_refresh_rotates_and_reuse_ends_the_session(env: ServerEnv) -> None
 
 def test_auth_refresh_is_bound_to_the_device(env: ServerEnv) -> None:
     env.setup_area()
-    anna = env.login("anna")
+    anna = env.session("anna")
     other = env.http.post(
         ApiPaths.REFRESH, json={"refresh_token": anna.refresh_token, "device_id": "someone-else"}
     )
@@ -412,7 +412,7 @@ def test_auth_refresh_is_bound_to_the_device(env: ServerEnv) -> None:
 
 def test_auth_logout_ends_the_session(env: ServerEnv) -> None:
     env.setup_area()
-    anna = env.login("anna")
+    anna = env.session("anna")
     assert (
         env.http.post(ApiPaths.LOGOUT, json={"refresh_token": anna.refresh_token}).status_code
         == 204
@@ -425,7 +425,7 @@ def test_auth_disabled_user_and_revoked_device(env: ServerEnv) -> None:
     from sync_server.db import write_transaction
 
     env.setup_area()
-    anna, ben = env.login("anna"), env.login("ben")
+    anna, ben = env.session("anna"), env.session("ben")
     with write_transaction(env.engine) as conn:
         admin.disable_user(conn, "anna")
         admin.revoke_device(conn, ben.device_id)
@@ -441,14 +441,14 @@ def test_auth_disabled_user_and_revoked_device(env: ServerEnv) -> None:
     )
     assert login.status_code == 403 and login.json()["code"] == "device_revoked"
     # Other users see anna as inactive.
-    maria = env.login("maria")
+    maria = env.session("maria")
     maria.sync()
     assert maria.rows[("user", env.ids["anna"])]["fields"]["active"] is False
 
 
 def test_auth_expired_access_token(env: ServerEnv) -> None:
     env.setup_area()
-    anna = env.login("anna")
+    anna = env.session("anna")
     with env.engine.begin() as conn:
         conn.execute(
             t.access_token.update().values(
@@ -482,6 +482,6 @@ def test_me_and_territories_per_role(env: ServerEnv) -> None:
         ("anna", [ids["North"]]),
         ("maria", sorted([ids["Central"], ids["North"], ids["South"]])),
     ):
-        client = env.login(who)
+        client = env.session(who)
         me = env.http.get(ApiPaths.ME, headers=client.auth).json()
         assert me["territory_ids"] == expected and me["username"] == who

@@ -36,7 +36,7 @@ edits = st.lists(edit, min_size=2, max_size=4).map(
 @pytest.fixture
 def devices(sqlite_env: ServerEnv) -> dict[str, Client]:
     sqlite_env.setup_area()
-    return {device: sqlite_env.login("anna", device) for device in DEVICES}
+    return {device: sqlite_env.session("anna", device) for device in DEVICES}
 
 
 def _new_row(client: Client) -> tuple[str, dict[str, str]]:

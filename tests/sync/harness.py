@@ -15,13 +15,14 @@ from typing import Any
 import httpx
 import orjson
 import sqlalchemy as sa
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from fieldcrm.domain.entities import ENTITIES
 from fieldcrm.store import Store
 from fieldcrm.store.export import iter_records
 from fieldcrm.store.replica import USER_INFO_KEY, rejected_changes, unresolved_conflict_count
-from fieldcrm.sync import SyncEngine, SyncResult, login, open_client
+from fieldcrm.sync import SyncClient, SyncEngine, SyncResult, login, open_client
 from fieldcrm.sync.credentials import FileTokenStore
 from sync_server import admin
 from sync_server import tables as t
@@ -54,14 +55,20 @@ def migrated_server_db(directory: Path) -> Path:
 class InProcessServer:
     """The real server app on a SQLite file; ``restart()`` starts a new app on the same file."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, *, reuse_app: FastAPI | None = None) -> None:
         self.url = f"sqlite:///{db_path}"
         self.ids: dict[str, str] = {}
-        self._start()
+        self._start(reuse_app)
 
-    def _start(self) -> None:
+    def _start(self, reuse_app: FastAPI | None = None) -> None:
         self.engine = make_engine(self.url)
-        self.app = create_app(Settings(database_url=self.url), engine=self.engine)
+        if reuse_app is not None:
+            # An app made earlier, pointed at this database (saves building the routes).
+            reuse_app.state.engine = self.engine
+            reuse_app.state.settings = Settings(database_url=self.url)
+            self.app = reuse_app
+        else:
+            self.app = create_app(Settings(database_url=self.url), engine=self.engine)
         self.client = TestClient(self.app)
         self.client.__enter__()
         self.transport = ForwardingTransport(self.client._transport)
@@ -162,6 +169,8 @@ class Laptop:
         self.username = username
         self.store = Store(directory / "fieldcrm.db")
         self.tokens = FileTokenStore(directory / "session.token")
+        #: Kept between syncs like the desktop app does (the access token lives in it).
+        self._client: SyncClient | None = None
         if login_now:
             self.login()
 
@@ -170,6 +179,7 @@ class Laptop:
         return self.server.transport
 
     def login(self) -> None:
+        self._client = None
         login(
             self.store,
             SERVER_URL,
@@ -189,15 +199,15 @@ class Laptop:
     def sync(
         self, progress: Callable[[Any], None] | None = None, **engine_options: Any
     ) -> SyncResult:
-        client = open_client(
-            self.store,
-            self.transport,
-            token_store=self.tokens,
-            sleep=lambda _s: None,
-            max_attempts=4,
-        )
-        with client:
-            return SyncEngine(self.store, client, progress, **engine_options).sync()
+        if self._client is None:
+            self._client = open_client(
+                self.store,
+                self.transport,
+                token_store=self.tokens,
+                sleep=lambda _s: None,
+                max_attempts=4,
+            )
+        return SyncEngine(self.store, self._client, progress, **engine_options).sync()
 
     def view(self) -> dict[tuple[str, str], dict[str, Any]]:
         """Every live row on this laptop."""
@@ -217,4 +227,6 @@ class Laptop:
             return len(rejected_changes(conn))
 
     def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
         self.store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from fieldcrm.store.replica import CURSOR_KEY
 from fieldcrm.sync import AccessRevoked, LoginFailed, LoginRequired, SyncProgress, login
 from fieldcrm.sync.credentials import FileTokenStore
+from sync_server import tables as t
 from tests.sync.harness import PASSWORD, SERVER_URL, InProcessServer, Laptop, migrated_server_db
 
 
@@ -190,12 +192,16 @@ def test_sync_rejected_change_does_not_block_later_ones(
 def test_sync_expired_access_token_is_refreshed(tmp_path: Path, server: InProcessServer) -> None:
     a = laptop(tmp_path, server, "anna")
     new_customer(a)
-    a.sync()
-    # A fresh client has no access token: it refreshes transparently, then syncs.
     assert a.sync().ok
     old = a.tokens.load()
-    a.sync()
-    assert a.tokens.load() != old  # refresh tokens rotate
+    with server.engine.begin() as conn:
+        conn.execute(
+            t.access_token.update().values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
+    new_customer(a, "After expiry")
+    result = a.sync()
+    assert result.ok and result.pushed == 1
+    assert a.tokens.load() != old  # refreshed once, and refresh tokens rotate
 
 
 def test_sync_revoked_device_stops_with_clear_error(
