@@ -121,7 +121,16 @@ def test_package_layout(built_package: BuiltPackage) -> None:
         assert (internal / qm.relative_to(ROOT)).is_file(), qm
     dangling = [p for p in built_package.bundle.rglob("*") if p.is_symlink() and not p.exists()]
     assert dangling == []
-    # Qt modules the app does not use are left out.
+    # Every Qt module the app imports is in the bundle...
+    used = set()
+    for source in (ROOT / "fieldcrm").rglob("*.py"):
+        used |= set(re.findall(r"PySide6\.(Qt[A-Za-z0-9]+)", source.read_text()))
+    assert used
+    missing_modules = sorted(
+        m for m in used if not (internal / "PySide6" / f"{m}.abi3.so").exists()
+    )
+    assert missing_modules == []
+    # ...and Qt modules the app does not use are left out.
     qt_libs = {path.name for path in (internal / "PySide6/Qt/lib").iterdir()}
     assert not {name for name in qt_libs if re.match(r"libQt6(WebEngine|Quick|Qml|Pdf)", name)}
 
