@@ -464,6 +464,8 @@ def contacts(scale: Scale, seed: int = DEFAULT_SEED) -> Iterator[Row]:
             "email": f"{_slug(first)}.{_slug(last)}@kunde-{customer}.example"
             if rand() < 0.75
             else None,
+            # Most follow their customer's visit cadence; key people get their own.
+            "touch_cadence_days": choice((30, 60, 90)) if rand() < 0.15 else None,
         }
 
 

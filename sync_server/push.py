@@ -325,6 +325,8 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
         raise Rejected(
             f"This {entry.entity} belongs to a territory you cannot change.", "territory_id"
         )
+    if current is not None and not current.deleted:
+        _check_personal(ctx, spec, current)
     if entry.op == "delete":
         return _delete(ctx, spec, entry, current)
     fields = _client_fields(ctx, spec, entry)
@@ -399,6 +401,24 @@ def _may_set(ctx: PushContext, spec: EntitySpec, name: str) -> bool:
     return ctx.caller.role == "manager" and spec.name == "customer"
 
 
+def _personal_fields(spec: EntitySpec) -> list[str]:
+    """Fields that name the user a record speaks for (a comment's author, ...)."""
+    return [
+        f.name
+        for f in spec.fields
+        if f.server_controlled and f.ref == "user" and spec.customer_field
+    ]
+
+
+def _check_personal(ctx: PushContext, spec: EntitySpec, current: Row) -> None:
+    """Only the author changes or deletes their own comment or connection."""
+    if ctx.caller.is_admin:
+        return
+    for name in _personal_fields(spec):
+        if current.data.get(name) not in (None, ctx.caller.user_id):
+            raise Rejected(f"Only its author can change this {spec.name}.", name)
+
+
 def _customer_scope(ctx: PushContext, spec: EntitySpec, values: dict[str, Any]) -> tuple[str, str]:
     """(scope, customer id) of a contact/visit/note/follow-up from its customer."""
     assert spec.customer_field is not None
@@ -430,6 +450,10 @@ def _scope_of_new(
     """Scope and customer id of a new row; fills server-controlled fields in ``values``."""
     caller = ctx.caller
     if spec.customer_field:
+        for name in _personal_fields(spec):
+            # The author of a comment, the person who knows a contact: always the caller.
+            if not caller.is_admin or values.get(name) is None:
+                values[name] = caller.user_id
         return _customer_scope(ctx, spec, values)
     if spec.name == "customer":
         if caller.role == "rep":

@@ -33,7 +33,16 @@ def uuid7(now_ms: int | None = None) -> str:
             _last_rand_a = (rand >> 62) & 0x3FF
         _last_ms = ms
         rand_a = _last_rand_a
-    rand_b = rand & ((1 << 62) - 1)
+    return _compose(ms, rand_a, rand & ((1 << 62) - 1))
+
+
+def uuid7_at(ms: int) -> str:
+    """A UUIDv7 that carries exactly the time ``ms`` (for records dated by someone else)."""
+    rand = int.from_bytes(os.urandom(10), "big")
+    return _compose(ms, (rand >> 62) & 0xFFF, rand & ((1 << 62) - 1))
+
+
+def _compose(ms: int, rand_a: int, rand_b: int) -> str:
     value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b
     h = f"{value:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

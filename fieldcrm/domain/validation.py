@@ -197,5 +197,10 @@ def _record_rules(spec: EntitySpec, v: Mapping[str, Any]) -> Iterable[FieldError
         if (v["latitude"] is None) != (v["longitude"] is None):
             missing = "longitude" if v["longitude"] is None else "latitude"
             yield FieldError(missing, "latitude and longitude go together")
-    elif spec.name == "territory":
-        pass
+    elif spec.name == "comment" and v["kind"] == "comment" and not (v["text"] or "").strip():
+        yield FieldError("text", "must not be empty")
+    elif spec.name == "relationship":
+        if v["from_contact_id"] == v["to_contact_id"]:
+            yield FieldError("to_contact_id", "must be another contact")
+        if v["kind"] == "custom" and not v["label"]:
+            yield FieldError("label", "a custom relationship needs a name")

@@ -8,7 +8,7 @@ a single call opens its own transaction.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,8 +32,22 @@ from fieldcrm.store import tables as t
 from fieldcrm.store.db import WRITE_OPTION, create_sqlite_engine, upgrade_to_head
 
 DELETED_STAMP = "_deleted"
+#: Deleting a contact deletes the relationships and connections that name it.
+CONTACT_CHILDREN = {
+    "relationship": ("from_contact_id", "to_contact_id"),
+    "connection": ("contact_id",),
+}
 #: Deleting a customer deletes what belongs to it.
-CUSTOMER_CHILDREN = ("contact", "visit", "note", "followup")
+CUSTOMER_CHILDREN = (
+    "contact",
+    "visit",
+    "note",
+    "followup",
+    "comment",
+    "relationship",
+    "connection",
+    "handover",
+)
 
 
 def _insert_sql(entity: str) -> str:
@@ -292,7 +306,7 @@ class UnitOfWork:
         return changed
 
     def delete(self, entity: str, row_id: str) -> None:
-        """Tombstone the row (and, for a customer, everything that belongs to it)."""
+        """Tombstone the row (and, for a customer or contact, everything that belongs to it)."""
         self._check_usable()
         current = self._require_row(entity, row_id)
         self._known_refs.pop((entity, row_id), None)
@@ -302,6 +316,17 @@ class UnitOfWork:
                 child_ids = self.conn.scalars(
                     sa.select(table.c.id).where(
                         table.c.customer_id == row_id, table.c.deleted.is_(False)
+                    )
+                ).all()
+                for child_id in child_ids:
+                    self.delete(child, child_id)
+        elif entity == "contact":
+            for child, columns in CONTACT_CHILDREN.items():
+                table = t.ENTITY_TABLES[child]
+                child_ids = self.conn.scalars(
+                    sa.select(table.c.id).where(
+                        sa.or_(*(table.c[column] == row_id for column in columns)),
+                        table.c.deleted.is_(False),
                     )
                 ).all()
                 for child_id in child_ids:
@@ -319,6 +344,30 @@ class UnitOfWork:
 
     def get(self, entity: str, row_id: str) -> dict[str, Any] | None:
         return get_row(self.conn, entity, row_id)
+
+    def resend_create(self, entity: str, row_id: str) -> None:
+        """Queue the whole row again as a create (after the server refused the first one)."""
+        self.resend_fields(entity, row_id, entity_spec(entity).field_names, op="create")
+
+    def resend_fields(
+        self, entity: str, row_id: str, names: Sequence[str], *, op: str = "update"
+    ) -> None:
+        """Queue the current values of ``names`` again, with fresh stamps."""
+        self._check_usable()
+        current = self._require_row(entity, row_id)
+        stamp = self._stamp()
+        new_stamps = dict.fromkeys(names, stamp)
+        old_stamps: dict[str, str] = current["stamps"]
+        table = t.ENTITY_TABLES[entity]
+        base = {} if op == "create" else {k: old_stamps[k] for k in names if k in old_stamps}
+        fields = {k: current[k] for k in names}
+        with self._all_or_nothing():
+            self.conn.execute(
+                table.update()
+                .where(table.c.id == row_id)
+                .values(stamps=dumps(old_stamps | new_stamps))
+            )
+            self._append_outbox(entity, row_id, op, dumps(fields), dumps(new_stamps), dumps(base))
 
     # ---- internals ----------------------------------------------------------------
 

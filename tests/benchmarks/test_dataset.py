@@ -134,7 +134,7 @@ def test_written_client_store(tmp_path: Path, rows: dict[str, list[dict[str, Any
     assert written == {e: TINY.count(e) for e in ENTITY_ORDER}
     store = Store(path)
     try:
-        assert store.counts() == written
+        assert {e: n for e, n in store.counts().items() if e in written} == written
         assert store.pending_count() == 0
         visit = rows["visit"][7]
         stored = store.get("visit", visit["id"])

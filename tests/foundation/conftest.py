@@ -61,6 +61,7 @@ class World:
     visit: str
     note: str
     followup: str
+    colleague: str
 
 
 def make_world(s: Store) -> World:
@@ -89,6 +90,10 @@ def make_world(s: Store) -> World:
             "contact",
             {"customer_id": customer, "first_name": "Jürgen", "last_name": "Weiß"},
         )
+        colleague = uow.create(
+            "contact",
+            {"customer_id": customer, "first_name": "Petra", "last_name": "Lang"},
+        )
         visit = uow.create(
             "visit",
             {
@@ -111,7 +116,9 @@ def make_world(s: Store) -> World:
                 "due_date": "2026-06-10",
             },
         )
-    return World(territory, subterritory, rep, manager, customer, contact, visit, note, followup)
+    return World(
+        territory, subterritory, rep, manager, customer, contact, visit, note, followup, colleague
+    )
 
 
 def snapshot(s: Store) -> dict[tuple[str, str], dict[str, Any]]:

@@ -146,7 +146,36 @@ def _public(cls: type) -> set[str]:
 
 def test_public_api_is_known() -> None:
     assert _public(Store) <= READS | ROW_WRITES | OTHER
-    assert _public(UnitOfWork) <= {"create", "update", "delete", "get", "finish", "connection"}
+    assert _public(UnitOfWork) <= {
+        "create",
+        "update",
+        "delete",
+        "get",
+        "finish",
+        "connection",
+        "resend_fields",
+        "resend_create",
+    }
+
+
+def test_resending_a_refused_change_writes_one_entry_with_fresh_stamps(
+    store: Store, wall: WallClock
+) -> None:
+    world = make_world(store)
+    for op, call in (
+        ("update", lambda uow: uow.resend_fields("contact", world.contact, ["first_name"])),
+        ("create", lambda uow: uow.resend_create("note", world.note)),
+    ):
+        wall.advance()
+        before_ops = store.pending_count()
+        with store.write() as uow:
+            call(uow)
+        [entry] = store.outbox_entries()[before_ops:]
+        assert entry["op"] == op
+        row = store.get(entry["entity"], entry["row_id"])
+        assert row is not None
+        assert {k: row["stamps"][k] for k in entry["stamps"]} == entry["stamps"]
+        assert entry["fields"] == {k: row[k] for k in entry["stamps"]}
 
 
 def _changed_rows(

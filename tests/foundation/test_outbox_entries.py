@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from fieldcrm.domain.entities import ENTITIES
+from fieldcrm.protocol import OutboxEntry
 from fieldcrm.store import Store
 from tests.foundation.conftest import START_MS, WallClock, World, make_world, snapshot, stamp
 
@@ -100,6 +101,7 @@ CASES: dict[str, Case] = {
             "phone": None,
             "mobile": None,
             "email": "eva.schulz@mueller.example",
+            "touch_cadence_days": None,
         },
         update={"job_title": "Einkauf", "mobile": "+49 170 1234567", "email": ""},
         updated={"job_title": "Einkauf", "mobile": "+49 170 1234567", "email": None},
@@ -177,6 +179,77 @@ CASES: dict[str, Case] = {
         },
         update={"done_at": datetime(2026, 6, 12, 17, 30, tzinfo=CEST), "due_date": "2026-06-16"},
         updated={"done_at": "2026-06-12T15:30:00Z", "due_date": "2026-06-16"},
+    ),
+    "comment": Case(
+        create=lambda w: {
+            "visit_id": w.visit,
+            "customer_id": w.customer,
+            "author_id": w.manager,
+            "text": "Good report.",
+        },
+        created=lambda w: {
+            "visit_id": w.visit,
+            "customer_id": w.customer,
+            "author_id": w.manager,
+            "kind": "comment",
+            "text": "Good report.",
+        },
+        update={"text": "Good report, thanks.", "kind": "comment"},
+        updated={"text": "Good report, thanks."},
+    ),
+    "relationship": Case(
+        create=lambda w: {
+            "customer_id": w.customer,
+            "from_contact_id": w.colleague,
+            "to_contact_id": w.contact,
+            "kind": "reports_to",
+        },
+        created=lambda w: {
+            "customer_id": w.customer,
+            "from_contact_id": w.colleague,
+            "to_contact_id": w.contact,
+            "kind": "reports_to",
+            "label": None,
+            "reverse_label": None,
+            "note": None,
+        },
+        update={"kind": "custom", "label": "mentors", "reverse_label": "is mentored by"},
+        updated={"kind": "custom", "label": "mentors", "reverse_label": "is mentored by"},
+    ),
+    "connection": Case(
+        create=lambda w: {
+            "customer_id": w.customer,
+            "contact_id": w.contact,
+            "user_id": w.manager,
+            "since": date(2019, 3, 1),
+        },
+        created=lambda w: {
+            "customer_id": w.customer,
+            "contact_id": w.contact,
+            "user_id": w.manager,
+            "strength": 3,
+            "since": "2019-03-01",
+            "note": None,
+        },
+        update={"strength": 5, "note": "Studied together in Aachen"},
+        updated={"strength": 5, "note": "Studied together in Aachen"},
+    ),
+    "handover": Case(
+        create=lambda w: {
+            "customer_id": w.customer,
+            "from_user_id": w.manager,
+            "to_user_id": w.rep,
+            "note": "Jürgen decides; call before 10.",
+        },
+        created=lambda w: {
+            "customer_id": w.customer,
+            "from_user_id": w.manager,
+            "to_user_id": w.rep,
+            "note": "Jürgen decides; call before 10.",
+            "read_at": None,
+        },
+        update={"read_at": "2026-06-20T08:00:00Z"},
+        updated={"read_at": "2026-06-20T08:00:00Z"},
     ),
 }
 
@@ -302,6 +375,7 @@ def test_customer_delete_tombstones_what_belongs_to_it(store: Store, wall: WallC
     deleted = {(e["entity"], e["row_id"]) for e in entries}
     assert deleted == {
         ("contact", world.contact),
+        ("contact", world.colleague),
         ("contact", second_contact),
         ("visit", world.visit),
         ("note", world.note),
@@ -341,7 +415,7 @@ def test_update_that_changes_nothing_writes_nothing(store: Store, wall: WallCloc
         assert uow.update("territory", world.territory, {"name": "Süd"}) == {}
     assert snapshot(store) == before_rows
     assert store.outbox_entries() == before_outbox
-    assert store.meta("hlc") == stamp(store, START_MS, 8)  # the clock did not move either
+    assert store.meta("hlc") == stamp(store, START_MS, 9)  # the clock did not move either
 
 
 def test_op_numbers_keep_increasing_after_pushed_entries_are_removed(store: Store) -> None:
@@ -367,3 +441,15 @@ def test_device_id_is_kept_in_the_database(tmp_path: Any, wall: WallClock) -> No
     finally:
         for s in (first, again, other):
             s.close()
+
+
+def test_outbox_entries_are_protocol_entries(store: Store, wall: WallClock) -> None:
+    """What the store queues is exactly what the protocol pushes (no field more or less)."""
+    world = make_world(store)
+    store.update("visit", world.visit, {"status": "done", "check_in_at": "2026-06-02T09:01Z"})
+    store.delete("customer", world.customer)
+    entries = store.outbox_entries()
+    assert {e["op"] for e in entries} == {"create", "update", "delete"}
+    for entry in entries:
+        message = OutboxEntry.model_validate({k: v for k, v in entry.items() if k != "created_at"})
+        assert message.model_dump() == {k: v for k, v in entry.items() if k != "created_at"}

@@ -1,0 +1,102 @@
+"""Start the desktop app: Qt application, language, profile, main window; and the smoke test."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication
+
+from fieldcrm import __version__
+from fieldcrm.profile import database_path, ensure_profile
+from fieldcrm.store import Store
+from fieldcrm.ui import i18n
+from fieldcrm.ui.mainwindow import MainWindow
+from fieldcrm.ui.settings import APPLICATION, ORGANISATION, Settings, user_settings
+from fieldcrm.ui.sync import EngineBackend, SyncBackend
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The one QApplication (made if there is none yet)."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    return app
+
+
+def open_main_window(
+    profile: Path,
+    flags: Mapping[str, Any] | None = None,
+    *,
+    policy: QSettings | None = None,
+    backend: SyncBackend | None = None,
+    translations: i18n.Translations | None = None,
+    **window_options: Any,
+) -> MainWindow:
+    """Open (and upgrade) the profile's database and build the main window (not shown)."""
+    application()
+    profile = ensure_profile(profile)
+    settings = Settings(user_settings(profile), policy=policy, flags=flags)
+    if translations is None:
+        translations = i18n.Translations()
+        translations.install(i18n.effective_language(str(settings.value("language"))))
+    store = Store(database_path(profile))
+    window = MainWindow(
+        store,
+        settings,
+        backend if backend is not None else EngineBackend(store),
+        translations=translations,
+        **window_options,
+    )
+    window.destroyed.connect(store.close)
+    return window
+
+
+def run(profile: Path, flags: Mapping[str, Any] | None = None) -> int:
+    """Show the main window and run until it closes."""
+    app = application()
+    window = open_main_window(profile, flags)
+    window.show()
+    window.start()
+    code = app.exec()
+    window.store.close()
+    return code
+
+
+def smoke_test() -> dict[str, Any]:
+    """Build the main window offscreen on a temporary profile; what the installer checks."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from fieldcrm.store.db import current_revision
+
+    application()
+    with tempfile.TemporaryDirectory(prefix="fieldcrm-smoke-") as tmp:
+        window = open_main_window(Path(tmp))
+        try:
+            window.show()
+            QCoreApplication.processEvents()
+            report = {
+                "version": __version__,
+                "server_url": window.settings.value("server_url"),
+                "schema_revision": current_revision(window.store.engine),
+                "language": window.translations.language if window.translations else "en",
+            }
+        finally:
+            window.close()
+            window.store.close()
+    return report
+
+
+def print_smoke_test() -> int:
+    print(json.dumps(smoke_test()))
+    return 0

@@ -1,0 +1,236 @@
+"""Languages: load the translation, name stored values for people, format for the locale."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTimeZone, QTranslator
+
+from fieldcrm.domain.validation import parse_datetime
+
+RESOURCES = Path(__file__).resolve().parent / "resources"
+TRANSLATIONS = RESOURCES / "translations"
+SUPPORTED = ("en", "de")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Labels", text)
+
+
+def effective_language(setting: str) -> str:
+    """The language to show: the setting, else the system locale's, else English."""
+    if setting in SUPPORTED:
+        return setting
+    system = QLocale.system().name().split("_")[0]
+    return system if system in SUPPORTED else "en"
+
+
+class Translations:
+    """Installs the app's and Qt's own translation for one language; switchable."""
+
+    def __init__(self) -> None:
+        self._installed: list[QTranslator] = []
+        self.language = "en"
+
+    def install(self, language: str) -> bool:
+        app = QCoreApplication.instance()
+        assert app is not None
+        for translator in self._installed:
+            app.removeTranslator(translator)
+        self._installed.clear()
+        self.language = language
+        QLocale.setDefault(
+            QLocale(
+                QLocale.Language.German if language == "de" else QLocale.Language.English,
+                QLocale.Country.Germany if language == "de" else QLocale.Country.UnitedStates,
+            )
+        )
+        if language == "en":
+            return True
+        translator = QTranslator()
+        if not translator.load(str(TRANSLATIONS / f"fieldcrm_{language}.qm")):
+            return False
+        app.installTranslator(translator)
+        self._installed.append(translator)
+        return True
+
+
+# ---- names of stored values --------------------------------------------------------
+
+_LABELS: dict[str, Callable[[], str]] = {
+    "prospect": lambda: QCoreApplication.translate("Labels", "Prospect"),
+    "active": lambda: QCoreApplication.translate("Labels", "Active"),
+    "inactive": lambda: QCoreApplication.translate("Labels", "Inactive"),
+    "planned": lambda: QCoreApplication.translate("Labels", "Planned"),
+    "done": lambda: QCoreApplication.translate("Labels", "Done"),
+    "cancelled": lambda: QCoreApplication.translate("Labels", "Cancelled"),
+    "in_person": lambda: QCoreApplication.translate("Labels", "In person"),
+    "phone": lambda: QCoreApplication.translate("Labels", "Phone"),
+    "video": lambda: QCoreApplication.translate("Labels", "Video call"),
+    "order": lambda: QCoreApplication.translate("Labels", "Order"),
+    "opportunity": lambda: QCoreApplication.translate("Labels", "Opportunity"),
+    "information": lambda: QCoreApplication.translate("Labels", "Information"),
+    "no_interest": lambda: QCoreApplication.translate("Labels", "No interest"),
+    "not_reached": lambda: QCoreApplication.translate("Labels", "Not reached"),
+    "create": lambda: QCoreApplication.translate("Labels", "New record"),
+    "update": lambda: QCoreApplication.translate("Labels", "Change"),
+    "delete": lambda: QCoreApplication.translate("Labels", "Deletion"),
+    "customer": lambda: QCoreApplication.translate("Labels", "Customer"),
+    "contact": lambda: QCoreApplication.translate("Labels", "Contact"),
+    "visit": lambda: QCoreApplication.translate("Labels", "Visit"),
+    "note": lambda: QCoreApplication.translate("Labels", "Note"),
+    "followup": lambda: QCoreApplication.translate("Labels", "Follow-up"),
+}
+
+_FIELD_LABELS: dict[str, Callable[[], str]] = {
+    "number": lambda: QCoreApplication.translate("Fields", "Number"),
+    "name": lambda: QCoreApplication.translate("Fields", "Name"),
+    "street": lambda: QCoreApplication.translate("Fields", "Street"),
+    "postal_code": lambda: QCoreApplication.translate("Fields", "Postal code"),
+    "city": lambda: QCoreApplication.translate("Fields", "City"),
+    "country": lambda: QCoreApplication.translate("Fields", "Country"),
+    "phone": lambda: QCoreApplication.translate("Fields", "Phone"),
+    "mobile": lambda: QCoreApplication.translate("Fields", "Mobile"),
+    "email": lambda: QCoreApplication.translate("Fields", "E-mail"),
+    "status": lambda: QCoreApplication.translate("Fields", "Status"),
+    "segment": lambda: QCoreApplication.translate("Fields", "Segment"),
+    "visit_cadence_days": lambda: QCoreApplication.translate("Fields", "Visit every (days)"),
+    "first_name": lambda: QCoreApplication.translate("Fields", "First name"),
+    "last_name": lambda: QCoreApplication.translate("Fields", "Last name"),
+    "job_title": lambda: QCoreApplication.translate("Fields", "Job title"),
+    "planned_start": lambda: QCoreApplication.translate("Fields", "Planned start"),
+    "planned_end": lambda: QCoreApplication.translate("Fields", "Planned end"),
+    "check_in_at": lambda: QCoreApplication.translate("Fields", "Checked in"),
+    "check_out_at": lambda: QCoreApplication.translate("Fields", "Checked out"),
+    "channel": lambda: QCoreApplication.translate("Fields", "Channel"),
+    "purpose": lambda: QCoreApplication.translate("Fields", "Purpose"),
+    "outcome": lambda: QCoreApplication.translate("Fields", "Outcome"),
+    "report": lambda: QCoreApplication.translate("Fields", "Report"),
+    "next_steps": lambda: QCoreApplication.translate("Fields", "Next steps"),
+    "attendee_ids": lambda: QCoreApplication.translate("Fields", "Attending contacts"),
+    "text": lambda: QCoreApplication.translate("Fields", "Text"),
+    "title": lambda: QCoreApplication.translate("Fields", "Title"),
+    "due_date": lambda: QCoreApplication.translate("Fields", "Due date"),
+    "done_at": lambda: QCoreApplication.translate("Fields", "Done at"),
+}
+
+
+def label(value: str | None) -> str:
+    """A stored value (status, outcome, ...) as a person reads it."""
+    if value is None:
+        return ""
+    maker = _LABELS.get(value)
+    return maker() if maker else value
+
+
+def field_label(name: str) -> str:
+    maker = _FIELD_LABELS.get(name)
+    return maker() if maker else name
+
+
+_MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"^is required$"), lambda m: QCoreApplication.translate("Validation", "Required")),
+    (
+        re.compile(r"^must not be empty$"),
+        lambda m: QCoreApplication.translate("Validation", "Must not be empty"),
+    ),
+    (
+        re.compile(r"^'(.*)' is not a valid e-mail address$"),
+        lambda m: QCoreApplication.translate("Validation", "Not a valid e-mail address"),
+    ),
+    (
+        re.compile(r"^must be at most (\d+) characters$"),
+        lambda m: QCoreApplication.translate("Validation", "At most %1 characters").replace(
+            "%1", m.group(1)
+        ),
+    ),
+    (
+        re.compile(r"^must be at least (\S+)$"),
+        lambda m: QCoreApplication.translate("Validation", "Must be at least %1").replace(
+            "%1", m.group(1)
+        ),
+    ),
+    (
+        re.compile(r"^must be at most (\S+)$"),
+        lambda m: QCoreApplication.translate("Validation", "Must be at most %1").replace(
+            "%1", m.group(1)
+        ),
+    ),
+    (
+        re.compile(r"^must not be before the planned start$"),
+        lambda m: QCoreApplication.translate("Validation", "Must not be before the planned start"),
+    ),
+    (
+        re.compile(r"^needs a check-in first$"),
+        lambda m: QCoreApplication.translate("Validation", "Needs a check-in first"),
+    ),
+    (
+        re.compile(r"^must not be before the check-in$"),
+        lambda m: QCoreApplication.translate("Validation", "Must not be before the check-in"),
+    ),
+    (
+        re.compile(r"^must be a whole number$"),
+        lambda m: QCoreApplication.translate("Validation", "Must be a whole number"),
+    ),
+]
+
+
+def validation_message(message: str) -> str:
+    """A domain validation message in the user's language (English as it is otherwise)."""
+    for pattern, make in _MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return make(match)
+    return message
+
+
+# ---- formatting --------------------------------------------------------------------
+
+
+def to_local(text: str | None) -> QDateTime | None:
+    if not text:
+        return None
+    value = parse_datetime(text)
+    utc = QDateTime.fromSecsSinceEpoch(int(value.timestamp()), QTimeZone.utc())
+    return utc.toLocalTime()
+
+
+def format_datetime_local(text: str | None) -> str:
+    local = to_local(text)
+    if local is None:
+        return ""
+    return QLocale().toString(local, QLocale.FormatType.ShortFormat)
+
+
+def format_time_local(text: str | None) -> str:
+    local = to_local(text)
+    if local is None:
+        return ""
+    return QLocale().toString(local.time(), QLocale.FormatType.ShortFormat)
+
+
+def format_date(value: str | date | None) -> str:
+    if not value:
+        return ""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return QLocale().toString(QDate(day.year, day.month, day.day), QLocale.FormatType.ShortFormat)
+
+
+def format_weekday(day: date) -> str:
+    qdate = QDate(day.year, day.month, day.day)
+    return (
+        f"{QLocale().dayName(qdate.dayOfWeek(), QLocale.FormatType.LongFormat)} {format_date(day)}"
+    )
+
+
+def format_number(value: int) -> str:
+    return QLocale().toString(value)
+
+
+def utc_text(value: QDateTime) -> str:
+    """A QDateTime from an editor as the stored UTC text."""
+    seconds = value.toSecsSinceEpoch()
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,513 @@
+"""The main window: navigation, toolbar with shortcuts, sync status bar, login and settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QToolButton,
+)
+
+from fieldcrm import __version__
+from fieldcrm.store import Store
+from fieldcrm.ui import dialogs, i18n, queries
+from fieldcrm.ui.context import AppContext
+from fieldcrm.ui.settings import Settings
+from fieldcrm.ui.sync import SyncBackend, SyncController
+from fieldcrm.ui.tasks import TaskRunner
+from fieldcrm.ui.views import (
+    ConflictsView,
+    CustomerDetailView,
+    CustomerPicker,
+    CustomersView,
+    RejectedView,
+    TodayView,
+    View,
+    VisitsView,
+)
+
+PAGES = ("today", "customers", "visits", "conflicts", "rejected")
+
+
+class MainWindow(QMainWindow):
+    """One window with the pages of the app; every database and network call is off-thread."""
+
+    #: Someone signed in (after the login dialog or an automatic demo login).
+    logged_in = Signal(dict)
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        backend: SyncBackend,
+        *,
+        translations: i18n.Translations | None = None,
+        after_edit_ms: int = 3000,
+        offline_retry_ms: int = 30_000,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.store = store
+        self.settings = settings
+        self.translations = translations
+        self.backend = backend
+        self.db = TaskRunner("db", self)
+        self.sync = SyncController(
+            store,
+            self.db,
+            backend,
+            lambda: str(self.settings.value("server_url") or ""),
+            interval_minutes=int(settings.value("sync_interval_minutes")),
+            after_edit_ms=after_edit_ms,
+            offline_retry_ms=offline_retry_ms,
+            parent=self,
+        )
+        self.ctx = AppContext(store, self.db, settings, self.sync, self)
+        self._closing_confirmed = False
+
+        self.today = TodayView(self.ctx)
+        self.customers = CustomersView(self.ctx)
+        self.detail = CustomerDetailView(self.ctx)
+        self.visits = VisitsView(self.ctx)
+        self.conflicts = ConflictsView(self.ctx)
+        self.rejected = RejectedView(self.ctx)
+        self.pages: dict[str, View] = {
+            "today": self.today,
+            "customers": self.customers,
+            "visits": self.visits,
+            "conflicts": self.conflicts,
+            "rejected": self.rejected,
+            "detail": self.detail,
+        }
+        self.stack = QStackedWidget(self)
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+            page.open_customer.connect(self.show_customer)
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(20, 20))
+        for name in PAGES:
+            item = QListWidgetItem(self.nav)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+        self.nav.setCurrentRow(0)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self._nav_row = 0
+        splitter = QSplitter(self)
+        splitter.setObjectName("main_splitter")
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([190, 1000])
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
+
+        self.detail.back.connect(lambda: self.show_page("customers"))
+        self.today.start_visit.connect(self.start_visit)
+        self.today.plan_visit.connect(
+            lambda cid, name: dialogs.plan_visit_dialog(self.ctx, self, cid, name)
+        )
+        self.ctx.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.ctx.data_changed.connect(self._refresh_badges)
+        self.db.error.connect(lambda exc: self.statusBar().showMessage(str(exc), 8000))
+
+        self._make_actions()
+        self._make_status_bar()
+        self.sync.state_changed.connect(self._show_sync_state)
+        self.retranslate()
+        self._restore_geometry()
+        self.resize(self.size().expandedTo(QSize(1000, 640)))
+        self._show_sync_state()
+        self._refresh_badges()
+
+    # ---- actions and shortcuts -------------------------------------------------------
+
+    def _make_actions(self) -> None:
+        style = self.style()
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(self.toolbar)
+
+        def action(name: str, icon: QStyle.StandardPixmap, shortcut: Any, slot: Any) -> QAction:
+            act = QAction(style.standardIcon(icon), "", self)
+            act.setObjectName(name)
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            act.triggered.connect(slot)
+            self.toolbar.addAction(act)
+            return act
+
+        self.sync_action = action(
+            "action_sync", QStyle.StandardPixmap.SP_BrowserReload, "F5", self.sync.sync_now
+        )
+        self.toolbar.addSeparator()
+        self.new_customer_action = action(
+            "action_new_customer",
+            QStyle.StandardPixmap.SP_FileIcon,
+            QKeySequence.StandardKey.New,
+            self.new_customer,
+        )
+        self.new_visit_action = action(
+            "action_new_visit",
+            QStyle.StandardPixmap.SP_FileDialogNewFolder,
+            "Ctrl+Shift+V",
+            self.new_visit,
+        )
+        self.new_note_action = action(
+            "action_new_note",
+            QStyle.StandardPixmap.SP_FileDialogDetailedView,
+            "Ctrl+Shift+N",
+            self.new_note,
+        )
+        self.search_action = action(
+            "action_search",
+            QStyle.StandardPixmap.SP_FileDialogContentsView,
+            QKeySequence.StandardKey.Find,
+            self.search,
+        )
+        self.toolbar.addSeparator()
+        self.settings_action = action(
+            "action_settings",
+            QStyle.StandardPixmap.SP_FileDialogInfoView,
+            "Ctrl+,",
+            self.open_settings,
+        )
+
+    def _make_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.online_label = QLabel(self)
+        self.online_label.setObjectName("online_state")
+        self.pending_label = QLabel(self)
+        self.pending_label.setObjectName("pending")
+        self.last_sync_label = QLabel(self)
+        self.last_sync_label.setObjectName("last_sync")
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("sync_progress")
+        self.progress.setMaximumWidth(160)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("sync_error")
+        self.error_label.setStyleSheet("color: #b3261e;")
+        self.retry_button = QToolButton(self)
+        self.retry_button.setObjectName("retry")
+        self.retry_button.clicked.connect(self.sync.sync_now)
+        for widget in (self.error_label, self.retry_button):
+            bar.addPermanentWidget(widget)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.pending_label)
+        bar.addPermanentWidget(self.last_sync_label)
+        bar.addPermanentWidget(self.online_label)
+
+    def retranslate(self) -> None:
+        user = self.ctx.display_name or self.ctx.username
+        self.setWindowTitle(f"FieldCRM — {user}" if user else "FieldCRM")
+        self.nav.setAccessibleName(self.tr("Navigation"))
+        self._refresh_nav_texts()
+        self.sync_action.setText(self.tr("Sync"))
+        self.sync_action.setToolTip(self.tr("Sync now (F5)"))
+        self.new_customer_action.setText(self.tr("New customer"))
+        self.new_customer_action.setToolTip(self.tr("New customer (Ctrl+N)"))
+        self.new_visit_action.setText(self.tr("New visit"))
+        self.new_visit_action.setToolTip(self.tr("Plan a new visit (Ctrl+Shift+V)"))
+        self.new_note_action.setText(self.tr("New note"))
+        self.new_note_action.setToolTip(self.tr("New note (Ctrl+Shift+N)"))
+        self.search_action.setText(self.tr("Search"))
+        self.search_action.setToolTip(self.tr("Search customers (Ctrl+F)"))
+        self.settings_action.setText(self.tr("Settings"))
+        self.retry_button.setText(self.tr("Retry"))
+        self.retry_button.setAccessibleName(self.tr("Retry the sync"))
+        self.progress.setAccessibleName(self.tr("Sync progress"))
+        for page in self.pages.values():
+            page.retranslate()
+        self._show_sync_state()
+
+    _badges: tuple[int, int] = (0, 0)
+
+    def _refresh_nav_texts(self) -> None:
+        conflicts, rejected = self._badges
+        texts = {
+            "today": self.tr("Today"),
+            "customers": self.tr("Customers"),
+            "visits": self.tr("Visits"),
+            "conflicts": self.tr("Conflicts (%1)").replace("%1", i18n.format_number(conflicts))
+            if conflicts
+            else self.tr("Conflicts"),
+            "rejected": self.tr("Rejected changes (%1)").replace("%1", i18n.format_number(rejected))
+            if rejected
+            else self.tr("Rejected changes"),
+        }
+        icons = {
+            "today": QStyle.StandardPixmap.SP_DialogYesButton,
+            "customers": QStyle.StandardPixmap.SP_DirHomeIcon,
+            "visits": QStyle.StandardPixmap.SP_FileDialogListView,
+            "conflicts": QStyle.StandardPixmap.SP_MessageBoxWarning,
+            "rejected": QStyle.StandardPixmap.SP_MessageBoxCritical,
+        }
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            name = item.data(Qt.ItemDataRole.UserRole)
+            item.setText(texts[name])
+            item.setIcon(self.style().standardIcon(icons[name]))
+
+    def _refresh_badges(self) -> None:
+        def count(store: Store) -> tuple[int, int]:
+            return len(queries.open_conflicts(store)), len(queries.rejected_changes(store))
+
+        self.ctx.read(count, self._badges_arrived)
+
+    def _badges_arrived(self, badges: tuple[int, int]) -> None:
+        self._badges = badges
+        self._refresh_nav_texts()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # ---- navigation --------------------------------------------------------------------
+
+    def current_page(self) -> View:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, View)
+        return widget
+
+    def show_page(self, name: str) -> bool:
+        page = self.pages[name]
+        if page is self.current_page():
+            return True
+        if not self.current_page().can_leave():
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(self._nav_row)
+            self.nav.blockSignals(False)
+            return False
+        self.stack.setCurrentWidget(page)
+        if name in PAGES:
+            self._nav_row = PAGES.index(name)
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(self._nav_row)
+            self.nav.blockSignals(False)
+        return True
+
+    def _nav_changed(self, row: int) -> None:
+        if 0 <= row < len(PAGES):
+            self.show_page(PAGES[row])
+
+    def show_customer(self, customer_id: str) -> None:
+        switching = self.detail.customer_id != customer_id
+        if self.current_page() is self.detail and switching and not self.detail.can_leave():
+            return
+        if self.show_page("detail"):
+            self.detail.show_customer(customer_id)
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(PAGES.index("customers"))
+            self._nav_row = PAGES.index("customers")
+            self.nav.blockSignals(False)
+
+    def _customer_context(self) -> dict[str, Any] | None:
+        page = self.current_page()
+        if page is self.detail and self.detail.customer is not None:
+            return self.detail.customer
+        if page is self.customers:
+            return self.customers.selected_customer()
+        return None
+
+    def new_customer(self) -> None:
+        if self.show_page("customers"):
+            self.customers.new_customer()
+
+    def new_visit(self) -> None:
+        if self.ctx.user_id is None:
+            return
+        customer = self._customer_context()
+        if customer is not None:
+            dialogs.plan_visit_dialog(self.ctx, self, customer["id"], customer["name"])
+            return
+        picker = CustomerPicker(self.ctx, self)
+        picker.chosen.connect(
+            lambda cid, name: dialogs.plan_visit_dialog(self.ctx, self, cid, name)
+        )
+        picker.open()
+
+    def new_note(self) -> None:
+        if self.ctx.user_id is None:
+            return
+        customer = self._customer_context()
+        if customer is not None:
+            dialogs.note_dialog(self.ctx, self, customer["id"])
+            return
+        picker = CustomerPicker(self.ctx, self)
+        picker.chosen.connect(lambda cid, _name: dialogs.note_dialog(self.ctx, self, cid))
+        picker.open()
+
+    def search(self) -> None:
+        if self.show_page("customers"):
+            self.customers.focus_search()
+
+    def start_visit(self, visit: dict[str, Any]) -> None:
+        """Check in now (if not yet) and open the report of the visit."""
+        visit_id = visit["id"]
+        self.show_page("visits")
+
+        def begin(store: Store) -> None:
+            current = store.get("visit", visit_id)
+            if current is not None and not current["check_in_at"]:
+                queries.check_in(store, visit_id)
+
+        self.ctx.write(begin, lambda _r: self.visits.open_report(visit_id))
+
+    # ---- sync state ----------------------------------------------------------------------
+
+    def _show_sync_state(self) -> None:
+        state = self.sync.state
+        if state.online is None:
+            self.online_label.setText(self.tr("● Not yet synced"))
+            self.online_label.setStyleSheet("color: #666;")
+        elif state.online:
+            self.online_label.setText(self.tr("● Online"))
+            self.online_label.setStyleSheet("color: #2e7d32;")
+        else:
+            self.online_label.setText(self.tr("● Offline"))
+            self.online_label.setStyleSheet("color: #b26a00;")
+        self.pending_label.setText(
+            self.tr("%1 changes to send").replace("%1", i18n.format_number(state.pending))
+            if state.pending != 1
+            else self.tr("1 change to send")
+        )
+        if state.last_sync:
+            self.last_sync_label.setText(
+                self.tr("Last sync: %1").replace("%1", i18n.format_datetime_local(state.last_sync))
+            )
+        else:
+            self.last_sync_label.setText(self.tr("Never synced"))
+        self.progress.setVisible(state.syncing)
+        self.progress.setRange(0, state.total if state.total else 0)
+        if state.total:
+            self.progress.setValue(state.done)
+        self.sync_action.setEnabled(not state.syncing)
+        self.error_label.setVisible(bool(state.error))
+        self.retry_button.setVisible(bool(state.error))
+        if state.error:
+            self.error_label.setText(self.tr("Sync failed: %1").replace("%1", state.error))
+
+    # ---- login and settings -----------------------------------------------------------------
+
+    def start(self) -> None:
+        """After the window is shown: sign in if needed, then sync in the background."""
+
+        def who(store: Store) -> dict[str, Any] | None:
+            user_id = queries.current_user_id(store)
+            if user_id is None:
+                return None
+            row = store.get("user", user_id) or {}
+            return {
+                "id": user_id,
+                "username": row.get("username") or store.meta("username"),
+                "display_name": row.get("display_name"),
+            }
+
+        self.ctx.read(who, self._user_known)
+
+    def _user_known(self, user: dict[str, Any] | None) -> None:
+        if user is None:
+            self.ask_login()
+        else:
+            self._set_user(user)
+            self.sync.start()
+
+    def ask_login(self) -> dialogs.LoginDialog:
+        resolved = self.settings.resolve("server_url")
+        dialog = dialogs.LoginDialog(
+            self.backend.login, self.sync.net.submit, resolved.value, resolved.locked, self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.logged_in.connect(lambda user: self._logged_in(user, dialog.server.text()))
+        dialog.open()
+        self.login_dialog = dialog
+        return dialog
+
+    def auto_login(self, server_url: str, username: str, password: str) -> None:
+        """Sign in without asking (the demo): on the sync thread like any network call."""
+        backend = self.backend
+        self.sync.net.submit(
+            lambda: backend.login(server_url, username, password),
+            lambda user: self._logged_in(user, server_url),
+            lambda exc: self.statusBar().showMessage(
+                self.tr("Sign-in failed: %1").replace("%1", str(exc))
+            ),
+        )
+
+    def _logged_in(self, user: dict[str, Any], server_url: str) -> None:
+        resolved = self.settings.resolve("server_url")
+        if not resolved.locked and resolved.value != server_url.rstrip("/"):
+            self.settings.set_user_value("server_url", server_url)
+        self._set_user(user)
+        self.logged_in.emit(user)
+        self.ctx.data_changed.emit()
+        self.sync.start()
+
+    def _set_user(self, user: dict[str, Any]) -> None:
+        self.ctx.user_id = user["id"]
+        self.ctx.username = user.get("username")
+        self.ctx.display_name = user.get("display_name")
+        self.retranslate()
+        self.ctx.data_changed.emit()
+
+    def open_settings(self) -> dialogs.SettingsDialog:
+        dialog = dialogs.SettingsDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.apply_settings)
+        dialog.open()
+        self.settings_dialog = dialog
+        return dialog
+
+    def apply_settings(self) -> None:
+        self.sync.set_interval(int(self.settings.value("sync_interval_minutes")))
+        if self.translations is not None:
+            language = i18n.effective_language(str(self.settings.value("language")))
+            if language != self.translations.language:
+                self.translations.install(language)
+                self.retranslate()
+
+    # ---- window state ---------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.ui_value("geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        state = self.settings.ui_value("window_state")
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(QByteArray(state))
+        splitter = self.settings.ui_value("splitter")
+        if isinstance(splitter, QByteArray | bytes):
+            self.splitter.restoreState(QByteArray(splitter))
+
+    def save_window_state(self) -> None:
+        self.settings.set_ui_value("geometry", self.saveGeometry())
+        self.settings.set_ui_value("window_state", self.saveState())
+        self.settings.set_ui_value("splitter", self.splitter.saveState())
+        self.settings.user.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.current_page().can_leave():
+            event.ignore()
+            return
+        self.save_window_state()
+        self.sync.shutdown()
+        self.db.shutdown()
+        event.accept()
+
+    def version_text(self) -> str:
+        return QCoreApplication.translate("MainWindow", "FieldCRM %1").replace("%1", __version__)

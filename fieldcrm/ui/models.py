@@ -1,0 +1,217 @@
+"""Item models of the desktop views: the lazily fetched customer list and simple row lists."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from fieldcrm.store import Store
+from fieldcrm.ui import i18n
+from fieldcrm.ui.queries import CustomerFilter, customer_page
+from fieldcrm.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    title: Callable[[], str]
+    render: Callable[[dict[str, Any]], str] | None = None
+
+
+def _plain(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: "" if row.get(key) is None else str(row[key])
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table of dict rows; ``set_rows`` replaces them all."""
+
+    def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[dict[str, Any]] = []
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def row_at(self, row: int) -> dict[str, Any]:
+        return self._rows[row]
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return self._rows
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            render = column.render or _plain(column.key)
+            return render(row)
+        if role == ID_ROLE:
+            return row.get("id")
+        if role == RECORD_ROLE:
+            return row
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self._columns)
+        ):
+            return self._columns[section].title()
+        return None
+
+    def retranslate(self) -> None:
+        if self._columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1)
+            )
+
+
+def customer_columns() -> list[Column]:
+    return [
+        Column("number", lambda: QCoreApplication.translate("CustomerModel", "Number")),
+        Column("name", lambda: QCoreApplication.translate("CustomerModel", "Name")),
+        Column("city", lambda: QCoreApplication.translate("CustomerModel", "City")),
+        Column("territory", lambda: QCoreApplication.translate("CustomerModel", "Territory")),
+        Column(
+            "status",
+            lambda: QCoreApplication.translate("CustomerModel", "Status"),
+            lambda r: i18n.label(r["status"]),
+        ),
+        Column("segment", lambda: QCoreApplication.translate("CustomerModel", "Segment")),
+        Column(
+            "last_visit",
+            lambda: QCoreApplication.translate("CustomerModel", "Last visit"),
+            lambda r: i18n.format_datetime_local(r["last_visit"]),
+        ),
+    ]
+
+
+class CustomerTableModel(RowsModel):
+    """The customer list: pages fetched on the database thread as the view scrolls.
+
+    ``canFetchMore``/``fetchMore`` never query on the GUI thread: ``fetchMore`` asks the
+    database thread for the next page, and the rows are inserted when it arrives. A new
+    filter starts a new generation; pages of an older generation are dropped.
+    """
+
+    PAGE_SIZE = 200
+    #: A page arrived (rows already in the model); argument: generation.
+    page_loaded = Signal(int)
+
+    def __init__(self, store: Store, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(customer_columns(), parent)
+        self._store = store
+        self._runner = runner
+        self._filter = CustomerFilter()
+        self._generation = 0
+        self._loading = False
+        self._exhausted = True
+
+    @property
+    def filter(self) -> CustomerFilter:
+        return self._filter
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def set_filter(self, flt: CustomerFilter) -> None:
+        """Show the customers matching ``flt``: the first page is fetched right away."""
+        self._filter = flt
+        self.reload()
+
+    def reload(self) -> None:
+        self._generation += 1
+        self.beginResetModel()
+        self._rows = []
+        self._exhausted = False
+        self._loading = False
+        self.endResetModel()
+        self._request_page()
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            row = self._rows[index.row()] if index.row() < len(self._rows) else None
+            if row and row.get("overdue") and index.column() == 6:
+                return QBrush(QColor("#b3261e"))
+            return None
+        return super().data(index, role)
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid():
+            return False
+        return not self._exhausted and not self._loading
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self.canFetchMore():
+            return
+        self._request_page()
+
+    def _request_page(self) -> None:
+        self._loading = True
+        generation = self._generation
+        flt = self._filter
+        offset = len(self._rows)
+        store = self._store
+        size = self.PAGE_SIZE
+        self._runner.submit(
+            lambda: customer_page(store, flt, offset, size),
+            lambda rows: self._page_arrived(generation, offset, rows),
+            lambda exc: self._page_failed(generation, exc),
+        )
+
+    def _page_arrived(self, generation: int, offset: int, rows: list[dict[str, Any]]) -> None:
+        if generation != self._generation or offset != len(self._rows):
+            return
+        self._loading = False
+        self._exhausted = len(rows) < self.PAGE_SIZE
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        self.page_loaded.emit(generation)
+
+    def _page_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self._loading = False
+            self._exhausted = True
+        log.error("could not load customers", exc_info=exc)

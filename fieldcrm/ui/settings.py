@@ -1,0 +1,171 @@
+"""Desktop settings and where each value comes from (flag, environment, IT policy, user).
+
+Precedence, highest first, for the keys ``server_url``, ``sync_interval_minutes`` and
+``language``:
+
+1. a command-line flag (``--server-url``, ``--sync-interval``, ``--language``);
+2. an environment variable (``FIELDCRM_SERVER_URL``, ``FIELDCRM_SYNC_INTERVAL_MINUTES``,
+   ``FIELDCRM_LANGUAGE``);
+3. the system policy written by IT: ``QSettings`` in system scope, organisation and
+   application ``FieldCRM`` (``/etc/xdg/FieldCRM/FieldCRM.conf`` on Linux,
+   ``HKLM\\Software\\FieldCRM\\FieldCRM`` on Windows, ``/Library/Preferences`` on macOS);
+4. the user's own setting (``settings.ini`` in the profile folder);
+5. the built-in default.
+
+A policy value is fixed (the settings dialog shows it locked) when the policy also sets
+``locked/<key>=true``. A policy value that is not locked is a preset: it applies until
+the user changes the setting. Example policy file::
+
+    [General]
+    server_url=https://crm.example.com
+    sync_interval_minutes=10
+
+    [locked]
+    server_url=true
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings
+
+ORGANISATION = "FieldCRM"
+APPLICATION = "FieldCRM"
+USER_SETTINGS_FILE = "settings.ini"
+
+KEYS = ("server_url", "sync_interval_minutes", "language")
+DEFAULTS: dict[str, Any] = {
+    "server_url": "",
+    "sync_interval_minutes": 5,
+    # Empty: follow the system locale.
+    "language": "",
+}
+ENVIRONMENT = {
+    "server_url": "FIELDCRM_SERVER_URL",
+    "sync_interval_minutes": "FIELDCRM_SYNC_INTERVAL_MINUTES",
+    "language": "FIELDCRM_LANGUAGE",
+}
+LANGUAGES = ("", "en", "de")
+
+
+class Source(Enum):
+    """Where the effective value of a setting came from."""
+
+    FLAG = "flag"
+    ENVIRONMENT = "environment"
+    POLICY = "policy"
+    USER = "user"
+    POLICY_PRESET = "policy preset"
+    DEFAULT = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    key: str
+    value: Any
+    source: Source
+
+    @property
+    def locked(self) -> bool:
+        """True when the user cannot change the value from the settings dialog."""
+        return self.source in (Source.FLAG, Source.ENVIRONMENT, Source.POLICY)
+
+
+def _coerce(key: str, raw: Any) -> Any:
+    """The typed value of ``raw``; raises ``ValueError`` with a clear message."""
+    if key == "sync_interval_minutes":
+        try:
+            minutes = int(str(raw).strip())
+        except ValueError:
+            raise ValueError(f"sync_interval_minutes must be a whole number, not {raw!r}") from None
+        if not 1 <= minutes <= 1440:
+            raise ValueError("sync_interval_minutes must be between 1 and 1440")
+        return minutes
+    text = str(raw).strip()
+    if key == "language" and text not in LANGUAGES:
+        raise ValueError(f"language must be one of en, de (or empty for the system), not {text!r}")
+    if key == "server_url":
+        return text.rstrip("/")
+    return text
+
+
+def system_policy() -> QSettings:
+    return QSettings(
+        QSettings.Format.NativeFormat, QSettings.Scope.SystemScope, ORGANISATION, APPLICATION
+    )
+
+
+def user_settings(profile: Path) -> QSettings:
+    return QSettings(str(profile / USER_SETTINGS_FILE), QSettings.Format.IniFormat)
+
+
+class Settings:
+    """The effective settings of one running app; writes go to the user's settings."""
+
+    def __init__(
+        self,
+        user: QSettings,
+        *,
+        policy: QSettings | None = None,
+        flags: Mapping[str, Any] | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self.user = user
+        self.policy = policy if policy is not None else system_policy()
+        self.flags = {k: v for k, v in (flags or {}).items() if v is not None}
+        self.environ = os.environ if environ is None else environ
+
+    def resolve(self, key: str) -> Resolved:
+        if key not in KEYS:
+            raise KeyError(f"unknown setting {key!r}")
+        if key in self.flags:
+            return Resolved(key, _coerce(key, self.flags[key]), Source.FLAG)
+        env_value = self.environ.get(ENVIRONMENT[key])
+        if env_value:
+            return Resolved(key, _coerce(key, env_value), Source.ENVIRONMENT)
+        policy_value = self.policy.value(key)
+        policy_locked = _truthy(self.policy.value(f"locked/{key}"))
+        if policy_value is not None and policy_locked:
+            return Resolved(key, _coerce(key, policy_value), Source.POLICY)
+        user_value = self.user.value(key)
+        if user_value is not None:
+            try:
+                return Resolved(key, _coerce(key, user_value), Source.USER)
+            except ValueError:
+                pass  # a broken user file falls back to the preset or default
+        if policy_value is not None:
+            return Resolved(key, _coerce(key, policy_value), Source.POLICY_PRESET)
+        return Resolved(key, DEFAULTS[key], Source.DEFAULT)
+
+    def value(self, key: str) -> Any:
+        return self.resolve(key).value
+
+    def set_user_value(self, key: str, value: Any) -> None:
+        """Store the user's choice (checked first); a locked key cannot be changed."""
+        resolved = self.resolve(key)
+        if resolved.locked:
+            raise PermissionError(
+                f"{key} is fixed by {resolved.source.value} and cannot be changed"
+            )
+        self.user.setValue(key, _coerce(key, value))
+        self.user.sync()
+
+    # ---- things that are not policy: window state, last user ------------------------
+
+    def ui_value(self, key: str, default: Any = None) -> Any:
+        return self.user.value(f"ui/{key}", default)
+
+    def set_ui_value(self, key: str, value: Any) -> None:
+        self.user.setValue(f"ui/{key}", value)
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")

@@ -1,0 +1,284 @@
+"""Background sync for the desktop: when to sync, on which thread, and the state to show.
+
+The sync itself is the client sync engine (``fieldcrm.sync``, no Qt); it runs on its own
+worker thread. This controller decides when (on start, every few minutes, shortly after
+edits, on demand, and again and again while offline so a returning server is noticed)
+and publishes the state the status bar shows.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from fieldcrm.domain.validation import format_datetime
+from fieldcrm.store import Store
+from fieldcrm.ui.queries import USER_ID_KEY, utc_now
+from fieldcrm.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+LAST_SYNC_KEY = "last_sync_at"
+SERVER_URL_KEY = "server_url"
+
+Progress = Callable[[int, int], None]
+
+
+class SyncBackend(Protocol):
+    """What the controller needs from the sync engine (runs on the sync thread)."""
+
+    def login(self, server_url: str, username: str, password: str) -> dict[str, Any]: ...
+
+    def sync(self, server_url: str, progress: Progress) -> Any: ...
+
+
+class SyncUnavailableError(RuntimeError):
+    """This build has no sync engine."""
+
+
+def is_offline_error(exc: BaseException) -> bool:
+    """True for faults of the environment (no network, server down), retried quietly."""
+    name = type(exc).__name__.lower()
+    if "offline" in name or "unreachable" in name or "connect" in name or "timeout" in name:
+        return True
+    try:
+        import httpx
+
+        if isinstance(exc, httpx.TransportError):
+            return True
+    except ImportError:  # pragma: no cover - httpx is a desktop dependency
+        pass
+    return isinstance(exc, ConnectionError | TimeoutError)
+
+
+class EngineBackend:
+    """The real sync engine of ``fieldcrm.sync`` for one store."""
+
+    def __init__(self, store: Store, transport: Any = None) -> None:
+        self.store = store
+        self.transport = transport
+
+    def login(self, server_url: str, username: str, password: str) -> dict[str, Any]:
+        info = _engine("login")(self.store, server_url, username, password)
+        data = info.model_dump() if hasattr(info, "model_dump") else dict(info)
+        remember_login(self.store, server_url, data)
+        return data
+
+    def sync(self, server_url: str, progress: Progress) -> Any:
+        client = _engine("SyncClient")(
+            server_url, _engine("load_credentials")(self.store), transport=self.transport
+        )
+        try:
+            engine = _engine("SyncEngine")(self.store, client, progress=_progress_adapter(progress))
+            return engine.sync()
+        finally:
+            close = getattr(client, "close", None)
+            if close is not None:
+                close()
+
+
+def _engine(name: str) -> Any:
+    """A name from the sync engine package (absent in a build without it)."""
+    module = importlib.import_module("fieldcrm.sync")
+    try:
+        return getattr(module, name)
+    except AttributeError:
+        raise SyncUnavailableError(f"this build has no sync engine ({name} is missing)") from None
+
+
+def _progress_adapter(progress: Progress) -> Callable[[Any], None]:
+    def report(event: Any) -> None:
+        done = int(getattr(event, "done", 0) or 0)
+        total = int(getattr(event, "total", 0) or 0)
+        progress(done, total)
+
+    return report
+
+
+def remember_login(store: Store, server_url: str, user: dict[str, Any]) -> None:
+    """Keep who signed in where; a placeholder user row until the first pull brings it."""
+    import sqlalchemy as sa
+
+    from fieldcrm.store import tables as t
+
+    with store.write() as uow:
+        uow.conn.execute(
+            sa.text(
+                "INSERT INTO meta(key, value) VALUES (:k, :v) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+            ),
+            [
+                {"k": USER_ID_KEY, "v": user["id"]},
+                {"k": SERVER_URL_KEY, "v": server_url},
+                {"k": "username", "v": user.get("username")},
+            ],
+        )
+        exists = uow.conn.scalar(sa.select(t.user.c.id).where(t.user.c.id == user["id"]))
+        if exists is None:
+            # Not in the outbox: the server owns user records; the pull fills in the rest.
+            uow.conn.execute(
+                t.user.insert(),
+                {
+                    "id": user["id"],
+                    "username": user.get("username") or "",
+                    "display_name": user.get("display_name"),
+                    "role": user.get("role") or "rep",
+                    "active": True,
+                    "stamps": "{}",
+                    "deleted": False,
+                },
+            )
+
+
+@dataclass(slots=True)
+class SyncState:
+    #: None until the first attempt says otherwise.
+    online: bool | None = None
+    syncing: bool = False
+    pending: int = 0
+    last_sync: str | None = None
+    error: str | None = None
+    done: int = 0
+    total: int = 0
+
+
+class SyncController(QObject):
+    """Schedules syncs on the sync thread and keeps the ``SyncState`` for the status bar."""
+
+    state_changed = Signal()
+    #: A sync finished successfully; the views reload.
+    synced = Signal(object)
+    _progress = Signal(int, int)
+
+    def __init__(
+        self,
+        store: Store,
+        db: TaskRunner,
+        backend: SyncBackend,
+        server_url: Callable[[], str],
+        *,
+        interval_minutes: int = 5,
+        after_edit_ms: int = 3000,
+        offline_retry_ms: int = 30_000,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.db = db
+        self.backend = backend
+        self.server_url = server_url
+        self.net = TaskRunner("sync", self)
+        self.state = SyncState()
+        self._again = False
+        self._enabled = False
+        self._periodic = QTimer(self)
+        self._periodic.timeout.connect(self.sync_now)
+        self.set_interval(interval_minutes)
+        self._after_edit = QTimer(self)
+        self._after_edit.setSingleShot(True)
+        self._after_edit.setInterval(after_edit_ms)
+        self._after_edit.timeout.connect(self.sync_now)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(offline_retry_ms)
+        self._retry.timeout.connect(self.sync_now)
+        self._progress.connect(self._on_progress)
+
+    # ---- scheduling ----------------------------------------------------------------
+
+    def set_interval(self, minutes: int) -> None:
+        self._periodic.setInterval(max(1, minutes) * 60_000)
+
+    def start(self) -> None:
+        """Begin syncing in the background: now, and then on the schedule."""
+        self._enabled = True
+        self._periodic.start()
+        self.refresh_counts()
+        self.sync_now()
+
+    def stop(self) -> None:
+        self._enabled = False
+        self._periodic.stop()
+        self._after_edit.stop()
+        self._retry.stop()
+
+    def note_edit(self) -> None:
+        """A local write happened: update the pending count, sync shortly (when online)."""
+        self.refresh_counts()
+        if self._enabled and self.state.online is not False:
+            self._after_edit.start()
+
+    def sync_now(self) -> None:
+        if not self.server_url():
+            self.state.error = self.tr("No server configured. Set the server address in Settings.")
+            self.state_changed.emit()
+            return
+        if self.state.syncing:
+            self._again = True
+            return
+        self._retry.stop()
+        self.state.syncing = True
+        self.state.done = self.state.total = 0
+        self.state_changed.emit()
+        url = self.server_url()
+        backend = self.backend
+        emit = self._progress.emit
+        self.net.submit(lambda: backend.sync(url, emit), self._finished, self._failed)
+
+    # ---- results (GUI thread) -------------------------------------------------------
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.state.done, self.state.total = done, total
+        self.state_changed.emit()
+
+    def _finished(self, result: Any) -> None:
+        self.state.syncing = False
+        self.state.online = True
+        self.state.error = None
+        now = format_datetime(utc_now())
+        store = self.store
+
+        def record() -> tuple[int, str | None]:
+            store.set_meta(LAST_SYNC_KEY, now)
+            return store.pending_count(), store.meta(LAST_SYNC_KEY)
+
+        self.db.submit(record, self._counts_arrived)
+        self.synced.emit(result)
+        self._after()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.state.syncing = False
+        if is_offline_error(exc):
+            self.state.online = False
+            self.state.error = None
+            if self._enabled:
+                self._retry.start()
+        else:
+            log.warning("sync failed: %s", exc)
+            self.state.error = str(exc) or type(exc).__name__
+        self.state_changed.emit()
+        self.refresh_counts()
+        self._after()
+
+    def _after(self) -> None:
+        if self._again:
+            self._again = False
+            self.sync_now()
+
+    def refresh_counts(self) -> None:
+        store = self.store
+        self.db.submit(
+            lambda: (store.pending_count(), store.meta(LAST_SYNC_KEY)), self._counts_arrived
+        )
+
+    def _counts_arrived(self, counts: tuple[int, str | None]) -> None:
+        self.state.pending, self.state.last_sync = counts
+        self.state_changed.emit()
+
+    def shutdown(self) -> None:
+        self.stop()
+        self.net.shutdown()
