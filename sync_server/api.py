@@ -62,7 +62,14 @@ request_log = logging.getLogger("fieldcrm.server.request")
 
 #: Paths that answer without the protocol header.
 UNVERSIONED = frozenset({ApiPaths.HEALTH, ApiPaths.VERSION, "/openapi.json", "/docs", "/redoc"})
+#: Deadlock and serialisation failure: the transaction is rolled back and can run again.
+RETRYABLE = frozenset({"40P01", "40001"})
+PUSH_ATTEMPTS = 5
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _sqlstate(exc: sa.exc.DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
 
 
 class PushRefused(Exception):
@@ -420,8 +427,17 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
                     "nothing was saved on the server."
                 )
             raise PushRefused(code, message, problems)
-        with write_transaction(engine) as conn:
-            return push(conn, caller, body)
+        for attempt in range(1, PUSH_ATTEMPTS + 1):
+            try:
+                with write_transaction(engine) as conn:
+                    return push(conn, caller, body)
+            except sa.exc.DBAPIError as exc:
+                # Two pushes locking the same rows in another order: PostgreSQL ends one
+                # of them; it has written nothing and simply runs again.
+                if attempt == PUSH_ATTEMPTS or _sqlstate(exc) not in RETRYABLE:
+                    raise
+                log.info("push retried", extra={"attempt": attempt, "sqlstate": _sqlstate(exc)})
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @app.get(ApiPaths.PULL, response_model=PullPage, tags=["sync"])
     def pull_route(

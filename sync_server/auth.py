@@ -7,6 +7,8 @@ hands out a new refresh token and marks the old one used. Presenting a used refr
 again means it leaked: the whole session (the token family) is revoked. Disabling a user,
 revoking a device or logging out revokes sessions, after which their tokens stop working.
 Failed logins are counted per user name in the database and throttled with a growing delay.
+Writing transactions start with the write lock on SQLite (``write_transaction``), so that
+concurrent logins in several worker processes wait for each other instead of failing.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from sync_server import tables as t
+from sync_server.db import write_transaction
 from sync_server.scope import Caller
 from sync_server.store import utcnow
 
@@ -146,10 +149,10 @@ def login(
     ok = verify_password(acc.password_hash if acc else None, password)
     if not ok or acc is None:
         # Recorded in its own transaction: the refusal must not roll it back.
-        with engine.begin() as conn:
+        with write_transaction(engine) as conn:
             record_failure(conn, username)
         raise AuthError(401, "invalid_credentials", "User name or password is wrong.")
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         if not acc.active:
             raise AuthError(403, "user_disabled", "This user is disabled. Ask your administrator.")
         conn.execute(t.login_throttle.delete().where(t.login_throttle.c.username == username))
@@ -190,7 +193,7 @@ def start_session(
 
 def refresh(engine: sa.Engine, token: str, device_id: str) -> IssuedTokens:
     rt, s = t.refresh_token.c, t.session.c
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         row = conn.execute(
             sa.select(rt.session_id, rt.used_at, rt.expires_at, s.device_id, s.revoked_at)
             .select_from(t.refresh_token.join(t.session, s.id == rt.session_id))
@@ -214,7 +217,7 @@ def refresh(engine: sa.Engine, token: str, device_id: str) -> IssuedTokens:
         raise AuthError(401, "invalid_token", "The session belongs to another device.")
     if _aware(row.expires_at) <= utcnow():  # type: ignore[operator]
         raise AuthError(401, "token_expired", "The session has expired. Log in again.")
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         used = conn.execute(
             t.refresh_token.update()
             .where(rt.token_hash == token_hash(token), rt.used_at.is_(None))
@@ -242,7 +245,7 @@ def _check_user_and_device(conn: sa.Connection, session_id: str) -> None:
 
 
 def logout(engine: sa.Engine, token: str) -> None:
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         session_id = conn.execute(
             sa.select(t.refresh_token.c.session_id).where(
                 t.refresh_token.c.token_hash == token_hash(token)

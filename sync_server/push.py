@@ -147,13 +147,13 @@ class PushContext:
     def row(self, entity: str, row_id: str) -> Row | None:
         key = (entity, row_id)
         if key not in self.rows:
-            self.rows.update(load_rows(self.conn, [key]))
+            self.rows.update(load_rows(self.conn, [key], lock=self.writer.row_locks))
             self.rows.setdefault(key, None)
         return self.rows[key]
 
     def preload(self, keys: list[tuple[str, str]]) -> None:
         missing = [k for k in keys if k not in self.rows]
-        found = load_rows(self.conn, missing)
+        found = load_rows(self.conn, missing, lock=self.writer.row_locks)
         for key in missing:
             self.rows[key] = found.get(key)
 
@@ -225,6 +225,12 @@ def push(conn: sa.Connection, caller: Caller, request: PushRequest) -> PushRespo
     """Apply a push inside the caller's open write transaction."""
     # Territories change rarely (admin commands); reading them before the lock is fine.
     scopes = caller_scopes(conn, caller.role, caller.territory_id)
+    if conn.dialect.name == "postgresql":
+        # Pushes of one device run one after the other (a retry racing its original).
+        conn.execute(
+            sa.text("SELECT pg_advisory_xact_lock(hashtext(:device))"),
+            {"device": caller.device_id},
+        )
     writer = Writer(conn)
     ctx = PushContext(writer, caller, scopes, wall_clock_ms())
     op_nos = sorted({e.op_no for e in request.entries if e.device_id == caller.device_id})
@@ -586,11 +592,12 @@ def _delete(ctx: PushContext, spec: EntitySpec, entry: OutboxEntry, current: Row
 def _children(ctx: PushContext, customer_id: str) -> list[Row]:
     ctx.writer.flush()
     r = t.record.c
-    rows = ctx.conn.execute(
-        sa.select(r.entity, r.id, r.scope, r.customer_id, r.data, r.stamps, r.deleted, r.seq).where(
-            r.customer_id == customer_id, r.entity.in_(CUSTOMER_CHILDREN)
-        )
-    ).all()
+    query = sa.select(
+        r.entity, r.id, r.scope, r.customer_id, r.data, r.stamps, r.deleted, r.seq
+    ).where(r.customer_id == customer_id, r.entity.in_(CUSTOMER_CHILDREN))
+    if ctx.writer.row_locks:
+        query = query.order_by(r.entity, r.id).with_for_update()
+    rows = ctx.conn.execute(query).all()
     out = []
     for db_row in rows:
         key = (db_row.entity, db_row.id)

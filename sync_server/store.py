@@ -1,13 +1,15 @@
 """Writing replicated rows: change sequence numbers under a commit-order lock, evictions,
 live-row counts and server clock stamps. Every writer of ``record`` goes through here.
 
-Invariant 3 (no skipped changes): a ``Writer`` first locks the single ``seq_counter`` row
-(``SELECT ... FOR UPDATE`` on PostgreSQL; ``BEGIN IMMEDIATE`` takes the database write lock
-on SQLite) and holds it until commit. So write transactions that hand out sequence numbers
-run one after another, and a transaction's numbers are all higher than those of every
-transaction that committed before it: any snapshot a reader takes sees a gap-free prefix of
-the sequence, and a cursor can never pass a change that commits later. Taking the lock at
-the start also makes each push's read-merge-write atomic (no lost updates between pushes).
+Invariant 3 (no skipped changes): every sequence number is handed out under the lock of
+the single ``seq_counter`` row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the
+write transaction already holds the database write lock from ``BEGIN IMMEDIATE``), and the
+lock is held until commit. So the transactions that hand out numbers commit one after the
+other in number order: any snapshot a reader takes sees a gap-free prefix of the sequence,
+and a cursor can never pass a change that commits later. A writer takes that lock late,
+for its final bulk write; before that, on PostgreSQL, the rows it reads to merge are locked
+``FOR UPDATE`` (sorted, one lock order for every writer) so that no update is lost, and a
+device's pushes are serialised by an advisory lock on its id (a retry racing its original).
 """
 
 from __future__ import annotations
@@ -98,22 +100,26 @@ def render_payload(
     )
 
 
-def load_rows(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Row]:
-    """Fetch many rows by (entity, id) in few queries."""
+def load_rows(
+    conn: sa.Connection, keys: Iterable[tuple[str, str]], *, lock: bool = False
+) -> dict[tuple[str, str], Row]:
+    """Fetch many rows by (entity, id) in few queries; ``lock`` takes their row locks
+    (``FOR UPDATE``) so that a concurrent writer of the same rows waits for this one."""
     by_entity: dict[str, set[str]] = defaultdict(set)
     for entity, row_id in keys:
         by_entity[entity].add(row_id)
     out: dict[tuple[str, str], Row] = {}
     r = t.record.c
-    for entity, ids in by_entity.items():
-        id_list = sorted(ids)
+    for entity in sorted(by_entity):  # one lock order for every writer
+        id_list = sorted(by_entity[entity])
         for i in range(0, len(id_list), 500):
             chunk = id_list[i : i + 500]
-            for row in conn.execute(
-                sa.select(
-                    r.entity, r.id, r.scope, r.customer_id, r.data, r.stamps, r.deleted, r.seq
-                ).where(r.entity == entity, r.id.in_(chunk))
-            ):
+            query = sa.select(
+                r.entity, r.id, r.scope, r.customer_id, r.data, r.stamps, r.deleted, r.seq
+            ).where(r.entity == entity, r.id.in_(chunk))
+            if lock:
+                query = query.order_by(r.id).with_for_update()
+            for row in conn.execute(query):
                 out[(row.entity, row.id)] = Row.from_db(row)
     return out
 
@@ -129,23 +135,39 @@ class Writer:
     Row writes are buffered (only the last state of a row is kept) and go to the database
     in two bulk statements at ``flush()``/``finish()``; call ``flush()`` before reading
     ``record`` rows that this transaction may have written.
+
+    The sequence lock is taken late, when the first sequence number is needed (at the
+    first flush, eviction or conflict), and held until commit: reading and merging run
+    in parallel with other writers (the rows read are locked with ``FOR UPDATE`` on
+    PostgreSQL), only the final writes are serialised.
     """
 
     conn: sa.Connection
     last_seq: int = 0
+    locked: bool = False
     _counts: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     _locked_at: int = 0
     #: (entity, id) -> (column values, whether the row existed before this transaction)
     _pending: dict[tuple[str, str], tuple[dict[str, Any], bool]] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
+    @property
+    def row_locks(self) -> bool:
+        """Whether reads for a merge must lock rows (SQLite's write lock covers them)."""
+        return self.conn.dialect.name != "sqlite"
+
+    def lock(self) -> None:
+        """Take the sequence lock (held until commit) and read the last sequence number."""
+        if self.locked:
+            return
         query = sa.select(t.seq_counter.c.value).where(t.seq_counter.c.id == 1)
         if self.conn.dialect.name != "sqlite":
             query = query.with_for_update()
         self.last_seq = self.conn.execute(query).scalar_one()
         self._locked_at = self.last_seq
+        self.locked = True
 
     def next_seq(self) -> int:
+        self.lock()
         self.last_seq += 1
         return self.last_seq
 
@@ -162,21 +184,19 @@ class Writer:
         old: Row | None,
         evict: bool = True,
     ) -> Row:
-        """Insert or update a row with a new sequence number; returns the new state.
+        """Insert or update a row (its sequence number is given at flush); returns the new
+        state.
 
         When the row leaves ``old.scope`` an eviction for that scope is recorded (unless
         ``evict`` is false: children of a moved customer are evicted with it implicitly).
         """
-        seq = self.next_seq()
-        payload = render_payload(entity, row_id, data, stamps, deleted)
         values = {
             "scope": scope,
             "customer_id": customer_id,
             "data": dumps(data),
             "stamps": dumps(stamps),
             "deleted": deleted,
-            "seq": seq,
-            "payload": payload,
+            "payload": render_payload(entity, row_id, data, stamps, deleted),
         }
         key = (entity, row_id)
         existed = old is not None and old.stored
@@ -194,22 +214,20 @@ class Writer:
                 )
         if not deleted:
             self._counts[(scope, entity)] += 1
-        return Row(entity, row_id, scope, customer_id, data, stamps, deleted, seq)
+        return Row(entity, row_id, scope, customer_id, data, stamps, deleted)
 
     def flush(self) -> None:
         """Write the buffered rows: one bulk INSERT and one bulk UPDATE."""
         if not self._pending:
             return
-        inserts = [
-            {"entity": key[0], "id": key[1], **values}
-            for key, (values, existed) in self._pending.items()
-            if not existed
-        ]
-        updates = [
-            {"k_entity": key[0], "k_id": key[1], **values}
-            for key, (values, existed) in self._pending.items()
-            if existed
-        ]
+        inserts = []
+        updates = []
+        for key, (values, existed) in self._pending.items():
+            values["seq"] = self.next_seq()
+            if existed:
+                updates.append({"k_entity": key[0], "k_id": key[1], **values})
+            else:
+                inserts.append({"entity": key[0], "id": key[1], **values})
         self._pending.clear()
         if inserts:
             self.conn.execute(t.record.insert(), inserts)
@@ -223,8 +241,10 @@ class Writer:
             )
 
     def finish(self) -> None:
-        """Write buffered rows, the counter and the live-row counts (still under the lock)."""
+        """Write buffered rows, the counter and the live-row counts (under the lock)."""
         self.flush()
+        if not self.locked:
+            return  # nothing was written
         if self.last_seq != self._locked_at:
             self.conn.execute(
                 t.seq_counter.update().where(t.seq_counter.c.id == 1).values(value=self.last_seq)
