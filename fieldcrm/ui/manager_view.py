@@ -255,10 +255,11 @@ class ManagerView(QWidget):
             self.report_text.clear()
             self.feedback_thread.set_visit(None)
             return
+        report_label, next_label = self.tr("Report"), self.tr("Next steps")
         html = (
             f"<h3>{_escape(summary.customer_name)}</h3>"
-            f"<p><b>{self.tr('Report')}</b><br>{_escape(summary.report or '—')}</p>"
-            f"<p><b>{self.tr('Next steps')}</b><br>{_escape(summary.next_steps or '—')}</p>"
+            f"<p><b>{report_label}</b><br>{_escape(summary.report or '—')}</p>"
+            f"<p><b>{next_label}</b><br>{_escape(summary.next_steps or '—')}</p>"
         )
         self.report_text.setHtml(html)
         self.feedback_thread.set_visit(summary.visit_id)
