@@ -465,6 +465,7 @@ class MainWindow(QMainWindow):
                 "id": user_id,
                 "username": row.get("username") or store.meta("username"),
                 "display_name": row.get("display_name"),
+                "role": row.get("role"),
             }
 
         self.ctx.read(who, self._user_known)

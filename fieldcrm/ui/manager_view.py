@@ -170,10 +170,12 @@ class ManagerView(QWidget):
         heading.setStyleSheet("font-weight: bold")
         left_layout.addWidget(heading)
         left_layout.addWidget(self.team_view)
+        left.setMinimumWidth(300)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
-        splitter.setSizes([430, 770])
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
