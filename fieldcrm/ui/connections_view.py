@@ -56,25 +56,23 @@ from fieldcrm.ui.reports_view import Submitter
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Connections", text)
-
-
 def relationship_kind_names() -> dict[str, str]:
     """Each kind with its name in both directions, for a person to choose from."""
     return {
-        "reports_to": _t("reports to / manages"),
-        "assistant_of": _t("is assistant of / has as assistant"),
-        "colleague": _t("colleague"),
-        "decides_for": _t("decides for / is decided for by"),
-        "influences": _t("influences / is influenced by"),
-        "custom": _t("other (name it)"),
+        "reports_to": QCoreApplication.translate("Connections", "reports to / manages"),
+        "assistant_of": QCoreApplication.translate(
+            "Connections", "is assistant of / has as assistant"
+        ),
+        "colleague": QCoreApplication.translate("Connections", "colleague"),
+        "decides_for": QCoreApplication.translate("Connections", "decides for / is decided for by"),
+        "influences": QCoreApplication.translate("Connections", "influences / is influenced by"),
+        "custom": QCoreApplication.translate("Connections", "other (name it)"),
     }
 
 
 def _day(value: date | None) -> str:
     if value is None:
-        return _t("never")
+        return QCoreApplication.translate("Connections", "never")
     return format_day(value, default_locale())
 
 
@@ -105,11 +103,11 @@ class LosingTouchModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
         titles = (
-            _t("Who"),
-            _t("Customer"),
-            _t("Every (days)"),
-            _t("Last contact"),
-            _t("Days over"),
+            QCoreApplication.translate("Connections", "Who"),
+            QCoreApplication.translate("Connections", "Customer"),
+            QCoreApplication.translate("Connections", "Every (days)"),
+            QCoreApplication.translate("Connections", "Last contact"),
+            QCoreApplication.translate("Connections", "Days over"),
         )
         return titles[section] if 0 <= section < len(titles) else None
 
@@ -137,7 +135,9 @@ class LosingTouchModel(QAbstractTableModel):
                 return (
                     item.name
                     if item.kind == "contact"
-                    else _t("%1 (customer)").replace("%1", item.name)
+                    else QCoreApplication.translate("Connections", "%1 (customer)").replace(
+                        "%1", item.name
+                    )
                 )
             if column == 1:
                 return item.customer_name
@@ -146,7 +146,7 @@ class LosingTouchModel(QAbstractTableModel):
             if column == 3:
                 return _day(item.last_contact)
             if item.days_over is None:
-                return _t("no contact yet")
+                return QCoreApplication.translate("Connections", "no contact yet")
             return default_locale().toString(item.days_over)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -170,10 +170,12 @@ class LosingTouchView(QWidget):
         self._store, self._runner, self._today = store, runner, today
         self._all: list[LosingTouch] = []
         self.kind_box = QComboBox()
-        self.kind_box.addItem(_t("People and customers"), None)
-        self.kind_box.addItem(_t("People"), "contact")
-        self.kind_box.addItem(_t("Customers"), "customer")
-        self.kind_box.setAccessibleName(_t("Show"))
+        self.kind_box.addItem(
+            QCoreApplication.translate("Connections", "People and customers"), None
+        )
+        self.kind_box.addItem(QCoreApplication.translate("Connections", "People"), "contact")
+        self.kind_box.addItem(QCoreApplication.translate("Connections", "Customers"), "customer")
+        self.kind_box.setAccessibleName(QCoreApplication.translate("Connections", "Show"))
         self.kind_box.currentIndexChanged.connect(self._apply_filter)
         self.model = LosingTouchModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -187,9 +189,9 @@ class LosingTouchView(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName(_t("Losing touch"))
+        self.table.setAccessibleName(QCoreApplication.translate("Connections", "Losing touch"))
         self.table.doubleClicked.connect(self._activated)
-        self.title = QLabel(_t("Losing touch"))
+        self.title = QLabel(QCoreApplication.translate("Connections", "Losing touch"))
         self.title.setStyleSheet("font-weight: bold")
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -229,7 +231,7 @@ class RelationshipDialog(QDialog):
 
     def __init__(self, contacts: list[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_t("New relationship"))
+        self.setWindowTitle(QCoreApplication.translate("Connections", "New relationship"))
         self.from_box, self.to_box, self.kind_box = QComboBox(), QComboBox(), QComboBox()
         for contact_id, name in contacts:
             self.from_box.addItem(name, contact_id)
@@ -244,12 +246,14 @@ class RelationshipDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #b00020")
         form = QFormLayout()
-        form.addRow(_t("&Person:"), self.from_box)
-        form.addRow(_t("&Relationship:"), self.kind_box)
-        form.addRow(_t("&To:"), self.to_box)
-        form.addRow(_t("&Name (other):"), self.label_edit)
-        form.addRow(_t("Name the &other way:"), self.reverse_edit)
-        form.addRow(_t("N&ote:"), self.note_edit)
+        form.addRow(QCoreApplication.translate("Connections", "&Person:"), self.from_box)
+        form.addRow(QCoreApplication.translate("Connections", "&Relationship:"), self.kind_box)
+        form.addRow(QCoreApplication.translate("Connections", "&To:"), self.to_box)
+        form.addRow(QCoreApplication.translate("Connections", "&Name (other):"), self.label_edit)
+        form.addRow(
+            QCoreApplication.translate("Connections", "Name the &other way:"), self.reverse_edit
+        )
+        form.addRow(QCoreApplication.translate("Connections", "N&ote:"), self.note_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -287,23 +291,25 @@ class ConnectionDialog(QDialog):
 
     def __init__(self, contacts: list[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_t("I know this person"))
+        self.setWindowTitle(QCoreApplication.translate("Connections", "I know this person"))
         self.contact_box = QComboBox()
         for contact_id, name in contacts:
             self.contact_box.addItem(name, contact_id)
         self.strength = QSpinBox()
         self.strength.setRange(1, 5)
         self.strength.setValue(3)
-        self.strength.setToolTip(_t("1 = met once, 5 = know each other well"))
+        self.strength.setToolTip(
+            QCoreApplication.translate("Connections", "1 = met once, 5 = know each other well")
+        )
         self.since = QDateEdit(QDate.currentDate())
         self.since.setCalendarPopup(True)
         self.note_edit = QPlainTextEdit()
         self.note_edit.setMaximumHeight(70)
         form = QFormLayout()
-        form.addRow(_t("&Person:"), self.contact_box)
-        form.addRow(_t("How &well (1–5):"), self.strength)
-        form.addRow(_t("&Since:"), self.since)
-        form.addRow(_t("N&ote:"), self.note_edit)
+        form.addRow(QCoreApplication.translate("Connections", "&Person:"), self.contact_box)
+        form.addRow(QCoreApplication.translate("Connections", "How &well (1–5):"), self.strength)
+        form.addRow(QCoreApplication.translate("Connections", "&Since:"), self.since)
+        form.addRow(QCoreApplication.translate("Connections", "N&ote:"), self.note_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -334,22 +340,37 @@ class CustomerConnections(QWidget):
         self, store: Store, runner: Submitter, user_id: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self._store, self._runner, self._user_id = store, runner, user_id
+        self._store, self._runner = store, runner
+        self.user_id = user_id
         self.customer_id: str | None = None
         self.graph: RelationshipGraph | None = None
         self.summary: HandoverSummary | None = None
         self.map = RelationshipMap()
-        self.add_relationship_button = QPushButton(_t("Add &relationship…"))
-        self.add_connection_button = QPushButton(_t("I &know someone here…"))
-        self.export_button = QPushButton(_t("&Export map as PNG…"))
-        self.fit_button = QPushButton(_t("&Fit to window"))
+        self.add_relationship_button = QPushButton(
+            QCoreApplication.translate("Connections", "Add &relationship…")
+        )
+        self.add_connection_button = QPushButton(
+            QCoreApplication.translate("Connections", "I &know someone here…")
+        )
+        self.export_button = QPushButton(
+            QCoreApplication.translate("Connections", "&Export map as PNG…")
+        )
+        self.fit_button = QPushButton(QCoreApplication.translate("Connections", "&Fit to window"))
         self.handover_text = QTextBrowser()
-        self.handover_text.setAccessibleName(_t("Handover summary"))
-        self.mark_read_button = QPushButton(_t("&Mark handover as read"))
+        self.handover_text.setAccessibleName(
+            QCoreApplication.translate("Connections", "Handover summary")
+        )
+        self.mark_read_button = QPushButton(
+            QCoreApplication.translate("Connections", "&Mark handover as read")
+        )
         self.handover_note = QPlainTextEdit()
-        self.handover_note.setPlaceholderText(_t("Handover note for the new owner…"))
+        self.handover_note.setPlaceholderText(
+            QCoreApplication.translate("Connections", "Handover note for the new owner…")
+        )
         self.handover_note.setMaximumHeight(70)
-        self.save_note_button = QPushButton(_t("Save handover &note"))
+        self.save_note_button = QPushButton(
+            QCoreApplication.translate("Connections", "Save handover &note")
+        )
         buttons = QHBoxLayout()
         for button in (self.add_relationship_button, self.add_connection_button):
             buttons.addWidget(button)
@@ -433,13 +454,16 @@ class CustomerConnections(QWidget):
             return
         dialog = ConnectionDialog(self._contacts(), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            values, store = dialog.values(self.customer_id, self._user_id), self._store
+            values, store = dialog.values(self.customer_id, self.user_id), self._store
             self._write(lambda: store.create("connection", values))
 
     def _export(self) -> None:
         name = (self.graph.customer_name if self.graph else "map").replace("/", "-")
         path, _ = QFileDialog.getSaveFileName(
-            self, _t("Export map"), f"{name}.png", _t("PNG images (*.png)")
+            self,
+            QCoreApplication.translate("Connections", "Export map"),
+            f"{name}.png",
+            QCoreApplication.translate("Connections", "PNG images (*.png)"),
         )
         if path:
             self.map.export_png(Path(path))
@@ -454,7 +478,7 @@ class CustomerConnections(QWidget):
         self.handover_box.setVisible(latest is not None)
         if latest is None:
             return
-        mine = latest["to_user_id"] == self._user_id
+        mine = latest["to_user_id"] == self.user_id
         self.mark_read_button.setVisible(mine and not latest["read_at"])
         self.handover_note.setVisible(not mine)
         self.save_note_button.setVisible(not mine)
@@ -481,17 +505,25 @@ def handover_html(summary: HandoverSummary) -> str:
     e = html.escape
     latest = summary.handovers[0]
     moved = (
-        _t("From %1 to %2")
+        QCoreApplication.translate("Connections", "From %1 to %2")
         .replace("%1", str(latest["from"] or "—"))
         .replace("%2", str(latest["to"] or "—"))
     )
     parts = [
-        f"<h3>{e(_t('Handover: %1').replace('%1', summary.customer_name))}</h3>",
+        "<h3>"
+        + e(
+            QCoreApplication.translate("Connections", "Handover: %1").replace(
+                "%1", summary.customer_name
+            )
+        )
+        + "</h3>",
         f"<p>{e(moved)}</p>",
     ]
     if latest["note"]:
         parts.append(
-            f"<p><b>{e(_t('Note from the previous owner'))}:</b> {e(str(latest['note']))}</p>"
+            "<p><b>"
+            + e(QCoreApplication.translate("Connections", "Note from the previous owner"))
+            + f":</b> {e(str(latest['note']))}</p>"
         )
 
     def section(title: str, lines: list[str]) -> None:
@@ -503,16 +535,21 @@ def handover_html(summary: HandoverSummary) -> str:
             )
 
     section(
-        _t("People"),
+        QCoreApplication.translate("Connections", "People"),
         [
             e(f"{c['name']}" + (f", {c['job_title']}" if c["job_title"] else ""))
             + " — "
-            + e(_t("last contact %1").replace("%1", _day(c["last_contact"])))  # type: ignore[arg-type]
+            + e(
+                QCoreApplication.translate("Connections", "last contact %1").replace(
+                    "%1",
+                    _day(c["last_contact"]),  # type: ignore[arg-type]
+                )
+            )
             for c in summary.contacts
         ],
     )
     section(
-        _t("How they relate"),
+        QCoreApplication.translate("Connections", "How they relate"),
         [
             e(f"{r['from']} {r['relation']} {r['to']}")
             + (f" <i>({e(str(r['note']))})</i>" if r["note"] else "")
@@ -520,7 +557,7 @@ def handover_html(summary: HandoverSummary) -> str:
         ],
     )
     section(
-        _t("Who in the team knows whom"),
+        QCoreApplication.translate("Connections", "Who in the team knows whom"),
         [
             e(f"{c['who']} → {c['knows']} ")
             + "★" * int(c["strength"])  # type: ignore[call-overload]
@@ -529,11 +566,11 @@ def handover_html(summary: HandoverSummary) -> str:
         ],
     )
     section(
-        _t("Last visits"),
+        QCoreApplication.translate("Connections", "Last visits"),
         [e(f"{v['day']} · {v['rep']}: {v['report'] or '—'}") for v in summary.last_visits],
     )
     section(
-        _t("Open follow-ups"),
+        QCoreApplication.translate("Connections", "Open follow-ups"),
         [e(f"{f['due_date']} · {f['title']} ({f['assignee']})") for f in summary.open_followups],
     )
     return "".join(parts)

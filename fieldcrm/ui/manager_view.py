@@ -170,10 +170,12 @@ class ManagerView(QWidget):
         heading.setStyleSheet("font-weight: bold")
         left_layout.addWidget(heading)
         left_layout.addWidget(self.team_view)
+        left.setMinimumWidth(300)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
-        splitter.setSizes([430, 770])
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -255,10 +257,11 @@ class ManagerView(QWidget):
             self.report_text.clear()
             self.feedback_thread.set_visit(None)
             return
+        report_label, next_label = self.tr("Report"), self.tr("Next steps")
         html = (
             f"<h3>{_escape(summary.customer_name)}</h3>"
-            f"<p><b>{self.tr('Report')}</b><br>{_escape(summary.report or '—')}</p>"
-            f"<p><b>{self.tr('Next steps')}</b><br>{_escape(summary.next_steps or '—')}</p>"
+            f"<p><b>{report_label}</b><br>{_escape(summary.report or '—')}</p>"
+            f"<p><b>{next_label}</b><br>{_escape(summary.next_steps or '—')}</p>"
         )
         self.report_text.setHtml(html)
         self.feedback_thread.set_visit(summary.visit_id)

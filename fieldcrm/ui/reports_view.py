@@ -177,21 +177,31 @@ class ReportsView(QWidget):
         self.as_of_label = QLabel()
         self.as_of_label.setObjectName("dataAsOf")
 
-        filters = QHBoxLayout()
-        for label, widget in (
-            (self.tr("&Report:"), self.report_box),
-            (self.tr("&From:"), self.from_edit),
-            (self.tr("&To:"), self.to_edit),
-            (self.tr("Te&rritory:"), self.territory_box),
-            (self.tr("R&ep:"), self.rep_box),
+        # Two rows, and combo boxes that may shrink: the page must fit beside the navigation.
+        for box in (self.report_box, self.territory_box, self.rep_box):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(14)
+        first, second = QHBoxLayout(), QHBoxLayout()
+        for row, label, widget in (
+            (first, self.tr("&Report:"), self.report_box),
+            (first, self.tr("&From:"), self.from_edit),
+            (first, self.tr("&To:"), self.to_edit),
+            (second, self.tr("Te&rritory:"), self.territory_box),
+            (second, self.tr("R&ep:"), self.rep_box),
         ):
             caption = QLabel(label)
             caption.setBuddy(widget)
-            filters.addWidget(caption)
-            filters.addWidget(widget)
-        filters.addStretch(1)
-        filters.addWidget(self.csv_button)
-        filters.addWidget(self.pdf_button)
+            row.addWidget(caption)
+            row.addWidget(widget)
+        first.addStretch(1)
+        second.addStretch(1)
+        second.addWidget(self.csv_button)
+        second.addWidget(self.pdf_button)
+        filters = QVBoxLayout()
+        filters.addLayout(first)
+        filters.addLayout(second)
 
         self.chart_view = QChartView()
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -203,6 +213,9 @@ class ReportsView(QWidget):
         self.table_view = QTableView()
         self.table_view.setModel(self.proxy)
         self.table_view.setSortingEnabled(True)
+        # The report's own order until a person clicks a column header.
+        self.table_view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table_view.verticalHeader().hide()
         self.table_view.setAlternatingRowColors(True)
         self.table_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table_view.setAccessibleName(self.tr("Report table"))
