@@ -77,7 +77,7 @@ def main() -> None:
         cursor = 0
         while True:
             with read_transaction(engine) as conn:
-                body = orjson.loads(pull_page(conn, caller, cursor, 1000))
+                body = orjson.loads(pull_page(conn, caller, cursor, 1000)[0])
             if not body["has_more"]:
                 break
             cursor = int(body["cursor"])

@@ -53,7 +53,7 @@ from sync_server import tables as t
 from sync_server.config import Settings
 from sync_server.db import make_engine, read_transaction, write_transaction
 from sync_server.logs import request_id_var
-from sync_server.pull import CursorError, parse_cursor, pull_page
+from sync_server.pull import CursorError, parse_cursor, pull_page, record_sync
 from sync_server.push import precheck, push
 from sync_server.scope import Caller, caller_scopes
 
@@ -448,7 +448,10 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
     ) -> Response:
         after = parse_cursor(cursor)
         with read_transaction(engine) as conn:
-            body = pull_page(conn, caller, after, limit)
+            body, last = pull_page(conn, caller, after, limit)
+        if last:
+            with write_transaction(engine) as conn:
+                record_sync(conn, caller.device_id)
         return Response(body, media_type="application/json")
 
 

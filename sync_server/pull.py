@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -84,8 +85,9 @@ def _rows(conn: sa.Connection, scopes: Scopes, after: int, limit: int) -> list[t
     return list(heapq.merge(*results, key=lambda row: row[0]))[:limit]
 
 
-def pull_page(conn: sa.Connection, caller: Caller, after: int, limit: int) -> bytes:
-    """The JSON body of a ``PullPage`` for ``caller`` (inside one read transaction)."""
+def pull_page(conn: sa.Connection, caller: Caller, after: int, limit: int) -> tuple[bytes, bool]:
+    """The JSON body of a ``PullPage`` for ``caller`` (inside one read transaction), and
+    whether it is the last page."""
     scopes = caller_scopes(conn, caller.role, caller.territory_id)
     last_seq = conn.execute(
         sa.select(t.seq_counter.c.value).where(t.seq_counter.c.id == 1)
@@ -111,11 +113,15 @@ def pull_page(conn: sa.Connection, caller: Caller, after: int, limit: int) -> by
         b"true" if has_more else b"false",
         b',"scope_counts":',
         b"null" if has_more else orjson.dumps({"counts": scope_counts(conn, scopes)}),
+        b',"team_last_sync":',
+        b"null"
+        if has_more or caller.role not in ("manager", "admin")
+        else orjson.dumps(team_last_sync(conn, scopes)),
         b',"server_time":',
         orjson.dumps(iso_now()),
         b"}",
     ]
-    return b"".join(parts)
+    return b"".join(parts), not has_more
 
 
 def _evictions(conn: sa.Connection, scopes: Scopes, after: int, upper: int) -> list[dict[str, str]]:
@@ -142,6 +148,32 @@ def _conflicts(conn: sa.Connection, scopes: Scopes, after: int, upper: int) -> l
     if scopes.read is not None:
         query = query.where(c.scope.in_(sorted(scopes.read)))
     return [row.payload for row in conn.execute(query)]
+
+
+def team_last_sync(conn: sa.Connection, scopes: Scopes) -> dict[str, str]:
+    """When each user in ``scopes`` last completed a sync on any of their devices."""
+    a, d = t.account.c, t.device.c
+    query = (
+        sa.select(a.id, sa.func.max(d.last_sync_at))
+        .select_from(t.account.join(t.device, d.user_id == a.id))
+        .where(d.last_sync_at.is_not(None))
+        .group_by(a.id)
+    )
+    if scopes.read is not None:
+        query = query.where(a.territory_id.in_(sorted(scopes.read)))
+    return {
+        user_id: moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if moment.tzinfo
+        else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        for user_id, moment in conn.execute(query)
+    }
+
+
+def record_sync(conn: sa.Connection, device_id: str) -> None:
+    """Note that a device pulled to the end just now."""
+    conn.execute(
+        t.device.update().where(t.device.c.id == device_id).values(last_sync_at=datetime.now(UTC))
+    )
 
 
 def scope_counts(conn: sa.Connection, scopes: Scopes) -> dict[str, int]:

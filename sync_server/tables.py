@@ -112,6 +112,8 @@ device = sa.Table(
     sa.Column("name", sa.String(200), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=True),
+    #: When this device last pulled to the end (the "data as of" a manager sees).
+    sa.Column("last_sync_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
 )
 

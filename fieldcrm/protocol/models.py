@@ -160,6 +160,13 @@ class PullPage(_Message):
     scope_counts: ScopeCounts | None = Field(
         default=None, description="Sent with the last page of a pull"
     )
+    team_last_sync: dict[str, str] | None = Field(
+        default=None,
+        description=(
+            "For managers and admins, with the last page: when each user in their scope last"
+            " completed a sync (user id to UTC time), so reports can say how fresh they are"
+        ),
+    )
     server_time: str
 
 

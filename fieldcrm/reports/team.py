@@ -8,8 +8,10 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from fieldcrm.store.replica import TEAM_SYNC_KEY
+
 #: Meta key under which the sync engine keeps each user's last successful sync (JSON object).
-TEAM_SYNC_META = "team_last_sync"
+TEAM_SYNC_META = TEAM_SYNC_KEY
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,8 @@ USERNAME_KEY = "username"
 USER_INFO_KEY = "user_info"
 #: The logged-in user's id (the desktop app reads it to tell "mine" from others' records).
 USER_ID_KEY = "user_id"
+#: For managers: when each user in scope last synced (JSON object of user id to UTC time).
+TEAM_SYNC_KEY = "team_last_sync"
 
 EVICTED_REASON = (
     "The record left your territory on the server before this change was sent; "

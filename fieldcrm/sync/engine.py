@@ -259,6 +259,9 @@ class SyncEngine:
                     total = sum(counts["counts"].values()) if isinstance(counts, dict) else 0
                     self._report(phase, done, max(total, done))
                     if not more:
+                        team = page.get("team_last_sync")
+                        if isinstance(team, dict):
+                            self.store.set_meta(replica.TEAM_SYNC_KEY, orjson.dumps(team).decode())
                         if isinstance(counts, dict) and isinstance(counts.get("counts"), dict):
                             return {str(k): int(v) for k, v in counts["counts"].items()}
                         return None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from fieldcrm.reports.team import team_overview
 from fieldcrm.store import Store
 from fieldcrm.store.feedback import add_feedback, thread, unread_feedback
 from fieldcrm.sync import SyncEngine, login, open_client
@@ -114,6 +116,27 @@ def test_feedback_round_trip_and_scope(tmp_path: Path, server: RealServer) -> No
     sven.sync()
     assert sven.store.counts()["comment"] == 0
     assert sven.store.counts()["visit"] == 0
+
+
+def test_manager_sees_how_fresh_each_reps_data_is(tmp_path: Path, server: RealServer) -> None:
+    anna = laptop(tmp_path, server, "anna")
+    maria = laptop(tmp_path, server, "maria")
+    sven = laptop(tmp_path, server, "sven")
+    anna.sync()
+    maria.sync()
+    with maria.store.read() as conn:
+        reps = {r.name: r for t in team_overview(conn, date.today()) for r in t.reps}
+    # Anna synced before Maria; Sven and Nils never did. ("name" is the user name here.)
+    assert reps["anna"].last_sync_at is not None
+    assert reps["sven"].last_sync_at is None
+    sven.sync()
+    anna.sync()
+    # A rep is not told when others synced; only managers and admins are.
+    assert anna.store.meta("team_last_sync") is None
+    maria.sync()
+    with maria.store.read() as conn:
+        reps = {r.name: r for t in team_overview(conn, date.today()) for r in t.reps}
+    assert reps["sven"].last_sync_at is not None
 
 
 def test_connection_seen_by_teammate_and_manager_not_other_territory(

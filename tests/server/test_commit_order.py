@@ -80,7 +80,7 @@ def test_commit_order_reader_misses_nothing(pg_url: str) -> None:
         def pull_once() -> PullPage:
             nonlocal cursor
             with read_transaction(env.engine) as conn:
-                page = PullPage.model_validate_json(pull_page(conn, reader, cursor, 50))
+                page = PullPage.model_validate_json(pull_page(conn, reader, cursor, 50)[0])
             seen.extend(r.id for r in page.rows if r.entity == "customer")
             assert int(page.cursor) >= cursor
             cursor = int(page.cursor)

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from alembic.script import ScriptDirectory
 
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ApiPaths
+from sync_server.db import alembic_config
 from tests.server.helpers import Client, customer_fields
 from tests.server.processes import run_cli, serve
 
@@ -40,7 +42,8 @@ def _http_client(base: str) -> httpx.Client:
 
 def test_end_to_end_cli_and_serve(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'server.db'}"
-    assert "schema 0001" in _ok(run_cli("init", "--db", db))
+    head = ScriptDirectory.from_config(alembic_config(db)).get_current_head()
+    assert f"schema {head}" in _ok(run_cli("init", "--db", db))
     _ok(run_cli("territory", "add", "North", "--area", "Central", "--db", db))
     _ok(
         run_cli(
