@@ -62,8 +62,10 @@ request_log = logging.getLogger("fieldcrm.server.request")
 
 #: Paths that answer without the protocol header.
 UNVERSIONED = frozenset({ApiPaths.HEALTH, ApiPaths.VERSION, "/openapi.json", "/docs", "/redoc"})
-#: Deadlock and serialisation failure: the transaction is rolled back and can run again.
-RETRYABLE = frozenset({"40P01", "40001"})
+#: Deadlock, serialisation failure, and a unique key taken by a concurrent push (the same
+#: new row from two requests): the transaction is rolled back; run again, it sees the
+#: other one's row and merges into it.
+RETRYABLE = frozenset({"40P01", "40001", "23505"})
 PUSH_ATTEMPTS = 5
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 

@@ -69,3 +69,31 @@ def test_concurrent_devices_login_push_and_pull(env: ServerEnv) -> None:
     maria = env.session("maria", "check")
     maria.sync()
     assert maria.ids("customer") == set(created) and len(created) == DEVICES * PUSHES
+
+
+def test_concurrent_creates_of_one_row_both_succeed(env: ServerEnv) -> None:
+    env.setup_area()
+    row_id = uuid7()
+    start = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def device(n: int) -> None:
+        http = TestClient(env.app, headers={PROTOCOL_HEADER: str(PROTOCOL_VERSION)})
+        try:
+            client = env.session("anna", f"twin-{n}")
+            client.http = http
+            entry = client.entry("customer", "create", row_id, customer_fields(f"Twin {n}"))
+            start.wait()
+            statuses.append(client.push_raw([entry]).status_code)
+        finally:
+            http.close()
+
+    threads = [threading.Thread(target=device, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 4
+    maria = env.session("maria", "check")
+    maria.sync()
+    assert maria.ids("customer") == {row_id}
