@@ -1,15 +1,21 @@
-"""The ``fieldcrm`` command: status and maintenance of a local profile from a terminal."""
+"""The ``fieldcrm`` command: status, login, sync, export of a local profile from a terminal."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fieldcrm import __version__
+from fieldcrm.protocol import ENTITY_NAMES
+
+if TYPE_CHECKING:
+    from fieldcrm.store import Store
+    from fieldcrm.sync import SyncProgress
 
 
 def _common() -> argparse.ArgumentParser:
@@ -23,18 +29,74 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
+EXIT_INCOMPLETE = 1
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_UNREACHABLE = 4
+EXIT_REVOKED = 5
+EXIT_PROTOCOL = 6
+
+EXIT_CODES_HELP = """exit status:
+  0  done            1  sync incomplete (see the message)   2  wrong usage
+  3  login needed or failed   4  server unreachable   5  access revoked
+  6  client and server versions do not fit"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
         prog="fieldcrm",
         description="FieldCRM, the offline-first CRM for field sales.",
         parents=[common],
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"FieldCRM {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     status = sub.add_parser("status", parents=[common], help="show the state of the local store")
     status.add_argument("--json", action="store_true", help="print JSON")
+
+    login = sub.add_parser(
+        "login",
+        parents=[common],
+        help="log this laptop in to a sync server",
+        description="Log in to a sync server. The password is asked for at the terminal, "
+        "or read from the first line of standard input when that is not a terminal.",
+    )
+    login.add_argument("--server", help="server address, e.g. https://crm.example.com")
+    login.add_argument("--user", required=True, help="user name")
+
+    sync = sub.add_parser(
+        "sync",
+        parents=[common],
+        help="push local changes and pull the server's",
+        description="Push local changes and pull the server's. Progress goes to standard "
+        "error, a summary to standard output. Exit status 0 only when everything was pushed "
+        "and pulled.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sync.add_argument("--json", action="store_true", help="print the summary as JSON")
+    sync.add_argument("--quiet", action="store_true", help="no progress on standard error")
+
+    sub.add_parser("logout", parents=[common], help="end this laptop's session with the server")
+
+    export = sub.add_parser(
+        "export",
+        parents=[common],
+        help="export every record visible on this laptop",
+        description="Export every record visible on this laptop as JSON (one document) or "
+        "CSV (one file per entity in the --output folder, or one entity to standard output).",
+    )
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--output", type=Path, help="file (json) or folder (csv)")
+    export.add_argument(
+        "--entity", action="append", choices=ENTITY_NAMES, help="only this entity (repeatable)"
+    )
     add_desktop_arguments(parser, sub, common)
+    from fieldcrm.reports import command as report_command
+
+    report_command.add_parser(sub, common)
     return parser
 
 
@@ -96,13 +158,25 @@ def default_demo_profile() -> Path:
     return default_profile_dir().with_name("FieldCRM-demo")
 
 
-def status_report(profile: Path) -> dict[str, Any]:
+def _open_store(profile: Path) -> Store:
     from fieldcrm.profile import database_path, ensure_profile
     from fieldcrm.store import Store
+
+    return Store(database_path(ensure_profile(profile)))
+
+
+def status_report(profile: Path) -> dict[str, Any]:
+    from fieldcrm.store import replica
     from fieldcrm.store.db import current_revision
 
-    store = Store(database_path(ensure_profile(profile)))
+    store = _open_store(profile)
     try:
+        with store.read() as conn:
+            rejected = replica.rejected_changes(conn)
+            conflicts = replica.unresolved_conflict_count(conn)
+            user = replica.get_meta(conn, replica.USERNAME_KEY)
+            server_url = replica.get_meta(conn, replica.SERVER_URL_KEY)
+            last_sync = replica.get_meta(conn, replica.LAST_SYNC_KEY)
         return {
             "version": __version__,
             "profile": str(profile),
@@ -110,7 +184,24 @@ def status_report(profile: Path) -> dict[str, Any]:
             "device_id": store.device_id,
             "counts": store.counts(),
             "pending": store.pending_count(),
-            "last_sync": store.meta("last_sync_at"),
+            "last_sync": last_sync,
+            "server_url": server_url,
+            "user": user,
+            "conflicts": conflicts,
+            "rejected": len(rejected),
+            "rejected_changes": [
+                {
+                    "op_no": r["op_no"],
+                    "entity": r["entity"],
+                    "row_id": r["row_id"],
+                    "op": r["op"],
+                    "field": r["field"],
+                    "reason": r["reason"],
+                    "rejected_at": r["rejected_at"],
+                    "fields": r["fields"],
+                }
+                for r in rejected
+            ],
         }
     finally:
         store.close()
@@ -124,14 +215,223 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"Profile:        {report['profile']}")
         print(f"Schema:         {report['schema_revision']}")
         print(f"Device:         {report['device_id']}")
+        print(f"Server:         {report['server_url'] or 'none'}")
+        print(f"User:           {report['user'] or 'not logged in'}")
         print(f"Pending:        {report['pending']}")
+        print(f"Conflicts:      {report['conflicts']}")
+        print(f"Rejected:       {report['rejected']}")
         print(f"Last sync:      {report['last_sync'] or 'never'}")
         for entity, count in report["counts"].items():
             print(f"  {entity + ':':<14}{count}")
+        for change in report["rejected_changes"]:
+            about = f" ({change['field']})" if change["field"] else ""
+            print(
+                f"Rejected {change['op']} of {change['entity']} {change['row_id']}{about}: "
+                f"{change['reason']}"
+            )
     return 0
 
 
-COMMANDS = {"status": cmd_status, "demo": cmd_demo}
+def cmd_report(args: argparse.Namespace) -> int:
+    from fieldcrm.reports import command as report_command
+
+    return report_command.run(args)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"fieldcrm: {message}", file=sys.stderr)
+    return code
+
+
+def _exit_code_for(exc: Exception) -> int:
+    from fieldcrm.sync import errors
+
+    if isinstance(exc, errors.AccessRevoked):
+        return EXIT_REVOKED
+    if isinstance(exc, errors.ProtocolMismatch):
+        return EXIT_PROTOCOL
+    if isinstance(exc, errors.ServerUnreachable):
+        return EXIT_UNREACHABLE
+    if isinstance(
+        exc,
+        errors.NotLoggedIn | errors.LoginFailed | errors.LoginRequired | errors.TooManyAttempts,
+    ):
+        return EXIT_AUTH
+    return EXIT_INCOMPLETE
+
+
+def _read_password(user: str) -> str:
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"Password for {user}: ")
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
+
+
+def cmd_login(args: argparse.Namespace) -> int:
+    from fieldcrm.store import replica
+    from fieldcrm.sync import SyncError, login
+
+    store = _open_store(args.profile)
+    try:
+        server = args.server or store.meta(replica.SERVER_URL_KEY)
+        if not server:
+            return _fail("no server given; use --server URL", EXIT_USAGE)
+        password = _read_password(args.user)
+        if not password:
+            return _fail("no password given (type it, or pipe it on standard input)", EXIT_USAGE)
+        try:
+            user = login(store, server, args.user, password)
+        except ValueError as exc:
+            return _fail(str(exc), EXIT_USAGE)
+        except SyncError as exc:
+            return _fail(exc.message, _exit_code_for(exc))
+        print(f"Logged in to {server} as {user.display_name or user.username} ({user.role}).")
+        print("Run `fieldcrm sync` to fetch your data.")
+        return 0
+    finally:
+        store.close()
+
+
+def cmd_logout(args: argparse.Namespace) -> int:
+    from fieldcrm.sync import logout
+
+    store = _open_store(args.profile)
+    try:
+        told = logout(store)
+        pending = store.pending_count()
+    finally:
+        store.close()
+    if told:
+        print("Logged out.")
+    else:
+        print("Logged out on this laptop (the server was not reachable or had no session).")
+    if pending:
+        print(f"{pending} changes wait on this laptop and are sent after the next login.")
+    return 0
+
+
+class _ProgressPrinter:
+    """Progress of a sync on standard error: one line per phase, then a line now and then."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.phase = ""
+        self.last = 0.0
+
+    def __call__(self, progress: SyncProgress) -> None:
+        import time
+
+        now = time.monotonic()
+        if progress.phase == self.phase and now - self.last < 1.0:
+            return
+        self.phase, self.last = progress.phase, now
+        total = f"/{progress.total}" if progress.total else ""
+        print(f"{progress.phase}: {progress.done}{total}", file=self.stream, flush=True)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from fieldcrm.sync import SyncEngine, SyncError, open_client
+
+    store = _open_store(args.profile)
+    try:
+        try:
+            client = open_client(store, max_attempts=4)
+        except SyncError as exc:
+            return _fail(exc.message, _exit_code_for(exc))
+        progress = None if args.quiet else _ProgressPrinter(sys.stderr)
+        # Tuning knobs (also used by tests to get many small pages).
+        page_limit = os.environ.get("FIELDCRM_SYNC_PAGE_LIMIT", "")
+        push_batch = os.environ.get("FIELDCRM_SYNC_PUSH_BATCH", "")
+        engine = SyncEngine(store, client, progress, raise_errors=False)
+        if page_limit.isdigit():
+            engine.page_limit = max(1, int(page_limit))
+        if push_batch.isdigit():
+            engine.push_batch = max(1, int(push_batch))
+        try:
+            with client:
+                result = engine.sync()
+        except SyncError as exc:
+            return _fail(exc.message, _exit_code_for(exc))
+        summary = {
+            "ok": result.ok,
+            "pushed": result.pushed,
+            "pulled": result.pulled,
+            "deleted": result.deleted,
+            "conflicts": result.conflicts,
+            "rejected": result.rejected,
+            "evicted": result.evicted,
+            "evicted_edits": result.evicted_edits,
+            "full_resync": result.full_resync,
+            "pending": result.pending,
+            "errors": result.errors,
+            "seconds": round(result.seconds, 3),
+        }
+        if args.json:
+            print(json.dumps(summary, indent=2))
+        else:
+            print(
+                f"Pushed {result.pushed}, pulled {result.pulled}, conflicts {result.conflicts}, "
+                f"rejected {result.rejected}, evicted {result.evicted}, "
+                f"pending {result.pending} ({result.seconds:.1f} s)."
+            )
+            if result.rejected or result.evicted_edits:
+                print("Some changes were not accepted; see `fieldcrm status` for the reasons.")
+        for error in result.errors:
+            print(f"fieldcrm: {error}", file=sys.stderr)
+        if not result.ok:
+            return EXIT_UNREACHABLE if result.offline else EXIT_INCOMPLETE
+        if result.pending:
+            return _fail(
+                f"{result.pending} changes made during the sync wait for the next one.",
+                EXIT_INCOMPLETE,
+            )
+        return 0
+    finally:
+        store.close()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from fieldcrm.store.export import export_csv, export_json
+
+    entities = tuple(args.entity or ENTITY_NAMES)
+    store = _open_store(args.profile)
+    try:
+        if args.format == "json":
+            if args.output is None:
+                export_json(store, sys.stdout, entities)
+            else:
+                with args.output.open("w", encoding="utf-8") as out:
+                    export_json(store, out, entities)
+            return 0
+        if args.output is None:
+            if len(entities) != 1:
+                return _fail(
+                    "CSV of several entities needs --output FOLDER (one file per entity) "
+                    "or one --entity NAME",
+                    EXIT_USAGE,
+                )
+            export_csv(store, sys.stdout, entities[0])
+            return 0
+        args.output.mkdir(parents=True, exist_ok=True)
+        for entity in entities:
+            with (args.output / f"{entity}.csv").open("w", encoding="utf-8", newline="") as out:
+                export_csv(store, out, entity)
+        return 0
+    finally:
+        store.close()
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "status": cmd_status,
+    "login": cmd_login,
+    "sync": cmd_sync,
+    "logout": cmd_logout,
+    "export": cmd_export,
+    "demo": cmd_demo,
+    "report": cmd_report,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -146,10 +446,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_smoke_test(args)
     if args.command is None:
         return cmd_app(args)
+    _setup_logging()
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
+
+
+def _setup_logging() -> None:
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("fieldcrm: %(message)s"))
+    logger = logging.getLogger("fieldcrm")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
 
 
 if __name__ == "__main__":  # pragma: no cover

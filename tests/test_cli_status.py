@@ -35,4 +35,8 @@ def test_status_json_creates_database_at_head(tmp_path: Path) -> None:
         "visit": 0,
         "note": 0,
         "followup": 0,
+        "comment": 0,
+        "relationship": 0,
+        "connection": 0,
+        "handover": 0,
     }

@@ -15,6 +15,15 @@ SEGMENTS = ("A", "B", "C")
 VISIT_STATUSES = ("planned", "done", "cancelled")
 VISIT_CHANNELS = ("in_person", "phone", "video")
 VISIT_OUTCOMES = ("order", "opportunity", "information", "no_interest", "not_reached")
+COMMENT_KINDS = ("comment", "acknowledgement")
+RELATIONSHIP_KINDS = (
+    "reports_to",
+    "assistant_of",
+    "colleague",
+    "decides_for",
+    "influences",
+    "custom",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +50,20 @@ class EntitySpec:
     #: Field that names the customer a record belongs to (scoping and cascades).
     customer_field: str | None = None
     by_name: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
+    field_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    #: Fields that refer to other records.
+    ref_fields: tuple[FieldSpec, ...] = field(init=False, repr=False, compare=False)
+    #: Every field at its default (for fields without a list default, safe to copy shallowly).
+    defaults: dict[str, Any] = field(init=False, repr=False, compare=False)
+    has_list: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # Derived once: these are read on every write.
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
-
-    @property
-    def field_names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
+        object.__setattr__(self, "field_names", tuple(f.name for f in self.fields))
+        object.__setattr__(self, "ref_fields", tuple(f for f in self.fields if f.ref))
+        object.__setattr__(self, "defaults", {f.name: f.default for f in self.fields})
+        object.__setattr__(self, "has_list", any(f.kind == "ref_list" for f in self.fields))
 
 
 def _s(name: str, max_length: int = 200, *, required: bool = False, **kw: Any) -> FieldSpec:
@@ -106,6 +122,8 @@ CONTACT = EntitySpec(
         _s("phone", 40),
         _s("mobile", 40),
         FieldSpec("email", "email", max_length=254),
+        #: "Stay in touch" every so many days; empty: the customer's visit cadence.
+        FieldSpec("touch_cadence_days", "int", minimum=1, maximum=3650),
     ),
     customer_field="customer_id",
 )
@@ -155,8 +173,76 @@ FOLLOWUP = EntitySpec(
     customer_field="customer_id",
 )
 
+#: Feedback on a visit report: a manager's acknowledgement or comment, or a reply.
+COMMENT = EntitySpec(
+    "comment",
+    (
+        FieldSpec("visit_id", "ref", required=True, ref="visit"),
+        FieldSpec("customer_id", "ref", required=True, ref="customer"),
+        FieldSpec("author_id", "ref", required=True, ref="user", server_controlled=True),
+        FieldSpec("kind", "enum", required=True, choices=COMMENT_KINDS, default="comment"),
+        FieldSpec("text", "text", max_length=20_000),
+    ),
+    customer_field="customer_id",
+)
+
+#: How two contacts relate; scoped by the customer of the "from" contact.
+RELATIONSHIP = EntitySpec(
+    "relationship",
+    (
+        FieldSpec("customer_id", "ref", required=True, ref="customer"),
+        FieldSpec("from_contact_id", "ref", required=True, ref="contact"),
+        FieldSpec("to_contact_id", "ref", required=True, ref="contact"),
+        FieldSpec("kind", "enum", required=True, choices=RELATIONSHIP_KINDS, default="colleague"),
+        _s("label", 80),
+        _s("reverse_label", 80),
+        FieldSpec("note", "text", max_length=5_000),
+    ),
+    customer_field="customer_id",
+)
+
+#: A team member's own statement that they know a contact (never inferred).
+CONNECTION = EntitySpec(
+    "connection",
+    (
+        FieldSpec("customer_id", "ref", required=True, ref="customer"),
+        FieldSpec("contact_id", "ref", required=True, ref="contact"),
+        FieldSpec("user_id", "ref", required=True, ref="user", server_controlled=True),
+        FieldSpec("strength", "int", required=True, minimum=1, maximum=5, default=3),
+        FieldSpec("since", "date"),
+        FieldSpec("note", "text", max_length=5_000),
+    ),
+    customer_field="customer_id",
+)
+
+#: A customer changing hands: who gave it to whom, the previous owner's note, when it was read.
+HANDOVER = EntitySpec(
+    "handover",
+    (
+        FieldSpec("customer_id", "ref", required=True, ref="customer"),
+        FieldSpec("from_user_id", "ref", ref="user"),
+        FieldSpec("to_user_id", "ref", ref="user"),
+        FieldSpec("note", "text", max_length=20_000),
+        FieldSpec("read_at", "datetime"),
+    ),
+    customer_field="customer_id",
+)
+
 ENTITIES: dict[str, EntitySpec] = {
-    spec.name: spec for spec in (TERRITORY, USER, CUSTOMER, CONTACT, VISIT, NOTE, FOLLOWUP)
+    spec.name: spec
+    for spec in (
+        TERRITORY,
+        USER,
+        CUSTOMER,
+        CONTACT,
+        VISIT,
+        NOTE,
+        FOLLOWUP,
+        COMMENT,
+        RELATIONSHIP,
+        CONNECTION,
+        HANDOVER,
+    )
 }
 
 

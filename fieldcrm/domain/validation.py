@@ -16,6 +16,7 @@ _UUID = re.compile(
     r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
 )
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_TEXT_KINDS = frozenset(("str", "text", "email"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,11 @@ class ValidationError(ValueError):
         return cls(entity, [FieldError(field, message)])
 
 
+def is_record_id(value: object) -> bool:
+    """True for the text form of a UUID, the id of every replicated record."""
+    return isinstance(value, str) and _UUID.match(value) is not None
+
+
 def format_datetime(value: datetime) -> str:
     """UTC, second precision, ``Z`` suffix: the one text form of a time on both sides."""
     if value.tzinfo is None:
@@ -57,16 +63,18 @@ def parse_datetime(value: str) -> datetime:
 
 def _normalise(spec: FieldSpec, value: Any) -> Any:
     """Return the canonical stored form of ``value`` or raise ``ValueError(message)``."""
-    if value is None or (isinstance(value, str) and not value.strip() and spec.kind != "text"):
+    kind = spec.kind
+    # Blank text counts as no value, except in free text (kept as typed, checked below).
+    stripped = value.strip() if isinstance(value, str) else value
+    if value is None or (stripped == "" and kind != "text"):
         if spec.required:
             raise ValueError("is required")
-        return [] if spec.kind == "ref_list" else None
-    kind = spec.kind
-    if kind in ("str", "text", "email"):
+        return [] if kind == "ref_list" else None
+    if kind in _TEXT_KINDS:
         if not isinstance(value, str):
             raise ValueError("must be text")
-        text = value.strip() if kind != "text" else value
-        if spec.required and not text.strip():
+        text = value if kind == "text" else stripped
+        if spec.required and not stripped:
             raise ValueError("must not be empty")
         if spec.max_length is not None and len(text) > spec.max_length:
             raise ValueError(f"must be at most {spec.max_length} characters")
@@ -153,9 +161,10 @@ def validate_changes(entity: str, changes: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def with_defaults(entity: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """A complete record: every field present, missing ones at their default."""
+    """A complete record: every field present (in the entity's order), missing ones at their
+    default."""
     spec = entity_spec(entity)
-    record = {f.name: _default(f) for f in spec.fields}
+    record = {f.name: _default(f) for f in spec.fields} if spec.has_list else spec.defaults.copy()
     record.update(values)
     return record
 
@@ -188,5 +197,10 @@ def _record_rules(spec: EntitySpec, v: Mapping[str, Any]) -> Iterable[FieldError
         if (v["latitude"] is None) != (v["longitude"] is None):
             missing = "longitude" if v["longitude"] is None else "latitude"
             yield FieldError(missing, "latitude and longitude go together")
-    elif spec.name == "territory":
-        pass
+    elif spec.name == "comment" and v["kind"] == "comment" and not (v["text"] or "").strip():
+        yield FieldError("text", "must not be empty")
+    elif spec.name == "relationship":
+        if v["from_contact_id"] == v["to_contact_id"]:
+            yield FieldError("to_contact_id", "must be another contact")
+        if v["kind"] == "custom" and not v["label"]:
+            yield FieldError("label", "a custom relationship needs a name")

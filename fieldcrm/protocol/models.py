@@ -22,6 +22,10 @@ ENTITY_NAMES: tuple[str, ...] = (
     "visit",
     "note",
     "followup",
+    "comment",
+    "relationship",
+    "connection",
+    "handover",
 )
 
 Operation = Literal["create", "update", "delete"]

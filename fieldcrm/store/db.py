@@ -60,8 +60,12 @@ def create_sqlite_engine(path: Path | str) -> sa.Engine:
 
 
 def upgrade_to_head(engine: sa.Engine) -> None:
-    """Bring the database to the newest schema; runs before anything else opens it."""
-    with engine.connect() as conn:
+    """Bring the database to the newest schema; runs before anything else opens it.
+
+    The migration holds the write lock from its first read (``BEGIN IMMEDIATE``), so two
+    processes opening a new profile at once migrate it one after the other.
+    """
+    with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
         cfg = alembic_config(str(engine.url))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

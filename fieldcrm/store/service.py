@@ -7,6 +7,7 @@ a single call opens its own transaction.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from fieldcrm.domain.validation import (
     FieldError,
     ValidationError,
     format_datetime,
+    is_record_id,
     validate_changes,
     validate_record,
 )
@@ -30,8 +32,52 @@ from fieldcrm.store import tables as t
 from fieldcrm.store.db import WRITE_OPTION, create_sqlite_engine, upgrade_to_head
 
 DELETED_STAMP = "_deleted"
+#: Deleting a contact deletes the relationships and connections that name it.
+CONTACT_CHILDREN = {
+    "relationship": ("from_contact_id", "to_contact_id"),
+    "connection": ("contact_id",),
+}
 #: Deleting a customer deletes what belongs to it.
-CUSTOMER_CHILDREN = ("contact", "visit", "note", "followup")
+CUSTOMER_CHILDREN = (
+    "contact",
+    "visit",
+    "note",
+    "followup",
+    "comment",
+    "relationship",
+    "connection",
+    "handover",
+)
+
+
+def _insert_sql(entity: str) -> str:
+    columns = ("id", *entity_spec(entity).field_names, "stamps", "deleted")
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f'INSERT INTO "{entity}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+
+
+def _owner_sql(entity: str) -> str:
+    owner = "customer_id" if entity_spec(entity).customer_field else "''"
+    return f'SELECT {owner} FROM "{entity}" WHERE id = ? AND deleted = 0'
+
+
+_INSERT_SQL = {name: _insert_sql(name) for name in ENTITIES}
+_OWNER_SQL = {name: _owner_sql(name) for name in ENTITIES}
+_OUTBOX_SQL = (
+    "INSERT INTO outbox (device_id, entity, row_id, op, fields, stamps, base_stamps, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+_META_SET_SQL = (
+    "INSERT INTO meta(key, value) VALUES (?, ?)"
+    " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+)
+
+
+def _db_value(value: Any) -> Any:
+    """A domain value as the driver stores it (lists are JSON text, like ``sa.JSON``)."""
+    return dumps(value) if isinstance(value, list) else value
 
 
 def dumps(value: Any) -> str:
@@ -56,6 +102,7 @@ class Store:
         self.engine = engine or create_sqlite_engine(self.path)
         upgrade_to_head(self.engine)
         self._wall_ms = wall_ms
+        self._now_second, self._now_text = -1, ""
         with self._begin_write() as conn:
             device_id = self._meta_get(conn, "device_id")
             if device_id is None:
@@ -80,7 +127,11 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:
-        """One transaction for several writes: all of them land, or none."""
+        """One transaction for several writes: all of them land, or none.
+
+        A write that failed half-way (after its row was written, before its outbox entry
+        was) spoils the unit of work: it rolls back even if the caller caught the error.
+        """
         with self._begin_write() as conn:
             uow = UnitOfWork(self, conn)
             yield uow
@@ -167,7 +218,12 @@ class Store:
         )
 
     def now_text(self) -> str:
-        return format_datetime(datetime.fromtimestamp(self._wall_ms() / 1000, UTC))
+        """The wall-clock time as canonical text (second precision; cached per second)."""
+        second = self._wall_ms() // 1000
+        if second != self._now_second:
+            self._now_second = second
+            self._now_text = format_datetime(datetime.fromtimestamp(second, UTC))
+        return self._now_text
 
 
 def get_row(
@@ -191,29 +247,40 @@ class UnitOfWork:
     def __init__(self, store: Store, conn: sa.Connection) -> None:
         self.store = store
         self.conn = conn
-        self._known_refs: set[tuple[str, str]] = set()
+        #: (entity, id) -> the customer it belongs to ("" when none), for rows known to be live.
+        self._known_refs: dict[tuple[str, str], str] = {}
         self._stamped = False
+        self._spoiled: BaseException | None = None
+        #: The driver's connection inside this same transaction: the hot write path skips
+        #: SQLAlchemy's statement machinery (see benchmarks/bench_store_writes.py).
+        self._db: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
 
     @property
     def connection(self) -> sa.Connection:
         return self.conn
 
     def create(self, entity: str, values: Mapping[str, Any], *, row_id: str | None = None) -> str:
+        """Insert a new record; returns its id (a new UUIDv7 unless ``row_id`` is given)."""
+        self._check_usable()
         spec = entity_spec(entity)
         record = validate_record(entity, values)
-        self._check_refs(entity, record)
-        row_id = row_id or uuid7()
-        stamp = self._stamp()
-        stamps = dict.fromkeys(spec.field_names, stamp)
-        self.conn.execute(
-            t.ENTITY_TABLES[entity].insert(),
-            {"id": row_id, **record, "stamps": dumps(stamps), "deleted": False},
-        )
-        self._append_outbox(entity, row_id, "create", record, stamps, {})
+        row_id = uuid7() if row_id is None else self._check_new_id(entity, row_id)
+        self._check_refs(entity, record, record)
+        stamps = dumps(dict.fromkeys(spec.field_names, self._stamp()))
+        # ``record`` holds every field in the entity's order (see ``with_defaults``).
+        columns = map(_db_value, record.values()) if spec.has_list else record.values()
+        try:
+            self._db.execute(_INSERT_SQL[entity], (row_id, *columns, stamps, 0))
+            self._append_outbox(entity, row_id, "create", dumps(record), stamps, "{}")
+        except BaseException as exc:
+            self._spoiled = exc
+            raise
+        self._known_refs[entity, row_id] = record.get("customer_id") or ""
         return row_id
 
     def update(self, entity: str, row_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
         """Apply the fields that really change; returns them (empty: nothing was written)."""
+        self._check_usable()
         current = self._require_row(entity, row_id)
         normalised = validate_changes(entity, changes)
         changed = {k: v for k, v in normalised.items() if current[k] != v}
@@ -221,23 +288,28 @@ class UnitOfWork:
             return {}
         merged = {name: current[name] for name in entity_spec(entity).field_names} | changed
         validate_record(entity, merged)
-        self._check_refs(entity, changed)
+        self._check_refs(entity, changed, merged)
         stamp = self._stamp()
         old_stamps: dict[str, str] = current["stamps"]
         new_stamps = dict.fromkeys(changed, stamp)
-        table = t.ENTITY_TABLES[entity]
-        self.conn.execute(
-            table.update()
-            .where(table.c.id == row_id)
-            .values(**changed, stamps=dumps(old_stamps | new_stamps))
-        )
         base = {k: old_stamps[k] for k in changed if k in old_stamps}
-        self._append_outbox(entity, row_id, "update", changed, new_stamps, base)
+        # Column names come from the entity spec (validate_changes refused anything else).
+        assignments = ", ".join(f'"{name}" = ?' for name in changed)
+        sql = f'UPDATE "{entity}" SET {assignments}, stamps = ? WHERE id = ?'
+        params = (*map(_db_value, changed.values()), dumps(old_stamps | new_stamps), row_id)
+        with self._all_or_nothing():
+            self._db.execute(sql, params)
+            self._append_outbox(
+                entity, row_id, "update", dumps(changed), dumps(new_stamps), dumps(base)
+            )
+        self._known_refs.pop((entity, row_id), None)
         return changed
 
     def delete(self, entity: str, row_id: str) -> None:
-        """Tombstone the row (and, for a customer, everything that belongs to it)."""
+        """Tombstone the row (and, for a customer or contact, everything that belongs to it)."""
+        self._check_usable()
         current = self._require_row(entity, row_id)
+        self._known_refs.pop((entity, row_id), None)
         if entity == "customer":
             for child in CUSTOMER_CHILDREN:
                 table = t.ENTITY_TABLES[child]
@@ -248,15 +320,27 @@ class UnitOfWork:
                 ).all()
                 for child_id in child_ids:
                     self.delete(child, child_id)
+        elif entity == "contact":
+            for child, columns in CONTACT_CHILDREN.items():
+                table = t.ENTITY_TABLES[child]
+                child_ids = self.conn.scalars(
+                    sa.select(table.c.id).where(
+                        sa.or_(*(table.c[column] == row_id for column in columns)),
+                        table.c.deleted.is_(False),
+                    )
+                ).all()
+                for child_id in child_ids:
+                    self.delete(child, child_id)
         stamp = self._stamp()
         old_stamps: dict[str, str] = current["stamps"]
-        table = t.ENTITY_TABLES[entity]
-        self.conn.execute(
-            table.update()
-            .where(table.c.id == row_id)
-            .values(deleted=True, stamps=dumps(old_stamps | {DELETED_STAMP: stamp}))
-        )
-        self._append_outbox(entity, row_id, "delete", {}, {DELETED_STAMP: stamp}, old_stamps)
+        with self._all_or_nothing():
+            self._db.execute(
+                f'UPDATE "{entity}" SET deleted = 1, stamps = ? WHERE id = ?',
+                (dumps(old_stamps | {DELETED_STAMP: stamp}), row_id),
+            )
+            self._append_outbox(
+                entity, row_id, "delete", "{}", dumps({DELETED_STAMP: stamp}), dumps(old_stamps)
+            )
 
     def get(self, entity: str, row_id: str) -> dict[str, Any] | None:
         return get_row(self.conn, entity, row_id)
@@ -269,51 +353,70 @@ class UnitOfWork:
         self, entity: str, row_id: str, names: Sequence[str], *, op: str = "update"
     ) -> None:
         """Queue the current values of ``names`` again, with fresh stamps."""
+        self._check_usable()
         current = self._require_row(entity, row_id)
         stamp = self._stamp()
         new_stamps = dict.fromkeys(names, stamp)
         old_stamps: dict[str, str] = current["stamps"]
         table = t.ENTITY_TABLES[entity]
-        self.conn.execute(
-            table.update().where(table.c.id == row_id).values(stamps=dumps(old_stamps | new_stamps))
-        )
         base = {} if op == "create" else {k: old_stamps[k] for k in names if k in old_stamps}
         fields = {k: current[k] for k in names}
-        self._append_outbox(entity, row_id, op, fields, new_stamps, base)
+        with self._all_or_nothing():
+            self.conn.execute(
+                table.update()
+                .where(table.c.id == row_id)
+                .values(stamps=dumps(old_stamps | new_stamps))
+            )
+            self._append_outbox(entity, row_id, op, dumps(fields), dumps(new_stamps), dumps(base))
 
     # ---- internals ----------------------------------------------------------------
 
     def _append_outbox(
-        self,
-        entity: str,
-        row_id: str,
-        op: str,
-        fields: Mapping[str, Any],
-        stamps: Mapping[str, str],
-        base_stamps: Mapping[str, str],
+        self, entity: str, row_id: str, op: str, fields: str, stamps: str, base_stamps: str
     ) -> None:
-        self.conn.execute(
-            t.outbox.insert(),
-            {
-                "device_id": self.store.device_id,
-                "entity": entity,
-                "row_id": row_id,
-                "op": op,
-                "fields": dumps(fields),
-                "stamps": dumps(stamps),
-                "base_stamps": dumps(base_stamps),
-                "created_at": self.store.now_text(),
-            },
+        """Queue the entry of one write (JSON already encoded; the row shares its stamps)."""
+        self._db.execute(
+            _OUTBOX_SQL,
+            (
+                self.store.device_id,
+                entity,
+                row_id,
+                op,
+                fields,
+                stamps,
+                base_stamps,
+                self.store.now_text(),
+            ),
         )
 
     def _stamp(self) -> str:
         self._stamped = True
         return self.store.clock.now()
 
+    @contextmanager
+    def _all_or_nothing(self) -> Iterator[None]:
+        """Mark the unit of work spoiled when a row and its outbox entry did not both land."""
+        try:
+            yield
+        except BaseException as exc:
+            self._spoiled = exc
+            raise
+
+    def _check_usable(self) -> None:
+        if self._spoiled is not None:
+            raise RuntimeError(
+                "an earlier write of this unit of work failed half-way; it will roll back"
+            ) from self._spoiled
+
     def finish(self) -> None:
-        """Persist the clock with the writes, so stamps never go back after a restart."""
+        """Persist the clock with the writes, so stamps never go back after a restart.
+
+        Refuses to commit a unit of work in which a write failed half-way, even when the
+        caller caught that error: a row must never land without its outbox entry.
+        """
+        self._check_usable()
         if self._stamped:
-            Store._meta_set(self.conn, "hlc", self.store.clock.last)
+            self._db.execute(_META_SET_SQL, ("hlc", self.store.clock.last))
 
     def _require_row(self, entity: str, row_id: str) -> dict[str, Any]:
         entity_spec(entity)
@@ -322,26 +425,54 @@ class UnitOfWork:
             raise ValidationError.single(entity, "id", f"no {entity} with id {row_id} exists")
         return row
 
-    def _check_refs(self, entity: str, values: Mapping[str, Any]) -> None:
+    def _check_new_id(self, entity: str, row_id: str) -> str:
+        if not is_record_id(row_id):
+            raise ValidationError.single(entity, "id", f"{row_id!r} is not a record id (UUID)")
+        table = t.ENTITY_TABLES[entity]
+        if self.conn.scalar(sa.select(table.c.id).where(table.c.id == row_id)) is not None:
+            raise ValidationError.single(entity, "id", f"a {entity} with id {row_id} exists")
+        return row_id
+
+    def _check_refs(
+        self, entity: str, values: Mapping[str, Any], record: Mapping[str, Any]
+    ) -> None:
+        """Check the references among ``values`` (the fields being written).
+
+        A referenced row must exist and be live. A record that belongs to a customer may
+        only refer to contacts and visits of that same customer; when its customer changes,
+        the references it keeps are checked against the new customer too.
+        """
+        spec = entity_spec(entity)
+        customer_id = record.get(spec.customer_field) if spec.customer_field else None
+        customer_changed = spec.customer_field is not None and spec.customer_field in values
         errors: list[FieldError] = []
-        for name, value in values.items():
-            field = entity_spec(entity).by_name[name]
-            if field.ref is None or value is None:
+        for field in spec.ref_fields:
+            if field.name not in values and not customer_changed:
                 continue
-            ids = value if field.kind == "ref_list" else [value]
-            for ref_id in ids:
-                if (field.ref, ref_id) in self._known_refs:
-                    continue
-                table = t.ENTITY_TABLES[field.ref]
-                exists = self.conn.scalar(
-                    sa.select(table.c.id).where(table.c.id == ref_id, table.c.deleted.is_(False))
-                )
-                if exists is None:
-                    errors.append(FieldError(name, f"no {field.ref} with id {ref_id} exists"))
-                else:
-                    self._known_refs.add((field.ref, ref_id))
+            value = record.get(field.name)
+            if value is None:
+                continue
+            for ref_id in value if field.kind == "ref_list" else [value]:
+                owner = self._ref_owner(field.ref or "", ref_id)
+                if owner is None:
+                    errors.append(FieldError(field.name, f"no {field.ref} with id {ref_id} exists"))
+                elif customer_id and owner and owner != customer_id:
+                    errors.append(
+                        FieldError(field.name, f"{field.ref} {ref_id} belongs to another customer")
+                    )
         if errors:
             raise ValidationError(entity, errors)
+
+    def _ref_owner(self, entity: str, row_id: str) -> str | None:
+        """The customer a live row belongs to ("" for none); ``None`` when there is no such row."""
+        key = (entity, row_id)
+        if key in self._known_refs:
+            return self._known_refs[key]
+        row = self._db.execute(_OWNER_SQL[entity], (row_id,)).fetchone()
+        if row is None:
+            return None
+        self._known_refs[key] = row[0] or ""
+        return row[0] or ""
 
 
 __all__ = ["ENTITIES", "Store", "UnitOfWork", "get_row"]

@@ -1,1 +1,51 @@
-"""The client sync engine: push the outbox, pull and merge pages (no Qt)."""
+"""The client sync engine: push the outbox, pull and merge pages, resume; no Qt import."""
+
+from fieldcrm.sync.client import SyncClient
+from fieldcrm.sync.credentials import (
+    Credentials,
+    current_user,
+    load_credentials,
+    login,
+    logout,
+    open_client,
+)
+from fieldcrm.sync.engine import SyncEngine, SyncProgress, SyncResult
+from fieldcrm.sync.errors import (
+    AccessRevoked,
+    LoginFailed,
+    LoginRequired,
+    NotLoggedIn,
+    ProtocolMismatch,
+    RequestRejected,
+    ServerError,
+    ServerUnreachable,
+    SyncCancelled,
+    SyncError,
+    TooManyAttempts,
+    VerificationFailed,
+)
+
+__all__ = [
+    "AccessRevoked",
+    "Credentials",
+    "LoginFailed",
+    "LoginRequired",
+    "NotLoggedIn",
+    "ProtocolMismatch",
+    "RequestRejected",
+    "ServerError",
+    "ServerUnreachable",
+    "SyncCancelled",
+    "SyncClient",
+    "SyncEngine",
+    "SyncError",
+    "SyncProgress",
+    "SyncResult",
+    "TooManyAttempts",
+    "VerificationFailed",
+    "current_user",
+    "load_credentials",
+    "login",
+    "logout",
+    "open_client",
+]

@@ -5,16 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from fieldcrm.store.tables import FTS_TABLES, metadata
+from fieldcrm.store.tables import include_object, metadata
 
 config = context.config
-
-
-def include_object(
-    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
-) -> bool:
-    # FTS5 virtual tables and their shadow tables are made by raw SQL in the migrations.
-    return not (type_ == "table" and name is not None and name.startswith(FTS_TABLES))
 
 
 def run_migrations_online() -> None:

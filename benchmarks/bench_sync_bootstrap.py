@@ -1,0 +1,128 @@
+"""First sync (bootstrap) of the benchmark area through a real server, and the raw insert rate.
+
+Client and server run on this machine: ``python -m sync_server serve`` on SQLite holding
+the standard area, and a fresh client store that logs in and runs ``SyncEngine.sync()``
+(push nothing, pull every page, verify counts). In the same run, the same rows are copied
+from the synced store into another fresh store with plain ``sqlite3`` ``executemany``, one
+transaction per page-sized batch, same pragmas and search triggers; the ratio of the two
+rates says how close the sync gets to what SQLite itself can insert.
+
+    python -m benchmarks.bench_sync_bootstrap --size standard --user admin
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.sync_server_fixture import BENCH_PASSWORD, running_server, server_db
+from fieldcrm.domain.entities import ENTITIES
+from fieldcrm.store import Store
+from fieldcrm.sync import SyncEngine, SyncProgress, login, open_client
+from fieldcrm.sync.credentials import FileTokenStore
+
+ENTITY_ORDER = ("territory", "user", "customer", "contact", "visit", "note", "followup")
+
+
+def first_sync(url: str, work: Path, user: str, page_limit: int) -> dict[str, Any]:
+    (work / "client").mkdir(parents=True)
+    store = Store(work / "client" / "fieldcrm.db")
+    tokens = FileTokenStore(work / "client" / "session.token")
+    login(store, url, user, BENCH_PASSWORD, token_store=tokens)
+    pages = 0
+
+    def on_progress(progress: SyncProgress) -> None:
+        nonlocal pages
+        if progress.phase == "pull":
+            pages += 1
+
+    client = open_client(store, token_store=tokens)
+    with client:
+        engine = SyncEngine(store, client, on_progress, page_limit=page_limit)
+        started = time.perf_counter()
+        result = engine.sync()
+        seconds = time.perf_counter() - started
+    assert result.ok, result.errors
+    counts = store.counts()
+    store.close()
+    return {
+        "rows": result.pulled,
+        "seconds": seconds,
+        "rows_per_s": result.pulled / seconds,
+        "requests": result.requests,
+        "bytes_received": result.bytes_received,
+        "counts": counts,
+        "pages": pages,
+    }
+
+
+def raw_insert_rate(source: Path, work: Path, batch: int) -> dict[str, Any]:
+    """Copy every row of ``source`` into a fresh store with executemany; time the inserts."""
+    target = work / "raw" / "fieldcrm.db"
+    target.parent.mkdir(parents=True)
+    Store(target).close()
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target, isolation_level=None)
+    dst.execute("PRAGMA journal_mode=WAL")
+    dst.execute("PRAGMA synchronous=FULL")  # as the client store runs
+    seconds = 0.0
+    rows = 0
+    for entity in ENTITY_ORDER:
+        columns = ("id", *ENTITIES[entity].field_names, "stamps", "deleted")
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        sql = f'INSERT INTO "{entity}" ({quoted}) VALUES ({", ".join("?" * len(columns))})'
+        cursor = src.execute(f'SELECT {quoted} FROM "{entity}" ORDER BY rowid')
+        while chunk := cursor.fetchmany(batch):
+            started = time.perf_counter()
+            dst.execute("BEGIN")
+            dst.executemany(sql, chunk)
+            dst.execute("COMMIT")
+            seconds += time.perf_counter() - started
+            rows += len(chunk)
+    src.close()
+    dst.close()
+    return {"rows": rows, "seconds": seconds, "rows_per_s": rows / seconds}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", default="standard", choices=("standard", "small", "tiny"))
+    parser.add_argument("--user", default="admin", help="whose scope to pull (admin: all)")
+    parser.add_argument("--page-limit", type=int, default=10_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    db = server_db(args.size)
+    with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-sync-") as tmp:
+        work = Path(tmp)
+        with running_server(db, work / "server") as url:
+            sync = first_sync(url, work, args.user, args.page_limit)
+        raw = raw_insert_rate(work / "client" / "fieldcrm.db", work, args.page_limit)
+    report = {
+        "size": args.size,
+        "user": args.user,
+        "first_sync": sync,
+        "raw_executemany": raw,
+        "sync_vs_raw": sync["rows_per_s"] / raw["rows_per_s"],
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(
+            f"first sync ({args.size}, {args.user}): {sync['rows']:,} rows in "
+            f"{sync['seconds']:.1f} s = {sync['rows_per_s']:,.0f} rows/s; "
+            f"{sync['requests']} requests, {sync['bytes_received'] / 1e6:.1f} MB received"
+        )
+        print(
+            f"raw executemany of the same rows: {raw['rows_per_s']:,.0f} rows/s "
+            f"({raw['seconds']:.1f} s); sync / raw = {report['sync_vs_raw']:.2f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,165 @@
+"""Feedback on visit reports: threads of comments and acknowledgements, and what is unread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from fieldcrm.domain.validation import ValidationError
+from fieldcrm.store.service import Store
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackItem:
+    id: str
+    visit_id: str
+    customer_id: str
+    author_id: str
+    author_name: str
+    kind: str
+    text: str | None
+    #: When it was written, taken from its time-ordered id's clock stamp.
+    written_at_ms: int
+    read: bool
+
+
+_ITEM_SQL = """
+    SELECT cm.id, cm.visit_id, cm.customer_id, cm.author_id,
+           coalesce(u.display_name, u.username, '') AS author_name, cm.kind, cm.text,
+           cm.stamps, cr.comment_id IS NOT NULL AS read
+    FROM comment AS cm
+    LEFT JOIN user AS u ON u.id = cm.author_id
+    LEFT JOIN comment_read AS cr ON cr.comment_id = cm.id
+"""
+
+
+def _item(row: sa.Row[tuple[object, ...]]) -> FeedbackItem:
+    stamp = str(row.stamps).split('"', 4)[3] if row.stamps else "0"
+    return FeedbackItem(
+        id=str(row.id),
+        visit_id=str(row.visit_id),
+        customer_id=str(row.customer_id),
+        author_id=str(row.author_id),
+        author_name=str(row.author_name),
+        kind=str(row.kind),
+        text=None if row.text is None else str(row.text),
+        written_at_ms=int(stamp.split(":", 1)[0]) if stamp[:1].isdigit() else 0,
+        read=bool(row.read),
+    )
+
+
+def add_feedback(
+    store: Store, visit_id: str, author_id: str, text: str | None, kind: str = "comment"
+) -> str:
+    """Comment on (or acknowledge) a visit report; the comment is scoped like its visit."""
+    with store.write() as uow:
+        visit = uow.get("visit", visit_id)
+        if visit is None:
+            raise ValidationError.single("comment", "visit_id", f"no visit with id {visit_id}")
+        comment_id = uow.create(
+            "comment",
+            {
+                "visit_id": visit_id,
+                "customer_id": visit["customer_id"],
+                "author_id": author_id,
+                "kind": kind,
+                "text": text,
+            },
+        )
+    return comment_id
+
+
+def thread(conn: sa.Connection, visit_id: str) -> list[FeedbackItem]:
+    """The feedback on one visit, oldest first."""
+    rows = conn.execute(
+        sa.text(_ITEM_SQL + " WHERE cm.deleted = 0 AND cm.visit_id = :v ORDER BY cm.id"),
+        {"v": visit_id},
+    )
+    return [_item(row) for row in rows]
+
+
+def unread_feedback(conn: sa.Connection, user_id: str) -> list[FeedbackItem]:
+    """Feedback by others on the user's visits, or in threads the user took part in."""
+    rows = conn.execute(
+        sa.text(
+            _ITEM_SQL + " WHERE cm.deleted = 0 AND cm.author_id != :u AND cr.comment_id IS NULL"
+            " AND (cm.visit_id IN (SELECT id FROM visit WHERE rep_id = :u)"
+            "      OR cm.visit_id IN (SELECT visit_id FROM comment WHERE author_id = :u"
+            "                         AND deleted = 0))"
+            " ORDER BY cm.id"
+        ),
+        {"u": user_id},
+    )
+    return [_item(row) for row in rows]
+
+
+def mark_read(store: Store, comment_ids: list[str]) -> None:
+    """Remember on this laptop that the user has seen these comments (not replicated)."""
+    if not comment_ids:
+        return
+    now = store.now_text()
+    with store.engine.connect().execution_options(fieldcrm_write=True) as conn, conn.begin():
+        conn.execute(
+            sa.text(
+                "INSERT INTO comment_read(comment_id, read_at) VALUES (:c, :at) "
+                "ON CONFLICT(comment_id) DO NOTHING"
+            ),
+            [{"c": c, "at": now} for c in comment_ids],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSummary:
+    visit_id: str
+    day: str
+    rep_name: str
+    customer_id: str
+    customer_name: str
+    outcome: str | None
+    report: str | None
+    next_steps: str | None
+    acknowledged: bool
+    comments: int
+
+
+def recent_reports(conn: sa.Connection, today: date, days: int = 14) -> list[ReportSummary]:
+    """Done visits of the last ``days`` days, newest first, with their feedback state."""
+    since = (today - timedelta(days=days)).isoformat()
+    rows = conn.execute(
+        sa.text(
+            """
+            SELECT v.id, substr(coalesce(v.check_in_at, v.planned_start), 1, 10) AS day,
+                   coalesce(u.display_name, u.username, '') AS rep_name,
+                   c.id AS customer_id, c.name AS customer_name, v.outcome, v.report,
+                   v.next_steps,
+                   EXISTS (SELECT 1 FROM comment cm WHERE cm.visit_id = v.id
+                           AND cm.deleted = 0 AND cm.kind = 'acknowledgement') AS acknowledged,
+                   (SELECT count(*) FROM comment cm WHERE cm.visit_id = v.id
+                    AND cm.deleted = 0 AND cm.kind = 'comment') AS comments
+            FROM visit v
+            JOIN customer c ON c.id = v.customer_id AND c.deleted = 0
+            LEFT JOIN user u ON u.id = v.rep_id
+            WHERE v.deleted = 0 AND v.status = 'done'
+              AND substr(coalesce(v.check_in_at, v.planned_start), 1, 10) > :since
+            ORDER BY day DESC, v.id DESC
+            """
+        ),
+        {"since": since},
+    ).all()
+    return [
+        ReportSummary(
+            visit_id=r.id,
+            day=r.day,
+            rep_name=r.rep_name,
+            customer_id=r.customer_id,
+            customer_name=r.customer_name,
+            outcome=r.outcome,
+            report=r.report,
+            next_steps=r.next_steps,
+            acknowledged=bool(r.acknowledged),
+            comments=int(r.comments),
+        )
+        for r in rows
+    ]

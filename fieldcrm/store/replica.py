@@ -1,0 +1,584 @@
+"""Applying what the sync server sends to the local store: pulled pages and push results.
+
+A pulled page is applied in one transaction together with its cursor (sync invariant 7),
+so a crash loses at most the page in flight. Rows merge per field with the edits still
+waiting in the outbox: a pending local edit whose stamp is newer than the server's stays
+and is pushed later; everything else takes the server's state, which is authoritative
+(the server may have bounded a stamp that ran ahead of its clock). Evicted records are
+removed with everything that belongs to them; local edits to them that were not pushed
+yet move to the list of rejected changes with a reason, so they are shown, not lost.
+
+Pages arrive as plain dicts decoded with orjson (no per-row pydantic validation) and are
+written with ``executemany``: this is the path of the first sync of a whole territory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+
+from fieldcrm.domain.entities import ENTITIES, EntitySpec
+from fieldcrm.store import tables as t
+from fieldcrm.store.service import CUSTOMER_CHILDREN, DELETED_STAMP, Store
+
+#: Meta keys the sync engine keeps in the local store.
+CURSOR_KEY = "sync_cursor"
+RESYNC_CURSOR_KEY = "sync_resync_cursor"
+FULL_RESYNC_KEY = "sync_full_resync"
+LAST_SYNC_KEY = "last_sync_at"
+SERVER_URL_KEY = "server_url"
+USERNAME_KEY = "username"
+USER_INFO_KEY = "user_info"
+#: The logged-in user's id (the desktop app reads it to tell "mine" from others' records).
+USER_ID_KEY = "user_id"
+
+EVICTED_REASON = (
+    "The record left your territory on the server before this change was sent; "
+    "the change was not synced. Ask the record's new owner to apply it if it still matters."
+)
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _dump(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+@dataclass(slots=True)
+class _EntitySql:
+    """Prepared SQL and column order for one replicated table."""
+
+    spec: EntitySpec
+    columns: tuple[str, ...]
+    json_columns: frozenset[str]
+    bool_columns: frozenset[str]
+    #: (position in the parameter list, name) of the columns that need converting.
+    special_columns: tuple[tuple[int, str], ...]
+    upsert: str
+    tombstone: str
+
+
+def _entity_sql(spec: EntitySpec) -> _EntitySql:
+    columns = spec.field_names
+    all_cols = ("id", *columns, "stamps", "deleted")
+    col_list = ", ".join(_q(c) for c in all_cols)
+    marks = ", ".join("?" for _ in all_cols)
+    updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in all_cols[1:])
+    upsert = (
+        f"INSERT INTO {_q(spec.name)} ({col_list}) VALUES ({marks}) "
+        f"ON CONFLICT(id) DO UPDATE SET {updates}"
+    )
+    tombstone = f"UPDATE {_q(spec.name)} SET deleted = 1, stamps = ? WHERE id = ?"
+    json_columns = frozenset(f.name for f in spec.fields if f.kind == "ref_list")
+    bool_columns = frozenset(f.name for f in spec.fields if f.kind == "bool")
+    return _EntitySql(
+        spec=spec,
+        columns=columns,
+        json_columns=json_columns,
+        bool_columns=bool_columns,
+        special_columns=tuple(
+            (index + 1, name)
+            for index, name in enumerate(columns)
+            if name in json_columns or name in bool_columns
+        ),
+        upsert=upsert,
+        tombstone=tombstone,
+    )
+
+
+_SQL: dict[str, _EntitySql] = {name: _entity_sql(spec) for name, spec in ENTITIES.items()}
+
+
+@dataclass(slots=True)
+class PendingRow:
+    """What the outbox still holds for one row: the newest stamp per field, delete, create."""
+
+    stamps: dict[str, str] = field(default_factory=dict)
+    deleted: bool = False
+    created: bool = False
+
+
+@dataclass(slots=True)
+class PageStats:
+    """What applying one page did."""
+
+    rows: int = 0
+    tombstones: int = 0
+    evictions: int = 0
+    conflicts: int = 0
+    #: Fields where a newer local edit stayed instead of the server's value.
+    kept_local: int = 0
+    #: Un-pushed local edits to evicted records, moved to the rejected list.
+    evicted_edits: int = 0
+
+
+@dataclass(slots=True)
+class PushStats:
+    acknowledged: int = 0
+    rejected: int = 0
+    replayed: int = 0
+    conflicts: int = 0
+    #: Rejected updates/deletes leave a local row that differs from the server's.
+    needs_resync: bool = False
+
+
+def set_meta(conn: sa.Connection, key: str, value: str | None) -> None:
+    conn.execute(
+        sa.text(
+            "INSERT INTO meta(key, value) VALUES (:k, :v) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        ),
+        {"k": key, "v": value},
+    )
+
+
+def get_meta(conn: sa.Connection, key: str) -> str | None:
+    return conn.scalar(sa.select(t.meta.c.value).where(t.meta.c.key == key))
+
+
+def pending_rows(
+    conn: sa.Connection, keys: Iterable[tuple[str, str]] | None = None
+) -> dict[tuple[str, str], PendingRow]:
+    """The rows with entries in the outbox (all of them, or only those among ``keys``)."""
+    wanted = None if keys is None else set(keys)
+    out: dict[tuple[str, str], PendingRow] = {}
+    result = conn.exec_driver_sql("SELECT entity, row_id, op, stamps FROM outbox ORDER BY op_no")
+    for entity, row_id, op, stamps in result:
+        key = (entity, row_id)
+        if wanted is not None and key not in wanted:
+            continue
+        pending = out.setdefault(key, PendingRow())
+        for name, stamp in orjson.loads(stamps).items():
+            if name == DELETED_STAMP:
+                pending.deleted = True
+            elif stamp > pending.stamps.get(name, ""):
+                pending.stamps[name] = stamp
+        if op == "create":
+            pending.created = True
+    return out
+
+
+def _executemany(conn: sa.Connection, sql: str, params: Sequence[Sequence[Any]]) -> None:
+    """``executemany`` on the DB-API cursor of ``conn``'s open transaction (no overhead)."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.executemany(sql, params)
+    finally:
+        cursor.close()
+
+
+def _outbox_empty(conn: sa.Connection) -> bool:
+    return conn.exec_driver_sql("SELECT 1 FROM outbox LIMIT 1").first() is None
+
+
+def _db_value(sql: _EntitySql, name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in sql.json_columns:
+        return _dump(value)
+    if name in sql.bool_columns:
+        return 1 if value else 0
+    return value
+
+
+def apply_page(
+    store: Store,
+    page: Mapping[str, Any],
+    *,
+    cursor_key: str = CURSOR_KEY,
+    seen: set[tuple[str, str]] | None = None,
+) -> PageStats:
+    """Apply one pulled page (decoded JSON of a ``PullPage``) and store its cursor, atomically.
+
+    ``seen`` collects the keys of the rows in the page (used by a full resync to find local
+    rows that the server no longer has).
+    """
+    stats = PageStats()
+    rows: Sequence[Mapping[str, Any]] = page.get("rows") or ()
+    evictions: Sequence[Mapping[str, Any]] = page.get("evictions") or ()
+    conflicts: Sequence[Mapping[str, Any]] = page.get("conflicts") or ()
+    with store.write() as uow:
+        conn = uow.connection
+        newest_stamp = ""
+        keys_in_page: set[tuple[str, str]] = set()
+        for row in rows:
+            keys_in_page.add((row["entity"], row["id"]))
+            stamps = row.get("stamps") or {}
+            if stamps:
+                newest_stamp = max(newest_stamp, *stamps.values())
+        if seen is not None:
+            seen.update(keys_in_page)
+
+        if evictions:
+            _apply_evictions(store, conn, evictions, keys_in_page, stats)
+
+        pending = {} if _outbox_empty(conn) else pending_rows(conn, keys_in_page)
+        _apply_rows(conn, rows, pending, stats)
+
+        if conflicts:
+            _store_conflicts(conn, conflicts)
+            stats.conflicts = len(conflicts)
+
+        set_meta(conn, cursor_key, page["cursor"])
+        if newest_stamp:
+            # A malformed stamp from the server must not stop the sync.
+            with contextlib.suppress(ValueError):
+                store.clock.observe(newest_stamp)
+            set_meta(conn, "hlc", store.clock.last)
+    return stats
+
+
+def _apply_rows(
+    conn: sa.Connection,
+    rows: Sequence[Mapping[str, Any]],
+    pending: Mapping[tuple[str, str], PendingRow],
+    stats: PageStats,
+) -> None:
+    upserts: dict[str, list[list[Any]]] = {}
+    tombstones: dict[str, list[tuple[str, str]]] = {}
+    for row in rows:
+        entity = row["entity"]
+        sql = _SQL.get(entity)
+        if sql is None:
+            continue  # an entity this client does not know yet
+        row_id: str = row["id"]
+        server_stamps: dict[str, str] = dict(row.get("stamps") or {})
+        local = pending.get((entity, row_id))
+        if row.get("deleted"):
+            stats.tombstones += 1
+            tombstones.setdefault(entity, []).append((_dump(server_stamps), row_id))
+            continue
+        stats.rows += 1
+        values: Mapping[str, Any] = row.get("fields") or {}
+        deleted = 0
+        if local is not None:
+            values, server_stamps, deleted, kept = _merge_with_pending(
+                conn, sql, row_id, values, server_stamps, local
+            )
+            stats.kept_local += kept
+        params = [row_id, *map(values.get, sql.columns), _dump(server_stamps), deleted]
+        for index, name in sql.special_columns:
+            params[index] = _db_value(sql, name, params[index])
+        upserts.setdefault(entity, []).append(params)
+    # Tables in dependency order, so a reader never sees a child before its parent.
+    for entity in ENTITIES:
+        if entity in upserts:
+            _executemany(conn, _SQL[entity].upsert, upserts[entity])
+        if entity in tombstones:
+            conn.exec_driver_sql(_SQL[entity].tombstone, tombstones[entity])
+
+
+def _merge_with_pending(
+    conn: sa.Connection,
+    sql: _EntitySql,
+    row_id: str,
+    server_values: Mapping[str, Any],
+    server_stamps: dict[str, str],
+    local: PendingRow,
+) -> tuple[dict[str, Any], dict[str, str], int, int]:
+    """The server's row with the pending local edits that are newer kept."""
+    current = conn.execute(
+        sa.select(t.ENTITY_TABLES[sql.spec.name]).where(
+            t.ENTITY_TABLES[sql.spec.name].c.id == row_id
+        )
+    ).first()
+    values = dict(server_values)
+    stamps = dict(server_stamps)
+    if current is None:
+        return values, stamps, 0, 0
+    current_values = current._asdict()
+    current_stamps: dict[str, str] = orjson.loads(current_values["stamps"])
+    kept = 0
+    for name, pending_stamp in local.stamps.items():
+        if name not in sql.columns:
+            continue
+        local_stamp = current_stamps.get(name, pending_stamp)
+        if local_stamp > server_stamps.get(name, ""):
+            values[name] = current_values[name]
+            stamps[name] = local_stamp
+            kept += 1
+    deleted = 0
+    if local.deleted:
+        deleted = 1
+        stamps[DELETED_STAMP] = current_stamps.get(DELETED_STAMP, "")
+    return values, stamps, deleted, kept
+
+
+def _apply_evictions(
+    store: Store,
+    conn: sa.Connection,
+    evictions: Sequence[Mapping[str, Any]],
+    keep: set[tuple[str, str]],
+    stats: PageStats,
+) -> None:
+    doomed: dict[str, set[str]] = {}
+    for eviction in evictions:
+        entity, row_id = eviction["entity"], eviction["id"]
+        if entity not in _SQL or (entity, row_id) in keep:
+            continue
+        doomed.setdefault(entity, set()).add(row_id)
+        stats.evictions += 1
+    customers = sorted(doomed.get("customer", ()))
+    for start in range(0, len(customers), 500):
+        chunk = customers[start : start + 500]
+        for child in CUSTOMER_CHILDREN:
+            table = t.ENTITY_TABLES[child]
+            child_ids = conn.scalars(sa.select(table.c.id).where(table.c.customer_id.in_(chunk)))
+            doomed.setdefault(child, set()).update(i for i in child_ids if (child, i) not in keep)
+    doomed_keys = {(entity, row_id) for entity, ids in doomed.items() for row_id in ids}
+    if not doomed_keys:
+        return
+    if not _outbox_empty(conn):
+        stats.evicted_edits = _reject_outbox_entries(store, conn, doomed_keys, EVICTED_REASON)
+    for entity, ids in doomed.items():
+        if not ids:
+            continue
+        conn.exec_driver_sql(
+            f"DELETE FROM {_q(entity)} WHERE id = ?", [(row_id,) for row_id in sorted(ids)]
+        )
+
+
+def _reject_outbox_entries(
+    store: Store, conn: sa.Connection, keys: set[tuple[str, str]], reason: str
+) -> int:
+    """Move the outbox entries of ``keys`` to the rejected list with ``reason``."""
+    op_nos = [
+        op_no
+        for op_no, entity, row_id in conn.exec_driver_sql(
+            "SELECT op_no, entity, row_id FROM outbox"
+        )
+        if (entity, row_id) in keys
+    ]
+    for op_no in op_nos:
+        _move_to_rejected(store, conn, op_no, reason, None)
+    return len(op_nos)
+
+
+def _move_to_rejected(
+    store: Store, conn: sa.Connection, op_no: int, reason: str, field_name: str | None
+) -> dict[str, Any] | None:
+    entry = conn.execute(sa.select(t.outbox).where(t.outbox.c.op_no == op_no)).first()
+    if entry is None:
+        return None
+    record = entry._asdict()
+    conn.execute(
+        t.rejected_change.insert().prefix_with("OR REPLACE"),
+        {
+            "op_no": record["op_no"],
+            "device_id": record["device_id"],
+            "entity": record["entity"],
+            "row_id": record["row_id"],
+            "op": record["op"],
+            "fields": record["fields"],
+            "stamps": record["stamps"],
+            "base_stamps": record["base_stamps"],
+            "reason": reason,
+            "field": field_name,
+            "rejected_at": store.now_text(),
+        },
+    )
+    conn.execute(t.outbox.delete().where(t.outbox.c.op_no == op_no))
+    return record
+
+
+def _store_conflicts(conn: sa.Connection, conflicts: Sequence[Mapping[str, Any]]) -> None:
+    columns = (
+        "id",
+        "entity",
+        "row_id",
+        "kind",
+        "field",
+        "winning_value",
+        "winning_stamp",
+        "losing_value",
+        "losing_stamp",
+        "winning_user",
+        "losing_user",
+        "created_at",
+        "resolved",
+    )
+    json_columns = {"winning_value", "losing_value"}
+    params = [
+        tuple(
+            _dump(c.get(name))
+            if name in json_columns
+            else (1 if c.get(name) else 0)
+            if name == "resolved"
+            else c.get(name)
+            for name in columns
+        )
+        for c in conflicts
+    ]
+    updates = ", ".join(f"{name} = excluded.{name}" for name in columns[1:-1])
+    # A conflict resolved here stays resolved until the server has heard of it.
+    conn.exec_driver_sql(
+        f"INSERT INTO conflict ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
+        f"ON CONFLICT(id) DO UPDATE SET {updates}, resolved = "
+        "CASE WHEN conflict.resolution_pending THEN 1 ELSE excluded.resolved END",
+        params,
+    )
+
+
+def apply_push_results(
+    store: Store, results: Sequence[Mapping[str, Any]], resolved_sent: Sequence[str] = ()
+) -> PushStats:
+    """Remove acknowledged entries from the outbox; move rejected ones to the rejected list.
+
+    A rejected create removes the local row (the server never had it; its values stay in
+    the rejected list). A rejected update or delete leaves a local row that differs from
+    the server's, so a full resync is asked for; it restores the server's state.
+    """
+    stats = PushStats()
+    with store.write() as uow:
+        conn = uow.connection
+        acknowledged: list[tuple[int]] = []
+        for result in results:
+            op_no = int(result["op_no"])
+            if result.get("replayed"):
+                stats.replayed += 1
+            if result["status"] == "rejected":
+                reason = result.get("reason") or "The server refused this change."
+                record = _move_to_rejected(store, conn, op_no, reason, result.get("field"))
+                if record is None:
+                    continue
+                stats.rejected += 1
+                if record["op"] == "create":
+                    _drop_rejected_create(conn, record["entity"], record["row_id"])
+                else:
+                    stats.needs_resync = True
+                continue
+            if result["status"] == "conflict":
+                stats.conflicts += 1
+            acknowledged.append((op_no,))
+        if acknowledged:
+            conn.exec_driver_sql("DELETE FROM outbox WHERE op_no = ?", acknowledged)
+            stats.acknowledged = len(acknowledged)
+        if resolved_sent:
+            conn.exec_driver_sql(
+                "UPDATE conflict SET resolution_pending = 0 WHERE id = ?",
+                [(cid,) for cid in resolved_sent],
+            )
+        if stats.needs_resync:
+            set_meta(conn, FULL_RESYNC_KEY, "1")
+    return stats
+
+
+def _drop_rejected_create(conn: sa.Connection, entity: str, row_id: str) -> None:
+    if entity not in _SQL:
+        return
+    still_pending = conn.exec_driver_sql(
+        "SELECT 1 FROM outbox WHERE entity = ? AND row_id = ? LIMIT 1", (entity, row_id)
+    ).first()
+    if still_pending is None:
+        conn.exec_driver_sql(f"DELETE FROM {_q(entity)} WHERE id = ?", (row_id,))
+
+
+def remove_unseen(store: Store, seen: set[tuple[str, str]]) -> int:
+    """After a full resync: drop local rows the server did not send, unless edits are pending."""
+    removed = 0
+    with store.write() as uow:
+        conn = uow.connection
+        pending = pending_rows(conn)
+        for entity in reversed(tuple(ENTITIES)):
+            doomed = [
+                (row_id,)
+                for (row_id,) in conn.exec_driver_sql(f"SELECT id FROM {_q(entity)}")
+                if (entity, row_id) not in seen and (entity, row_id) not in pending
+            ]
+            if doomed:
+                conn.exec_driver_sql(f"DELETE FROM {_q(entity)} WHERE id = ?", doomed)
+                removed += len(doomed)
+    return removed
+
+
+def verified_counts(conn: sa.Connection) -> dict[str, int]:
+    """Live rows per entity as the server should count them: without pending local changes.
+
+    Rows created here and not pushed yet are not counted; rows deleted here whose delete is
+    not pushed yet still are.
+    """
+    pending = pending_rows(conn)
+    created = {key for key, p in pending.items() if p.created}
+    deleted = {key for key, p in pending.items() if p.deleted and not p.created}
+    counts: dict[str, int] = {}
+    for entity in ENTITIES:
+        live = conn.exec_driver_sql(
+            f"SELECT count(*) FROM {_q(entity)} WHERE deleted = 0"
+        ).scalar_one()
+        live -= sum(
+            1
+            for e, row_id in created
+            if e == entity
+            and conn.exec_driver_sql(
+                f"SELECT 1 FROM {_q(entity)} WHERE id = ? AND deleted = 0", (row_id,)
+            ).first()
+        )
+        live += sum(
+            1
+            for e, row_id in deleted
+            if e == entity
+            and conn.exec_driver_sql(
+                f"SELECT 1 FROM {_q(entity)} WHERE id = ? AND deleted = 1", (row_id,)
+            ).first()
+        )
+        counts[entity] = live
+    return counts
+
+
+def resolved_unsent(conn: sa.Connection) -> list[str]:
+    return list(
+        conn.scalars(sa.select(t.conflict.c.id).where(t.conflict.c.resolution_pending.is_(True)))
+    )
+
+
+def resolve_conflict(store: Store, conflict_id: str) -> bool:
+    """Mark a conflict resolved here; the next push tells the server. False when unknown.
+
+    Resolving is otherwise a normal edit (keep mine: write the value again; take theirs:
+    nothing to write), made through the store's service API.
+    """
+    with store.write() as uow:
+        result = uow.connection.execute(
+            t.conflict.update()
+            .where(t.conflict.c.id == conflict_id, t.conflict.c.resolved.is_(False))
+            .values(resolved=True, resolution_pending=True)
+        )
+        return bool(result.rowcount)
+
+
+def discard_rejected(store: Store, op_no: int) -> bool:
+    """Forget one rejected change (after the user confirmed). False when unknown."""
+    with store.write() as uow:
+        result = uow.connection.execute(
+            t.rejected_change.delete().where(t.rejected_change.c.op_no == op_no)
+        )
+        return bool(result.rowcount)
+
+
+def rejected_changes(conn: sa.Connection) -> list[dict[str, Any]]:
+    """The rejected list, oldest first, JSON columns decoded."""
+    out = []
+    for row in conn.execute(sa.select(t.rejected_change).order_by(t.rejected_change.c.op_no)):
+        record = row._asdict()
+        for name in ("fields", "stamps", "base_stamps"):
+            record[name] = orjson.loads(record[name])
+        out.append(record)
+    return out
+
+
+def unresolved_conflict_count(conn: sa.Connection) -> int:
+    return (
+        conn.scalar(
+            sa.select(sa.func.count())
+            .select_from(t.conflict)
+            .where(t.conflict.c.resolved.is_(False))
+        )
+        or 0
+    )

@@ -1,0 +1,359 @@
+"""HTTP client of the sync server: protocol header, retries with backoff, token refresh.
+
+Environment faults (offline, timeouts, dropped connections, 5xx) are retried with
+exponential backoff and jitter. A 4xx is not retried blindly: a 401 refreshes the access
+token once and repeats the request; a revoked device, a disabled user or a protocol
+mismatch raise their own exception and stop the sync. Responses are accepted gzip
+compressed; pull pages are decoded with orjson, not pydantic, for speed.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+import httpx
+import orjson
+
+from fieldcrm import __version__
+from fieldcrm.protocol import (
+    MAX_ROWS_PER_PAGE,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    ApiPaths,
+    PushResponse,
+    TokenResponse,
+    UserInfo,
+    VersionInfo,
+)
+from fieldcrm.sync.errors import (
+    AccessRevoked,
+    LoginFailed,
+    LoginRequired,
+    NotLoggedIn,
+    ProtocolMismatch,
+    RequestRejected,
+    ServerError,
+    ServerUnreachable,
+    SyncError,
+    TooManyAttempts,
+)
+
+log = logging.getLogger("fieldcrm.sync")
+
+#: Statuses worth retrying: the server is overloaded, restarting or timed out.
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+#: Error codes (``ErrorBody.code``) meaning an administrator ended this device's access.
+REVOKED_MARKERS = ("device_revoked", "user_disabled", "disabled")
+
+
+class TokenHolder(Protocol):
+    """Where the client finds and keeps its tokens (see ``credentials.Credentials``)."""
+
+    device_id: str
+    access_token: str | None
+
+    def refresh_token(self) -> str | None: ...
+
+    def save_refresh_token(self, token: str) -> None: ...
+
+
+class Traffic:
+    """Bytes and requests seen on the wire, for benchmarks and the idle-sync check."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.bytes_sent = 0
+        self.bytes_received = 0
+
+    def record(self, request: httpx.Request, response: httpx.Response) -> None:
+        self.requests += 1
+        head = sum(len(k) + len(v) + 4 for k, v in request.headers.raw) + len(request.url.raw_path)
+        self.bytes_sent += head + len(request.content)
+        head_in = sum(len(k) + len(v) + 4 for k, v in response.headers.raw)
+        # num_bytes_downloaded counts the body as it came over the wire (compressed).
+        self.bytes_received += head_in + response.num_bytes_downloaded
+
+
+class SyncClient:
+    """Talks to one sync server on behalf of one device."""
+
+    def __init__(
+        self,
+        server_url: str,
+        credentials: TokenHolder | None,
+        transport: httpx.BaseTransport | None = None,
+        *,
+        timeout: float = 30.0,
+        max_attempts: int = 6,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.server_url = normalise_server_url(server_url)
+        self.credentials = credentials
+        self.max_attempts = max(1, max_attempts)
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self._sleep = sleep
+        self._jitter = jitter
+        self.traffic = Traffic()
+        self.retries = 0
+        self._http = httpx.Client(
+            base_url=self.server_url,
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            headers={
+                PROTOCOL_HEADER: str(PROTOCOL_VERSION),
+                "Accept-Encoding": "gzip",
+                "User-Agent": f"FieldCRM/{__version__}",
+            },
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # ---- endpoints ------------------------------------------------------------------
+
+    def version(self) -> VersionInfo:
+        response = self._request("GET", ApiPaths.VERSION, auth=False)
+        return VersionInfo.model_validate_json(response.content)
+
+    def login(
+        self, username: str, password: str, device_id: str, device_name: str | None = None
+    ) -> TokenResponse:
+        body = {"username": username, "password": password, "device_id": device_id}
+        if device_name:
+            body["device_name"] = device_name[:200]
+        response = self._request("POST", ApiPaths.LOGIN, json_body=body, auth=False, login=True)
+        tokens = TokenResponse.model_validate_json(response.content)
+        self._adopt(tokens)
+        return tokens
+
+    def refresh(self) -> TokenResponse:
+        """Trade the refresh token for a new pair (the server rotates refresh tokens)."""
+        holder = self._holder()
+        token = holder.refresh_token()
+        if not token:
+            raise LoginRequired("This device has no session with the server. Log in again.")
+        body = {"refresh_token": token, "device_id": holder.device_id}
+        response = self._request("POST", ApiPaths.REFRESH, json_body=body, auth=False, refresh=True)
+        tokens = TokenResponse.model_validate_json(response.content)
+        self._adopt(tokens)
+        return tokens
+
+    def logout(self) -> None:
+        holder = self._holder()
+        token = holder.refresh_token()
+        if token:
+            self._request("POST", ApiPaths.LOGOUT, json_body={"refresh_token": token}, auth=False)
+        holder.access_token = None
+
+    def me(self) -> UserInfo:
+        return UserInfo.model_validate_json(self._request("GET", ApiPaths.ME).content)
+
+    def push(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Send a ``PushRequest`` (as a dict); returns the decoded ``PushResponse``."""
+        response = self._request("POST", ApiPaths.PUSH, json_body=body)
+        data: dict[str, Any] = orjson.loads(response.content)
+        if not isinstance(data.get("results"), list):
+            raise ServerError("The server sent a push answer this client cannot read.")
+        return data
+
+    def push_model(self, body: Mapping[str, Any]) -> PushResponse:
+        return PushResponse.model_validate(self.push(body))
+
+    def pull(self, cursor: str | None, limit: int = MAX_ROWS_PER_PAGE) -> dict[str, Any]:
+        """One page of changes after ``cursor`` (None: the first page of a snapshot)."""
+        params: dict[str, Any] = {"limit": limit}
+        if cursor is not None:
+            params["cursor"] = cursor
+        response = self._request("GET", ApiPaths.PULL, params=params)
+        try:
+            data: dict[str, Any] = orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            raise ServerError("The server sent a page this client cannot read.") from None
+        if not isinstance(data, dict) or not isinstance(data.get("cursor"), str):
+            raise ServerError("The server sent a page this client cannot read.")
+        return data
+
+    # ---- machinery ------------------------------------------------------------------
+
+    def _holder(self) -> TokenHolder:
+        if self.credentials is None:
+            raise NotLoggedIn("This profile is not logged in to a server. Run: fieldcrm login")
+        return self.credentials
+
+    def _adopt(self, tokens: TokenResponse) -> None:
+        if self.credentials is not None:
+            self.credentials.access_token = tokens.access_token
+            self.credentials.save_refresh_token(tokens.refresh_token)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        auth: bool = True,
+        login: bool = False,
+        refresh: bool = False,
+    ) -> httpx.Response:
+        content = orjson.dumps(json_body) if json_body is not None else None
+        refreshed = False
+        attempt = 0
+        while True:
+            headers = {"Content-Type": "application/json"} if content is not None else {}
+            if auth:
+                holder = self._holder()
+                if holder.access_token is None:
+                    self.refresh()
+                    refreshed = True
+                headers["Authorization"] = f"Bearer {holder.access_token}"
+            try:
+                response = self._http.request(
+                    method, path, content=content, params=params, headers=headers
+                )
+                response.read()
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                failure: SyncError = ServerUnreachable(
+                    f"Cannot reach the server at {self.server_url} ({_describe(exc)}). "
+                    "Check the network connection; changes stay queued on this laptop.",
+                )
+            else:
+                self.traffic.record(response.request, response)
+                if response.status_code < 400:
+                    return response
+                if response.status_code == 401 and auth and not refreshed:
+                    refreshed = True
+                    self._holder().access_token = None
+                    continue  # the next round refreshes the access token first
+                if response.status_code == 429 and login:
+                    raise _error_for(response, login=login, refresh=refresh)
+                if response.status_code not in RETRY_STATUSES:
+                    raise _error_for(response, login=login, refresh=refresh)
+                failure = _error_for(response, login=login, refresh=refresh)
+            attempt += 1
+            if attempt >= self.max_attempts:
+                raise failure
+            self.retries += 1
+            delay = self._backoff(attempt, failure)
+            log.info("sync request %s %s failed (%s); retry in %.2fs", method, path, failure, delay)
+            self._sleep(delay)
+
+    def _backoff(self, attempt: int, failure: SyncError) -> float:
+        """Exponential backoff with jitter: half the step fixed, half random."""
+        step = min(self.backoff_max, self.backoff_base * (2 ** (attempt - 1)))
+        if failure.retry_after is not None:
+            step = max(step, min(failure.retry_after, self.backoff_max))
+        return step / 2 + step / 2 * self._jitter()
+
+
+def normalise_server_url(url: str) -> str:
+    url = url.strip()
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(
+            f"{url!r} is not a server address (it must start with http:// or https://)"
+        )
+    return url.rstrip("/")
+
+
+def _describe(exc: httpx.TransportError | httpx.DecodingError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.ConnectError):
+        return "connection refused or no network"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "connection dropped"
+    if isinstance(exc, httpx.DecodingError):
+        return "the answer arrived damaged"
+    return exc.__class__.__name__
+
+
+def _error_body(response: httpx.Response) -> tuple[str | None, str | None]:
+    try:
+        data = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return None, None
+    if not isinstance(data, dict):
+        return None, None
+    detail = data.get("detail")
+    if isinstance(detail, dict):  # FastAPI's HTTPException(detail={...})
+        data = detail
+    code = data.get("code")
+    message = data.get("message")
+    if message is None and isinstance(detail, str):
+        message = detail
+    return (str(code) if code else None), (str(message) if message else None)
+
+
+def _error_for(response: httpx.Response, *, login: bool, refresh: bool) -> SyncError:
+    status = response.status_code
+    code, server_message = _error_body(response)
+    said = f" The server said: {server_message}" if server_message else ""
+    lowered = (code or "").lower()
+    if status == 426 or lowered.startswith("protocol"):
+        return ProtocolMismatch(
+            "This FieldCRM version cannot sync with the server (protocol version "
+            f"{PROTOCOL_VERSION} is not accepted). Update FieldCRM or ask IT.{said}",
+            status=status,
+            code=code,
+        )
+    if status in (401, 403) and any(marker in lowered for marker in REVOKED_MARKERS):
+        return AccessRevoked(
+            "The server no longer accepts this device or user (revoked or disabled by an "
+            f"administrator). Sync has stopped; ask IT to restore access.{said}",
+            status=status,
+            code=code,
+        )
+    if login and status in (400, 401, 403):
+        return LoginFailed(
+            f"Login failed: wrong user name or password.{said}", status=status, code=code
+        )
+    if status == 429:
+        error: SyncError = (
+            TooManyAttempts(
+                f"Too many failed logins; wait a minute and try again.{said}",
+                status=status,
+                code=code,
+            )
+            if login
+            else ServerError(f"The server is busy (429).{said}", status=status, code=code)
+        )
+        retry_after = response.headers.get("Retry-After")
+        if retry_after and retry_after.isdigit():
+            error.retry_after = float(retry_after)
+        return error
+    if "session_revoked" in lowered:
+        return LoginRequired(
+            "The server ended this laptop's session (a logout elsewhere, or an administrator "
+            f"revoked the device). Log in again.{said}",
+            status=status,
+            code=code,
+        )
+    if status == 401 or (refresh and status in (400, 403)):
+        return LoginRequired(
+            f"The session with the server has ended. Log in again.{said}", status=status, code=code
+        )
+    if status == 403:
+        return AccessRevoked(
+            f"The server refused access for this device or user.{said}", status=status, code=code
+        )
+    if status >= 500 or status in RETRY_STATUSES:
+        return ServerError(
+            f"The server reported an error ({status}).{said}", status=status, code=code
+        )
+    return RequestRejected(
+        f"The server refused the request ({status}).{said}", status=status, code=code
+    )

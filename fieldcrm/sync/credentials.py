@@ -1,0 +1,277 @@
+"""Login, logout and where the session lives: refresh token in the OS keyring, else in the profile.
+
+The server URL and the user name are kept in the local store's meta table. The refresh
+token goes to the operating system's keyring when one is available; otherwise to a file
+in the profile folder readable only by its owner (mode 0600), with a warning shown once.
+The short-lived access token is only ever held in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import platform
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+import orjson
+
+from fieldcrm.protocol import UserInfo
+from fieldcrm.store import Store
+from fieldcrm.store.replica import (
+    CURSOR_KEY,
+    FULL_RESYNC_KEY,
+    SERVER_URL_KEY,
+    USER_ID_KEY,
+    USER_INFO_KEY,
+    USERNAME_KEY,
+    get_meta,
+    set_meta,
+)
+from fieldcrm.sync.client import SyncClient, normalise_server_url
+from fieldcrm.sync.errors import NotLoggedIn, SyncError
+
+log = logging.getLogger("fieldcrm.sync")
+
+KEYRING_SERVICE = "FieldCRM"
+TOKEN_FILE_NAME = "session.token"
+TOKEN_WARNED_KEY = "token_file_warning_shown"
+#: Set to 1 to keep the token in the profile even where a keyring exists (tests, kiosks).
+NO_KEYRING_ENV = "FIELDCRM_NO_KEYRING"
+
+FILE_STORAGE_WARNING = (
+    "No system keyring is available: the sync session is kept in {path}, readable only by "
+    "your user account. Anyone with access to that account can sync as you."
+)
+
+
+class TokenStore(Protocol):
+    """Keeps one refresh token."""
+
+    def load(self) -> str | None: ...
+
+    def save(self, token: str) -> None: ...
+
+    def clear(self) -> None: ...
+
+
+class KeyringTokenStore:
+    """The token in the OS keyring (Secret Service, Keychain, Windows Credential Locker)."""
+
+    def __init__(self, account: str) -> None:
+        self.account = account
+
+    def load(self) -> str | None:
+        import keyring
+
+        token: str | None = keyring.get_password(KEYRING_SERVICE, self.account)
+        return token
+
+    def save(self, token: str) -> None:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, self.account, token)
+
+    def clear(self) -> None:
+        import keyring
+        import keyring.errors
+
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):
+            keyring.delete_password(KEYRING_SERVICE, self.account)
+
+
+class FileTokenStore:
+    """The token in a file of the profile that only its owner can read (mode 0600)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> str | None:
+        try:
+            token = self.path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return token or None
+
+    def save(self, token: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
+        try:
+            if hasattr(os, "fchmod"):  # a file left over from before keeps its mode otherwise
+                os.fchmod(fd, stat.S_IRUSR | stat.S_IWUSR)
+            os.write(fd, token.encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, self.path)
+
+    def clear(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+
+def keyring_available() -> bool:
+    """True when a real OS keyring backend is there (not the fail or null backend)."""
+    if os.environ.get(NO_KEYRING_ENV) == "1":
+        return False
+    try:
+        import keyring
+        from keyring.backends import fail
+    except ImportError:
+        return False
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # a broken keyring configuration is the same as none
+        return False
+    if isinstance(backend, fail.Keyring):
+        return False
+    name = type(backend).__module__ + "." + type(backend).__name__
+    return "null" not in name.lower() and getattr(backend, "priority", 1) > 0
+
+
+def token_store_for(store: Store) -> TokenStore:
+    if keyring_available():
+        return KeyringTokenStore(f"{store.device_id}@{store.path.resolve()}")
+    return FileTokenStore(store.path.parent / TOKEN_FILE_NAME)
+
+
+class Credentials:
+    """The session of one device: access token in memory, refresh token in a ``TokenStore``."""
+
+    def __init__(
+        self,
+        device_id: str,
+        token_store: TokenStore,
+        *,
+        on_saved: Callable[[], None] | None = None,
+    ) -> None:
+        self.device_id = device_id
+        self.token_store = token_store
+        self.access_token: str | None = None
+        self._on_saved = on_saved
+
+    def refresh_token(self) -> str | None:
+        return self.token_store.load()
+
+    def save_refresh_token(self, token: str) -> None:
+        self.token_store.save(token)
+        if self._on_saved is not None:
+            self._on_saved()
+
+    def clear(self) -> None:
+        self.access_token = None
+        self.token_store.clear()
+
+
+def credentials_for(store: Store, token_store: TokenStore | None = None) -> Credentials:
+    tokens = token_store or token_store_for(store)
+    on_saved = (
+        (lambda: _warn_file_storage_once(store, tokens))
+        if isinstance(tokens, FileTokenStore)
+        else None
+    )
+    return Credentials(store.device_id, tokens, on_saved=on_saved)
+
+
+def load_credentials(store: Store) -> Credentials:
+    """The session of this profile (refresh token from the keyring or the profile file)."""
+    return credentials_for(store)
+
+
+def _warn_file_storage_once(store: Store, tokens: FileTokenStore) -> None:
+    with store.write() as uow:
+        if get_meta(uow.connection, TOKEN_WARNED_KEY) == "1":
+            return
+        set_meta(uow.connection, TOKEN_WARNED_KEY, "1")
+    log.warning(FILE_STORAGE_WARNING.format(path=tokens.path))
+
+
+def login(
+    store: Store,
+    server_url: str,
+    username: str,
+    password: str,
+    transport: httpx.BaseTransport | None = None,
+    *,
+    token_store: TokenStore | None = None,
+    device_name: str | None = None,
+) -> UserInfo:
+    """Log this device in; keeps the session and remembers server and user in the store.
+
+    Logging in to another server or as another user starts the next sync from a fresh
+    snapshot (pending local changes are kept and pushed under the new session).
+    """
+    url = normalise_server_url(server_url)
+    credentials = credentials_for(store, token_store)
+    with SyncClient(url, credentials, transport, max_attempts=3) as client:
+        tokens = client.login(username, password, store.device_id, device_name or _device_name())
+    user = tokens.user
+    with store.write() as uow:
+        conn = uow.connection
+        previous = (get_meta(conn, SERVER_URL_KEY), get_meta(conn, USER_INFO_KEY))
+        previous_user = orjson.loads(previous[1])["id"] if previous[1] else None
+        if previous[0] != url or previous_user != user.id:
+            set_meta(conn, CURSOR_KEY, None)
+            if previous_user is not None:
+                set_meta(conn, FULL_RESYNC_KEY, "1")
+        set_meta(conn, SERVER_URL_KEY, url)
+        set_meta(conn, USERNAME_KEY, user.username)
+        set_meta(conn, USER_INFO_KEY, user.model_dump_json())
+        set_meta(conn, USER_ID_KEY, user.id)
+    return user
+
+
+def logout(
+    store: Store,
+    transport: httpx.BaseTransport | None = None,
+    *,
+    token_store: TokenStore | None = None,
+) -> bool:
+    """End the session here and, when reachable, on the server. True if the server heard it.
+
+    The local data and the outbox stay; the next login continues where this one ended.
+    """
+    credentials = credentials_for(store, token_store)
+    url = store.meta(SERVER_URL_KEY)
+    told_server = False
+    if url and credentials.refresh_token():
+        try:
+            with SyncClient(url, credentials, transport, max_attempts=1, timeout=10) as client:
+                client.logout()
+            told_server = True
+        except SyncError as exc:
+            log.info("logout: the server was not told (%s)", exc.message)
+    credentials.clear()
+    with store.write() as uow:
+        set_meta(uow.connection, USERNAME_KEY, None)
+        set_meta(uow.connection, USER_INFO_KEY, None)
+    return told_server
+
+
+def current_user(store: Store) -> UserInfo | None:
+    raw = store.meta(USER_INFO_KEY)
+    return UserInfo.model_validate_json(raw) if raw else None
+
+
+def open_client(
+    store: Store,
+    transport: httpx.BaseTransport | None = None,
+    *,
+    token_store: TokenStore | None = None,
+    **client_options: Any,
+) -> SyncClient:
+    """A client for the server this profile is logged in to; ``NotLoggedIn`` otherwise."""
+    url = store.meta(SERVER_URL_KEY)
+    credentials = credentials_for(store, token_store)
+    if not url or store.meta(USER_INFO_KEY) is None or credentials.refresh_token() is None:
+        raise NotLoggedIn("This profile is not logged in to a server. Run: fieldcrm login")
+    return SyncClient(url, credentials, transport, **client_options)
+
+
+def _device_name() -> str:
+    return f"{platform.node() or 'laptop'} ({platform.system()})"

@@ -1,0 +1,316 @@
+"""The sync run: push the outbox, pull pages to the end, verify counts, resync on mismatch.
+
+No Qt here: the desktop app runs ``SyncEngine.sync()`` on a worker thread and gets
+progress through the injected callback; the command line runs it directly.
+
+``sync()`` raises the errors that need a person (``NotLoggedIn``, ``LoginRequired``,
+``AccessRevoked``, ``ProtocolMismatch``) and ``SyncCancelled``. Environment faults that
+remained after the client's retries (``ServerUnreachable``, ``ServerError``, ...) are
+raised too (the exception's ``result`` holds what the run did until then), unless the
+engine was made with ``raise_errors=False``: then the run ends with a ``SyncResult``
+whose ``ok`` is false and whose ``errors`` say what happened. Either way everything done
+until then is kept (each batch and page commits with its checkpoint).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import orjson
+
+from fieldcrm.protocol import MAX_ENTRIES_PER_PUSH, MAX_ROWS_PER_PAGE
+from fieldcrm.store import Store, replica
+from fieldcrm.store.replica import (
+    CURSOR_KEY,
+    FULL_RESYNC_KEY,
+    LAST_SYNC_KEY,
+    RESYNC_CURSOR_KEY,
+    set_meta,
+)
+from fieldcrm.sync.client import SyncClient
+from fieldcrm.sync.errors import (
+    FATAL_ERRORS,
+    ServerUnreachable,
+    SyncCancelled,
+    SyncError,
+    VerificationFailed,
+)
+
+log = logging.getLogger("fieldcrm.sync")
+
+Phase = Literal["push", "pull", "resync", "verify", "done"]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    """Where a sync run is: ``done`` of ``total`` (``total`` 0 when not known yet)."""
+
+    phase: Phase
+    done: int
+    total: int
+    message: str = ""
+
+
+@dataclass(slots=True)
+class SyncResult:
+    """What one sync run did."""
+
+    pushed: int = 0
+    pulled: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+    ok: bool = False
+    #: Records removed because they left this user's scope.
+    evicted: int = 0
+    #: Un-pushed local edits to evicted records (moved to the rejected list with a reason).
+    evicted_edits: int = 0
+    #: Tombstones applied.
+    deleted: int = 0
+    full_resync: bool = False
+    #: Outbox entries left after the run (edits made while it ran, or not acknowledged).
+    pending: int = 0
+    offline: bool = False
+    requests: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    seconds: float = 0.0
+
+
+class SyncEngine:
+    """Reconciles one local store with the sync server through a ``SyncClient``."""
+
+    def __init__(
+        self,
+        store: Store,
+        client: SyncClient,
+        progress: Callable[[SyncProgress], None] | None = None,
+        *,
+        push_batch: int = MAX_ENTRIES_PER_PUSH,
+        page_limit: int = MAX_ROWS_PER_PAGE,
+        verify: bool = True,
+        cancel: threading.Event | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        raise_errors: bool = True,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self._progress = progress
+        self.push_batch = max(1, min(push_batch, MAX_ENTRIES_PER_PUSH))
+        self.page_limit = max(1, min(page_limit, MAX_ROWS_PER_PAGE))
+        self.verify = verify
+        self.cancel = cancel or threading.Event()
+        self._clock = clock
+        self.raise_errors = raise_errors
+
+    # ---- the run --------------------------------------------------------------------
+
+    def sync(self) -> SyncResult:
+        result = SyncResult()
+        started = self._clock()
+        traffic = self.client.traffic
+        before = (traffic.requests, traffic.bytes_sent, traffic.bytes_received)
+        try:
+            self._push(result)
+            scope_counts = self._pull(result)
+            if self.store.meta(FULL_RESYNC_KEY) == "1":
+                scope_counts = self._full_resync(result)
+            if self.verify and scope_counts is not None:
+                self._verify(result, scope_counts)
+            result.ok = True
+        except FATAL_ERRORS:
+            raise
+        except SyncCancelled:
+            raise
+        except SyncError as exc:
+            log.warning("sync stopped: %s", exc.message)
+            result.errors.append(exc.message)
+            result.offline = isinstance(exc, ServerUnreachable)
+            exc.result = result
+            if self.raise_errors:
+                raise
+        finally:
+            result.pending = self.store.pending_count()
+            result.requests = traffic.requests - before[0]
+            result.bytes_sent = traffic.bytes_sent - before[1]
+            result.bytes_received = traffic.bytes_received - before[2]
+            result.seconds = self._clock() - started
+        if result.ok:
+            self.store.set_meta(LAST_SYNC_KEY, self.store.now_text())
+        self._report("done", result.pulled, result.pulled)
+        return result
+
+    def _report(self, phase: Phase, done: int, total: int, message: str = "") -> None:
+        if self._progress is not None:
+            self._progress(SyncProgress(phase, done, total, message))
+
+    def _check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise SyncCancelled("Sync was cancelled; what was done so far is kept.")
+
+    # ---- push ---------------------------------------------------------------------
+
+    def _push(self, result: SyncResult) -> None:
+        """Send the outbox in batches; entries written while this runs wait for the next run."""
+        with self.store.read() as conn:
+            last_op = conn.exec_driver_sql("SELECT max(op_no) FROM outbox").scalar()
+            total = conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar_one()
+            resolved = replica.resolved_unsent(conn)
+        if not total and not resolved:
+            return
+        self._report("push", 0, total)
+        done = 0
+        after = 0
+        while True:
+            self._check_cancel()
+            entries = self._outbox_batch(after, last_op or 0)
+            if not entries and not resolved:
+                break
+            body: dict[str, Any] = {
+                "device_id": self.store.device_id,
+                "entries": entries,
+                "resolved_conflicts": resolved[:MAX_ENTRIES_PER_PUSH],
+            }
+            response = self.client.push(body)
+            stats = replica.apply_push_results(
+                self.store, response["results"], body["resolved_conflicts"]
+            )
+            result.pushed += stats.acknowledged
+            result.rejected += stats.rejected
+            result.conflicts += stats.conflicts
+            resolved = resolved[MAX_ENTRIES_PER_PUSH:]
+            if not entries:
+                continue
+            answered = {int(r["op_no"]) for r in response["results"]}
+            if not answered.intersection(e["op_no"] for e in entries):
+                raise SyncError("The server answered a push without results; sync stopped.")
+            after = entries[-1]["op_no"]
+            done += len(entries)
+            self._report("push", done, total)
+
+    def _outbox_batch(self, after: int, last_op: int) -> list[dict[str, Any]]:
+        with self.store.read() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT op_no, device_id, entity, row_id, op, fields, stamps, base_stamps "
+                "FROM outbox WHERE op_no > ? AND op_no <= ? ORDER BY op_no LIMIT ?",
+                (after, last_op, self.push_batch),
+            ).all()
+        return [
+            {
+                "device_id": device_id,
+                "op_no": op_no,
+                "entity": entity,
+                "row_id": row_id,
+                "op": op,
+                "fields": orjson.loads(fields),
+                "stamps": orjson.loads(stamps),
+                "base_stamps": orjson.loads(base_stamps),
+            }
+            for op_no, device_id, entity, row_id, op, fields, stamps, base_stamps in rows
+        ]
+
+    # ---- pull ---------------------------------------------------------------------
+
+    def _pull(self, result: SyncResult) -> dict[str, int] | None:
+        """Pull pages after the stored cursor until the server has no more."""
+        if self.store.meta(FULL_RESYNC_KEY) == "1":
+            return None
+        cursor = self.store.meta(CURSOR_KEY)
+        return self._pull_pages(result, cursor, CURSOR_KEY, None, "pull")
+
+    def _pull_pages(
+        self,
+        result: SyncResult,
+        cursor: str | None,
+        cursor_key: str,
+        seen: set[tuple[str, str]] | None,
+        phase: Phase,
+    ) -> dict[str, int] | None:
+        done = 0
+        self._report(phase, 0, 0)
+        # The next page is fetched while this one is applied: the server (or the network)
+        # works while the laptop writes. Pages are still applied strictly in order, each
+        # with its own cursor, so a failure loses at most the pages in flight.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldcrm-pull") as fetcher:
+            pending: Future[dict[str, Any]] = fetcher.submit(
+                self.client.pull, cursor, self.page_limit
+            )
+            try:
+                while True:
+                    self._check_cancel()
+                    page = pending.result()
+                    more = bool(page.get("has_more"))
+                    if more:
+                        pending = fetcher.submit(self.client.pull, page["cursor"], self.page_limit)
+                    stats = replica.apply_page(self.store, page, cursor_key=cursor_key, seen=seen)
+                    result.pulled += stats.rows + stats.tombstones
+                    result.deleted += stats.tombstones
+                    result.evicted += stats.evictions
+                    result.evicted_edits += stats.evicted_edits
+                    result.conflicts += stats.conflicts
+                    done += stats.rows + stats.tombstones
+                    counts = page.get("scope_counts")
+                    total = sum(counts["counts"].values()) if isinstance(counts, dict) else 0
+                    self._report(phase, done, max(total, done))
+                    if not more:
+                        if isinstance(counts, dict) and isinstance(counts.get("counts"), dict):
+                            return {str(k): int(v) for k, v in counts["counts"].items()}
+                        return None
+            finally:
+                pending.cancel()
+
+    def _full_resync(self, result: SyncResult) -> dict[str, int] | None:
+        """Pull a fresh snapshot; drop local rows it lacks unless they have pending edits.
+
+        The stored cursor moves only when the snapshot is complete; a crash in between
+        starts the resync again on the next run (the flag stays set).
+        """
+        log.info("full resync")
+        result.full_resync = True
+        self.store.set_meta(FULL_RESYNC_KEY, "1")
+        seen: set[tuple[str, str]] = set()
+        counts = self._pull_pages(result, None, RESYNC_CURSOR_KEY, seen, "resync")
+        replica.remove_unseen(self.store, seen)
+        with self.store.write() as uow:
+            conn = uow.connection
+            set_meta(conn, CURSOR_KEY, replica.get_meta(conn, RESYNC_CURSOR_KEY))
+            set_meta(conn, RESYNC_CURSOR_KEY, None)
+            set_meta(conn, FULL_RESYNC_KEY, None)
+        return counts
+
+    # ---- verify -------------------------------------------------------------------
+
+    def _verify(self, result: SyncResult, scope_counts: dict[str, int]) -> None:
+        self._report("verify", 0, 1)
+        if self._counts_match(scope_counts):
+            return
+        # A write may have committed on the server between the page and its counts.
+        log.info("counts differ from the server's; pulling once more")
+        counts = self._pull_pages(result, self.store.meta(CURSOR_KEY), CURSOR_KEY, None, "pull")
+        if counts is not None and self._counts_match(counts):
+            return
+        log.warning("counts still differ; full resync")
+        counts = self._full_resync(result)
+        if counts is not None and not self._counts_match(counts):
+            raise VerificationFailed(
+                "The local data still differs from the server's after a full resync; "
+                "sync again later. Your pending changes are kept."
+            )
+
+    def _counts_match(self, scope_counts: dict[str, int]) -> bool:
+        with self.store.read() as conn:
+            local = replica.verified_counts(conn)
+        diff = {
+            entity: (local.get(entity), expected)
+            for entity, expected in scope_counts.items()
+            if entity in local and local[entity] != expected
+        }
+        if diff:
+            log.info("count mismatch (local, server): %s", diff)
+        return not diff

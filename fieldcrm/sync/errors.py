@@ -1,0 +1,86 @@
+"""Why a sync (or a login) stopped, as exception types the GUI translates and the CLI prints.
+
+Each exception carries an English sentence for a person in ``message``; the desktop app
+shows its own translated text chosen by the exception type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SyncError(Exception):
+    """Base of every sync failure. ``retryable``: trying again later may succeed by itself."""
+
+    retryable = False
+    #: Seconds the server asked to wait (``Retry-After``), if it did.
+    retry_after: float | None = None
+    #: What the sync run did before it stopped (a ``SyncResult``), when raised by a run.
+    result: Any = None
+
+    def __init__(self, message: str, *, status: int | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+
+
+class ServerUnreachable(SyncError):
+    """Offline, the server is down, the connection dropped or timed out (after retries)."""
+
+    retryable = True
+
+
+class ServerError(SyncError):
+    """The server answered with an error of its own (5xx) after retries."""
+
+    retryable = True
+
+
+class NotLoggedIn(SyncError):
+    """This profile has no server or no session: run ``fieldcrm login`` first."""
+
+
+class LoginFailed(SyncError):
+    """Wrong user name or password."""
+
+
+class TooManyAttempts(SyncError):
+    """The server throttles repeated failed logins; wait before trying again."""
+
+    retryable = True
+
+
+class LoginRequired(SyncError):
+    """The session ended (refresh token expired or unknown): log in again."""
+
+
+class AccessRevoked(SyncError):
+    """The device was revoked or the user disabled by an administrator; sync stops."""
+
+
+class ProtocolMismatch(SyncError):
+    """Client and server speak different protocol versions; one of them must be updated."""
+
+
+class RequestRejected(SyncError):
+    """The server refused a request as invalid (a 4xx that retrying will not change)."""
+
+
+class SyncCancelled(SyncError):
+    """The sync was cancelled on request (e.g. the app is closing)."""
+
+
+class VerificationFailed(SyncError):
+    """Local counts still differ from the server's after a full resync."""
+
+    retryable = True
+
+
+#: Errors that need a person before syncing can work again.
+FATAL_ERRORS: tuple[type[SyncError], ...] = (
+    NotLoggedIn,
+    LoginRequired,
+    AccessRevoked,
+    ProtocolMismatch,
+)

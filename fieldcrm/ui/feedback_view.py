@@ -1,0 +1,231 @@
+"""Feedback on visit reports in the app: a visit's thread, and the list of new feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldcrm.store import Store
+from fieldcrm.store.feedback import FeedbackItem, add_feedback, mark_read, thread, unread_feedback
+from fieldcrm.ui.report_pdf import default_locale
+from fieldcrm.ui.reports_view import Submitter
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+def _when(item: FeedbackItem) -> str:
+    if not item.written_at_ms:
+        return ""
+    moment = datetime.fromtimestamp(item.written_at_ms / 1000, UTC).astimezone()
+    from PySide6.QtCore import QDateTime
+
+    return default_locale().toString(QDateTime(moment), default_locale().FormatType.ShortFormat)
+
+
+class FeedbackModel(QAbstractListModel):
+    """Feedback items, one per row: "who, when: text" (an acknowledgement says so)."""
+
+    ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[FeedbackItem] = []
+
+    def set_items(self, items: list[FeedbackItem]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def items(self) -> list[FeedbackItem]:
+        return list(self._items)
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            head = f"{item.author_name}, {_when(item)}"
+            if item.kind == "acknowledgement":
+                body = self.tr("acknowledged the report")
+                return f"{head}: {body}" + (f" — {item.text}" if item.text else "")
+            return f"{head}:\n{item.text or ''}"
+        if role == Qt.ItemDataRole.FontRole and not item.read:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.text
+        if role == self.ITEM_ROLE:
+            return item
+        return None
+
+
+class FeedbackThread(QWidget):
+    """The feedback on one visit report, with a box to comment or reply."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        store: Store,
+        runner: Submitter,
+        user_id: str,
+        can_acknowledge: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store, self._runner, self._user_id = store, runner, user_id
+        self._visit_id: str | None = None
+        self.model = FeedbackModel(self)
+        self.list_view = QListView()
+        self.list_view.setModel(self.model)
+        self.list_view.setWordWrap(True)
+        self.list_view.setAccessibleName(self.tr("Feedback on this visit report"))
+        self.editor = QPlainTextEdit()
+        self.editor.setPlaceholderText(self.tr("Write a comment or a reply…"))
+        self.editor.setAccessibleName(self.tr("Comment"))
+        self.editor.setMaximumHeight(80)
+        self.send_button = QPushButton(self.tr("&Send"))
+        self.ack_button = QPushButton(self.tr("&Acknowledge report"))
+        self.ack_button.setVisible(can_acknowledge)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.error_label, 1)
+        buttons.addWidget(self.ack_button)
+        buttons.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list_view, 1)
+        layout.addWidget(self.editor)
+        layout.addLayout(buttons)
+        self.send_button.clicked.connect(self._send)
+        self.ack_button.clicked.connect(self._acknowledge)
+        self.set_visit(None)
+
+    def set_visit(self, visit_id: str | None) -> None:
+        self._visit_id = visit_id
+        for widget in (self.editor, self.send_button, self.ack_button):
+            widget.setEnabled(visit_id is not None)
+        self.error_label.clear()
+        self.reload()
+
+    def reload(self) -> None:
+        visit_id, store = self._visit_id, self._store
+        if visit_id is None:
+            self.model.set_items([])
+            return
+
+        def work() -> list[FeedbackItem]:
+            with store.read() as conn:
+                items = thread(conn, visit_id)
+            mark_read(store, [i.id for i in items if not i.read])
+            return items
+
+        self._runner.submit(work, self._loaded)
+
+    def _loaded(self, items: list[FeedbackItem]) -> None:
+        if items and items[0].visit_id != self._visit_id:
+            return
+        self.model.set_items(items)
+        self.list_view.scrollToBottom()
+
+    def _write(self, kind: str, text: str | None, done: Callable[[], None]) -> None:
+        visit_id, store, user_id = self._visit_id, self._store, self._user_id
+        if visit_id is None:
+            return
+
+        def saved(_comment_id: str) -> None:
+            done()
+            self.reload()
+            self.changed.emit()
+
+        self._runner.submit(
+            lambda: add_feedback(store, visit_id, user_id, text, kind), saved, self._failed
+        )
+
+    def _send(self) -> None:
+        text = self.editor.toPlainText().strip()
+        if not text:
+            self.error_label.setText(self.tr("Write something first."))
+            return
+        self.error_label.clear()
+        self._write("comment", text, self.editor.clear)
+
+    def _acknowledge(self) -> None:
+        text = self.editor.toPlainText().strip() or None
+        self._write("acknowledgement", text, self.editor.clear)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.error_label.setText(self.tr("Could not save: %1").replace("%1", str(exc)))
+
+
+class FeedbackInbox(QWidget):
+    """New feedback for the user: what managers (or reps) wrote since it was last read."""
+
+    #: The number of unread items changed (for a badge on the navigation).
+    unread_changed = Signal(int)
+    #: The user wants to see a visit's thread.
+    open_visit = Signal(str)
+
+    def __init__(
+        self, store: Store, runner: Submitter, user_id: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._store, self._runner, self._user_id = store, runner, user_id
+        self.model = FeedbackModel(self)
+        self.list_view = QListView()
+        self.list_view.setModel(self.model)
+        self.list_view.setWordWrap(True)
+        self.list_view.setAccessibleName(self.tr("New feedback"))
+        self.list_view.activated.connect(self._activated)
+        self.empty_label = QLabel(self.tr("No new feedback."))
+        self.read_all_button = QPushButton(self.tr("Mark all as &read"))
+        self.read_all_button.clicked.connect(self._read_all)
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("New feedback on visit reports"))
+        title.setStyleSheet("font-weight: bold")
+        layout.addWidget(title)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.list_view, 1)
+        layout.addWidget(self.read_all_button)
+
+    def reload(self) -> None:
+        store, user_id = self._store, self._user_id
+
+        def work() -> list[FeedbackItem]:
+            with store.read() as conn:
+                return unread_feedback(conn, user_id)
+
+        self._runner.submit(work, self._loaded)
+
+    def _loaded(self, items: list[FeedbackItem]) -> None:
+        self.model.set_items(items)
+        self.empty_label.setVisible(not items)
+        self.read_all_button.setEnabled(bool(items))
+        self.unread_changed.emit(len(items))
+
+    def _activated(self, index: QModelIndex) -> None:
+        item = self.model.data(index, FeedbackModel.ITEM_ROLE)
+        if isinstance(item, FeedbackItem):
+            self.open_visit.emit(item.visit_id)
+
+    def _read_all(self) -> None:
+        store, ids = self._store, [i.id for i in self.model.items()]
+        self._runner.submit(lambda: mark_read(store, ids), lambda _none: self.reload())

@@ -1,0 +1,271 @@
+"""The area manager's page: the team and how fresh its data is, reports to review, reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDate,
+    QDateTime,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldcrm.reports.team import TerritoryOverview, team_overview
+from fieldcrm.store import Store
+from fieldcrm.store.feedback import ReportSummary, recent_reports
+from fieldcrm.ui.feedback_view import FeedbackThread
+from fieldcrm.ui.report_charts import value_labels
+from fieldcrm.ui.report_pdf import default_locale
+from fieldcrm.ui.reports_view import ReportsView, Submitter
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+def _freshness(last_sync: str | None) -> str:
+    if not last_sync:
+        return QCoreApplication.translate("ManagerView", "never synced")
+    moment = datetime.fromisoformat(last_sync.replace("Z", "+00:00")).astimezone()
+    return default_locale().toString(QDateTime(moment), default_locale().FormatType.ShortFormat)
+
+
+class RecentReportsModel(QAbstractTableModel):
+    """Done visits to review, newest first."""
+
+    SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ReportSummary] = []
+        self._headers = (
+            self.tr("Date"),
+            self.tr("Rep"),
+            self.tr("Customer"),
+            self.tr("Outcome"),
+            self.tr("Feedback"),
+        )
+
+    def set_rows(self, rows: list[ReportSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self._headers)
+        ):
+            return self._headers[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == self.SUMMARY_ROLE:
+            return row
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        column = index.column()
+        if column == 0:
+            return default_locale().toString(
+                QDate.fromString(row.day, "yyyy-MM-dd"), default_locale().FormatType.ShortFormat
+            )
+        if column == 1:
+            return row.rep_name
+        if column == 2:
+            return row.customer_name
+        if column == 3:
+            return value_labels().get(row.outcome or "none", row.outcome or "")
+        states = []
+        if row.acknowledged:
+            states.append(self.tr("acknowledged"))
+        if row.comments:
+            states.append(self.tr("%n comment(s)", "", row.comments))
+        return ", ".join(states) or self.tr("awaiting feedback")
+
+
+class ManagerView(QWidget):
+    """Team overview, visit reports with feedback, and the reports, for one area."""
+
+    open_customer = Signal(str)
+
+    def __init__(
+        self,
+        store: Store,
+        runner: Submitter,
+        user_id: str,
+        parent: QWidget | None = None,
+        today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+    ) -> None:
+        super().__init__(parent)
+        self._store, self._runner, self._today = store, runner, today
+        self.team_model = QStandardItemModel(self)
+        self.team_view = QTreeView()
+        self.team_view.setModel(self.team_model)
+        self.team_view.setAccessibleName(self.tr("Territories and reps"))
+        self.team_view.setUniformRowHeights(True)
+        self.team_view.setEditTriggers(QTreeView.EditTrigger.NoEditTriggers)
+
+        self.reports_model = RecentReportsModel(self)
+        self.reports_table = QTableView()
+        self.reports_table.setModel(self.reports_model)
+        self.reports_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.reports_table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.reports_table.setAccessibleName(self.tr("Visit reports to review"))
+        self.reports_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.reports_table.horizontalHeader().setStretchLastSection(True)
+        self.reports_table.verticalHeader().hide()
+        self.report_text = QTextBrowser()
+        self.report_text.setAccessibleName(self.tr("Visit report"))
+        self.feedback_thread = FeedbackThread(store, runner, user_id, can_acknowledge=True)
+        self.feedback_thread.changed.connect(self.reload_reports)
+        review = QSplitter(Qt.Orientation.Vertical)
+        review.addWidget(self.reports_table)
+        detail = QSplitter(Qt.Orientation.Horizontal)
+        detail.addWidget(self.report_text)
+        detail.addWidget(self.feedback_thread)
+        review.addWidget(detail)
+        review.setSizes([260, 300])
+        self.reports_table.selectionModel().currentRowChanged.connect(self._report_chosen)
+
+        self.reports_view = ReportsView(store, runner, today=today)
+        self.reports_view.open_customer.connect(self.open_customer)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(review, self.tr("Visit reports"))
+        self.tabs.addTab(self.reports_view, self.tr("Reports"))
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel(self.tr("Area"))
+        heading.setStyleSheet("font-weight: bold")
+        left_layout.addWidget(heading)
+        left_layout.addWidget(self.team_view)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.tabs)
+        splitter.setSizes([430, 770])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+    def load(self) -> None:
+        self.reload_team()
+        self.reload_reports()
+        self.reports_view.load()
+
+    def reload_team(self) -> None:
+        store, today = self._store, self._today()
+
+        def work() -> list[TerritoryOverview]:
+            with store.read() as conn:
+                return team_overview(conn, today)
+
+        self._runner.submit(work, self._team_loaded)
+
+    def _team_loaded(self, territories: list[TerritoryOverview]) -> None:
+        model = self.team_model
+        model.clear()
+        model.setHorizontalHeaderLabels(
+            [
+                self.tr("Territory / rep"),
+                self.tr("Data as of"),
+                self.tr("Customers"),
+                self.tr("Done (7 days)"),
+                self.tr("Planned (7 days)"),
+                self.tr("Open follow-ups"),
+                self.tr("Overdue"),
+            ]
+        )
+        locale = default_locale()
+        for territory in territories:
+            row = [
+                QStandardItem(territory.name),
+                QStandardItem(""),
+                QStandardItem(locale.toString(territory.customers)),
+            ]
+            row += [QStandardItem("") for _ in range(4)]
+            for rep in territory.reps:
+                cells = [
+                    rep.name,
+                    _freshness(rep.last_sync_at),
+                    locale.toString(rep.customers),
+                    locale.toString(rep.visits_done_last_7_days),
+                    locale.toString(rep.visits_planned_next_7_days),
+                    locale.toString(rep.open_followups),
+                    locale.toString(rep.overdue_followups),
+                ]
+                items = [QStandardItem(text) for text in cells]
+                items[0].setData(rep.id, Qt.ItemDataRole.UserRole)
+                row[0].appendRow(items)
+            model.appendRow(row)
+        self.team_view.expandAll()
+        for column in range(model.columnCount()):
+            self.team_view.resizeColumnToContents(column)
+
+    def reload_reports(self) -> None:
+        store, today = self._store, self._today()
+
+        def work() -> list[ReportSummary]:
+            with store.read() as conn:
+                return recent_reports(conn, today)
+
+        self._runner.submit(work, self._reports_loaded)
+
+    def _reports_loaded(self, rows: list[ReportSummary]) -> None:
+        current = self.reports_table.currentIndex()
+        keep = self.reports_model.data(current, RecentReportsModel.SUMMARY_ROLE)
+        self.reports_model.set_rows(rows)
+        for number, summary in enumerate(rows):
+            if isinstance(keep, ReportSummary) and summary.visit_id == keep.visit_id:
+                self.reports_table.selectRow(number)
+                break
+
+    def _report_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        summary = self.reports_model.data(current, RecentReportsModel.SUMMARY_ROLE)
+        if not isinstance(summary, ReportSummary):
+            self.report_text.clear()
+            self.feedback_thread.set_visit(None)
+            return
+        html = (
+            f"<h3>{_escape(summary.customer_name)}</h3>"
+            f"<p><b>{self.tr('Report')}</b><br>{_escape(summary.report or '—')}</p>"
+            f"<p><b>{self.tr('Next steps')}</b><br>{_escape(summary.next_steps or '—')}</p>"
+        )
+        self.report_text.setHtml(html)
+        self.feedback_thread.set_visit(summary.visit_id)
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text).replace("\n", "<br>")

@@ -1,0 +1,218 @@
+"""Charts (QtCharts) and translated titles for the manager reports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QHorizontalBarSeries,
+    QPieSeries,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QCoreApplication, QMargins, Qt
+from PySide6.QtGui import QColor, QFont
+
+from fieldcrm.reports import ReportTable
+
+PALETTE = ("#2f6f9f", "#5aa469", "#d9843b", "#b94e48", "#7b68a6", "#8c8c8c")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Reports", text)
+
+
+def report_titles() -> dict[str, str]:
+    """Every report and column title, translated (the English text is the key)."""
+    return {
+        "Visits per rep and week": tr("Visits per rep and week"),
+        "Coverage: customers visited within their cadence": tr(
+            "Coverage: customers visited within their cadence"
+        ),
+        "Overdue customers": tr("Overdue customers"),
+        "Visit outcomes": tr("Visit outcomes"),
+        "Average visit duration": tr("Average visit duration"),
+        "Follow-ups open and overdue": tr("Follow-ups open and overdue"),
+        "Rep": tr("Rep"),
+        "Week": tr("Week"),
+        "Planned": tr("Planned"),
+        "Done": tr("Done"),
+        "Cancelled": tr("Cancelled"),
+        "Total": tr("Total"),
+        "Level": tr("Level"),
+        "Territory or rep": tr("Territory or rep"),
+        "Customers with cadence": tr("Customers with cadence"),
+        "Visited within cadence": tr("Visited within cadence"),
+        "Coverage": tr("Coverage"),
+        "Number": tr("Number"),
+        "Customer": tr("Customer"),
+        "City": tr("City"),
+        "Territory": tr("Territory"),
+        "Owner": tr("Owner"),
+        "Cadence (days)": tr("Cadence (days)"),
+        "Last visit": tr("Last visit"),
+        "Days over cadence": tr("Days over cadence"),
+        "Outcome": tr("Outcome"),
+        "Visits": tr("Visits"),
+        "Share": tr("Share"),
+        "Visits with check-out": tr("Visits with check-out"),
+        "Average minutes": tr("Average minutes"),
+        "Open": tr("Open"),
+        "Overdue": tr("Overdue"),
+    }
+
+
+def value_labels() -> dict[str, str]:
+    """Translations of values that appear in report cells (levels, outcomes)."""
+    return {
+        "territory": tr("Territory"),
+        "rep": tr("Rep"),
+        "order": tr("Order"),
+        "opportunity": tr("Opportunity"),
+        "information": tr("Information"),
+        "no_interest": tr("No interest"),
+        "not_reached": tr("Not reached"),
+        "none": tr("No outcome"),
+    }
+
+
+def translate_title(text: str) -> str:
+    return report_titles().get(text, text)
+
+
+def _new_chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    font = QFont()
+    font.setPointSize(11)
+    font.setBold(True)
+    chart.setTitleFont(font)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setBackgroundRoundness(0)
+    return chart
+
+
+def _bar_set(label: str, values: list[float], color_index: int) -> QBarSet:
+    bar_set = QBarSet(label)
+    bar_set.append(values)
+    bar_set.setColor(QColor(PALETTE[color_index % len(PALETTE)]))
+    return bar_set
+
+
+def _category_chart(
+    chart: QChart,
+    series: QBarSeries | QStackedBarSeries,
+    categories: list[str],
+    maximum: float | None = None,
+) -> QChart:
+    chart.addSeries(series)
+    axis_x = QBarCategoryAxis()
+    axis_x.append(categories or [""])
+    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(axis_x)
+    axis_y = QValueAxis()
+    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(axis_y)
+    _count_axis(axis_y, maximum if maximum is not None else _largest(series))
+    return chart
+
+
+def _largest(series: QBarSeries | QStackedBarSeries) -> float:
+    sets = series.barSets()
+    if not sets:
+        return 0.0
+    if isinstance(series, QStackedBarSeries):
+        return max((sum(s.at(i) for s in sets) for i in range(sets[0].count())), default=0.0)
+    return max((s.at(i) for s in sets for i in range(s.count())), default=0.0)
+
+
+def _count_axis(axis: QValueAxis, largest: float) -> None:
+    """An axis from 0 with whole-number ticks (no "0, 0, 1, 1, 2" on small counts)."""
+    axis.setLabelFormat("%d")
+    top = max(1, int(largest + 0.999))
+    if top <= 10:
+        axis.setRange(0, top)
+        axis.setTickCount(top + 1)
+    else:
+        axis.setRange(0, top)
+        axis.applyNiceNumbers()
+
+
+def build_chart(table: ReportTable) -> QChart:
+    """The chart that goes with a report table."""
+    chart = _new_chart(translate_title(table.title))
+    labels = value_labels()
+    if table.name == "visits_per_week":
+        weeks = sorted({str(r["week"]) for r in table.rows})
+        by_status: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for row in table.rows:
+            for status in ("planned", "done", "cancelled"):
+                by_status[status][str(row["week"])] += row[status]
+        stacked = QStackedBarSeries()
+        for i, (status, title) in enumerate(
+            (("done", "Done"), ("planned", "Planned"), ("cancelled", "Cancelled"))
+        ):
+            stacked.append(
+                _bar_set(translate_title(title), [by_status[status][w] for w in weeks], i)
+            )
+        return _category_chart(chart, stacked, weeks)
+    if table.name == "coverage":
+        series = QBarSeries()
+        names = [str(r["name"]) for r in table.rows]
+        series.append(
+            _bar_set(translate_title("Coverage"), [float(r["share"]) for r in table.rows], 0)
+        )
+        chart.legend().hide()
+        return _category_chart(chart, series, names, maximum=100)
+    if table.name == "overdue":
+        top = [r for r in table.rows if r["days_over"] is not None][:10]
+        horizontal = QHorizontalBarSeries()
+        horizontal.append(
+            _bar_set(translate_title("Days over cadence"), [r["days_over"] for r in top], 3)
+        )
+        chart.addSeries(horizontal)
+        axis_y = QBarCategoryAxis()
+        axis_y.append([str(r["name"]) for r in top] or [""])
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        horizontal.attachAxis(axis_y)
+        axis_x = QValueAxis()
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        horizontal.attachAxis(axis_x)
+        _count_axis(axis_x, max((float(r["days_over"]) for r in top), default=0.0))
+        chart.legend().hide()
+        return chart
+    if table.name == "outcomes":
+        pie = QPieSeries()
+        for i, row in enumerate(table.rows):
+            outcome = str(row["outcome"])
+            pie_slice = pie.append(
+                f"{labels.get(outcome, outcome)} ({row['visits']})", row["visits"]
+            )
+            pie_slice.setColor(QColor(PALETTE[i % len(PALETTE)]))
+            pie_slice.setLabelVisible(True)
+        chart.addSeries(pie)
+        chart.legend().hide()
+        return chart
+    if table.name == "duration":
+        series = QBarSeries()
+        series.append(
+            _bar_set(
+                translate_title("Average minutes"),
+                [float(r["average_minutes"]) for r in table.rows],
+                1,
+            )
+        )
+        chart.legend().hide()
+        return _category_chart(chart, series, [str(r["rep"]) for r in table.rows])
+    if table.name == "followups":
+        series = QBarSeries()
+        series.append(_bar_set(translate_title("Open"), [r["open"] for r in table.rows], 0))
+        series.append(_bar_set(translate_title("Overdue"), [r["overdue"] for r in table.rows], 3))
+        return _category_chart(chart, series, [str(r["rep"]) for r in table.rows])
+    raise ValueError(f"no chart for report {table.name!r}")

@@ -1,0 +1,386 @@
+"""The reports page: filters, a chart and a table per report, CSV and PDF export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCharts import QChartView
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldcrm.reports import REPORTS, ReportFilter, ReportTable, compute_report
+from fieldcrm.reports.export import save_csv
+from fieldcrm.store import Store
+from fieldcrm.ui.report_charts import build_chart, translate_title, value_labels
+from fieldcrm.ui.report_pdf import ReportHeader, default_locale, format_cell, write_report_pdf
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class Submitter(Protocol):
+    """Runs work off the GUI thread and calls back on it (the app's database runner)."""
+
+    def submit(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None: ...
+
+
+REPORT_TITLES = {
+    "visits_per_week": "Visits per rep and week",
+    "coverage": "Coverage: customers visited within their cadence",
+    "overdue": "Overdue customers",
+    "outcomes": "Visit outcomes",
+    "duration": "Average visit duration",
+    "followups": "Follow-ups open and overdue",
+}
+
+
+class ReportTableModel(QAbstractTableModel):
+    """One report table; the display role is formatted for the locale, the sort role is raw."""
+
+    SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+    ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._table: ReportTable | None = None
+        self._locale = default_locale()
+
+    def set_table(self, table: ReportTable | None) -> None:
+        self.beginResetModel()
+        self._table = table
+        self.endResetModel()
+
+    @property
+    def table(self) -> ReportTable | None:
+        return self._table
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self._table is None:
+            return 0
+        return len(self._table.rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self._table is None:
+            return 0
+        return len(self._table.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if self._table is None or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._table.columns):
+            return translate_title(self._table.columns[section].title)
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if self._table is None or not index.isValid():
+            return None
+        row = self._table.rows[index.row()]
+        column = self._table.columns[index.column()]
+        value = row.get(column.key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return format_cell(value, column.kind, self._locale)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column.kind in ("int", "float", "percent"):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == self.SORT_ROLE:
+            if value is None:
+                return -1 if column.kind in ("int", "float", "percent") else ""
+            return value
+        if role == self.ROW_ROLE:
+            return row
+        return None
+
+
+class ReportsView(QWidget):
+    """Pick a report and a period, see chart and table, export them."""
+
+    #: A customer was chosen in a report (e.g. double-click in "Overdue customers").
+    open_customer = Signal(str)
+    #: A report finished computing (for tests and the status bar).
+    report_ready = Signal(str)
+
+    def __init__(
+        self,
+        store: Store,
+        runner: Submitter,
+        parent: QWidget | None = None,
+        today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._runner = runner
+        self._today = today
+        self._table: ReportTable | None = None
+        self._data_as_of: str | None = None
+        self._build()
+
+    # ---- layout ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.report_box = QComboBox()
+        self.report_box.setAccessibleName(self.tr("Report"))
+        for name in REPORTS:
+            self.report_box.addItem(translate_title(REPORT_TITLES[name]), name)
+        end = self._today()
+        self.from_edit = QDateEdit(QDate(end - timedelta(days=27)))
+        self.to_edit = QDateEdit(QDate(end))
+        for edit, name in ((self.from_edit, self.tr("From")), (self.to_edit, self.tr("To"))):
+            edit.setCalendarPopup(True)
+            edit.setAccessibleName(name)
+        self.territory_box = QComboBox()
+        self.territory_box.setAccessibleName(self.tr("Territory"))
+        self.rep_box = QComboBox()
+        self.rep_box.setAccessibleName(self.tr("Rep"))
+        self.csv_button = QPushButton(self.tr("Export CSV…"))
+        self.pdf_button = QPushButton(self.tr("Export PDF…"))
+        self.as_of_label = QLabel()
+        self.as_of_label.setObjectName("dataAsOf")
+
+        filters = QHBoxLayout()
+        for label, widget in (
+            (self.tr("&Report:"), self.report_box),
+            (self.tr("&From:"), self.from_edit),
+            (self.tr("&To:"), self.to_edit),
+            (self.tr("Te&rritory:"), self.territory_box),
+            (self.tr("R&ep:"), self.rep_box),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            filters.addWidget(caption)
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        filters.addWidget(self.csv_button)
+        filters.addWidget(self.pdf_button)
+
+        self.chart_view = QChartView()
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(220)
+        self.model = ReportTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(ReportTableModel.SORT_ROLE)
+        self.table_view = QTableView()
+        self.table_view.setModel(self.proxy)
+        self.table_view.setSortingEnabled(True)
+        self.table_view.setAlternatingRowColors(True)
+        self.table_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table_view.setAccessibleName(self.tr("Report table"))
+        self.table_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.table_view.doubleClicked.connect(self._row_activated)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.chart_view)
+        splitter.addWidget(self.table_view)
+        splitter.setSizes([320, 280])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.as_of_label)
+        layout.addWidget(splitter, 1)
+
+        self.report_box.currentIndexChanged.connect(self.refresh)
+        self.from_edit.dateChanged.connect(self.refresh)
+        self.to_edit.dateChanged.connect(self.refresh)
+        self.territory_box.currentIndexChanged.connect(self.refresh)
+        self.rep_box.currentIndexChanged.connect(self.refresh)
+        self.csv_button.clicked.connect(self._export_csv)
+        self.pdf_button.clicked.connect(self._export_pdf)
+
+    # ---- data -----------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Fill the territory and rep choices, then compute the current report."""
+        store = self._store
+
+        def work() -> tuple[list[tuple[str, str]], list[tuple[str, str]], str | None]:
+            with store.read() as conn:
+                territories = [
+                    (row.id, row.name)
+                    for row in conn.exec_driver_sql(
+                        "SELECT id, name FROM territory WHERE deleted = 0 "
+                        "AND id IN (SELECT territory_id FROM customer WHERE deleted = 0) "
+                        "ORDER BY name"
+                    )
+                ]
+                reps = [
+                    (row.id, row.display_name or row.username)
+                    for row in conn.exec_driver_sql(
+                        "SELECT id, display_name, username FROM user WHERE deleted = 0 "
+                        "AND role = 'rep' ORDER BY coalesce(display_name, username)"
+                    )
+                ]
+            return territories, reps, store.meta("last_sync_at")
+
+        self._runner.submit(work, self._choices_loaded)
+
+    def _choices_loaded(
+        self, result: tuple[list[tuple[str, str]], list[tuple[str, str]], str | None]
+    ) -> None:
+        territories, reps, last_sync = result
+        self._data_as_of = last_sync
+        for box, items, all_label in (
+            (self.territory_box, territories, self.tr("All territories")),
+            (self.rep_box, reps, self.tr("All reps")),
+        ):
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(all_label, None)
+            for item_id, name in items:
+                box.addItem(name, item_id)
+            box.blockSignals(False)
+        self._show_as_of()
+        self.refresh()
+
+    def _show_as_of(self) -> None:
+        if self._data_as_of:
+            when = datetime.fromisoformat(self._data_as_of.replace("Z", "+00:00"))
+            from fieldcrm.ui.report_pdf import format_datetime
+
+            text = self.tr("Data as of %1 (last successful sync)").replace(
+                "%1", format_datetime(when, default_locale())
+            )
+        else:
+            text = self.tr("Data as of: never synced — the report shows local data only")
+        self.as_of_label.setText(text)
+
+    def current_filter(self) -> ReportFilter:
+        territory = self.territory_box.currentData()
+        rep = self.rep_box.currentData()
+        return ReportFilter(
+            self.from_edit.date().toPython(),  # type: ignore[arg-type]
+            self.to_edit.date().toPython(),  # type: ignore[arg-type]
+            (territory,) if territory else (),
+            (rep,) if rep else (),
+        )
+
+    def current_report(self) -> str:
+        return str(self.report_box.currentData())
+
+    def refresh(self) -> None:
+        try:
+            flt = self.current_filter()
+        except ValueError:
+            self.as_of_label.setText(self.tr("The period ends before it starts."))
+            return
+        name = self.current_report()
+        store = self._store
+
+        def work() -> ReportTable:
+            with store.read() as conn:
+                return compute_report(conn, name, flt)
+
+        self._runner.submit(work, self._show_table, self._failed)
+
+    def _show_table(self, table: ReportTable) -> None:
+        if table.name != self.current_report():
+            return  # an older request finished after the user moved on
+        self._table = table
+        self.model.set_table(table)
+        old = self.chart_view.chart()
+        self.chart_view.setChart(build_chart(table))
+        if old is not None:
+            old.deleteLater()
+        self._show_as_of()
+        self.report_ready.emit(table.name)
+
+    def _failed(self, exc: BaseException) -> None:
+        QMessageBox.warning(
+            self,
+            self.tr("Report"),
+            self.tr("The report could not be computed: %1").replace("%1", str(exc)),
+        )
+
+    def _row_activated(self, index: QModelIndex) -> None:
+        row = self.proxy.data(index, ReportTableModel.ROW_ROLE)
+        if isinstance(row, dict) and row.get("customer_id"):
+            self.open_customer.emit(row["customer_id"])
+
+    # ---- export ---------------------------------------------------------------------
+
+    def _export_csv(self) -> None:
+        if self._table is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export CSV"), f"{self._table.name}.csv", self.tr("CSV files (*.csv)")
+        )
+        if path:
+            self.export_csv(Path(path))
+
+    def export_csv(self, path: Path) -> None:
+        assert self._table is not None
+        try:
+            save_csv(self._table, path)
+        except OSError as exc:
+            QMessageBox.warning(self, self.tr("Export CSV"), str(exc))
+
+    def _export_pdf(self) -> None:
+        if self._table is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export PDF"), f"{self._table.name}.pdf", self.tr("PDF files (*.pdf)")
+        )
+        if path:
+            self.export_pdf(Path(path))
+
+    def export_pdf(self, path: Path) -> int:
+        """Write the current report as PDF (chart and table); returns the page count."""
+        assert self._table is not None
+        filters = [
+            box.currentText() for box in (self.territory_box, self.rep_box) if box.currentData()
+        ]
+        as_of = (
+            datetime.fromisoformat(self._data_as_of.replace("Z", "+00:00"))
+            if self._data_as_of
+            else None
+        )
+        header = ReportHeader(
+            title="FieldCRM – " + translate_title(self._table.title),
+            date_from=self.from_edit.date().toPython(),  # type: ignore[arg-type]
+            date_to=self.to_edit.date().toPython(),  # type: ignore[arg-type]
+            filters=filters,
+            generated_at=datetime.now(UTC),
+            data_as_of=as_of,
+        )
+        try:
+            return write_report_pdf(path, header, [self._table])
+        except OSError as exc:
+            QMessageBox.warning(self, self.tr("Export PDF"), str(exc))
+            return 0
+
+
+__all__ = ["REPORT_TITLES", "ReportTableModel", "ReportsView", "value_labels"]

@@ -1,0 +1,30 @@
+"""Conflicts resolved on this device but not yet reported to the server.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-28
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("conflict", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "resolution_pending", sa.Boolean(), server_default=sa.text("0"), nullable=False
+            )
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("conflict", schema=None) as batch_op:
+        batch_op.drop_column("resolution_pending")

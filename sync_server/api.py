@@ -1,0 +1,460 @@
+"""HTTP API of the sync server: thin FastAPI routes over ``auth``, ``push`` and ``pull``.
+
+Every request except ``/healthz``, ``/api/v1/version`` and the API docs must carry the
+protocol header; a missing or different version is answered with 426 before anything else
+runs. Bodies are capped (413), gzip request bodies are accepted, responses are gzipped when
+the client accepts it. Every error answer is an ``ErrorBody``. Each request gets an id
+(``X-Request-ID``, taken from the request when it carries a sane one) that appears in the
+JSON request log; the log holds method, path (no query), status, duration and user id,
+never a header or body, so no password or token is ever logged.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import re
+import time
+import uuid
+import zlib
+from typing import Annotated, Any
+
+import orjson
+import sqlalchemy as sa
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fieldcrm.domain.hlc import wall_clock_ms
+from fieldcrm.protocol import (
+    MAX_ROWS_PER_PAGE,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    ApiPaths,
+    ErrorBody,
+    LoginRequest,
+    LogoutRequest,
+    PullPage,
+    PushRequest,
+    PushResponse,
+    RefreshRequest,
+    TokenResponse,
+    UserInfo,
+    VersionInfo,
+)
+from sync_server import auth
+from sync_server import tables as t
+from sync_server.config import Settings
+from sync_server.db import make_engine, read_transaction, write_transaction
+from sync_server.logs import request_id_var
+from sync_server.pull import CursorError, parse_cursor, pull_page
+from sync_server.push import precheck, push
+from sync_server.scope import Caller, caller_scopes
+
+log = logging.getLogger("fieldcrm.server")
+request_log = logging.getLogger("fieldcrm.server.request")
+
+#: Paths that answer without the protocol header.
+UNVERSIONED = frozenset({ApiPaths.HEALTH, ApiPaths.VERSION, "/openapi.json", "/docs", "/redoc"})
+#: Deadlock and serialisation failure: the transaction is rolled back and can run again.
+RETRYABLE = frozenset({"40P01", "40001"})
+PUSH_ATTEMPTS = 5
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _sqlstate(exc: sa.exc.DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
+class PushRefused(Exception):
+    """A push refused as a whole (422), with one detail per bad entry."""
+
+    def __init__(self, code: str, message: str, details: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+class HealthStatus(BaseModel):
+    status: str
+    database: str
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = ErrorBody(code=code, message=message, details=details or [])
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+class GuardMiddleware:
+    """Request id and log line, protocol version check, body cap and gzip request bodies."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        wanted = headers.get("x-request-id", "")
+        request_id = wanted if _REQUEST_ID.match(wanted) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = [500]
+        bytes_out = [0]
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+            elif message["type"] == "http.response.body":
+                bytes_out[0] += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self._guarded(scope, receive, send_with_id, headers)
+        finally:
+            state = scope.get("state") or {}
+            request_log.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status[0],
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "bytes_out": bytes_out[0],
+                    "user_id": state.get("user_id"),
+                },
+            )
+            request_id_var.reset(token)
+
+    async def _guarded(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]
+    ) -> None:
+        if scope["path"] not in UNVERSIONED and not scope["path"].startswith("/docs"):
+            sent = headers.get(PROTOCOL_HEADER.lower())
+            if sent != str(PROTOCOL_VERSION):
+                what = (
+                    "does not say which protocol it speaks"
+                    if sent is None
+                    else (f"speaks sync protocol {sent[:20]!r}")
+                )
+                await error_response(
+                    426,
+                    "protocol_mismatch",
+                    f"This app {what}; the server speaks protocol {PROTOCOL_VERSION}. "
+                    "Install the app version your administrator provides, then sync again.",
+                    [{"server_protocol": PROTOCOL_VERSION, "header": PROTOCOL_HEADER}],
+                    headers={"Upgrade": f"FieldCRM-Protocol/{PROTOCOL_VERSION}"},
+                )(scope, receive, send)
+                return
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        too_large = error_response(
+            413,
+            "body_too_large",
+            f"The request is larger than {self.max_body_bytes // (1024 * 1024)} MiB; "
+            "send fewer changes per request.",
+        )
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.max_body_bytes:
+            await too_large(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.max_body_bytes:
+                await too_large(scope, receive, send)
+                return
+            chunks.append(body)
+            if not message.get("more_body", False):
+                break
+        data = b"".join(chunks)
+        if headers.get("content-encoding", "").lower() == "gzip":
+            try:
+                decoder = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+                data = decoder.decompress(data, self.max_body_bytes + 1)
+            except (zlib.error, gzip.BadGzipFile):
+                await error_response(400, "malformed_body", "The request body is not valid gzip.")(
+                    scope, receive, send
+                )
+                return
+            if len(data) > self.max_body_bytes:
+                await too_large(scope, receive, send)
+                return
+            scope["headers"] = [
+                (k, v)
+                for k, v in scope["headers"]
+                if k.lower() not in (b"content-encoding", b"content-length")
+            ] + [(b"content-length", str(len(data)).encode())]
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return await receive()
+            delivered = True
+            return {"type": "http.request", "body": data, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+# ---- dependencies ------------------------------------------------------------------------
+
+
+def get_engine(request: Request) -> sa.Engine:
+    engine: sa.Engine = request.app.state.engine
+    return engine
+
+
+EngineDep = Annotated[sa.Engine, Depends(get_engine)]
+_bearer = HTTPBearer(auto_error=False, description="The access token from a login or refresh")
+
+
+def current_caller(
+    request: Request,
+    engine: EngineDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise auth.AuthError(401, "not_authenticated", "Log in first (no access token sent).")
+    with engine.connect() as conn:
+        caller = auth.authenticate(conn, credentials.credentials)
+    request.state.user_id = caller.user_id
+    return caller
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+def user_info(conn: sa.Connection, user_id: str) -> UserInfo:
+    acc = conn.execute(sa.select(t.account).where(t.account.c.id == user_id)).one()
+    data = conn.execute(
+        sa.select(t.record.c.data).where(t.record.c.entity == "user", t.record.c.id == user_id)
+    ).scalar()
+    display = (orjson.loads(data).get("display_name") if data else None) or acc.username
+    scopes = caller_scopes(conn, acc.role, acc.territory_id)
+    if scopes.write is None:
+        territory_ids = sorted(scopes.territories - scopes.areas)
+    else:
+        territory_ids = sorted(scopes.write)
+    return UserInfo(
+        id=acc.id,
+        username=acc.username,
+        display_name=display,
+        role=acc.role,
+        territory_ids=territory_ids,
+    )
+
+
+# ---- application -------------------------------------------------------------------------
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text}
+    for code, text in (
+        (400, "Bad request"),
+        (401, "Not logged in, or the token is not valid"),
+        (403, "Not allowed"),
+        (413, "Request too large"),
+        (422, "Invalid request"),
+        (426, "Protocol version mismatch"),
+        (429, "Too many failed logins"),
+    )
+}
+
+
+def create_app(settings: Settings | None = None, engine: sa.Engine | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="FieldCRM sync server",
+        version=settings.server_version,
+        description=(
+            f"Territory-scoped push and pull for FieldCRM clients. Every request except "
+            f"/healthz and {ApiPaths.VERSION} carries the header "
+            f"`{PROTOCOL_HEADER}: {PROTOCOL_VERSION}`."
+        ),
+        responses=_ERRORS,
+    )
+    app.state.engine = engine or make_engine(settings.database_url)
+    app.state.settings = settings
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
+    app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes)
+    _install_error_handlers(app)
+    _install_routes(app, settings)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(auth.AuthError)
+    async def _auth_error(_: Request, exc: auth.AuthError) -> JSONResponse:
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        if exc.status == 401:
+            headers = {"WWW-Authenticate": "Bearer"}
+        return error_response(exc.status, exc.code, exc.message, headers=headers)
+
+    @app.exception_handler(PushRefused)
+    async def _push_refused(_: Request, exc: PushRefused) -> JSONResponse:
+        return error_response(422, exc.code, exc.message, exc.details[:100])
+
+    @app.exception_handler(CursorError)
+    async def _cursor_error(_: Request, exc: CursorError) -> JSONResponse:
+        return error_response(400, "invalid_cursor", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        details = [
+            {"loc": [str(p) for p in e.get("loc", ())], "message": str(e.get("msg", ""))}
+            for e in errors[:20]
+        ]
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return error_response(
+                400, "malformed_json", "The request body is not valid JSON.", details
+            )
+        summary = "; ".join(
+            f"{'.'.join(d['loc'][1:] or d['loc'])}: {d['message']}" for d in details[:3]
+        )
+        return error_response(
+            422, "invalid_request", f"The request is not valid: {summary}", details
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error", exc_info=exc)
+        return error_response(
+            500, "internal_error", "The server hit an unexpected error; it was logged."
+        )
+
+
+def _install_routes(app: FastAPI, settings: Settings) -> None:
+    @app.get(ApiPaths.HEALTH, response_model=HealthStatus, tags=["operations"])
+    def healthz(engine: EngineDep) -> Response:
+        try:
+            with engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            return JSONResponse({"status": "unavailable", "database": "error"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    @app.get(ApiPaths.VERSION, response_model=VersionInfo, tags=["operations"])
+    def version() -> VersionInfo:
+        return VersionInfo(
+            server_version=settings.server_version,
+            protocol_version=PROTOCOL_VERSION,
+            min_client_version=settings.min_client_version,
+            update_message=settings.update_message,
+        )
+
+    def token_response(engine: sa.Engine, issued: auth.IssuedTokens) -> TokenResponse:
+        with engine.connect() as conn:
+            info = user_info(conn, issued.user_id)
+        return TokenResponse(
+            access_token=issued.access_token,
+            refresh_token=issued.refresh_token,
+            expires_in=issued.expires_in,
+            user=info,
+            server_version=settings.server_version,
+        )
+
+    @app.post(ApiPaths.LOGIN, response_model=TokenResponse, tags=["auth"])
+    def login(body: LoginRequest, engine: EngineDep, request: Request) -> TokenResponse:
+        issued = auth.login(engine, body.username, body.password, body.device_id, body.device_name)
+        request.state.user_id = issued.user_id
+        return token_response(engine, issued)
+
+    @app.post(ApiPaths.REFRESH, response_model=TokenResponse, tags=["auth"])
+    def refresh(body: RefreshRequest, engine: EngineDep, request: Request) -> TokenResponse:
+        issued = auth.refresh(engine, body.refresh_token, body.device_id)
+        request.state.user_id = issued.user_id
+        return token_response(engine, issued)
+
+    @app.post(ApiPaths.LOGOUT, status_code=204, tags=["auth"])
+    def logout(body: LogoutRequest, engine: EngineDep) -> Response:
+        auth.logout(engine, body.refresh_token)
+        return Response(status_code=204)
+
+    @app.get(ApiPaths.ME, response_model=UserInfo, tags=["auth"])
+    def me(caller: CurrentCaller, engine: EngineDep) -> UserInfo:
+        with engine.connect() as conn:
+            return user_info(conn, caller.user_id)
+
+    @app.post(ApiPaths.PUSH, response_model=PushResponse, tags=["sync"])
+    def push_route(body: PushRequest, caller: CurrentCaller, engine: EngineDep) -> PushResponse:
+        if body.device_id != caller.device_id:
+            raise auth.AuthError(
+                403,
+                "device_mismatch",
+                "This push names another device than the one that logged in.",
+            )
+        code, problems = precheck(body, wall_clock_ms())
+        if problems:
+            first = problems[0]
+            if code == "clock_ahead":
+                message = (
+                    "Changes are dated in the future: the clock of this computer is ahead. "
+                    "Set the right date, time and time zone; nothing was saved on the server."
+                )
+            else:
+                where = f" (entry {first['op_no']}, {first['field']})" if first["field"] else ""
+                message = (
+                    f"The push was refused: {first['message']}{where}; "
+                    "nothing was saved on the server."
+                )
+            raise PushRefused(code, message, problems)
+        for attempt in range(1, PUSH_ATTEMPTS + 1):
+            try:
+                with write_transaction(engine) as conn:
+                    return push(conn, caller, body)
+            except sa.exc.DBAPIError as exc:
+                # Two pushes locking the same rows in another order: PostgreSQL ends one
+                # of them; it has written nothing and simply runs again.
+                if attempt == PUSH_ATTEMPTS or _sqlstate(exc) not in RETRYABLE:
+                    raise
+                log.info("push retried", extra={"attempt": attempt, "sqlstate": _sqlstate(exc)})
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @app.get(ApiPaths.PULL, response_model=PullPage, tags=["sync"])
+    def pull_route(
+        caller: CurrentCaller,
+        engine: EngineDep,
+        cursor: Annotated[str | None, Query(max_length=32)] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_ROWS_PER_PAGE)] = 1000,
+    ) -> Response:
+        after = parse_cursor(cursor)
+        with read_transaction(engine) as conn:
+            body = pull_page(conn, caller, after, limit)
+        return Response(body, media_type="application/json")
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (each worker process builds its own app)."""
+    from sync_server.logs import configure
+
+    configure()
+    return create_app(Settings())

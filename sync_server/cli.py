@@ -1,0 +1,238 @@
+"""``fieldcrm-server``: create the database, serve, and manage territories, users and data.
+
+Every option can also come from the environment: ``FIELDCRM_DATABASE_URL`` (``--db``),
+``FIELDCRM_HOST``, ``FIELDCRM_PORT``, ``FIELDCRM_WORKERS`` and ``FIELDCRM_LOG_LEVEL``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from sync_server import admin
+from sync_server.config import env_database_url
+from sync_server.db import make_engine, normalise_url, schema_state, upgrade, write_transaction
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.isdigit() else default
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        default=env_database_url(),
+        help="database URL (sqlite:///file.db or postgresql://...); env FIELDCRM_DATABASE_URL",
+    )
+    parser = argparse.ArgumentParser(prog="fieldcrm-server", description=__doc__, parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", parents=[common], help="create or upgrade the database schema")
+    serve = sub.add_parser("serve", parents=[common], help="run the sync server")
+    serve.add_argument("--host", default=os.environ.get("FIELDCRM_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=_env_int("FIELDCRM_PORT", 8765))
+    serve.add_argument("--workers", type=int, default=_env_int("FIELDCRM_WORKERS", 1))
+    serve.add_argument("--log-level", default=os.environ.get("FIELDCRM_LOG_LEVEL", "INFO"))
+
+    territory = sub.add_parser("territory", help="manage territories").add_subparsers(
+        dest="action", required=True
+    )
+    t_add = territory.add_parser("add", parents=[common], help="add a territory")
+    t_add.add_argument("name")
+    t_add.add_argument("--area", help="the area the territory belongs to (made if new)")
+
+    user = sub.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
+    u_add = user.add_parser("add", parents=[common], help="add a user")
+    u_add.add_argument("name")
+    u_add.add_argument("--role", required=True, choices=["rep", "manager", "admin"])
+    u_add.add_argument("--display-name")
+    where = u_add.add_mutually_exclusive_group()
+    where.add_argument("--territory", help="a rep's territory")
+    where.add_argument("--area", help="a manager's area")
+    u_add.add_argument("--password-stdin", action="store_true", help="read the password")
+    u_dis = user.add_parser("disable", parents=[common], help="disable a user, end sessions")
+    u_dis.add_argument("name")
+    u_pw = user.add_parser("reset-password", parents=[common], help="set a new password")
+    u_pw.add_argument("name")
+    u_pw.add_argument("--password-stdin", action="store_true", help="read the password")
+
+    device = sub.add_parser("device", help="manage devices").add_subparsers(
+        dest="action", required=True
+    )
+    d_rev = device.add_parser("revoke", parents=[common], help="revoke a device's tokens")
+    d_rev.add_argument("id")
+
+    imp = sub.add_parser("import", help="import data").add_subparsers(dest="action", required=True)
+    i_cust = imp.add_parser("customers", parents=[common], help="import customers from CSV")
+    i_cust.add_argument("file", type=Path)
+    i_cust.add_argument("--territory", required=True)
+    i_cust.add_argument("--skip-invalid", action="store_true", help="import the valid rows")
+
+    sub.add_parser("demo", parents=[common], help="seed a demo area with realistic data")
+    return parser
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if not args.password_stdin:
+        raise admin.AdminError("Pass the password on standard input with --password-stdin.")
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise admin.AdminError("No password was given on standard input.")
+    return password
+
+
+def _ready_engine(url: str) -> sa.Engine:
+    engine = make_engine(url)
+    current, head = schema_state(engine)
+    if current != head:
+        raise admin.AdminError(
+            f"The database is at schema {current or 'none'}, this server needs {head}. "
+            "Run 'fieldcrm-server init' first."
+        )
+    return engine
+
+
+def cmd_init(args: argparse.Namespace) -> str:
+    engine = make_engine(args.db)
+    upgrade(engine)
+    return f"Database ready (schema {schema_state(engine)[0]})."
+
+
+def cmd_serve(args: argparse.Namespace) -> str:
+    import uvicorn
+
+    from sync_server.logs import configure
+
+    _ready_engine(args.db).dispose()
+    os.environ["FIELDCRM_DATABASE_URL"] = normalise_url(args.db)
+    os.environ["FIELDCRM_LOG_LEVEL"] = args.log_level
+    configure(args.log_level.upper())
+    uvicorn.run(
+        "sync_server.api:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers if args.workers > 1 else None,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )
+    return ""
+
+
+def _in_transaction(args: argparse.Namespace, action: Callable[[sa.Connection], str]) -> str:
+    engine = _ready_engine(args.db)
+    try:
+        with write_transaction(engine) as conn:
+            return action(conn)
+    finally:
+        engine.dispose()
+
+
+def cmd_territory(args: argparse.Namespace) -> str:
+    def run(conn: sa.Connection) -> str:
+        territory_id = admin.add_territory(conn, args.name, args.area)
+        where = f" in area {args.area}" if args.area else ""
+        return f"Territory {args.name}{where} added ({territory_id})."
+
+    return _in_transaction(args, run)
+
+
+def cmd_user(args: argparse.Namespace) -> str:
+    if args.action == "add":
+        password = _read_password(args)
+
+        def add(conn: sa.Connection) -> str:
+            user_id = admin.add_user(
+                conn,
+                args.name,
+                args.role,
+                password,
+                territory=args.territory,
+                area=args.area,
+                display_name=args.display_name,
+            )
+            return f"User {args.name} ({args.role}) added ({user_id})."
+
+        return _in_transaction(args, add)
+    if args.action == "disable":
+
+        def disable(conn: sa.Connection) -> str:
+            admin.disable_user(conn, args.name)
+            return f"User {args.name} disabled; their sessions have ended."
+
+        return _in_transaction(args, disable)
+    password = _read_password(args)
+
+    def reset(conn: sa.Connection) -> str:
+        admin.reset_password(conn, args.name, password)
+        return f"Password of {args.name} changed; their sessions have ended."
+
+    return _in_transaction(args, reset)
+
+
+def cmd_device(args: argparse.Namespace) -> str:
+    def revoke(conn: sa.Connection) -> str:
+        admin.revoke_device(conn, args.id)
+        return f"Device {args.id} revoked; its tokens no longer work."
+
+    return _in_transaction(args, revoke)
+
+
+def cmd_import(args: argparse.Namespace) -> str:
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise admin.AdminError(f"Cannot read {args.file}: {exc}") from None
+
+    def run(conn: sa.Connection) -> str:
+        report = admin.import_customers(conn, text, args.territory, skip_invalid=args.skip_invalid)
+        lines = [f"Imported into {args.territory}: {report.created} new, {report.updated} updated."]
+        if report.skipped:
+            lines.append(f"Skipped {len(report.skipped)} problem(s):")
+            lines.extend(report.skipped)
+        return "\n".join(lines)
+
+    return _in_transaction(args, run)
+
+
+def cmd_demo(args: argparse.Namespace) -> str:
+    from sync_server.demo import seed_demo
+
+    return _in_transaction(args, seed_demo)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {
+    "init": cmd_init,
+    "serve": cmd_serve,
+    "territory": cmd_territory,
+    "user": cmd_user,
+    "device": cmd_device,
+    "import": cmd_import,
+    "demo": cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        message = COMMANDS[args.command](args)
+    except admin.AdminError as exc:
+        print(f"fieldcrm-server: {exc}", file=sys.stderr)
+        return 1
+    except sa.exc.OperationalError as exc:
+        print(f"fieldcrm-server: cannot use the database: {exc.orig}", file=sys.stderr)
+        return 1
+    if message:
+        print(message)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Who may see and change what: a caller's scopes, derived from role and territory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import orjson
+import sqlalchemy as sa
+
+from sync_server import tables as t
+
+#: Scope of rows only admins see (admin accounts have no territory).
+GLOBAL_SCOPE = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated user behind a request, with the device the token belongs to."""
+
+    user_id: str
+    username: str
+    display_name: str
+    role: str
+    territory_id: str | None
+    device_id: str
+    session_id: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Scopes:
+    """``read``/``write``: the scope keys a caller may pull and change; ``None`` means all."""
+
+    read: frozenset[str] | None
+    write: frozenset[str] | None
+    #: Territories that group other territories (customers are never assigned to them).
+    areas: frozenset[str]
+    territories: frozenset[str]
+
+    def can_read(self, scope: str) -> bool:
+        return self.read is None or scope in self.read
+
+    def can_write(self, scope: str) -> bool:
+        return self.write is None or scope in self.write
+
+
+def territory_parents(conn: sa.Connection) -> dict[str, str | None]:
+    """Every live territory with its parent area (``None`` for a top-level territory)."""
+    rows = conn.execute(
+        sa.select(t.record.c.id, t.record.c.data).where(
+            t.record.c.entity == "territory", t.record.c.deleted.is_(False)
+        )
+    ).all()
+    return {row.id: orjson.loads(row.data).get("parent_id") for row in rows}
+
+
+def caller_scopes(conn: sa.Connection, role: str, territory_id: str | None) -> Scopes:
+    """A rep reads their territory and its area (the area's row and managers), writes the
+    territory; a manager reads and writes the area and its territories; an admin all."""
+    parents = territory_parents(conn)
+    areas = frozenset(p for p in parents.values() if p is not None)
+    territories = frozenset(parents)
+    if role == "admin":
+        return Scopes(None, None, areas, territories)
+    if territory_id is None or territory_id not in parents:
+        return Scopes(frozenset(), frozenset(), areas, territories)
+    if role == "manager":
+        members = {tid for tid, parent in parents.items() if parent == territory_id}
+        own = frozenset({territory_id, *members})
+        return Scopes(own, own, areas, territories)
+    parent = parents[territory_id]
+    read = {territory_id} if parent is None else {territory_id, parent}
+    return Scopes(frozenset(read), frozenset({territory_id}), areas, territories)

@@ -1,0 +1,264 @@
+"""Writing replicated rows: change sequence numbers under a commit-order lock, evictions,
+live-row counts and server clock stamps. Every writer of ``record`` goes through here.
+
+Invariant 3 (no skipped changes): every sequence number is handed out under the lock of
+the single ``seq_counter`` row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the
+write transaction already holds the database write lock from ``BEGIN IMMEDIATE``), and the
+lock is held until commit. So the transactions that hand out numbers commit one after the
+other in number order: any snapshot a reader takes sees a gap-free prefix of the sequence,
+and a cursor can never pass a change that commits later. A writer takes that lock late,
+for its final bulk write; before that, on PostgreSQL, the rows it reads to merge are locked
+``FOR UPDATE`` (sorted, one lock order for every writer) so that no update is lost, and a
+device's pushes are serialised by an advisory lock on its id (a retry racing its original).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+
+from fieldcrm.domain.hlc import format_stamp, parse_stamp, wall_clock_ms
+from sync_server import tables as t
+
+DELETED_STAMP = "_deleted"
+#: Device part of the stamps the server itself writes (server-set fields, cascades, imports).
+SERVER_DEVICE = "server"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso_now() -> str:
+    """Server time as ISO 8601 UTC text with milliseconds, e.g. ``2026-11-28T01:50:00.123Z``."""
+    return utcnow().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def server_stamp(after: str | None = None, now_ms: int | None = None) -> str:
+    """A stamp of the server's clock that sorts after ``after`` (if given)."""
+    ms = wall_clock_ms() if now_ms is None else now_ms
+    counter = 0
+    if after:
+        a_ms, a_counter, _ = parse_stamp(after)
+        if a_ms >= ms:
+            ms, counter = a_ms, a_counter + 1
+            if counter > 999_999:
+                ms, counter = ms + 1, 0
+    return format_stamp(ms, counter, SERVER_DEVICE)
+
+
+def dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+@dataclass(slots=True)
+class Row:
+    """A stored row as the merge code sees it."""
+
+    entity: str
+    id: str
+    scope: str
+    customer_id: str | None
+    data: dict[str, Any]
+    stamps: dict[str, str]
+    deleted: bool
+    seq: int = 0
+    stored: bool = True
+
+    @classmethod
+    def from_db(cls, row: Any) -> Row:
+        return cls(
+            row.entity,
+            row.id,
+            row.scope,
+            row.customer_id,
+            orjson.loads(row.data),
+            orjson.loads(row.stamps),
+            bool(row.deleted),
+            row.seq,
+        )
+
+
+def render_payload(
+    entity: str, row_id: str, data: dict[str, Any], stamps: dict[str, str], deleted: bool
+) -> str:
+    """The row as a pull sends it (``RowState``); a tombstone carries no field values."""
+    return dumps(
+        {
+            "entity": entity,
+            "id": row_id,
+            "fields": {} if deleted else data,
+            "stamps": stamps,
+            "deleted": deleted,
+        }
+    )
+
+
+def load_rows(
+    conn: sa.Connection, keys: Iterable[tuple[str, str]], *, lock: bool = False
+) -> dict[tuple[str, str], Row]:
+    """Fetch many rows by (entity, id) in few queries; ``lock`` takes their row locks
+    (``FOR UPDATE``) so that a concurrent writer of the same rows waits for this one."""
+    by_entity: dict[str, set[str]] = defaultdict(set)
+    for entity, row_id in keys:
+        by_entity[entity].add(row_id)
+    out: dict[tuple[str, str], Row] = {}
+    r = t.record.c
+    for entity in sorted(by_entity):  # one lock order for every writer
+        id_list = sorted(by_entity[entity])
+        for i in range(0, len(id_list), 500):
+            chunk = id_list[i : i + 500]
+            query = sa.select(
+                r.entity, r.id, r.scope, r.customer_id, r.data, r.stamps, r.deleted, r.seq
+            ).where(r.entity == entity, r.id.in_(chunk))
+            if lock:
+                query = query.order_by(r.id).with_for_update()
+            for row in conn.execute(query):
+                out[(row.entity, row.id)] = Row.from_db(row)
+    return out
+
+
+def load_row(conn: sa.Connection, entity: str, row_id: str) -> Row | None:
+    return load_rows(conn, [(entity, row_id)]).get((entity, row_id))
+
+
+@dataclass
+class Writer:
+    """One write transaction on the replicated data; call ``finish()`` before commit.
+
+    Row writes are buffered (only the last state of a row is kept) and go to the database
+    in two bulk statements at ``flush()``/``finish()``; call ``flush()`` before reading
+    ``record`` rows that this transaction may have written.
+
+    The sequence lock is taken late, when the first sequence number is needed (at the
+    first flush, eviction or conflict), and held until commit: reading and merging run
+    in parallel with other writers (the rows read are locked with ``FOR UPDATE`` on
+    PostgreSQL), only the final writes are serialised.
+    """
+
+    conn: sa.Connection
+    last_seq: int = 0
+    locked: bool = False
+    _counts: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    _locked_at: int = 0
+    #: (entity, id) -> (column values, whether the row existed before this transaction)
+    _pending: dict[tuple[str, str], tuple[dict[str, Any], bool]] = field(default_factory=dict)
+
+    @property
+    def row_locks(self) -> bool:
+        """Whether reads for a merge must lock rows (SQLite's write lock covers them)."""
+        return self.conn.dialect.name != "sqlite"
+
+    def lock(self) -> None:
+        """Take the sequence lock (held until commit) and read the last sequence number."""
+        if self.locked:
+            return
+        query = sa.select(t.seq_counter.c.value).where(t.seq_counter.c.id == 1)
+        if self.conn.dialect.name != "sqlite":
+            query = query.with_for_update()
+        self.last_seq = self.conn.execute(query).scalar_one()
+        self._locked_at = self.last_seq
+        self.locked = True
+
+    def next_seq(self) -> int:
+        self.lock()
+        self.last_seq += 1
+        return self.last_seq
+
+    def write(
+        self,
+        entity: str,
+        row_id: str,
+        *,
+        scope: str,
+        customer_id: str | None,
+        data: dict[str, Any],
+        stamps: dict[str, str],
+        deleted: bool,
+        old: Row | None,
+        evict: bool = True,
+    ) -> Row:
+        """Insert or update a row (its sequence number is given at flush); returns the new
+        state.
+
+        When the row leaves ``old.scope`` an eviction for that scope is recorded (unless
+        ``evict`` is false: children of a moved customer are evicted with it implicitly).
+        """
+        values = {
+            "scope": scope,
+            "customer_id": customer_id,
+            "data": dumps(data),
+            "stamps": dumps(stamps),
+            "deleted": deleted,
+            "payload": render_payload(entity, row_id, data, stamps, deleted),
+        }
+        key = (entity, row_id)
+        existed = old is not None and old.stored
+        if key in self._pending:
+            existed = self._pending[key][1]
+        self._pending[key] = (values, existed)
+        if old is not None and old.stored:
+            if not old.deleted:
+                self._counts[(old.scope, entity)] -= 1
+            if evict and old.scope != scope:
+                self.conn.execute(
+                    t.eviction.insert().values(
+                        seq=self.next_seq(), scope=old.scope, entity=entity, id=row_id
+                    )
+                )
+        if not deleted:
+            self._counts[(scope, entity)] += 1
+        return Row(entity, row_id, scope, customer_id, data, stamps, deleted)
+
+    def flush(self) -> None:
+        """Write the buffered rows: one bulk INSERT and one bulk UPDATE."""
+        if not self._pending:
+            return
+        inserts = []
+        updates = []
+        for key, (values, existed) in self._pending.items():
+            values["seq"] = self.next_seq()
+            if existed:
+                updates.append({"k_entity": key[0], "k_id": key[1], **values})
+            else:
+                inserts.append({"entity": key[0], "id": key[1], **values})
+        self._pending.clear()
+        if inserts:
+            self.conn.execute(t.record.insert(), inserts)
+        if updates:
+            r = t.record.c
+            self.conn.execute(
+                t.record.update().where(
+                    r.entity == sa.bindparam("k_entity"), r.id == sa.bindparam("k_id")
+                ),
+                updates,
+            )
+
+    def finish(self) -> None:
+        """Write buffered rows, the counter and the live-row counts (under the lock)."""
+        self.flush()
+        if not self.locked:
+            return  # nothing was written
+        if self.last_seq != self._locked_at:
+            self.conn.execute(
+                t.seq_counter.update().where(t.seq_counter.c.id == 1).values(value=self.last_seq)
+            )
+            self._locked_at = self.last_seq
+        lc = t.live_count.c
+        for (scope, entity), delta in self._counts.items():
+            if delta == 0:
+                continue
+            done = self.conn.execute(
+                t.live_count.update()
+                .where(lc.scope == scope, lc.entity == entity)
+                .values(n=lc.n + delta)
+            )
+            if done.rowcount == 0:
+                self.conn.execute(t.live_count.insert().values(scope=scope, entity=entity, n=delta))
+        self._counts.clear()

@@ -1,0 +1,160 @@
+"""Tables of the sync server's database (SQLAlchemy Core; the schema is owned by Alembic).
+
+Storage design: every replicated row of every entity lives in one generic ``record`` table
+keyed by (entity, id). Besides the field values and per-field clock stamps it keeps
+
+* ``scope`` - the territory that decides who may see the row (a customer's territory; for
+  contacts, visits, notes and follow-ups their customer's territory; a territory's own id;
+  a user's territory or area, ``""`` for admins),
+* ``seq`` - the change sequence number of the last write, handed out under a lock held
+  until commit so that commit order equals ``seq`` order (see ``sync_server.sync``),
+* ``payload`` - the row exactly as a pull sends it (a ``RowState`` as JSON), so building a
+  pull page is a concatenation of stored text and never a per-row serialisation.
+
+``eviction`` remembers rows that left a scope, ``conflict`` the values that lost a merge,
+``applied_op`` the result of every pushed outbox entry (idempotent replay), ``live_count``
+the live rows per scope and entity (the pull's ``scope_counts`` without a table scan).
+Accounts, devices and tokens are plain tables; tokens are stored as SHA-256 hashes only.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+BigInt = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+record = sa.Table(
+    "record",
+    metadata,
+    sa.Column("entity", sa.String(32), primary_key=True),
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("scope", sa.String(36), nullable=False),
+    sa.Column("customer_id", sa.String(36), nullable=True),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("stamps", sa.Text, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False, default=False),
+    sa.Column("seq", BigInt, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Index("ix_record_seq", "seq"),
+    sa.Index("ix_record_scope_seq", "scope", "seq"),
+    sa.Index("ix_record_customer", "customer_id"),
+)
+
+eviction = sa.Table(
+    "eviction",
+    metadata,
+    sa.Column("seq", BigInt, primary_key=True),
+    sa.Column("scope", sa.String(36), nullable=False),
+    sa.Column("entity", sa.String(32), nullable=False),
+    sa.Column("id", sa.String(36), nullable=False),
+    sa.Index("ix_eviction_scope_seq", "scope", "seq"),
+)
+
+conflict = sa.Table(
+    "conflict",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("seq", BigInt, nullable=False),
+    sa.Column("scope", sa.String(36), nullable=False),
+    sa.Column("entity", sa.String(32), nullable=False),
+    sa.Column("row_id", sa.String(36), nullable=False),
+    sa.Column("resolved", sa.Boolean, nullable=False, default=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Index("ix_conflict_scope_seq", "scope", "seq"),
+    sa.Index("ix_conflict_seq", "seq"),
+)
+
+applied_op = sa.Table(
+    "applied_op",
+    metadata,
+    sa.Column("device_id", sa.String(64), primary_key=True),
+    sa.Column("op_no", BigInt, primary_key=True),
+    sa.Column("user_id", sa.String(36), nullable=False),
+    sa.Column("result", sa.Text, nullable=False),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+live_count = sa.Table(
+    "live_count",
+    metadata,
+    sa.Column("scope", sa.String(36), primary_key=True),
+    sa.Column("entity", sa.String(32), primary_key=True),
+    sa.Column("n", BigInt, nullable=False),
+)
+
+#: One row (id 1): the last change sequence number handed out.
+seq_counter = sa.Table(
+    "seq_counter",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("value", BigInt, nullable=False),
+)
+
+account = sa.Table(
+    "account",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text, nullable=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("territory_id", sa.String(36), nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+device = sa.Table(
+    "device",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(36), nullable=False),
+    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+#: One login of one user on one device: the family of its rotating refresh tokens.
+session = sa.Table(
+    "session",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("user_id", sa.String(36), nullable=False),
+    sa.Column("device_id", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("revoke_reason", sa.String(64), nullable=True),
+    sa.Index("ix_session_device", "device_id"),
+    sa.Index("ix_session_user", "user_id"),
+)
+
+refresh_token = sa.Table(
+    "refresh_token",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("session_id", sa.String(36), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Index("ix_refresh_session", "session_id"),
+)
+
+access_token = sa.Table(
+    "access_token",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("session_id", sa.String(36), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_access_session", "session_id"),
+)
+
+login_throttle = sa.Table(
+    "login_throttle",
+    metadata,
+    sa.Column("username", sa.String(128), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_failure_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+ALL_TABLES = tuple(metadata.sorted_tables)

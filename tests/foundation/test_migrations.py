@@ -1,0 +1,171 @@
+"""Client migrations: up, down, up again; the migrated schema matches the tables and the domain."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from fieldcrm.domain.entities import ENTITIES
+from fieldcrm.store import Store
+from fieldcrm.store import tables as t
+from fieldcrm.store.db import (
+    alembic_config,
+    create_sqlite_engine,
+    current_revision,
+    head_revision,
+    upgrade_to_head,
+)
+from fieldcrm.store.search import search_customers
+from fieldcrm.store.tables import include_object
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tables(engine: sa.Engine) -> set[str]:
+    return set(sa.inspect(engine).get_table_names())
+
+
+def _migrate(engine: sa.Engine, action: str, target: str) -> None:
+    with engine.connect() as conn:
+        cfg = alembic_config(str(engine.url))
+        cfg.attributes["connection"] = conn
+        getattr(command, action)(cfg, target)
+        conn.commit()
+
+
+EXPECTED_TABLES = set(t.metadata.tables) | {"alembic_version", *t.FTS_TABLES}
+
+
+def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
+    engine = create_sqlite_engine(tmp_path / "fieldcrm.db")
+    try:
+        upgrade_to_head(engine)
+        assert current_revision(engine) == head_revision()
+        assert _tables(engine) >= EXPECTED_TABLES
+
+        _migrate(engine, "downgrade", "base")
+        assert current_revision(engine) is None
+        assert _tables(engine) <= {"alembic_version"}
+        with engine.connect() as conn:
+            leftovers = conn.exec_driver_sql(
+                "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
+                "AND name NOT LIKE 'alembic_version%'"
+            ).all()
+        assert leftovers == []
+
+        upgrade_to_head(engine)
+        assert current_revision(engine) == head_revision()
+        assert _tables(engine) >= EXPECTED_TABLES
+    finally:
+        engine.dispose()
+    # The database works after the round trip, search triggers included.
+    store = Store(tmp_path / "fieldcrm.db")
+    try:
+        customer = store.create("customer", {"name": "Round Trip KG"})
+        with store.read() as conn:
+            assert search_customers(conn, "round") == [customer]
+    finally:
+        store.close()
+
+
+def test_opening_a_store_upgrades_an_old_database_first(tmp_path: Path) -> None:
+    engine = create_sqlite_engine(tmp_path / "fieldcrm.db")
+    upgrade_to_head(engine)
+    _migrate(engine, "downgrade", "base")
+    engine.dispose()
+    store = Store(tmp_path / "fieldcrm.db")
+    try:
+        assert current_revision(store.engine) == head_revision()
+        assert store.counts() == dict.fromkeys(ENTITIES, 0)
+    finally:
+        store.close()
+
+
+def test_no_drift_between_migrations_and_tables(tmp_path: Path) -> None:
+    engine = create_sqlite_engine(tmp_path / "fieldcrm.db")
+    try:
+        upgrade_to_head(engine)
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn,
+                opts={
+                    "include_object": include_object,
+                    "compare_type": True,
+                    "compare_server_default": True,
+                    "render_as_batch": True,
+                },
+            )
+            diff = compare_metadata(context, t.metadata)
+        assert diff == []
+    finally:
+        engine.dispose()
+
+
+def test_drift_check_sees_a_missing_column(tmp_path: Path) -> None:
+    """The drift check above can fail: a column the migrations lack is reported."""
+    engine = create_sqlite_engine(tmp_path / "fieldcrm.db")
+    try:
+        upgrade_to_head(engine)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP INDEX ix_note_visit_id")
+            conn.exec_driver_sql("ALTER TABLE note DROP COLUMN visit_id")
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"include_object": include_object}),
+                t.metadata,
+            )
+        assert ("add_column", None, "note") in [
+            (d[0], d[1], d[2]) for d in diff if d[0] == "add_column"
+        ]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("entity", sorted(ENTITIES))
+def test_store_columns_match_the_domain_entity(tmp_path: Path, entity: str) -> None:
+    spec = ENTITIES[entity]
+    expected = ["id", *spec.field_names, "stamps", "deleted"]
+    assert [c.name for c in t.ENTITY_TABLES[entity].columns] == expected
+    engine = create_sqlite_engine(tmp_path / "fieldcrm.db")
+    try:
+        upgrade_to_head(engine)
+        migrated = sa.inspect(engine).get_columns(entity)
+        # Columns added by later migrations come last in the table; the set must match.
+        assert sorted(c["name"] for c in migrated) == sorted(expected)
+        by_name = {c["name"]: c for c in migrated}
+        for field in spec.fields:
+            # Values are checked by the domain; pulled rows may arrive partly filled.
+            assert by_name[field.name]["nullable"] is True
+            if field.max_length and field.kind in ("str", "email"):
+                assert getattr(by_name[field.name]["type"], "length", None) == field.max_length
+        assert sa.inspect(engine).get_pk_constraint(entity)["constrained_columns"] == ["id"]
+    finally:
+        engine.dispose()
+
+
+def test_processes_opening_a_new_profile_at_once(tmp_path: Path) -> None:
+    """Each opens it; the schema is made once and all see the same device id."""
+    path = tmp_path / "fieldcrm.db"
+    script = (
+        "import sys; from fieldcrm.store import Store; s = Store(sys.argv[1]); "
+        "print(s.device_id); s.close()"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(path)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0, 0], [err for _, err in outputs]
+    assert len({out.strip() for out, _ in outputs}) == 1
