@@ -40,7 +40,7 @@ from fieldcrm.domain.entities import ENTITIES
 from fieldcrm.domain.hlc import format_stamp
 
 #: Bump when the generated data changes, so cached databases are rebuilt.
-DATASET_VERSION = 1
+DATASET_VERSION = 2
 DEFAULT_SEED = 20260601
 DATA_DIR = Path(__file__).resolve().parent / "data"
 #: The device that "wrote" the dataset; its rows look as if they came from the server.

@@ -41,6 +41,8 @@ class FieldSpec:
     default: Any = None
     #: Set by the server from the caller's scope; a value sent by a client is never trusted.
     server_controlled: bool = False
+    #: A reference that may name a record of another customer (most must stay within one).
+    cross_customer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +194,7 @@ RELATIONSHIP = EntitySpec(
     (
         FieldSpec("customer_id", "ref", required=True, ref="customer"),
         FieldSpec("from_contact_id", "ref", required=True, ref="contact"),
-        FieldSpec("to_contact_id", "ref", required=True, ref="contact"),
+        FieldSpec("to_contact_id", "ref", required=True, ref="contact", cross_customer=True),
         FieldSpec("kind", "enum", required=True, choices=RELATIONSHIP_KINDS, default="colleague"),
         _s("label", 80),
         _s("reverse_label", 80),

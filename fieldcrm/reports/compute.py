@@ -1,8 +1,11 @@
 """The report definitions: each turns the synced visits, customers and follow-ups into a table.
 
 Dates are calendar days in UTC, the form times are stored in. A visit belongs to the day
-of its check-in, or of its planned start when it has no check-in. A period is inclusive
-at both ends; "as of" a period means its last day.
+of its check-in, or of its planned start when it has no check-in (the store's
+``visit_day`` column). A period is inclusive at both ends; "as of" a period means its last
+day. The visit queries read only the covering indexes ``ix_visit_report`` and
+``ix_visit_customer_done`` (see ``fieldcrm.store.tables``); a customer is joined only when
+a territory filter needs it, since a deleted customer's visits are deleted with it.
 """
 
 from __future__ import annotations
@@ -14,8 +17,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-
-VISIT_DAY = "substr(coalesce(v.check_in_at, v.planned_start), 1, 10)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,29 @@ def _customer_scope(
     return " AND ".join(conditions), params
 
 
+def _visit_scope(
+    flt: ReportFilter, rep_column: str, customer_column: str
+) -> tuple[str, dict[str, Any]]:
+    """Conditions for the territory and rep filters on visits or follow-ups."""
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
+    if flt.territory_ids:
+        clause, names = _in_clause("territory_id", flt.territory_ids, "t")
+        conditions.append(
+            f"{customer_column} IN (SELECT id FROM customer WHERE deleted = 0 AND {clause})"
+        )
+        params |= names
+    if flt.rep_ids:
+        clause, names = _in_clause(rep_column, flt.rep_ids, "r")
+        conditions.append(clause)
+        params |= names
+    return "".join(f" AND {c}" for c in conditions), params
+
+
+def _period(flt: ReportFilter) -> dict[str, str]:
+    return {"d0": flt.date_from.isoformat(), "d1": flt.date_to.isoformat()}
+
+
 def _names(conn: sa.Connection, table: str, column: str) -> dict[str, str]:
     return dict(conn.execute(sa.text(f'SELECT id, {column} FROM "{table}"')).all())
 
@@ -87,15 +111,14 @@ def _user_names(conn: sa.Connection) -> dict[str, str]:
 
 def visits_per_week(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
     """Visits per rep and ISO week, split by status (planned, done, cancelled)."""
-    scope, params = _customer_scope(flt, "c", "v.rep_id")
+    scope, params = _visit_scope(flt, "rep_id", "customer_id")
     rows = conn.execute(
         sa.text(
-            f"SELECT v.rep_id, {VISIT_DAY} AS day, v.status, count(*) FROM visit v "
-            f"JOIN customer c ON c.id = v.customer_id "
-            f"WHERE v.deleted = 0 AND {scope} AND {VISIT_DAY} BETWEEN :d0 AND :d1 "
-            f"GROUP BY v.rep_id, day, v.status"
+            "SELECT rep_id, visit_day, status, count(*) FROM visit "
+            f"WHERE deleted = 0 AND visit_day BETWEEN :d0 AND :d1{scope} "
+            "GROUP BY rep_id, visit_day, status"
         ),
-        params | {"d0": flt.date_from.isoformat(), "d1": flt.date_to.isoformat()},
+        params | _period(flt),
     )
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(
         lambda: {"planned": 0, "done": 0, "cancelled": 0}
@@ -131,37 +154,37 @@ def visits_per_week(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
     return table
 
 
-def _last_visit_days(
-    conn: sa.Connection, flt: ReportFilter, scope: str, params: dict[str, Any]
-) -> list[tuple[Any, ...]]:
-    """Customers with a cadence and the day of their last done visit up to the period's end."""
-    return list(
-        conn.execute(
-            sa.text(
-                f"SELECT c.id, c.number, c.name, c.city, c.territory_id, c.owner_id, "
-                f"c.visit_cadence_days, "
-                f"(SELECT max({VISIT_DAY}) FROM visit v WHERE v.customer_id = c.id "
-                f" AND v.deleted = 0 AND v.status = 'done' AND {VISIT_DAY} <= :d1) AS last_day "
-                f"FROM customer c WHERE {scope} AND c.visit_cadence_days IS NOT NULL "
-                f"AND c.status != 'inactive'"
-            ),
-            params | {"d1": flt.date_to.isoformat()},
-        )
+#: Customers with a cadence, each with the day of their last done visit up to ``:d1``
+#: (one index seek per customer in ``ix_visit_customer_done``) and the days since then.
+_CADENCE_CUSTOMERS = """
+    SELECT id, number, name, city, territory_id, owner_id, cadence, last_day,
+           CAST(julianday(:d1) - julianday(last_day) AS INTEGER) AS days_since
+    FROM (
+        SELECT c.id, c.number, c.name, c.city, c.territory_id, c.owner_id,
+               c.visit_cadence_days AS cadence,
+               (SELECT max(v.visit_day) FROM visit v WHERE v.customer_id = c.id
+                AND v.deleted = 0 AND v.status = 'done' AND v.visit_day <= :d1) AS last_day
+        FROM customer c
+        WHERE {scope} AND c.visit_cadence_days IS NOT NULL AND c.status != 'inactive'
     )
+"""
 
 
 def coverage(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
     """Share of customers (with a cadence) visited within their cadence, per territory and rep."""
     scope, params = _customer_scope(flt, "c", "c.owner_id")
-    as_of = flt.date_to
     groups: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for _id, _num, _name, _city, territory_id, owner_id, cadence, last_day in _last_visit_days(
-        conn, flt, scope, params
+    for territory_id, owner_id, total, covered in conn.execute(
+        sa.text(
+            "SELECT territory_id, owner_id, count(*), "
+            "sum(last_day IS NOT NULL AND days_since < cadence) "
+            f"FROM ({_CADENCE_CUSTOMERS.format(scope=scope)}) GROUP BY territory_id, owner_id"
+        ),
+        params | {"d1": flt.date_to.isoformat()},
     ):
-        covered = last_day is not None and (as_of - date.fromisoformat(last_day)).days < cadence
         for group in (("territory", territory_id), ("rep", owner_id)):
-            groups[group][0] += 1
-            groups[group][1] += int(covered)
+            groups[group][0] += total
+            groups[group][1] += covered
     territories, users = _names(conn, "territory", "name"), _user_names(conn)
     table = ReportTable(
         "coverage",
@@ -198,7 +221,6 @@ def coverage(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
 def overdue_customers(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
     """Customers past their cadence at the period's end; never visited first, then most overdue."""
     scope, params = _customer_scope(flt, "c", "c.owner_id")
-    as_of = flt.date_to
     territories, users = _names(conn, "territory", "name"), _user_names(conn)
     table = ReportTable(
         "overdue",
@@ -214,43 +236,44 @@ def overdue_customers(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
             Column("days_over", "Days over cadence", "int"),
         ),
     )
-    for cid, number, name, city, territory_id, owner_id, cadence, last_day in _last_visit_days(
-        conn, flt, scope, params
-    ):
-        if last_day is None:
-            days_over = None
-        else:
-            days_over = (as_of - date.fromisoformat(last_day)).days - cadence
-            if days_over <= 0:
-                continue
-        table.rows.append(
-            {
-                "customer_id": cid,
-                "number": number,
-                "name": name,
-                "city": city,
-                "territory": territories.get(territory_id or "", ""),
-                "owner": users.get(owner_id or "", ""),
-                "cadence": cadence,
-                "last_visit": last_day,
-                "days_over": days_over,
-            }
-        )
-    table.rows.sort(key=lambda r: (r["days_over"] is not None, -(r["days_over"] or 0), r["name"]))
+    # Tens of thousands of rows: read them straight from the driver, sorted by SQLite.
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    rows = driver.execute(
+        "SELECT id, number, name, city, territory_id, owner_id, cadence, last_day, "
+        "days_since - cadence AS days_over "
+        f"FROM ({_CADENCE_CUSTOMERS.format(scope=scope)}) "
+        "WHERE last_day IS NULL OR days_since > cadence "
+        "ORDER BY last_day IS NOT NULL, days_over DESC, name",
+        params | {"d1": flt.date_to.isoformat()},
+    ).fetchall()
+    table.rows = [
+        {
+            "customer_id": cid,
+            "number": number,
+            "name": name,
+            "city": city,
+            "territory": territories.get(territory_id or "", ""),
+            "owner": users.get(owner_id or "", ""),
+            "cadence": cadence,
+            "last_visit": last_day,
+            "days_over": days_over,
+        }
+        for cid, number, name, city, territory_id, owner_id, cadence, last_day, days_over in rows
+    ]
     return table
 
 
 def outcomes(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
     """How the done visits of the period ended."""
-    scope, params = _customer_scope(flt, "c", "v.rep_id")
+    scope, params = _visit_scope(flt, "rep_id", "customer_id")
     rows = conn.execute(
         sa.text(
-            f"SELECT coalesce(v.outcome, 'none'), count(*) FROM visit v "
-            f"JOIN customer c ON c.id = v.customer_id "
-            f"WHERE v.deleted = 0 AND v.status = 'done' "
-            f"AND {scope} AND {VISIT_DAY} BETWEEN :d0 AND :d1 GROUP BY 1 ORDER BY 2 DESC, 1"
+            "SELECT coalesce(outcome, 'none'), count(*) FROM visit "
+            f"WHERE deleted = 0 AND visit_day BETWEEN :d0 AND :d1 AND status = 'done'{scope} "
+            "GROUP BY 1 ORDER BY 2 DESC, 1"
         ),
-        params | {"d0": flt.date_from.isoformat(), "d1": flt.date_to.isoformat()},
+        params | _period(flt),
     ).all()
     total = sum(n for _, n in rows)
     table = ReportTable(
@@ -271,17 +294,15 @@ def outcomes(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
 
 def visit_duration(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
     """Average time from check-in to check-out per rep; visits without check-out don't count."""
-    scope, params = _customer_scope(flt, "c", "v.rep_id")
+    scope, params = _visit_scope(flt, "rep_id", "customer_id")
     rows = conn.execute(
         sa.text(
-            f"SELECT v.rep_id, count(*), "
-            f"avg((julianday(v.check_out_at) - julianday(v.check_in_at)) * 1440.0) "
-            f"FROM visit v JOIN customer c ON c.id = v.customer_id "
-            f"WHERE v.deleted = 0 AND v.status = 'done' AND v.check_in_at IS NOT NULL "
-            f"AND v.check_out_at IS NOT NULL AND {scope} AND {VISIT_DAY} BETWEEN :d0 AND :d1 "
-            f"GROUP BY v.rep_id"
+            "SELECT rep_id, count(*), "
+            "avg((julianday(check_out_at) - julianday(check_in_at)) * 1440.0) FROM visit "
+            f"WHERE deleted = 0 AND visit_day BETWEEN :d0 AND :d1 AND status = 'done'{scope} "
+            "AND check_in_at IS NOT NULL AND check_out_at IS NOT NULL GROUP BY rep_id"
         ),
-        params | {"d0": flt.date_from.isoformat(), "d1": flt.date_to.isoformat()},
+        params | _period(flt),
     ).all()
     users = _user_names(conn)
     table = ReportTable(
@@ -310,7 +331,7 @@ def visit_duration(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
 
 def followups(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
     """Open and overdue follow-ups per assignee at the period's end."""
-    scope, params = _customer_scope(flt, "c", "f.assignee_id")
+    scope, params = _visit_scope(flt, "f.assignee_id", "f.customer_id")
     as_of = flt.date_to.isoformat()
     end_of_day = (flt.date_to + timedelta(days=1)).isoformat()
     rows = conn.execute(
@@ -319,8 +340,7 @@ def followups(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
             f"sum(CASE WHEN f.done_at IS NULL OR f.done_at >= :eod THEN 1 ELSE 0 END), "
             f"sum(CASE WHEN (f.done_at IS NULL OR f.done_at >= :eod) AND f.due_date < :asof "
             f"THEN 1 ELSE 0 END) "
-            f"FROM followup f JOIN customer c ON c.id = f.customer_id "
-            f"WHERE f.deleted = 0 AND {scope} GROUP BY f.assignee_id"
+            f"FROM followup f WHERE f.deleted = 0{scope} GROUP BY f.assignee_id"
         ),
         params | {"asof": as_of, "eod": end_of_day},
     ).all()

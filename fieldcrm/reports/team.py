@@ -52,8 +52,8 @@ def team_overview(
                 AS customers,
               (SELECT count(*) FROM visit v WHERE v.rep_id = u.id AND v.deleted = 0
                  AND v.status = 'done'
-                 AND substr(coalesce(v.check_in_at, v.planned_start), 1, 10) > :ago
-                 AND substr(coalesce(v.check_in_at, v.planned_start), 1, 10) <= :today)
+                 AND v.visit_day > :ago
+                 AND v.visit_day <= :today)
                 AS done7,
               (SELECT count(*) FROM visit v WHERE v.rep_id = u.id AND v.deleted = 0
                  AND v.status = 'planned' AND substr(v.planned_start, 1, 10) >= :today

@@ -28,7 +28,7 @@ def _latest(into: dict[str, date], key: str | None, day: date | None) -> None:
         into[key] = day
 
 
-VISIT_DAY = "substr(coalesce(v.check_in_at, v.planned_start), 1, 10)"
+VISIT_DAY = "v.visit_day"
 
 
 def last_contact_by_contact(conn: sa.Connection, customer_id: str | None = None) -> dict[str, date]:
@@ -69,8 +69,8 @@ def last_contact_by_customer(conn: sa.Connection) -> dict[str, date]:
     last: dict[str, date] = {}
     for customer_id, day in conn.execute(
         sa.text(
-            f"SELECT v.customer_id, max({VISIT_DAY}) FROM visit v "
-            "WHERE v.deleted = 0 AND v.status = 'done' GROUP BY v.customer_id"
+            "SELECT customer_id, max(visit_day) FROM visit "
+            "WHERE deleted = 0 AND status = 'done' GROUP BY customer_id"
         )
     ):
         _latest(last, customer_id, date.fromisoformat(day))

@@ -23,15 +23,21 @@ class FeedbackItem:
     #: When it was written, taken from its time-ordered id's clock stamp.
     written_at_ms: int
     read: bool
+    customer_name: str = ""
+    #: The day of the visit the feedback is about (YYYY-MM-DD).
+    visit_day: str = ""
 
 
 _ITEM_SQL = """
     SELECT cm.id, cm.visit_id, cm.customer_id, cm.author_id,
            coalesce(u.display_name, u.username, '') AS author_name, cm.kind, cm.text,
-           cm.stamps, cr.comment_id IS NOT NULL AS read
+           cm.stamps, cr.comment_id IS NOT NULL AS read,
+           coalesce(c.name, '') AS customer_name, coalesce(v.visit_day, '') AS visit_day
     FROM comment AS cm
     LEFT JOIN user AS u ON u.id = cm.author_id
     LEFT JOIN comment_read AS cr ON cr.comment_id = cm.id
+    LEFT JOIN customer AS c ON c.id = cm.customer_id
+    LEFT JOIN visit AS v ON v.id = cm.visit_id
 """
 
 
@@ -47,6 +53,8 @@ def _item(row: sa.Row[tuple[object, ...]]) -> FeedbackItem:
         text=None if row.text is None else str(row.text),
         written_at_ms=int(stamp.split(":", 1)[0]) if stamp[:1].isdigit() else 0,
         read=bool(row.read),
+        customer_name=str(row.customer_name),
+        visit_day=str(row.visit_day),
     )
 
 
@@ -69,6 +77,18 @@ def add_feedback(
             },
         )
     return comment_id
+
+
+def visit_summary(conn: sa.Connection, visit_id: str) -> tuple[str, str, str | None] | None:
+    """(customer name, visit day, report text) of a visit, for a thread's heading."""
+    row = conn.execute(
+        sa.text(
+            "SELECT c.name, v.visit_day, v.report FROM visit v "
+            "JOIN customer c ON c.id = v.customer_id WHERE v.id = :v"
+        ),
+        {"v": visit_id},
+    ).first()
+    return None if row is None else (str(row[0]), str(row[1] or ""), row[2])
 
 
 def thread(conn: sa.Connection, visit_id: str) -> list[FeedbackItem]:
@@ -130,7 +150,7 @@ def recent_reports(conn: sa.Connection, today: date, days: int = 14) -> list[Rep
     rows = conn.execute(
         sa.text(
             """
-            SELECT v.id, substr(coalesce(v.check_in_at, v.planned_start), 1, 10) AS day,
+            SELECT v.id, v.visit_day AS day,
                    coalesce(u.display_name, u.username, '') AS rep_name,
                    c.id AS customer_id, c.name AS customer_name, v.outcome, v.report,
                    v.next_steps,
@@ -142,7 +162,7 @@ def recent_reports(conn: sa.Connection, today: date, days: int = 14) -> list[Rep
             JOIN customer c ON c.id = v.customer_id AND c.deleted = 0
             LEFT JOIN user u ON u.id = v.rep_id
             WHERE v.deleted = 0 AND v.status = 'done'
-              AND substr(coalesce(v.check_in_at, v.planned_start), 1, 10) > :since
+              AND v.visit_day > :since
             ORDER BY day DESC, v.id DESC
             """
         ),

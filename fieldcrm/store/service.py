@@ -456,7 +456,7 @@ class UnitOfWork:
                 owner = self._ref_owner(field.ref or "", ref_id)
                 if owner is None:
                     errors.append(FieldError(field.name, f"no {field.ref} with id {ref_id} exists"))
-                elif customer_id and owner and owner != customer_id:
+                elif customer_id and owner and owner != customer_id and not field.cross_customer:
                     errors.append(
                         FieldError(field.name, f"{field.ref} {ref_id} belongs to another customer")
                     )

@@ -64,6 +64,42 @@ visit = _entity_table(
     ("rep_id", "planned_start"),
     ("planned_start",),
 )
+#: The day a visit counts for in reports: its check-in, or its planned start. A virtual
+#: generated column, so every writer (service, sync, import) gets it right for free.
+VISIT_DAY_SQL = "substr(coalesce(check_in_at, planned_start), 1, 10)"
+visit.append_column(
+    sa.Column("visit_day", sa.String(10), sa.Computed(VISIT_DAY_SQL, persisted=False))
+)
+#: What the manager reports read, so that they never touch the table rows themselves.
+sa.Index(
+    "ix_visit_report",
+    visit.c.visit_day,
+    visit.c.status,
+    visit.c.rep_id,
+    visit.c.outcome,
+    visit.c.customer_id,
+    visit.c.check_in_at,
+    visit.c.check_out_at,
+    sqlite_where=sa.text("deleted = 0"),
+)
+sa.Index(
+    "ix_customer_cadence",
+    customer.c.territory_id,
+    customer.c.owner_id,
+    customer.c.status,
+    customer.c.visit_cadence_days,
+    customer.c.id,
+    customer.c.number,
+    customer.c.name,
+    customer.c.city,
+    sqlite_where=sa.text("deleted = 0 AND visit_cadence_days IS NOT NULL"),
+)
+sa.Index(
+    "ix_visit_customer_done",
+    visit.c.customer_id,
+    visit.c.visit_day,
+    sqlite_where=sa.text("deleted = 0 AND status = 'done'"),
+)
 note = _entity_table(ENTITIES["note"], ("customer_id",), ("visit_id",), ("contact_id",))
 followup = _entity_table(ENTITIES["followup"], ("customer_id",), ("assignee_id", "due_date"))
 

@@ -38,6 +38,8 @@ class AppContext(QObject):
         self.user_id: str | None = None
         self.username: str | None = None
         self.display_name: str | None = None
+        #: "rep", "manager" or "admin"; decides which pages show.
+        self.role: str | None = None
         sync.synced.connect(lambda _result: self.data_changed.emit())
 
     def read(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -19,20 +19,32 @@ from PySide6.QtWidgets import (
 )
 
 from fieldcrm.store import Store
-from fieldcrm.store.feedback import FeedbackItem, add_feedback, mark_read, thread, unread_feedback
-from fieldcrm.ui.report_pdf import default_locale
+from fieldcrm.store.feedback import (
+    FeedbackItem,
+    add_feedback,
+    mark_read,
+    thread,
+    unread_feedback,
+    visit_summary,
+)
+from fieldcrm.ui.report_pdf import default_locale, format_datetime, format_day
 from fieldcrm.ui.reports_view import Submitter
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+def _day(text: str) -> str:
+    if not text:
+        return ""
+    return format_day(date.fromisoformat(text), default_locale())
 
 
 def _when(item: FeedbackItem) -> str:
     if not item.written_at_ms:
         return ""
     moment = datetime.fromtimestamp(item.written_at_ms / 1000, UTC).astimezone()
-    from PySide6.QtCore import QDateTime
 
-    return default_locale().toString(QDateTime(moment), default_locale().FormatType.ShortFormat)
+    return format_datetime(moment, default_locale())
 
 
 class FeedbackModel(QAbstractListModel):
@@ -40,9 +52,13 @@ class FeedbackModel(QAbstractListModel):
 
     ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, user_id: str | None = None) -> None:
         super().__init__(parent)
         self._items: list[FeedbackItem] = []
+        #: The signed-in user: their own words are never shown as new.
+        self.user_id = user_id
+        #: Say which visit each item is about (in a list of feedback on many visits).
+        self.show_visit = False
 
     def set_items(self, items: list[FeedbackItem]) -> None:
         self.beginResetModel()
@@ -61,11 +77,14 @@ class FeedbackModel(QAbstractListModel):
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             head = f"{item.author_name}, {_when(item)}"
+            if self.show_visit and item.customer_name:
+                about = self.tr("on the visit at %1 (%2)").replace("%1", item.customer_name)
+                head += " " + about.replace("%2", _day(item.visit_day))
             if item.kind == "acknowledgement":
                 body = self.tr("acknowledged the report")
                 return f"{head}: {body}" + (f" — {item.text}" if item.text else "")
             return f"{head}:\n{item.text or ''}"
-        if role == Qt.ItemDataRole.FontRole and not item.read:
+        if role == Qt.ItemDataRole.FontRole and not item.read and item.author_id != self.user_id:
             font = QFont()
             font.setBold(True)
             return font
@@ -92,10 +111,11 @@ class FeedbackThread(QWidget):
         super().__init__(parent)
         self._store, self._runner, self._user_id = store, runner, user_id
         self._visit_id: str | None = None
-        self.model = FeedbackModel(self)
+        self.model = FeedbackModel(self, user_id)
         self.list_view = QListView()
         self.list_view.setModel(self.model)
         self.list_view.setWordWrap(True)
+        self.list_view.setSpacing(4)
         self.list_view.setAccessibleName(self.tr("Feedback on this visit report"))
         self.editor = QPlainTextEdit()
         self.editor.setPlaceholderText(self.tr("Write a comment or a reply…"))
@@ -104,6 +124,13 @@ class FeedbackThread(QWidget):
         self.send_button = QPushButton(self.tr("&Send"))
         self.ack_button = QPushButton(self.tr("&Acknowledge report"))
         self.ack_button.setVisible(can_acknowledge)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading.setStyleSheet("font-weight: bold")
+        self.report_label = QLabel()
+        self.report_label.setWordWrap(True)
+        self.report_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #b00020")
         buttons = QHBoxLayout()
@@ -112,6 +139,8 @@ class FeedbackThread(QWidget):
         buttons.addWidget(self.send_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.report_label)
         layout.addWidget(self.list_view, 1)
         layout.addWidget(self.editor)
         layout.addLayout(buttons)
@@ -127,22 +156,35 @@ class FeedbackThread(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        visit_id, store = self._visit_id, self._store
+        visit_id, store, user_id = self._visit_id, self._store, self._user_id
         if visit_id is None:
             self.model.set_items([])
+            self.heading.setText(self.tr("Choose a visit report to see its feedback."))
+            self.report_label.clear()
             return
 
-        def work() -> list[FeedbackItem]:
+        def work() -> tuple[str, tuple[str, str, str | None] | None, list[FeedbackItem]]:
             with store.read() as conn:
                 items = thread(conn, visit_id)
-            mark_read(store, [i.id for i in items if not i.read])
-            return items
+                summary = visit_summary(conn, visit_id)
+            # Seeing a thread reads what others wrote in it.
+            mark_read(store, [i.id for i in items if not i.read and i.author_id != user_id])
+            return visit_id, summary, items
 
         self._runner.submit(work, self._loaded)
 
-    def _loaded(self, items: list[FeedbackItem]) -> None:
-        if items and items[0].visit_id != self._visit_id:
+    def _loaded(
+        self, result: tuple[str, tuple[str, str, str | None] | None, list[FeedbackItem]]
+    ) -> None:
+        visit_id, summary, items = result
+        if visit_id != self._visit_id:
             return
+        if summary is not None:
+            name, day, report = summary
+            self.heading.setText(
+                self.tr("Visit at %1 on %2").replace("%1", name).replace("%2", _day(day))
+            )
+            self.report_label.setText(report or self.tr("No report written yet."))
         self.model.set_items(items)
         self.list_view.scrollToBottom()
 
@@ -189,10 +231,12 @@ class FeedbackInbox(QWidget):
     ) -> None:
         super().__init__(parent)
         self._store, self._runner, self._user_id = store, runner, user_id
-        self.model = FeedbackModel(self)
+        self.model = FeedbackModel(self, user_id)
+        self.model.show_visit = True
         self.list_view = QListView()
         self.list_view.setModel(self.model)
         self.list_view.setWordWrap(True)
+        self.list_view.setSpacing(4)
         self.list_view.setAccessibleName(self.tr("New feedback"))
         self.list_view.activated.connect(self._activated)
         self.empty_label = QLabel(self.tr("No new feedback."))

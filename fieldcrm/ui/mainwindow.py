@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QSplitter,
     QStackedWidget,
@@ -21,8 +22,10 @@ from PySide6.QtWidgets import (
 
 from fieldcrm import __version__
 from fieldcrm.store import Store
+from fieldcrm.store.feedback import unread_feedback
 from fieldcrm.ui import dialogs, i18n, queries
 from fieldcrm.ui.context import AppContext
+from fieldcrm.ui.people_pages import FeedbackPage, ReportsPage, TeamPage
 from fieldcrm.ui.settings import Settings
 from fieldcrm.ui.sync import SyncBackend, SyncController
 from fieldcrm.ui.tasks import TaskRunner
@@ -37,7 +40,9 @@ from fieldcrm.ui.views import (
     VisitsView,
 )
 
-PAGES = ("today", "customers", "visits", "conflicts", "rejected")
+PAGES = ("today", "customers", "visits", "feedback", "reports", "team", "conflicts", "rejected")
+#: Pages only an area manager (or an admin) sees.
+MANAGER_PAGES = ("team",)
 
 
 class MainWindow(QMainWindow):
@@ -82,10 +87,19 @@ class MainWindow(QMainWindow):
         self.visits = VisitsView(self.ctx)
         self.conflicts = ConflictsView(self.ctx)
         self.rejected = RejectedView(self.ctx)
+        self.feedback = FeedbackPage(self.ctx)
+        self.reports = ReportsPage(self.ctx)
+        self.team = TeamPage(self.ctx)
+        self.feedback.unread_changed.connect(self._feedback_count)
+        self._unread_feedback = 0
+        self.team.setObjectName("team_view")
         self.pages: dict[str, View] = {
             "today": self.today,
             "customers": self.customers,
             "visits": self.visits,
+            "feedback": self.feedback,
+            "reports": self.reports,
+            "team": self.team,
             "conflicts": self.conflicts,
             "rejected": self.rejected,
             "detail": self.detail,
@@ -128,6 +142,7 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.resize(self.size().expandedTo(QSize(1000, 640)))
         self._show_sync_state()
+        self._show_role_pages()
         self._refresh_badges()
 
     # ---- actions and shortcuts -------------------------------------------------------
@@ -184,6 +199,12 @@ class MainWindow(QMainWindow):
             "Ctrl+,",
             self.open_settings,
         )
+        self.about_action = action(
+            "action_about",
+            QStyle.StandardPixmap.SP_MessageBoxInformation,
+            QKeySequence.StandardKey.HelpContents,
+            self.show_about,
+        )
 
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
@@ -227,6 +248,8 @@ class MainWindow(QMainWindow):
         self.search_action.setText(self.tr("Search"))
         self.search_action.setToolTip(self.tr("Search customers (Ctrl+F)"))
         self.settings_action.setText(self.tr("Settings"))
+        self.about_action.setText(self.tr("About"))
+        self.about_action.setToolTip(self.tr("FieldCRM and server versions (F1)"))
         self.retry_button.setText(self.tr("Retry"))
         self.retry_button.setAccessibleName(self.tr("Retry the sync"))
         self.progress.setAccessibleName(self.tr("Sync progress"))
@@ -242,6 +265,13 @@ class MainWindow(QMainWindow):
             "today": self.tr("Today"),
             "customers": self.tr("Customers"),
             "visits": self.tr("Visits"),
+            "feedback": self.tr("Feedback (%1)").replace(
+                "%1", i18n.format_number(self._unread_feedback)
+            )
+            if self._unread_feedback
+            else self.tr("Feedback"),
+            "reports": self.tr("Reports"),
+            "team": self.tr("My area"),
             "conflicts": self.tr("Conflicts (%1)").replace("%1", i18n.format_number(conflicts))
             if conflicts
             else self.tr("Conflicts"),
@@ -253,6 +283,9 @@ class MainWindow(QMainWindow):
             "today": QStyle.StandardPixmap.SP_DialogYesButton,
             "customers": QStyle.StandardPixmap.SP_DirHomeIcon,
             "visits": QStyle.StandardPixmap.SP_FileDialogListView,
+            "feedback": QStyle.StandardPixmap.SP_MessageBoxInformation,
+            "reports": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+            "team": QStyle.StandardPixmap.SP_DirLinkIcon,
             "conflicts": QStyle.StandardPixmap.SP_MessageBoxWarning,
             "rejected": QStyle.StandardPixmap.SP_MessageBoxCritical,
         }
@@ -263,13 +296,29 @@ class MainWindow(QMainWindow):
             item.setIcon(self.style().standardIcon(icons[name]))
 
     def _refresh_badges(self) -> None:
-        def count(store: Store) -> tuple[int, int]:
-            return len(queries.open_conflicts(store)), len(queries.rejected_changes(store))
+        user_id = self.ctx.user_id
+
+        def count(store: Store) -> tuple[int, int, int]:
+            unread = 0
+            if user_id is not None:
+                with store.read() as conn:
+                    unread = len(unread_feedback(conn, user_id))
+            return len(queries.open_conflicts(store)), len(queries.rejected_changes(store)), unread
 
         self.ctx.read(count, self._badges_arrived)
 
-    def _badges_arrived(self, badges: tuple[int, int]) -> None:
-        self._badges = badges
+    def _feedback_count(self, unread: int) -> None:
+        self._unread_feedback = unread
+        self._refresh_nav_texts()
+
+    def _show_role_pages(self) -> None:
+        manager = self.ctx.role in ("manager", "admin")
+        for name in MANAGER_PAGES:
+            self.nav.setRowHidden(PAGES.index(name), not manager)
+
+    def _badges_arrived(self, badges: tuple[int, int, int]) -> None:
+        self._badges = badges[:2]
+        self._unread_feedback = badges[2]
         self._refresh_nav_texts()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -416,6 +465,7 @@ class MainWindow(QMainWindow):
                 "id": user_id,
                 "username": row.get("username") or store.meta("username"),
                 "display_name": row.get("display_name"),
+                "role": row.get("role"),
             }
 
         self.ctx.read(who, self._user_known)
@@ -462,8 +512,33 @@ class MainWindow(QMainWindow):
         self.ctx.user_id = user["id"]
         self.ctx.username = user.get("username")
         self.ctx.display_name = user.get("display_name")
+        self.ctx.role = user.get("role")
+        self._show_role_pages()
         self.retranslate()
         self.ctx.data_changed.emit()
+
+    def about_text(self) -> str:
+        """This app's version and the server's, as last reported by the server."""
+        # Kept in memory by the sync backend: no database read on the GUI thread.
+        server_version = getattr(self.sync.backend, "server_version", None)
+        server_url = str(self.settings.value("server_url") or "")
+        lines = [
+            self.tr("FieldCRM {version}").format(version=__version__),
+            self.tr("Server: {url}").format(url=server_url or self.tr("not configured")),
+            self.tr("Server version: {version}").format(
+                version=server_version or self.tr("not known yet (it is learnt on sync)")
+            ),
+        ]
+        return "\n".join(lines)
+
+    def show_about(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About FieldCRM"), "", parent=self)
+        box.setObjectName("about_dialog")
+        box.setText(self.about_text())
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.about_dialog = box
+        return box
 
     def open_settings(self) -> dialogs.SettingsDialog:
         dialog = dialogs.SettingsDialog(self.settings, self)

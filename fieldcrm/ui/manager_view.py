@@ -10,7 +10,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QDate,
-    QDateTime,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -34,7 +33,7 @@ from fieldcrm.store import Store
 from fieldcrm.store.feedback import ReportSummary, recent_reports
 from fieldcrm.ui.feedback_view import FeedbackThread
 from fieldcrm.ui.report_charts import value_labels
-from fieldcrm.ui.report_pdf import default_locale
+from fieldcrm.ui.report_pdf import default_locale, format_datetime
 from fieldcrm.ui.reports_view import ReportsView, Submitter
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -44,7 +43,7 @@ def _freshness(last_sync: str | None) -> str:
     if not last_sync:
         return QCoreApplication.translate("ManagerView", "never synced")
     moment = datetime.fromisoformat(last_sync.replace("Z", "+00:00")).astimezone()
-    return default_locale().toString(QDateTime(moment), default_locale().FormatType.ShortFormat)
+    return format_datetime(moment, default_locale())
 
 
 class RecentReportsModel(QAbstractTableModel):
@@ -171,10 +170,12 @@ class ManagerView(QWidget):
         heading.setStyleSheet("font-weight: bold")
         left_layout.addWidget(heading)
         left_layout.addWidget(self.team_view)
+        left.setMinimumWidth(300)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
-        splitter.setSizes([430, 770])
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -256,10 +257,11 @@ class ManagerView(QWidget):
             self.report_text.clear()
             self.feedback_thread.set_visit(None)
             return
+        report_label, next_label = self.tr("Report"), self.tr("Next steps")
         html = (
             f"<h3>{_escape(summary.customer_name)}</h3>"
-            f"<p><b>{self.tr('Report')}</b><br>{_escape(summary.report or '—')}</p>"
-            f"<p><b>{self.tr('Next steps')}</b><br>{_escape(summary.next_steps or '—')}</p>"
+            f"<p><b>{report_label}</b><br>{_escape(summary.report or '—')}</p>"
+            f"<p><b>{next_label}</b><br>{_escape(summary.next_steps or '—')}</p>"
         )
         self.report_text.setHtml(html)
         self.feedback_thread.set_visit(summary.visit_id)

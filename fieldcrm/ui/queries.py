@@ -145,6 +145,18 @@ def customer_detail(store: Store, customer_id: str) -> dict[str, Any] | None:
                 {"c": customer_id},
             )
         ]
+        comments = [
+            dict(r._mapping)
+            for r in conn.execute(
+                sa.text(
+                    "SELECT cm.*, json_extract(cm.stamps, '$.kind') AS stamp, "
+                    "coalesce(u.display_name, u.username) AS author_name "
+                    'FROM comment AS cm LEFT JOIN "user" AS u ON u.id = cm.author_id '
+                    "WHERE cm.customer_id = :c AND cm.deleted = 0"
+                ),
+                {"c": customer_id},
+            )
+        ]
         followups = [
             dict(r._mapping)
             for r in conn.execute(
@@ -160,6 +172,15 @@ def customer_detail(store: Store, customer_id: str) -> dict[str, Any] | None:
     for note in notes:
         timeline.append(
             {"kind": "note", "when": note_time(note.get("stamp")), "id": note["id"], "record": note}
+        )
+    for comment in comments:
+        timeline.append(
+            {
+                "kind": "comment",
+                "when": note_time(comment.get("stamp")),
+                "id": comment["id"],
+                "record": comment,
+            }
         )
     timeline.sort(key=lambda item: item["when"] or "", reverse=True)
     return {

@@ -22,61 +22,59 @@ from fieldcrm.reports import ReportTable
 PALETTE = ("#2f6f9f", "#5aa469", "#d9843b", "#b94e48", "#7b68a6", "#8c8c8c")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Reports", text)
-
-
 def report_titles() -> dict[str, str]:
     """Every report and column title, translated (the English text is the key)."""
     return {
-        "Visits per rep and week": tr("Visits per rep and week"),
-        "Coverage: customers visited within their cadence": tr(
-            "Coverage: customers visited within their cadence"
+        "Visits per rep and week": QCoreApplication.translate("Reports", "Visits per rep and week"),
+        "Coverage: customers visited within their cadence": QCoreApplication.translate(
+            "Reports", "Coverage: customers visited within their cadence"
         ),
-        "Overdue customers": tr("Overdue customers"),
-        "Visit outcomes": tr("Visit outcomes"),
-        "Average visit duration": tr("Average visit duration"),
-        "Follow-ups open and overdue": tr("Follow-ups open and overdue"),
-        "Rep": tr("Rep"),
-        "Week": tr("Week"),
-        "Planned": tr("Planned"),
-        "Done": tr("Done"),
-        "Cancelled": tr("Cancelled"),
-        "Total": tr("Total"),
-        "Level": tr("Level"),
-        "Territory or rep": tr("Territory or rep"),
-        "Customers with cadence": tr("Customers with cadence"),
-        "Visited within cadence": tr("Visited within cadence"),
-        "Coverage": tr("Coverage"),
-        "Number": tr("Number"),
-        "Customer": tr("Customer"),
-        "City": tr("City"),
-        "Territory": tr("Territory"),
-        "Owner": tr("Owner"),
-        "Cadence (days)": tr("Cadence (days)"),
-        "Last visit": tr("Last visit"),
-        "Days over cadence": tr("Days over cadence"),
-        "Outcome": tr("Outcome"),
-        "Visits": tr("Visits"),
-        "Share": tr("Share"),
-        "Visits with check-out": tr("Visits with check-out"),
-        "Average minutes": tr("Average minutes"),
-        "Open": tr("Open"),
-        "Overdue": tr("Overdue"),
+        "Overdue customers": QCoreApplication.translate("Reports", "Overdue customers"),
+        "Visit outcomes": QCoreApplication.translate("Reports", "Visit outcomes"),
+        "Average visit duration": QCoreApplication.translate("Reports", "Average visit duration"),
+        "Follow-ups open and overdue": QCoreApplication.translate(
+            "Reports", "Follow-ups open and overdue"
+        ),
+        "Rep": QCoreApplication.translate("Reports", "Rep"),
+        "Week": QCoreApplication.translate("Reports", "Week"),
+        "Planned": QCoreApplication.translate("Reports", "Planned"),
+        "Done": QCoreApplication.translate("Reports", "Done"),
+        "Cancelled": QCoreApplication.translate("Reports", "Cancelled"),
+        "Total": QCoreApplication.translate("Reports", "Total"),
+        "Level": QCoreApplication.translate("Reports", "Level"),
+        "Territory or rep": QCoreApplication.translate("Reports", "Territory or rep"),
+        "Customers with cadence": QCoreApplication.translate("Reports", "Customers with cadence"),
+        "Visited within cadence": QCoreApplication.translate("Reports", "Visited within cadence"),
+        "Coverage": QCoreApplication.translate("Reports", "Coverage"),
+        "Number": QCoreApplication.translate("Reports", "Number"),
+        "Customer": QCoreApplication.translate("Reports", "Customer"),
+        "City": QCoreApplication.translate("Reports", "City"),
+        "Territory": QCoreApplication.translate("Reports", "Territory"),
+        "Owner": QCoreApplication.translate("Reports", "Owner"),
+        "Cadence (days)": QCoreApplication.translate("Reports", "Cadence (days)"),
+        "Last visit": QCoreApplication.translate("Reports", "Last visit"),
+        "Days over cadence": QCoreApplication.translate("Reports", "Days over cadence"),
+        "Outcome": QCoreApplication.translate("Reports", "Outcome"),
+        "Visits": QCoreApplication.translate("Reports", "Visits"),
+        "Share": QCoreApplication.translate("Reports", "Share"),
+        "Visits with check-out": QCoreApplication.translate("Reports", "Visits with check-out"),
+        "Average minutes": QCoreApplication.translate("Reports", "Average minutes"),
+        "Open": QCoreApplication.translate("Reports", "Open"),
+        "Overdue": QCoreApplication.translate("Reports", "Overdue"),
     }
 
 
 def value_labels() -> dict[str, str]:
     """Translations of values that appear in report cells (levels, outcomes)."""
     return {
-        "territory": tr("Territory"),
-        "rep": tr("Rep"),
-        "order": tr("Order"),
-        "opportunity": tr("Opportunity"),
-        "information": tr("Information"),
-        "no_interest": tr("No interest"),
-        "not_reached": tr("Not reached"),
-        "none": tr("No outcome"),
+        "territory": QCoreApplication.translate("Reports", "Territory"),
+        "rep": QCoreApplication.translate("Reports", "Rep"),
+        "order": QCoreApplication.translate("Reports", "Order"),
+        "opportunity": QCoreApplication.translate("Reports", "Opportunity"),
+        "information": QCoreApplication.translate("Reports", "Information"),
+        "no_interest": QCoreApplication.translate("Reports", "No interest"),
+        "not_reached": QCoreApplication.translate("Reports", "Not reached"),
+        "none": QCoreApplication.translate("Reports", "No outcome"),
     }
 
 

@@ -41,10 +41,6 @@ CHART_PT = 230.0
 CHART_ZOOM = 1.4
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Reports", text)
-
-
 @dataclass(frozen=True, slots=True)
 class ReportHeader:
     """What the first page says about the report."""
@@ -59,7 +55,7 @@ class ReportHeader:
 
 def format_cell(value: Any, kind: str, locale: QLocale) -> str:
     if value is None:
-        return "—" if kind != "date" else tr("never")
+        return "—" if kind != "date" else QCoreApplication.translate("Reports", "never")
     if kind == "int":
         return locale.toString(int(value))
     if kind == "float":
@@ -74,7 +70,16 @@ def format_cell(value: Any, kind: str, locale: QLocale) -> str:
 
 
 def format_datetime(value: datetime, locale: QLocale) -> str:
-    return locale.toString(QDateTime(value).toLocalTime(), QLocale.FormatType.ShortFormat)
+    moment = QDateTime.fromSecsSinceEpoch(int(value.timestamp())).toLocalTime()
+    return locale.toString(moment, QLocale.FormatType.ShortFormat)
+
+
+def qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def format_day(value: date, locale: QLocale) -> str:
+    return locale.toString(qdate(value), QLocale.FormatType.ShortFormat)
 
 
 def default_locale() -> QLocale:
@@ -192,7 +197,7 @@ def _lay_out_table(
         layout.add(
             _text(
                 QRectF(0, top, layout.width, ROW_PT),
-                tr("No data for this selection."),
+                QCoreApplication.translate("Reports", "No data for this selection."),
                 body,
                 Qt.AlignmentFlag.AlignLeft,
                 "#555",
@@ -249,15 +254,21 @@ def write_report_pdf(
         )
     )
     period = (
-        tr("Period: %1 – %2")
-        .replace("%1", locale.toString(QDate(header.date_from), QLocale.FormatType.ShortFormat))
-        .replace("%2", locale.toString(QDate(header.date_to), QLocale.FormatType.ShortFormat))
+        QCoreApplication.translate("Reports", "Period: %1 – %2")
+        .replace("%1", format_day(header.date_from, locale))
+        .replace("%2", format_day(header.date_to, locale))
     )
-    filters = tr("Filters: %1").replace("%1", ", ".join(header.filters) or tr("none"))
-    generated = tr("Generated: %1").replace("%1", format_datetime(header.generated_at, locale))
-    as_of = tr("Data as of: %1").replace(
+    filters = QCoreApplication.translate("Reports", "Filters: %1").replace(
+        "%1", ", ".join(header.filters) or QCoreApplication.translate("Reports", "none")
+    )
+    generated = QCoreApplication.translate("Reports", "Generated: %1").replace(
+        "%1", format_datetime(header.generated_at, locale)
+    )
+    as_of = QCoreApplication.translate("Reports", "Data as of: %1").replace(
         "%1",
-        format_datetime(header.data_as_of, locale) if header.data_as_of else tr("never synced"),
+        format_datetime(header.data_as_of, locale)
+        if header.data_as_of
+        else QCoreApplication.translate("Reports", "never synced"),
     )
     for line in (period, filters, generated, as_of):
         top = layout.need(14)
@@ -294,7 +305,11 @@ def write_report_pdf(
             painter.scale(scale, scale)
             for draw in page:
                 draw(painter)
-            footer = tr("Page %1 of %2").replace("%1", str(number)).replace("%2", str(total))
+            footer = (
+                QCoreApplication.translate("Reports", "Page %1 of %2")
+                .replace("%1", str(number))
+                .replace("%2", str(total))
+            )
             _text(
                 QRectF(0, layout.height + 8, layout.width, 14),
                 footer,

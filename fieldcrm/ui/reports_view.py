@@ -10,7 +10,6 @@ from typing import Any, Protocol
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -37,7 +36,13 @@ from fieldcrm.reports import REPORTS, ReportFilter, ReportTable, compute_report
 from fieldcrm.reports.export import save_csv
 from fieldcrm.store import Store
 from fieldcrm.ui.report_charts import build_chart, translate_title, value_labels
-from fieldcrm.ui.report_pdf import ReportHeader, default_locale, format_cell, write_report_pdf
+from fieldcrm.ui.report_pdf import (
+    ReportHeader,
+    default_locale,
+    format_cell,
+    qdate,
+    write_report_pdf,
+)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -146,6 +151,8 @@ class ReportsView(QWidget):
         self._today = today
         self._table: ReportTable | None = None
         self._data_as_of: str | None = None
+        self._generation = 0
+        self._choices_ready = False
         self._build()
 
     # ---- layout ---------------------------------------------------------------------
@@ -156,8 +163,8 @@ class ReportsView(QWidget):
         for name in REPORTS:
             self.report_box.addItem(translate_title(REPORT_TITLES[name]), name)
         end = self._today()
-        self.from_edit = QDateEdit(QDate(end - timedelta(days=27)))
-        self.to_edit = QDateEdit(QDate(end))
+        self.from_edit = QDateEdit(qdate(end - timedelta(days=27)))
+        self.to_edit = QDateEdit(qdate(end))
         for edit, name in ((self.from_edit, self.tr("From")), (self.to_edit, self.tr("To"))):
             edit.setCalendarPopup(True)
             edit.setAccessibleName(name)
@@ -170,21 +177,31 @@ class ReportsView(QWidget):
         self.as_of_label = QLabel()
         self.as_of_label.setObjectName("dataAsOf")
 
-        filters = QHBoxLayout()
-        for label, widget in (
-            (self.tr("&Report:"), self.report_box),
-            (self.tr("&From:"), self.from_edit),
-            (self.tr("&To:"), self.to_edit),
-            (self.tr("Te&rritory:"), self.territory_box),
-            (self.tr("R&ep:"), self.rep_box),
+        # Two rows, and combo boxes that may shrink: the page must fit beside the navigation.
+        for box in (self.report_box, self.territory_box, self.rep_box):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(14)
+        first, second = QHBoxLayout(), QHBoxLayout()
+        for row, label, widget in (
+            (first, self.tr("&Report:"), self.report_box),
+            (first, self.tr("&From:"), self.from_edit),
+            (first, self.tr("&To:"), self.to_edit),
+            (second, self.tr("Te&rritory:"), self.territory_box),
+            (second, self.tr("R&ep:"), self.rep_box),
         ):
             caption = QLabel(label)
             caption.setBuddy(widget)
-            filters.addWidget(caption)
-            filters.addWidget(widget)
-        filters.addStretch(1)
-        filters.addWidget(self.csv_button)
-        filters.addWidget(self.pdf_button)
+            row.addWidget(caption)
+            row.addWidget(widget)
+        first.addStretch(1)
+        second.addStretch(1)
+        second.addWidget(self.csv_button)
+        second.addWidget(self.pdf_button)
+        filters = QVBoxLayout()
+        filters.addLayout(first)
+        filters.addLayout(second)
 
         self.chart_view = QChartView()
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -196,6 +213,9 @@ class ReportsView(QWidget):
         self.table_view = QTableView()
         self.table_view.setModel(self.proxy)
         self.table_view.setSortingEnabled(True)
+        # The report's own order until a person clicks a column header.
+        self.table_view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table_view.verticalHeader().hide()
         self.table_view.setAlternatingRowColors(True)
         self.table_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table_view.setAccessibleName(self.tr("Report table"))
@@ -253,6 +273,7 @@ class ReportsView(QWidget):
     ) -> None:
         territories, reps, last_sync = result
         self._data_as_of = last_sync
+        self._choices_ready = True
         for box, items, all_label in (
             (self.territory_box, territories, self.tr("All territories")),
             (self.rep_box, reps, self.tr("All reps")),
@@ -292,6 +313,8 @@ class ReportsView(QWidget):
         return str(self.report_box.currentData())
 
     def refresh(self) -> None:
+        if not self._choices_ready:
+            return  # load() computes the report once the choices are there
         try:
             flt = self.current_filter()
         except ValueError:
@@ -299,16 +322,19 @@ class ReportsView(QWidget):
             return
         name = self.current_report()
         store = self._store
+        self._generation += 1
+        generation = self._generation
 
-        def work() -> ReportTable:
+        def work() -> tuple[int, ReportTable]:
             with store.read() as conn:
-                return compute_report(conn, name, flt)
+                return generation, compute_report(conn, name, flt)
 
         self._runner.submit(work, self._show_table, self._failed)
 
-    def _show_table(self, table: ReportTable) -> None:
-        if table.name != self.current_report():
-            return  # an older request finished after the user moved on
+    def _show_table(self, result: tuple[int, ReportTable]) -> None:
+        generation, table = result
+        if generation != self._generation:
+            return  # an older request finished after the user changed the choice
         self._table = table
         self.model.set_table(table)
         old = self.chart_view.chart()

@@ -55,12 +55,32 @@ def is_offline_error(exc: BaseException) -> bool:
     return isinstance(exc, ConnectionError | TimeoutError)
 
 
+SERVER_VERSION_KEY = "server_version"
+
+
 class EngineBackend:
     """The real sync engine of ``fieldcrm.sync`` for one store."""
 
     def __init__(self, store: Store, transport: Any = None) -> None:
         self.store = store
         self.transport = transport
+        self._version_checked_for: str | None = None
+        #: The server's version as it last said; read by the GUI thread (a plain str).
+        self.server_version: str | None = None
+
+    def check_version(self, server_url: str) -> None:
+        """Once per server and run: learn the server's version; refuse to sync when IT
+        requires a newer client (``UpdateRequiredError`` with IT's message)."""
+        if self._version_checked_for == server_url:
+            return
+        from fieldcrm.version_check import UpdateRequiredError, check_server
+
+        check = check_server(server_url, transport=self.transport)
+        self.server_version = check.server_version
+        self.store.set_meta(SERVER_VERSION_KEY, check.server_version)
+        if check.update_required:
+            raise UpdateRequiredError(check.message)
+        self._version_checked_for = server_url
 
     def login(self, server_url: str, username: str, password: str) -> dict[str, Any]:
         info = _engine("login")(self.store, server_url, username, password)
@@ -69,6 +89,7 @@ class EngineBackend:
         return data
 
     def sync(self, server_url: str, progress: Progress) -> Any:
+        self.check_version(server_url)
         client = _engine("SyncClient")(
             server_url, _engine("load_credentials")(self.store), transport=self.transport
         )

@@ -40,6 +40,7 @@ from fieldcrm.domain.entities import CUSTOMER_STATUSES, SEGMENTS, VISIT_STATUSES
 from fieldcrm.domain.validation import FieldError, ValidationError
 from fieldcrm.store import Store
 from fieldcrm.ui import dialogs, i18n, queries
+from fieldcrm.ui.connections_view import CustomerConnections, LosingTouchView
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.forms import ERROR_STYLE, RecordForm, confirm, confirm_discard
 from fieldcrm.ui.models import ID_ROLE, Column, CustomerTableModel, RowsModel
@@ -227,6 +228,10 @@ class TodayView(View):
                 inner.addLayout(row)
             grid.addWidget(box, i // 2, i % 2)
         layout.addLayout(grid)
+        # People and customers past their stay-in-touch cadence (see fieldcrm.store.connections).
+        self.losing_touch = LosingTouchView(ctx.store, ctx.db)
+        self.losing_touch.open_customer.connect(self.open_customer)
+        grid.addWidget(self.losing_touch, 2, 0, 1, 2)
         self.start_button.clicked.connect(self._start)
         self.today_table.doubleClicked.connect(self._start)
         self.plan_button.clicked.connect(self._plan)
@@ -270,6 +275,7 @@ class TodayView(View):
         self.ctx.read(
             lambda store: queries.today_overview(store, user_id, date.today()), self._loaded
         )
+        self.losing_touch.reload()
 
     def _loaded(self, data: dict[str, Any]) -> None:
         self.today_model.set_rows(data["today"])
@@ -536,6 +542,9 @@ class CustomerDetailView(View):
         self.tabs.addTab(self.timeline_table, "")
         self.tabs.addTab(self.contacts_table, "")
         self.tabs.addTab(self.followups_table, "")
+        self.connections = CustomerConnections(ctx.store, ctx.db, "")
+        self.connections.changed.connect(ctx.edited)
+        self.tabs.addTab(self.connections, "")
         self.add_contact_button = _button("add_contact", self)
         self.add_note_button = _button("add_note", self)
         self.plan_visit_button = _button("plan_visit", self)
@@ -600,6 +609,7 @@ class CustomerDetailView(View):
         self.tabs.setTabText(0, _t("Timeline"))
         self.tabs.setTabText(1, _t("Contacts"))
         self.tabs.setTabText(2, _t("Follow-ups"))
+        self.tabs.setTabText(3, _t("People and connections"))
         self.add_contact_button.setText(_t("Add contact…"))
         self.add_note_button.setText(_t("New note…"))
         self.plan_visit_button.setText(_t("Plan visit…"))
@@ -617,6 +627,8 @@ class CustomerDetailView(View):
     def _timeline_kind(row: dict[str, Any]) -> str:
         if row["kind"] == "note":
             return i18n.label("note")
+        if row["kind"] == "comment":
+            return _t("Feedback")
         return f"{i18n.label('visit')} ({i18n.label(row['record']['status'])})"
 
     @staticmethod
@@ -624,6 +636,12 @@ class CustomerDetailView(View):
         record = row["record"]
         if row["kind"] == "note":
             return str(record["text"]).replace("\n", " ")
+        if row["kind"] == "comment":
+            author = record.get("author_name") or ""
+            if record["kind"] == "acknowledgement":
+                text = _t("%1 acknowledged the visit report").replace("%1", author)
+                return text + (f": {record['text']}" if record.get("text") else "")
+            return f"{author}: " + str(record.get("text") or "").replace("\n", " ")
         parts = [record.get("purpose") or "", i18n.label(record.get("outcome"))]
         if record.get("report"):
             parts.append(str(record["report"]).replace("\n", " "))
@@ -640,6 +658,8 @@ class CustomerDetailView(View):
             self.title.setText("")
 
     def show_customer(self, customer_id: str) -> None:
+        self.connections.user_id = self.ctx.user_id or ""
+        self.connections.show_customer(customer_id)
         if customer_id != self.customer_id:
             self.customer_id = customer_id
             self.customer = None

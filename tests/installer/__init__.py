@@ -1,0 +1,1 @@
+"""Tests of the installers and of the administrator's guide."""
