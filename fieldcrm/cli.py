@@ -139,10 +139,10 @@ def cmd_app(args: argparse.Namespace) -> int:
     return run(args.profile, desktop_flags(args))
 
 
-def cmd_smoke_test(_args: argparse.Namespace) -> int:
+def cmd_smoke_test(args: argparse.Namespace) -> int:
     from fieldcrm.ui.app import print_smoke_test
 
-    return print_smoke_test()
+    return print_smoke_test(desktop_flags(args))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

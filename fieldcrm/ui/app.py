@@ -72,7 +72,7 @@ def run(profile: Path, flags: Mapping[str, Any] | None = None) -> int:
     return code
 
 
-def smoke_test() -> dict[str, Any]:
+def smoke_test(flags: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Build the main window offscreen on a temporary profile; what the installer checks."""
     import os
 
@@ -81,7 +81,7 @@ def smoke_test() -> dict[str, Any]:
 
     application()
     with tempfile.TemporaryDirectory(prefix="fieldcrm-smoke-") as tmp:
-        window = open_main_window(Path(tmp))
+        window = open_main_window(Path(tmp), flags)
         try:
             window.show()
             QCoreApplication.processEvents()
@@ -97,6 +97,6 @@ def smoke_test() -> dict[str, Any]:
     return report
 
 
-def print_smoke_test() -> int:
-    print(json.dumps(smoke_test()))
+def print_smoke_test(flags: Mapping[str, Any] | None = None) -> int:
+    print(json.dumps(smoke_test(flags)))
     return 0

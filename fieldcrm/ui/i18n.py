@@ -11,8 +11,8 @@ from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTimeZon
 
 from fieldcrm.domain.validation import parse_datetime
 
-RESOURCES = Path(__file__).resolve().parent / "resources"
-TRANSLATIONS = RESOURCES / "translations"
+#: Compiled translations ship inside the package; their sources are resources/translations/*.ts.
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 SUPPORTED = ("en", "de")
 
 

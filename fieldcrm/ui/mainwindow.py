@@ -294,6 +294,8 @@ class MainWindow(QMainWindow):
             name = item.data(Qt.ItemDataRole.UserRole)
             item.setText(texts[name])
             item.setIcon(self.style().standardIcon(icons[name]))
+        # Wide enough for the longest entry in the current language (no clipped text).
+        self.nav.setMinimumWidth(self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 8)
 
     def _refresh_badges(self) -> None:
         user_id = self.ctx.user_id

@@ -358,7 +358,10 @@ def resolve_conflict(store: Store, conflict_id: str, value: Any, *, write_value:
         if write_value and conflict.field and uow.get(conflict.entity, conflict.row_id):
             uow.update(conflict.entity, conflict.row_id, {conflict.field: value})
         uow.conn.execute(
-            t.conflict.update().where(t.conflict.c.id == conflict_id).values(resolved=True)
+            t.conflict.update()
+            .where(t.conflict.c.id == conflict_id)
+            # resolution_pending: the next push tells the server (and the other devices).
+            .values(resolved=True, resolution_pending=True)
         )
 
 

@@ -262,6 +262,12 @@ def seed_sync_outcomes(store: Store, user: dict[str, Any], customer_ids: list[st
     now = store.now_text()
     stamp = store.clock.now()
     with store.write() as uow:
+        # The pull applied the winning value to the local row.
+        uow.conn.execute(
+            t.customer.update()
+            .where(t.customer.c.id == first["id"])
+            .values(phone="+49 40 555 0100")
+        )
         uow.conn.execute(
             t.conflict.insert(),
             {
@@ -283,7 +289,8 @@ def seed_sync_outcomes(store: Store, user: dict[str, Any], customer_ids: list[st
         uow.conn.execute(
             t.rejected_change.insert(),
             {
-                "op_no": 900001,
+                "op_no": 900001
+                + (uow.conn.scalar(sa.select(sa.func.count()).select_from(t.rejected_change)) or 0),
                 "device_id": store.device_id,
                 "entity": "customer",
                 "row_id": second["id"],

@@ -260,16 +260,22 @@ class SyncController(QObject):
         self.state.syncing = False
         self.state.online = True
         self.state.error = None
-        now = format_datetime(utc_now())
         store = self.store
+        now = format_datetime(utc_now())
 
         def record() -> tuple[int, str | None]:
-            store.set_meta(LAST_SYNC_KEY, now)
+            # The engine records the time of a successful sync; an engine that does not is
+            # covered here so that the status bar never says "never synced" after a sync.
+            if store.meta(LAST_SYNC_KEY) is None:
+                store.set_meta(LAST_SYNC_KEY, now)
             return store.pending_count(), store.meta(LAST_SYNC_KEY)
 
-        self.db.submit(record, self._counts_arrived)
-        self.synced.emit(result)
-        self._after()
+        def recorded(counts: tuple[int, str | None]) -> None:
+            self._counts_arrived(counts)
+            self.synced.emit(result)
+            self._after()
+
+        self.db.submit(record, recorded)
 
     def _failed(self, exc: BaseException) -> None:
         self.state.syncing = False

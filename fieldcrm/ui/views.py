@@ -336,6 +336,8 @@ class CustomersView(View):
         self.overdue.setObjectName("filter_overdue")
         self.model = CustomerTableModel(ctx.store, ctx.db, self)
         self.table = make_table(self.model, "customer_table", self)
+        for column, width in ((0, 90), (1, 300), (2, 130), (3, 110), (4, 100), (5, 80)):
+            self.table.setColumnWidth(column, width)
         self.new_button = _button("new_customer", self)
         self.open_button = _button("open_customer", self)
         self.delete_button = _button("delete_customer", self)

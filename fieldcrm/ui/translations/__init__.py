@@ -1,0 +1,1 @@
+"""Compiled translations (.qm) of the desktop app; sources in resources/translations/."""

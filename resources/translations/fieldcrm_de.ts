@@ -1,0 +1,1814 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+  <context>
+    <name>Connections</name>
+    <message>
+      <source>reports to / manages</source>
+      <translation>berichtet an / leitet</translation>
+    </message>
+    <message>
+      <source>is assistant of / has as assistant</source>
+      <translation>ist Assistenz von / hat als Assistenz</translation>
+    </message>
+    <message>
+      <source>colleague</source>
+      <translation>Kollege/Kollegin</translation>
+    </message>
+    <message>
+      <source>decides for / is decided for by</source>
+      <translation>entscheidet für / wird entschieden von</translation>
+    </message>
+    <message>
+      <source>influences / is influenced by</source>
+      <translation>beeinflusst / wird beeinflusst von</translation>
+    </message>
+    <message>
+      <source>other (name it)</source>
+      <translation>andere (bitte benennen)</translation>
+    </message>
+    <message>
+      <source>never</source>
+      <translation>nie</translation>
+    </message>
+    <message>
+      <source>Who</source>
+      <translation>Wer</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Kunde</translation>
+    </message>
+    <message>
+      <source>Every (days)</source>
+      <translation>Alle (Tage)</translation>
+    </message>
+    <message>
+      <source>Last contact</source>
+      <translation>Letzter Kontakt</translation>
+    </message>
+    <message>
+      <source>Days over</source>
+      <translation>Tage überfällig</translation>
+    </message>
+    <message>
+      <source>%1 (customer)</source>
+      <translation>%1 (Kunde)</translation>
+    </message>
+    <message>
+      <source>no contact yet</source>
+      <translation>noch kein Kontakt</translation>
+    </message>
+    <message>
+      <source>People and customers</source>
+      <translation>Personen und Kunden</translation>
+    </message>
+    <message>
+      <source>People</source>
+      <translation>Personen</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Kunden</translation>
+    </message>
+    <message>
+      <source>Show</source>
+      <translation>Anzeigen</translation>
+    </message>
+    <message>
+      <source>Losing touch</source>
+      <translation>Kontakt schläft ein</translation>
+    </message>
+    <message>
+      <source>New relationship</source>
+      <translation>Neue Beziehung</translation>
+    </message>
+    <message>
+      <source>&amp;Person:</source>
+      <translation>&amp;Person:</translation>
+    </message>
+    <message>
+      <source>&amp;Relationship:</source>
+      <translation>&amp;Beziehung:</translation>
+    </message>
+    <message>
+      <source>&amp;To:</source>
+      <translation>&amp;Bis:</translation>
+    </message>
+    <message>
+      <source>&amp;Name (other):</source>
+      <translation>&amp;Name (andere):</translation>
+    </message>
+    <message>
+      <source>Name the &amp;other way:</source>
+      <translation>&amp;Umgekehrt benennen:</translation>
+    </message>
+    <message>
+      <source>N&amp;ote:</source>
+      <translation>N&amp;otiz:</translation>
+    </message>
+    <message>
+      <source>I know this person</source>
+      <translation>Ich kenne diese Person</translation>
+    </message>
+    <message>
+      <source>1 = met once, 5 = know each other well</source>
+      <translation>1 = einmal getroffen, 5 = kennen uns gut</translation>
+    </message>
+    <message>
+      <source>How &amp;well (1–5):</source>
+      <translation>Wie &amp;gut (1–5):</translation>
+    </message>
+    <message>
+      <source>&amp;Since:</source>
+      <translation>&amp;Seit:</translation>
+    </message>
+    <message>
+      <source>Add &amp;relationship…</source>
+      <translation>&amp;Beziehung hinzufügen…</translation>
+    </message>
+    <message>
+      <source>I &amp;know someone here…</source>
+      <translation>Ich &amp;kenne hier jemanden…</translation>
+    </message>
+    <message>
+      <source>&amp;Export map as PNG…</source>
+      <translation>Karte als PNG &amp;exportieren…</translation>
+    </message>
+    <message>
+      <source>&amp;Fit to window</source>
+      <translation>An &amp;Fenster anpassen</translation>
+    </message>
+    <message>
+      <source>Handover summary</source>
+      <translation>Übergabe-Zusammenfassung</translation>
+    </message>
+    <message>
+      <source>&amp;Mark handover as read</source>
+      <translation>Übergabe als &amp;gelesen markieren</translation>
+    </message>
+    <message>
+      <source>Handover note for the new owner…</source>
+      <translation>Übergabenotiz für den neuen Betreuer…</translation>
+    </message>
+    <message>
+      <source>Save handover &amp;note</source>
+      <translation>Übergabe&amp;notiz speichern</translation>
+    </message>
+    <message>
+      <source>Export map</source>
+      <translation>Karte exportieren</translation>
+    </message>
+    <message>
+      <source>PNG images (*.png)</source>
+      <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+      <source>From %1 to %2</source>
+      <translation>Von %1 an %2</translation>
+    </message>
+    <message>
+      <source>Handover: %1</source>
+      <translation>Übergabe: %1</translation>
+    </message>
+    <message>
+      <source>Note from the previous owner</source>
+      <translation>Notiz des bisherigen Betreuers</translation>
+    </message>
+    <message>
+      <source>last contact %1</source>
+      <translation>letzter Kontakt %1</translation>
+    </message>
+    <message>
+      <source>How they relate</source>
+      <translation>Wie sie zueinander stehen</translation>
+    </message>
+    <message>
+      <source>Who in the team knows whom</source>
+      <translation>Wer im Team wen kennt</translation>
+    </message>
+    <message>
+      <source>Last visits</source>
+      <translation>Letzte Besuche</translation>
+    </message>
+    <message>
+      <source>Open follow-ups</source>
+      <translation>Offene Wiedervorlagen</translation>
+    </message>
+  </context>
+  <context>
+    <name>CustomerModel</name>
+    <message>
+      <source>Number</source>
+      <translation>Nummer</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>City</source>
+      <translation>Ort</translation>
+    </message>
+    <message>
+      <source>Territory</source>
+      <translation>Gebiet</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Segment</source>
+      <translation>Segment</translation>
+    </message>
+    <message>
+      <source>Last visit</source>
+      <translation>Letzter Besuch</translation>
+    </message>
+  </context>
+  <context>
+    <name>Dialogs</name>
+    <message>
+      <source>Edit customer</source>
+      <translation>Kunde bearbeiten</translation>
+    </message>
+    <message>
+      <source>New customer</source>
+      <translation>Neuer Kunde</translation>
+    </message>
+    <message>
+      <source>New contact</source>
+      <translation>Neuer Ansprechpartner</translation>
+    </message>
+    <message>
+      <source>New note</source>
+      <translation>Neue Notiz</translation>
+    </message>
+    <message>
+      <source>New follow-up</source>
+      <translation>Neue Wiedervorlage</translation>
+    </message>
+    <message>
+      <source>Plan a visit: %1</source>
+      <translation>Besuch planen: %1</translation>
+    </message>
+    <message>
+      <source>Attending contacts</source>
+      <translation>Teilnehmende Ansprechpartner</translation>
+    </message>
+    <message>
+      <source>Create a follow-up from the next steps</source>
+      <translation>Wiedervorlage aus den nächsten Schritten anlegen</translation>
+    </message>
+    <message>
+      <source>Follow-up title</source>
+      <translation>Titel der Wiedervorlage</translation>
+    </message>
+    <message>
+      <source>Follow-up due date</source>
+      <translation>Fälligkeit der Wiedervorlage</translation>
+    </message>
+    <message>
+      <source>Follow-up title:</source>
+      <translation>Wiedervorlage:</translation>
+    </message>
+    <message>
+      <source>Due:</source>
+      <translation>Fällig:</translation>
+    </message>
+    <message>
+      <source>Visit report: %1</source>
+      <translation>Besuchsbericht: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>FeedbackInbox</name>
+    <message>
+      <source>New feedback</source>
+      <translation>Neues Feedback</translation>
+    </message>
+    <message>
+      <source>No new feedback.</source>
+      <translation>Kein neues Feedback.</translation>
+    </message>
+    <message>
+      <source>Mark all as &amp;read</source>
+      <translation>Alle als &amp;gelesen markieren</translation>
+    </message>
+    <message>
+      <source>New feedback on visit reports</source>
+      <translation>Neues Feedback zu Besuchsberichten</translation>
+    </message>
+  </context>
+  <context>
+    <name>FeedbackModel</name>
+    <message>
+      <source>on the visit at %1 (%2)</source>
+      <translation>zum Besuch bei %1 (%2)</translation>
+    </message>
+    <message>
+      <source>acknowledged the report</source>
+      <translation>hat den Bericht bestätigt</translation>
+    </message>
+  </context>
+  <context>
+    <name>FeedbackThread</name>
+    <message>
+      <source>Feedback on this visit report</source>
+      <translation>Feedback zu diesem Besuchsbericht</translation>
+    </message>
+    <message>
+      <source>Write a comment or a reply…</source>
+      <translation>Kommentar oder Antwort schreiben…</translation>
+    </message>
+    <message>
+      <source>Comment</source>
+      <translation>Kommentar</translation>
+    </message>
+    <message>
+      <source>&amp;Send</source>
+      <translation>&amp;Senden</translation>
+    </message>
+    <message>
+      <source>&amp;Acknowledge report</source>
+      <translation>Bericht &amp;bestätigen</translation>
+    </message>
+    <message>
+      <source>Choose a visit report to see its feedback.</source>
+      <translation>Wählen Sie einen Besuchsbericht, um das Feedback zu sehen.</translation>
+    </message>
+    <message>
+      <source>Visit at %1 on %2</source>
+      <translation>Besuch bei %1 am %2</translation>
+    </message>
+    <message>
+      <source>No report written yet.</source>
+      <translation>Noch kein Bericht geschrieben.</translation>
+    </message>
+    <message>
+      <source>Write something first.</source>
+      <translation>Bitte zuerst etwas schreiben.</translation>
+    </message>
+    <message>
+      <source>Could not save: %1</source>
+      <translation>Speichern nicht möglich: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>Fields</name>
+    <message>
+      <source>Number</source>
+      <translation>Nummer</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Street</source>
+      <translation>Straße</translation>
+    </message>
+    <message>
+      <source>Postal code</source>
+      <translation>PLZ</translation>
+    </message>
+    <message>
+      <source>City</source>
+      <translation>Ort</translation>
+    </message>
+    <message>
+      <source>Country</source>
+      <translation>Land</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>Telefon</translation>
+    </message>
+    <message>
+      <source>Mobile</source>
+      <translation>Mobil</translation>
+    </message>
+    <message>
+      <source>E-mail</source>
+      <translation>E-Mail</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Segment</source>
+      <translation>Segment</translation>
+    </message>
+    <message>
+      <source>Visit every (days)</source>
+      <translation>Besuch alle (Tage)</translation>
+    </message>
+    <message>
+      <source>First name</source>
+      <translation>Vorname</translation>
+    </message>
+    <message>
+      <source>Last name</source>
+      <translation>Nachname</translation>
+    </message>
+    <message>
+      <source>Job title</source>
+      <translation>Funktion</translation>
+    </message>
+    <message>
+      <source>Planned start</source>
+      <translation>Geplanter Beginn</translation>
+    </message>
+    <message>
+      <source>Planned end</source>
+      <translation>Geplantes Ende</translation>
+    </message>
+    <message>
+      <source>Checked in</source>
+      <translation>Eingecheckt</translation>
+    </message>
+    <message>
+      <source>Checked out</source>
+      <translation>Ausgecheckt</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>Kanal</translation>
+    </message>
+    <message>
+      <source>Purpose</source>
+      <translation>Anlass</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>Ergebnis</translation>
+    </message>
+    <message>
+      <source>Report</source>
+      <translation>Bericht</translation>
+    </message>
+    <message>
+      <source>Next steps</source>
+      <translation>Nächste Schritte</translation>
+    </message>
+    <message>
+      <source>Attending contacts</source>
+      <translation>Teilnehmende Ansprechpartner</translation>
+    </message>
+    <message>
+      <source>Text</source>
+      <translation>Text</translation>
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>Titel</translation>
+    </message>
+    <message>
+      <source>Due date</source>
+      <translation>Fällig am</translation>
+    </message>
+    <message>
+      <source>Done at</source>
+      <translation>Erledigt am</translation>
+    </message>
+  </context>
+  <context>
+    <name>Forms</name>
+    <message>
+      <source>Unsaved changes</source>
+      <translation>Ungespeicherte Änderungen</translation>
+    </message>
+    <message>
+      <source>You have unsaved changes. Discard them?</source>
+      <translation>Sie haben ungespeicherte Änderungen. Verwerfen?</translation>
+    </message>
+    <message>
+      <source>Discard</source>
+      <translation>Verwerfen</translation>
+    </message>
+    <message>
+      <source>Keep editing</source>
+      <translation>Weiter bearbeiten</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+  </context>
+  <context>
+    <name>Labels</name>
+    <message>
+      <source>Prospect</source>
+      <translation>Interessent</translation>
+    </message>
+    <message>
+      <source>Active</source>
+      <translation>Aktiv</translation>
+    </message>
+    <message>
+      <source>Inactive</source>
+      <translation>Inaktiv</translation>
+    </message>
+    <message>
+      <source>Planned</source>
+      <translation>Geplant</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Erledigt</translation>
+    </message>
+    <message>
+      <source>Cancelled</source>
+      <translation>Abgesagt</translation>
+    </message>
+    <message>
+      <source>In person</source>
+      <translation>Vor Ort</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>Telefon</translation>
+    </message>
+    <message>
+      <source>Video call</source>
+      <translation>Videoanruf</translation>
+    </message>
+    <message>
+      <source>Order</source>
+      <translation>Auftrag</translation>
+    </message>
+    <message>
+      <source>Opportunity</source>
+      <translation>Verkaufschance</translation>
+    </message>
+    <message>
+      <source>Information</source>
+      <translation>Information</translation>
+    </message>
+    <message>
+      <source>No interest</source>
+      <translation>Kein Interesse</translation>
+    </message>
+    <message>
+      <source>Not reached</source>
+      <translation>Nicht erreicht</translation>
+    </message>
+    <message>
+      <source>New record</source>
+      <translation>Neuer Datensatz</translation>
+    </message>
+    <message>
+      <source>Change</source>
+      <translation>Änderung</translation>
+    </message>
+    <message>
+      <source>Deletion</source>
+      <translation>Löschung</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Kunde</translation>
+    </message>
+    <message>
+      <source>Contact</source>
+      <translation>Ansprechpartner</translation>
+    </message>
+    <message>
+      <source>Visit</source>
+      <translation>Besuch</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>Notiz</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Wiedervorlage</translation>
+    </message>
+  </context>
+  <context>
+    <name>LoginDialog</name>
+    <message>
+      <source>Sign in to FieldCRM</source>
+      <translation>Bei FieldCRM anmelden</translation>
+    </message>
+    <message>
+      <source>Sign in once; afterwards FieldCRM also works without a network.</source>
+      <translation>Einmal anmelden – danach arbeitet FieldCRM auch ohne Netz.</translation>
+    </message>
+    <message>
+      <source>Server address</source>
+      <translation>Serveradresse</translation>
+    </message>
+    <message>
+      <source>Set by your IT department</source>
+      <translation>Von Ihrer IT festgelegt</translation>
+    </message>
+    <message>
+      <source>User name</source>
+      <translation>Benutzername</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>Passwort</translation>
+    </message>
+    <message>
+      <source>Server:</source>
+      <translation>Server:</translation>
+    </message>
+    <message>
+      <source>User name:</source>
+      <translation>Benutzername:</translation>
+    </message>
+    <message>
+      <source>Password:</source>
+      <translation>Passwort:</translation>
+    </message>
+    <message>
+      <source>Sign in</source>
+      <translation>Anmelden</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+    <message>
+      <source>Please enter the server address, your user name and password.</source>
+      <translation>Bitte Serveradresse, Benutzernamen und Passwort eingeben.</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached. Check the address and your network.</source>
+      <translation>Der Server ist nicht erreichbar. Bitte Adresse und Netzverbindung prüfen.</translation>
+    </message>
+    <message>
+      <source>Sign-in failed: %1</source>
+      <translation>Anmeldung fehlgeschlagen: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <source>Navigation</source>
+      <translation>Navigation</translation>
+    </message>
+    <message>
+      <source>Sync</source>
+      <translation>Synchronisieren</translation>
+    </message>
+    <message>
+      <source>Sync now (F5)</source>
+      <translation>Jetzt synchronisieren (F5)</translation>
+    </message>
+    <message>
+      <source>New customer</source>
+      <translation>Neuer Kunde</translation>
+    </message>
+    <message>
+      <source>New customer (Ctrl+N)</source>
+      <translation>Neuer Kunde (Strg+N)</translation>
+    </message>
+    <message>
+      <source>New visit</source>
+      <translation>Neuer Besuch</translation>
+    </message>
+    <message>
+      <source>Plan a new visit (Ctrl+Shift+V)</source>
+      <translation>Neuen Besuch planen (Strg+Umschalt+V)</translation>
+    </message>
+    <message>
+      <source>New note</source>
+      <translation>Neue Notiz</translation>
+    </message>
+    <message>
+      <source>New note (Ctrl+Shift+N)</source>
+      <translation>Neue Notiz (Strg+Umschalt+N)</translation>
+    </message>
+    <message>
+      <source>Search</source>
+      <translation>Suchen</translation>
+    </message>
+    <message>
+      <source>Search customers (Ctrl+F)</source>
+      <translation>Kunden suchen (Strg+F)</translation>
+    </message>
+    <message>
+      <source>Settings</source>
+      <translation>Einstellungen</translation>
+    </message>
+    <message>
+      <source>About</source>
+      <translation>Über</translation>
+    </message>
+    <message>
+      <source>FieldCRM and server versions (F1)</source>
+      <translation>Versionen von FieldCRM und Server (F1)</translation>
+    </message>
+    <message>
+      <source>Retry</source>
+      <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+      <source>Retry the sync</source>
+      <translation>Synchronisierung erneut versuchen</translation>
+    </message>
+    <message>
+      <source>Sync progress</source>
+      <translation>Fortschritt der Synchronisierung</translation>
+    </message>
+    <message>
+      <source>Today</source>
+      <translation>Heute</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Kunden</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Besuche</translation>
+    </message>
+    <message>
+      <source>Feedback (%1)</source>
+      <translation>Feedback (%1)</translation>
+    </message>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
+    <message>
+      <source>Reports</source>
+      <translation>Auswertungen</translation>
+    </message>
+    <message>
+      <source>My area</source>
+      <translation>Mein Bereich</translation>
+    </message>
+    <message>
+      <source>Conflicts (%1)</source>
+      <translation>Konflikte (%1)</translation>
+    </message>
+    <message>
+      <source>Conflicts</source>
+      <translation>Konflikte</translation>
+    </message>
+    <message>
+      <source>Rejected changes (%1)</source>
+      <translation>Abgelehnte Änderungen (%1)</translation>
+    </message>
+    <message>
+      <source>Rejected changes</source>
+      <translation>Abgelehnte Änderungen</translation>
+    </message>
+    <message>
+      <source>● Not yet synced</source>
+      <translation>● Noch nicht synchronisiert</translation>
+    </message>
+    <message>
+      <source>● Online</source>
+      <translation>● Online</translation>
+    </message>
+    <message>
+      <source>● Offline</source>
+      <translation>● Offline</translation>
+    </message>
+    <message>
+      <source>%1 changes to send</source>
+      <translation>%1 Änderungen zu senden</translation>
+    </message>
+    <message>
+      <source>1 change to send</source>
+      <translation>1 Änderung zu senden</translation>
+    </message>
+    <message>
+      <source>Last sync: %1</source>
+      <translation>Letzte Synchronisierung: %1</translation>
+    </message>
+    <message>
+      <source>Never synced</source>
+      <translation>Noch nie synchronisiert</translation>
+    </message>
+    <message>
+      <source>Sync failed: %1</source>
+      <translation>Synchronisierung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+      <source>Sign-in failed: %1</source>
+      <translation>Anmeldung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+      <source>FieldCRM {version}</source>
+      <translation>FieldCRM {version}</translation>
+    </message>
+    <message>
+      <source>Server: {url}</source>
+      <translation>Server: {url}</translation>
+    </message>
+    <message>
+      <source>not configured</source>
+      <translation>nicht eingerichtet</translation>
+    </message>
+    <message>
+      <source>Server version: {version}</source>
+      <translation>Serverversion: {version}</translation>
+    </message>
+    <message>
+      <source>not known yet (it is learnt on sync)</source>
+      <translation>noch unbekannt (wird beim Synchronisieren ermittelt)</translation>
+    </message>
+    <message>
+      <source>About FieldCRM</source>
+      <translation>Über FieldCRM</translation>
+    </message>
+    <message>
+      <source>FieldCRM %1</source>
+      <translation>FieldCRM %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>ManagerView</name>
+    <message>
+      <source>never synced</source>
+      <translation>nie synchronisiert</translation>
+    </message>
+    <message>
+      <source>Territories and reps</source>
+      <translation>Gebiete und Außendienst</translation>
+    </message>
+    <message>
+      <source>Visit reports to review</source>
+      <translation>Zu prüfende Besuchsberichte</translation>
+    </message>
+    <message>
+      <source>Visit report</source>
+      <translation>Besuchsbericht</translation>
+    </message>
+    <message>
+      <source>Visit reports</source>
+      <translation>Besuchsberichte</translation>
+    </message>
+    <message>
+      <source>Reports</source>
+      <translation>Auswertungen</translation>
+    </message>
+    <message>
+      <source>Area</source>
+      <translation>Bereich</translation>
+    </message>
+    <message>
+      <source>Territory / rep</source>
+      <translation>Gebiet / Außendienst</translation>
+    </message>
+    <message>
+      <source>Data as of</source>
+      <translation>Datenstand</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Kunden</translation>
+    </message>
+    <message>
+      <source>Done (7 days)</source>
+      <translation>Erledigt (7 Tage)</translation>
+    </message>
+    <message>
+      <source>Planned (7 days)</source>
+      <translation>Geplant (7 Tage)</translation>
+    </message>
+    <message>
+      <source>Open follow-ups</source>
+      <translation>Offene Wiedervorlagen</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>Überfällig</translation>
+    </message>
+    <message>
+      <source>Report</source>
+      <translation>Bericht</translation>
+    </message>
+    <message>
+      <source>Next steps</source>
+      <translation>Nächste Schritte</translation>
+    </message>
+  </context>
+  <context>
+    <name>PeoplePages</name>
+    <message>
+      <source>Sign in to see this page.</source>
+      <translation>Melden Sie sich an, um diese Seite zu sehen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>RecentReportsModel</name>
+    <message>
+      <source>Date</source>
+      <translation>Datum</translation>
+    </message>
+    <message>
+      <source>Rep</source>
+      <translation>Außendienst</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Kunde</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>Ergebnis</translation>
+    </message>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
+    <message>
+      <source>acknowledged</source>
+      <translation>bestätigt</translation>
+    </message>
+    <message>
+      <source>%n comment(s)</source>
+      <translation>%n Kommentar(e)</translation>
+    </message>
+    <message>
+      <source>awaiting feedback</source>
+      <translation>wartet auf Feedback</translation>
+    </message>
+  </context>
+  <context>
+    <name>RelationshipMap</name>
+    <message>
+      <source>Relationship map</source>
+      <translation>Beziehungskarte</translation>
+    </message>
+    <message>
+      <source>our team</source>
+      <translation>unser Team</translation>
+    </message>
+    <message>
+      <source>%1 knows this person (%2 of 5)</source>
+      <translation>%1 kennt diese Person (%2 von 5)</translation>
+    </message>
+  </context>
+  <context>
+    <name>Reports</name>
+    <message>
+      <source>Visits per rep and week</source>
+      <translation>Besuche je Außendienst und Woche</translation>
+    </message>
+    <message>
+      <source>Coverage: customers visited within their cadence</source>
+      <translation>Abdeckung: Kunden im Besuchsrhythmus besucht</translation>
+    </message>
+    <message>
+      <source>Overdue customers</source>
+      <translation>Überfällige Kunden</translation>
+    </message>
+    <message>
+      <source>Visit outcomes</source>
+      <translation>Besuchsergebnisse</translation>
+    </message>
+    <message>
+      <source>Average visit duration</source>
+      <translation>Durchschnittliche Besuchsdauer</translation>
+    </message>
+    <message>
+      <source>Follow-ups open and overdue</source>
+      <translation>Offene und überfällige Wiedervorlagen</translation>
+    </message>
+    <message>
+      <source>Rep</source>
+      <translation>Außendienst</translation>
+    </message>
+    <message>
+      <source>Week</source>
+      <translation>Woche</translation>
+    </message>
+    <message>
+      <source>Planned</source>
+      <translation>Geplant</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Erledigt</translation>
+    </message>
+    <message>
+      <source>Cancelled</source>
+      <translation>Abgesagt</translation>
+    </message>
+    <message>
+      <source>Total</source>
+      <translation>Gesamt</translation>
+    </message>
+    <message>
+      <source>Level</source>
+      <translation>Ebene</translation>
+    </message>
+    <message>
+      <source>Territory or rep</source>
+      <translation>Gebiet oder Außendienst</translation>
+    </message>
+    <message>
+      <source>Customers with cadence</source>
+      <translation>Kunden mit Besuchsrhythmus</translation>
+    </message>
+    <message>
+      <source>Visited within cadence</source>
+      <translation>Im Rhythmus besucht</translation>
+    </message>
+    <message>
+      <source>Coverage</source>
+      <translation>Abdeckung</translation>
+    </message>
+    <message>
+      <source>Number</source>
+      <translation>Nummer</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Kunde</translation>
+    </message>
+    <message>
+      <source>City</source>
+      <translation>Ort</translation>
+    </message>
+    <message>
+      <source>Territory</source>
+      <translation>Gebiet</translation>
+    </message>
+    <message>
+      <source>Owner</source>
+      <translation>Betreuer</translation>
+    </message>
+    <message>
+      <source>Cadence (days)</source>
+      <translation>Rhythmus (Tage)</translation>
+    </message>
+    <message>
+      <source>Last visit</source>
+      <translation>Letzter Besuch</translation>
+    </message>
+    <message>
+      <source>Days over cadence</source>
+      <translation>Tage über Rhythmus</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>Ergebnis</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Besuche</translation>
+    </message>
+    <message>
+      <source>Share</source>
+      <translation>Anteil</translation>
+    </message>
+    <message>
+      <source>Visits with check-out</source>
+      <translation>Besuche mit Check-out</translation>
+    </message>
+    <message>
+      <source>Average minutes</source>
+      <translation>Minuten im Schnitt</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Offen</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>Überfällig</translation>
+    </message>
+    <message>
+      <source>Order</source>
+      <translation>Auftrag</translation>
+    </message>
+    <message>
+      <source>Opportunity</source>
+      <translation>Verkaufschance</translation>
+    </message>
+    <message>
+      <source>Information</source>
+      <translation>Information</translation>
+    </message>
+    <message>
+      <source>No interest</source>
+      <translation>Kein Interesse</translation>
+    </message>
+    <message>
+      <source>Not reached</source>
+      <translation>Nicht erreicht</translation>
+    </message>
+    <message>
+      <source>No outcome</source>
+      <translation>Kein Ergebnis</translation>
+    </message>
+    <message>
+      <source>never</source>
+      <translation>nie</translation>
+    </message>
+    <message>
+      <source>No data for this selection.</source>
+      <translation>Keine Daten für diese Auswahl.</translation>
+    </message>
+    <message>
+      <source>Period: %1 – %2</source>
+      <translation>Zeitraum: %1 – %2</translation>
+    </message>
+    <message>
+      <source>Filters: %1</source>
+      <translation>Filter: %1</translation>
+    </message>
+    <message>
+      <source>none</source>
+      <translation>keine</translation>
+    </message>
+    <message>
+      <source>Generated: %1</source>
+      <translation>Erstellt: %1</translation>
+    </message>
+    <message>
+      <source>Data as of: %1</source>
+      <translation>Datenstand: %1</translation>
+    </message>
+    <message>
+      <source>never synced</source>
+      <translation>nie synchronisiert</translation>
+    </message>
+    <message>
+      <source>Page %1 of %2</source>
+      <translation>Seite %1 von %2</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReportsView</name>
+    <message>
+      <source>Report</source>
+      <translation>Bericht</translation>
+    </message>
+    <message>
+      <source>From</source>
+      <translation>Von</translation>
+    </message>
+    <message>
+      <source>To</source>
+      <translation>Bis</translation>
+    </message>
+    <message>
+      <source>Territory</source>
+      <translation>Gebiet</translation>
+    </message>
+    <message>
+      <source>Rep</source>
+      <translation>Außendienst</translation>
+    </message>
+    <message>
+      <source>Export CSV…</source>
+      <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+      <source>Export PDF…</source>
+      <translation>PDF exportieren…</translation>
+    </message>
+    <message>
+      <source>&amp;Report:</source>
+      <translation>&amp;Auswertung:</translation>
+    </message>
+    <message>
+      <source>&amp;From:</source>
+      <translation>&amp;Von:</translation>
+    </message>
+    <message>
+      <source>&amp;To:</source>
+      <translation>&amp;Bis:</translation>
+    </message>
+    <message>
+      <source>Te&amp;rritory:</source>
+      <translation>Ge&amp;biet:</translation>
+    </message>
+    <message>
+      <source>R&amp;ep:</source>
+      <translation>A&amp;ußendienst:</translation>
+    </message>
+    <message>
+      <source>Report table</source>
+      <translation>Auswertungstabelle</translation>
+    </message>
+    <message>
+      <source>All territories</source>
+      <translation>Alle Gebiete</translation>
+    </message>
+    <message>
+      <source>All reps</source>
+      <translation>Alle Außendienstler</translation>
+    </message>
+    <message>
+      <source>Data as of %1 (last successful sync)</source>
+      <translation>Datenstand %1 (letzte erfolgreiche Synchronisierung)</translation>
+    </message>
+    <message>
+      <source>Data as of: never synced — the report shows local data only</source>
+      <translation>Datenstand: nie synchronisiert – die Auswertung zeigt nur lokale Daten</translation>
+    </message>
+    <message>
+      <source>The period ends before it starts.</source>
+      <translation>Der Zeitraum endet vor seinem Beginn.</translation>
+    </message>
+    <message>
+      <source>The report could not be computed: %1</source>
+      <translation>Die Auswertung konnte nicht berechnet werden: %1</translation>
+    </message>
+    <message>
+      <source>Export CSV</source>
+      <translation>CSV exportieren</translation>
+    </message>
+    <message>
+      <source>CSV files (*.csv)</source>
+      <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+      <source>Export PDF</source>
+      <translation>PDF exportieren</translation>
+    </message>
+    <message>
+      <source>PDF files (*.pdf)</source>
+      <translation>PDF-Dateien (*.pdf)</translation>
+    </message>
+  </context>
+  <context>
+    <name>SaveDialog</name>
+    <message>
+      <source>Save</source>
+      <translation>Speichern</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+    <message>
+      <source>Could not save: %1</source>
+      <translation>Speichern nicht möglich: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsDialog</name>
+    <message>
+      <source>Settings</source>
+      <translation>Einstellungen</translation>
+    </message>
+    <message>
+      <source>Server address</source>
+      <translation>Serveradresse</translation>
+    </message>
+    <message>
+      <source>Sync interval in minutes</source>
+      <translation>Synchronisierungsintervall in Minuten</translation>
+    </message>
+    <message>
+      <source> min</source>
+      <translation> Min.</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>Sprache</translation>
+    </message>
+    <message>
+      <source>System language</source>
+      <translation>Systemsprache</translation>
+    </message>
+    <message>
+      <source>Server:</source>
+      <translation>Server:</translation>
+    </message>
+    <message>
+      <source>Sync every:</source>
+      <translation>Synchronisieren alle:</translation>
+    </message>
+    <message>
+      <source>Language:</source>
+      <translation>Sprache:</translation>
+    </message>
+    <message>
+      <source>🔒 Set by your IT department</source>
+      <translation>🔒 Von Ihrer IT festgelegt</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>Speichern</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+  </context>
+  <context>
+    <name>SyncController</name>
+    <message>
+      <source>No server configured. Set the server address in Settings.</source>
+      <translation>Kein Server eingerichtet. Bitte die Serveradresse in den Einstellungen eintragen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Validation</name>
+    <message>
+      <source>Required</source>
+      <translation>Pflichtfeld</translation>
+    </message>
+    <message>
+      <source>Must not be empty</source>
+      <translation>Darf nicht leer sein</translation>
+    </message>
+    <message>
+      <source>Not a valid e-mail address</source>
+      <translation>Keine gültige E-Mail-Adresse</translation>
+    </message>
+    <message>
+      <source>At most %1 characters</source>
+      <translation>Höchstens %1 Zeichen</translation>
+    </message>
+    <message>
+      <source>Must be at least %1</source>
+      <translation>Muss mindestens %1 sein</translation>
+    </message>
+    <message>
+      <source>Must be at most %1</source>
+      <translation>Darf höchstens %1 sein</translation>
+    </message>
+    <message>
+      <source>Must not be before the planned start</source>
+      <translation>Darf nicht vor dem geplanten Beginn liegen</translation>
+    </message>
+    <message>
+      <source>Needs a check-in first</source>
+      <translation>Erst einchecken</translation>
+    </message>
+    <message>
+      <source>Must not be before the check-in</source>
+      <translation>Darf nicht vor dem Check-in liegen</translation>
+    </message>
+    <message>
+      <source>Must be a whole number</source>
+      <translation>Muss eine ganze Zahl sein</translation>
+    </message>
+  </context>
+  <context>
+    <name>Views</name>
+    <message>
+      <source>Could not save: %1</source>
+      <translation>Speichern nicht möglich: %1</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>Uhrzeit</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Kunde</translation>
+    </message>
+    <message>
+      <source>City</source>
+      <translation>Ort</translation>
+    </message>
+    <message>
+      <source>Purpose</source>
+      <translation>Anlass</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>Wann</translation>
+    </message>
+    <message>
+      <source>Last visit</source>
+      <translation>Letzter Besuch</translation>
+    </message>
+    <message>
+      <source>never</source>
+      <translation>nie</translation>
+    </message>
+    <message>
+      <source>Cadence</source>
+      <translation>Rhythmus</translation>
+    </message>
+    <message>
+      <source>every %1 days</source>
+      <translation>alle %1 Tage</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>Fällig</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Wiedervorlage</translation>
+    </message>
+    <message>
+      <source>Today, %1</source>
+      <translation>Heute, %1</translation>
+    </message>
+    <message>
+      <source>Visits today</source>
+      <translation>Besuche heute</translation>
+    </message>
+    <message>
+      <source>Later this week</source>
+      <translation>Später in dieser Woche</translation>
+    </message>
+    <message>
+      <source>Overdue for a visit</source>
+      <translation>Besuch überfällig</translation>
+    </message>
+    <message>
+      <source>Open follow-ups</source>
+      <translation>Offene Wiedervorlagen</translation>
+    </message>
+    <message>
+      <source>Start visit</source>
+      <translation>Besuch beginnen</translation>
+    </message>
+    <message>
+      <source>Check in to the selected (or next) visit and write the report</source>
+      <translation>Beim gewählten (oder nächsten) Besuch einchecken und den Bericht schreiben</translation>
+    </message>
+    <message>
+      <source>Plan visit…</source>
+      <translation>Besuch planen…</translation>
+    </message>
+    <message>
+      <source>Mark done</source>
+      <translation>Als erledigt markieren</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Kunden</translation>
+    </message>
+    <message>
+      <source>Search name, number, city or contact…</source>
+      <translation>Name, Nummer, Ort oder Ansprechpartner suchen…</translation>
+    </message>
+    <message>
+      <source>Search customers</source>
+      <translation>Kunden suchen</translation>
+    </message>
+    <message>
+      <source>Territory filter</source>
+      <translation>Gebietsfilter</translation>
+    </message>
+    <message>
+      <source>Status filter</source>
+      <translation>Statusfilter</translation>
+    </message>
+    <message>
+      <source>Segment filter</source>
+      <translation>Segmentfilter</translation>
+    </message>
+    <message>
+      <source>All territories</source>
+      <translation>Alle Gebiete</translation>
+    </message>
+    <message>
+      <source>All statuses</source>
+      <translation>Alle Status</translation>
+    </message>
+    <message>
+      <source>All segments</source>
+      <translation>Alle Segmente</translation>
+    </message>
+    <message>
+      <source>Segment %1</source>
+      <translation>Segment %1</translation>
+    </message>
+    <message>
+      <source>Overdue only</source>
+      <translation>Nur überfällige</translation>
+    </message>
+    <message>
+      <source>New customer…</source>
+      <translation>Neuer Kunde…</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Öffnen</translation>
+    </message>
+    <message>
+      <source>Delete…</source>
+      <translation>Löschen…</translation>
+    </message>
+    <message>
+      <source>Customer list</source>
+      <translation>Kundenliste</translation>
+    </message>
+    <message>
+      <source>Delete customer</source>
+      <translation>Kunde löschen</translation>
+    </message>
+    <message>
+      <source>Delete %1 with all contacts, visits, notes and follow-ups?</source>
+      <translation>%1 mit allen Ansprechpartnern, Besuchen, Notizen und Wiedervorlagen löschen?</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Löschen</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Job title</source>
+      <translation>Funktion</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>Telefon</translation>
+    </message>
+    <message>
+      <source>E-mail</source>
+      <translation>E-Mail</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>Was</translation>
+    </message>
+    <message>
+      <source>Summary</source>
+      <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Erledigt</translation>
+    </message>
+    <message>
+      <source>← Customers</source>
+      <translation>← Kunden</translation>
+    </message>
+    <message>
+      <source>Back to the customer list</source>
+      <translation>Zurück zur Kundenliste</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>Speichern</translation>
+    </message>
+    <message>
+      <source>Revert</source>
+      <translation>Zurücksetzen</translation>
+    </message>
+    <message>
+      <source>Timeline</source>
+      <translation>Verlauf</translation>
+    </message>
+    <message>
+      <source>Contacts</source>
+      <translation>Ansprechpartner</translation>
+    </message>
+    <message>
+      <source>Follow-ups</source>
+      <translation>Wiedervorlagen</translation>
+    </message>
+    <message>
+      <source>People and connections</source>
+      <translation>Personen und Beziehungen</translation>
+    </message>
+    <message>
+      <source>Add contact…</source>
+      <translation>Ansprechpartner hinzufügen…</translation>
+    </message>
+    <message>
+      <source>New note…</source>
+      <translation>Neue Notiz…</translation>
+    </message>
+    <message>
+      <source>New follow-up…</source>
+      <translation>Neue Wiedervorlage…</translation>
+    </message>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
+    <message>
+      <source>%1 acknowledged the visit report</source>
+      <translation>%1 hat den Besuchsbericht bestätigt</translation>
+    </message>
+    <message>
+      <source>This customer no longer exists.</source>
+      <translation>Diesen Kunden gibt es nicht mehr.</translation>
+    </message>
+    <message>
+      <source>Customer saved.</source>
+      <translation>Kunde gespeichert.</translation>
+    </message>
+    <message>
+      <source>Planned</source>
+      <translation>Geplant</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Checked in</source>
+      <translation>Eingecheckt</translation>
+    </message>
+    <message>
+      <source>Checked out</source>
+      <translation>Ausgecheckt</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>Ergebnis</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Besuche</translation>
+    </message>
+    <message>
+      <source>Previous week</source>
+      <translation>Vorige Woche</translation>
+    </message>
+    <message>
+      <source>Next week</source>
+      <translation>Nächste Woche</translation>
+    </message>
+    <message>
+      <source>This week</source>
+      <translation>Diese Woche</translation>
+    </message>
+    <message>
+      <source>Week planner</source>
+      <translation>Wochenplaner</translation>
+    </message>
+    <message>
+      <source>Visit list</source>
+      <translation>Besuchsliste</translation>
+    </message>
+    <message>
+      <source>Visit status filter</source>
+      <translation>Besuchsstatusfilter</translation>
+    </message>
+    <message>
+      <source>All visits</source>
+      <translation>Alle Besuche</translation>
+    </message>
+    <message>
+      <source>Check in</source>
+      <translation>Einchecken</translation>
+    </message>
+    <message>
+      <source>Check out</source>
+      <translation>Auschecken</translation>
+    </message>
+    <message>
+      <source>Report…</source>
+      <translation>Bericht…</translation>
+    </message>
+    <message>
+      <source>Choose a customer</source>
+      <translation>Kunden wählen</translation>
+    </message>
+    <message>
+      <source>Choose</source>
+      <translation>Wählen</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+    <message>
+      <source>Record</source>
+      <translation>Datensatz</translation>
+    </message>
+    <message>
+      <source>Type</source>
+      <translation>Art</translation>
+    </message>
+    <message>
+      <source>Field</source>
+      <translation>Feld</translation>
+    </message>
+    <message>
+      <source>(deleted)</source>
+      <translation>(gelöscht)</translation>
+    </message>
+    <message>
+      <source>Since</source>
+      <translation>Seit</translation>
+    </message>
+    <message>
+      <source>Conflicts</source>
+      <translation>Konflikte</translation>
+    </message>
+    <message>
+      <source>Someone else changed the same field while you were offline. The newer change is in effect; choose which value to keep, or type a new one.</source>
+      <translation>Jemand anderes hat dasselbe Feld geändert, während Sie offline waren. Die neuere Änderung gilt; wählen Sie, welcher Wert bleiben soll, oder geben Sie einen neuen ein.</translation>
+    </message>
+    <message>
+      <source>Mine</source>
+      <translation>Meiner</translation>
+    </message>
+    <message>
+      <source>Theirs</source>
+      <translation>Der andere</translation>
+    </message>
+    <message>
+      <source>Keep mine</source>
+      <translation>Meinen behalten</translation>
+    </message>
+    <message>
+      <source>Take theirs</source>
+      <translation>Anderen übernehmen</translation>
+    </message>
+    <message>
+      <source>Accept deletion</source>
+      <translation>Löschung akzeptieren</translation>
+    </message>
+    <message>
+      <source>New value</source>
+      <translation>Neuer Wert</translation>
+    </message>
+    <message>
+      <source>Or type a new value…</source>
+      <translation>Oder neuen Wert eingeben…</translation>
+    </message>
+    <message>
+      <source>Save this value</source>
+      <translation>Diesen Wert speichern</translation>
+    </message>
+    <message>
+      <source>No conflicts. Everything is in agreement.</source>
+      <translation>Keine Konflikte. Alles stimmt überein.</translation>
+    </message>
+    <message>
+      <source>by %1, %2</source>
+      <translation>von %1, %2</translation>
+    </message>
+    <message>
+      <source>unknown</source>
+      <translation>unbekannt</translation>
+    </message>
+    <message>
+      <source>(empty)</source>
+      <translation>(leer)</translation>
+    </message>
+    <message>
+      <source>Please enter a number.</source>
+      <translation>Bitte eine Zahl eingeben.</translation>
+    </message>
+    <message>
+      <source>Conflict resolved.</source>
+      <translation>Konflikt gelöst.</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>Grund</translation>
+    </message>
+    <message>
+      <source>Rejected changes</source>
+      <translation>Abgelehnte Änderungen</translation>
+    </message>
+    <message>
+      <source>The server refused these changes. Nothing is lost: correct a change and send it again, or discard it.</source>
+      <translation>Der Server hat diese Änderungen abgelehnt. Nichts geht verloren: Korrigieren Sie eine Änderung und senden Sie sie erneut, oder verwerfen Sie sie.</translation>
+    </message>
+    <message>
+      <source>Correct the change</source>
+      <translation>Änderung korrigieren</translation>
+    </message>
+    <message>
+      <source>Fix and resend</source>
+      <translation>Korrigieren und erneut senden</translation>
+    </message>
+    <message>
+      <source>Discard…</source>
+      <translation>Verwerfen…</translation>
+    </message>
+    <message>
+      <source>No rejected changes.</source>
+      <translation>Keine abgelehnten Änderungen.</translation>
+    </message>
+    <message>
+      <source>Reason: %1</source>
+      <translation>Grund: %1</translation>
+    </message>
+    <message>
+      <source>The corrected change will be sent with the next sync.</source>
+      <translation>Die korrigierte Änderung wird bei der nächsten Synchronisierung gesendet.</translation>
+    </message>
+    <message>
+      <source>Discard change</source>
+      <translation>Änderung verwerfen</translation>
+    </message>
+    <message>
+      <source>Discard this change for good? It will not be sent to the server.</source>
+      <translation>Diese Änderung endgültig verwerfen? Sie wird nicht an den Server gesendet.</translation>
+    </message>
+    <message>
+      <source>Discard</source>
+      <translation>Verwerfen</translation>
+    </message>
+    <message>
+      <source>The change was discarded.</source>
+      <translation>Die Änderung wurde verworfen.</translation>
+    </message>
+  </context>
+</TS>

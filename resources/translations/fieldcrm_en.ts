@@ -1,0 +1,1814 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+  <context>
+    <name>Connections</name>
+    <message>
+      <source>reports to / manages</source>
+      <translation>reports to / manages</translation>
+    </message>
+    <message>
+      <source>is assistant of / has as assistant</source>
+      <translation>is assistant of / has as assistant</translation>
+    </message>
+    <message>
+      <source>colleague</source>
+      <translation>colleague</translation>
+    </message>
+    <message>
+      <source>decides for / is decided for by</source>
+      <translation>decides for / is decided for by</translation>
+    </message>
+    <message>
+      <source>influences / is influenced by</source>
+      <translation>influences / is influenced by</translation>
+    </message>
+    <message>
+      <source>other (name it)</source>
+      <translation>other (name it)</translation>
+    </message>
+    <message>
+      <source>never</source>
+      <translation>never</translation>
+    </message>
+    <message>
+      <source>Who</source>
+      <translation>Who</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Customer</translation>
+    </message>
+    <message>
+      <source>Every (days)</source>
+      <translation>Every (days)</translation>
+    </message>
+    <message>
+      <source>Last contact</source>
+      <translation>Last contact</translation>
+    </message>
+    <message>
+      <source>Days over</source>
+      <translation>Days over</translation>
+    </message>
+    <message>
+      <source>%1 (customer)</source>
+      <translation>%1 (customer)</translation>
+    </message>
+    <message>
+      <source>no contact yet</source>
+      <translation>no contact yet</translation>
+    </message>
+    <message>
+      <source>People and customers</source>
+      <translation>People and customers</translation>
+    </message>
+    <message>
+      <source>People</source>
+      <translation>People</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Customers</translation>
+    </message>
+    <message>
+      <source>Show</source>
+      <translation>Show</translation>
+    </message>
+    <message>
+      <source>Losing touch</source>
+      <translation>Losing touch</translation>
+    </message>
+    <message>
+      <source>New relationship</source>
+      <translation>New relationship</translation>
+    </message>
+    <message>
+      <source>&amp;Person:</source>
+      <translation>&amp;Person:</translation>
+    </message>
+    <message>
+      <source>&amp;Relationship:</source>
+      <translation>&amp;Relationship:</translation>
+    </message>
+    <message>
+      <source>&amp;To:</source>
+      <translation>&amp;To:</translation>
+    </message>
+    <message>
+      <source>&amp;Name (other):</source>
+      <translation>&amp;Name (other):</translation>
+    </message>
+    <message>
+      <source>Name the &amp;other way:</source>
+      <translation>Name the &amp;other way:</translation>
+    </message>
+    <message>
+      <source>N&amp;ote:</source>
+      <translation>N&amp;ote:</translation>
+    </message>
+    <message>
+      <source>I know this person</source>
+      <translation>I know this person</translation>
+    </message>
+    <message>
+      <source>1 = met once, 5 = know each other well</source>
+      <translation>1 = met once, 5 = know each other well</translation>
+    </message>
+    <message>
+      <source>How &amp;well (1–5):</source>
+      <translation>How &amp;well (1–5):</translation>
+    </message>
+    <message>
+      <source>&amp;Since:</source>
+      <translation>&amp;Since:</translation>
+    </message>
+    <message>
+      <source>Add &amp;relationship…</source>
+      <translation>Add &amp;relationship…</translation>
+    </message>
+    <message>
+      <source>I &amp;know someone here…</source>
+      <translation>I &amp;know someone here…</translation>
+    </message>
+    <message>
+      <source>&amp;Export map as PNG…</source>
+      <translation>&amp;Export map as PNG…</translation>
+    </message>
+    <message>
+      <source>&amp;Fit to window</source>
+      <translation>&amp;Fit to window</translation>
+    </message>
+    <message>
+      <source>Handover summary</source>
+      <translation>Handover summary</translation>
+    </message>
+    <message>
+      <source>&amp;Mark handover as read</source>
+      <translation>&amp;Mark handover as read</translation>
+    </message>
+    <message>
+      <source>Handover note for the new owner…</source>
+      <translation>Handover note for the new owner…</translation>
+    </message>
+    <message>
+      <source>Save handover &amp;note</source>
+      <translation>Save handover &amp;note</translation>
+    </message>
+    <message>
+      <source>Export map</source>
+      <translation>Export map</translation>
+    </message>
+    <message>
+      <source>PNG images (*.png)</source>
+      <translation>PNG images (*.png)</translation>
+    </message>
+    <message>
+      <source>From %1 to %2</source>
+      <translation>From %1 to %2</translation>
+    </message>
+    <message>
+      <source>Handover: %1</source>
+      <translation>Handover: %1</translation>
+    </message>
+    <message>
+      <source>Note from the previous owner</source>
+      <translation>Note from the previous owner</translation>
+    </message>
+    <message>
+      <source>last contact %1</source>
+      <translation>last contact %1</translation>
+    </message>
+    <message>
+      <source>How they relate</source>
+      <translation>How they relate</translation>
+    </message>
+    <message>
+      <source>Who in the team knows whom</source>
+      <translation>Who in the team knows whom</translation>
+    </message>
+    <message>
+      <source>Last visits</source>
+      <translation>Last visits</translation>
+    </message>
+    <message>
+      <source>Open follow-ups</source>
+      <translation>Open follow-ups</translation>
+    </message>
+  </context>
+  <context>
+    <name>CustomerModel</name>
+    <message>
+      <source>Number</source>
+      <translation>Number</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>City</source>
+      <translation>City</translation>
+    </message>
+    <message>
+      <source>Territory</source>
+      <translation>Territory</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Segment</source>
+      <translation>Segment</translation>
+    </message>
+    <message>
+      <source>Last visit</source>
+      <translation>Last visit</translation>
+    </message>
+  </context>
+  <context>
+    <name>Dialogs</name>
+    <message>
+      <source>Edit customer</source>
+      <translation>Edit customer</translation>
+    </message>
+    <message>
+      <source>New customer</source>
+      <translation>New customer</translation>
+    </message>
+    <message>
+      <source>New contact</source>
+      <translation>New contact</translation>
+    </message>
+    <message>
+      <source>New note</source>
+      <translation>New note</translation>
+    </message>
+    <message>
+      <source>New follow-up</source>
+      <translation>New follow-up</translation>
+    </message>
+    <message>
+      <source>Plan a visit: %1</source>
+      <translation>Plan a visit: %1</translation>
+    </message>
+    <message>
+      <source>Attending contacts</source>
+      <translation>Attending contacts</translation>
+    </message>
+    <message>
+      <source>Create a follow-up from the next steps</source>
+      <translation>Create a follow-up from the next steps</translation>
+    </message>
+    <message>
+      <source>Follow-up title</source>
+      <translation>Follow-up title</translation>
+    </message>
+    <message>
+      <source>Follow-up due date</source>
+      <translation>Follow-up due date</translation>
+    </message>
+    <message>
+      <source>Follow-up title:</source>
+      <translation>Follow-up title:</translation>
+    </message>
+    <message>
+      <source>Due:</source>
+      <translation>Due:</translation>
+    </message>
+    <message>
+      <source>Visit report: %1</source>
+      <translation>Visit report: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>FeedbackInbox</name>
+    <message>
+      <source>New feedback</source>
+      <translation>New feedback</translation>
+    </message>
+    <message>
+      <source>No new feedback.</source>
+      <translation>No new feedback.</translation>
+    </message>
+    <message>
+      <source>Mark all as &amp;read</source>
+      <translation>Mark all as &amp;read</translation>
+    </message>
+    <message>
+      <source>New feedback on visit reports</source>
+      <translation>New feedback on visit reports</translation>
+    </message>
+  </context>
+  <context>
+    <name>FeedbackModel</name>
+    <message>
+      <source>on the visit at %1 (%2)</source>
+      <translation>on the visit at %1 (%2)</translation>
+    </message>
+    <message>
+      <source>acknowledged the report</source>
+      <translation>acknowledged the report</translation>
+    </message>
+  </context>
+  <context>
+    <name>FeedbackThread</name>
+    <message>
+      <source>Feedback on this visit report</source>
+      <translation>Feedback on this visit report</translation>
+    </message>
+    <message>
+      <source>Write a comment or a reply…</source>
+      <translation>Write a comment or a reply…</translation>
+    </message>
+    <message>
+      <source>Comment</source>
+      <translation>Comment</translation>
+    </message>
+    <message>
+      <source>&amp;Send</source>
+      <translation>&amp;Send</translation>
+    </message>
+    <message>
+      <source>&amp;Acknowledge report</source>
+      <translation>&amp;Acknowledge report</translation>
+    </message>
+    <message>
+      <source>Choose a visit report to see its feedback.</source>
+      <translation>Choose a visit report to see its feedback.</translation>
+    </message>
+    <message>
+      <source>Visit at %1 on %2</source>
+      <translation>Visit at %1 on %2</translation>
+    </message>
+    <message>
+      <source>No report written yet.</source>
+      <translation>No report written yet.</translation>
+    </message>
+    <message>
+      <source>Write something first.</source>
+      <translation>Write something first.</translation>
+    </message>
+    <message>
+      <source>Could not save: %1</source>
+      <translation>Could not save: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>Fields</name>
+    <message>
+      <source>Number</source>
+      <translation>Number</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Street</source>
+      <translation>Street</translation>
+    </message>
+    <message>
+      <source>Postal code</source>
+      <translation>Postal code</translation>
+    </message>
+    <message>
+      <source>City</source>
+      <translation>City</translation>
+    </message>
+    <message>
+      <source>Country</source>
+      <translation>Country</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>Phone</translation>
+    </message>
+    <message>
+      <source>Mobile</source>
+      <translation>Mobile</translation>
+    </message>
+    <message>
+      <source>E-mail</source>
+      <translation>E-mail</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Segment</source>
+      <translation>Segment</translation>
+    </message>
+    <message>
+      <source>Visit every (days)</source>
+      <translation>Visit every (days)</translation>
+    </message>
+    <message>
+      <source>First name</source>
+      <translation>First name</translation>
+    </message>
+    <message>
+      <source>Last name</source>
+      <translation>Last name</translation>
+    </message>
+    <message>
+      <source>Job title</source>
+      <translation>Job title</translation>
+    </message>
+    <message>
+      <source>Planned start</source>
+      <translation>Planned start</translation>
+    </message>
+    <message>
+      <source>Planned end</source>
+      <translation>Planned end</translation>
+    </message>
+    <message>
+      <source>Checked in</source>
+      <translation>Checked in</translation>
+    </message>
+    <message>
+      <source>Checked out</source>
+      <translation>Checked out</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>Channel</translation>
+    </message>
+    <message>
+      <source>Purpose</source>
+      <translation>Purpose</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>Outcome</translation>
+    </message>
+    <message>
+      <source>Report</source>
+      <translation>Report</translation>
+    </message>
+    <message>
+      <source>Next steps</source>
+      <translation>Next steps</translation>
+    </message>
+    <message>
+      <source>Attending contacts</source>
+      <translation>Attending contacts</translation>
+    </message>
+    <message>
+      <source>Text</source>
+      <translation>Text</translation>
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>Title</translation>
+    </message>
+    <message>
+      <source>Due date</source>
+      <translation>Due date</translation>
+    </message>
+    <message>
+      <source>Done at</source>
+      <translation>Done at</translation>
+    </message>
+  </context>
+  <context>
+    <name>Forms</name>
+    <message>
+      <source>Unsaved changes</source>
+      <translation>Unsaved changes</translation>
+    </message>
+    <message>
+      <source>You have unsaved changes. Discard them?</source>
+      <translation>You have unsaved changes. Discard them?</translation>
+    </message>
+    <message>
+      <source>Discard</source>
+      <translation>Discard</translation>
+    </message>
+    <message>
+      <source>Keep editing</source>
+      <translation>Keep editing</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+  </context>
+  <context>
+    <name>Labels</name>
+    <message>
+      <source>Prospect</source>
+      <translation>Prospect</translation>
+    </message>
+    <message>
+      <source>Active</source>
+      <translation>Active</translation>
+    </message>
+    <message>
+      <source>Inactive</source>
+      <translation>Inactive</translation>
+    </message>
+    <message>
+      <source>Planned</source>
+      <translation>Planned</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>Cancelled</source>
+      <translation>Cancelled</translation>
+    </message>
+    <message>
+      <source>In person</source>
+      <translation>In person</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>Phone</translation>
+    </message>
+    <message>
+      <source>Video call</source>
+      <translation>Video call</translation>
+    </message>
+    <message>
+      <source>Order</source>
+      <translation>Order</translation>
+    </message>
+    <message>
+      <source>Opportunity</source>
+      <translation>Opportunity</translation>
+    </message>
+    <message>
+      <source>Information</source>
+      <translation>Information</translation>
+    </message>
+    <message>
+      <source>No interest</source>
+      <translation>No interest</translation>
+    </message>
+    <message>
+      <source>Not reached</source>
+      <translation>Not reached</translation>
+    </message>
+    <message>
+      <source>New record</source>
+      <translation>New record</translation>
+    </message>
+    <message>
+      <source>Change</source>
+      <translation>Change</translation>
+    </message>
+    <message>
+      <source>Deletion</source>
+      <translation>Deletion</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Customer</translation>
+    </message>
+    <message>
+      <source>Contact</source>
+      <translation>Contact</translation>
+    </message>
+    <message>
+      <source>Visit</source>
+      <translation>Visit</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>Note</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Follow-up</translation>
+    </message>
+  </context>
+  <context>
+    <name>LoginDialog</name>
+    <message>
+      <source>Sign in to FieldCRM</source>
+      <translation>Sign in to FieldCRM</translation>
+    </message>
+    <message>
+      <source>Sign in once; afterwards FieldCRM also works without a network.</source>
+      <translation>Sign in once; afterwards FieldCRM also works without a network.</translation>
+    </message>
+    <message>
+      <source>Server address</source>
+      <translation>Server address</translation>
+    </message>
+    <message>
+      <source>Set by your IT department</source>
+      <translation>Set by your IT department</translation>
+    </message>
+    <message>
+      <source>User name</source>
+      <translation>User name</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>Password</translation>
+    </message>
+    <message>
+      <source>Server:</source>
+      <translation>Server:</translation>
+    </message>
+    <message>
+      <source>User name:</source>
+      <translation>User name:</translation>
+    </message>
+    <message>
+      <source>Password:</source>
+      <translation>Password:</translation>
+    </message>
+    <message>
+      <source>Sign in</source>
+      <translation>Sign in</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>Please enter the server address, your user name and password.</source>
+      <translation>Please enter the server address, your user name and password.</translation>
+    </message>
+    <message>
+      <source>The server cannot be reached. Check the address and your network.</source>
+      <translation>The server cannot be reached. Check the address and your network.</translation>
+    </message>
+    <message>
+      <source>Sign-in failed: %1</source>
+      <translation>Sign-in failed: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <source>Navigation</source>
+      <translation>Navigation</translation>
+    </message>
+    <message>
+      <source>Sync</source>
+      <translation>Sync</translation>
+    </message>
+    <message>
+      <source>Sync now (F5)</source>
+      <translation>Sync now (F5)</translation>
+    </message>
+    <message>
+      <source>New customer</source>
+      <translation>New customer</translation>
+    </message>
+    <message>
+      <source>New customer (Ctrl+N)</source>
+      <translation>New customer (Ctrl+N)</translation>
+    </message>
+    <message>
+      <source>New visit</source>
+      <translation>New visit</translation>
+    </message>
+    <message>
+      <source>Plan a new visit (Ctrl+Shift+V)</source>
+      <translation>Plan a new visit (Ctrl+Shift+V)</translation>
+    </message>
+    <message>
+      <source>New note</source>
+      <translation>New note</translation>
+    </message>
+    <message>
+      <source>New note (Ctrl+Shift+N)</source>
+      <translation>New note (Ctrl+Shift+N)</translation>
+    </message>
+    <message>
+      <source>Search</source>
+      <translation>Search</translation>
+    </message>
+    <message>
+      <source>Search customers (Ctrl+F)</source>
+      <translation>Search customers (Ctrl+F)</translation>
+    </message>
+    <message>
+      <source>Settings</source>
+      <translation>Settings</translation>
+    </message>
+    <message>
+      <source>About</source>
+      <translation>About</translation>
+    </message>
+    <message>
+      <source>FieldCRM and server versions (F1)</source>
+      <translation>FieldCRM and server versions (F1)</translation>
+    </message>
+    <message>
+      <source>Retry</source>
+      <translation>Retry</translation>
+    </message>
+    <message>
+      <source>Retry the sync</source>
+      <translation>Retry the sync</translation>
+    </message>
+    <message>
+      <source>Sync progress</source>
+      <translation>Sync progress</translation>
+    </message>
+    <message>
+      <source>Today</source>
+      <translation>Today</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Customers</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Visits</translation>
+    </message>
+    <message>
+      <source>Feedback (%1)</source>
+      <translation>Feedback (%1)</translation>
+    </message>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
+    <message>
+      <source>Reports</source>
+      <translation>Reports</translation>
+    </message>
+    <message>
+      <source>My area</source>
+      <translation>My area</translation>
+    </message>
+    <message>
+      <source>Conflicts (%1)</source>
+      <translation>Conflicts (%1)</translation>
+    </message>
+    <message>
+      <source>Conflicts</source>
+      <translation>Conflicts</translation>
+    </message>
+    <message>
+      <source>Rejected changes (%1)</source>
+      <translation>Rejected changes (%1)</translation>
+    </message>
+    <message>
+      <source>Rejected changes</source>
+      <translation>Rejected changes</translation>
+    </message>
+    <message>
+      <source>● Not yet synced</source>
+      <translation>● Not yet synced</translation>
+    </message>
+    <message>
+      <source>● Online</source>
+      <translation>● Online</translation>
+    </message>
+    <message>
+      <source>● Offline</source>
+      <translation>● Offline</translation>
+    </message>
+    <message>
+      <source>%1 changes to send</source>
+      <translation>%1 changes to send</translation>
+    </message>
+    <message>
+      <source>1 change to send</source>
+      <translation>1 change to send</translation>
+    </message>
+    <message>
+      <source>Last sync: %1</source>
+      <translation>Last sync: %1</translation>
+    </message>
+    <message>
+      <source>Never synced</source>
+      <translation>Never synced</translation>
+    </message>
+    <message>
+      <source>Sync failed: %1</source>
+      <translation>Sync failed: %1</translation>
+    </message>
+    <message>
+      <source>Sign-in failed: %1</source>
+      <translation>Sign-in failed: %1</translation>
+    </message>
+    <message>
+      <source>FieldCRM {version}</source>
+      <translation>FieldCRM {version}</translation>
+    </message>
+    <message>
+      <source>Server: {url}</source>
+      <translation>Server: {url}</translation>
+    </message>
+    <message>
+      <source>not configured</source>
+      <translation>not configured</translation>
+    </message>
+    <message>
+      <source>Server version: {version}</source>
+      <translation>Server version: {version}</translation>
+    </message>
+    <message>
+      <source>not known yet (it is learnt on sync)</source>
+      <translation>not known yet (it is learnt on sync)</translation>
+    </message>
+    <message>
+      <source>About FieldCRM</source>
+      <translation>About FieldCRM</translation>
+    </message>
+    <message>
+      <source>FieldCRM %1</source>
+      <translation>FieldCRM %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>ManagerView</name>
+    <message>
+      <source>never synced</source>
+      <translation>never synced</translation>
+    </message>
+    <message>
+      <source>Territories and reps</source>
+      <translation>Territories and reps</translation>
+    </message>
+    <message>
+      <source>Visit reports to review</source>
+      <translation>Visit reports to review</translation>
+    </message>
+    <message>
+      <source>Visit report</source>
+      <translation>Visit report</translation>
+    </message>
+    <message>
+      <source>Visit reports</source>
+      <translation>Visit reports</translation>
+    </message>
+    <message>
+      <source>Reports</source>
+      <translation>Reports</translation>
+    </message>
+    <message>
+      <source>Area</source>
+      <translation>Area</translation>
+    </message>
+    <message>
+      <source>Territory / rep</source>
+      <translation>Territory / rep</translation>
+    </message>
+    <message>
+      <source>Data as of</source>
+      <translation>Data as of</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Customers</translation>
+    </message>
+    <message>
+      <source>Done (7 days)</source>
+      <translation>Done (7 days)</translation>
+    </message>
+    <message>
+      <source>Planned (7 days)</source>
+      <translation>Planned (7 days)</translation>
+    </message>
+    <message>
+      <source>Open follow-ups</source>
+      <translation>Open follow-ups</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>Overdue</translation>
+    </message>
+    <message>
+      <source>Report</source>
+      <translation>Report</translation>
+    </message>
+    <message>
+      <source>Next steps</source>
+      <translation>Next steps</translation>
+    </message>
+  </context>
+  <context>
+    <name>PeoplePages</name>
+    <message>
+      <source>Sign in to see this page.</source>
+      <translation>Sign in to see this page.</translation>
+    </message>
+  </context>
+  <context>
+    <name>RecentReportsModel</name>
+    <message>
+      <source>Date</source>
+      <translation>Date</translation>
+    </message>
+    <message>
+      <source>Rep</source>
+      <translation>Rep</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Customer</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>Outcome</translation>
+    </message>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
+    <message>
+      <source>acknowledged</source>
+      <translation>acknowledged</translation>
+    </message>
+    <message>
+      <source>%n comment(s)</source>
+      <translation>%n comment(s)</translation>
+    </message>
+    <message>
+      <source>awaiting feedback</source>
+      <translation>awaiting feedback</translation>
+    </message>
+  </context>
+  <context>
+    <name>RelationshipMap</name>
+    <message>
+      <source>Relationship map</source>
+      <translation>Relationship map</translation>
+    </message>
+    <message>
+      <source>our team</source>
+      <translation>our team</translation>
+    </message>
+    <message>
+      <source>%1 knows this person (%2 of 5)</source>
+      <translation>%1 knows this person (%2 of 5)</translation>
+    </message>
+  </context>
+  <context>
+    <name>Reports</name>
+    <message>
+      <source>Visits per rep and week</source>
+      <translation>Visits per rep and week</translation>
+    </message>
+    <message>
+      <source>Coverage: customers visited within their cadence</source>
+      <translation>Coverage: customers visited within their cadence</translation>
+    </message>
+    <message>
+      <source>Overdue customers</source>
+      <translation>Overdue customers</translation>
+    </message>
+    <message>
+      <source>Visit outcomes</source>
+      <translation>Visit outcomes</translation>
+    </message>
+    <message>
+      <source>Average visit duration</source>
+      <translation>Average visit duration</translation>
+    </message>
+    <message>
+      <source>Follow-ups open and overdue</source>
+      <translation>Follow-ups open and overdue</translation>
+    </message>
+    <message>
+      <source>Rep</source>
+      <translation>Rep</translation>
+    </message>
+    <message>
+      <source>Week</source>
+      <translation>Week</translation>
+    </message>
+    <message>
+      <source>Planned</source>
+      <translation>Planned</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>Cancelled</source>
+      <translation>Cancelled</translation>
+    </message>
+    <message>
+      <source>Total</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <source>Level</source>
+      <translation>Level</translation>
+    </message>
+    <message>
+      <source>Territory or rep</source>
+      <translation>Territory or rep</translation>
+    </message>
+    <message>
+      <source>Customers with cadence</source>
+      <translation>Customers with cadence</translation>
+    </message>
+    <message>
+      <source>Visited within cadence</source>
+      <translation>Visited within cadence</translation>
+    </message>
+    <message>
+      <source>Coverage</source>
+      <translation>Coverage</translation>
+    </message>
+    <message>
+      <source>Number</source>
+      <translation>Number</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Customer</translation>
+    </message>
+    <message>
+      <source>City</source>
+      <translation>City</translation>
+    </message>
+    <message>
+      <source>Territory</source>
+      <translation>Territory</translation>
+    </message>
+    <message>
+      <source>Owner</source>
+      <translation>Owner</translation>
+    </message>
+    <message>
+      <source>Cadence (days)</source>
+      <translation>Cadence (days)</translation>
+    </message>
+    <message>
+      <source>Last visit</source>
+      <translation>Last visit</translation>
+    </message>
+    <message>
+      <source>Days over cadence</source>
+      <translation>Days over cadence</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>Outcome</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Visits</translation>
+    </message>
+    <message>
+      <source>Share</source>
+      <translation>Share</translation>
+    </message>
+    <message>
+      <source>Visits with check-out</source>
+      <translation>Visits with check-out</translation>
+    </message>
+    <message>
+      <source>Average minutes</source>
+      <translation>Average minutes</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Open</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>Overdue</translation>
+    </message>
+    <message>
+      <source>Order</source>
+      <translation>Order</translation>
+    </message>
+    <message>
+      <source>Opportunity</source>
+      <translation>Opportunity</translation>
+    </message>
+    <message>
+      <source>Information</source>
+      <translation>Information</translation>
+    </message>
+    <message>
+      <source>No interest</source>
+      <translation>No interest</translation>
+    </message>
+    <message>
+      <source>Not reached</source>
+      <translation>Not reached</translation>
+    </message>
+    <message>
+      <source>No outcome</source>
+      <translation>No outcome</translation>
+    </message>
+    <message>
+      <source>never</source>
+      <translation>never</translation>
+    </message>
+    <message>
+      <source>No data for this selection.</source>
+      <translation>No data for this selection.</translation>
+    </message>
+    <message>
+      <source>Period: %1 – %2</source>
+      <translation>Period: %1 – %2</translation>
+    </message>
+    <message>
+      <source>Filters: %1</source>
+      <translation>Filters: %1</translation>
+    </message>
+    <message>
+      <source>none</source>
+      <translation>none</translation>
+    </message>
+    <message>
+      <source>Generated: %1</source>
+      <translation>Generated: %1</translation>
+    </message>
+    <message>
+      <source>Data as of: %1</source>
+      <translation>Data as of: %1</translation>
+    </message>
+    <message>
+      <source>never synced</source>
+      <translation>never synced</translation>
+    </message>
+    <message>
+      <source>Page %1 of %2</source>
+      <translation>Page %1 of %2</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReportsView</name>
+    <message>
+      <source>Report</source>
+      <translation>Report</translation>
+    </message>
+    <message>
+      <source>From</source>
+      <translation>From</translation>
+    </message>
+    <message>
+      <source>To</source>
+      <translation>To</translation>
+    </message>
+    <message>
+      <source>Territory</source>
+      <translation>Territory</translation>
+    </message>
+    <message>
+      <source>Rep</source>
+      <translation>Rep</translation>
+    </message>
+    <message>
+      <source>Export CSV…</source>
+      <translation>Export CSV…</translation>
+    </message>
+    <message>
+      <source>Export PDF…</source>
+      <translation>Export PDF…</translation>
+    </message>
+    <message>
+      <source>&amp;Report:</source>
+      <translation>&amp;Report:</translation>
+    </message>
+    <message>
+      <source>&amp;From:</source>
+      <translation>&amp;From:</translation>
+    </message>
+    <message>
+      <source>&amp;To:</source>
+      <translation>&amp;To:</translation>
+    </message>
+    <message>
+      <source>Te&amp;rritory:</source>
+      <translation>Te&amp;rritory:</translation>
+    </message>
+    <message>
+      <source>R&amp;ep:</source>
+      <translation>R&amp;ep:</translation>
+    </message>
+    <message>
+      <source>Report table</source>
+      <translation>Report table</translation>
+    </message>
+    <message>
+      <source>All territories</source>
+      <translation>All territories</translation>
+    </message>
+    <message>
+      <source>All reps</source>
+      <translation>All reps</translation>
+    </message>
+    <message>
+      <source>Data as of %1 (last successful sync)</source>
+      <translation>Data as of %1 (last successful sync)</translation>
+    </message>
+    <message>
+      <source>Data as of: never synced — the report shows local data only</source>
+      <translation>Data as of: never synced — the report shows local data only</translation>
+    </message>
+    <message>
+      <source>The period ends before it starts.</source>
+      <translation>The period ends before it starts.</translation>
+    </message>
+    <message>
+      <source>The report could not be computed: %1</source>
+      <translation>The report could not be computed: %1</translation>
+    </message>
+    <message>
+      <source>Export CSV</source>
+      <translation>Export CSV</translation>
+    </message>
+    <message>
+      <source>CSV files (*.csv)</source>
+      <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+      <source>Export PDF</source>
+      <translation>Export PDF</translation>
+    </message>
+    <message>
+      <source>PDF files (*.pdf)</source>
+      <translation>PDF files (*.pdf)</translation>
+    </message>
+  </context>
+  <context>
+    <name>SaveDialog</name>
+    <message>
+      <source>Save</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>Could not save: %1</source>
+      <translation>Could not save: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsDialog</name>
+    <message>
+      <source>Settings</source>
+      <translation>Settings</translation>
+    </message>
+    <message>
+      <source>Server address</source>
+      <translation>Server address</translation>
+    </message>
+    <message>
+      <source>Sync interval in minutes</source>
+      <translation>Sync interval in minutes</translation>
+    </message>
+    <message>
+      <source> min</source>
+      <translation> min</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>Language</translation>
+    </message>
+    <message>
+      <source>System language</source>
+      <translation>System language</translation>
+    </message>
+    <message>
+      <source>Server:</source>
+      <translation>Server:</translation>
+    </message>
+    <message>
+      <source>Sync every:</source>
+      <translation>Sync every:</translation>
+    </message>
+    <message>
+      <source>Language:</source>
+      <translation>Language:</translation>
+    </message>
+    <message>
+      <source>🔒 Set by your IT department</source>
+      <translation>🔒 Set by your IT department</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+  </context>
+  <context>
+    <name>SyncController</name>
+    <message>
+      <source>No server configured. Set the server address in Settings.</source>
+      <translation>No server configured. Set the server address in Settings.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Validation</name>
+    <message>
+      <source>Required</source>
+      <translation>Required</translation>
+    </message>
+    <message>
+      <source>Must not be empty</source>
+      <translation>Must not be empty</translation>
+    </message>
+    <message>
+      <source>Not a valid e-mail address</source>
+      <translation>Not a valid e-mail address</translation>
+    </message>
+    <message>
+      <source>At most %1 characters</source>
+      <translation>At most %1 characters</translation>
+    </message>
+    <message>
+      <source>Must be at least %1</source>
+      <translation>Must be at least %1</translation>
+    </message>
+    <message>
+      <source>Must be at most %1</source>
+      <translation>Must be at most %1</translation>
+    </message>
+    <message>
+      <source>Must not be before the planned start</source>
+      <translation>Must not be before the planned start</translation>
+    </message>
+    <message>
+      <source>Needs a check-in first</source>
+      <translation>Needs a check-in first</translation>
+    </message>
+    <message>
+      <source>Must not be before the check-in</source>
+      <translation>Must not be before the check-in</translation>
+    </message>
+    <message>
+      <source>Must be a whole number</source>
+      <translation>Must be a whole number</translation>
+    </message>
+  </context>
+  <context>
+    <name>Views</name>
+    <message>
+      <source>Could not save: %1</source>
+      <translation>Could not save: %1</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>Time</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Customer</translation>
+    </message>
+    <message>
+      <source>City</source>
+      <translation>City</translation>
+    </message>
+    <message>
+      <source>Purpose</source>
+      <translation>Purpose</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>When</translation>
+    </message>
+    <message>
+      <source>Last visit</source>
+      <translation>Last visit</translation>
+    </message>
+    <message>
+      <source>never</source>
+      <translation>never</translation>
+    </message>
+    <message>
+      <source>Cadence</source>
+      <translation>Cadence</translation>
+    </message>
+    <message>
+      <source>every %1 days</source>
+      <translation>every %1 days</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>Due</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Follow-up</translation>
+    </message>
+    <message>
+      <source>Today, %1</source>
+      <translation>Today, %1</translation>
+    </message>
+    <message>
+      <source>Visits today</source>
+      <translation>Visits today</translation>
+    </message>
+    <message>
+      <source>Later this week</source>
+      <translation>Later this week</translation>
+    </message>
+    <message>
+      <source>Overdue for a visit</source>
+      <translation>Overdue for a visit</translation>
+    </message>
+    <message>
+      <source>Open follow-ups</source>
+      <translation>Open follow-ups</translation>
+    </message>
+    <message>
+      <source>Start visit</source>
+      <translation>Start visit</translation>
+    </message>
+    <message>
+      <source>Check in to the selected (or next) visit and write the report</source>
+      <translation>Check in to the selected (or next) visit and write the report</translation>
+    </message>
+    <message>
+      <source>Plan visit…</source>
+      <translation>Plan visit…</translation>
+    </message>
+    <message>
+      <source>Mark done</source>
+      <translation>Mark done</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Customers</translation>
+    </message>
+    <message>
+      <source>Search name, number, city or contact…</source>
+      <translation>Search name, number, city or contact…</translation>
+    </message>
+    <message>
+      <source>Search customers</source>
+      <translation>Search customers</translation>
+    </message>
+    <message>
+      <source>Territory filter</source>
+      <translation>Territory filter</translation>
+    </message>
+    <message>
+      <source>Status filter</source>
+      <translation>Status filter</translation>
+    </message>
+    <message>
+      <source>Segment filter</source>
+      <translation>Segment filter</translation>
+    </message>
+    <message>
+      <source>All territories</source>
+      <translation>All territories</translation>
+    </message>
+    <message>
+      <source>All statuses</source>
+      <translation>All statuses</translation>
+    </message>
+    <message>
+      <source>All segments</source>
+      <translation>All segments</translation>
+    </message>
+    <message>
+      <source>Segment %1</source>
+      <translation>Segment %1</translation>
+    </message>
+    <message>
+      <source>Overdue only</source>
+      <translation>Overdue only</translation>
+    </message>
+    <message>
+      <source>New customer…</source>
+      <translation>New customer…</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Open</translation>
+    </message>
+    <message>
+      <source>Delete…</source>
+      <translation>Delete…</translation>
+    </message>
+    <message>
+      <source>Customer list</source>
+      <translation>Customer list</translation>
+    </message>
+    <message>
+      <source>Delete customer</source>
+      <translation>Delete customer</translation>
+    </message>
+    <message>
+      <source>Delete %1 with all contacts, visits, notes and follow-ups?</source>
+      <translation>Delete %1 with all contacts, visits, notes and follow-ups?</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Delete</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Job title</source>
+      <translation>Job title</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>Phone</translation>
+    </message>
+    <message>
+      <source>E-mail</source>
+      <translation>E-mail</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>What</translation>
+    </message>
+    <message>
+      <source>Summary</source>
+      <translation>Summary</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>← Customers</source>
+      <translation>← Customers</translation>
+    </message>
+    <message>
+      <source>Back to the customer list</source>
+      <translation>Back to the customer list</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <source>Revert</source>
+      <translation>Revert</translation>
+    </message>
+    <message>
+      <source>Timeline</source>
+      <translation>Timeline</translation>
+    </message>
+    <message>
+      <source>Contacts</source>
+      <translation>Contacts</translation>
+    </message>
+    <message>
+      <source>Follow-ups</source>
+      <translation>Follow-ups</translation>
+    </message>
+    <message>
+      <source>People and connections</source>
+      <translation>People and connections</translation>
+    </message>
+    <message>
+      <source>Add contact…</source>
+      <translation>Add contact…</translation>
+    </message>
+    <message>
+      <source>New note…</source>
+      <translation>New note…</translation>
+    </message>
+    <message>
+      <source>New follow-up…</source>
+      <translation>New follow-up…</translation>
+    </message>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
+    <message>
+      <source>%1 acknowledged the visit report</source>
+      <translation>%1 acknowledged the visit report</translation>
+    </message>
+    <message>
+      <source>This customer no longer exists.</source>
+      <translation>This customer no longer exists.</translation>
+    </message>
+    <message>
+      <source>Customer saved.</source>
+      <translation>Customer saved.</translation>
+    </message>
+    <message>
+      <source>Planned</source>
+      <translation>Planned</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Checked in</source>
+      <translation>Checked in</translation>
+    </message>
+    <message>
+      <source>Checked out</source>
+      <translation>Checked out</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>Outcome</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Visits</translation>
+    </message>
+    <message>
+      <source>Previous week</source>
+      <translation>Previous week</translation>
+    </message>
+    <message>
+      <source>Next week</source>
+      <translation>Next week</translation>
+    </message>
+    <message>
+      <source>This week</source>
+      <translation>This week</translation>
+    </message>
+    <message>
+      <source>Week planner</source>
+      <translation>Week planner</translation>
+    </message>
+    <message>
+      <source>Visit list</source>
+      <translation>Visit list</translation>
+    </message>
+    <message>
+      <source>Visit status filter</source>
+      <translation>Visit status filter</translation>
+    </message>
+    <message>
+      <source>All visits</source>
+      <translation>All visits</translation>
+    </message>
+    <message>
+      <source>Check in</source>
+      <translation>Check in</translation>
+    </message>
+    <message>
+      <source>Check out</source>
+      <translation>Check out</translation>
+    </message>
+    <message>
+      <source>Report…</source>
+      <translation>Report…</translation>
+    </message>
+    <message>
+      <source>Choose a customer</source>
+      <translation>Choose a customer</translation>
+    </message>
+    <message>
+      <source>Choose</source>
+      <translation>Choose</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>Record</source>
+      <translation>Record</translation>
+    </message>
+    <message>
+      <source>Type</source>
+      <translation>Type</translation>
+    </message>
+    <message>
+      <source>Field</source>
+      <translation>Field</translation>
+    </message>
+    <message>
+      <source>(deleted)</source>
+      <translation>(deleted)</translation>
+    </message>
+    <message>
+      <source>Since</source>
+      <translation>Since</translation>
+    </message>
+    <message>
+      <source>Conflicts</source>
+      <translation>Conflicts</translation>
+    </message>
+    <message>
+      <source>Someone else changed the same field while you were offline. The newer change is in effect; choose which value to keep, or type a new one.</source>
+      <translation>Someone else changed the same field while you were offline. The newer change is in effect; choose which value to keep, or type a new one.</translation>
+    </message>
+    <message>
+      <source>Mine</source>
+      <translation>Mine</translation>
+    </message>
+    <message>
+      <source>Theirs</source>
+      <translation>Theirs</translation>
+    </message>
+    <message>
+      <source>Keep mine</source>
+      <translation>Keep mine</translation>
+    </message>
+    <message>
+      <source>Take theirs</source>
+      <translation>Take theirs</translation>
+    </message>
+    <message>
+      <source>Accept deletion</source>
+      <translation>Accept deletion</translation>
+    </message>
+    <message>
+      <source>New value</source>
+      <translation>New value</translation>
+    </message>
+    <message>
+      <source>Or type a new value…</source>
+      <translation>Or type a new value…</translation>
+    </message>
+    <message>
+      <source>Save this value</source>
+      <translation>Save this value</translation>
+    </message>
+    <message>
+      <source>No conflicts. Everything is in agreement.</source>
+      <translation>No conflicts. Everything is in agreement.</translation>
+    </message>
+    <message>
+      <source>by %1, %2</source>
+      <translation>by %1, %2</translation>
+    </message>
+    <message>
+      <source>unknown</source>
+      <translation>unknown</translation>
+    </message>
+    <message>
+      <source>(empty)</source>
+      <translation>(empty)</translation>
+    </message>
+    <message>
+      <source>Please enter a number.</source>
+      <translation>Please enter a number.</translation>
+    </message>
+    <message>
+      <source>Conflict resolved.</source>
+      <translation>Conflict resolved.</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>Reason</translation>
+    </message>
+    <message>
+      <source>Rejected changes</source>
+      <translation>Rejected changes</translation>
+    </message>
+    <message>
+      <source>The server refused these changes. Nothing is lost: correct a change and send it again, or discard it.</source>
+      <translation>The server refused these changes. Nothing is lost: correct a change and send it again, or discard it.</translation>
+    </message>
+    <message>
+      <source>Correct the change</source>
+      <translation>Correct the change</translation>
+    </message>
+    <message>
+      <source>Fix and resend</source>
+      <translation>Fix and resend</translation>
+    </message>
+    <message>
+      <source>Discard…</source>
+      <translation>Discard…</translation>
+    </message>
+    <message>
+      <source>No rejected changes.</source>
+      <translation>No rejected changes.</translation>
+    </message>
+    <message>
+      <source>Reason: %1</source>
+      <translation>Reason: %1</translation>
+    </message>
+    <message>
+      <source>The corrected change will be sent with the next sync.</source>
+      <translation>The corrected change will be sent with the next sync.</translation>
+    </message>
+    <message>
+      <source>Discard change</source>
+      <translation>Discard change</translation>
+    </message>
+    <message>
+      <source>Discard this change for good? It will not be sent to the server.</source>
+      <translation>Discard this change for good? It will not be sent to the server.</translation>
+    </message>
+    <message>
+      <source>Discard</source>
+      <translation>Discard</translation>
+    </message>
+    <message>
+      <source>The change was discarded.</source>
+      <translation>The change was discarded.</translation>
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,143 @@
+"""Fixtures for the desktop tests: a profile with a signed-in rep and a main window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from fieldcrm.profile import database_path
+from fieldcrm.store import Store
+from fieldcrm.ui import i18n
+from fieldcrm.ui.app import open_main_window
+from fieldcrm.ui.mainwindow import MainWindow
+from fieldcrm.ui.sampledata import seed_customers, seed_user
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> Path:
+    path = tmp_path / "profile"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def policy(tmp_path: Path) -> QSettings:
+    """An empty IT policy (tests never read the machine's real one)."""
+    return QSettings(str(tmp_path / "policy.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def seeded(profile: Path) -> dict[str, Any]:
+    """A rep with a territory and five customers, as after a first sync."""
+    store = Store(database_path(profile))
+    try:
+        user = seed_user(store)
+        user["customers"] = seed_customers(store, user, 5)
+    finally:
+        store.close()
+    return user
+
+
+@pytest.fixture
+def make_window(
+    qtbot: QtBot, profile: Path, policy: QSettings
+) -> Iterator[Callable[..., MainWindow]]:
+    windows: list[MainWindow] = []
+
+    def make(flags: dict[str, Any] | None = None, **options: Any) -> MainWindow:
+        translations = i18n.Translations()
+        translations.install("en")
+        window = open_main_window(
+            profile,
+            {"server_url": "", "language": "en", **(flags or {})},
+            policy=policy,
+            translations=translations,
+            **options,
+        )
+        window.resize(1100, 700)
+        window.show()
+        qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        # Closing with unsaved edits would ask; a finished test has nothing left to keep.
+        window.detail.form.mark_clean()
+        window.close()
+        window.sync.shutdown()
+        window.db.shutdown()
+        window.store.close()
+        window.deleteLater()
+
+
+@pytest.fixture
+def window(
+    seeded: dict[str, Any], make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> MainWindow:
+    """The main window, signed in as the seeded rep, nothing pending in the database thread."""
+    win = make_window()
+    win.start()
+    qtbot.waitUntil(lambda: win.ctx.user_id == seeded["id"])
+    settle(qtbot, win)
+    return win
+
+
+def settle(qtbot: QtBot, window: MainWindow) -> None:
+    """Wait until the database thread has delivered everything queued."""
+    qtbot.waitUntil(lambda: not window.db.busy, timeout=10_000)
+
+
+def answer_next_message_box(button_name: str) -> None:
+    """Click a button of the next message box as soon as it opens."""
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, click)
+            return
+        for button in box.buttons():
+            if button.objectName() == button_name:
+                button.click()
+                return
+        raise AssertionError(f"no button {button_name!r} in the message box")
+
+    QTimer.singleShot(0, click)
+
+
+def find_button(parent: Any, name: str) -> QAbstractButton:
+    button = parent.findChild(QAbstractButton, name)
+    assert button is not None, f"no button {name!r}"
+    return button
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The offscreen platform cannot pass size hints to a window manager it does not have.
+    for item in items:
+        if "tests/ui" in str(item.path).replace("\\", "/"):
+            item.add_marker(
+                pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+            )
+
+
+def type_text(qtbot: QtBot, widget: Any, text: str) -> None:
+    """Type like a person, including characters QTest has no key for (ä, ü, ß, newline)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    for char in text:
+        if char == "\n":
+            qtbot.keyClick(widget, Qt.Key.Key_Return)
+        elif char.isascii():
+            qtbot.keyClicks(widget, char)
+        else:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(
+                    widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char)
+                )

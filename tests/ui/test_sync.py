@@ -1,0 +1,127 @@
+"""The app against a real sync server (uvicorn subprocess): login, sync, offline and back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from pytestqt.qtbot import QtBot
+
+from fieldcrm.store import tables as t
+from fieldcrm.ui.demo import DEMO_PASSWORD, DEMO_USER, demo_server, free_port
+from fieldcrm.ui.mainwindow import MainWindow
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("server")
+
+
+@pytest.fixture
+def server(server_folder: Path) -> Iterator[str]:
+    with demo_server(server_folder) as url:
+        yield url
+
+
+def login_through_dialog(window: MainWindow, qtbot: QtBot, url: str) -> None:
+    window.start()
+    qtbot.waitUntil(lambda: getattr(window, "login_dialog", None) is not None)
+    dialog = window.login_dialog
+    dialog.server.setText(url)
+    qtbot.keyClicks(dialog.username, DEMO_USER)
+    qtbot.keyClicks(dialog.password, DEMO_PASSWORD)
+    with qtbot.waitSignal(window.logged_in, timeout=30_000):
+        dialog.buttons.accepted.emit()
+
+
+def wait_synced(window: MainWindow, qtbot: QtBot, timeout: int = 120_000) -> None:
+    with qtbot.waitSignal(window.sync.synced, timeout=timeout):
+        pass
+
+
+def count(window: MainWindow, table: sa.Table) -> int:
+    with window.store.read() as conn:
+        return int(
+            conn.scalar(
+                sa.select(sa.func.count()).select_from(table).where(table.c.deleted.is_(False))
+            )
+            or 0
+        )
+
+
+def test_login_and_first_sync_fill_the_views(
+    server: str, make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
+    window = make_window({"server_url": None})
+    with qtbot.waitSignal(window.sync.synced, timeout=120_000):
+        login_through_dialog(window, qtbot, server)
+    assert window.ctx.user_id is not None
+    assert window.settings.value("server_url") == server
+    assert count(window, t.customer) > 0
+    assert window.sync.state.online is True
+    assert window.sync.state.last_sync is not None
+    assert window.last_sync_label.text().startswith("Last sync:")
+    window.show_page("customers")
+    qtbot.waitUntil(lambda: window.customers.model.rowCount() > 0)
+
+    # An edit is pushed shortly after it is made, without the user asking.
+    customer = window.customers.model.rows[0]
+    with qtbot.waitSignal(window.sync.synced, timeout=60_000):
+        window.ctx.write(lambda store: store.update("customer", customer["id"], {"city": "Emden"}))
+    qtbot.waitUntil(lambda: window.store.pending_count() == 0)
+    assert window.pending_label.text() == "0 changes to send"
+
+
+def test_offline_work_then_sync_when_server_returns(
+    server_folder: Path, make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
+    port = free_port()
+    with demo_server(server_folder, port) as url:
+        window = make_window({"server_url": url}, after_edit_ms=200, offline_retry_ms=500)
+        window.auto_login(url, DEMO_USER, DEMO_PASSWORD)
+        wait_synced(window, qtbot)
+    # The server is gone: the rep keeps working.
+    window.sync.sync_now()
+    qtbot.waitUntil(lambda: window.sync.state.online is False, timeout=60_000)
+    assert window.online_label.text() == "● Offline"
+    user_id = window.ctx.user_id
+    assert user_id is not None
+    customer_id = window.store.get("user", user_id) and _first_customer(window)
+
+    def work(store: Any) -> str:
+        return str(
+            store.create(
+                "note",
+                {"customer_id": customer_id, "author_id": user_id, "text": "Offline notiert"},
+            )
+        )
+
+    notes: list[str] = []
+    window.ctx.write(work, notes.append)
+    qtbot.waitUntil(lambda: bool(notes))
+    qtbot.waitUntil(lambda: window.sync.state.pending >= 1)
+    assert "to send" in window.pending_label.text()
+    assert not window.pending_label.text().startswith("0 ")
+
+    # The server comes back on the same address: the app syncs by itself.
+    with demo_server(server_folder, port):
+        qtbot.waitUntil(
+            lambda: window.sync.state.online is True and window.sync.state.pending == 0,
+            timeout=120_000,
+        )
+    assert window.store.pending_count() == 0
+    assert window.online_label.text() == "● Online"
+
+
+def _first_customer(window: MainWindow) -> str:
+    with window.store.read() as conn:
+        customer_id = conn.scalar(
+            sa.select(t.customer.c.id).where(t.customer.c.deleted.is_(False)).limit(1)
+        )
+    assert customer_id is not None
+    return str(customer_id)
