@@ -49,7 +49,7 @@ from fieldcrm.store.connections import (
     mark_handover_read,
 )
 from fieldcrm.store.relationship_graph import RelationshipGraph, relationship_graph
-from fieldcrm.ui.relationship_map import RelationshipMap
+from fieldcrm.ui.relationship_map import RelationshipMap, relationship_label
 from fieldcrm.ui.report_pdf import default_locale, format_day
 from fieldcrm.ui.reports_view import Submitter
 
@@ -544,6 +544,8 @@ def handover_html(summary: HandoverSummary) -> str:
                     "%1",
                     _day(c["last_contact"]),  # type: ignore[arg-type]
                 )
+                if c["last_contact"]
+                else QCoreApplication.translate("Connections", "no contact yet")
             )
             for c in summary.contacts
         ],
@@ -551,7 +553,7 @@ def handover_html(summary: HandoverSummary) -> str:
     section(
         QCoreApplication.translate("Connections", "How they relate"),
         [
-            e(f"{r['from']} {r['relation']} {r['to']}")
+            e(f"{r['from']} {relationship_label(str(r['relation']))} {r['to']}")
             + (f" <i>({e(str(r['note']))})</i>" if r["note"] else "")
             for r in summary.relationships
         ],

@@ -106,8 +106,12 @@ class RecentReportsModel(QAbstractTableModel):
         states = []
         if row.acknowledged:
             states.append(self.tr("acknowledged"))
-        if row.comments:
-            states.append(self.tr("%n comment(s)", "", row.comments))
+        if row.comments == 1:
+            states.append(self.tr("1 comment"))
+        elif row.comments:
+            states.append(
+                self.tr("%1 comments").replace("%1", default_locale().toString(row.comments))
+            )
         return ", ".join(states) or self.tr("awaiting feedback")
 
 
@@ -147,6 +151,9 @@ class ManagerView(QWidget):
         self.report_text = QTextBrowser()
         self.report_text.setAccessibleName(self.tr("Visit report"))
         self.feedback_thread = FeedbackThread(store, runner, user_id, can_acknowledge=True)
+        # The report is shown beside the thread here; no need to repeat it above it.
+        self.feedback_thread.heading.hide()
+        self.feedback_thread.report_label.hide()
         self.feedback_thread.changed.connect(self.reload_reports)
         review = QSplitter(Qt.Orientation.Vertical)
         review.addWidget(self.reports_table)

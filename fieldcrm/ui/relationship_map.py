@@ -6,7 +6,7 @@ import math
 from collections import defaultdict
 from pathlib import Path
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -47,6 +47,23 @@ COLOURS = {
     "custom": "#5a7d7c",
 }
 TEAM_COLOUR = "#3d8b4f"
+
+
+def relationship_label(text: str) -> str:
+    """A relationship's name in the user's language (names people typed stay as they are)."""
+    names = {
+        "reports to": QCoreApplication.translate("Relationships", "reports to"),
+        "manages": QCoreApplication.translate("Relationships", "manages"),
+        "is assistant of": QCoreApplication.translate("Relationships", "is assistant of"),
+        "has as assistant": QCoreApplication.translate("Relationships", "has as assistant"),
+        "is a colleague of": QCoreApplication.translate("Relationships", "is a colleague of"),
+        "decides for": QCoreApplication.translate("Relationships", "decides for"),
+        "is decided for by": QCoreApplication.translate("Relationships", "is decided for by"),
+        "influences": QCoreApplication.translate("Relationships", "influences"),
+        "is influenced by": QCoreApplication.translate("Relationships", "is influenced by"),
+        "relates to": QCoreApplication.translate("Relationships", "relates to"),
+    }
+    return names.get(text, text)
 
 
 def hierarchy_levels(people: list[PersonNode], relations: list[RelationEdge]) -> dict[str, int]:
@@ -260,13 +277,14 @@ class RelationshipMap(QGraphicsView):
         self._bend_edges = label_edges
         self._corners = {pid: (item.x(), item.y()) for pid, item in self.items_by_person.items()}
         for edge in graph.relations:
+            label = relationship_label(edge.label)
             self._add_edge(
                 edge.source,
                 edge.target,
                 COLOURS.get(edge.kind, "#555"),
-                edge.label if label_edges else None,
+                label if label_edges else None,
                 edge.kind in DIRECTED,
-                f"{edge.label}" + (f"\n{edge.note}" if edge.note else ""),
+                label + (f"\n{edge.note}" if edge.note else ""),
             )
         for link in graph.team:
             stars = "★" * link.strength

@@ -927,8 +927,12 @@
       <translation>bestätigt</translation>
     </message>
     <message>
-      <source>%n comment(s)</source>
-      <translation>%n Kommentar(e)</translation>
+      <source>1 comment</source>
+      <translation>1 Kommentar</translation>
+    </message>
+    <message>
+      <source>%1 comments</source>
+      <translation>%1 Kommentare</translation>
     </message>
     <message>
       <source>awaiting feedback</source>
@@ -948,6 +952,49 @@
     <message>
       <source>%1 knows this person (%2 of 5)</source>
       <translation>%1 kennt diese Person (%2 von 5)</translation>
+    </message>
+  </context>
+  <context>
+    <name>Relationships</name>
+    <message>
+      <source>reports to</source>
+      <translation>berichtet an</translation>
+    </message>
+    <message>
+      <source>manages</source>
+      <translation>leitet</translation>
+    </message>
+    <message>
+      <source>is assistant of</source>
+      <translation>ist Assistenz von</translation>
+    </message>
+    <message>
+      <source>has as assistant</source>
+      <translation>hat als Assistenz</translation>
+    </message>
+    <message>
+      <source>is a colleague of</source>
+      <translation>ist Kollege/Kollegin von</translation>
+    </message>
+    <message>
+      <source>decides for</source>
+      <translation>entscheidet für</translation>
+    </message>
+    <message>
+      <source>is decided for by</source>
+      <translation>wird entschieden von</translation>
+    </message>
+    <message>
+      <source>influences</source>
+      <translation>beeinflusst</translation>
+    </message>
+    <message>
+      <source>is influenced by</source>
+      <translation>wird beeinflusst von</translation>
+    </message>
+    <message>
+      <source>relates to</source>
+      <translation>steht in Beziehung zu</translation>
     </message>
   </context>
   <context>

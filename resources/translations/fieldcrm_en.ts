@@ -927,8 +927,12 @@
       <translation>acknowledged</translation>
     </message>
     <message>
-      <source>%n comment(s)</source>
-      <translation>%n comment(s)</translation>
+      <source>1 comment</source>
+      <translation>1 comment</translation>
+    </message>
+    <message>
+      <source>%1 comments</source>
+      <translation>%1 comments</translation>
     </message>
     <message>
       <source>awaiting feedback</source>
@@ -948,6 +952,49 @@
     <message>
       <source>%1 knows this person (%2 of 5)</source>
       <translation>%1 knows this person (%2 of 5)</translation>
+    </message>
+  </context>
+  <context>
+    <name>Relationships</name>
+    <message>
+      <source>reports to</source>
+      <translation>reports to</translation>
+    </message>
+    <message>
+      <source>manages</source>
+      <translation>manages</translation>
+    </message>
+    <message>
+      <source>is assistant of</source>
+      <translation>is assistant of</translation>
+    </message>
+    <message>
+      <source>has as assistant</source>
+      <translation>has as assistant</translation>
+    </message>
+    <message>
+      <source>is a colleague of</source>
+      <translation>is a colleague of</translation>
+    </message>
+    <message>
+      <source>decides for</source>
+      <translation>decides for</translation>
+    </message>
+    <message>
+      <source>is decided for by</source>
+      <translation>is decided for by</translation>
+    </message>
+    <message>
+      <source>influences</source>
+      <translation>influences</translation>
+    </message>
+    <message>
+      <source>is influenced by</source>
+      <translation>is influenced by</translation>
+    </message>
+    <message>
+      <source>relates to</source>
+      <translation>relates to</translation>
     </message>
   </context>
   <context>
