@@ -68,8 +68,7 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "test":
         return run_tests(extra)
-    # Until the desktop app lands, "demo" shows the state of a demo profile.
-    return run(str(BIN / "fieldcrm"), "--profile", str(ROOT / ".demo-profile"), "status", *extra)
+    return run(str(BIN / "fieldcrm"), "demo", *extra)
 
 
 if __name__ == "__main__":
