@@ -202,7 +202,16 @@ def seed_demo(conn: sa.Connection, seed: int = 7, customers_per_territory: int =
     )
     session = admin.AdminSession(conn)
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    counts = {"customer": 0, "contact": 0, "visit": 0, "note": 0, "followup": 0}
+    counts = {
+        "customer": 0,
+        "contact": 0,
+        "visit": 0,
+        "note": 0,
+        "followup": 0,
+        "comment": 0,
+        "relationship": 0,
+        "connection": 0,
+    }
     number = 10000
     for territory, rep, cities in (("North", "anna", _NORTH), ("South", "ben", _SOUTH)):
         territory_id = admin.territory_by_name(conn, territory)
@@ -254,9 +263,10 @@ def seed_demo(conn: sa.Connection, seed: int = 7, customers_per_territory: int =
                 )
                 contact_ids.append(contact_id)
                 counts["contact"] += 1
+            last_visit_id = None
             for k in range(rng.randint(1, 3)):
                 start = now - timedelta(days=rng.randint(3, 120), hours=rng.randint(0, 6))
-                visit_id = uuid7()
+                visit_id = last_visit_id = uuid7()
                 session.apply(
                     "visit",
                     "create",
@@ -278,6 +288,7 @@ def seed_demo(conn: sa.Connection, seed: int = 7, customers_per_territory: int =
                     },
                 )
                 counts["visit"] += 1
+            _people(session, rng, users, rep_id, customer_id, contact_ids, last_visit_id, counts)
             if rng.random() < 0.6:
                 start = now + timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 6))
                 session.apply(
@@ -328,3 +339,84 @@ def seed_demo(conn: sa.Connection, seed: int = 7, customers_per_territory: int =
         f"Demo area {AREA!r} seeded: territories North and South, {accounts} users "
         f"(anna, ben, maria, admin; password {DEMO_PASSWORD!r}), {summary}."
     )
+
+
+def _people(
+    session: admin.AdminSession,
+    rng: random.Random,
+    users: dict[str, str],
+    rep_id: str,
+    customer_id: str,
+    contact_ids: list[str],
+    visit_id: str | None,
+    counts: dict[str, int],
+) -> None:
+    """Feedback, relationships and connections, so the demo shows how people connect."""
+    if visit_id is not None and rng.random() < 0.3:
+        session.apply(
+            "comment",
+            "create",
+            uuid7(),
+            {
+                "visit_id": visit_id,
+                "customer_id": customer_id,
+                "author_id": users["maria"],
+                "kind": "comment",
+                "text": rng.choice(_FEEDBACK),
+            },
+        )
+        counts["comment"] += 1
+        if rng.random() < 0.5:
+            session.apply(
+                "comment",
+                "create",
+                uuid7(),
+                {
+                    "visit_id": visit_id,
+                    "customer_id": customer_id,
+                    "author_id": rep_id,
+                    "kind": "comment",
+                    "text": rng.choice(_REPLIES),
+                },
+            )
+            counts["comment"] += 1
+    if len(contact_ids) >= 2:
+        session.apply(
+            "relationship",
+            "create",
+            uuid7(),
+            {
+                "customer_id": customer_id,
+                "from_contact_id": contact_ids[1],
+                "to_contact_id": contact_ids[0],
+                "kind": rng.choice(("reports_to", "reports_to", "influences", "colleague")),
+            },
+        )
+        counts["relationship"] += 1
+    if rng.random() < 0.25:
+        session.apply(
+            "connection",
+            "create",
+            uuid7(),
+            {
+                "customer_id": customer_id,
+                "contact_id": contact_ids[0],
+                "user_id": users["maria"],
+                "strength": rng.randint(2, 5),
+                "since": f"{rng.randint(2010, 2024)}-0{rng.randint(1, 9)}-01",
+                "note": "Kennen uns aus der Branche.",
+            },
+        )
+        counts["connection"] += 1
+
+
+_FEEDBACK = (
+    "Danke für den ausführlichen Bericht – bitte die Mengen beim nächsten Mal notieren.",
+    "Wer entscheidet dort über den Rahmenvertrag?",
+    "Gut gemacht. Lass uns das Angebot im Team-Meeting besprechen.",
+)
+_REPLIES = (
+    "Mache ich, danke!",
+    "Der Geschäftsführer, der Einkauf bereitet vor.",
+    "Gern, ich bringe die Zahlen mit.",
+)
