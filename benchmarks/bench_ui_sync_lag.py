@@ -23,6 +23,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="small", help="dataset size (small, standard)")
     parser.add_argument("--user", default="admin")
+    parser.add_argument("--verbose", action="store_true", help="list the long stalls")
     args = parser.parse_args()
     db = server_db(args.size)
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
@@ -43,12 +44,18 @@ def main() -> int:
         )
         window.show()
         stalls: list[float] = []
+        start = time.perf_counter()
         last = [time.perf_counter()]
         interval_ms = 5
 
+        long_ones: list[tuple[float, float]] = []
+
         def tick() -> None:
             now = time.perf_counter()
-            stalls.append((now - last[0]) * 1000 - interval_ms)
+            stall = (now - last[0]) * 1000 - interval_ms
+            stalls.append(stall)
+            if stall > 40:
+                long_ones.append((round(now - start, 3), round(stall, 1)))
             last[0] = now
 
         probe = QTimer()
@@ -56,7 +63,14 @@ def main() -> int:
         probe.setInterval(interval_ms)
         probe.timeout.connect(tick)
         loop = QEventLoop()
-        window.sync.synced.connect(lambda _r: loop.quit())
+        marks: dict[str, float] = {}
+        window.logged_in.connect(
+            lambda _u: marks.setdefault("logged in", time.perf_counter() - start)
+        )
+        window.sync.synced.connect(
+            lambda _r: marks.setdefault("synced", time.perf_counter() - start)
+        )
+        window.sync.synced.connect(lambda _r: QTimer.singleShot(500, loop.quit))
         window.sync.state_changed.connect(lambda: loop.quit() if window.sync.state.error else None)
         start = time.perf_counter()
         last[0] = start
@@ -73,6 +87,9 @@ def main() -> int:
         print(f"sync failed: {error}")
         return 1
     stalls.sort()
+    if args.verbose:
+        print("marks (s):", {k: round(v, 3) for k, v in marks.items()})
+        print("stalls over 40 ms (s after start, ms):", long_ones)
     print(f"first sync of {rows:,} rows ({args.size}, {args.user}) in {seconds:.1f} s")
     print(
         f"GUI thread: {len(stalls):,} probe ticks; longest stall {stalls[-1]:.1f} ms; "

@@ -61,6 +61,9 @@ SERVER_VERSION_KEY = "server_version"
 class EngineBackend:
     """The real sync engine of ``fieldcrm.sync`` for one store."""
 
+    #: Rows per pull page when syncing from the app.
+    page_limit = 1000
+
     def __init__(self, store: Store, transport: Any = None) -> None:
         self.store = store
         self.transport = transport
@@ -94,7 +97,14 @@ class EngineBackend:
             server_url, _engine("load_credentials")(self.store), transport=self.transport
         )
         try:
-            engine = _engine("SyncEngine")(self.store, client, progress=_progress_adapter(progress))
+            # Smaller pages than the command line uses: decoding a page holds the GIL, and
+            # the GUI thread must not wait more than a few milliseconds for it.
+            engine = _engine("SyncEngine")(
+                self.store,
+                client,
+                progress=_progress_adapter(progress),
+                page_limit=self.page_limit,
+            )
             return engine.sync()
         finally:
             close = getattr(client, "close", None)
