@@ -8,6 +8,7 @@ and publishes the state the status bar shows.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 from collections.abc import Callable
@@ -70,6 +71,15 @@ class EngineBackend:
         self._version_checked_for: str | None = None
         #: The server's version as it last said; read by the GUI thread (a plain str).
         self.server_version: str | None = None
+
+    @staticmethod
+    def warm_up() -> None:
+        """Import the sync engine with its HTTP and keyring stack on the GUI thread, before
+        the window shows: importing on the sync thread later holds the GIL, and so stalls
+        the GUI thread, for a noticeable moment."""
+        with contextlib.suppress(ImportError):
+            credentials = importlib.import_module("fieldcrm.sync.credentials")
+            credentials.keyring_available()
 
     def check_version(self, server_url: str) -> None:
         """Once per server and run: learn the server's version; refuse to sync when IT
