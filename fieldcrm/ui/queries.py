@@ -440,8 +440,14 @@ def fix_rejected_change(store: Store, op_no: int, changes: Mapping[str, Any]) ->
         if rejected is None:
             raise LookupError(f"no rejected change {op_no}")
         if rejected.op == "create":
-            uow.update(rejected.entity, rejected.row_id, changes)
-            uow.resend_create(rejected.entity, rejected.row_id)
+            if uow.get(rejected.entity, rejected.row_id) is None:
+                # The sync removed the refused new record: make it again, corrected.
+                uow.create(
+                    rejected.entity, {**loads(rejected.fields), **changes}, row_id=rejected.row_id
+                )
+            else:
+                uow.update(rejected.entity, rejected.row_id, changes)
+                uow.resend_create(rejected.entity, rejected.row_id)
         elif rejected.op == "update":
             fields = {**loads(rejected.fields), **changes}
             applied = uow.update(rejected.entity, rejected.row_id, fields)
