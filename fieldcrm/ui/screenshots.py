@@ -58,7 +58,7 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="fieldcrm-shots-") as tmp:
         profile = Path(tmp)
         store = Store(database_path(profile))
-        seed_demo(store)
+        user = seed_demo(store)
         store.close()
         # The IT policy fixes the server address (the settings view shows it locked).
         policy = QSettings(str(profile / "policy.ini"), QSettings.Format.IniFormat)
@@ -78,7 +78,9 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
             )
             window.resize(*SIZE)
             window.show()
-            window.start()
+            # Signed in as the sample rep, without a sync (the example server does not exist).
+            window._set_user(user)
+            window.sync.refresh_counts()
             _settle(window)
             window.sync.stop()
             # A calm status bar for the pictures: not the failed attempt to reach example.com.
