@@ -68,7 +68,10 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "test":
         return run_tests(extra)
-    return run(str(BIN / "fieldcrm"), "demo", *extra)
+    # A local demo server on SQLite, signed in as a demo rep; the server stops with the window.
+    return run(
+        str(PYTHON), "-m", "fieldcrm", "demo", "--profile", str(ROOT / ".demo-profile"), *extra
+    )
 
 
 if __name__ == "__main__":

@@ -50,6 +50,8 @@ def open_main_window(
         translations = i18n.Translations()
         translations.install(i18n.effective_language(str(settings.value("language"))))
     store = Store(database_path(profile))
+    if backend is None:
+        EngineBackend.warm_up()
     window = MainWindow(
         store,
         settings,

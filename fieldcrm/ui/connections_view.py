@@ -188,6 +188,9 @@ class LosingTouchView(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Size columns from the first rows only: after a first sync the list is long, and
+        # measuring every row on each reset stalled the GUI thread for hundreds of ms.
+        self.table.horizontalHeader().setResizeContentsPrecision(50)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAccessibleName(QCoreApplication.translate("Connections", "Losing touch"))
         self.table.doubleClicked.connect(self._activated)

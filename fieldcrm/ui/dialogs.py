@@ -459,7 +459,8 @@ class SettingsDialog(QDialog):
             lock.setObjectName(f"locked_{key}")
             if resolved.locked:
                 editor.setEnabled(False)
-                lock.setText(self.tr("🔒 Set by your IT department"))
+                lock.setText(self.tr("Set by your IT department"))
+                lock.setStyleSheet("font-style: italic; color: #555;")
                 editor.setToolTip(lock.text())
             else:
                 lock.hide()

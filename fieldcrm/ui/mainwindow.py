@@ -139,8 +139,8 @@ class MainWindow(QMainWindow):
         self._make_status_bar()
         self.sync.state_changed.connect(self._show_sync_state)
         self.retranslate()
-        self._restore_geometry()
-        self.resize(self.size().expandedTo(QSize(1000, 640)))
+        if not self._restore_geometry():
+            self.resize(1100, 700)
         self._show_sync_state()
         self._show_role_pages()
         self._refresh_badges()
@@ -560,16 +560,19 @@ class MainWindow(QMainWindow):
 
     # ---- window state ---------------------------------------------------------------------
 
-    def _restore_geometry(self) -> None:
+    def _restore_geometry(self) -> bool:
+        """Size, position and layout as the user left them; False on a first start."""
         geometry = self.settings.ui_value("geometry")
-        if isinstance(geometry, QByteArray | bytes):
-            self.restoreGeometry(QByteArray(geometry))
+        restored = isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(
+            QByteArray(geometry)
+        )
         state = self.settings.ui_value("window_state")
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))
         splitter = self.settings.ui_value("splitter")
         if isinstance(splitter, QByteArray | bytes):
             self.splitter.restoreState(QByteArray(splitter))
+        return bool(restored)
 
     def save_window_state(self) -> None:
         self.settings.set_ui_value("geometry", self.saveGeometry())

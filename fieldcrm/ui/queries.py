@@ -18,7 +18,7 @@ from fieldcrm.domain.hlc import stamp_ms
 from fieldcrm.domain.validation import format_datetime, parse_datetime
 from fieldcrm.store import Store
 from fieldcrm.store import tables as t
-from fieldcrm.store.search import MATCHING_CUSTOMER_IDS, fts_query
+from fieldcrm.store.search import fts_query
 from fieldcrm.store.service import dumps, loads
 
 USER_ID_KEY = "user_id"
@@ -32,6 +32,22 @@ _OVERDUE = (
     f"(c.visit_cadence_days IS NOT NULL AND COALESCE({_LAST_VISIT}, '') < "
     "strftime('%Y-%m-%dT%H:%M:%SZ', :now, '-' || c.visit_cadence_days || ' days'))"
 )
+
+
+#: Customers matching a full-text query by their own fields or by one of their contacts.
+_MATCHING = (
+    "c.id IN (SELECT c2.id FROM customer AS c2 WHERE c2.rowid IN "
+    "(SELECT rowid FROM customer_fts WHERE customer_fts MATCH :q) "
+    "UNION SELECT ct.customer_id FROM contact AS ct WHERE ct.deleted = 0 AND ct.rowid IN "
+    "(SELECT rowid FROM contact_fts WHERE contact_fts MATCH :q))"
+)
+_OWN_MATCH = "c.rowid IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH :q)"
+_CONTACT_MATCH = (
+    "c.id IN (SELECT ct.customer_id FROM contact AS ct WHERE ct.deleted = 0 AND ct.rowid IN "
+    "(SELECT rowid FROM contact_fts WHERE contact_fts MATCH :q))"
+)
+#: Above this many matches, walking the name index beats sorting the matches.
+_BROAD_MATCHES = 2000
 
 
 def utc_now() -> datetime:
@@ -69,17 +85,7 @@ def customer_page(
 ) -> list[dict[str, Any]]:
     """One page of the customer list, ordered by name, with filters and search."""
     where = ["c.deleted = 0"]
-    params: dict[str, Any] = {
-        "now": format_datetime(now or utc_now()),
-        "limit": limit,
-        "offset": offset,
-    }
-    query = fts_query(flt.text)
-    if query is not None:
-        where.append(f"c.id IN ({MATCHING_CUSTOMER_IDS})")
-        params["q"] = query
-    elif flt.text.strip():
-        return []  # only punctuation typed: nothing can match
+    params: dict[str, Any] = {"now": format_datetime(now or utc_now())}
     for column in ("territory_id", "status", "segment"):
         value = getattr(flt, column)
         if value:
@@ -87,16 +93,61 @@ def customer_page(
             params[column] = value
     if flt.overdue:
         where.append(_OVERDUE)
+    query = fts_query(flt.text)
+    if query is None:
+        if flt.text.strip():
+            return []  # only punctuation typed: nothing can match
+        return _page(store, where, params, offset, limit, walk_name_index=True)
+    params["q"] = query
+    if not _is_broad(store, query):
+        return _page(store, [*where, _MATCHING], params, offset, limit, walk_name_index=False)
+    # Many matches: walk the name index once for customers matching by their own fields
+    # and once for those matching by a contact, each stopping after the page, and merge.
+    by_customer = _page(store, [*where, _OWN_MATCH], params, 0, offset + limit, True)
+    many_contacts = _is_broad(store, query, "contact_fts")
+    by_contact = _page(store, [*where, _CONTACT_MATCH], params, 0, offset + limit, many_contacts)
+    merged = {row["id"]: row for row in [*by_customer, *by_contact]}
+    ordered = sorted(merged.values(), key=lambda row: (row["name"], row["id"]))
+    return ordered[offset : offset + limit]
+
+
+def _page(
+    store: Store,
+    where: list[str],
+    params: dict[str, Any],
+    offset: int,
+    limit: int,
+    walk_name_index: bool,
+) -> list[dict[str, Any]]:
+    # Walking the name index in order stops after one page; sorting every match would not.
+    index = "INDEXED BY ix_customer_name" if walk_name_index else ""
     sql = sa.text(
         "SELECT c.id, c.number, c.name, c.city, c.status, c.segment, "
         "c.visit_cadence_days, tr.name AS territory, "
         f"{_LAST_VISIT} AS last_visit, {_OVERDUE} AS overdue "
-        "FROM customer AS c LEFT JOIN territory AS tr ON tr.id = c.territory_id "
+        f"FROM customer AS c {index} "
+        "LEFT JOIN territory AS tr ON tr.id = c.territory_id "
         f"WHERE {' AND '.join(where)} "
-        "ORDER BY c.name COLLATE NOCASE, c.id LIMIT :limit OFFSET :offset"
+        "ORDER BY c.name, c.id LIMIT :limit OFFSET :offset"
     )
     with store.read() as conn:
-        return [dict(row._mapping) for row in conn.execute(sql, params)]
+        return [
+            dict(row._mapping)
+            for row in conn.execute(sql, {**params, "limit": limit, "offset": offset})
+        ]
+
+
+def _is_broad(store: Store, query: str, fts_table: str = "customer_fts") -> bool:
+    """True when ``query`` matches so many customers that the name-order walk is cheaper."""
+    with store.read() as conn:
+        found = conn.scalar(
+            sa.text(
+                f"SELECT count(*) FROM (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH :q "
+                "LIMIT :n)"
+            ),
+            {"q": query, "n": _BROAD_MATCHES},
+        )
+    return bool(found and found >= _BROAD_MATCHES)
 
 
 def territories(store: Store) -> list[dict[str, Any]]:
@@ -389,8 +440,14 @@ def fix_rejected_change(store: Store, op_no: int, changes: Mapping[str, Any]) ->
         if rejected is None:
             raise LookupError(f"no rejected change {op_no}")
         if rejected.op == "create":
-            uow.update(rejected.entity, rejected.row_id, changes)
-            uow.resend_create(rejected.entity, rejected.row_id)
+            if uow.get(rejected.entity, rejected.row_id) is None:
+                # The sync removed the refused new record: make it again, corrected.
+                uow.create(
+                    rejected.entity, {**loads(rejected.fields), **changes}, row_id=rejected.row_id
+                )
+            else:
+                uow.update(rejected.entity, rejected.row_id, changes)
+                uow.resend_create(rejected.entity, rejected.row_id)
         elif rejected.op == "update":
             fields = {**loads(rejected.fields), **changes}
             applied = uow.update(rejected.entity, rejected.row_id, fields)

@@ -50,6 +50,7 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
     from fieldcrm.ui.app import application, open_main_window
     from fieldcrm.ui.mainwindow import MainWindow
     from fieldcrm.ui.sampledata import seed_demo
+    from fieldcrm.ui.settings import user_settings
 
     application()
     out.mkdir(parents=True, exist_ok=True)
@@ -57,22 +58,29 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="fieldcrm-shots-") as tmp:
         profile = Path(tmp)
         store = Store(database_path(profile))
-        seed_demo(store)
+        user = seed_demo(store)
         store.close()
+        # The IT policy fixes the server address (the settings view shows it locked).
         policy = QSettings(str(profile / "policy.ini"), QSettings.Format.IniFormat)
+        policy.setValue("server_url", "https://crm.example.com")
+        policy.setValue("locked/server_url", "true")
+        policy.sync()
         for language in languages:
+            user_settings(profile).setValue("language", language)
             translations = i18n.Translations()
             if not translations.install(language):
                 raise SystemExit(f"no compiled translation for {language!r}")
             window = open_main_window(
                 profile,
-                {"server_url": "https://crm.example.com", "language": language},
+                None,
                 policy=policy,
                 translations=translations,
             )
             window.resize(*SIZE)
             window.show()
-            window.start()
+            # Signed in as the sample rep, without a sync (the example server does not exist).
+            window._set_user(user)
+            window.sync.refresh_counts()
             _settle(window)
             window.sync.stop()
             # A calm status bar for the pictures: not the failed attempt to reach example.com.

@@ -8,6 +8,7 @@ and publishes the state the status bar shows.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 from collections.abc import Callable
@@ -61,12 +62,24 @@ SERVER_VERSION_KEY = "server_version"
 class EngineBackend:
     """The real sync engine of ``fieldcrm.sync`` for one store."""
 
+    #: Rows per pull page when syncing from the app.
+    page_limit = 1000
+
     def __init__(self, store: Store, transport: Any = None) -> None:
         self.store = store
         self.transport = transport
         self._version_checked_for: str | None = None
         #: The server's version as it last said; read by the GUI thread (a plain str).
         self.server_version: str | None = None
+
+    @staticmethod
+    def warm_up() -> None:
+        """Import the sync engine with its HTTP and keyring stack on the GUI thread, before
+        the window shows: importing on the sync thread later holds the GIL, and so stalls
+        the GUI thread, for a noticeable moment."""
+        with contextlib.suppress(ImportError):
+            credentials = importlib.import_module("fieldcrm.sync.credentials")
+            credentials.keyring_available()
 
     def check_version(self, server_url: str) -> None:
         """Once per server and run: learn the server's version; refuse to sync when IT
@@ -94,7 +107,14 @@ class EngineBackend:
             server_url, _engine("load_credentials")(self.store), transport=self.transport
         )
         try:
-            engine = _engine("SyncEngine")(self.store, client, progress=_progress_adapter(progress))
+            # Smaller pages than the command line uses: decoding a page holds the GIL, and
+            # the GUI thread must not wait more than a few milliseconds for it.
+            engine = _engine("SyncEngine")(
+                self.store,
+                client,
+                progress=_progress_adapter(progress),
+                page_limit=self.page_limit,
+            )
             return engine.sync()
         finally:
             close = getattr(client, "close", None)

@@ -1337,8 +1337,8 @@
       <translation>Sprache:</translation>
     </message>
     <message>
-      <source>🔒 Set by your IT department</source>
-      <translation>🔒 Von Ihrer IT festgelegt</translation>
+      <source>Set by your IT department</source>
+      <translation>Von Ihrer IT festgelegt</translation>
     </message>
     <message>
       <source>Save</source>

@@ -1337,8 +1337,8 @@
       <translation>Language:</translation>
     </message>
     <message>
-      <source>🔒 Set by your IT department</source>
-      <translation>🔒 Set by your IT department</translation>
+      <source>Set by your IT department</source>
+      <translation>Set by your IT department</translation>
     </message>
     <message>
       <source>Save</source>

@@ -60,7 +60,8 @@ def make_window(
             translations=translations,
             **options,
         )
-        window.resize(1100, 700)
+        if window.settings.ui_value("geometry") is None:
+            window.resize(1100, 700)
         window.show()
         qtbot.waitExposed(window)
         windows.append(window)

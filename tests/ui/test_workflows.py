@@ -400,3 +400,25 @@ def test_login_dialog_reports_unreachable_server(make_window: Any, qtbot: QtBot)
     qtbot.waitUntil(lambda: dialog.error.isVisible() and dialog.buttons.isEnabled(), timeout=15_000)
     assert dialog.isVisible()
     assert window.ctx.user_id is None
+
+
+def test_shortcuts_search_and_sync(window: MainWindow, qtbot: QtBot) -> None:
+    window.show_page("today")
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() is window.customers
+    qtbot.waitUntil(window.customers.search.hasFocus)
+    # No server configured: F5 says so in the status bar instead of failing silently.
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(window.error_label.isVisible)
+    assert "No server configured" in window.error_label.text()
+
+
+def test_window_size_is_remembered(seeded: dict[str, Any], make_window: Any, qtbot: QtBot) -> None:
+    first = make_window()
+    # Within the offscreen screen (800 x 600), which a restored window is fitted into.
+    first.resize(760, 540)
+    size = (first.width(), first.height())  # the width never goes below the layout's minimum
+    assert size[1] == 540
+    first.close()
+    second = make_window()
+    assert (second.width(), second.height()) == size

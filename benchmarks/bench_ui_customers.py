@@ -1,0 +1,122 @@
+"""Customer list with 100,000 customers: time to open, search-as-you-type latency.
+
+``python -m benchmarks.bench_ui_customers``
+
+"Opens" is from asking the list for its customers to the first page being in the view
+(the query runs on the database thread; the GUI thread only inserts the rows). A search
+is timed from the moment the debounce timer fires (typing pauses 150 ms first, on
+purpose) to the result rows being in the model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.ui_common import CUSTOMERS, percentile, profile_with_customers
+
+QUERIES = [
+    "B",
+    "Bä",
+    "Bäc",
+    "Bäck",
+    "Bäcke",
+    "Bäckerei",
+    "Bäckerei H",
+    "Bäckerei Ha",
+    "H",
+    "Ho",
+    "Hot",
+    "Hote",
+    "Hotel",
+    "Hotel A",
+    "Hotel An",
+    "Hotel Anker",
+    "K",
+    "K-",
+    "K-1",
+    "K-12",
+    "K-123",
+    "K-1234",
+    "K-12345",
+    "Lü",
+    "Lübeck",
+    "Kiel",
+    "Osna",
+    "Osnabrück",
+    "Elbe",
+    "Weser",
+    "Anker 77",
+    "Apotheke M",
+    "Apotheke Möwe",
+    "Sanitär",
+    "Sanitär Hafen",
+    "Gartencenter Brise",
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=CUSTOMERS)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    source = profile_with_customers(args.customers)
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+    from fieldcrm.ui import i18n
+    from fieldcrm.ui.app import application, open_main_window
+    from fieldcrm.ui.queries import CustomerFilter
+
+    application()
+    with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-") as tmp:
+        profile = Path(tmp) / "profile"
+        shutil.copytree(source, profile)
+        policy = QSettings(str(Path(tmp) / "policy.ini"), QSettings.Format.IniFormat)
+        translations = i18n.Translations()
+        translations.install("en")
+        window = open_main_window(
+            profile, {"server_url": ""}, policy=policy, translations=translations
+        )
+        window.show()
+        model = window.customers.model
+
+        def wait_page() -> None:
+            loop = QEventLoop()
+            model.page_loaded.connect(loop.quit)
+            QTimer.singleShot(30_000, loop.quit)
+            loop.exec()
+            model.page_loaded.disconnect(loop.quit)
+
+        opens = []
+        for _ in range(args.rounds + 1):
+            start = time.perf_counter()
+            model.set_filter(CustomerFilter())
+            wait_page()
+            opens.append((time.perf_counter() - start) * 1000)
+            assert model.rowCount() == model.PAGE_SIZE
+        opens = opens[1:]  # the first round warms SQLite's page cache
+        searches = []
+        for _ in range(args.rounds):
+            for text in QUERIES:
+                start = time.perf_counter()
+                model.set_filter(CustomerFilter(text=text))
+                wait_page()
+                searches.append((time.perf_counter() - start) * 1000)
+        window.close()
+        window.store.close()
+    print(f"customers: {args.customers:,}")
+    print(f"list opens: median {statistics.median(opens):.1f} ms, max {max(opens):.1f} ms")
+    print(
+        f"search ({len(searches)} searches): p50 {percentile(searches, 0.5):.1f} ms, "
+        f"p95 {percentile(searches, 0.95):.1f} ms, max {max(searches):.1f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
