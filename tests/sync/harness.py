@@ -7,7 +7,9 @@ as a dropped connection would.
 
 from __future__ import annotations
 
+import atexit
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,8 +42,9 @@ _TEMPLATE: dict[str, Path] = {}
 def migrated_server_db(directory: Path) -> Path:
     """A migrated empty server database (copied from a per-process template: fast)."""
     if "db" not in _TEMPLATE:
-        template_dir = Path(directory).parent / "server-template"
-        template_dir.mkdir(exist_ok=True)
+        # Per process: a template left by another checkout may carry another schema.
+        template_dir = Path(tempfile.mkdtemp(prefix="fieldcrm-server-template-"))
+        atexit.register(shutil.rmtree, template_dir, ignore_errors=True)
         path = template_dir / "template.db"
         engine = make_engine(f"sqlite:///{path}")
         upgrade(engine)
