@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from PySide6.QtCore import QTimer
 
 DEMO_USER = "anna"
 DEMO_PASSWORD = "demo"
@@ -94,9 +97,17 @@ def run_demo(profile: Path) -> int:
     from fieldcrm.ui.app import application, open_main_window
 
     app = application()
+    # Ctrl+C or a TERM signal closes the app normally, so the demo server stops with it.
+    # Python only sees a signal when it runs, hence the idle timer.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_args: app.quit())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
     with demo_server(profile / "server") as url:
         window = open_main_window(profile / "client", {"server_url": url})
         window.show()
         window.auto_login(url, DEMO_USER, DEMO_PASSWORD)
         code = app.exec()
+    wake.stop()
     return code

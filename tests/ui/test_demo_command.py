@@ -1,0 +1,90 @@
+"""``fieldcrm demo`` as a real process: server up, signed in as the demo rep, synced, stops."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow
+
+
+def _synced_customers(database: Path) -> int:
+    if not database.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=1) as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'last_sync_at'").fetchone()
+            if row is None or row[0] is None:
+                return 0
+            return int(conn.execute("SELECT count(*) FROM customer").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def _port_open(url: str) -> bool:
+    host, port = url.removeprefix("http://").split(":")
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex((host, int(port))) == 0
+
+
+def test_demo_starts_server_signs_in_syncs_and_stops_the_server(tmp_path: Path) -> None:
+    profile = tmp_path / "demo"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), PYTHONPATH=str(ROOT))
+    env["FIELDCRM_NO_KEYRING"] = "1"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fieldcrm", "demo", "--profile", str(profile)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        database = profile / "client" / "fieldcrm.db"
+        deadline = time.monotonic() + 120
+        while _synced_customers(database) == 0:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            assert time.monotonic() < deadline, "the demo did not sync within 120 s"
+            time.sleep(0.5)
+        status = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "fieldcrm",
+                "--profile",
+                str(profile / "client"),
+                "status",
+                "--json",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        report = json.loads(status.stdout)
+        assert report["user"] == "anna"
+        assert report["counts"]["customer"] > 0 and report["counts"]["comment"] > 0
+        server_url = report["server_url"]
+        assert _port_open(server_url)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=60)
+    assert code == 0
+    # The demo server went away with the app.
+    deadline = time.monotonic() + 15
+    while _port_open(server_url) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _port_open(server_url)
