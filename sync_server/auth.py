@@ -18,6 +18,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher, Type
@@ -34,6 +35,9 @@ PASSWORD_HASHER = PasswordHasher(
 )
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
+#: A refresh token presented again within this time, by its device, with nothing newer used,
+#: is a retry after a lost answer (see ``refresh``); later, or from elsewhere, it is theft.
+REFRESH_RETRY_WINDOW = timedelta(seconds=60)
 #: Failed logins allowed before throttling starts, and the longest wait.
 FREE_FAILURES = 5
 MAX_BLOCK = timedelta(minutes=15)
@@ -204,6 +208,16 @@ def refresh(engine: sa.Engine, token: str, device_id: str) -> IssuedTokens:
         if row.revoked_at is not None:
             raise AuthError(401, "session_revoked", "The session has ended. Log in again.")
         reused = row.used_at is not None
+        if reused and _answer_was_lost(conn, row, device_id):
+            # The device asks again because the answer to its refresh never arrived: retire
+            # the tokens it never received and answer once more.
+            conn.execute(
+                t.refresh_token.delete().where(
+                    rt.session_id == row.session_id, rt.used_at.is_(None)
+                )
+            )
+            _check_user_and_device(conn, row.session_id)
+            return _issue(conn, row.session_id)
         if reused:
             _revoke_sessions(conn, s.id == row.session_id, "refresh token reused")
     if reused:
@@ -227,6 +241,23 @@ def refresh(engine: sa.Engine, token: str, device_id: str) -> IssuedTokens:
             raise AuthError(401, "invalid_token", "The session was refreshed meanwhile.")
         _check_user_and_device(conn, row.session_id)
         return _issue(conn, row.session_id)
+
+
+def _answer_was_lost(conn: sa.Connection, row: Any, device_id: str) -> bool:
+    """A used refresh token presented again is a retry, not theft, when it comes from its
+    own device within ``REFRESH_RETRY_WINDOW`` of its use and nothing issued since was used.
+    """
+    if row.device_id != device_id or row.used_at is None:
+        return False
+    if utcnow() - _aware(row.used_at) > REFRESH_RETRY_WINDOW:  # type: ignore[operator]
+        return False
+    rt = t.refresh_token.c
+    later_use = conn.execute(
+        sa.select(sa.func.count())
+        .select_from(t.refresh_token)
+        .where(rt.session_id == row.session_id, rt.used_at > row.used_at)
+    ).scalar_one()
+    return later_use == 0
 
 
 def _check_user_and_device(conn: sa.Connection, session_id: str) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
 import sqlalchemy as sa
 
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import ApiPaths
+from sync_server import auth
 from sync_server import tables as t
 from tests.server.helpers import PASSWORD, ServerEnv, customer_fields, db_state
 
@@ -390,15 +394,52 @@ def test_auth_refresh_rotates_and_reuse_ends_the_session(env: ServerEnv) -> None
         ).status_code
         == 200
     )
+    # The device refreshes again with what it got; then the first token shows up once more:
+    # someone else holds a copy of it.
+    second = env.http.post(
+        ApiPaths.REFRESH, json={"refresh_token": new["refresh_token"], "device_id": anna.device_id}
+    )
+    assert second.status_code == 200
+    new = second.json()
     reuse = env.http.post(ApiPaths.REFRESH, json=body)
     assert reuse.status_code == 401 and reuse.json()["code"] == "session_revoked"
-    # The whole family is gone, including the tokens handed out by the first refresh.
+    # The whole family is gone, including the tokens handed out by the later refreshes.
     me = env.http.get(ApiPaths.ME, headers={"Authorization": f"Bearer {new['access_token']}"})
     assert me.status_code == 401
     again = env.http.post(
         ApiPaths.REFRESH, json={"refresh_token": new["refresh_token"], "device_id": anna.device_id}
     )
     assert again.status_code == 401
+
+
+def test_auth_refresh_retried_after_a_lost_answer_keeps_the_session(env: ServerEnv) -> None:
+    env.setup_area()
+    anna = env.session("anna")
+    body = {"refresh_token": anna.refresh_token, "device_id": anna.device_id}
+    lost = env.http.post(ApiPaths.REFRESH, json=body)  # the device never sees this answer
+    assert lost.status_code == 200
+    retry = env.http.post(ApiPaths.REFRESH, json=body)
+    assert retry.status_code == 200, retry.text
+    fresh = retry.json()
+    headers = {"Authorization": f"Bearer {fresh['access_token']}"}
+    assert env.http.get(ApiPaths.ME, headers=headers).status_code == 200
+    # The refresh token of the lost answer is retired; the one the device holds works.
+    undelivered = {"refresh_token": lost.json()["refresh_token"], "device_id": anna.device_id}
+    assert env.http.post(ApiPaths.REFRESH, json=undelivered).status_code == 401
+    held = {"refresh_token": fresh["refresh_token"], "device_id": anna.device_id}
+    assert env.http.post(ApiPaths.REFRESH, json=held).status_code == 200
+
+
+def test_auth_refresh_reuse_after_the_retry_window_ends_the_session(
+    env: ServerEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(auth, "REFRESH_RETRY_WINDOW", timedelta(0))
+    env.setup_area()
+    anna = env.session("anna")
+    body = {"refresh_token": anna.refresh_token, "device_id": anna.device_id}
+    assert env.http.post(ApiPaths.REFRESH, json=body).status_code == 200
+    reuse = env.http.post(ApiPaths.REFRESH, json=body)
+    assert reuse.status_code == 401 and reuse.json()["code"] == "session_revoked"
 
 
 def test_auth_refresh_is_bound_to_the_device(env: ServerEnv) -> None:

@@ -216,6 +216,26 @@ def test_sync_expired_access_token_is_refreshed(tmp_path: Path, server: InProces
     assert a.tokens.load() != old  # refreshed once, and refresh tokens rotate
 
 
+def test_sync_lost_refresh_answer_keeps_the_session(
+    tmp_path: Path, server: InProcessServer
+) -> None:
+    a = laptop(tmp_path, server, "anna")
+    assert a.sync().ok
+    with server.engine.begin() as conn:
+        conn.execute(
+            t.access_token.update().values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
+    # The server rotates the refresh token, but its answer never reaches the laptop.
+    server.transport.lose_next.append("/auth/refresh")
+    new_customer(a, "After a lost refresh")
+    result = a.sync()
+    assert result.ok and result.pushed == 1
+    assert server.transport.lost == 1
+    # Still the same login: the laptop syncs again without signing in.
+    new_customer(a, "Next day")
+    assert a.sync().ok
+
+
 def test_sync_revoked_device_stops_with_clear_error(
     tmp_path: Path, server: InProcessServer
 ) -> None:
