@@ -10,9 +10,6 @@ import sqlalchemy as sa
 
 from fieldcrm.store.replica import TEAM_SYNC_KEY
 
-#: Meta key under which the sync engine keeps each user's last successful sync (JSON object).
-TEAM_SYNC_META = TEAM_SYNC_KEY
-
 
 @dataclass(frozen=True, slots=True)
 class RepOverview:
@@ -41,7 +38,7 @@ def team_overview(
 ) -> list[TerritoryOverview]:
     """Every territory on this laptop with its reps and their figures as of ``today``."""
     if last_syncs is None:
-        raw = conn.scalar(sa.text("SELECT value FROM meta WHERE key = :k"), {"k": TEAM_SYNC_META})
+        raw = conn.scalar(sa.text("SELECT value FROM meta WHERE key = :k"), {"k": TEAM_SYNC_KEY})
         last_syncs = json.loads(raw) if raw else {}
     week_ago = (today - timedelta(days=7)).isoformat()
     week_ahead = (today + timedelta(days=7)).isoformat()

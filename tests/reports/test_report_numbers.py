@@ -84,9 +84,10 @@ def test_unknown_report_and_reversed_period_are_refused(area: Area) -> None:
 def test_team_overview_per_territory_and_rep(area: Area) -> None:
     import json
 
-    from fieldcrm.reports.team import TEAM_SYNC_META, team_overview
+    from fieldcrm.reports.team import team_overview
+    from fieldcrm.store.replica import TEAM_SYNC_KEY
 
-    area.store.set_meta(TEAM_SYNC_META, json.dumps({area.ids["anna"]: "2026-11-30T07:00:00Z"}))
+    area.store.set_meta(TEAM_SYNC_KEY, json.dumps({area.ids["anna"]: "2026-11-30T07:00:00Z"}))
     with area.store.read() as conn:
         overview = team_overview(conn, date(2026, 11, 30))
     assert [(t.name, t.customers) for t in overview] == [("North", 3), ("South", 2)]
