@@ -44,7 +44,7 @@ from fieldcrm.sync.errors import (
 
 log = logging.getLogger("fieldcrm.sync")
 
-Phase = Literal["push", "pull", "resync", "verify", "done"]
+Phase = Literal["push", "pull", "index", "resync", "verify", "done"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +98,7 @@ class SyncEngine:
         cancel: threading.Event | None = None,
         clock: Callable[[], float] = time.monotonic,
         raise_errors: bool = True,
+        bulk_load: bool = True,
     ) -> None:
         self.store = store
         self.client = client
@@ -108,6 +109,7 @@ class SyncEngine:
         self.cancel = cancel or threading.Event()
         self._clock = clock
         self.raise_errors = raise_errors
+        self.bulk_load = bulk_load
 
     # ---- the run --------------------------------------------------------------------
 
@@ -222,7 +224,31 @@ class SyncEngine:
         if self.store.meta(FULL_RESYNC_KEY) == "1":
             return None
         cursor = self.store.meta(CURSOR_KEY)
-        return self._pull_pages(result, cursor, CURSOR_KEY, None, "pull")
+        # A first sync (or one that a crash interrupted) loads into bare tables and builds
+        # the indexes once at the end; see ``replica.begin_bulk_load``.
+        bulk = self.bulk_load and (cursor is None or replica.in_bulk_load(self.store))
+        if not bulk:
+            return self._pull_pages(result, cursor, CURSOR_KEY, None, "pull")
+        replica.begin_bulk_load(self.store)
+        try:
+            counts = self._pull_pages(result, cursor, CURSOR_KEY, None, "pull")
+        except SyncCancelled:
+            # Stopping must be quick (the app is closing, Ctrl+C): the next run goes on
+            # loading and builds the indexes when it ends.
+            raise
+        except Exception:
+            # Offline, server errors: the rep works with what arrived, fully indexed.
+            self._finish_bulk_load()
+            raise
+        self._finish_bulk_load()
+        return counts
+
+    def _finish_bulk_load(self) -> None:
+        self._report("index", 0, 1)
+        started = time.perf_counter()
+        if replica.end_bulk_load(self.store):
+            log.info("indexes built in %.1f s", time.perf_counter() - started)
+        self._report("index", 1, 1)
 
     def _pull_pages(
         self,

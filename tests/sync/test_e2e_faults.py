@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from fieldcrm.store import Store
-from fieldcrm.store.replica import CURSOR_KEY
+from fieldcrm.store.replica import CURSOR_KEY, in_bulk_load
 from fieldcrm.sync import SyncEngine, login, open_client
 from fieldcrm.sync.credentials import FileTokenStore
 from tests.sync.faultproxy import Fault, FaultProxy
@@ -207,6 +207,8 @@ def test_client_killed_during_pull_resumes_from_checkpoint(
     checkpoint = store_b.meta(CURSOR_KEY)
     partial = store_b.counts()["customer"]
     assert checkpoint is not None and partial < 6000, "killed too late to prove anything"
+    # Killed in the middle of loading in bulk (indexes and search triggers set aside).
+    assert in_bulk_load(store_b)
     with store_b.read() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     store_b.close()
@@ -216,8 +218,12 @@ def test_client_killed_during_pull_resumes_from_checkpoint(
     store_b = Store(profile_b / "fieldcrm.db")
     try:
         assert store_b.counts()["customer"] == 6000
+        assert not in_bulk_load(store_b)
         with store_b.read() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+            assert "ix_customer_name" in set(
+                conn.exec_driver_sql("SELECT name FROM sqlite_master").scalars()
+            )
             assert (
                 conn.exec_driver_sql(
                     "SELECT count(*) FROM "

@@ -1,0 +1,273 @@
+"""First sync into bare tables: indexes and search triggers set aside, put back afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from fieldcrm.domain.ids import uuid7
+from fieldcrm.store import Store
+from fieldcrm.store.replica import (
+    BULK_LOAD_KEY,
+    CURSOR_KEY,
+    apply_page,
+    begin_bulk_load,
+    end_bulk_load,
+    in_bulk_load,
+)
+from fieldcrm.store.search import search_customers
+from fieldcrm.sync import SyncProgress
+from tests.sync.harness import InProcessServer, Laptop, migrated_server_db
+from tests.sync.test_replica import contact_row, customer_row, page
+
+
+def schema(store: Store) -> set[tuple[str, str, str]]:
+    """Every index and trigger of the database with its SQL (what bulk load touches)."""
+    with store.read() as conn:
+        return {
+            (kind, name, sql or "")
+            for kind, name, sql in conn.exec_driver_sql(
+                "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+            )
+        }
+
+
+def search_index_ok(store: Store) -> None:
+    with store.read() as conn:
+        for fts in ("customer_fts", "contact_fts"):
+            # Raises (SQLITE_CORRUPT_VTAB) when the index differs from its content table.
+            conn.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+@pytest.fixture
+def fresh_schema(tmp_path: Path) -> set[tuple[str, str, str]]:
+    reference = Store(tmp_path / "reference.db")
+    try:
+        return schema(reference)
+    finally:
+        reference.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(tmp_path / "fieldcrm.db", wall_ms=lambda: 1_000_000)
+    yield s
+    s.close()
+
+
+def test_bulk_load_sets_aside_indexes_and_triggers_and_puts_them_back(
+    store: Store, fresh_schema: set[tuple[str, str, str]]
+) -> None:
+    assert begin_bulk_load(store)
+    assert in_bulk_load(store)
+    left = schema(store)
+    assert not any(kind == "trigger" for kind, _name, _sql in left)
+    assert not any(
+        name.startswith("ix_visit_") or name.startswith("ix_customer_") for _k, name, _s in left
+    )
+    # Tables that are not replicated keep theirs; primary keys stay (they find rows to merge).
+    assert ("index", "ix_outbox_entity_row_id") in {(k, n) for k, n, _s in left}
+    assert ("index", "sqlite_autoindex_customer_1") in {(k, n) for k, n, _s in left}
+
+    live, gone = uuid7(), uuid7()
+    contact = uuid7()
+    apply_page(
+        store,
+        page(
+            "c1",
+            customer_row(live, 1000, name="Bäckerei Sommer", city="Köln"),
+            customer_row(gone, 1000, name="Sommer Getränke") | {"deleted": True},
+            contact_row(contact, live, 1000, "Sommerfeld"),
+        ),
+    )
+    assert end_bulk_load(store)
+    assert not in_bulk_load(store)
+    assert schema(store) == fresh_schema
+    search_index_ok(store)
+    with store.read() as conn:
+        # Live rows are found (also through their contacts); the tombstoned one is not.
+        assert search_customers(conn, "somm") == [live]
+        assert search_customers(conn, "koln") == [live]
+    # Back to normal: the triggers keep the index in step with later edits.
+    store.update("customer", live, {"name": "Winter Backwaren"})
+    with store.read() as conn:
+        assert search_customers(conn, "winter") == [live]
+        assert search_customers(conn, "baeckerei bäckerei") == []
+    search_index_ok(store)
+
+
+def test_end_bulk_load_is_idempotent_and_repairs_whatever_happened_meanwhile(
+    store: Store, fresh_schema: set[tuple[str, str, str]]
+) -> None:
+    assert end_bulk_load(store) is False  # nothing set aside: nothing to do
+    begin_bulk_load(store)
+    begin_bulk_load(store)  # a second begin keeps the first record of what was set aside
+    first = uuid7()
+    apply_page(store, page("c1", customer_row(first, 1000, name="Acme Nord")))
+    # Something put a search trigger back half-way (e.g. an older app version); rows
+    # written after that are indexed twice unless the end refills the index from scratch.
+    with store.write() as uow:
+        uow.connection.exec_driver_sql(
+            "CREATE TRIGGER customer_fts_ai AFTER INSERT ON customer WHEN new.deleted = 0 BEGIN "
+            "INSERT INTO customer_fts(rowid, name, number, city, postal_code) "
+            "VALUES (new.rowid, new.name, new.number, new.city, new.postal_code); END"
+        )
+    second = uuid7()
+    apply_page(store, page("c2", customer_row(second, 1001, name="Acme Süd")))
+    # A local record made during the first sync (the user does not wait for it).
+    mine = store.create("customer", {"name": "Acme West", "status": "active"})
+    assert end_bulk_load(store)
+    assert end_bulk_load(store) is False
+    assert schema(store) == fresh_schema
+    search_index_ok(store)
+    with store.read() as conn:
+        assert sorted(search_customers(conn, "acme")) == sorted([first, second, mine])
+
+
+def test_bulk_load_record_survives_a_crash(
+    tmp_path: Path, fresh_schema: set[tuple[str, str, str]]
+) -> None:
+    path = tmp_path / "crash.db"
+    store = Store(path)
+    begin_bulk_load(store)
+    row = uuid7()
+    apply_page(store, page("c1", customer_row(row, 1000, name="Acme")))
+    store.close()  # the process ends here without putting anything back
+
+    reopened = Store(path)
+    try:
+        assert in_bulk_load(reopened)
+        assert reopened.meta(CURSOR_KEY) == "c1"
+        assert end_bulk_load(reopened)
+        assert schema(reopened) == fresh_schema
+        search_index_ok(reopened)
+        with reopened.read() as conn:
+            assert search_customers(conn, "acme") == [row]
+    finally:
+        reopened.close()
+
+
+# ---- through the engine ---------------------------------------------------------------
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[InProcessServer]:
+    srv = InProcessServer(migrated_server_db(tmp_path))
+    srv.territory("North", area="Area 1")
+    srv.user("anna", "rep", territory="North")
+    srv.user("ben", "rep", territory="North")
+    yield srv
+    srv.close()
+
+
+def test_first_sync_loads_in_bulk_and_leaves_a_complete_store(
+    tmp_path: Path, server: InProcessServer, fresh_schema: set[tuple[str, str, str]]
+) -> None:
+    anna = Laptop(tmp_path / "anna", server, "anna")
+    with anna.store.write() as uow:
+        ids = [
+            uow.create("customer", {"name": f"Kunde {n}", "status": "active"}) for n in range(30)
+        ]
+    assert anna.sync().ok
+
+    ben = Laptop(tmp_path / "ben", server, "ben")
+    phases: list[tuple[str, bool]] = []
+
+    def watch(p: SyncProgress) -> None:
+        phases.append((p.phase, ben.store.meta(BULK_LOAD_KEY) is not None))
+
+    result = ben.sync(watch, page_limit=7)
+    assert result.ok and result.pulled >= 30
+    # Pages went into bare tables; the indexes were built once, before counts were verified.
+    assert ("pull", True) in phases
+    assert ("index", True) in phases
+    assert phases.index(("verify", False)) > phases.index(("index", True))
+    assert schema(ben.store) == fresh_schema
+    search_index_ok(ben.store)
+    with ben.store.read() as conn:
+        assert sorted(search_customers(conn, "kunde")) == sorted(ids)
+
+    # Later syncs are normal ones: nothing set aside.
+    anna.store.update("customer", ids[0], {"name": "Umbenannt"})
+    assert anna.sync().ok
+    phases.clear()
+    assert ben.sync(watch).ok
+    assert all(not bulk for _phase, bulk in phases)
+    assert ("index", False) not in phases
+    with ben.store.read() as conn:
+        assert search_customers(conn, "umbenannt") == [ids[0]]
+    anna.close()
+    ben.close()
+
+
+def test_first_sync_cut_off_puts_indexes_back_and_the_next_run_completes(
+    tmp_path: Path, server: InProcessServer, fresh_schema: set[tuple[str, str, str]]
+) -> None:
+    anna = Laptop(tmp_path / "anna", server, "anna")
+    with anna.store.write() as uow:
+        for n in range(25):
+            uow.create("customer", {"name": f"Kunde {n}", "status": "active"})
+    assert anna.sync().ok
+
+    ben = Laptop(tmp_path / "ben", server, "ben")
+
+    def network_goes(p: SyncProgress) -> None:
+        if p.phase == "pull" and p.done >= 10:
+            ben.transport.fail_next.extend(["/sync/pull"] * 10)
+
+    cut = ben.sync(network_goes, page_limit=5)
+    assert not cut.ok and cut.offline
+    # The rep works offline with what arrived: searchable, indexed, nothing half-built.
+    assert not in_bulk_load(ben.store)
+    assert schema(ben.store) == fresh_schema
+    search_index_ok(ben.store)
+    partial = ben.store.counts()["customer"]
+    assert 0 < partial < 25
+    with ben.store.read() as conn:
+        assert len(search_customers(conn, "kunde")) == partial
+
+    ben.transport.fail_next.clear()
+    resumed = ben.sync(page_limit=5)
+    assert resumed.ok and resumed.pulled == 25 - partial
+    assert ben.store.counts()["customer"] == 25
+    search_index_ok(ben.store)
+    anna.close()
+    ben.close()
+
+
+def test_sync_of_a_store_left_in_bulk_load_by_a_crash_finishes_it(
+    tmp_path: Path, server: InProcessServer, fresh_schema: set[tuple[str, str, str]]
+) -> None:
+    anna = Laptop(tmp_path / "anna", server, "anna")
+    with anna.store.write() as uow:
+        for n in range(12):
+            uow.create("customer", {"name": f"Kunde {n}", "status": "active"})
+    assert anna.sync().ok
+    ben = Laptop(tmp_path / "ben", server, "ben")
+
+    def killed(p: SyncProgress) -> None:
+        if p.phase == "pull" and p.done >= 5:
+            raise KeyboardInterrupt  # as good as a kill: nothing runs after it
+
+    with pytest.raises(KeyboardInterrupt):
+        ben.sync(killed, page_limit=5)
+    # Left as a killed process leaves it: a checkpoint, pages in bare tables, set aside.
+    assert ben.store.meta(CURSOR_KEY) is not None
+    assert in_bulk_load(ben.store)
+    assert 0 < ben.store.counts()["customer"] < 12
+    phases: list[tuple[str, bool]] = []
+    result = ben.sync(lambda p: phases.append((p.phase, in_bulk_load(ben.store))), page_limit=5)
+    assert result.ok
+    assert ("pull", True) in phases  # went on loading in bulk from the checkpoint
+    assert not in_bulk_load(ben.store)
+    assert schema(ben.store) == fresh_schema
+    search_index_ok(ben.store)
+    assert ben.store.counts()["customer"] == 12
+    with ben.store.read() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM customer_fts")).scalar() == 12
+    anna.close()
+    ben.close()
