@@ -39,8 +39,9 @@ import orjson
 from fieldcrm.domain.entities import ENTITIES
 from fieldcrm.domain.hlc import format_stamp
 
-#: Bump when the generated data changes, so cached databases are rebuilt.
-DATASET_VERSION = 2
+#: Bump when the generated data or its stored form changes, so cached databases are rebuilt
+#: (3: server payloads carry compact stamps).
+DATASET_VERSION = 3
 DEFAULT_SEED = 20260601
 DATA_DIR = Path(__file__).resolve().parent / "data"
 #: The device that "wrote" the dataset; its rows look as if they came from the server.

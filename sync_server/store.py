@@ -23,7 +23,9 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from fieldcrm.domain.entities import ENTITIES
 from fieldcrm.domain.hlc import format_stamp, parse_stamp, wall_clock_ms
+from fieldcrm.protocol import compact_stamps
 from sync_server import tables as t
 
 DELETED_STAMP = "_deleted"
@@ -88,13 +90,18 @@ class Row:
 def render_payload(
     entity: str, row_id: str, data: dict[str, Any], stamps: dict[str, str], deleted: bool
 ) -> str:
-    """The row as a pull sends it (``RowState``); a tombstone carries no field values."""
+    """The row as a pull sends it (``RowState``); a tombstone carries no field values.
+
+    Stamps go out compacted (``fieldcrm.protocol.stamps``): a row written in one go
+    carries its stamp once instead of once per field.
+    """
+    spec = ENTITIES.get(entity)
     return dumps(
         {
             "entity": entity,
             "id": row_id,
             "fields": {} if deleted else data,
-            "stamps": stamps,
+            "stamps": stamps if spec is None else compact_stamps(stamps, spec.field_names),
             "deleted": deleted,
         }
     )

@@ -28,8 +28,10 @@ from fieldcrm.protocol.models import (
     UserInfo,
     VersionInfo,
 )
+from fieldcrm.protocol.stamps import ALL_FIELDS, compact_stamps, expand_stamps
 
 __all__ = [
+    "ALL_FIELDS",
     "API_PREFIX",
     "ENTITY_NAMES",
     "MAX_BODY_BYTES",
@@ -56,4 +58,6 @@ __all__ = [
     "TokenResponse",
     "UserInfo",
     "VersionInfo",
+    "compact_stamps",
+    "expand_stamps",
 ]

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 #: Every request carries the protocol version in this header.
 PROTOCOL_HEADER = "X-FieldCRM-Protocol"
 
@@ -112,7 +112,13 @@ class RowState(_Message):
     entity: str
     id: str
     fields: dict[str, Any] = Field(default_factory=dict)
-    stamps: dict[str, str] = Field(default_factory=dict)
+    stamps: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "The stamp of each field's last write; the key '*' stands for every field not "
+            "named (see fieldcrm.protocol.stamps). Since protocol 2."
+        ),
+    )
     deleted: bool = False
 
 

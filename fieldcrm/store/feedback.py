@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import orjson
 import sqlalchemy as sa
 
 from fieldcrm.domain.validation import ValidationError
+from fieldcrm.protocol import ALL_FIELDS
 from fieldcrm.store.service import Store
 
 
@@ -42,7 +44,9 @@ _ITEM_SQL = """
 
 
 def _item(row: sa.Row[tuple[object, ...]]) -> FeedbackItem:
-    stamp = str(row.stamps).split('"', 4)[3] if row.stamps else "0"
+    # When it was written: the stamp its fields share (compact form) or the oldest one.
+    stamps: dict[str, str] = orjson.loads(str(row.stamps)) if row.stamps else {}
+    stamp = stamps.get(ALL_FIELDS) or min(stamps.values(), default="0")
     return FeedbackItem(
         id=str(row.id),
         visit_id=str(row.visit_id),

@@ -23,6 +23,7 @@ import orjson
 import sqlalchemy as sa
 
 from fieldcrm.domain.entities import ENTITIES, EntitySpec
+from fieldcrm.protocol import expand_stamps
 from fieldcrm.store import tables as t
 from fieldcrm.store.service import CUSTOMER_CHILDREN, DELETED_STAMP, Store
 
@@ -268,91 +269,133 @@ def end_bulk_load(store: Store) -> bool:
     return True
 
 
+@dataclass(slots=True)
+class PreparedRows:
+    """A page's rows turned into statement parameters before its write transaction.
+
+    Built by ``prepare_rows`` on the thread that downloads pages, so the thread that
+    writes only runs the statements. Valid as long as no local edit waits in the outbox
+    (nothing to merge with); ``apply_page`` checks that inside its transaction.
+    """
+
+    upserts: dict[str, list[list[Any]]] = field(default_factory=dict)
+    tombstones: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    rows: int = 0
+    deleted: int = 0
+    newest_stamp: str = ""
+    #: Fields where a newer local edit stayed (only when merged with pending edits).
+    kept_local: int = 0
+
+
+def prepare_rows(page: Mapping[str, Any]) -> PreparedRows:
+    """The parameters of a page's rows as they are written when nothing local is pending."""
+    rows: Sequence[Mapping[str, Any]] = page.get("rows") or ()
+    prepared = _rows_to_params(None, rows, {})
+    prepared.newest_stamp = max(
+        (max(stamps.values()) for row in rows if (stamps := row.get("stamps"))), default=""
+    )
+    return prepared
+
+
 def apply_page(
     store: Store,
     page: Mapping[str, Any],
     *,
     cursor_key: str = CURSOR_KEY,
     seen: set[tuple[str, str]] | None = None,
+    prepared: PreparedRows | None = None,
 ) -> PageStats:
     """Apply one pulled page (decoded JSON of a ``PullPage``) and store its cursor, atomically.
 
     ``seen`` collects the keys of the rows in the page (used by a full resync to find local
-    rows that the server no longer has).
+    rows that the server no longer has). ``prepared`` is the page's ``prepare_rows``, used
+    when no local edit needs merging.
     """
     stats = PageStats()
     rows: Sequence[Mapping[str, Any]] = page.get("rows") or ()
     evictions: Sequence[Mapping[str, Any]] = page.get("evictions") or ()
     conflicts: Sequence[Mapping[str, Any]] = page.get("conflicts") or ()
+    if prepared is None:
+        prepared = prepare_rows(page)
     with store.write() as uow:
         conn = uow.connection
-        newest_stamp = ""
-        keys_in_page: set[tuple[str, str]] = set()
-        for row in rows:
-            keys_in_page.add((row["entity"], row["id"]))
-            stamps = row.get("stamps") or {}
-            if stamps:
-                newest_stamp = max(newest_stamp, *stamps.values())
-        if seen is not None:
-            seen.update(keys_in_page)
+        keys_in_page: set[tuple[str, str]] | None = None
+        if seen is not None or evictions:
+            keys_in_page = {(row["entity"], row["id"]) for row in rows}
+            if seen is not None:
+                seen.update(keys_in_page)
+            if evictions:
+                _apply_evictions(store, conn, evictions, keys_in_page, stats)
 
-        if evictions:
-            _apply_evictions(store, conn, evictions, keys_in_page, stats)
-
-        pending = {} if _outbox_empty(conn) else pending_rows(conn, keys_in_page)
-        _apply_rows(conn, rows, pending, stats)
+        # A first sync has nothing queued: no row needs merging with local edits.
+        params = prepared
+        if not _outbox_empty(conn):
+            if keys_in_page is None:
+                keys_in_page = {(row["entity"], row["id"]) for row in rows}
+            pending = pending_rows(conn, keys_in_page)
+            if pending:
+                params = _rows_to_params(conn, rows, pending)
+                stats.kept_local = params.kept_local
+        _write_rows(conn, params)
+        stats.rows, stats.tombstones = params.rows, params.deleted
 
         if conflicts:
             _store_conflicts(conn, conflicts)
             stats.conflicts = len(conflicts)
 
         set_meta(conn, cursor_key, page["cursor"])
-        if newest_stamp:
+        if prepared.newest_stamp:
             # A malformed stamp from the server must not stop the sync.
             with contextlib.suppress(ValueError):
-                store.clock.observe(newest_stamp)
+                store.clock.observe(prepared.newest_stamp)
             set_meta(conn, "hlc", store.clock.last)
     return stats
 
 
-def _apply_rows(
-    conn: sa.Connection,
+def _rows_to_params(
+    conn: sa.Connection | None,
     rows: Sequence[Mapping[str, Any]],
     pending: Mapping[tuple[str, str], PendingRow],
-    stats: PageStats,
-) -> None:
-    upserts: dict[str, list[list[Any]]] = {}
-    tombstones: dict[str, list[tuple[str, str]]] = {}
+) -> PreparedRows:
+    """Statement parameters for ``rows``; rows with ``pending`` edits are merged (needs conn)."""
+    out = PreparedRows()
+    upserts, tombstones = out.upserts, out.tombstones
     for row in rows:
         entity = row["entity"]
         sql = _SQL.get(entity)
         if sql is None:
             continue  # an entity this client does not know yet
         row_id: str = row["id"]
-        server_stamps: dict[str, str] = dict(row.get("stamps") or {})
-        local = pending.get((entity, row_id))
+        # Kept as sent (compact, see ``fieldcrm.protocol.stamps``); readers expand them.
+        server_stamps: Mapping[str, str] = row.get("stamps") or {}
+        local = pending.get((entity, row_id)) if pending else None
         if row.get("deleted"):
-            stats.tombstones += 1
+            out.deleted += 1
             tombstones.setdefault(entity, []).append((_dump(server_stamps), row_id))
             continue
-        stats.rows += 1
+        out.rows += 1
         values: Mapping[str, Any] = row.get("fields") or {}
         deleted = 0
         if local is not None:
+            assert conn is not None
             values, server_stamps, deleted, kept = _merge_with_pending(
                 conn, sql, row_id, values, server_stamps, local
             )
-            stats.kept_local += kept
+            out.kept_local += kept
         params = [row_id, *map(values.get, sql.columns), _dump(server_stamps), deleted]
         for index, name in sql.special_columns:
             params[index] = _db_value(sql, name, params[index])
         upserts.setdefault(entity, []).append(params)
+    return out
+
+
+def _write_rows(conn: sa.Connection, params: PreparedRows) -> None:
     # Tables in dependency order, so a reader never sees a child before its parent.
     for entity in ENTITIES:
-        if entity in upserts:
-            _executemany(conn, _SQL[entity].upsert, upserts[entity])
-        if entity in tombstones:
-            conn.exec_driver_sql(_SQL[entity].tombstone, tombstones[entity])
+        if entity in params.upserts:
+            _executemany(conn, _SQL[entity].upsert, params.upserts[entity])
+        if entity in params.tombstones:
+            conn.exec_driver_sql(_SQL[entity].tombstone, params.tombstones[entity])
 
 
 def _merge_with_pending(
@@ -360,7 +403,7 @@ def _merge_with_pending(
     sql: _EntitySql,
     row_id: str,
     server_values: Mapping[str, Any],
-    server_stamps: dict[str, str],
+    server_stamps: Mapping[str, str],
     local: PendingRow,
 ) -> tuple[dict[str, Any], dict[str, str], int, int]:
     """The server's row with the pending local edits that are newer kept."""
@@ -370,17 +413,17 @@ def _merge_with_pending(
         )
     ).first()
     values = dict(server_values)
-    stamps = dict(server_stamps)
+    stamps = expand_stamps(server_stamps, sql.columns)
     if current is None:
         return values, stamps, 0, 0
     current_values = current._asdict()
-    current_stamps: dict[str, str] = orjson.loads(current_values["stamps"])
+    current_stamps = expand_stamps(orjson.loads(current_values["stamps"]), sql.columns)
     kept = 0
     for name, pending_stamp in local.stamps.items():
         if name not in sql.columns:
             continue
         local_stamp = current_stamps.get(name, pending_stamp)
-        if local_stamp > server_stamps.get(name, ""):
+        if local_stamp > stamps.get(name, ""):
             values[name] = current_values[name]
             stamps[name] = local_stamp
             kept += 1

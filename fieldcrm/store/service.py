@@ -28,6 +28,7 @@ from fieldcrm.domain.validation import (
     validate_changes,
     validate_record,
 )
+from fieldcrm.protocol import expand_stamps
 from fieldcrm.store import tables as t
 from fieldcrm.store.db import WRITE_OPTION, create_sqlite_engine, upgrade_to_head
 
@@ -237,7 +238,7 @@ def get_row(
     if row is None:
         return None
     record = row._asdict()
-    record["stamps"] = loads(record["stamps"])
+    record["stamps"] = expand_stamps(loads(record["stamps"]), entity_spec(entity).field_names)
     return record
 
 

@@ -264,17 +264,19 @@ class SyncEngine:
         # works while the laptop writes. Pages are still applied strictly in order, each
         # with its own cursor, so a failure loses at most the pages in flight.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldcrm-pull") as fetcher:
-            pending: Future[dict[str, Any]] = fetcher.submit(
-                self.client.pull, cursor, self.page_limit
+            pending: Future[tuple[dict[str, Any], replica.PreparedRows]] = fetcher.submit(
+                self._fetch, cursor
             )
             try:
                 while True:
                     self._check_cancel()
-                    page = pending.result()
+                    page, prepared = pending.result()
                     more = bool(page.get("has_more"))
                     if more:
-                        pending = fetcher.submit(self.client.pull, page["cursor"], self.page_limit)
-                    stats = replica.apply_page(self.store, page, cursor_key=cursor_key, seen=seen)
+                        pending = fetcher.submit(self._fetch, page["cursor"])
+                    stats = replica.apply_page(
+                        self.store, page, cursor_key=cursor_key, seen=seen, prepared=prepared
+                    )
                     result.pulled += stats.rows + stats.tombstones
                     result.deleted += stats.tombstones
                     result.evicted += stats.evictions
@@ -293,6 +295,12 @@ class SyncEngine:
                         return None
             finally:
                 pending.cancel()
+
+    def _fetch(self, cursor: str | None) -> tuple[dict[str, Any], replica.PreparedRows]:
+        """Download the page after ``cursor`` and turn its rows into statement parameters
+        (on the download thread: the writing thread then only runs the statements)."""
+        page = self.client.pull(cursor, self.page_limit)
+        return page, replica.prepare_rows(page)
 
     def _full_resync(self, result: SyncResult) -> dict[str, int] | None:
         """Pull a fresh snapshot; drop local rows it lacks unless they have pending edits.

@@ -190,7 +190,8 @@ def customer_detail(store: Store, customer_id: str) -> dict[str, Any] | None:
             dict(r._mapping)
             for r in conn.execute(
                 sa.text(
-                    "SELECT n.*, json_extract(n.stamps, '$.text') AS stamp "
+                    "SELECT n.*, coalesce(json_extract(n.stamps, '$.text'), "
+                    "json_extract(n.stamps, '$.\"*\"')) AS stamp "
                     "FROM note AS n WHERE n.customer_id = :c AND n.deleted = 0"
                 ),
                 {"c": customer_id},
@@ -200,7 +201,8 @@ def customer_detail(store: Store, customer_id: str) -> dict[str, Any] | None:
             dict(r._mapping)
             for r in conn.execute(
                 sa.text(
-                    "SELECT cm.*, json_extract(cm.stamps, '$.kind') AS stamp, "
+                    "SELECT cm.*, coalesce(json_extract(cm.stamps, '$.kind'), "
+                    "json_extract(cm.stamps, '$.\"*\"')) AS stamp, "
                     "coalesce(u.display_name, u.username) AS author_name "
                     'FROM comment AS cm LEFT JOIN "user" AS u ON u.id = cm.author_id '
                     "WHERE cm.customer_id = :c AND cm.deleted = 0"

@@ -9,9 +9,16 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
+from fieldcrm.domain.entities import ENTITIES
 from fieldcrm.domain.hlc import HybridLogicalClock
 from fieldcrm.domain.ids import uuid7
-from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ApiPaths, PullPage
+from fieldcrm.protocol import (
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    ApiPaths,
+    PullPage,
+    expand_stamps,
+)
 from sync_server import admin, auth
 from sync_server.api import create_app
 from sync_server.config import Settings
@@ -183,7 +190,9 @@ class Client:
                 if row.deleted:
                     self.rows.pop((row.entity, row.id), None)
                 else:
-                    self.rows[(row.entity, row.id)] = {"fields": row.fields, "stamps": row.stamps}
+                    # Stamps arrive compact; a client edits against every field's stamp.
+                    stamps = expand_stamps(row.stamps, ENTITIES[row.entity].field_names)
+                    self.rows[(row.entity, row.id)] = {"fields": row.fields, "stamps": stamps}
             for ev in page.evictions:
                 self.rows.pop((ev.entity, ev.id), None)
                 if ev.entity == "customer":

@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from fieldcrm.domain.ids import uuid7
-from fieldcrm.protocol import MAX_BODY_BYTES, PROTOCOL_HEADER, ApiPaths
+from fieldcrm.protocol import MAX_BODY_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION, ApiPaths
 from sync_server import auth
 from sync_server.logs import JsonFormatter
 from tests.server.helpers import PASSWORD, Client, ServerEnv, customer_fields, db_state
@@ -153,7 +153,8 @@ def test_bad_input_slightly_ahead_clock_is_accepted(env: ServerEnv, anna: Client
     assert result["status"] == "applied"
 
 
-@pytest.mark.parametrize("header", [None, "0", "2", "one"])
+# "1": a laptop still on the app before compact stamps (protocol 2).
+@pytest.mark.parametrize("header", [None, "0", "1", str(PROTOCOL_VERSION + 1), "one"])
 def test_bad_input_protocol_version_mismatch(
     env: ServerEnv, anna: Client, header: str | None
 ) -> None:
@@ -175,7 +176,7 @@ def test_bad_input_protocol_version_mismatch(
         ),
     ):
         body = _refused(env, response, 426, "protocol_mismatch", before)
-        assert "protocol 1" in body["message"]
+        assert f"protocol {PROTOCOL_VERSION}" in body["message"]
         assert response.json().get("rows") is None
 
 
