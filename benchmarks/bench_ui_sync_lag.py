@@ -11,6 +11,7 @@ tick arrives. The largest stall over the whole sync is the figure.
 from __future__ import annotations
 
 import argparse
+import gc
 import tempfile
 import time
 from pathlib import Path
@@ -49,6 +50,24 @@ def main() -> int:
         interval_ms = 5
 
         long_ones: list[tuple[float, float]] = []
+        # Garbage collections that took long (they hold the GIL whichever thread runs them).
+        collections: list[tuple[float, int, float]] = []
+        gc_started = [0.0]
+
+        def on_gc(phase: str, info: dict[str, int]) -> None:
+            now = time.perf_counter()
+            if phase == "start":
+                gc_started[0] = now
+            elif now - gc_started[0] > 0.01:
+                collections.append(
+                    (
+                        round(now - start, 3),
+                        info["generation"],
+                        round((now - gc_started[0]) * 1000, 1),
+                    )
+                )
+
+        gc.callbacks.append(on_gc)
 
         def tick() -> None:
             now = time.perf_counter()
@@ -90,6 +109,7 @@ def main() -> int:
     if args.verbose:
         print("marks (s):", {k: round(v, 3) for k, v in marks.items()})
         print("stalls over 40 ms (s after start, ms):", long_ones)
+        print("collections over 10 ms (s after start, generation, ms):", collections)
     print(f"first sync of {rows:,} rows ({args.size}, {args.user}) in {seconds:.1f} s")
     print(
         f"GUI thread: {len(stalls):,} probe ticks; longest stall {stalls[-1]:.1f} ms; "

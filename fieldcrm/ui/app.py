@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import tempfile
@@ -60,7 +61,21 @@ def open_main_window(
         **window_options,
     )
     window.destroyed.connect(store.close)
+    _leave_startup_objects_out_of_collections()
     return window
+
+
+def _leave_startup_objects_out_of_collections() -> None:
+    """Keep full garbage collections short while the app runs.
+
+    A full collection walks every container object and holds the GIL meanwhile, whichever
+    thread triggered it; when the sync thread triggers one while it decodes pages, the GUI
+    thread waits for all of it (over 100 ms with the app's modules, Qt wrappers and
+    translations). Those objects live as long as the app, so they are collected once now
+    and then frozen: later collections walk only what was made since.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def run(profile: Path, flags: Mapping[str, Any] | None = None) -> int:

@@ -168,7 +168,9 @@ class LosingTouchView(QWidget):
     ) -> None:
         super().__init__(parent)
         self._store, self._runner, self._today = store, runner, today
-        self._all: list[LosingTouch] = []
+        #: Per filter (None: all kinds): the longest overdue first, at most ``shown``,
+        #: and how many there are in all.
+        self._lists: dict[str | None, tuple[list[LosingTouch], int]] = {}
         self.kind_box = QComboBox()
         self.kind_box.addItem(
             QCoreApplication.translate("Connections", "People and customers"), None
@@ -205,23 +207,44 @@ class LosingTouchView(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.table)
 
-    def reload(self) -> None:
-        store, today = self._store, self._today()
+    #: Rows the list shows per filter. A whole area (a manager's, or after a first sync)
+    #: can have tens of thousands overdue; nobody works through those in a list, and
+    #: handing them all to the table would hold up the window.
+    shown = 300
 
-        def work() -> list[LosingTouch]:
+    def reload(self) -> None:
+        store, today, shown = self._store, self._today(), self.shown
+
+        def work() -> dict[str | None, tuple[list[LosingTouch], int]]:
             with store.read() as conn:
-                return losing_touch(conn, today)
+                items = losing_touch(conn, today)
+            lists: dict[str | None, tuple[list[LosingTouch], int]] = {
+                None: (items[:shown], len(items))
+            }
+            for kind in ("contact", "customer"):
+                of_kind = [i for i in items if i.kind == kind]
+                lists[kind] = (of_kind[:shown], len(of_kind))
+            return lists
 
         self._runner.submit(work, self._loaded)
 
-    def _loaded(self, items: list[LosingTouch]) -> None:
-        self._all = items
+    def _loaded(self, lists: dict[str | None, tuple[list[LosingTouch], int]]) -> None:
+        self._lists = lists
         self._apply_filter()
-        self.loaded.emit(len(items))
+        self.loaded.emit(lists[None][1])
 
     def _apply_filter(self) -> None:
-        kind = self.kind_box.currentData()
-        self.model.set_items([i for i in self._all if kind is None or i.kind == kind])
+        items, total = self._lists.get(self.kind_box.currentData(), ([], 0))
+        self.model.set_items(items)
+        title = QCoreApplication.translate("Connections", "Losing touch")
+        if total > len(items):
+            title = (
+                QCoreApplication.translate("Connections", "%1 — the %2 longest overdue of %3")
+                .replace("%1", title)
+                .replace("%2", default_locale().toString(len(items)))
+                .replace("%3", default_locale().toString(total))
+            )
+        self.title.setText(title)
 
     def _activated(self, index: QModelIndex) -> None:
         item = self.proxy.data(index, LosingTouchModel.ITEM_ROLE)

@@ -80,6 +80,10 @@
       <translation>Kontakt schläft ein</translation>
     </message>
     <message>
+      <source>%1 — the %2 longest overdue of %3</source>
+      <translation>%1 – die %2 am längsten überfälligen von %3</translation>
+    </message>
+    <message>
       <source>New relationship</source>
       <translation>Neue Beziehung</translation>
     </message>

@@ -80,6 +80,10 @@
       <translation>Losing touch</translation>
     </message>
     <message>
+      <source>%1 — the %2 longest overdue of %3</source>
+      <translation>%1 — the %2 longest overdue of %3</translation>
+    </message>
+    <message>
       <source>New relationship</source>
       <translation>New relationship</translation>
     </message>

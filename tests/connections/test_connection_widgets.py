@@ -175,3 +175,21 @@ def test_losing_touch_list_filters_and_opens_customer(
     with qtbot.waitSignal(view.open_customer, timeout=2000) as opened:
         view.table.doubleClicked.emit(view.proxy.index(0, 0))
     assert opened.args == [ids["acme"]]
+
+
+def test_losing_touch_list_shows_the_longest_overdue_and_says_how_many_in_all(
+    qtbot: QtBot, runner: TaskRunner, area: tuple[Store, dict[str, str]]
+) -> None:
+    store, _ids = area
+    view = LosingTouchView(store, runner, today=lambda: TODAY)
+    view.shown = 2
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loaded, timeout=5000) as loaded:
+        view.reload()
+    assert loaded.args == [4]  # the signal counts all of them
+    assert view.model.rowCount() == 2
+    assert view.proxy.index(0, 4).data() == "58"  # the longest overdue come first
+    assert view.title.text() == "Losing touch — the 2 longest overdue of 4"
+    view.kind_box.setCurrentIndex(view.kind_box.findData("customer"))
+    assert view.model.rowCount() == 1
+    assert view.title.text() == "Losing touch"
