@@ -90,11 +90,13 @@ def fetch_version_info(
     """
     import httpx
 
+    from fieldcrm.tls import tls_context
+
     url = server_url.rstrip("/") + ApiPaths.VERSION
     if client is not None:
         response = client.get(url)
     else:
-        with httpx.Client(transport=transport, timeout=timeout) as http:
+        with httpx.Client(transport=transport, timeout=timeout, verify=tls_context()) as http:
             response = http.get(url)
     response.raise_for_status()
     return VersionInfo.model_validate_json(response.content)

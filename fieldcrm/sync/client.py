@@ -41,6 +41,7 @@ from fieldcrm.sync.errors import (
     SyncError,
     TooManyAttempts,
 )
+from fieldcrm.tls import tls_context
 
 log = logging.getLogger("fieldcrm.sync")
 
@@ -106,6 +107,7 @@ class SyncClient:
         self._http = httpx.Client(
             base_url=self.server_url,
             transport=transport,
+            verify=tls_context(),
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             headers={
                 PROTOCOL_HEADER: str(PROTOCOL_VERSION),

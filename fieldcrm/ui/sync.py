@@ -80,6 +80,8 @@ class EngineBackend:
         with contextlib.suppress(ImportError):
             credentials = importlib.import_module("fieldcrm.sync.credentials")
             credentials.keyring_available()
+            # Loading the certificate authorities holds the GIL too (about 50 ms).
+            importlib.import_module("fieldcrm.tls").tls_context()
 
     def check_version(self, server_url: str) -> None:
         """Once per server and run: learn the server's version; refuse to sync when IT

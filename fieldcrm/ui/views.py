@@ -65,6 +65,9 @@ def make_table(model: QAbstractTableModel, name: str, parent: QWidget) -> QTable
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    # Fitting columns to their contents measures the visible rows and 50 more, not every
+    # row: measuring hundreds of rows at once kept the GUI thread busy after a sync.
+    view.horizontalHeader().setResizeContentsPrecision(50)
     view.setWordWrap(False)
     return view
 
