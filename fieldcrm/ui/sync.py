@@ -135,6 +135,10 @@ def _engine(name: str) -> Any:
 
 def _progress_adapter(progress: Progress) -> Callable[[Any], None]:
     def report(event: Any) -> None:
+        if getattr(event, "phase", "") == "index":
+            # Building the indexes after a first sync: no count to show, the bar just moves.
+            progress(0, 0)
+            return
         done = int(getattr(event, "done", 0) or 0)
         total = int(getattr(event, "total", 0) or 0)
         progress(done, total)

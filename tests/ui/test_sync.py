@@ -125,3 +125,16 @@ def _first_customer(window: MainWindow) -> str:
         )
     assert customer_id is not None
     return str(customer_id)
+
+
+def test_progress_while_indexes_are_built_shows_a_busy_bar() -> None:
+    from fieldcrm.sync import SyncProgress
+    from fieldcrm.ui.sync import _progress_adapter
+
+    seen: list[tuple[int, int]] = []
+    report = _progress_adapter(lambda done, total: seen.append((done, total)))
+    report(SyncProgress("pull", 900, 1000))
+    report(SyncProgress("index", 0, 1))  # no count: the bar runs without one
+    report(SyncProgress("index", 1, 1))
+    report(SyncProgress("verify", 0, 1))
+    assert seen == [(900, 1000), (0, 0), (0, 0), (0, 1)]
