@@ -16,6 +16,7 @@ from fieldcrm.domain.entities import ENTITIES
 from fieldcrm.store import Store
 from fieldcrm.store import tables as t
 from fieldcrm.store.db import (
+    HEAD_REVISION,
     alembic_config,
     create_sqlite_engine,
     current_revision,
@@ -172,3 +173,21 @@ def test_processes_opening_a_new_profile_at_once(tmp_path: Path) -> None:
     outputs = [proc.communicate(timeout=120) for proc in procs]
     assert [proc.returncode for proc in procs] == [0, 0, 0], [err for _, err in outputs]
     assert len({out.strip() for out, _ in outputs}) == 1
+
+
+def test_head_revision_constant_is_alembics_head() -> None:
+    # Update HEAD_REVISION in fieldcrm/store/db.py with every new client migration.
+    assert head_revision() == HEAD_REVISION
+
+
+def test_a_store_at_head_opens_without_importing_alembic(tmp_path: Path) -> None:
+    Store(tmp_path / "fieldcrm.db").close()
+    code = (
+        "import sys; from fieldcrm.store import Store; "
+        f"s = Store({str(tmp_path / 'fieldcrm.db')!r}); s.close(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "[]"
