@@ -5,7 +5,8 @@
 A real sync server (``benchmarks.sync_server_fixture``) serves the benchmark area; the
 desktop app signs in and runs its first sync in the background as it does for a user.
 A probe timer fires every 5 ms on the GUI thread; a stall is how much later than due a
-tick arrives. The largest stall over the whole sync is the figure.
+tick arrives. The largest stall over the whole sync, and the few seconds after it while
+the views reload what arrived (``--tail``), is the figure.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ def main() -> int:
     parser.add_argument("--size", default="small", help="dataset size (small, standard)")
     parser.add_argument("--user", default="admin")
     parser.add_argument("--verbose", action="store_true", help="list the long stalls")
+    parser.add_argument(
+        "--tail",
+        type=float,
+        default=5.0,
+        help="seconds to keep probing after the sync ended (the views reload then)",
+    )
     args = parser.parse_args()
     db = server_db(args.size)
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
@@ -89,7 +96,7 @@ def main() -> int:
         window.sync.synced.connect(
             lambda _r: marks.setdefault("synced", time.perf_counter() - start)
         )
-        window.sync.synced.connect(lambda _r: QTimer.singleShot(500, loop.quit))
+        window.sync.synced.connect(lambda _r: QTimer.singleShot(int(args.tail * 1000), loop.quit))
         window.sync.state_changed.connect(lambda: loop.quit() if window.sync.state.error else None)
         start = time.perf_counter()
         last[0] = start

@@ -8,8 +8,12 @@ their own; their time-ordered id (UUIDv7) tells when they were written.
 
 from __future__ import annotations
 
+import heapq
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -103,53 +107,88 @@ class LosingTouch:
     days_over: int | None
 
 
+def _rank(item: LosingTouch) -> tuple[bool, int, str]:
+    """Longest overdue first, ties by name; never contacted at the end."""
+    return (item.days_over is None, -(item.days_over or 0), item.name)
+
+
+def _overdue(
+    kind: str, rows: Iterable[Any], last: dict[str, date], today: date
+) -> Iterator[LosingTouch]:
+    """The rows ``(id, name, customer id, customer name, cadence)`` past their cadence."""
+    for row_id, name, cid, cname, cadence in rows:
+        seen = last.get(row_id if kind == "contact" else cid)
+        over = None if seen is None else (today - seen).days - cadence
+        if over is None or over > 0:
+            yield LosingTouch(kind, row_id, name, cid, cname, cadence, seen, over)
+
+
+def _overdue_contacts(conn: sa.Connection, today: date) -> Iterator[LosingTouch]:
+    last = last_contact_by_contact(conn)
+    rows = conn.execute(
+        sa.text(
+            "SELECT ct.id, trim(coalesce(ct.first_name, '') || ' ' || ct.last_name), "
+            "c.id, c.name, coalesce(ct.touch_cadence_days, c.visit_cadence_days) "
+            "FROM contact ct JOIN customer c ON c.id = ct.customer_id AND c.deleted = 0 "
+            "WHERE ct.deleted = 0 AND c.status != 'inactive' "
+            "AND coalesce(ct.touch_cadence_days, c.visit_cadence_days) IS NOT NULL"
+        )
+    )
+    yield from _overdue("contact", rows, last, today)
+
+
+def _overdue_customers(conn: sa.Connection, today: date) -> Iterator[LosingTouch]:
+    last = last_contact_by_customer(conn)
+    rows = conn.execute(
+        sa.text(
+            "SELECT id, name, id, name, visit_cadence_days FROM customer WHERE deleted = 0 "
+            "AND status != 'inactive' AND visit_cadence_days IS NOT NULL"
+        )
+    )
+    yield from _overdue("customer", rows, last, today)
+
+
 def losing_touch(conn: sa.Connection, today: date) -> list[LosingTouch]:
     """Contacts and customers past their cadence, the longest overdue first.
 
     Those never contacted at all follow at the end: they are relationships not yet made,
     rather than ones fading.
     """
-    by_contact = last_contact_by_contact(conn)
-    by_customer = last_contact_by_customer(conn)
-    found: list[LosingTouch] = []
+    found = itertools.chain(_overdue_contacts(conn, today), _overdue_customers(conn, today))
+    return sorted(found, key=_rank)
 
-    def consider(
-        kind: str, row_id: str, name: str, cid: str, cname: str, cadence: int, last: date | None
-    ) -> None:
-        over = None if last is None else (today - last).days - cadence
-        if over is None or over > 0:
-            found.append(LosingTouch(kind, row_id, name, cid, cname, cadence, last, over))
 
-    for row in conn.execute(
-        sa.text(
-            "SELECT ct.id, trim(coalesce(ct.first_name, '') || ' ' || ct.last_name) AS name, "
-            "c.id AS cid, c.name AS cname, "
-            "coalesce(ct.touch_cadence_days, c.visit_cadence_days) AS cadence "
-            "FROM contact ct JOIN customer c ON c.id = ct.customer_id AND c.deleted = 0 "
-            "WHERE ct.deleted = 0 AND c.status != 'inactive' "
-            "AND coalesce(ct.touch_cadence_days, c.visit_cadence_days) IS NOT NULL"
-        )
-    ):
-        consider(
-            "contact", row.id, row.name, row.cid, row.cname, row.cadence, by_contact.get(row.id)
-        )
-    for row in conn.execute(
-        sa.text(
-            "SELECT id, name, visit_cadence_days FROM customer WHERE deleted = 0 "
-            "AND status != 'inactive' AND visit_cadence_days IS NOT NULL"
-        )
-    ):
-        consider(
-            "customer",
-            row.id,
-            row.name,
-            row.id,
-            row.name,
-            row.visit_cadence_days,
-            by_customer.get(row.id),
-        )
-    found.sort(key=lambda item: (item.days_over is None, -(item.days_over or 0), item.name))
-    return found
+def _top(items: Iterator[LosingTouch], limit: int) -> tuple[list[LosingTouch], int]:
+    """The first ``limit`` of ``items`` in ``_rank`` order, and how many there were."""
+    total = 0
+
+    def counted() -> Iterator[LosingTouch]:
+        nonlocal total
+        for item in items:
+            total += 1
+            yield item
+
+    top = heapq.nsmallest(limit, counted(), key=_rank)
+    return top, total
+
+
+def losing_touch_top(
+    conn: sa.Connection, today: date, limit: int
+) -> dict[str | None, tuple[list[LosingTouch], int]]:
+    """The ``limit`` longest overdue of each kind and of both together (key ``None``), each
+    with how many there are in all; ordered as ``losing_touch`` orders them.
+
+    Holds only ``limit`` items per kind at a time: a territory has hundreds of thousands of
+    contacts, and keeping them all as objects makes the garbage collector walk them again
+    and again while the list grows (on any thread, holding the GUI thread with it).
+    """
+    out: dict[str | None, tuple[list[LosingTouch], int]] = {
+        "contact": _top(_overdue_contacts(conn, today), limit),
+        "customer": _top(_overdue_customers(conn, today), limit),
+    }
+    both = heapq.nsmallest(limit, [*out["contact"][0], *out["customer"][0]], key=_rank)
+    out[None] = (both, out["contact"][1] + out["customer"][1])
+    return out
 
 
 # ---- handover ---------------------------------------------------------------------------

@@ -45,7 +45,7 @@ from fieldcrm.store.connections import (
     HandoverSummary,
     LosingTouch,
     handover_summary,
-    losing_touch,
+    losing_touch_top,
     mark_handover_read,
 )
 from fieldcrm.store.relationship_graph import RelationshipGraph, relationship_graph
@@ -217,14 +217,7 @@ class LosingTouchView(QWidget):
 
         def work() -> dict[str | None, tuple[list[LosingTouch], int]]:
             with store.read() as conn:
-                items = losing_touch(conn, today)
-            lists: dict[str | None, tuple[list[LosingTouch], int]] = {
-                None: (items[:shown], len(items))
-            }
-            for kind in ("contact", "customer"):
-                of_kind = [i for i in items if i.kind == kind]
-                lists[kind] = (of_kind[:shown], len(of_kind))
-            return lists
+                return losing_touch_top(conn, today, shown)
 
         self._runner.submit(work, self._loaded)
 

@@ -17,6 +17,7 @@ from fieldcrm.store.connections import (
     last_contact_by_contact,
     last_contact_by_customer,
     losing_touch,
+    losing_touch_top,
     mark_handover_read,
     reassign_customer,
     unread_handovers,
@@ -169,6 +170,21 @@ def test_losing_touch_ranking(store: Store) -> None:
         ("contact", "Tim", None),  # never contacted: at the end
         ("contact", "Ute", None),
     ]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 10])
+def test_losing_touch_top_is_the_head_of_the_ranking(store: Store, limit: int) -> None:
+    ids = _people(store)
+    _visit(store, ids, "acme", "2026-09-01", ["jo", "eva"])
+    _visit(store, ids, "beta", "2026-10-20", [])
+    with store.read() as conn:
+        ranked = losing_touch(conn, TODAY)
+        top = losing_touch_top(conn, TODAY, limit)
+    assert top[None] == (ranked[:limit], len(ranked))
+    for kind in ("contact", "customer"):
+        of_kind = [item for item in ranked if item.kind == kind]
+        assert top[kind] == (of_kind[:limit], len(of_kind))
+    assert top["contact"][1] == 4 and top["customer"][1] == 1
 
 
 def test_handover_summary_after_territory_change(store: Store) -> None:
