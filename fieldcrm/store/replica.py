@@ -15,6 +15,7 @@ written with ``executemany``: this is the path of the first sync of a whole terr
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,8 @@ TEAM_SYNC_KEY = "team_last_sync"
 #: While a first sync loads rows in bulk: the secondary indexes and search triggers of the
 #: replicated tables that were set aside (JSON list of their ``CREATE`` statements).
 BULK_LOAD_KEY = "bulk_load_set_aside"
+#: SQLite helper threads for sorting while the set-aside indexes are built.
+INDEX_SORT_THREADS = max(1, min(4, (os.cpu_count() or 2) - 1))
 
 #: The full-text indexes and the columns each indexes (kept in step by triggers otherwise).
 SEARCH_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -248,25 +251,35 @@ def end_bulk_load(store: Store) -> bool:
         saved = get_meta(conn, BULK_LOAD_KEY)
         if saved is None:
             return False
-        existing = {name for (name,) in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
-        objects = orjson.loads(saved)
-        for obj in objects:
-            if obj["type"] == "index" and obj["name"] not in existing:
-                conn.exec_driver_sql(obj["sql"])
-        for entity, (fts, columns) in SEARCH_INDEXES.items():
-            cols = ", ".join(columns)
-            conn.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
-            conn.exec_driver_sql(
-                f"INSERT INTO {fts}(rowid, {cols}) SELECT rowid, {cols} FROM {_q(entity)} "
-                "WHERE deleted = 0"
-            )
-        for obj in objects:
-            if obj["type"] == "trigger":
-                # Exactly as set aside, even if something else put a trigger back meanwhile.
-                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {_q(obj['name'])}")
-                conn.exec_driver_sql(obj["sql"])
+        # Each index is built by sorting the table; SQLite sorts in parallel with helper
+        # threads when allowed (docs/PERFORMANCE.md), leaving a core for the GUI.
+        conn.exec_driver_sql(f"PRAGMA threads = {INDEX_SORT_THREADS}")
+        try:
+            _put_back(conn, orjson.loads(saved))
+        finally:
+            conn.exec_driver_sql("PRAGMA threads = 0")
         set_meta(conn, BULK_LOAD_KEY, None)
     return True
+
+
+def _put_back(conn: sa.Connection, objects: list[dict[str, str]]) -> None:
+    """Build the set-aside indexes (those not there), refill the search index, triggers."""
+    existing = {name for (name,) in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+    for obj in objects:
+        if obj["type"] == "index" and obj["name"] not in existing:
+            conn.exec_driver_sql(obj["sql"])
+    for entity, (fts, columns) in SEARCH_INDEXES.items():
+        cols = ", ".join(columns)
+        conn.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
+        conn.exec_driver_sql(
+            f"INSERT INTO {fts}(rowid, {cols}) SELECT rowid, {cols} FROM {_q(entity)} "
+            "WHERE deleted = 0"
+        )
+    for obj in objects:
+        if obj["type"] == "trigger":
+            # Exactly as set aside, even if something else put a trigger back meanwhile.
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {_q(obj['name'])}")
+            conn.exec_driver_sql(obj["sql"])
 
 
 @dataclass(slots=True)
