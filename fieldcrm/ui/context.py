@@ -29,10 +29,15 @@ class AppContext(QObject):
         settings: Settings,
         sync: SyncController,
         parent: QObject | None = None,
+        *,
+        analysis: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.db = db
+        #: Runs reads over a whole territory that take seconds (reports, losing touch), so
+        #: that saves and quick reads on ``db`` never queue behind them. Only reads here.
+        self.analysis = analysis or db
         self.settings = settings
         self.sync = sync
         self.user_id: str | None = None

@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.translations = translations
         self.backend = backend
         self.db = TaskRunner("db", self)
+        self.analysis = TaskRunner("analysis", self)
         self.sync = SyncController(
             store,
             self.db,
@@ -78,7 +79,7 @@ class MainWindow(QMainWindow):
             offline_retry_ms=offline_retry_ms,
             parent=self,
         )
-        self.ctx = AppContext(store, self.db, settings, self.sync, self)
+        self.ctx = AppContext(store, self.db, settings, self.sync, self, analysis=self.analysis)
         self._closing_confirmed = False
 
         self.today = TodayView(self.ctx)
@@ -133,7 +134,8 @@ class MainWindow(QMainWindow):
         )
         self.ctx.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.ctx.data_changed.connect(self._refresh_badges)
-        self.db.error.connect(lambda exc: self.statusBar().showMessage(str(exc), 8000))
+        for runner in (self.db, self.analysis):
+            runner.error.connect(lambda exc: self.statusBar().showMessage(str(exc), 8000))
 
         self._make_actions()
         self._make_status_bar()
@@ -586,6 +588,7 @@ class MainWindow(QMainWindow):
             return
         self.save_window_state()
         self.sync.shutdown()
+        self.analysis.shutdown(drop_queued=True)
         self.db.shutdown()
         event.accept()
 

@@ -80,7 +80,7 @@ class ReportsPage(_UserPage):
     """The reports, computed on this laptop from what it holds (a rep: their territory)."""
 
     def _build(self, user_id: str) -> None:
-        self.view = ReportsView(self.ctx.store, self.ctx.db)
+        self.view = ReportsView(self.ctx.store, self.ctx.analysis)
         self.view.open_customer.connect(self.open_customer)
         self._layout.addWidget(self.view)
 

@@ -28,7 +28,7 @@ def _settle(window: object, ms: int = 150) -> None:
     deadline.timeout.connect(loop.quit)
 
     def check() -> None:
-        if not window.db.busy:
+        if not window.db.busy and not window.analysis.busy:
             loop.quit()
 
     poll = QTimer()

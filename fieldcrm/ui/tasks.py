@@ -1,9 +1,11 @@
 """Run database and network work off the GUI thread and hand results back by signal.
 
-One ``TaskRunner`` with a single thread executes every database operation of the app
-(one writer, in order); the sync runs on a second runner. Worker code never touches a
-widget: the callbacks given to ``submit`` run on the GUI thread, after the worker
-thread emitted the result through a queued signal.
+One ``TaskRunner`` with a single thread executes the database operations of the app (one
+writer, in order); the sync runs on a second runner, and reads that take seconds over a
+whole territory (reports, the losing-touch list) on a third, so that a save or opening a
+customer never waits behind them (SQLite in WAL mode reads alongside the writer). Worker
+code never touches a widget: the callbacks given to ``submit`` run on the GUI thread,
+after the worker thread emitted the result through a queued signal.
 """
 
 from __future__ import annotations
@@ -83,7 +85,10 @@ class TaskRunner(QObject):
             if not self._callbacks:
                 self.idle.emit()
 
-    def shutdown(self) -> None:
-        """Finish what is queued (writes must land), then stop the thread."""
+    def shutdown(self, *, drop_queued: bool = False) -> None:
+        """Finish what is queued (writes must land), then stop the thread.
+
+        ``drop_queued`` is for runners that only read: what has not started is dropped.
+        """
         self._closed = True
-        self._pool.shutdown(wait=True)
+        self._pool.shutdown(wait=True, cancel_futures=drop_queued)

@@ -232,7 +232,7 @@ class TodayView(View):
             grid.addWidget(box, i // 2, i % 2)
         layout.addLayout(grid)
         # People and customers past their stay-in-touch cadence (see fieldcrm.store.connections).
-        self.losing_touch = LosingTouchView(ctx.store, ctx.db)
+        self.losing_touch = LosingTouchView(ctx.store, ctx.analysis)
         self.losing_touch.open_customer.connect(self.open_customer)
         grid.addWidget(self.losing_touch, 2, 0, 1, 2)
         self.start_button.clicked.connect(self._start)

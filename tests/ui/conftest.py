@@ -92,7 +92,7 @@ def window(
 
 def settle(qtbot: QtBot, window: MainWindow) -> None:
     """Wait until the database thread has delivered everything queued."""
-    qtbot.waitUntil(lambda: not window.db.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.db.busy and not window.analysis.busy, timeout=10_000)
 
 
 def answer_next_message_box(button_name: str) -> None:

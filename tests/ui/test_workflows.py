@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import Any
 
@@ -422,3 +423,30 @@ def test_window_size_is_remembered(seeded: dict[str, Any], make_window: Any, qtb
     first.close()
     second = make_window()
     assert (second.width(), second.height()) == size
+
+
+def test_a_long_territory_read_does_not_hold_up_a_save(window: MainWindow, qtbot: QtBot) -> None:
+    # Reports and the losing-touch list read the whole territory (seconds on a large one);
+    # they run on their own thread, so saving a note does not queue behind them.
+    assert window.today.losing_touch._runner is window.analysis
+    window.show_page("reports")
+    assert window.reports.view._runner is window.analysis
+    customer = open_first_customer(window, qtbot)
+    release = threading.Event()
+    window.analysis.submit(lambda: release.wait(20))  # a report still computing
+    try:
+        qtbot.keyClick(
+            window,
+            Qt.Key.Key_N,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+        note = active_dialog(qtbot, "note_dialog")
+        type_text(qtbot, editor(note, "text"), "Lieferung kam zwei Tage zu spät.")
+        save(qtbot, note)
+        assert window.analysis.busy  # the long read is still running
+        assert [r["text"] for r in rows(window, t.note, customer_id=customer["id"])] == [
+            "Lieferung kam zwei Tage zu spät."
+        ]
+    finally:
+        release.set()
+    settle(qtbot, window)
