@@ -221,6 +221,9 @@ class SyncController(QObject):
         self.net = TaskRunner("sync", self)
         self.state = SyncState()
         self._again = False
+        #: A local write happened while a run was going: that run may have read the outbox
+        #: before it, so another run follows when this one reached the server.
+        self._edited_while_syncing = False
         self._enabled = False
         self._periodic = QTimer(self)
         self._periodic.timeout.connect(self.sync_now)
@@ -256,6 +259,8 @@ class SyncController(QObject):
     def note_edit(self) -> None:
         """A local write happened: update the pending count, sync shortly (when online)."""
         self.refresh_counts()
+        if self.state.syncing:
+            self._edited_while_syncing = True
         if self._enabled and self.state.online is not False:
             self._after_edit.start()
 
@@ -268,6 +273,7 @@ class SyncController(QObject):
             self._again = True
             return
         self._retry.stop()
+        self._edited_while_syncing = False
         self.state.syncing = True
         self.state.done = self.state.total = 0
         self.state_changed.emit()
@@ -284,6 +290,10 @@ class SyncController(QObject):
 
     def _finished(self, result: Any) -> None:
         self.state.syncing = False
+        if self._edited_while_syncing:
+            # E.g. a run that started offline and waited for the server to come back: an
+            # edit made meanwhile is sent now, not at the next periodic sync.
+            self._again = self._enabled
         self.state.online = True
         self.state.error = None
         store = self.store

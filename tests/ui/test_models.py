@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
+import sqlalchemy as sa
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from fieldcrm.domain.ids import uuid7
+from fieldcrm.store import Store
+from fieldcrm.store import tables as t
+from fieldcrm.store.feedback import add_feedback
 from fieldcrm.ui.mainwindow import MainWindow
 from fieldcrm.ui.models import CustomerTableModel
 from fieldcrm.ui.queries import CustomerFilter, week_start
+from fieldcrm.ui.sampledata import PURPOSES, local_utc, seed_sync_outcomes
 from fieldcrm.ui.views import WeekModel
 from tests.ui.conftest import settle
 
@@ -35,26 +42,119 @@ def test_customer_model_lazy_pages(
     qtmodeltester.check(model)
 
 
-def test_view_models(window: MainWindow, qtbot: QtBot, qtmodeltester: ModelTester) -> None:
-    for page in ("today", "customers", "visits", "conflicts", "rejected"):
+def _seed_view_rows(store: Store, user: dict[str, Any]) -> dict[str, str]:
+    """Rows for every view of the signed-in rep: visits planned today and on every other day
+    of this week, more contacts, notes and follow-ups on the first customer, and feedback from
+    a manager (plus a reply by the rep) on two of the rep's visit reports."""
+    customers = user["customers"]
+    today = date.today()
+    monday = week_start(today)
+    manager_id = uuid7()
+    with store.write() as uow:
+        uow.conn.execute(
+            t.user.insert(),
+            {
+                "id": manager_id,
+                "username": "maria",
+                "display_name": "Maria Manger",
+                "role": "manager",
+                "territory_id": user["territory_id"],
+                "active": True,
+                "stamps": "{}",
+                "deleted": False,
+            },
+        )
+        # Three visits today; one on each other day of the week (weekday-independent counts).
+        week = (monday + timedelta(days=n) for n in range(7))
+        days = [today] * 3 + [day for day in week if day != today]
+        for i, day in enumerate(days):
+            uow.create(
+                "visit",
+                {
+                    "customer_id": customers[i % len(customers)],
+                    "rep_id": user["id"],
+                    "status": "planned",
+                    "planned_start": local_utc(day, 9 + (i % 3) * 2),
+                    "planned_end": local_utc(day, 10 + (i % 3) * 2),
+                    "purpose": PURPOSES[i % len(PURPOSES)],
+                },
+            )
+        first = customers[0]
+        for first_name, last_name in (("Jana", "Petersen"), ("Lars", "Hansen")):
+            uow.create(
+                "contact",
+                {"customer_id": first, "first_name": first_name, "last_name": last_name},
+            )
+        uow.create("note", {"customer_id": first, "author_id": user["id"], "text": "Neue Preise"})
+        for title, due, done_at in (
+            ("Muster schicken", today + timedelta(days=2), None),
+            ("Katalog bringen", today - timedelta(days=1), store.now_text()),
+        ):
+            uow.create(
+                "followup",
+                {
+                    "customer_id": first,
+                    "assignee_id": user["id"],
+                    "title": title,
+                    "due_date": due,
+                    "done_at": done_at,
+                },
+            )
+    with store.read() as conn:
+        done = {
+            row.customer_id: row.id
+            for row in conn.execute(
+                sa.select(t.visit.c.id, t.visit.c.customer_id).where(
+                    t.visit.c.rep_id == user["id"], t.visit.c.status == "done"
+                )
+            )
+        }
+    visit_id, other_visit_id = done[customers[0]], done[customers[1]]
+    add_feedback(store, visit_id, manager_id, None, kind="acknowledgement")
+    add_feedback(store, visit_id, manager_id, "Bitte die Mengen notieren.")
+    add_feedback(store, visit_id, user["id"], "Mache ich beim nächsten Mal.")
+    add_feedback(store, other_visit_id, manager_id, "Wer entscheidet dort?")
+    return {"customer_id": first, "visit_id": visit_id}
+
+
+def test_view_models(
+    window: MainWindow, qtbot: QtBot, qtmodeltester: ModelTester, seeded: dict[str, Any]
+) -> None:
+    # As after a sync: two conflicts, two rejected changes and the rows above.
+    seed_sync_outcomes(window.store, seeded, seeded["customers"])
+    seed_sync_outcomes(window.store, seeded, seeded["customers"][2:])
+    ids = _seed_view_rows(window.store, seeded)
+    window.ctx.data_changed.emit()
+    settle(qtbot, window)
+    for page in ("today", "customers", "visits", "conflicts", "rejected", "feedback"):
         window.show_page(page)
         settle(qtbot, window)
-    models = [
-        window.today.today_model,
-        window.today.week_model,
-        window.today.overdue_model,
-        window.today.followup_model,
-        window.customers.model,
-        window.visits.list_model,
-        window.visits.week_model,
-        window.conflicts.model,
-        window.rejected.model,
-        window.detail.contacts_model,
-        window.detail.timeline_model,
-        window.detail.followups_model,
-    ]
-    assert window.visits.list_model.rowCount() > 0
-    for model in models:
+    inbox = window.feedback.inbox.model
+    assert inbox.show_visit
+    # Before a thread is opened (opening one marks its feedback read).
+    assert inbox.rowCount() == 3
+    qtmodeltester.check(inbox)
+    window.feedback.show_visit(ids["visit_id"])
+    settle(qtbot, window)
+    window.show_customer(ids["customer_id"])
+    settle(qtbot, window)
+    models = {
+        "today": (window.today.today_model, 3),
+        "today week": (window.today.week_model, 6),
+        "overdue": (window.today.overdue_model, 2),
+        "today follow-ups": (window.today.followup_model, 2),
+        "customers": (window.customers.model, 5),
+        "visit list": (window.visits.list_model, 2),
+        "visit week": (window.visits.week_model, 3),
+        "conflicts": (window.conflicts.model, 2),
+        "rejected": (window.rejected.model, 2),
+        "contacts": (window.detail.contacts_model, 3),
+        "timeline": (window.detail.timeline_model, 4),
+        "follow-ups": (window.detail.followups_model, 2),
+        "feedback thread": (window.feedback.visit_thread.model, 3),
+    }
+    for name, (model, rows) in models.items():
+        assert model.rowCount() >= rows, f"{name}: {model.rowCount()} rows"
         qtmodeltester.check(model)
 
 
