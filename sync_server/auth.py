@@ -196,15 +196,31 @@ def start_session(
 
 
 def refresh(engine: sa.Engine, token: str, device_id: str) -> IssuedTokens:
-    rt, s = t.refresh_token.c, t.session.c
+    rt, s, d = t.refresh_token.c, t.session.c, t.device.c
     with write_transaction(engine) as conn:
         row = conn.execute(
-            sa.select(rt.session_id, rt.used_at, rt.expires_at, s.device_id, s.revoked_at)
-            .select_from(t.refresh_token.join(t.session, s.id == rt.session_id))
+            sa.select(
+                rt.session_id,
+                rt.used_at,
+                rt.expires_at,
+                s.device_id,
+                s.revoked_at,
+                d.revoked_at.label("device_revoked_at"),
+            )
+            .select_from(
+                t.refresh_token.join(t.session, s.id == rt.session_id).join(
+                    t.device, d.id == s.device_id
+                )
+            )
             .where(rt.token_hash == token_hash(token))
         ).first()
         if row is None:
             raise AuthError(401, "invalid_token", "The session is not valid. Log in again.")
+        if row.device_revoked_at is not None:
+            # Said as such (not "log in again"): logging in again will not help.
+            raise AuthError(
+                403, "device_revoked", "This device was revoked. Ask your administrator."
+            )
         if row.revoked_at is not None:
             raise AuthError(401, "session_revoked", "The session has ended. Log in again.")
         reused = row.used_at is not None
@@ -337,7 +353,9 @@ def authenticate(conn: sa.Connection, token: str) -> Caller:
     ).first()
     if row is None:
         raise AuthError(401, "invalid_token", "You are not logged in (the token is not valid).")
-    if row.revoked_at is not None or row.device_revoked_at is not None:
+    if row.device_revoked_at is not None:
+        raise AuthError(403, "device_revoked", "This device was revoked. Ask your administrator.")
+    if row.revoked_at is not None:
         raise AuthError(401, "session_revoked", "The session has ended. Log in again.")
     if not row.active:
         raise AuthError(401, "user_disabled", "This user is disabled. Ask your administrator.")

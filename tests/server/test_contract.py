@@ -473,6 +473,12 @@ def test_auth_disabled_user_and_revoked_device(env: ServerEnv) -> None:
     for client in (anna, ben):
         response = env.http.get(ApiPaths.PULL, headers=client.auth)
         assert response.status_code == 401, response.text
+    # The revoked device's refresh says so (logging in again would not help).
+    refresh = env.http.post(
+        ApiPaths.REFRESH,
+        json={"refresh_token": ben.refresh_token, "device_id": ben.device_id},
+    )
+    assert refresh.status_code == 403 and refresh.json()["code"] == "device_revoked"
     login = env.http.post(
         ApiPaths.LOGIN, json={"username": "anna", "password": PASSWORD, "device_id": "new"}
     )

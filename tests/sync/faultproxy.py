@@ -4,6 +4,12 @@ It forwards connections to a real server and, for requests that match a byte pat
 can delay them, cut the connection after N bytes of the request or the response, or drop
 the response after the server has answered (so the server committed, the client never
 hears of it). Faults are queued and each is used once.
+
+``triggered`` lists the faults that have actually happened, in order: ``delay`` and
+``cut_request`` when the request arrives, ``cut_response`` when the response is cut, and
+``drop_response`` only once the server's answer has started arriving at the proxy (its
+status line is in), i.e. after the server finished handling the request; its
+``on_fire`` callback runs at that moment, before the client's connection is dropped.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import contextlib
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,6 +34,9 @@ class Fault:
     after_bytes: int = 0
     #: Seconds to hold the request back (delay).
     seconds: float = 0.0
+    #: drop_response only: called once the server's status line has arrived and before
+    #: the client's connection is dropped (e.g. to SIGKILL the server at that moment).
+    on_fire: Callable[[], None] | None = None
 
 
 class FaultProxy:
@@ -36,6 +46,7 @@ class FaultProxy:
         self.target = (target_host, target_port)
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
+        self._fired = threading.Condition(self._lock)
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -52,6 +63,17 @@ class FaultProxy:
     def pending_faults(self) -> int:
         with self._lock:
             return len(self._faults)
+
+    def wait_fired(self, kind: FaultKind, timeout: float = 60.0) -> None:
+        """Block until a fault of ``kind`` has happened (see ``triggered``)."""
+        with self._fired:
+            if not self._fired.wait_for(lambda: kind in self.triggered, timeout):
+                raise AssertionError(f"the {kind} fault did not happen within {timeout} s")
+
+    def _mark_fired(self, kind: FaultKind) -> None:
+        with self._fired:
+            self.triggered.append(kind)
+            self._fired.notify_all()
 
     def __enter__(self) -> FaultProxy:
         thread = threading.Thread(target=self._accept_loop, daemon=True)
@@ -77,9 +99,14 @@ class FaultProxy:
             for index, fault in enumerate(self._faults):
                 if fault.match in data:
                     del self._faults[index]
-                    self.triggered.append(fault.kind)
-                    return fault
-        return None
+                    break
+            else:
+                return None
+        if fault.kind in ("delay", "cut_request"):
+            # These happen right here, to the request; the response faults are marked
+            # by the pump when they actually happen.
+            self._mark_fired(fault.kind)
+        return fault
 
     def _accept_loop(self) -> None:
         self._listener.settimeout(0.2)
@@ -133,7 +160,9 @@ class FaultProxy:
             state.close()
 
     def _pump_back(self, state: _Connection) -> None:
-        sent = 0
+        current: Fault | None = None
+        sent = 0  # bytes of the response to the current fault's request passed on
+        held = b""  # drop_response: the beginning of the answer, never passed on
         while not state.closed:
             try:
                 data = state.upstream.recv(65536)
@@ -142,9 +171,21 @@ class FaultProxy:
             if not data:
                 break
             fault = state.fault
+            if fault is not current:
+                # A new fault was armed for the request whose answer this is.
+                current, sent, held = fault, 0, b""
             if fault is not None and fault.kind == "drop_response":
-                # The server answered, so it committed; the client never hears of it.
-                state.close()
+                held += data
+                if b"\r\n" not in held:
+                    continue  # wait for the whole status line
+                # The server has answered, so it has committed; the client never hears
+                # of it.
+                try:
+                    if fault.on_fire is not None:
+                        fault.on_fire()
+                finally:
+                    state.close()
+                    self._mark_fired("drop_response")
                 break
             if fault is not None and fault.kind == "cut_response":
                 remaining = fault.after_bytes - sent
@@ -152,6 +193,7 @@ class FaultProxy:
                     with contextlib.suppress(OSError):
                         state.client.sendall(data[: max(remaining, 0)])
                     state.close()
+                    self._mark_fired("cut_response")
                     break
             try:
                 state.client.sendall(data)

@@ -136,13 +136,23 @@ def test_cli_revoked_device(tmp_path: Path, server: RealServer) -> None:
     device = str(_status(profile)["device_id"])
     run_server_cli(server.db_url, "device", "revoke", device)
     result = fieldcrm(profile, "sync", "--quiet")
-    assert result.returncode != 0
-    assert "revoked" in result.stderr
+    # The sync's token refresh is refused with ``device_revoked``: exit status 5, "access
+    # revoked" (EXIT_REVOKED; README "Exit status"), in the server's words too.
+    revoked = (
+        "fieldcrm: The server no longer accepts this device or user (revoked or disabled by "
+        "an administrator). Sync has stopped; ask IT to restore access."
+    )
+    assert result.returncode == 5, result.stderr
+    assert result.stdout == ""
+    assert revoked in result.stderr
+    assert "This device was revoked" in result.stderr
+    # Logging in again does not help, and says the same.
     again = fieldcrm(
         profile, "login", "--server", server.url, "--user", "ben", stdin=PASSWORD + "\n"
     )
-    assert again.returncode == 5
-    assert "revoked" in again.stderr
+    assert again.returncode == 5, again.stderr
+    assert revoked in again.stderr
+    assert "This device was revoked" in again.stderr  # the server's own words
 
 
 def test_cli_rejected_change_shows_in_status_and_does_not_block(

@@ -6,6 +6,7 @@ small TCP proxy (tests/sync/faultproxy.py) between laptop and server.
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -79,6 +80,7 @@ def test_server_killed_mid_push_then_restarted(tmp_path: Path, server: RealServe
         for customer in customers[:300]:
             uow.update("customer", customer, {"city": "Kiel"})
     device_id = store.device_id
+    assert store.pending_count() == 1500
     store.close()
     offline = fieldcrm(profile_a, "sync", "--quiet")
     assert offline.returncode == 4 and "Cannot reach the server" in offline.stderr
@@ -88,10 +90,11 @@ def test_server_killed_mid_push_then_restarted(tmp_path: Path, server: RealServe
         store = Store(profile_a / "fieldcrm.db")
         store.set_meta("server_url", proxy.url)
         store.close()
-        # The first push batch passes; the server commits the second, then dies before
-        # the answer leaves it.
+        # 1500 outbox entries go in two pushes of up to 1000 (MAX_ENTRIES_PER_PUSH). The
+        # first passes untouched; the server commits the second and starts to answer, and
+        # the proxy SIGKILLs it right then, before a byte of that answer reaches A.
         proxy.add(Fault("delay", match=b"/sync/push", seconds=0.0))
-        proxy.add(Fault("drop_response", match=b"/sync/push"))
+        proxy.add(Fault("drop_response", match=b"/sync/push", on_fire=server.kill))
         sync_a = subprocess.Popen(
             [sys.executable, "-m", "fieldcrm", "--profile", str(profile_a), "sync", "--quiet"],
             cwd=ROOT,
@@ -100,14 +103,29 @@ def test_server_killed_mid_push_then_restarted(tmp_path: Path, server: RealServe
             stderr=subprocess.PIPE,
             text=True,
         )
-        _wait_for(lambda: "drop_response" in proxy.triggered)
-        server.kill()
-        server.start()
-        # A's sync retries with backoff; it may finish now or give up, then A syncs again.
+        proxy.wait_fired("drop_response", timeout=120)
+        assert server.process is None  # killed by on_fire
+        # Both batches are committed in the dead server's database ...
+        assert server.applied_ops(device_id) == 1500
+        # ... and the server stays down while A's sync retries (4 attempts, backoff under
+        # 4 s in all): every retry fails, so it ends with exit status 4 (server unreachable,
+        # fieldcrm.cli.EXIT_UNREACHABLE), not 0. The restart comes only after it gave up.
         _, stderr = sync_a.communicate(timeout=120)
-        assert sync_a.returncode in (0, 4), stderr
-        again = fieldcrm(profile_a, "sync", "--quiet")
+        assert sync_a.returncode == 4, stderr
+        assert "Cannot reach the server" in stderr
+        store = Store(profile_a / "fieldcrm.db")
+        try:
+            # The first batch was acknowledged; the second's answer was lost, so its 500
+            # entries are still queued although the server has them.
+            assert store.pending_count() == 500
+        finally:
+            store.close()
+        server.start()
+        again = fieldcrm(profile_a, "sync", "--json")
         assert again.returncode == 0, again.stderr + stderr
+        summary = json.loads(again.stdout)
+        # The server answered the resent batch from its applied-op record.
+        assert summary["ok"] and summary["pushed"] == 500 and summary["pending"] == 0
 
     on_server = server.records("customer")
     assert set(customers) <= set(on_server)
@@ -207,6 +225,7 @@ def test_client_killed_during_pull_resumes_from_checkpoint(
     checkpoint = store_b.meta(CURSOR_KEY)
     partial = store_b.counts()["customer"]
     assert checkpoint is not None and partial < 6000, "killed too late to prove anything"
+    others_before = {k: v for k, v in store_b.counts().items() if k != "customer"}
     # Killed in the middle of loading in bulk (indexes and search triggers set aside).
     assert in_bulk_load(store_b)
     with store_b.read() as conn:
@@ -215,9 +234,17 @@ def test_client_killed_during_pull_resumes_from_checkpoint(
 
     resumed = fieldcrm(profile_b, "sync", "--json", FIELDCRM_SYNC_PAGE_LIMIT="500")
     assert resumed.returncode == 0, resumed.stderr
+    summary = json.loads(resumed.stdout)
     store_b = Store(profile_b / "fieldcrm.db")
     try:
         assert store_b.counts()["customer"] == 6000
+        # The rows that are not customers (the territory) came with the first page.
+        assert {k: v for k, v in store_b.counts().items() if k != "customer"} == others_before
+        # The resumed run went on from the checkpoint: it pulled exactly the customers that
+        # had not arrived before the kill (a restart from scratch would pull all 6000 and
+        # the territory again), and needed no full resync to get the counts right.
+        assert summary["ok"] and not summary["full_resync"]
+        assert summary["pulled"] == 6000 - partial
         assert not in_bulk_load(store_b)
         with store_b.read() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"

@@ -10,7 +10,12 @@ import httpx
 import pytest
 
 from fieldcrm.protocol import PROTOCOL_HEADER
-from fieldcrm.store.replica import CURSOR_KEY, resolve_conflict, resolved_unsent
+from fieldcrm.store.replica import (
+    CURSOR_KEY,
+    rejected_changes,
+    resolve_conflict,
+    resolved_unsent,
+)
 from fieldcrm.sync import (
     AccessRevoked,
     LoginFailed,
@@ -176,10 +181,30 @@ def test_sync_territory_reassignment_moves_customer(
     assert result.ok
     assert north.store.get("customer", cid, include_deleted=True) is None
     assert north.store.get("contact", contact, include_deleted=True) is None
-    assert north.status_rejected() == 1  # the un-pushed edit is reported
-    south.sync()
-    assert south.store.get("customer", cid) is not None
-    assert south.store.get("contact", contact) is not None
+    # The un-pushed edit is reported, not lost: the push comes before the pull, so the
+    # server refuses the contact's update (the contact is South's now) and says why; the
+    # pull then evicts the customer (its contact with it).
+    assert (result.pushed, result.rejected, result.evicted_edits) == (0, 1, 0)
+    assert result.evicted >= 1
+    assert north.status_rejected() == 1
+    with north.store.read() as conn:
+        (rejected,) = rejected_changes(conn)
+    assert (rejected["entity"], rejected["row_id"], rejected["op"]) == (
+        "contact",
+        contact,
+        "update",
+    )
+    assert rejected["fields"] == {"first_name": "Anna"}
+    assert rejected["field"] == "territory_id"
+    assert "territory you cannot change" in rejected["reason"]
+    assert north.store.pending_count() == 0
+    assert south.sync().ok
+    moved = south.store.get("customer", cid)
+    assert moved is not None and moved["name"] == "Acme"
+    assert moved["territory_id"] == server.ids["South"]
+    moved_contact = south.store.get("contact", contact)
+    assert moved_contact is not None and moved_contact["customer_id"] == cid
+    assert moved_contact.get("first_name") != "Anna"  # the evicted edit never reached it
     assert north.view() == server.view_of("anna")
     assert south.view() == server.view_of("sven")
 
