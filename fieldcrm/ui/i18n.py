@@ -187,6 +187,34 @@ def validation_message(message: str) -> str:
     return message
 
 
+def server_reason(reason: str) -> str:
+    """Why the server refused a change, in the user's language as far as it can be.
+
+    The server states broken field rules as ``"field: message"`` parts joined by ``"; "``
+    (``sync_server.push``): those parts are translated like local validation messages,
+    with the field's label. Other reasons (the server's own rules) stay as the server
+    wrote them.
+    """
+    parts = []
+    for part in reason.split("; "):
+        name, colon, message = part.partition(": ")
+        if colon and name in _FIELD_LABELS:
+            parts.append(f"{field_label(name)}: {validation_message(message)}")
+        else:
+            parts.append(part)
+    return "; ".join(parts)
+
+
+def server_field_message(reason: str, field: str) -> str:
+    """What the server said about ``field``, translated (the whole reason when it is not
+    one of its field messages)."""
+    for part in reason.split("; "):
+        name, colon, message = part.partition(": ")
+        if colon and name == field:
+            return validation_message(message)
+    return server_reason(reason)
+
+
 # ---- formatting --------------------------------------------------------------------
 
 
@@ -203,6 +231,14 @@ def format_datetime_local(text: str | None) -> str:
     if local is None:
         return ""
     return QLocale().toString(local, QLocale.FormatType.ShortFormat)
+
+
+def format_date_local(text: str | None) -> str:
+    """The local day of a UTC time, in the short date format of the locale."""
+    local = to_local(text)
+    if local is None:
+        return ""
+    return QLocale().toString(local.date(), QLocale.FormatType.ShortFormat)
 
 
 def format_time_local(text: str | None) -> str:

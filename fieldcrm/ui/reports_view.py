@@ -183,6 +183,8 @@ class ReportsView(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             box.setMinimumContentsLength(14)
+        # The report's name is read in full (the longest fits beside the area tree too).
+        self.report_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         first, second = QHBoxLayout(), QHBoxLayout()
         for row, label, widget in (
             (first, self.tr("&Report:"), self.report_box),

@@ -298,7 +298,8 @@ def seed_sync_outcomes(store: Store, user: dict[str, Any], customer_ids: list[st
                 "fields": dumps({"city": "Hamburg-Altona-Nord-West-Elbvororte"}),
                 "stamps": dumps({"city": stamp}),
                 "base_stamps": dumps({}),
-                "reason": "City names are limited to 30 characters in this territory.",
+                # As a server with a stricter rule than this laptop's words it.
+                "reason": "city: must be at most 30 characters",
                 "field": "city",
                 "rejected_at": now,
             },

@@ -46,6 +46,7 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from fieldcrm.profile import database_path
     from fieldcrm.store import Store
+    from fieldcrm.store.replica import LAST_SYNC_KEY
     from fieldcrm.ui import i18n
     from fieldcrm.ui.app import application, open_main_window
     from fieldcrm.ui.mainwindow import MainWindow
@@ -59,6 +60,8 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
         profile = Path(tmp)
         store = Store(database_path(profile))
         user = seed_demo(store)
+        # As the status bar of the pictures says: synced a moment ago.
+        store.set_meta(LAST_SYNC_KEY, store.now_text())
         store.close()
         # The IT policy fixes the server address (the settings view shows it locked).
         policy = QSettings(str(profile / "policy.ini"), QSettings.Format.IniFormat)
@@ -96,6 +99,7 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
                 ("visit-report", _show_report),
                 ("conflicts", lambda w: w.show_page("conflicts")),
                 ("rejected", lambda w: w.show_page("rejected")),
+                ("reports", lambda w: w.show_page("reports")),
                 ("settings", lambda w: w.open_settings()),
             ]
             for name, show in shots:

@@ -6,11 +6,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 
@@ -21,6 +22,7 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
     from fieldcrm.profile import database_path
     from fieldcrm.reports import REPORTS
     from fieldcrm.store import Store
+    from fieldcrm.store.replica import LAST_SYNC_KEY, TEAM_SYNC_KEY
     from fieldcrm.ui import i18n
     from fieldcrm.ui.app import application, open_main_window
     from fieldcrm.ui.mainwindow import MainWindow
@@ -34,6 +36,11 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
         profile = Path(tmp)
         store = Store(database_path(profile))
         ids = seed_area(store, date.today())
+        # As the status bar of the pictures says: synced a moment ago, the reps this morning.
+        store.set_meta(LAST_SYNC_KEY, store.now_text())
+        morning = datetime.combine(date.today(), time(7, 40), tzinfo=UTC)
+        team = {ids[rep]: morning.strftime("%Y-%m-%dT%H:%M:%SZ") for rep in ("anna", "ben")}
+        store.set_meta(TEAM_SYNC_KEY, json.dumps(team))
         store.close()
         policy = QSettings(str(profile / "policy.ini"), QSettings.Format.IniFormat)
         for language in languages:

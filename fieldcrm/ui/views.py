@@ -183,7 +183,7 @@ class TodayView(View):
                 Column(
                     "last_visit",
                     lambda: _t("Last visit"),
-                    lambda r: i18n.format_datetime_local(r["last_visit"]) or _t("never"),
+                    lambda r: i18n.format_date_local(r["last_visit"]) or _t("never"),
                 ),
                 Column(
                     "visit_cadence_days",
@@ -206,6 +206,11 @@ class TodayView(View):
         self.today_table = make_table(self.today_model, "today_visits", self)
         self.week_table = make_table(self.week_model, "week_visits", self)
         self.overdue_table = make_table(self.overdue_model, "overdue_customers", self)
+        # The name takes the room the other columns leave (long names end in "…"), so the
+        # cadence stays in view without scrolling sideways.
+        self.overdue_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch
+        )
         self.followup_table = make_table(self.followup_model, "open_followups", self)
         self.start_button = _button("start_visit", self)
         self.plan_button = _button("plan_overdue", self)
@@ -253,14 +258,14 @@ class TodayView(View):
         self.title.setText(_t("Today, %1").replace("%1", i18n.format_date(date.today())))
         titles = (
             _t("Visits today"),
-            _t("Later this week"),
+            _t("This week"),
             _t("Overdue for a visit"),
             _t("Open follow-ups"),
         )
         for box, text in zip(self.boxes, titles, strict=True):
             box.setTitle(text)
         self.today_table.setAccessibleName(_t("Visits today"))
-        self.week_table.setAccessibleName(_t("Later this week"))
+        self.week_table.setAccessibleName(_t("This week"))
         self.overdue_table.setAccessibleName(_t("Overdue for a visit"))
         self.followup_table.setAccessibleName(_t("Open follow-ups"))
         self.start_button.setText(_t("Start visit"))
@@ -1398,7 +1403,7 @@ class RejectedView(View):
                     lambda: _t("What"),
                     lambda r: f"{i18n.label(r['entity'])}: {i18n.label(r['op'])}",
                 ),
-                Column("reason", lambda: _t("Reason")),
+                Column("reason", lambda: _t("Reason"), lambda r: i18n.server_reason(r["reason"])),
             ],
             self,
         )
@@ -1486,7 +1491,7 @@ class RejectedView(View):
             self.reason.setText(_t("No rejected changes."))
             self.form_box.hide()
             return
-        self.reason.setText(_t("Reason: %1").replace("%1", rejected["reason"]))
+        self.reason.setText(_t("Reason: %1").replace("%1", i18n.server_reason(rejected["reason"])))
         spec = entity_spec(rejected["entity"])
         names = [
             n
@@ -1510,7 +1515,8 @@ class RejectedView(View):
         values = {**(rejected.get("current") or {}), **rejected["fields"]}
         self.form.set_values(values)
         if rejected.get("field") in names:
-            self.form.show_errors([FieldError(rejected["field"], rejected["reason"])])
+            message = i18n.server_field_message(rejected["reason"], rejected["field"])
+            self.form.show_errors([FieldError(rejected["field"], message)])
         self.form_layout.addWidget(self.form)
         self.form_box.show()
 

@@ -1462,8 +1462,8 @@
       <translation>Besuche heute</translation>
     </message>
     <message>
-      <source>Later this week</source>
-      <translation>Später in dieser Woche</translation>
+      <source>This week</source>
+      <translation>Diese Woche</translation>
     </message>
     <message>
       <source>Overdue for a visit</source>
@@ -1680,10 +1680,6 @@
     <message>
       <source>Next week</source>
       <translation>Nächste Woche</translation>
-    </message>
-    <message>
-      <source>This week</source>
-      <translation>Diese Woche</translation>
     </message>
     <message>
       <source>Week planner</source>

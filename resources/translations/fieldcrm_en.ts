@@ -1462,8 +1462,8 @@
       <translation>Visits today</translation>
     </message>
     <message>
-      <source>Later this week</source>
-      <translation>Later this week</translation>
+      <source>This week</source>
+      <translation>This week</translation>
     </message>
     <message>
       <source>Overdue for a visit</source>
@@ -1680,10 +1680,6 @@
     <message>
       <source>Next week</source>
       <translation>Next week</translation>
-    </message>
-    <message>
-      <source>This week</source>
-      <translation>This week</translation>
     </message>
     <message>
       <source>Week planner</source>

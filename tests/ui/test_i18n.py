@@ -37,3 +37,20 @@ def test_switch_to_german_in_settings(window: MainWindow, qtbot: QtBot) -> None:
     finally:
         assert window.translations is not None
         window.translations.install("en")
+
+
+def test_server_reasons_are_translated_where_they_are_field_rules(qapp: object) -> None:
+    translations = i18n.Translations()
+    assert translations.install("de")
+    try:
+        reason = "city: must be at most 30 characters; email: 'x@' is not a valid e-mail address"
+        assert i18n.server_reason(reason) == (
+            "Ort: Höchstens 30 Zeichen; E-Mail: Keine gültige E-Mail-Adresse"
+        )
+        assert i18n.server_field_message(reason, "email") == "Keine gültige E-Mail-Adresse"
+        # The server's own rules stay as it wrote them.
+        own = "This record left your territory."
+        assert i18n.server_reason(own) == own
+        assert i18n.server_field_message(own, "city") == own
+    finally:
+        translations.install("en")

@@ -357,7 +357,8 @@ def test_fix_rejected_change_and_discard(
     form = view.form
     assert form is not None
     # The reason is shown next to the field it is about.
-    assert form.error_labels["city"].text().startswith("City names are limited")
+    assert form.error_labels["city"].text() == "At most 30 characters"
+    assert view.reason.text() == "Reason: City: At most 30 characters"
     city: QLineEdit = form.editors["city"]  # type: ignore[assignment]
     assert city.text() == "Hamburg-Altona-Nord-West-Elbvororte"
     city.clear()
