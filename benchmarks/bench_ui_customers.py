@@ -2,8 +2,9 @@
 
 ``python -m benchmarks.bench_ui_customers``
 
-"Opens" is from asking the list for its customers to the first page being in the view
-(the query runs on the database thread; the GUI thread only inserts the rows). A search
+"Opens the first time" is from clicking "Customers" in the navigation of a window just
+built to the first page being in the view (the query runs on the database thread; the GUI
+thread only inserts the rows); "opens again" asks the open list for all customers anew. A search
 is timed from the moment the debounce timer fires (typing pauses 150 ms first, on
 purpose) to the result rows being in the model.
 """
@@ -92,14 +93,20 @@ def main() -> int:
             loop.exec()
             model.page_loaded.disconnect(loop.quit)
 
+        # The first open: the user clicks "Customers" in a window just built (the first
+        # query of this process; the operating system may still cache the file).
+        start = time.perf_counter()
+        window.show_page("customers")
+        wait_page()
+        first_open = (time.perf_counter() - start) * 1000
+        assert model.rowCount() == model.PAGE_SIZE
         opens = []
-        for _ in range(args.rounds + 1):
+        for _ in range(args.rounds):
             start = time.perf_counter()
             model.set_filter(CustomerFilter())
             wait_page()
             opens.append((time.perf_counter() - start) * 1000)
             assert model.rowCount() == model.PAGE_SIZE
-        opens = opens[1:]  # the first round warms SQLite's page cache
         searches = []
         for _ in range(args.rounds):
             for text in QUERIES:
@@ -110,7 +117,8 @@ def main() -> int:
         window.close()
         window.store.close()
     print(f"customers: {args.customers:,}")
-    print(f"list opens: median {statistics.median(opens):.1f} ms, max {max(opens):.1f} ms")
+    print(f"list opens the first time (navigation click to first page): {first_open:.1f} ms")
+    print(f"list opens again: median {statistics.median(opens):.1f} ms, max {max(opens):.1f} ms")
     print(
         f"search ({len(searches)} searches): p50 {percentile(searches, 0.5):.1f} ms, "
         f"p95 {percentile(searches, 0.95):.1f} ms, max {max(searches):.1f} ms"
