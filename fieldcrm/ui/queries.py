@@ -382,7 +382,15 @@ def today_overview(
 # ---- conflicts and rejected changes --------------------------------------------------
 
 
+def _device_of(stamp: str | None) -> str | None:
+    return stamp.split(":", 2)[-1] if stamp else None
+
+
 def open_conflicts(store: Store) -> list[dict[str, Any]]:
+    """Unresolved conflicts, each with who made the two edits (names, from the user ids the
+    server records) and ``mine_is_losing``: whether the value that lost is this laptop's
+    (its device wrote it; else whether the winner was someone else)."""
+    me, device_id = current_user_id(store), store.device_id
     with store.read() as conn:
         rows = [
             dict(r._mapping)
@@ -392,7 +400,22 @@ def open_conflicts(store: Store) -> list[dict[str, Any]]:
                 .order_by(t.conflict.c.created_at)
             )
         ]
+        names = {
+            user_id: display_name or username
+            for user_id, display_name, username in conn.execute(
+                sa.select(t.user.c.id, t.user.c.display_name, t.user.c.username)
+            )
+        }
         for row in rows:
+            for side in ("winning", "losing"):
+                user_id = row[f"{side}_user"]
+                row[f"{side}_name"] = names.get(user_id, user_id) if user_id else None
+            if _device_of(row["winning_stamp"]) == device_id:
+                row["mine_is_losing"] = False
+            elif _device_of(row["losing_stamp"]) == device_id:
+                row["mine_is_losing"] = True
+            else:
+                row["mine_is_losing"] = row["winning_user"] != me
             row["record_label"] = _record_label(conn, row["entity"], row["row_id"])
             current = _get_any(conn, row["entity"], row["row_id"])
             row["current_value"] = current.get(row["field"]) if current and row["field"] else None

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from fieldcrm.domain.hlc import format_stamp, stamp_ms
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.domain.validation import format_datetime
 from fieldcrm.store import Store
@@ -260,8 +261,28 @@ def seed_sync_outcomes(store: Store, user: dict[str, Any], customer_ids: list[st
     second = store.get("customer", customer_ids[1])
     assert first is not None and second is not None
     now = store.now_text()
-    stamp = store.clock.now()
+    # This laptop's edit lost to the manager's, made a minute later on her laptop.
+    losing_stamp = store.clock.now()
+    winning_stamp = format_stamp(stamp_ms(losing_stamp) + 60_000, 0, "maria-laptop")
     with store.write() as uow:
+        manager_id = uow.conn.scalar(
+            sa.select(t.user.c.id).where(t.user.c.display_name == "Maria Manger")
+        )
+        if manager_id is None:
+            manager_id = uuid7()
+            uow.conn.execute(  # server-owned, as a pull writes it
+                t.user.insert(),
+                {
+                    "id": manager_id,
+                    "username": "mmanger",
+                    "display_name": "Maria Manger",
+                    "role": "manager",
+                    "territory_id": user.get("territory_id"),
+                    "active": True,
+                    "stamps": "{}",
+                    "deleted": False,
+                },
+            )
         # The pull applied the winning value to the local row.
         uow.conn.execute(
             t.customer.update()
@@ -277,11 +298,11 @@ def seed_sync_outcomes(store: Store, user: dict[str, Any], customer_ids: list[st
                 "kind": "field",
                 "field": "phone",
                 "winning_value": "+49 40 555 0100",
-                "winning_stamp": stamp,
+                "winning_stamp": winning_stamp,
                 "losing_value": first["phone"],
-                "losing_stamp": stamp,
-                "winning_user": "Maria Manger",
-                "losing_user": user["display_name"],
+                "losing_stamp": losing_stamp,
+                "winning_user": manager_id,
+                "losing_user": user["id"],
                 "created_at": now,
                 "resolved": False,
             },
@@ -296,7 +317,7 @@ def seed_sync_outcomes(store: Store, user: dict[str, Any], customer_ids: list[st
                 "row_id": second["id"],
                 "op": "update",
                 "fields": dumps({"city": "Hamburg-Altona-Nord-West-Elbvororte"}),
-                "stamps": dumps({"city": stamp}),
+                "stamps": dumps({"city": losing_stamp}),
                 "base_stamps": dumps({}),
                 # As a server with a stricter rule than this laptop's words it.
                 "reason": "city: must be at most 30 characters",

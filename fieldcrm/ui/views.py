@@ -1293,14 +1293,13 @@ class ConflictsView(View):
             self.mine_who.clear()
             self.theirs_who.clear()
             return
-        me = {self.ctx.username, self.ctx.display_name} - {None}
-        self._mine_is_losing = conflict["winning_user"] not in me
+        self._mine_is_losing = bool(conflict["mine_is_losing"])
         if self._mine_is_losing:
-            mine = ("losing_value", "losing_user", "losing_stamp")
-            theirs = ("winning_value", "winning_user", "winning_stamp")
+            mine = ("losing_value", "losing_name", "losing_stamp")
+            theirs = ("winning_value", "winning_name", "winning_stamp")
         else:
-            mine = ("winning_value", "winning_user", "winning_stamp")
-            theirs = ("losing_value", "losing_user", "losing_stamp")
+            mine = ("winning_value", "winning_name", "winning_stamp")
+            theirs = ("losing_value", "losing_name", "losing_stamp")
         for (value_key, user_key, stamp_key), value_label, who_label in (
             (mine, self.mine_value, self.mine_who),
             (theirs, self.theirs_value, self.theirs_who),

@@ -71,3 +71,43 @@ def test_discard_forgets_the_refused_change(tmp_path: Path) -> None:
     with store.read() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(t.rejected_change)) == 0
     store.close()
+
+
+def test_conflicts_name_both_people_and_tell_which_value_is_this_laptops(tmp_path: Path) -> None:
+    from fieldcrm.domain.hlc import format_stamp
+    from fieldcrm.domain.ids import uuid7
+    from fieldcrm.ui.queries import open_conflicts
+    from fieldcrm.ui.sampledata import seed_customers, seed_sync_outcomes
+
+    store = Store(tmp_path / "fieldcrm.db")
+    user = seed_user(store)
+    customers = seed_customers(store, user, 3, with_children=False)
+    seed_sync_outcomes(store, user, customers)  # the manager's later edit won over ours
+    [lost] = open_conflicts(store)
+    assert (lost["winning_name"], lost["losing_name"]) == ("Maria Manger", "Anna Albers")
+    assert lost["mine_is_losing"] is True
+
+    # Ours won over someone else's (the server recorded their value as the loser).
+    with store.write() as uow:
+        uow.conn.execute(
+            t.conflict.insert(),
+            {
+                "id": uuid7(),
+                "entity": "customer",
+                "row_id": customers[2],
+                "kind": "field",
+                "field": "city",
+                "winning_value": "Kiel",
+                "winning_stamp": format_stamp(1_800_000_000_000, 0, store.device_id),
+                "losing_value": "Husum",
+                "losing_stamp": format_stamp(1_799_999_000_000, 0, "other-laptop"),
+                "winning_user": user["id"],
+                "losing_user": "someone-not-on-this-laptop",
+                "created_at": store.now_text(),
+                "resolved": False,
+            },
+        )
+    won = next(c for c in open_conflicts(store) if c["row_id"] == customers[2])
+    assert won["mine_is_losing"] is False
+    assert won["losing_name"] == "someone-not-on-this-laptop"  # no name known: the id
+    store.close()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from fieldcrm.store import tables as t
@@ -138,3 +139,56 @@ def test_progress_while_indexes_are_built_shows_a_busy_bar() -> None:
     report(SyncProgress("index", 1, 1))
     report(SyncProgress("verify", 0, 1))
     assert seen == [(900, 1000), (0, 0), (0, 0), (0, 1)]
+
+
+def test_a_real_conflict_is_resolved_through_the_widgets(
+    server: str, make_window: Callable[..., MainWindow], qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Anna and her manager change the same phone number; the later edit wins on the
+    server, Anna's laptop shows the conflict with both values, she keeps hers, and the
+    manager's laptop gets it on its next sync."""
+    from fieldcrm.store import Store
+    from fieldcrm.sync import SyncEngine, login, open_client
+    from fieldcrm.sync.credentials import FileTokenStore
+
+    window = make_window({"server_url": server}, after_edit_ms=60_000)
+    with qtbot.waitSignal(window.sync.synced, timeout=120_000):
+        window.auto_login(server, DEMO_USER, DEMO_PASSWORD)
+    customer_id = _first_customer(window)
+    # Anna changes the number on her laptop; it is not sent yet.
+    window.store.update("customer", customer_id, {"phone": "+49 40 1111"})
+
+    # A moment later Maria changes it on hers and syncs first.
+    (tmp_path / "maria").mkdir()
+    maria = Store(tmp_path / "maria" / "fieldcrm.db")
+    tokens = FileTokenStore(tmp_path / "maria" / "session.token")
+    try:
+        login(maria, server, "maria", DEMO_PASSWORD, token_store=tokens)
+        with open_client(maria, token_store=tokens) as client:
+            assert SyncEngine(maria, client).sync().ok
+            maria.update("customer", customer_id, {"phone": "+49 40 2222"})
+            assert SyncEngine(maria, client).sync().pushed == 1
+
+        # Anna's sync: her older edit loses, and the conflict is listed with both values.
+        with qtbot.waitSignal(window.sync.synced, timeout=60_000):
+            window.sync.sync_now()
+        window.show_page("conflicts")
+        view = window.conflicts
+        qtbot.waitUntil(lambda: view.current is not None)
+        assert view.current is not None and view.current["row_id"] == customer_id
+        assert view.theirs_value.text() == "+49 40 2222"
+        assert view.mine_value.text() == "+49 40 1111"
+        assert "Maria Lehmann" in view.theirs_who.text()
+        assert (window.store.get("customer", customer_id) or {})["phone"] == "+49 40 2222"
+
+        # She keeps hers: an ordinary edit, sent with the next sync.
+        qtbot.mouseClick(view.keep_mine_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: view.current is None)
+        with qtbot.waitSignal(window.sync.synced, timeout=60_000):
+            window.sync.sync_now()
+        qtbot.waitUntil(lambda: window.store.pending_count() == 0)
+        with open_client(maria, token_store=tokens) as client:
+            assert SyncEngine(maria, client).sync().ok
+        assert (maria.get("customer", customer_id) or {})["phone"] == "+49 40 1111"
+    finally:
+        maria.close()
