@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -56,7 +58,7 @@ def count(window: MainWindow, table: sa.Table) -> int:
 
 
 def test_login_and_first_sync_fill_the_views(
-    server: str, make_window: Callable[..., MainWindow], qtbot: QtBot
+    server: str, server_folder: Path, make_window: Callable[..., MainWindow], qtbot: QtBot
 ) -> None:
     window = make_window({"server_url": None})
     with qtbot.waitSignal(window.sync.synced, timeout=120_000):
@@ -76,6 +78,13 @@ def test_login_and_first_sync_fill_the_views(
         window.ctx.write(lambda store: store.update("customer", customer["id"], {"city": "Emden"}))
     qtbot.waitUntil(lambda: window.store.pending_count() == 0)
     assert window.pending_label.text() == "0 changes to send"
+    # The server holds it.
+    [database] = server_folder.glob("*.db")
+    with sqlite3.connect(database) as conn:
+        (data,) = conn.execute(
+            "SELECT data FROM record WHERE entity = 'customer' AND id = ?", (customer["id"],)
+        ).fetchone()
+    assert json.loads(data)["city"] == "Emden"
 
 
 def test_offline_work_then_sync_when_server_returns(
