@@ -170,19 +170,22 @@ class ManagerView(QWidget):
         self.tabs.addTab(review, self.tr("Visit reports"))
         self.tabs.addTab(self.reports_view, self.tr("Reports"))
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
+        # The area overview spans the full width above the reviews: its seven columns and
+        # the report tables beneath it fit a 1280-pixel window without scrolling sideways.
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
         heading = QLabel(self.tr("Area"))
         heading.setStyleSheet("font-weight: bold")
-        left_layout.addWidget(heading)
-        left_layout.addWidget(self.team_view)
-        left.setMinimumWidth(300)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
+        top_layout.addWidget(heading)
+        top_layout.addWidget(self.team_view)
+        self.team_view.header().setStretchLastSection(False)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([170, 560])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -216,12 +219,23 @@ class ManagerView(QWidget):
         )
         locale = default_locale()
         for territory in territories:
-            row = [
-                QStandardItem(territory.name),
-                QStandardItem(""),
-                QStandardItem(locale.toString(territory.customers)),
+            reps = territory.reps
+            # A territory's line sums its reps' figures (its customers are its own count).
+            totals = [
+                territory.customers,
+                sum(rep.visits_done_last_7_days for rep in reps),
+                sum(rep.visits_planned_next_7_days for rep in reps),
+                sum(rep.open_followups for rep in reps),
+                sum(rep.overdue_followups for rep in reps),
             ]
-            row += [QStandardItem("") for _ in range(4)]
+            row = [QStandardItem(territory.name), QStandardItem("")]
+            row += [QStandardItem(locale.toString(total)) for total in totals]
+            for item in row[2:]:
+                item.setTextAlignment(_NUMBER_ALIGNMENT)
+            bold = row[0].font()
+            bold.setBold(True)
+            for item in row:
+                item.setFont(bold)
             for rep in territory.reps:
                 cells = [
                     rep.name,
@@ -233,12 +247,15 @@ class ManagerView(QWidget):
                     locale.toString(rep.overdue_followups),
                 ]
                 items = [QStandardItem(text) for text in cells]
+                for item in items[2:]:
+                    item.setTextAlignment(_NUMBER_ALIGNMENT)
                 items[0].setData(rep.id, Qt.ItemDataRole.UserRole)
                 row[0].appendRow(items)
             model.appendRow(row)
         self.team_view.expandAll()
-        for column in range(model.columnCount()):
-            self.team_view.resizeColumnToContents(column)
+        header = self.team_view.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     def reload_reports(self) -> None:
         store, today = self._store, self._today()
@@ -272,6 +289,9 @@ class ManagerView(QWidget):
         )
         self.report_text.setHtml(html)
         self.feedback_thread.set_visit(summary.visit_id)
+
+
+_NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def _escape(text: str) -> str:

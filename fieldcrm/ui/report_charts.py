@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, timedelta
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -142,12 +143,31 @@ def _count_axis(axis: QValueAxis, largest: float) -> None:
         axis.applyNiceNumbers()
 
 
+def week_axis(weeks: set[str]) -> list[str]:
+    """Every ISO week ("2026-W47") from the first to the last of ``weeks``: a week without
+    visits shows as an empty bar instead of vanishing from the time axis."""
+    if not weeks:
+        return []
+
+    def monday(week: str) -> date:
+        year, number = week.split("-W")
+        return date.fromisocalendar(int(year), int(number), 1)
+
+    axis: list[str] = []
+    day, last = monday(min(weeks)), monday(max(weeks))
+    while day <= last:
+        year, week, _ = day.isocalendar()
+        axis.append(f"{year}-W{week:02d}")
+        day += timedelta(days=7)
+    return axis
+
+
 def build_chart(table: ReportTable) -> QChart:
     """The chart that goes with a report table."""
     chart = _new_chart(translate_title(table.title))
     labels = value_labels()
     if table.name == "visits_per_week":
-        weeks = sorted({str(r["week"]) for r in table.rows})
+        weeks = week_axis({str(r["week"]) for r in table.rows})
         by_status: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         for row in table.rows:
             for status in ("planned", "done", "cancelled"):

@@ -49,6 +49,20 @@ def test_every_report_shows_chart_and_table(
         qtmodeltester.check(view.model)  # type: ignore[attr-defined]
 
 
+def test_visits_per_week_chart_keeps_weeks_without_visits(
+    qtbot: QtBot, area: Area, runner: TaskRunner
+) -> None:
+    """The area has visits in weeks 45, 46, 47 and 49: week 48 is an empty bar, in order."""
+    view = _reports_view(qtbot, area, runner)
+    assert view.current_report() == "visits_per_week"
+    chart = view.chart_view.chart()
+    (axis,) = chart.axes(Qt.Orientation.Horizontal)
+    assert axis.categories() == [f"2026-W{week}" for week in range(45, 50)]
+    (series,) = chart.series()
+    totals = [sum(bars.at(i) for bars in series.barSets()) for i in range(5)]
+    assert totals == [1, 2, 1, 0, 1]
+
+
 def test_overdue_report_sorts_and_opens_the_customer(
     qtbot: QtBot, area: Area, runner: TaskRunner
 ) -> None:
@@ -95,6 +109,14 @@ def test_manager_acknowledges_and_comments_and_rep_sees_it(
     qtbot.waitUntil(lambda: view.team_model.rowCount() == 2, timeout=5000)
     qtmodeltester.check(view.reports_model)  # type: ignore[attr-defined]
     qtmodeltester.check(view.team_model)  # type: ignore[attr-defined]
+    # Each territory's line sums its reps' visit and follow-up figures.
+    team = view.team_model
+    for row in range(team.rowCount()):
+        territory = team.item(row, 0)
+        assert territory.rowCount() >= 1
+        for column in range(3, 7):
+            reps = sum(int(territory.child(r, column).text()) for r in range(territory.rowCount()))
+            assert int(team.item(row, column).text()) == reps
     annas = [
         r
         for r in range(view.reports_model.rowCount())
