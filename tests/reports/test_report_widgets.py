@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCharts import QBarCategoryAxis, QStackedBarSeries
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
@@ -57,8 +58,10 @@ def test_visits_per_week_chart_keeps_weeks_without_visits(
     assert view.current_report() == "visits_per_week"
     chart = view.chart_view.chart()
     (axis,) = chart.axes(Qt.Orientation.Horizontal)
+    assert isinstance(axis, QBarCategoryAxis)
     assert axis.categories() == [f"2026-W{week}" for week in range(45, 50)]
     (series,) = chart.series()
+    assert isinstance(series, QStackedBarSeries)
     totals = [sum(bars.at(i) for bars in series.barSets()) for i in range(5)]
     assert totals == [1, 2, 1, 0, 1]
 
