@@ -83,6 +83,12 @@ _LABELS: dict[str, Callable[[], str]] = {
     "visit": lambda: QCoreApplication.translate("Labels", "Visit"),
     "note": lambda: QCoreApplication.translate("Labels", "Note"),
     "followup": lambda: QCoreApplication.translate("Labels", "Follow-up"),
+    "comment": lambda: QCoreApplication.translate("Labels", "Comment"),
+    "relationship": lambda: QCoreApplication.translate("Labels", "Relationship"),
+    "connection": lambda: QCoreApplication.translate("Labels", "Connection"),
+    "handover": lambda: QCoreApplication.translate("Labels", "Handover"),
+    "territory": lambda: QCoreApplication.translate("Labels", "Territory"),
+    "user": lambda: QCoreApplication.translate("Labels", "User"),
 }
 
 _FIELD_LABELS: dict[str, Callable[[], str]] = {
@@ -187,14 +193,167 @@ def validation_message(message: str) -> str:
     return message
 
 
+def _fill(translated: str, *values: str) -> str:
+    for number, value in enumerate(values, start=1):
+        translated = translated.replace(f"%{number}", value)
+    return translated
+
+
+def _kind(name: str) -> str:
+    """An entity name as a person reads it ("visit" -> "Besuch")."""
+    return label(name) if name in _LABELS else name
+
+
+#: The server's own rules (``sync_server.push.Rejected``) and the laptop's reasons for
+#: changes it could not send, as they are stored (English), each with its translation.
+#: ``tests/ui/test_i18n.py`` checks that every reason the server states has one.
+_SERVER_REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (
+        re.compile(r"^Only an administrator can change (\w+) records\.$"),
+        lambda m: _fill(
+            QCoreApplication.translate(
+                "ServerReasons", "Only an administrator can change records of this kind (%1)."
+            ),
+            _kind(m[1]),
+        ),
+    ),
+    (
+        re.compile(r"^This (\w+) belongs to a territory you cannot change\.$"),
+        lambda m: _fill(
+            QCoreApplication.translate(
+                "ServerReasons", "This record (%1) belongs to a territory you cannot change."
+            ),
+            _kind(m[1]),
+        ),
+    ),
+    (
+        re.compile(r"^There is no (\w+) with this id on the server\.$"),
+        lambda m: _fill(
+            QCoreApplication.translate(
+                "ServerReasons", "This record (%1) does not exist on the server."
+            ),
+            _kind(m[1]),
+        ),
+    ),
+    (
+        re.compile(r"^Only its author can change this (\w+)\.$"),
+        lambda m: _fill(
+            QCoreApplication.translate(
+                "ServerReasons", "Only its author can change this record (%1)."
+            ),
+            _kind(m[1]),
+        ),
+    ),
+    (
+        re.compile(r"^A (\w+) cannot be deleted by a sync; use the fieldcrm-server command\.$"),
+        lambda m: _fill(
+            QCoreApplication.translate(
+                "ServerReasons",
+                "Records of this kind (%1) cannot be deleted by a sync; an administrator "
+                "deletes them with the fieldcrm-server command.",
+            ),
+            _kind(m[1]),
+        ),
+    ),
+    (
+        re.compile(
+            r"^This change is dated (\d+) minutes in the future\. Check the date, time and "
+            r"time zone of this computer, then edit again\.$"
+        ),
+        lambda m: _fill(
+            QCoreApplication.translate(
+                "ServerReasons",
+                "This change is dated %1 minutes in the future. Check the date, time and "
+                "time zone of this computer, then edit again.",
+            ),
+            QLocale().toString(int(m[1])),
+        ),
+    ),
+    (
+        re.compile(r"^'(\w+)' is not something FieldCRM synchronises \(known: .*\)\.$"),
+        lambda m: _fill(
+            QCoreApplication.translate(
+                "ServerReasons", "FieldCRM does not synchronise records of this kind (%1)."
+            ),
+            m[1],
+        ),
+    ),
+    (
+        re.compile(r"^The field '(\w+)' has no clock stamp\.$"),
+        lambda m: _fill(
+            QCoreApplication.translate("ServerReasons", "The field %1 has no time stamp."),
+            field_label(m[1]),
+        ),
+    ),
+    (
+        re.compile(r"^The record left your territory on the server before this change was sent"),
+        lambda m: QCoreApplication.translate(
+            "ServerReasons",
+            "The record left your territory on the server before this change was sent; the "
+            "change was not synced. Ask the record's new owner to apply it if it still matters.",
+        ),
+    ),
+]
+
+#: Reasons without variable parts.
+_FIXED_REASONS: dict[str, Callable[[], str]] = {
+    "The record id is not a valid id.": lambda: QCoreApplication.translate(
+        "ServerReasons", "The record id is not a valid id."
+    ),
+    "A delete needs a '_deleted' clock stamp.": lambda: QCoreApplication.translate(
+        "ServerReasons", "A delete needs a '_deleted' clock stamp."
+    ),
+    "The customer does not exist on the server or is not in your territory.": lambda: (
+        QCoreApplication.translate(
+            "ServerReasons",
+            "The customer does not exist on the server or is not in your territory.",
+        )
+    ),
+    "The customer was deleted.": lambda: QCoreApplication.translate(
+        "ServerReasons", "The customer was deleted."
+    ),
+    "Choose a territory that exists.": lambda: QCoreApplication.translate(
+        "ServerReasons", "Choose a territory that exists."
+    ),
+    "This is an area; assign one of its territories instead.": lambda: QCoreApplication.translate(
+        "ServerReasons", "This is an area; assign one of its territories instead."
+    ),
+    "This territory is outside your area.": lambda: QCoreApplication.translate(
+        "ServerReasons", "This territory is outside your area."
+    ),
+    "You have no territory to add customers to.": lambda: QCoreApplication.translate(
+        "ServerReasons", "You have no territory to add customers to."
+    ),
+    "This entry was written on another device than the one logged in.": lambda: (
+        QCoreApplication.translate(
+            "ServerReasons", "This entry was written on another device than the one logged in."
+        )
+    ),
+    "This user name is already taken.": lambda: QCoreApplication.translate(
+        "ServerReasons", "This user name is already taken."
+    ),
+    "The server refused this change.": lambda: QCoreApplication.translate(
+        "ServerReasons", "The server refused this change."
+    ),
+}
+
+
 def server_reason(reason: str) -> str:
-    """Why the server refused a change, in the user's language as far as it can be.
+    """Why the server refused a change, in the user's language.
 
     The server states broken field rules as ``"field: message"`` parts joined by ``"; "``
     (``sync_server.push``): those parts are translated like local validation messages,
-    with the field's label. Other reasons (the server's own rules) stay as the server
-    wrote them.
+    with the field's label. Its own rules are sentences matched in ``_SERVER_REASONS``
+    and ``_FIXED_REASONS``; a reason from a newer server that this laptop does not know
+    stays as the server wrote it.
     """
+    fixed = _FIXED_REASONS.get(reason)
+    if fixed is not None:
+        return fixed()
+    for pattern, make in _SERVER_REASONS:
+        match = pattern.match(reason)
+        if match:
+            return make(match)
     parts = []
     for part in reason.split("; "):
         name, colon, message = part.partition(": ")

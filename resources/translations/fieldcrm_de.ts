@@ -591,6 +591,30 @@
       <source>Follow-up</source>
       <translation>Wiedervorlage</translation>
     </message>
+    <message>
+      <source>Comment</source>
+      <translation>Kommentar</translation>
+    </message>
+    <message>
+      <source>Relationship</source>
+      <translation>Beziehung</translation>
+    </message>
+    <message>
+      <source>Connection</source>
+      <translation>Kontakt im Team</translation>
+    </message>
+    <message>
+      <source>Handover</source>
+      <translation>Übergabe</translation>
+    </message>
+    <message>
+      <source>Territory</source>
+      <translation>Gebiet</translation>
+    </message>
+    <message>
+      <source>User</source>
+      <translation>Benutzer</translation>
+    </message>
   </context>
   <context>
     <name>LoginDialog</name>
@@ -1300,6 +1324,89 @@
     <message>
       <source>Could not save: %1</source>
       <translation>Speichern nicht möglich: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>ServerReasons</name>
+    <message>
+      <source>Only an administrator can change records of this kind (%1).</source>
+      <translation>Datensätze dieser Art (%1) kann nur ein Administrator ändern.</translation>
+    </message>
+    <message>
+      <source>This record (%1) belongs to a territory you cannot change.</source>
+      <translation>Dieser Datensatz (%1) gehört zu einem Gebiet, das Sie nicht ändern dürfen.</translation>
+    </message>
+    <message>
+      <source>This record (%1) does not exist on the server.</source>
+      <translation>Diesen Datensatz (%1) gibt es auf dem Server nicht.</translation>
+    </message>
+    <message>
+      <source>Only its author can change this record (%1).</source>
+      <translation>Diesen Datensatz (%1) kann nur sein Verfasser ändern.</translation>
+    </message>
+    <message>
+      <source>Records of this kind (%1) cannot be deleted by a sync; an administrator deletes them with the fieldcrm-server command.</source>
+      <translation>Datensätze dieser Art (%1) können nicht per Synchronisierung gelöscht werden; ein Administrator löscht sie mit dem Befehl fieldcrm-server.</translation>
+    </message>
+    <message>
+      <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
+      <translation>Diese Änderung ist %1 Minuten in die Zukunft datiert. Prüfen Sie Datum, Uhrzeit und Zeitzone dieses Computers und bearbeiten Sie den Eintrag dann erneut.</translation>
+    </message>
+    <message>
+      <source>FieldCRM does not synchronise records of this kind (%1).</source>
+      <translation>Datensätze dieser Art (%1) synchronisiert FieldCRM nicht.</translation>
+    </message>
+    <message>
+      <source>The field %1 has no time stamp.</source>
+      <translation>Das Feld %1 hat keinen Zeitstempel.</translation>
+    </message>
+    <message>
+      <source>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</source>
+      <translation>Der Datensatz hat Ihr Gebiet auf dem Server verlassen, bevor diese Änderung gesendet wurde; die Änderung wurde nicht synchronisiert. Bitten Sie die neue Zuständige oder den neuen Zuständigen, sie zu übernehmen, falls sie noch wichtig ist.</translation>
+    </message>
+    <message>
+      <source>The record id is not a valid id.</source>
+      <translation>Die Kennung des Datensatzes ist ungültig.</translation>
+    </message>
+    <message>
+      <source>A delete needs a '_deleted' clock stamp.</source>
+      <translation>Eine Löschung braucht einen Zeitstempel „_deleted“.</translation>
+    </message>
+    <message>
+      <source>The customer does not exist on the server or is not in your territory.</source>
+      <translation>Den Kunden gibt es auf dem Server nicht, oder er liegt nicht in Ihrem Gebiet.</translation>
+    </message>
+    <message>
+      <source>The customer was deleted.</source>
+      <translation>Der Kunde wurde gelöscht.</translation>
+    </message>
+    <message>
+      <source>Choose a territory that exists.</source>
+      <translation>Wählen Sie ein vorhandenes Gebiet.</translation>
+    </message>
+    <message>
+      <source>This is an area; assign one of its territories instead.</source>
+      <translation>Das ist ein Bereich; wählen Sie stattdessen eines seiner Gebiete.</translation>
+    </message>
+    <message>
+      <source>This territory is outside your area.</source>
+      <translation>Dieses Gebiet liegt außerhalb Ihres Bereichs.</translation>
+    </message>
+    <message>
+      <source>You have no territory to add customers to.</source>
+      <translation>Ihnen ist kein Gebiet zugeordnet, in dem Sie Kunden anlegen können.</translation>
+    </message>
+    <message>
+      <source>This entry was written on another device than the one logged in.</source>
+      <translation>Dieser Eintrag wurde auf einem anderen Gerät geschrieben als dem angemeldeten.</translation>
+    </message>
+    <message>
+      <source>This user name is already taken.</source>
+      <translation>Dieser Benutzername ist bereits vergeben.</translation>
+    </message>
+    <message>
+      <source>The server refused this change.</source>
+      <translation>Der Server hat diese Änderung abgelehnt.</translation>
     </message>
   </context>
   <context>

@@ -591,6 +591,30 @@
       <source>Follow-up</source>
       <translation>Follow-up</translation>
     </message>
+    <message>
+      <source>Comment</source>
+      <translation>Comment</translation>
+    </message>
+    <message>
+      <source>Relationship</source>
+      <translation>Relationship</translation>
+    </message>
+    <message>
+      <source>Connection</source>
+      <translation>Connection</translation>
+    </message>
+    <message>
+      <source>Handover</source>
+      <translation>Handover</translation>
+    </message>
+    <message>
+      <source>Territory</source>
+      <translation>Territory</translation>
+    </message>
+    <message>
+      <source>User</source>
+      <translation>User</translation>
+    </message>
   </context>
   <context>
     <name>LoginDialog</name>
@@ -1300,6 +1324,89 @@
     <message>
       <source>Could not save: %1</source>
       <translation>Could not save: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>ServerReasons</name>
+    <message>
+      <source>Only an administrator can change records of this kind (%1).</source>
+      <translation>Only an administrator can change records of this kind (%1).</translation>
+    </message>
+    <message>
+      <source>This record (%1) belongs to a territory you cannot change.</source>
+      <translation>This record (%1) belongs to a territory you cannot change.</translation>
+    </message>
+    <message>
+      <source>This record (%1) does not exist on the server.</source>
+      <translation>This record (%1) does not exist on the server.</translation>
+    </message>
+    <message>
+      <source>Only its author can change this record (%1).</source>
+      <translation>Only its author can change this record (%1).</translation>
+    </message>
+    <message>
+      <source>Records of this kind (%1) cannot be deleted by a sync; an administrator deletes them with the fieldcrm-server command.</source>
+      <translation>Records of this kind (%1) cannot be deleted by a sync; an administrator deletes them with the fieldcrm-server command.</translation>
+    </message>
+    <message>
+      <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
+      <translation>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</translation>
+    </message>
+    <message>
+      <source>FieldCRM does not synchronise records of this kind (%1).</source>
+      <translation>FieldCRM does not synchronise records of this kind (%1).</translation>
+    </message>
+    <message>
+      <source>The field %1 has no time stamp.</source>
+      <translation>The field %1 has no time stamp.</translation>
+    </message>
+    <message>
+      <source>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</source>
+      <translation>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</translation>
+    </message>
+    <message>
+      <source>The record id is not a valid id.</source>
+      <translation>The record id is not a valid id.</translation>
+    </message>
+    <message>
+      <source>A delete needs a '_deleted' clock stamp.</source>
+      <translation>A delete needs a '_deleted' clock stamp.</translation>
+    </message>
+    <message>
+      <source>The customer does not exist on the server or is not in your territory.</source>
+      <translation>The customer does not exist on the server or is not in your territory.</translation>
+    </message>
+    <message>
+      <source>The customer was deleted.</source>
+      <translation>The customer was deleted.</translation>
+    </message>
+    <message>
+      <source>Choose a territory that exists.</source>
+      <translation>Choose a territory that exists.</translation>
+    </message>
+    <message>
+      <source>This is an area; assign one of its territories instead.</source>
+      <translation>This is an area; assign one of its territories instead.</translation>
+    </message>
+    <message>
+      <source>This territory is outside your area.</source>
+      <translation>This territory is outside your area.</translation>
+    </message>
+    <message>
+      <source>You have no territory to add customers to.</source>
+      <translation>You have no territory to add customers to.</translation>
+    </message>
+    <message>
+      <source>This entry was written on another device than the one logged in.</source>
+      <translation>This entry was written on another device than the one logged in.</translation>
+    </message>
+    <message>
+      <source>This user name is already taken.</source>
+      <translation>This user name is already taken.</translation>
+    </message>
+    <message>
+      <source>The server refused this change.</source>
+      <translation>The server refused this change.</translation>
     </message>
   </context>
   <context>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -48,9 +49,75 @@ def test_server_reasons_are_translated_where_they_are_field_rules(qapp: object) 
             "Ort: Höchstens 30 Zeichen; E-Mail: Keine gültige E-Mail-Adresse"
         )
         assert i18n.server_field_message(reason, "email") == "Keine gültige E-Mail-Adresse"
-        # The server's own rules stay as it wrote them.
-        own = "This record left your territory."
-        assert i18n.server_reason(own) == own
-        assert i18n.server_field_message(own, "city") == own
+        # A reason this laptop does not know (from a newer server) stays as written.
+        unknown = "A rule this version does not know."
+        assert i18n.server_reason(unknown) == unknown
+        assert i18n.server_field_message(unknown, "city") == unknown
+        # The server's own rules, with the kind of record in the user's language.
+        assert i18n.server_reason("Only its author can change this comment.") == (
+            "Diesen Datensatz (Kommentar) kann nur sein Verfasser ändern."
+        )
+        assert i18n.server_field_message("The customer was deleted.", "customer_id") == (
+            "Der Kunde wurde gelöscht."
+        )
+    finally:
+        translations.install("en")
+
+
+def _sample(message: ast.expr) -> str | None:
+    """A message the server may send, from the first argument of a ``Rejected(...)``, with
+    sample values where it has placeholders (None when it is nothing but a placeholder)."""
+    if isinstance(message, ast.Constant) and isinstance(message.value, str):
+        return message.value
+    if "exc.errors" in ast.unparse(message):
+        return None  # field rules, "field: message; ...": translated as field messages above
+    assert isinstance(message, ast.JoinedStr), ast.unparse(message)
+    parts = []
+    for part in message.values:
+        if isinstance(part, ast.Constant):
+            parts.append(str(part.value))
+            continue
+        assert isinstance(part, ast.FormattedValue)
+        source = ast.unparse(part.value)
+        if source == "exc":
+            return None  # the stamp parser's own message: a client bug, not a person's
+        if "60000" in source:
+            parts.append("12")
+        elif "join" in source:
+            parts.append("customer, contact")
+        else:
+            value = "city" if "missing" in source else "comment"
+            parts.append(repr(value) if part.conversion == ord("r") else value)
+    return "".join(parts)
+
+
+def test_every_reason_the_server_gives_is_translated(qapp: object) -> None:
+    """Each sentence ``sync_server/push.py`` refuses a change with, and the laptop's own
+    reasons, read in German (a new server rule without a translation fails here)."""
+    from fieldcrm.store.replica import EVICTED_REASON
+
+    tree = ast.parse((ROOT / "sync_server" / "push.py").read_text(encoding="utf-8"))
+    messages: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "Rejected" and node.args:
+            sample = _sample(node.args[0])
+            if sample is not None:
+                messages.append(sample)
+        if (
+            isinstance(node, ast.keyword)
+            and node.arg == "reason"
+            and isinstance(node.value, ast.Constant)
+        ):
+            messages.append(str(node.value.value))
+    assert len(messages) >= 15, messages
+    messages += [EVICTED_REASON, "The server refused this change."]
+    translations = i18n.Translations()
+    assert translations.install("de")
+    try:
+        untranslated = [m for m in messages if i18n.server_reason(m) == m]
+        assert not untranslated
+        assert "Minuten" in i18n.server_reason(
+            next(m for m in messages if "minutes in the future" in m)
+        )
     finally:
         translations.install("en")
