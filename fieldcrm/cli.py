@@ -37,7 +37,8 @@ EXIT_REVOKED = 5
 EXIT_PROTOCOL = 6
 
 EXIT_CODES_HELP = """exit status:
-  0  done            1  sync incomplete (see the message)   2  wrong usage
+  0  done            1  sync incomplete or changes refused (see the message)
+  2  wrong usage
   3  login needed or failed   4  server unreachable   5  access revoked
   6  client and server versions do not fit"""
 
@@ -382,6 +383,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
             print(f"fieldcrm: {error}", file=sys.stderr)
         if not result.ok:
             return EXIT_UNREACHABLE if result.offline else EXIT_INCOMPLETE
+        refused = result.rejected + result.evicted_edits
+        if refused:
+            # Everything was sent and pulled, but not everything got in: a script must see it.
+            return _fail(
+                f"{refused} changes were not accepted by the server; `fieldcrm status` "
+                "lists them with the reasons.",
+                EXIT_INCOMPLETE,
+            )
         if result.pending:
             return _fail(
                 f"{result.pending} changes made during the sync wait for the next one.",

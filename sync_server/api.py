@@ -36,6 +36,7 @@ from fieldcrm.protocol import (
     MAX_ROWS_PER_PAGE,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    SERVER_TIME_HEADER,
     ApiPaths,
     ErrorBody,
     LoginRequest,
@@ -317,7 +318,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(PushRefused)
     async def _push_refused(_: Request, exc: PushRefused) -> JSONResponse:
-        return error_response(422, exc.code, exc.message, exc.details[:100])
+        headers = {SERVER_TIME_HEADER: str(wall_clock_ms())} if exc.code == "clock_ahead" else None
+        return error_response(422, exc.code, exc.message, exc.details[:100], headers)
 
     @app.exception_handler(CursorError)
     async def _cursor_error(_: Request, exc: CursorError) -> JSONResponse:

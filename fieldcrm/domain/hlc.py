@@ -79,6 +79,16 @@ class HybridLogicalClock:
         with self._lock:
             self._ms, self._counter = max((self._ms, self._counter), (ms, counter))
 
+    def wall_ms(self) -> int:
+        """The wall clock this clock reads (the computer's, unless a test gave another)."""
+        return self._wall_ms()
+
+    def reset_to_wall_clock(self) -> None:
+        """Start again from the wall clock after it was found to have been ahead (set right
+        since): stamps taken while it was ahead would keep every later one in the future."""
+        with self._lock:
+            self._ms, self._counter = self._wall_ms(), 0
+
     def _advance_counter(self) -> None:
         if self._counter >= MAX_COUNTER:
             self._ms += 1

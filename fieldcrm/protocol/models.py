@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 PROTOCOL_VERSION = 2
 #: Every request carries the protocol version in this header.
 PROTOCOL_HEADER = "X-FieldCRM-Protocol"
+#: The server's clock (ms since the epoch) on an answer that refuses changes dated in the
+#: future, so the laptop can tell whether its clock is still ahead.
+SERVER_TIME_HEADER = "X-FieldCRM-Server-Time"
 
 #: Entities that replicate, in the order a fresh store can apply them.
 ENTITY_NAMES: tuple[str, ...] = (

@@ -13,6 +13,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 import httpx
@@ -23,6 +24,7 @@ from fieldcrm.protocol import (
     MAX_ROWS_PER_PAGE,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    SERVER_TIME_HEADER,
     ApiPaths,
     PushResponse,
     TokenResponse,
@@ -31,6 +33,7 @@ from fieldcrm.protocol import (
 )
 from fieldcrm.sync.errors import (
     AccessRevoked,
+    ClockAhead,
     LoginFailed,
     LoginRequired,
     NotLoggedIn,
@@ -283,13 +286,16 @@ def _describe(exc: httpx.TransportError | httpx.DecodingError) -> str:
     return exc.__class__.__name__
 
 
-def _error_body(response: httpx.Response) -> tuple[str | None, str | None]:
+def _error_body(
+    response: httpx.Response,
+) -> tuple[str | None, str | None, list[dict[str, Any]]]:
+    """The ``ErrorBody`` of an answer: code, sentence and per-item details."""
     try:
         data = orjson.loads(response.content)
     except orjson.JSONDecodeError:
-        return None, None
+        return None, None, []
     if not isinstance(data, dict):
-        return None, None
+        return None, None, []
     detail = data.get("detail")
     if isinstance(detail, dict):  # FastAPI's HTTPException(detail={...})
         data = detail
@@ -297,12 +303,25 @@ def _error_body(response: httpx.Response) -> tuple[str | None, str | None]:
     message = data.get("message")
     if message is None and isinstance(detail, str):
         message = detail
-    return (str(code) if code else None), (str(message) if message else None)
+    details = data.get("details")
+    items = [d for d in details if isinstance(d, dict)] if isinstance(details, list) else []
+    return (str(code) if code else None), (str(message) if message else None), items
+
+
+def _server_time_ms(response: httpx.Response) -> int | None:
+    """The server's clock when it answered: its own header, else the HTTP ``Date``."""
+    exact = response.headers.get(SERVER_TIME_HEADER, "")
+    if exact.isdigit():
+        return int(exact)
+    try:
+        return int(parsedate_to_datetime(response.headers["Date"]).timestamp() * 1000)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
 
 
 def _error_for(response: httpx.Response, *, login: bool, refresh: bool) -> SyncError:
     status = response.status_code
-    code, server_message = _error_body(response)
+    code, server_message, details = _error_body(response)
     said = f" The server said: {server_message}" if server_message else ""
     lowered = (code or "").lower()
     if status == 426 or lowered.startswith("protocol"):
@@ -356,6 +375,20 @@ def _error_for(response: httpx.Response, *, login: bool, refresh: bool) -> SyncE
         return ServerError(
             f"The server reported an error ({status}).{said}", status=status, code=code
         )
+    if code == "clock_ahead":
+        server_ms = _server_time_ms(response)
+        return ClockAhead(
+            "Changes on this laptop are dated in the future: its clock is ahead of the "
+            "server's. Set the right date, time and time zone; the changes stay queued and "
+            "are sent once the clock is right.",
+            status=status,
+            code=code,
+            details=details,
+            server_ms=server_ms,
+        )
     return RequestRejected(
-        f"The server refused the request ({status}).{said}", status=status, code=code
+        f"The server refused the request ({status}).{said}",
+        status=status,
+        code=code,
+        details=details,
     )

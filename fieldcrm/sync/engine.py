@@ -15,6 +15,7 @@ until then is kept (each batch and page commits with its checkpoint).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from typing import Any, Literal
 
 import orjson
 
-from fieldcrm.protocol import MAX_ENTRIES_PER_PUSH, MAX_ROWS_PER_PAGE
+from fieldcrm.protocol import MAX_BODY_BYTES, MAX_ENTRIES_PER_PUSH, MAX_ROWS_PER_PAGE
 from fieldcrm.store import Store, replica
 from fieldcrm.store.replica import (
     CURSOR_KEY,
@@ -36,6 +37,8 @@ from fieldcrm.store.replica import (
 from fieldcrm.sync.client import SyncClient
 from fieldcrm.sync.errors import (
     FATAL_ERRORS,
+    ClockAhead,
+    RequestRejected,
     ServerUnreachable,
     SyncCancelled,
     SyncError,
@@ -83,6 +86,29 @@ class SyncResult:
     seconds: float = 0.0
 
 
+#: What the laptop writes to a change's rejected-list entry when the server refused the
+#: request that carried it (``fieldcrm.ui.i18n`` translates these sentences).
+TOO_LARGE_REASON = (
+    "This change is too large to send to the server. Shorten its text and send it again."
+)
+UNREADABLE_REASON = "The server could not read this change ({detail})."
+FUTURE_REASON = (
+    "This change is dated {minutes} minutes in the future. Check the date, time and "
+    "time zone of this computer, then edit again."
+)
+#: A laptop clock this close to the server's counts as right.
+CLOCK_TOLERANCE_MS = 60_000
+#: Requests are cut well below the server's body cap (``MAX_BODY_BYTES``).
+PUSH_BODY_BUDGET = MAX_BODY_BYTES // 2
+#: JSON keys, ids and punctuation of one entry around its fields and stamps.
+ENTRY_OVERHEAD_BYTES = 256
+
+
+def _rejection(op_no: int, reason: str, field: str | None) -> dict[str, Any]:
+    """A push result, made on this laptop, that moves an entry to the rejected list."""
+    return {"op_no": op_no, "status": "rejected", "reason": reason, "field": field}
+
+
 class SyncEngine:
     """Reconciles one local store with the sync server through a ``SyncClient``."""
 
@@ -119,12 +145,14 @@ class SyncEngine:
         traffic = self.client.traffic
         before = (traffic.requests, traffic.bytes_sent, traffic.bytes_received)
         try:
-            self._push(result)
+            held_back = self._push(result)
             scope_counts = self._pull(result)
             if self.store.meta(FULL_RESYNC_KEY) == "1":
                 scope_counts = self._full_resync(result)
             if self.verify and scope_counts is not None:
                 self._verify(result, scope_counts)
+            if held_back is not None:
+                raise held_back  # pulled all the same; the changes wait in the outbox
             result.ok = True
         except FATAL_ERRORS:
             raise
@@ -158,20 +186,29 @@ class SyncEngine:
 
     # ---- push ---------------------------------------------------------------------
 
-    def _push(self, result: SyncResult) -> None:
-        """Send the outbox in batches; entries written while this runs wait for the next run."""
+    def _push(self, result: SyncResult) -> SyncError | None:
+        """Send the outbox in batches; entries written while this runs wait for the next run.
+
+        A batch the server refuses as a whole never blocks the outbox: a body over the size
+        cap is sent again in halves, entries the server names as unreadable move to the
+        rejected list with its reason, and an unnamed refusal is narrowed down by halving
+        until the one entry is found. Only a refusal that concerns the laptop rather than
+        its entries (its clock is ahead) stops pushing; that error is returned so the run
+        still pulls and reports it at the end.
+        """
         with self.store.read() as conn:
             last_op = conn.exec_driver_sql("SELECT max(op_no) FROM outbox").scalar()
             total = conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar_one()
             resolved = replica.resolved_unsent(conn)
         if not total and not resolved:
-            return
+            return None
         self._report("push", 0, total)
         done = 0
         after = 0
+        limit = self.push_batch
         while True:
             self._check_cancel()
-            entries = self._outbox_batch(after, last_op or 0)
+            entries = self._outbox_batch(after, last_op or 0, limit)
             if not entries and not resolved:
                 break
             body: dict[str, Any] = {
@@ -179,7 +216,30 @@ class SyncEngine:
                 "entries": entries,
                 "resolved_conflicts": resolved[:MAX_ENTRIES_PER_PUSH],
             }
-            response = self.client.push(body)
+            try:
+                response = self.client.push(body)
+            except ClockAhead as exc:
+                refused = self._future_entries(exc, entries)
+                if not refused:
+                    return exc
+                stats = replica.apply_push_results(self.store, refused)
+                result.rejected += stats.rejected
+                done += stats.rejected
+                self._report("push", done, total)
+                continue
+            except RequestRejected as exc:
+                refused = self._refused_entries(exc, entries)
+                if refused:
+                    stats = replica.apply_push_results(self.store, refused)
+                    result.rejected += stats.rejected
+                    done += stats.rejected
+                    self._report("push", done, total)
+                elif len(entries) > 1:
+                    limit = max(1, len(entries) // 2)
+                    log.info("push of %d entries refused (%s); halving", len(entries), exc)
+                else:
+                    raise  # a refusal without entries to blame (resolutions only)
+                continue
             stats = replica.apply_push_results(
                 self.store, response["results"], body["resolved_conflicts"]
             )
@@ -195,27 +255,100 @@ class SyncEngine:
             after = entries[-1]["op_no"]
             done += len(entries)
             self._report("push", done, total)
+            limit = self.push_batch
+        return None
 
-    def _outbox_batch(self, after: int, last_op: int) -> list[dict[str, Any]]:
+    def _future_entries(
+        self, exc: ClockAhead, entries: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """After the server refused changes dated in the future: when this laptop's clock
+        is right again, those changes were stamped while it was ahead. They go to the
+        rejected list (the rep sends them again from there, with right stamps) and the
+        laptop's clock starts again from the wall clock. While the clock is still ahead
+        nothing is rejected: the changes wait and the run reports the clock."""
+        now_ms = self.store.clock.wall_ms()
+        if exc.server_ms is None or now_ms - exc.server_ms > CLOCK_TOLERANCE_MS:
+            return []
+        in_batch = {e["op_no"] for e in entries}
+        minutes: dict[int, int] = {}
+        for detail in exc.details:
+            op_no = detail.get("op_no")
+            found = re.search(r"dated (\d+) minutes", str(detail.get("message") or ""))
+            if isinstance(op_no, int) and op_no in in_batch and found:
+                minutes[op_no] = max(minutes.get(op_no, 0), int(found[1]))
+        if not minutes:
+            return []
+        self.store.clock.reset_to_wall_clock()
+        self.store.set_meta("hlc", self.store.clock.last)
+        log.warning("%d changes were dated in the future; clock reset", len(minutes))
+        return [
+            _rejection(op_no, FUTURE_REASON.format(minutes=count), None)
+            for op_no, count in minutes.items()
+        ]
+
+    @staticmethod
+    def _refused_entries(
+        exc: RequestRejected, entries: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Push results that reject the entries a whole-batch refusal is about: those the
+        server names, or the batch's only entry. Empty when the batch must be narrowed."""
+        in_batch = {e["op_no"] for e in entries}
+        if exc.status == 413:
+            if len(entries) > 1:
+                return []
+            return [_rejection(entries[0]["op_no"], TOO_LARGE_REASON, None)]
+        named: dict[int, dict[str, Any]] = {}
+        for detail in exc.details:
+            op_no = detail.get("op_no")
+            loc = detail.get("loc")
+            if op_no is None and isinstance(loc, list) and "entries" in loc:
+                # A request the server could not parse: it names the entry by position.
+                at = loc.index("entries") + 1
+                if at < len(loc) and str(loc[at]).isdigit() and int(loc[at]) < len(entries):
+                    op_no = entries[int(loc[at])]["op_no"]
+            if isinstance(op_no, int) and op_no in in_batch and op_no not in named:
+                message = str(detail.get("message") or exc.message)
+                field = detail.get("field")
+                named[op_no] = _rejection(
+                    op_no,
+                    UNREADABLE_REASON.format(detail=message),
+                    field if isinstance(field, str) else None,
+                )
+        if named:
+            return list(named.values())
+        if len(entries) == 1:
+            reason = UNREADABLE_REASON.format(detail=exc.message)
+            return [_rejection(entries[0]["op_no"], reason, None)]
+        return []
+
+    def _outbox_batch(self, after: int, last_op: int, limit: int) -> list[dict[str, Any]]:
+        """The next entries to send: at most ``limit``, and no more than fit in a request
+        (an entry may hold a long report; the server caps the body size)."""
         with self.store.read() as conn:
             rows = conn.exec_driver_sql(
                 "SELECT op_no, device_id, entity, row_id, op, fields, stamps, base_stamps "
                 "FROM outbox WHERE op_no > ? AND op_no <= ? ORDER BY op_no LIMIT ?",
-                (after, last_op, self.push_batch),
+                (after, last_op, limit),
             ).all()
-        return [
-            {
-                "device_id": device_id,
-                "op_no": op_no,
-                "entity": entity,
-                "row_id": row_id,
-                "op": op,
-                "fields": orjson.loads(fields),
-                "stamps": orjson.loads(stamps),
-                "base_stamps": orjson.loads(base_stamps),
-            }
-            for op_no, device_id, entity, row_id, op, fields, stamps, base_stamps in rows
-        ]
+        batch: list[dict[str, Any]] = []
+        size = 0
+        for op_no, device_id, entity, row_id, op, fields, stamps, base_stamps in rows:
+            size += len(fields) + len(stamps) + len(base_stamps) + ENTRY_OVERHEAD_BYTES
+            if batch and size > PUSH_BODY_BUDGET:
+                break
+            batch.append(
+                {
+                    "device_id": device_id,
+                    "op_no": op_no,
+                    "entity": entity,
+                    "row_id": row_id,
+                    "op": op,
+                    "fields": orjson.loads(fields),
+                    "stamps": orjson.loads(stamps),
+                    "base_stamps": orjson.loads(base_stamps),
+                }
+            )
+        return batch
 
     # ---- pull ---------------------------------------------------------------------
 

@@ -18,11 +18,20 @@ class SyncError(Exception):
     #: What the sync run did before it stopped (a ``SyncResult``), when raised by a run.
     result: Any = None
 
-    def __init__(self, message: str, *, status: int | None = None, code: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        details: list[dict[str, Any]] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.status = status
         self.code = code
+        #: The server's per-item details (e.g. which pushed entries it could not read).
+        self.details: list[dict[str, Any]] = details or []
 
 
 class ServerUnreachable(SyncError):
@@ -65,6 +74,17 @@ class ProtocolMismatch(SyncError):
 
 class RequestRejected(SyncError):
     """The server refused a request as invalid (a 4xx that retrying will not change)."""
+
+
+class ClockAhead(RequestRejected):
+    """The server refused changes dated in the future: this computer's clock is ahead.
+
+    Pushing waits until the clock is right; pulling goes on."""
+
+    def __init__(self, message: str, *, server_ms: int | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        #: The server's time when it answered (its ``Date`` header), if it sent one.
+        self.server_ms = server_ms
 
 
 class SyncCancelled(SyncError):

@@ -286,6 +286,17 @@ _SERVER_REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = 
         ),
     ),
     (
+        re.compile(r"^The server could not read this change \((.*)\)\.$"),
+        lambda m: _fill(
+            QCoreApplication.translate(
+                "ServerReasons",
+                "The server could not read this change (%1). Update FieldCRM; if the change "
+                "is still refused, discard it and enter it again.",
+            ),
+            m[1],
+        ),
+    ),
+    (
         re.compile(r"^The record left your territory on the server before this change was sent"),
         lambda m: QCoreApplication.translate(
             "ServerReasons",
@@ -331,6 +342,12 @@ _FIXED_REASONS: dict[str, Callable[[], str]] = {
     ),
     "This user name is already taken.": lambda: QCoreApplication.translate(
         "ServerReasons", "This user name is already taken."
+    ),
+    "This change is too large to send to the server. Shorten its text and send it again.": lambda: (
+        QCoreApplication.translate(
+            "ServerReasons",
+            "This change is too large to send to the server. Shorten its text and send it again.",
+        )
     ),
     "The server refused this change.": lambda: QCoreApplication.translate(
         "ServerReasons", "The server refused this change."

@@ -1361,6 +1361,10 @@
       <translation>Das Feld %1 hat keinen Zeitstempel.</translation>
     </message>
     <message>
+      <source>The server could not read this change (%1). Update FieldCRM; if the change is still refused, discard it and enter it again.</source>
+      <translation>Der Server konnte diese Änderung nicht lesen (%1). Aktualisieren Sie FieldCRM; wird die Änderung weiter abgelehnt, verwerfen Sie sie und geben Sie sie erneut ein.</translation>
+    </message>
+    <message>
       <source>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</source>
       <translation>Der Datensatz hat Ihr Gebiet auf dem Server verlassen, bevor diese Änderung gesendet wurde; die Änderung wurde nicht synchronisiert. Bitten Sie die neue Zuständige oder den neuen Zuständigen, sie zu übernehmen, falls sie noch wichtig ist.</translation>
     </message>
@@ -1403,6 +1407,10 @@
     <message>
       <source>This user name is already taken.</source>
       <translation>Dieser Benutzername ist bereits vergeben.</translation>
+    </message>
+    <message>
+      <source>This change is too large to send to the server. Shorten its text and send it again.</source>
+      <translation>Diese Änderung ist zu groß, um sie an den Server zu senden. Kürzen Sie den Text und senden Sie sie erneut.</translation>
     </message>
     <message>
       <source>The server refused this change.</source>

@@ -1361,6 +1361,10 @@
       <translation>The field %1 has no time stamp.</translation>
     </message>
     <message>
+      <source>The server could not read this change (%1). Update FieldCRM; if the change is still refused, discard it and enter it again.</source>
+      <translation>The server could not read this change (%1). Update FieldCRM; if the change is still refused, discard it and enter it again.</translation>
+    </message>
+    <message>
       <source>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</source>
       <translation>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</translation>
     </message>
@@ -1403,6 +1407,10 @@
     <message>
       <source>This user name is already taken.</source>
       <translation>This user name is already taken.</translation>
+    </message>
+    <message>
+      <source>This change is too large to send to the server. Shorten its text and send it again.</source>
+      <translation>This change is too large to send to the server. Shorten its text and send it again.</translation>
     </message>
     <message>
       <source>The server refused this change.</source>

@@ -172,8 +172,10 @@ def test_cli_rejected_change_shows_in_status_and_does_not_block(
     store.close()
 
     result = fieldcrm(profile, "sync")
-    assert result.returncode == 0, result.stderr
+    # Everything was sent and pulled, but one change did not get in: not a clean exit.
+    assert result.returncode == 1, result.stderr
     assert "rejected 1" in result.stdout
+    assert "1 changes were not accepted by the server; `fieldcrm status`" in result.stderr
     assert later in server.records("customer")
     report = _status(profile)
     assert report["pending"] == 0 and report["rejected"] == 1

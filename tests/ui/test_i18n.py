@@ -110,7 +110,15 @@ def test_every_reason_the_server_gives_is_translated(qapp: object) -> None:
         ):
             messages.append(str(node.value.value))
     assert len(messages) >= 15, messages
-    messages += [EVICTED_REASON, "The server refused this change."]
+    from fieldcrm.sync.engine import FUTURE_REASON, TOO_LARGE_REASON, UNREADABLE_REASON
+
+    messages += [
+        EVICTED_REASON,
+        "The server refused this change.",
+        TOO_LARGE_REASON,
+        UNREADABLE_REASON.format(detail="'shoe_size' is not a field of customer"),
+        FUTURE_REASON.format(minutes=120),
+    ]
     translations = i18n.Translations()
     assert translations.install("de")
     try:
