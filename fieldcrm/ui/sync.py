@@ -71,6 +71,10 @@ class EngineBackend:
         self._version_checked_for: str | None = None
         #: The server's version as it last said; read by the GUI thread (a plain str).
         self.server_version: str | None = None
+        # Kept between runs (on the sync thread only): its access token and connection
+        # make an idle sync one request instead of a token refresh and a pull.
+        self._client: Any = None
+        self._client_url: str | None = None
 
     @staticmethod
     def warm_up() -> None:
@@ -97,7 +101,24 @@ class EngineBackend:
             raise UpdateRequiredError(check.message)
         self._version_checked_for = server_url
 
+    def close(self) -> None:
+        """Let go of the kept connection and access token (a new session, or quitting)."""
+        client, self._client, self._client_url = self._client, None, None
+        close = getattr(client, "close", None)
+        if close is not None:
+            close()
+
+    def _client_for(self, server_url: str) -> Any:
+        if self._client is None or self._client_url != server_url:
+            self.close()
+            self._client = _engine("SyncClient")(
+                server_url, _engine("load_credentials")(self.store), transport=self.transport
+            )
+            self._client_url = server_url
+        return self._client
+
     def login(self, server_url: str, username: str, password: str) -> dict[str, Any]:
+        self.close()
         info = _engine("login")(self.store, server_url, username, password)
         data = info.model_dump() if hasattr(info, "model_dump") else dict(info)
         remember_login(self.store, server_url, data)
@@ -105,9 +126,7 @@ class EngineBackend:
 
     def sync(self, server_url: str, progress: Progress) -> Any:
         self.check_version(server_url)
-        client = _engine("SyncClient")(
-            server_url, _engine("load_credentials")(self.store), transport=self.transport
-        )
+        client = self._client_for(server_url)
         try:
             # Smaller pages than the command line uses: decoding a page holds the GIL, and
             # the GUI thread must not wait more than a few milliseconds for it.
@@ -118,10 +137,10 @@ class EngineBackend:
                 page_limit=self.page_limit,
             )
             return engine.sync()
-        finally:
-            close = getattr(client, "close", None)
-            if close is not None:
-                close()
+        except BaseException:
+            # A session that ended, a server that went away: the next run starts afresh.
+            self.close()
+            raise
 
 
 def _engine(name: str) -> Any:
@@ -345,3 +364,6 @@ class SyncController(QObject):
     def shutdown(self) -> None:
         self.stop()
         self.net.shutdown()
+        close = getattr(self.backend, "close", None)
+        if close is not None:
+            close()

@@ -86,6 +86,15 @@ def test_login_and_first_sync_fill_the_views(
         ).fetchone()
     assert json.loads(data)["city"] == "Emden"
 
+    # The app keeps its connection and access token between runs: a sync with nothing to
+    # send is one small request (no token refresh, no version check again).
+    with qtbot.waitSignal(window.sync.synced, timeout=60_000) as idle:
+        window.sync.sync_now()
+    [result] = idle.args
+    assert result.ok and result.pushed == 0 and result.pulled == 0
+    assert result.requests == 1, result
+    assert result.bytes_sent + result.bytes_received <= 2048
+
 
 def test_offline_work_then_sync_when_server_returns(
     server_folder: Path, make_window: Callable[..., MainWindow], qtbot: QtBot
