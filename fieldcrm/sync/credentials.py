@@ -33,13 +33,15 @@ from fieldcrm.store.replica import (
     set_meta,
 )
 from fieldcrm.sync.client import SyncClient, normalise_server_url
-from fieldcrm.sync.errors import NotLoggedIn, SyncError
+from fieldcrm.sync.errors import NotLoggedIn, SessionUnavailable, SyncError
 
 log = logging.getLogger("fieldcrm.sync")
 
 KEYRING_SERVICE = "FieldCRM"
 TOKEN_FILE_NAME = "session.token"
 TOKEN_WARNED_KEY = "token_file_warning_shown"
+#: Where the session went at login: "keyring" or "file".
+TOKEN_STORAGE_KEY = "token_storage"
 #: Set to 1 to keep the token in the profile even where a keyring exists (tests, kiosks).
 NO_KEYRING_ENV = "FIELDCRM_NO_KEYRING"
 
@@ -59,8 +61,18 @@ class TokenStore(Protocol):
     def clear(self) -> None: ...
 
 
+class KeyringRefused(Exception):
+    """The OS keyring did not take the token (locked, no backend, access denied)."""
+
+
 class KeyringTokenStore:
-    """The token in the OS keyring (Secret Service, Keychain, Windows Credential Locker)."""
+    """The token in the OS keyring (Secret Service, Keychain, Windows Credential Locker).
+
+    A keyring can be there and still fail (locked, no desktop session over SSH): reading
+    then raises ``SessionUnavailable`` with what to do, saving raises ``KeyringRefused``
+    (``Credentials`` keeps the token in the profile instead)."""
+
+    kind = "keyring"
 
     def __init__(self, account: str) -> None:
         self.account = account
@@ -68,24 +80,42 @@ class KeyringTokenStore:
     def load(self) -> str | None:
         import keyring
 
-        token: str | None = keyring.get_password(KEYRING_SERVICE, self.account)
+        try:
+            token: str | None = keyring.get_password(KEYRING_SERVICE, self.account)
+        except Exception as exc:  # every backend raises its own kind of error
+            raise SessionUnavailable(
+                "The sync session is kept in the system keyring, which cannot be read now "
+                f"({_describe_keyring_error(exc)}). Unlock the keyring (sign in to the "
+                "desktop session) and sync again, or sign in to the server again."
+            ) from exc
         return token
 
     def save(self, token: str) -> None:
         import keyring
 
-        keyring.set_password(KEYRING_SERVICE, self.account, token)
+        try:
+            keyring.set_password(KEYRING_SERVICE, self.account, token)
+        except Exception as exc:
+            raise KeyringRefused(_describe_keyring_error(exc)) from exc
 
     def clear(self) -> None:
         import keyring
-        import keyring.errors
 
-        with contextlib.suppress(keyring.errors.PasswordDeleteError):
+        try:
             keyring.delete_password(KEYRING_SERVICE, self.account)
+        except Exception as exc:  # nothing stored, or the keyring is locked
+            log.info("the session in the keyring was not removed (%s)", exc)
+
+
+def _describe_keyring_error(exc: Exception) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 class FileTokenStore:
     """The token in a file of the profile that only its owner can read (mode 0600)."""
+
+    kind = "file"
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -134,10 +164,25 @@ def keyring_available() -> bool:
     return "null" not in name.lower() and getattr(backend, "priority", 1) > 0
 
 
-def token_store_for(store: Store) -> TokenStore:
+def token_store_for(store: Store, *, fresh: bool = False) -> TokenStore:
+    """Where this profile's session is: where it was put at login (``TOKEN_STORAGE_KEY``),
+    so that a keyring that appears or goes away later does not lose it. ``fresh`` (a new
+    login) chooses again: the keyring when one is there, else the profile."""
+    file = FileTokenStore(store.path.parent / TOKEN_FILE_NAME)
+    where = None if fresh else store.meta(TOKEN_STORAGE_KEY)
+    if where == FileTokenStore.kind:
+        return file
+    if where == KeyringTokenStore.kind:
+        return KeyringTokenStore(_keyring_account(store))
+    if not fresh and file.path.exists():  # a profile from before the place was recorded
+        return file
     if keyring_available():
-        return KeyringTokenStore(f"{store.device_id}@{store.path.resolve()}")
-    return FileTokenStore(store.path.parent / TOKEN_FILE_NAME)
+        return KeyringTokenStore(_keyring_account(store))
+    return file
+
+
+def _keyring_account(store: Store) -> str:
+    return f"{store.device_id}@{store.path.resolve()}"
 
 
 class Credentials:
@@ -148,34 +193,65 @@ class Credentials:
         device_id: str,
         token_store: TokenStore,
         *,
-        on_saved: Callable[[], None] | None = None,
+        on_saved: Callable[[TokenStore], None] | None = None,
+        fallback: TokenStore | None = None,
     ) -> None:
         self.device_id = device_id
         self.token_store = token_store
         self.access_token: str | None = None
         self._on_saved = on_saved
+        self._fallback = fallback
 
     def refresh_token(self) -> str | None:
         return self.token_store.load()
 
     def save_refresh_token(self, token: str) -> None:
-        self.token_store.save(token)
+        try:
+            self.token_store.save(token)
+        except KeyringRefused as exc:
+            if self._fallback is None:
+                raise SessionUnavailable(
+                    f"The system keyring did not take the sync session ({exc})."
+                ) from exc
+            log.warning("The system keyring did not take the sync session (%s).", exc)
+            self.token_store, self._fallback = self._fallback, None
+            self.token_store.save(token)
         if self._on_saved is not None:
-            self._on_saved()
+            self._on_saved(self.token_store)
 
     def clear(self) -> None:
         self.access_token = None
         self.token_store.clear()
 
 
-def credentials_for(store: Store, token_store: TokenStore | None = None) -> Credentials:
-    tokens = token_store or token_store_for(store)
-    on_saved = (
-        (lambda: _warn_file_storage_once(store, tokens))
-        if isinstance(tokens, FileTokenStore)
-        else None
+def credentials_for(
+    store: Store, token_store: TokenStore | None = None, *, fresh: bool = False
+) -> Credentials:
+    if token_store is not None:  # given by the caller (tests, tools): used as it is
+        on_saved = (
+            (lambda saved: _warn_file_storage_once(store, saved))
+            if isinstance(token_store, FileTokenStore)
+            else None
+        )
+        return Credentials(store.device_id, token_store, on_saved=on_saved)
+    tokens = token_store_for(store, fresh=fresh)
+    fallback = FileTokenStore(store.path.parent / TOKEN_FILE_NAME)
+    return Credentials(
+        store.device_id,
+        tokens,
+        on_saved=lambda saved: _remember_token_place(store, saved, fallback),
+        fallback=fallback if isinstance(tokens, KeyringTokenStore) else None,
     )
-    return Credentials(store.device_id, tokens, on_saved=on_saved)
+
+
+def _remember_token_place(store: Store, saved: TokenStore, file: FileTokenStore) -> None:
+    kind = getattr(saved, "kind", None)
+    if store.meta(TOKEN_STORAGE_KEY) != kind:
+        store.set_meta(TOKEN_STORAGE_KEY, kind)
+    if isinstance(saved, FileTokenStore):
+        _warn_file_storage_once(store, saved)
+    else:
+        file.clear()  # a session kept in the profile before the keyring was there
 
 
 def load_credentials(store: Store) -> Credentials:
@@ -183,7 +259,9 @@ def load_credentials(store: Store) -> Credentials:
     return credentials_for(store)
 
 
-def _warn_file_storage_once(store: Store, tokens: FileTokenStore) -> None:
+def _warn_file_storage_once(store: Store, tokens: TokenStore) -> None:
+    if not isinstance(tokens, FileTokenStore):
+        return
     with store.write() as uow:
         if get_meta(uow.connection, TOKEN_WARNED_KEY) == "1":
             return
@@ -207,15 +285,19 @@ def login(
     snapshot (pending local changes are kept and pushed under the new session).
     """
     url = normalise_server_url(server_url)
-    credentials = credentials_for(store, token_store)
+    credentials = credentials_for(store, token_store, fresh=True)
     with SyncClient(url, credentials, transport, max_attempts=3) as client:
         tokens = client.login(username, password, store.device_id, device_name or _device_name())
     user = tokens.user
     with store.write() as uow:
         conn = uow.connection
-        previous = (get_meta(conn, SERVER_URL_KEY), get_meta(conn, USER_INFO_KEY))
-        previous_user = orjson.loads(previous[1])["id"] if previous[1] else None
-        if previous[0] != url or previous_user != user.id:
+        previous_url = get_meta(conn, SERVER_URL_KEY)
+        # The user id outlives a logout (the user info does not): the same rep signing
+        # in again continues from her cursor instead of downloading everything again.
+        previous_user = get_meta(conn, USER_ID_KEY)
+        if previous_user is None and (info := get_meta(conn, USER_INFO_KEY)):
+            previous_user = orjson.loads(info)["id"]
+        if previous_url != url or previous_user != user.id:
             set_meta(conn, CURSOR_KEY, None)
             if previous_user is not None:
                 set_meta(conn, FULL_RESYNC_KEY, "1")
@@ -239,7 +321,12 @@ def logout(
     credentials = credentials_for(store, token_store)
     url = store.meta(SERVER_URL_KEY)
     told_server = False
-    if url and credentials.refresh_token():
+    try:
+        has_session = credentials.refresh_token() is not None
+    except SessionUnavailable as exc:  # a locked keyring: end the session here anyway
+        log.info("logout: %s", exc.message)
+        has_session = False
+    if url and has_session:
         try:
             with SyncClient(url, credentials, transport, max_attempts=1, timeout=10) as client:
                 client.logout()
@@ -250,6 +337,7 @@ def logout(
     with store.write() as uow:
         set_meta(uow.connection, USERNAME_KEY, None)
         set_meta(uow.connection, USER_INFO_KEY, None)
+        set_meta(uow.connection, TOKEN_STORAGE_KEY, None)
     return told_server
 
 

@@ -50,6 +50,11 @@ class NotLoggedIn(SyncError):
     """This profile has no server or no session: run ``fieldcrm login`` first."""
 
 
+class SessionUnavailable(NotLoggedIn):
+    """The session is kept in the OS keyring, which cannot be read now (locked, or no
+    desktop session): unlock it, or log in again."""
+
+
 class LoginFailed(SyncError):
     """Wrong user name or password."""
 
