@@ -403,7 +403,7 @@ class LoginDialog(QDialog):
                 self.tr("The server cannot be reached. Check the address and your network.")
             )
         else:
-            self._show_error(self.tr("Sign-in failed: %1").replace("%1", str(exc)))
+            self._show_error(self.tr("Sign-in failed: %1").replace("%1", i18n.sync_error(exc)))
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)

@@ -394,6 +394,95 @@ def server_field_message(reason: str, field: str) -> str:
 # ---- formatting --------------------------------------------------------------------
 
 
+def sync_error(exc: BaseException) -> str:
+    """Why a sync stopped, in the user's language (the engine's own sentences are English;
+    they stay available as the status bar's tool tip for IT)."""
+    try:
+        from fieldcrm.sync import errors
+    except ImportError:  # a build without the sync engine
+        return str(exc) or type(exc).__name__
+
+    if isinstance(exc, errors.LoginFailed):
+        return QCoreApplication.translate("SyncErrors", "Wrong user name or password.")
+    if isinstance(exc, errors.TooManyAttempts):
+        return QCoreApplication.translate(
+            "SyncErrors", "Too many failed sign-ins; wait a minute and try again."
+        )
+    if isinstance(exc, errors.ServerUnreachable):
+        return QCoreApplication.translate(
+            "SyncErrors",
+            "Cannot reach the server. Check the network connection; your changes are kept.",
+        )
+    if isinstance(exc, errors.SessionUnavailable):
+        return QCoreApplication.translate(
+            "SyncErrors",
+            "The sync session is kept in the system keyring, which cannot be read now. "
+            "Unlock the keyring, or sign in again.",
+        )
+    if isinstance(exc, errors.NotLoggedIn):
+        return QCoreApplication.translate(
+            "SyncErrors", "This laptop is not signed in to a server. Sign in to sync."
+        )
+    if isinstance(exc, errors.LoginRequired):
+        return QCoreApplication.translate(
+            "SyncErrors",
+            "The session with the server has ended. Sign in again; your changes are kept.",
+        )
+    if isinstance(exc, errors.AccessRevoked):
+        return QCoreApplication.translate(
+            "SyncErrors",
+            "The server no longer accepts this device or user. Ask IT to restore access; "
+            "your changes are kept.",
+        )
+    if isinstance(exc, errors.ProtocolMismatch):
+        return QCoreApplication.translate(
+            "SyncErrors",
+            "This FieldCRM version cannot sync with the server. Update FieldCRM or ask IT.",
+        )
+    if isinstance(exc, errors.ClockAhead):
+        return QCoreApplication.translate(
+            "SyncErrors",
+            "The clock of this computer is ahead of the server's. Set the right date, time "
+            "and time zone; your changes wait until then.",
+        )
+    if isinstance(exc, errors.VerificationFailed):
+        return QCoreApplication.translate(
+            "SyncErrors",
+            "The data on this laptop still differs from the server's. FieldCRM tries again "
+            "at the next sync; your changes are kept.",
+        )
+    if isinstance(exc, errors.ServerError):
+        return _fill(
+            QCoreApplication.translate(
+                "SyncErrors",
+                "The server reported an error (%1). Your changes are kept; try again later.",
+            ),
+            str(exc.status or "?"),
+        )
+    if isinstance(exc, errors.RequestRejected):
+        return _fill(
+            QCoreApplication.translate(
+                "SyncErrors",
+                "The server refused a request (%1). Your changes are kept; ask IT if it stays.",
+            ),
+            str(exc.status or "?"),
+        )
+    if isinstance(exc, errors.SyncError):
+        return QCoreApplication.translate(
+            "SyncErrors", "Sync stopped. Your changes are kept; try again later."
+        )
+    return str(exc) or type(exc).__name__
+
+
+def needs_sign_in(exc: BaseException) -> bool:
+    """True when signing in again is what makes sync work again."""
+    try:
+        from fieldcrm.sync import errors
+    except ImportError:
+        return False
+    return isinstance(exc, errors.NotLoggedIn | errors.LoginRequired)
+
+
 def to_local(text: str | None) -> QDateTime | None:
     if not text:
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -226,7 +227,7 @@ class MainWindow(QMainWindow):
         self.error_label.setStyleSheet("color: #b3261e;")
         self.retry_button = QToolButton(self)
         self.retry_button.setObjectName("retry")
-        self.retry_button.clicked.connect(self.sync.sync_now)
+        self.retry_button.clicked.connect(self._retry_clicked)
         for widget in (self.error_label, self.retry_button):
             bar.addPermanentWidget(widget)
         bar.addPermanentWidget(self.progress)
@@ -252,8 +253,7 @@ class MainWindow(QMainWindow):
         self.settings_action.setText(self.tr("Settings"))
         self.about_action.setText(self.tr("About"))
         self.about_action.setToolTip(self.tr("FieldCRM and server versions (F1)"))
-        self.retry_button.setText(self.tr("Retry"))
-        self.retry_button.setAccessibleName(self.tr("Retry the sync"))
+        self._show_retry_as_sign_in(self.sync.state.needs_sign_in)
         self.progress.setAccessibleName(self.tr("Sync progress"))
         for page in self.pages.values():
             page.retranslate()
@@ -454,6 +454,25 @@ class MainWindow(QMainWindow):
         self.retry_button.setVisible(bool(state.error))
         if state.error:
             self.error_label.setText(self.tr("Sync failed: %1").replace("%1", state.error))
+            self.error_label.setToolTip(state.error_detail or "")
+        self._show_retry_as_sign_in(state.needs_sign_in)
+
+    def _show_retry_as_sign_in(self, sign_in: bool) -> None:
+        if sign_in:
+            self.retry_button.setText(self.tr("Sign in…"))
+            self.retry_button.setAccessibleName(self.tr("Sign in to the server again"))
+        else:
+            self.retry_button.setText(self.tr("Retry"))
+            self.retry_button.setAccessibleName(self.tr("Retry the sync"))
+
+    def _retry_clicked(self) -> None:
+        """Retry, or, when the session ended, sign in again (the data and changes stay)."""
+        if self.sync.state.needs_sign_in:
+            open_dialog = getattr(self, "login_dialog", None)
+            if open_dialog is None or not shiboken6.isValid(open_dialog):
+                self.ask_login()
+            return
+        self.sync.sync_now()
 
     # ---- login and settings -----------------------------------------------------------------
 
@@ -499,7 +518,7 @@ class MainWindow(QMainWindow):
             lambda: backend.login(server_url, username, password),
             lambda user: self._logged_in(user, server_url),
             lambda exc: self.statusBar().showMessage(
-                self.tr("Sign-in failed: %1").replace("%1", str(exc))
+                self.tr("Sign-in failed: %1").replace("%1", i18n.sync_error(exc))
             ),
         )
 

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from fieldcrm.domain.validation import format_datetime
 from fieldcrm.store import Store
+from fieldcrm.ui import i18n
 from fieldcrm.ui.queries import USER_ID_KEY, utc_now
 from fieldcrm.ui.tasks import TaskRunner
 
@@ -208,6 +209,10 @@ class SyncState:
     pending: int = 0
     last_sync: str | None = None
     error: str | None = None
+    #: The engine's own (English) words for the error, for IT.
+    error_detail: str | None = None
+    #: Signing in again is what the error needs (the session ended).
+    needs_sign_in: bool = False
     done: int = 0
     total: int = 0
 
@@ -286,6 +291,7 @@ class SyncController(QObject):
     def sync_now(self) -> None:
         if not self.server_url():
             self.state.error = self.tr("No server configured. Set the server address in Settings.")
+            self.state.error_detail, self.state.needs_sign_in = None, False
             self.state_changed.emit()
             return
         if self.state.syncing:
@@ -314,7 +320,8 @@ class SyncController(QObject):
             # edit made meanwhile is sent now, not at the next periodic sync.
             self._again = self._enabled
         self.state.online = True
-        self.state.error = None
+        self.state.error = self.state.error_detail = None
+        self.state.needs_sign_in = False
         store = self.store
         now = format_datetime(utc_now())
 
@@ -336,12 +343,15 @@ class SyncController(QObject):
         self.state.syncing = False
         if is_offline_error(exc):
             self.state.online = False
-            self.state.error = None
+            self.state.error = self.state.error_detail = None
+            self.state.needs_sign_in = False
             if self._enabled:
                 self._retry.start()
         else:
             log.warning("sync failed: %s", exc)
-            self.state.error = str(exc) or type(exc).__name__
+            self.state.error = i18n.sync_error(exc)
+            self.state.error_detail = str(exc) or type(exc).__name__
+            self.state.needs_sign_in = i18n.needs_sign_in(exc)
         self.state_changed.emit()
         self.refresh_counts()
         self._after()

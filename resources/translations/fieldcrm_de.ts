@@ -734,14 +734,6 @@
       <translation>Versionen von FieldCRM und Server (F1)</translation>
     </message>
     <message>
-      <source>Retry</source>
-      <translation>Erneut versuchen</translation>
-    </message>
-    <message>
-      <source>Retry the sync</source>
-      <translation>Synchronisierung erneut versuchen</translation>
-    </message>
-    <message>
       <source>Sync progress</source>
       <translation>Fortschritt der Synchronisierung</translation>
     </message>
@@ -820,6 +812,22 @@
     <message>
       <source>Sync failed: %1</source>
       <translation>Synchronisierung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+      <source>Sign in…</source>
+      <translation>Anmelden…</translation>
+    </message>
+    <message>
+      <source>Sign in to the server again</source>
+      <translation>Erneut beim Server anmelden</translation>
+    </message>
+    <message>
+      <source>Retry</source>
+      <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+      <source>Retry the sync</source>
+      <translation>Synchronisierung erneut versuchen</translation>
     </message>
     <message>
       <source>Sign-in failed: %1</source>
@@ -1473,6 +1481,61 @@
     <message>
       <source>No server configured. Set the server address in Settings.</source>
       <translation>Kein Server eingerichtet. Bitte die Serveradresse in den Einstellungen eintragen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SyncErrors</name>
+    <message>
+      <source>Wrong user name or password.</source>
+      <translation>Benutzername oder Passwort ist falsch.</translation>
+    </message>
+    <message>
+      <source>Too many failed sign-ins; wait a minute and try again.</source>
+      <translation>Zu viele fehlgeschlagene Anmeldungen; warten Sie eine Minute und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+      <source>Cannot reach the server. Check the network connection; your changes are kept.</source>
+      <translation>Der Server ist nicht erreichbar. Prüfen Sie die Netzwerkverbindung; Ihre Änderungen bleiben erhalten.</translation>
+    </message>
+    <message>
+      <source>The sync session is kept in the system keyring, which cannot be read now. Unlock the keyring, or sign in again.</source>
+      <translation>Die Sync-Sitzung liegt im Schlüsselbund des Systems, der gerade nicht gelesen werden kann. Entsperren Sie den Schlüsselbund oder melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+      <source>This laptop is not signed in to a server. Sign in to sync.</source>
+      <translation>Dieser Laptop ist bei keinem Server angemeldet. Melden Sie sich an, um zu synchronisieren.</translation>
+    </message>
+    <message>
+      <source>The session with the server has ended. Sign in again; your changes are kept.</source>
+      <translation>Die Sitzung beim Server ist beendet. Melden Sie sich erneut an; Ihre Änderungen bleiben erhalten.</translation>
+    </message>
+    <message>
+      <source>The server no longer accepts this device or user. Ask IT to restore access; your changes are kept.</source>
+      <translation>Der Server akzeptiert dieses Gerät oder diesen Benutzer nicht mehr. Bitten Sie die IT, den Zugang wiederherzustellen; Ihre Änderungen bleiben erhalten.</translation>
+    </message>
+    <message>
+      <source>This FieldCRM version cannot sync with the server. Update FieldCRM or ask IT.</source>
+      <translation>Diese FieldCRM-Version kann nicht mit dem Server synchronisieren. Aktualisieren Sie FieldCRM oder fragen Sie die IT.</translation>
+    </message>
+    <message>
+      <source>The clock of this computer is ahead of the server's. Set the right date, time and time zone; your changes wait until then.</source>
+      <translation>Die Uhr dieses Computers geht gegenüber dem Server vor. Stellen Sie Datum, Uhrzeit und Zeitzone richtig ein; Ihre Änderungen warten bis dahin.</translation>
+    </message>
+    <message>
+      <source>The data on this laptop still differs from the server's. FieldCRM tries again at the next sync; your changes are kept.</source>
+      <translation>Die Daten auf diesem Laptop weichen noch von denen des Servers ab. FieldCRM versucht es bei der nächsten Synchronisierung erneut; Ihre Änderungen bleiben erhalten.</translation>
+    </message>
+    <message>
+      <source>The server reported an error (%1). Your changes are kept; try again later.</source>
+      <translation>Der Server meldete einen Fehler (%1). Ihre Änderungen bleiben erhalten; versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+      <source>The server refused a request (%1). Your changes are kept; ask IT if it stays.</source>
+      <translation>Der Server hat eine Anfrage abgelehnt (%1). Ihre Änderungen bleiben erhalten; fragen Sie die IT, wenn es so bleibt.</translation>
+    </message>
+    <message>
+      <source>Sync stopped. Your changes are kept; try again later.</source>
+      <translation>Die Synchronisierung wurde beendet. Ihre Änderungen bleiben erhalten; versuchen Sie es später erneut.</translation>
     </message>
   </context>
   <context>

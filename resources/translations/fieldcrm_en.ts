@@ -734,14 +734,6 @@
       <translation>FieldCRM and server versions (F1)</translation>
     </message>
     <message>
-      <source>Retry</source>
-      <translation>Retry</translation>
-    </message>
-    <message>
-      <source>Retry the sync</source>
-      <translation>Retry the sync</translation>
-    </message>
-    <message>
       <source>Sync progress</source>
       <translation>Sync progress</translation>
     </message>
@@ -820,6 +812,22 @@
     <message>
       <source>Sync failed: %1</source>
       <translation>Sync failed: %1</translation>
+    </message>
+    <message>
+      <source>Sign in…</source>
+      <translation>Sign in…</translation>
+    </message>
+    <message>
+      <source>Sign in to the server again</source>
+      <translation>Sign in to the server again</translation>
+    </message>
+    <message>
+      <source>Retry</source>
+      <translation>Retry</translation>
+    </message>
+    <message>
+      <source>Retry the sync</source>
+      <translation>Retry the sync</translation>
     </message>
     <message>
       <source>Sign-in failed: %1</source>
@@ -1473,6 +1481,61 @@
     <message>
       <source>No server configured. Set the server address in Settings.</source>
       <translation>No server configured. Set the server address in Settings.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SyncErrors</name>
+    <message>
+      <source>Wrong user name or password.</source>
+      <translation>Wrong user name or password.</translation>
+    </message>
+    <message>
+      <source>Too many failed sign-ins; wait a minute and try again.</source>
+      <translation>Too many failed sign-ins; wait a minute and try again.</translation>
+    </message>
+    <message>
+      <source>Cannot reach the server. Check the network connection; your changes are kept.</source>
+      <translation>Cannot reach the server. Check the network connection; your changes are kept.</translation>
+    </message>
+    <message>
+      <source>The sync session is kept in the system keyring, which cannot be read now. Unlock the keyring, or sign in again.</source>
+      <translation>The sync session is kept in the system keyring, which cannot be read now. Unlock the keyring, or sign in again.</translation>
+    </message>
+    <message>
+      <source>This laptop is not signed in to a server. Sign in to sync.</source>
+      <translation>This laptop is not signed in to a server. Sign in to sync.</translation>
+    </message>
+    <message>
+      <source>The session with the server has ended. Sign in again; your changes are kept.</source>
+      <translation>The session with the server has ended. Sign in again; your changes are kept.</translation>
+    </message>
+    <message>
+      <source>The server no longer accepts this device or user. Ask IT to restore access; your changes are kept.</source>
+      <translation>The server no longer accepts this device or user. Ask IT to restore access; your changes are kept.</translation>
+    </message>
+    <message>
+      <source>This FieldCRM version cannot sync with the server. Update FieldCRM or ask IT.</source>
+      <translation>This FieldCRM version cannot sync with the server. Update FieldCRM or ask IT.</translation>
+    </message>
+    <message>
+      <source>The clock of this computer is ahead of the server's. Set the right date, time and time zone; your changes wait until then.</source>
+      <translation>The clock of this computer is ahead of the server's. Set the right date, time and time zone; your changes wait until then.</translation>
+    </message>
+    <message>
+      <source>The data on this laptop still differs from the server's. FieldCRM tries again at the next sync; your changes are kept.</source>
+      <translation>The data on this laptop still differs from the server's. FieldCRM tries again at the next sync; your changes are kept.</translation>
+    </message>
+    <message>
+      <source>The server reported an error (%1). Your changes are kept; try again later.</source>
+      <translation>The server reported an error (%1). Your changes are kept; try again later.</translation>
+    </message>
+    <message>
+      <source>The server refused a request (%1). Your changes are kept; ask IT if it stays.</source>
+      <translation>The server refused a request (%1). Your changes are kept; ask IT if it stays.</translation>
+    </message>
+    <message>
+      <source>Sync stopped. Your changes are kept; try again later.</source>
+      <translation>Sync stopped. Your changes are kept; try again later.</translation>
     </message>
   </context>
   <context>

@@ -129,3 +129,29 @@ def test_every_reason_the_server_gives_is_translated(qapp: object) -> None:
         )
     finally:
         translations.install("en")
+
+
+def test_every_reason_a_sync_stops_reads_in_german(qapp: object) -> None:
+    """The status bar says why a sync stopped in the user's language, for each kind of
+    stop the engine has (a new kind without its own sentence fails here)."""
+    from fieldcrm.sync import errors
+
+    kinds = [
+        cls
+        for cls in vars(errors).values()
+        if isinstance(cls, type)
+        and issubclass(cls, errors.SyncError)
+        and cls not in (errors.SyncError, errors.SyncCancelled)
+    ]
+    assert len(kinds) >= 12, kinds
+    translations = i18n.Translations()
+    english = {cls: i18n.sync_error(cls("an English sentence", status=500)) for cls in kinds}
+    assert len(set(english.values())) == len(kinds)  # each kind has its own sentence
+    assert translations.install("de")
+    try:
+        for cls in kinds:
+            german = i18n.sync_error(cls("an English sentence", status=500))
+            assert german != english[cls], cls
+            assert "English" not in german
+    finally:
+        translations.install("en")

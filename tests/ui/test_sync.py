@@ -210,3 +210,51 @@ def test_a_real_conflict_is_resolved_through_the_widgets(
         assert (maria.get("customer", customer_id) or {})["phone"] == "+49 40 1111"
     finally:
         maria.close()
+
+
+def test_an_ended_session_offers_to_sign_in_again_and_keeps_the_changes(
+    server: str, make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
+    """The rep's session is ended on the server (a logout elsewhere, or IT): the status bar
+    says so in words and its button signs her in again; what she wrote meanwhile is sent."""
+    import httpx
+
+    from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ApiPaths
+
+    window = make_window({"server_url": server}, after_edit_ms=60_000)
+    with qtbot.waitSignal(window.sync.synced, timeout=120_000):
+        window.auto_login(server, DEMO_USER, DEMO_PASSWORD)
+    token = (window.store.path.parent / "session.token").read_text().strip()
+    answer = httpx.post(
+        server + ApiPaths.LOGOUT,
+        json={"refresh_token": token},
+        headers={PROTOCOL_HEADER: str(PROTOCOL_VERSION)},
+    )
+    assert answer.status_code == 204
+    from fieldcrm.ui.sync import EngineBackend
+
+    assert isinstance(window.backend, EngineBackend)
+    window.backend.close()  # as after a restart: the app must use the ended session
+    customer_id = _first_customer(window)
+    window.store.update("customer", customer_id, {"city": "Husum"})
+
+    window.sync.sync_now()
+    qtbot.waitUntil(window.error_label.isVisible, timeout=60_000)
+    assert window.error_label.text() == (
+        "Sync failed: The session with the server has ended. Sign in again; your changes are kept."
+    )
+    assert "Log in again" in window.error_label.toolTip()  # the engine's words, for IT
+    assert window.retry_button.text() == "Sign in…"
+    assert window.store.pending_count() == 1
+
+    window.retry_button.click()
+    qtbot.waitUntil(lambda: getattr(window, "login_dialog", None) is not None)
+    dialog = window.login_dialog
+    assert dialog.server.text() == server
+    qtbot.keyClicks(dialog.username, DEMO_USER)
+    qtbot.keyClicks(dialog.password, DEMO_PASSWORD)
+    with qtbot.waitSignal(window.sync.synced, timeout=60_000):
+        dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: not window.error_label.isVisible())
+    assert window.retry_button.text() == "Retry"
+    assert window.store.pending_count() == 0  # the change made before signing in is sent
