@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -40,6 +41,14 @@ class SyncBackend(Protocol):
 
 class SyncUnavailableError(RuntimeError):
     """This build has no sync engine."""
+
+
+def is_cancelled(exc: BaseException) -> bool:
+    try:
+        from fieldcrm.sync.errors import SyncCancelled
+    except ImportError:  # pragma: no cover - a build without the sync engine
+        return False
+    return isinstance(exc, SyncCancelled)
 
 
 def is_offline_error(exc: BaseException) -> bool:
@@ -76,6 +85,9 @@ class EngineBackend:
         # make an idle sync one request instead of a token refresh and a pull.
         self._client: Any = None
         self._client_url: str | None = None
+        # Set when the app closes: the run stops at its next checkpoint (between batches
+        # and pages) and a wait before retrying ends at once.
+        self._cancel = threading.Event()
 
     @staticmethod
     def warm_up() -> None:
@@ -109,11 +121,22 @@ class EngineBackend:
         if close is not None:
             close()
 
+    def cancel(self) -> None:
+        """Stop the running sync soon (from any thread); what it did so far is kept."""
+        self._cancel.set()
+
+    def _wait_before_retry(self, seconds: float) -> None:
+        if self._cancel.wait(seconds):
+            raise _engine("SyncCancelled")("Sync was cancelled; what was done so far is kept.")
+
     def _client_for(self, server_url: str) -> Any:
         if self._client is None or self._client_url != server_url:
             self.close()
             self._client = _engine("SyncClient")(
-                server_url, _engine("load_credentials")(self.store), transport=self.transport
+                server_url,
+                _engine("load_credentials")(self.store),
+                transport=self.transport,
+                sleep=self._wait_before_retry,
             )
             self._client_url = server_url
         return self._client
@@ -136,6 +159,7 @@ class EngineBackend:
                 client,
                 progress=_progress_adapter(progress),
                 page_limit=self.page_limit,
+                cancel=self._cancel,
             )
             return engine.sync()
         except BaseException:
@@ -341,6 +365,8 @@ class SyncController(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self.state.syncing = False
+        if is_cancelled(exc):  # the app is closing; nothing to tell
+            return
         if is_offline_error(exc):
             self.state.online = False
             self.state.error = self.state.error_detail = None
@@ -372,7 +398,12 @@ class SyncController(QObject):
         self.state_changed.emit()
 
     def shutdown(self) -> None:
+        """Stop syncing (the app closes): a running sync is cancelled at its next
+        checkpoint instead of being waited for to the end."""
         self.stop()
+        cancel = getattr(self.backend, "cancel", None)
+        if cancel is not None:
+            cancel()
         self.net.shutdown()
         close = getattr(self.backend, "close", None)
         if close is not None:

@@ -72,3 +72,43 @@ def test_no_extra_run_without_an_edit(tmp_path: Path, qtbot: QtBot) -> None:
         controller.shutdown()
         db.shutdown()
         store.close()
+
+
+def test_closing_while_a_sync_waits_to_retry_stops_it_instead_of_waiting(
+    tmp_path: Path, qtbot: QtBot
+) -> None:
+    """The server does not answer and the run waits before each retry; the rep closes the
+    app. The run ends at once (its retry budget is not used up), and shows no error."""
+    from fieldcrm.ui.sync import EngineBackend
+    from tests.sync.harness import SERVER_URL, InProcessServer, Laptop, migrated_server_db
+
+    server = InProcessServer(migrated_server_db(tmp_path))
+    server.territory("North", area="Area 1")
+    server.user("anna", "rep", territory="North")
+    laptop = Laptop(tmp_path / "anna", server, "anna")
+    assert laptop.sync().ok
+    laptop.close()
+    store = laptop.store
+    db = TaskRunner("db")
+    controller = SyncController(
+        store,
+        db,
+        EngineBackend(store, transport=server.transport),
+        lambda: SERVER_URL,
+        interval_minutes=60,
+        after_edit_ms=60_000,
+    )
+    failures = server.transport.fail_next
+    failures.extend(["/sync/pull"] * 20)  # the server is unreachable for a long while
+    try:
+        controller.sync_now()
+        qtbot.waitUntil(lambda: len(failures) <= 18, timeout=10_000)  # waiting to retry
+        controller.shutdown()
+        # Six attempts were allowed; the run stopped after two or three.
+        assert len(failures) >= 17
+        assert controller.state.error is None
+    finally:
+        controller.shutdown()
+        db.shutdown()
+        store.close()
+        server.close()
