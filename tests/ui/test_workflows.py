@@ -108,6 +108,102 @@ def test_search_as_you_type_and_filters(window: MainWindow, qtbot: QtBot) -> Non
     assert view.model.rowCount() == expected
 
 
+def test_territory_segment_and_overdue_filters(window: MainWindow, qtbot: QtBot) -> None:
+    """Each filter of the customer list, alone and combined, against the rows in the
+    database; "overdue" is worked out here from the visits and cadences, independently
+    of the list's own query."""
+    from datetime import UTC, datetime, timedelta
+
+    from fieldcrm.domain.ids import uuid7
+
+    store = window.store
+    south = uuid7()
+    with store.write() as uow:  # a second territory, as a pull would bring it
+        uow.conn.execute(
+            t.territory.insert(),
+            {"id": south, "name": "Süd", "parent_id": None, "stamps": "{}", "deleted": False},
+        )
+    faraway = store.create(
+        "customer",
+        {"name": "Zollhaus Süd GmbH", "status": "active", "segment": "A", "visit_cadence_days": 7},
+    )
+    with store.write() as uow:
+        uow.conn.execute(
+            t.customer.update().where(t.customer.c.id == faraway).values(territory_id=south)
+        )
+    customers = rows(window, t.customer, deleted=False)
+    # One customer without a cadence is never overdue; one visited yesterday is not.
+    nord_ids = [c["id"] for c in customers if c["territory_id"] != south]
+    store.update("customer", nord_ids[0], {"visit_cadence_days": None, "segment": "B"})
+    store.update("customer", nord_ids[1], {"visit_cadence_days": 30, "segment": "A"})
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    store.create(
+        "visit",
+        {
+            "customer_id": nord_ids[1],
+            "rep_id": window.ctx.user_id,
+            "status": "done",
+            "planned_start": yesterday,
+            "check_in_at": yesterday,
+            "check_out_at": yesterday,
+        },
+    )
+    customers = rows(window, t.customer, deleted=False)
+    visits = rows(window, t.visit, deleted=False, status="done")
+
+    def overdue(customer: dict[str, Any]) -> bool:
+        cadence = customer["visit_cadence_days"]
+        if cadence is None:
+            return False
+        done = [
+            v["check_in_at"] or v["planned_start"]
+            for v in visits
+            if v["customer_id"] == customer["id"]
+        ]
+        due = (datetime.now(UTC) - timedelta(days=cadence)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return not done or max(done) < due
+
+    window.ctx.data_changed.emit()
+    window.show_page("customers")
+    view = window.customers
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: view.territory.findData(south) > 0)
+    assert view.model.rowCount() == len(customers) == 6
+
+    def shown() -> set[str]:
+        return {r["id"] for r in view.model.rows}
+
+    def expect(match: Any) -> set[str]:
+        return {c["id"] for c in customers if match(c)}
+
+    with qtbot.waitSignal(view.search_applied, timeout=5000):
+        view.territory.setCurrentIndex(view.territory.findData(south))
+    assert view.territory.currentText() == "Süd"
+    assert shown() == {faraway}
+    with qtbot.waitSignal(view.search_applied, timeout=5000):
+        view.territory.setCurrentIndex(0)  # all territories
+    assert shown() == expect(lambda c: True)
+
+    with qtbot.waitSignal(view.search_applied, timeout=5000):
+        view.segment.setCurrentIndex(view.segment.findData("A"))
+    assert shown() == expect(lambda c: c["segment"] == "A") != set()
+
+    with qtbot.waitSignal(view.search_applied, timeout=5000):
+        view.overdue.setChecked(True)  # segment A and overdue
+    assert shown() == expect(lambda c: c["segment"] == "A" and overdue(c))
+    assert nord_ids[1] not in shown()  # visited yesterday, every 30 days
+
+    with qtbot.waitSignal(view.search_applied, timeout=5000):
+        view.segment.setCurrentIndex(0)  # overdue alone
+    assert shown() == expect(overdue) != set()
+    assert nord_ids[0] not in shown()  # no cadence: never overdue
+    assert faraway in shown()  # never visited, every 7 days
+
+    with qtbot.waitSignal(view.search_applied, timeout=5000):
+        view.territory.setCurrentIndex(view.territory.findData(south))  # overdue in Süd
+    assert shown() == {faraway}
+
+
 def test_delete_customer_asks_first(
     window: MainWindow, qtbot: QtBot, seeded: dict[str, Any]
 ) -> None:
