@@ -2,7 +2,73 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import sys
+from collections.abc import Iterator
+
+import pytest
 
 # Qt tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Qt warnings while fixtures tidy up (windows closing, threads stopping) fail the test
+    as pytest-qt's ``qt_log_level_fail`` does for the test itself, which it only watches
+    while the test runs."""
+    if "PySide6.QtCore" not in sys.modules or item.get_closest_marker("no_qt_log"):
+        return (yield)
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+
+    late: list[str] = []
+
+    def record(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+            late.append(message)
+
+    previous = qInstallMessageHandler(record)
+    try:
+        result = yield
+    finally:
+        qInstallMessageHandler(previous)
+    # The same patterns pytest-qt ignores: the ini option and ``qt_log_ignore`` marks.
+    patterns = list(item.config.getini("qt_log_ignore"))
+    for mark in item.iter_markers("qt_log_ignore"):
+        patterns = [*patterns, *mark.args] if mark.kwargs.get("extend", True) else [*mark.args]
+    ignored = [re.compile(p) for p in patterns]
+    late = [m for m in late if not any(p.search(m) for p in ignored)]
+    if late:
+        raise AssertionError("Qt warned while the test was tidied up:\n" + "\n".join(late))
+    return result
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _background_task_failures_fail_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A desktop task that failed with nobody to handle its error (``TaskRunner`` logs it)
+    is a bug the user would only see as "nothing happened": the test fails. A test that
+    provokes one on purpose says so with ``@pytest.mark.background_failure_expected``."""
+    collect = _Collect()
+    logger = logging.getLogger("fieldcrm.ui.tasks")
+    logger.addHandler(collect)
+    try:
+        yield
+    finally:
+        logger.removeHandler(collect)
+    if collect.records and request.node.get_closest_marker("background_failure_expected") is None:
+        details = "\n".join(
+            f"{r.getMessage()}: {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
+            for r in collect.records
+        )
+        pytest.fail(f"A background task failed and nothing handled it:\n{details}")
