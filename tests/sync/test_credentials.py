@@ -29,6 +29,10 @@ from fieldcrm.sync.credentials import (
 )
 from tests.sync.harness import PASSWORD, SERVER_URL, InProcessServer, migrated_server_db
 
+# Choose the system's backend now: keyring picks the best of every backend class there
+# is, and once the test backend below exists it would pick that one for the whole run.
+keyring.get_keyring()
+
 
 class MemoryKeyring(KeyringBackend):
     """A keyring in memory that can be locked (as a desktop keyring is before sign-in)."""

@@ -224,7 +224,10 @@ def test_an_ended_session_offers_to_sign_in_again_and_keeps_the_changes(
     window = make_window({"server_url": server}, after_edit_ms=60_000)
     with qtbot.waitSignal(window.sync.synced, timeout=120_000):
         window.auto_login(server, DEMO_USER, DEMO_PASSWORD)
-    token = (window.store.path.parent / "session.token").read_text().strip()
+    from fieldcrm.sync import load_credentials
+
+    token = load_credentials(window.store).refresh_token()  # keyring or profile file
+    assert token
     answer = httpx.post(
         server + ApiPaths.LOGOUT,
         json={"refresh_token": token},
