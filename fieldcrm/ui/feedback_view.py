@@ -68,6 +68,11 @@ class FeedbackModel(QAbstractListModel):
     def items(self) -> list[FeedbackItem]:
         return list(self._items)
 
+    def retranslate(self) -> None:
+        """Show every row again in the current language (and its date format)."""
+        if self._items:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, 0))
+
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)
 
@@ -111,18 +116,19 @@ class FeedbackThread(QWidget):
         super().__init__(parent)
         self._store, self._runner, self._user_id = store, runner, user_id
         self._visit_id: str | None = None
+        #: The chosen visit's customer, day and report, once loaded.
+        self._summary: tuple[str, str, str | None] | None = None
+        #: The message under the reply box, made in the current language when shown.
+        self._error: Callable[[], str] | None = None
         self.model = FeedbackModel(self, user_id)
         self.list_view = QListView()
         self.list_view.setModel(self.model)
         self.list_view.setWordWrap(True)
         self.list_view.setSpacing(4)
-        self.list_view.setAccessibleName(self.tr("Feedback on this visit report"))
         self.editor = QPlainTextEdit()
-        self.editor.setPlaceholderText(self.tr("Write a comment or a reply…"))
-        self.editor.setAccessibleName(self.tr("Comment"))
         self.editor.setMaximumHeight(80)
-        self.send_button = QPushButton(self.tr("&Send"))
-        self.ack_button = QPushButton(self.tr("&Acknowledge report"))
+        self.send_button = QPushButton()
+        self.ack_button = QPushButton()
         self.ack_button.setVisible(can_acknowledge)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -146,21 +152,48 @@ class FeedbackThread(QWidget):
         layout.addLayout(buttons)
         self.send_button.clicked.connect(self._send)
         self.ack_button.clicked.connect(self._acknowledge)
+        self.retranslate()
         self.set_visit(None)
+
+    def retranslate(self) -> None:
+        """Set every visible text (again, after a language change); what is typed stays."""
+        self.list_view.setAccessibleName(self.tr("Feedback on this visit report"))
+        self.editor.setPlaceholderText(self.tr("Write a comment or a reply…"))
+        self.editor.setAccessibleName(self.tr("Comment"))
+        self.send_button.setText(self.tr("&Send"))
+        self.ack_button.setText(self.tr("&Acknowledge report"))
+        self._show_heading()
+        self._show_error(self._error)
+        self.model.retranslate()
+
+    def _show_heading(self) -> None:
+        if self._visit_id is None:
+            self.heading.setText(self.tr("Choose a visit report to see its feedback."))
+            self.report_label.clear()
+        elif self._summary is not None:
+            name, day, report = self._summary
+            self.heading.setText(
+                self.tr("Visit at %1 on %2").replace("%1", name).replace("%2", _day(day))
+            )
+            self.report_label.setText(report or self.tr("No report written yet."))
+
+    def _show_error(self, message: Callable[[], str] | None) -> None:
+        self._error = message
+        self.error_label.setText(message() if message is not None else "")
 
     def set_visit(self, visit_id: str | None) -> None:
         self._visit_id = visit_id
+        self._summary = None
         for widget in (self.editor, self.send_button, self.ack_button):
             widget.setEnabled(visit_id is not None)
-        self.error_label.clear()
+        self._show_error(None)
         self.reload()
 
     def reload(self) -> None:
         visit_id, store, user_id = self._visit_id, self._store, self._user_id
         if visit_id is None:
             self.model.set_items([])
-            self.heading.setText(self.tr("Choose a visit report to see its feedback."))
-            self.report_label.clear()
+            self._show_heading()
             return
 
         def work() -> tuple[str, tuple[str, str, str | None] | None, list[FeedbackItem]]:
@@ -180,11 +213,8 @@ class FeedbackThread(QWidget):
         if visit_id != self._visit_id:
             return
         if summary is not None:
-            name, day, report = summary
-            self.heading.setText(
-                self.tr("Visit at %1 on %2").replace("%1", name).replace("%2", _day(day))
-            )
-            self.report_label.setText(report or self.tr("No report written yet."))
+            self._summary = summary
+            self._show_heading()
         self.model.set_items(items)
         self.list_view.scrollToBottom()
 
@@ -205,9 +235,9 @@ class FeedbackThread(QWidget):
     def _send(self) -> None:
         text = self.editor.toPlainText().strip()
         if not text:
-            self.error_label.setText(self.tr("Write something first."))
+            self._show_error(lambda: self.tr("Write something first."))
             return
-        self.error_label.clear()
+        self._show_error(None)
         self._write("comment", text, self.editor.clear)
 
     def _acknowledge(self) -> None:
@@ -215,7 +245,8 @@ class FeedbackThread(QWidget):
         self._write("acknowledgement", text, self.editor.clear)
 
     def _failed(self, exc: BaseException) -> None:
-        self.error_label.setText(self.tr("Could not save: %1").replace("%1", str(exc)))
+        reason = str(exc)
+        self._show_error(lambda: self.tr("Could not save: %1").replace("%1", reason))
 
 
 class FeedbackInbox(QWidget):
@@ -237,18 +268,26 @@ class FeedbackInbox(QWidget):
         self.list_view.setModel(self.model)
         self.list_view.setWordWrap(True)
         self.list_view.setSpacing(4)
-        self.list_view.setAccessibleName(self.tr("New feedback"))
         self.list_view.activated.connect(self._activated)
-        self.empty_label = QLabel(self.tr("No new feedback."))
-        self.read_all_button = QPushButton(self.tr("Mark all as &read"))
+        self.empty_label = QLabel()
+        self.read_all_button = QPushButton()
         self.read_all_button.clicked.connect(self._read_all)
         layout = QVBoxLayout(self)
-        title = QLabel(self.tr("New feedback on visit reports"))
-        title.setStyleSheet("font-weight: bold")
-        layout.addWidget(title)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight: bold")
+        layout.addWidget(self.title)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.list_view, 1)
         layout.addWidget(self.read_all_button)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every visible text (again, after a language change)."""
+        self.list_view.setAccessibleName(self.tr("New feedback"))
+        self.empty_label.setText(self.tr("No new feedback."))
+        self.read_all_button.setText(self.tr("Mark all as &read"))
+        self.title.setText(self.tr("New feedback on visit reports"))
+        self.model.retranslate()
 
     def reload(self) -> None:
         store, user_id = self._store, self._user_id
