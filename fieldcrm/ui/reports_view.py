@@ -88,6 +88,18 @@ class ReportTableModel(QAbstractTableModel):
     def table(self) -> ReportTable | None:
         return self._table
 
+    def retranslate(self) -> None:
+        """Column titles and cells again in the current language and number format."""
+        self._locale = default_locale()
+        if self._table is None or not self._table.columns:
+            return
+        last_column = len(self._table.columns) - 1
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last_column)
+        if self._table.rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._table.rows) - 1, last_column)
+            )
+
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() or self._table is None:
             return 0
@@ -159,21 +171,17 @@ class ReportsView(QWidget):
 
     def _build(self) -> None:
         self.report_box = QComboBox()
-        self.report_box.setAccessibleName(self.tr("Report"))
         for name in REPORTS:
-            self.report_box.addItem(translate_title(REPORT_TITLES[name]), name)
+            self.report_box.addItem("", name)
         end = self._today()
         self.from_edit = QDateEdit(qdate(end - timedelta(days=27)))
         self.to_edit = QDateEdit(qdate(end))
-        for edit, name in ((self.from_edit, self.tr("From")), (self.to_edit, self.tr("To"))):
+        for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
-            edit.setAccessibleName(name)
         self.territory_box = QComboBox()
-        self.territory_box.setAccessibleName(self.tr("Territory"))
         self.rep_box = QComboBox()
-        self.rep_box.setAccessibleName(self.tr("Rep"))
-        self.csv_button = QPushButton(self.tr("Export CSV…"))
-        self.pdf_button = QPushButton(self.tr("Export PDF…"))
+        self.csv_button = QPushButton()
+        self.pdf_button = QPushButton()
         self.as_of_label = QLabel()
         self.as_of_label.setObjectName("dataAsOf")
 
@@ -186,15 +194,18 @@ class ReportsView(QWidget):
         # The report's name is read in full (the longest fits beside the area tree too).
         self.report_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         first, second = QHBoxLayout(), QHBoxLayout()
-        for row, label, widget in (
-            (first, self.tr("&Report:"), self.report_box),
-            (first, self.tr("&From:"), self.from_edit),
-            (first, self.tr("&To:"), self.to_edit),
-            (second, self.tr("Te&rritory:"), self.territory_box),
-            (second, self.tr("R&ep:"), self.rep_box),
+        #: The label before each filter, in the order of the filters.
+        self.captions: list[QLabel] = []
+        for row, widget in (
+            (first, self.report_box),
+            (first, self.from_edit),
+            (first, self.to_edit),
+            (second, self.territory_box),
+            (second, self.rep_box),
         ):
-            caption = QLabel(label)
+            caption = QLabel()
             caption.setBuddy(widget)
+            self.captions.append(caption)
             row.addWidget(caption)
             row.addWidget(widget)
         first.addStretch(1)
@@ -220,7 +231,6 @@ class ReportsView(QWidget):
         self.table_view.verticalHeader().hide()
         self.table_view.setAlternatingRowColors(True)
         self.table_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table_view.setAccessibleName(self.tr("Report table"))
         self.table_view.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
@@ -242,6 +252,45 @@ class ReportsView(QWidget):
         self.rep_box.currentIndexChanged.connect(self.refresh)
         self.csv_button.clicked.connect(self._export_csv)
         self.pdf_button.clicked.connect(self._export_pdf)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every visible text (again, after a language change); the choices stay."""
+        self.report_box.setAccessibleName(self.tr("Report"))
+        for index in range(self.report_box.count()):
+            name = str(self.report_box.itemData(index))
+            self.report_box.setItemText(index, translate_title(REPORT_TITLES[name]))
+        self.from_edit.setAccessibleName(self.tr("From"))
+        self.to_edit.setAccessibleName(self.tr("To"))
+        self.territory_box.setAccessibleName(self.tr("Territory"))
+        self.rep_box.setAccessibleName(self.tr("Rep"))
+        captions = (
+            self.tr("&Report:"),
+            self.tr("&From:"),
+            self.tr("&To:"),
+            self.tr("Te&rritory:"),
+            self.tr("R&ep:"),
+        )
+        for caption, text in zip(self.captions, captions, strict=True):
+            caption.setText(text)
+        self._name_all_choices()
+        self.csv_button.setText(self.tr("Export CSV…"))
+        self.pdf_button.setText(self.tr("Export PDF…"))
+        self.table_view.setAccessibleName(self.tr("Report table"))
+        self.model.retranslate()
+        if self._table is not None:
+            self._show_chart(self._table)
+        if self._choices_ready:
+            self._show_as_of()
+
+    def _name_all_choices(self) -> None:
+        """The first choice of the territory and rep filters: no filter."""
+        for box, text in (
+            (self.territory_box, self.tr("All territories")),
+            (self.rep_box, self.tr("All reps")),
+        ):
+            if box.count() and box.itemData(0) is None:
+                box.setItemText(0, text)
 
     # ---- data -----------------------------------------------------------------------
 
@@ -276,20 +325,21 @@ class ReportsView(QWidget):
         territories, reps, last_sync = result
         self._data_as_of = last_sync
         self._choices_ready = True
-        for box, items, all_label in (
-            (self.territory_box, territories, self.tr("All territories")),
-            (self.rep_box, reps, self.tr("All reps")),
-        ):
+        for box, items in ((self.territory_box, territories), (self.rep_box, reps)):
             box.blockSignals(True)
             box.clear()
-            box.addItem(all_label, None)
+            box.addItem("", None)
             for item_id, name in items:
                 box.addItem(name, item_id)
             box.blockSignals(False)
+        self._name_all_choices()
         self._show_as_of()
         self.refresh()
 
     def _show_as_of(self) -> None:
+        if self.from_edit.date() > self.to_edit.date():
+            self.as_of_label.setText(self.tr("The period ends before it starts."))
+            return
         if self._data_as_of:
             when = datetime.fromisoformat(self._data_as_of.replace("Z", "+00:00"))
             from fieldcrm.ui.report_pdf import format_datetime
@@ -320,7 +370,7 @@ class ReportsView(QWidget):
         try:
             flt = self.current_filter()
         except ValueError:
-            self.as_of_label.setText(self.tr("The period ends before it starts."))
+            self._show_as_of()  # says the period ends before it starts
             return
         name = self.current_report()
         store = self._store
@@ -339,12 +389,15 @@ class ReportsView(QWidget):
             return  # an older request finished after the user changed the choice
         self._table = table
         self.model.set_table(table)
+        self._show_chart(table)
+        self._show_as_of()
+        self.report_ready.emit(table.name)
+
+    def _show_chart(self, table: ReportTable) -> None:
         old = self.chart_view.chart()
         self.chart_view.setChart(build_chart(table))
         if old is not None:
             old.deleteLater()
-        self._show_as_of()
-        self.report_ready.emit(table.name)
 
     def _failed(self, exc: BaseException) -> None:
         QMessageBox.warning(
