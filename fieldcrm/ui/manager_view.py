@@ -10,6 +10,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QDate,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -50,17 +51,28 @@ class RecentReportsModel(QAbstractTableModel):
     """Done visits to review, newest first."""
 
     SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
+    COLUMNS = 5
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[ReportSummary] = []
-        self._headers = (
+
+    def _headers(self) -> tuple[str, ...]:
+        return (
             self.tr("Date"),
             self.tr("Rep"),
             self.tr("Customer"),
             self.tr("Outcome"),
             self.tr("Feedback"),
         )
+
+    def retranslate(self) -> None:
+        """Column titles and cells again in the current language and date format."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, self.COLUMNS - 1)
+            )
 
     def set_rows(self, rows: list[ReportSummary]) -> None:
         self.beginResetModel()
@@ -71,7 +83,7 @@ class RecentReportsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
+        return 0 if parent.isValid() else self.COLUMNS
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -79,9 +91,9 @@ class RecentReportsModel(QAbstractTableModel):
         if (
             role == Qt.ItemDataRole.DisplayRole
             and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._headers)
+            and 0 <= section < self.COLUMNS
         ):
-            return self._headers[section]
+            return self._headers()[section]
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -133,7 +145,6 @@ class ManagerView(QWidget):
         self.team_model = QStandardItemModel(self)
         self.team_view = QTreeView()
         self.team_view.setModel(self.team_model)
-        self.team_view.setAccessibleName(self.tr("Territories and reps"))
         self.team_view.setUniformRowHeights(True)
         self.team_view.setEditTriggers(QTreeView.EditTrigger.NoEditTriggers)
 
@@ -142,14 +153,12 @@ class ManagerView(QWidget):
         self.reports_table.setModel(self.reports_model)
         self.reports_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.reports_table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.reports_table.setAccessibleName(self.tr("Visit reports to review"))
         self.reports_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
         self.reports_table.horizontalHeader().setStretchLastSection(True)
         self.reports_table.verticalHeader().hide()
         self.report_text = QTextBrowser()
-        self.report_text.setAccessibleName(self.tr("Visit report"))
         self.feedback_thread = FeedbackThread(store, runner, user_id, can_acknowledge=True)
         # The report is shown beside the thread here; no need to repeat it above it.
         self.feedback_thread.heading.hide()
@@ -167,17 +176,17 @@ class ManagerView(QWidget):
         self.reports_view = ReportsView(store, runner, today=today)
         self.reports_view.open_customer.connect(self.open_customer)
         self.tabs = QTabWidget()
-        self.tabs.addTab(review, self.tr("Visit reports"))
-        self.tabs.addTab(self.reports_view, self.tr("Reports"))
+        self.tabs.addTab(review, "")
+        self.tabs.addTab(self.reports_view, "")
 
         # The area overview spans the full width above the reviews: its seven columns and
         # the report tables beneath it fit a 1280-pixel window without scrolling sideways.
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        heading = QLabel(self.tr("Area"))
-        heading.setStyleSheet("font-weight: bold")
-        top_layout.addWidget(heading)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-weight: bold")
+        top_layout.addWidget(self.heading)
         top_layout.addWidget(self.team_view)
         self.team_view.header().setStretchLastSection(False)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -188,6 +197,27 @@ class ManagerView(QWidget):
         splitter.setSizes([170, 560])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every visible text (again, after a language change); choices and typing stay."""
+        self.team_view.setAccessibleName(self.tr("Territories and reps"))
+        self.reports_table.setAccessibleName(self.tr("Visit reports to review"))
+        self.report_text.setAccessibleName(self.tr("Visit report"))
+        self.tabs.setTabText(0, self.tr("Visit reports"))
+        self.tabs.setTabText(1, self.tr("Reports"))
+        self.heading.setText(self.tr("Area"))
+        if self.team_model.columnCount():
+            self._name_team_columns()
+            self._name_team_cells()
+        self.reports_model.retranslate()
+        summary = self.reports_model.data(
+            self.reports_table.currentIndex(), RecentReportsModel.SUMMARY_ROLE
+        )
+        if isinstance(summary, ReportSummary):
+            self._show_report(summary)
+        self.feedback_thread.retranslate()
+        self.reports_view.retranslate()
 
     def load(self) -> None:
         self.reload_team()
@@ -203,10 +233,8 @@ class ManagerView(QWidget):
 
         self._runner.submit(work, self._team_loaded)
 
-    def _team_loaded(self, territories: list[TerritoryOverview]) -> None:
-        model = self.team_model
-        model.clear()
-        model.setHorizontalHeaderLabels(
+    def _name_team_columns(self) -> None:
+        self.team_model.setHorizontalHeaderLabels(
             [
                 self.tr("Territory / rep"),
                 self.tr("Data as of"),
@@ -217,6 +245,21 @@ class ManagerView(QWidget):
                 self.tr("Overdue"),
             ]
         )
+
+    def _name_team_cells(self) -> None:
+        """Write the figures and the reps' data dates again in the current language."""
+        model, locale = self.team_model, default_locale()
+        columns = model.columnCount()
+        for number in range(model.rowCount()):
+            territory = model.item(number, 0)
+            _name_cells([model.item(number, column) for column in range(columns)], locale)
+            for child in range(territory.rowCount()):
+                _name_cells([territory.child(child, column) for column in range(columns)], locale)
+
+    def _team_loaded(self, territories: list[TerritoryOverview]) -> None:
+        model = self.team_model
+        model.clear()
+        self._name_team_columns()
         locale = default_locale()
         for territory in territories:
             reps = territory.reps
@@ -229,27 +272,29 @@ class ManagerView(QWidget):
                 sum(rep.overdue_followups for rep in reps),
             ]
             row = [QStandardItem(territory.name), QStandardItem("")]
-            row += [QStandardItem(locale.toString(total)) for total in totals]
-            for item in row[2:]:
-                item.setTextAlignment(_NUMBER_ALIGNMENT)
+            row += [_figure(total) for total in totals]
+            _name_cells(row, locale)
             bold = row[0].font()
             bold.setBold(True)
             for item in row:
                 item.setFont(bold)
             for rep in territory.reps:
-                cells = [
-                    rep.name,
-                    _freshness(rep.last_sync_at),
-                    locale.toString(rep.customers),
-                    locale.toString(rep.visits_done_last_7_days),
-                    locale.toString(rep.visits_planned_next_7_days),
-                    locale.toString(rep.open_followups),
-                    locale.toString(rep.overdue_followups),
+                freshness = QStandardItem()
+                # "" for never synced: a data date to write, unlike the territory's empty cell.
+                freshness.setData(rep.last_sync_at or "", _VALUE_ROLE)
+                items = [QStandardItem(rep.name), freshness]
+                items += [
+                    _figure(figure)
+                    for figure in (
+                        rep.customers,
+                        rep.visits_done_last_7_days,
+                        rep.visits_planned_next_7_days,
+                        rep.open_followups,
+                        rep.overdue_followups,
+                    )
                 ]
-                items = [QStandardItem(text) for text in cells]
-                for item in items[2:]:
-                    item.setTextAlignment(_NUMBER_ALIGNMENT)
                 items[0].setData(rep.id, Qt.ItemDataRole.UserRole)
+                _name_cells(items, locale)
                 row[0].appendRow(items)
             model.appendRow(row)
         self.team_view.expandAll()
@@ -281,17 +326,46 @@ class ManagerView(QWidget):
             self.report_text.clear()
             self.feedback_thread.set_visit(None)
             return
+        self._show_report(summary)
+        self.feedback_thread.set_visit(summary.visit_id)
+
+    def _show_report(self, summary: ReportSummary) -> None:
         report_label, next_label = self.tr("Report"), self.tr("Next steps")
         html = (
             f"<h3>{_escape(summary.customer_name)}</h3>"
             f"<p><b>{report_label}</b><br>{_escape(summary.report or '—')}</p>"
             f"<p><b>{next_label}</b><br>{_escape(summary.next_steps or '—')}</p>"
         )
+        scroll = self.report_text.verticalScrollBar()
+        position = scroll.value()
         self.report_text.setHtml(html)
-        self.feedback_thread.set_visit(summary.visit_id)
+        scroll.setValue(position)
 
 
 _NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+#: What a team cell shows, kept to write it again in another language: a figure (int),
+#: or a rep's last sync ("" when never synced).
+_VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _figure(value: int) -> QStandardItem:
+    """A right-aligned team figure; ``_name_cells`` writes its text."""
+    item = QStandardItem()
+    item.setData(value, _VALUE_ROLE)
+    item.setTextAlignment(_NUMBER_ALIGNMENT)
+    return item
+
+
+def _name_cells(items: list[QStandardItem] | list[QStandardItem | None], locale: QLocale) -> None:
+    """Write the text of team cells that hold a figure or a data date, for ``locale``."""
+    for item in items:
+        if item is None:
+            continue
+        value = item.data(_VALUE_ROLE)
+        if isinstance(value, int):
+            item.setText(locale.toString(value))
+        elif isinstance(value, str):
+            item.setText(_freshness(value or None))
 
 
 def _escape(text: str) -> str:
