@@ -111,6 +111,14 @@ class LosingTouchModel(QAbstractTableModel):
         )
         return titles[section] if 0 <= section < len(titles) else None
 
+    def retranslate(self) -> None:
+        """Column titles and cells again in the current language and date format."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        if self._items:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._items) - 1, self.columnCount() - 1)
+            )
+
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._items):
             return None
@@ -172,12 +180,8 @@ class LosingTouchView(QWidget):
         #: and how many there are in all.
         self._lists: dict[str | None, tuple[list[LosingTouch], int]] = {}
         self.kind_box = QComboBox()
-        self.kind_box.addItem(
-            QCoreApplication.translate("Connections", "People and customers"), None
-        )
-        self.kind_box.addItem(QCoreApplication.translate("Connections", "People"), "contact")
-        self.kind_box.addItem(QCoreApplication.translate("Connections", "Customers"), "customer")
-        self.kind_box.setAccessibleName(QCoreApplication.translate("Connections", "Show"))
+        for kind in (None, "contact", "customer"):
+            self.kind_box.addItem("", kind)
         self.kind_box.currentIndexChanged.connect(self._apply_filter)
         self.model = LosingTouchModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -194,9 +198,8 @@ class LosingTouchView(QWidget):
         # measuring every row on each reset stalled the GUI thread for hundreds of ms.
         self.table.horizontalHeader().setResizeContentsPrecision(50)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName(QCoreApplication.translate("Connections", "Losing touch"))
         self.table.doubleClicked.connect(self._activated)
-        self.title = QLabel(QCoreApplication.translate("Connections", "Losing touch"))
+        self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold")
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -206,6 +209,21 @@ class LosingTouchView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(head)
         layout.addWidget(self.table)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every visible text (again, after a language change); the filter stays."""
+        kinds = {
+            None: QCoreApplication.translate("Connections", "People and customers"),
+            "contact": QCoreApplication.translate("Connections", "People"),
+            "customer": QCoreApplication.translate("Connections", "Customers"),
+        }
+        for index in range(self.kind_box.count()):
+            self.kind_box.setItemText(index, kinds[self.kind_box.itemData(index)])
+        self.kind_box.setAccessibleName(QCoreApplication.translate("Connections", "Show"))
+        self.table.setAccessibleName(QCoreApplication.translate("Connections", "Losing touch"))
+        self.model.retranslate()
+        self._show_title()
 
     #: Rows the list shows per filter. A whole area (a manager's, or after a first sync)
     #: can have tens of thousands overdue; nobody works through those in a list, and
@@ -227,8 +245,13 @@ class LosingTouchView(QWidget):
         self.loaded.emit(lists[None][1])
 
     def _apply_filter(self) -> None:
-        items, total = self._lists.get(self.kind_box.currentData(), ([], 0))
+        items, _total = self._lists.get(self.kind_box.currentData(), ([], 0))
         self.model.set_items(items)
+        self._show_title()
+
+    def _show_title(self) -> None:
+        """The list's name, and how many it leaves out when there are more."""
+        items, total = self._lists.get(self.kind_box.currentData(), ([], 0))
         title = QCoreApplication.translate("Connections", "Losing touch")
         if total > len(items):
             title = (
@@ -365,31 +388,15 @@ class CustomerConnections(QWidget):
         self.graph: RelationshipGraph | None = None
         self.summary: HandoverSummary | None = None
         self.map = RelationshipMap()
-        self.add_relationship_button = QPushButton(
-            QCoreApplication.translate("Connections", "Add &relationship…")
-        )
-        self.add_connection_button = QPushButton(
-            QCoreApplication.translate("Connections", "I &know someone here…")
-        )
-        self.export_button = QPushButton(
-            QCoreApplication.translate("Connections", "&Export map as PNG…")
-        )
-        self.fit_button = QPushButton(QCoreApplication.translate("Connections", "&Fit to window"))
+        self.add_relationship_button = QPushButton()
+        self.add_connection_button = QPushButton()
+        self.export_button = QPushButton()
+        self.fit_button = QPushButton()
         self.handover_text = QTextBrowser()
-        self.handover_text.setAccessibleName(
-            QCoreApplication.translate("Connections", "Handover summary")
-        )
-        self.mark_read_button = QPushButton(
-            QCoreApplication.translate("Connections", "&Mark handover as read")
-        )
+        self.mark_read_button = QPushButton()
         self.handover_note = QPlainTextEdit()
-        self.handover_note.setPlaceholderText(
-            QCoreApplication.translate("Connections", "Handover note for the new owner…")
-        )
         self.handover_note.setMaximumHeight(70)
-        self.save_note_button = QPushButton(
-            QCoreApplication.translate("Connections", "Save handover &note")
-        )
+        self.save_note_button = QPushButton()
         buttons = QHBoxLayout()
         for button in (self.add_relationship_button, self.add_connection_button):
             buttons.addWidget(button)
@@ -416,6 +423,36 @@ class CustomerConnections(QWidget):
         self.fit_button.clicked.connect(self.map.fit)
         self.mark_read_button.clicked.connect(self._mark_read)
         self.save_note_button.clicked.connect(self._save_note)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every visible text (again, after a language change); a typed note stays."""
+        self.add_relationship_button.setText(
+            QCoreApplication.translate("Connections", "Add &relationship…")
+        )
+        self.add_connection_button.setText(
+            QCoreApplication.translate("Connections", "I &know someone here…")
+        )
+        self.export_button.setText(QCoreApplication.translate("Connections", "&Export map as PNG…"))
+        self.fit_button.setText(QCoreApplication.translate("Connections", "&Fit to window"))
+        self.handover_text.setAccessibleName(
+            QCoreApplication.translate("Connections", "Handover summary")
+        )
+        self.mark_read_button.setText(
+            QCoreApplication.translate("Connections", "&Mark handover as read")
+        )
+        self.handover_note.setPlaceholderText(
+            QCoreApplication.translate("Connections", "Handover note for the new owner…")
+        )
+        self.save_note_button.setText(
+            QCoreApplication.translate("Connections", "Save handover &note")
+        )
+        self.map.retranslate()
+        if self.summary is not None and self._latest_handover() is not None:
+            scroll = self.handover_text.verticalScrollBar()
+            position = scroll.value()
+            self.handover_text.setHtml(handover_html(self.summary))
+            scroll.setValue(position)
 
     def show_customer(self, customer_id: str) -> None:
         self.customer_id = customer_id

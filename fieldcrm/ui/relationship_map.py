@@ -217,14 +217,29 @@ class RelationshipMap(QGraphicsView):
         self.setScene(QGraphicsScene(self))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setAccessibleName(self.tr("Relationship map"))
         self.items_by_person: dict[str, PersonItem] = {}
         self._labels: list[QRectF] = []
         self._bend_edges = True
         self._corners: dict[str, tuple[float, float]] = {}
         self.edge_count = 0
+        self._graph: RelationshipGraph | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Name the map and draw it again in the current language, where the user looks."""
+        self.setAccessibleName(self.tr("Relationship map"))
+        if self._graph is None:
+            return
+        selected = {item.person_id for item in self.items_by_person.values() if item.isSelected()}
+        centre = self.mapToScene(self.viewport().rect().center())
+        self.show_graph(self._graph)
+        for person_id in selected:
+            if person_id in self.items_by_person:
+                self.items_by_person[person_id].setSelected(True)
+        self.centerOn(centre)
 
     def show_graph(self, graph: RelationshipGraph) -> None:
+        self._graph = graph
         scene = self.scene()
         scene.clear()
         self.items_by_person = {}
