@@ -18,12 +18,22 @@ class _UserPage(View):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._layout = QVBoxLayout(self)
-        self._placeholder = QLabel(
-            QCoreApplication.translate("PeoplePages", "Sign in to see this page.")
-        )
+        self._placeholder = QLabel()
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._layout.addWidget(self._placeholder)
         self._built_for: str | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every visible text (again, after a language change), the built view's too."""
+        self._placeholder.setText(
+            QCoreApplication.translate("PeoplePages", "Sign in to see this page.")
+        )
+        if self._built_for is not None:
+            self._retranslate_view()
+
+    def _retranslate_view(self) -> None:
+        raise NotImplementedError
 
     def _ensure_built(self) -> bool:
         user_id = self.ctx.user_id
@@ -71,6 +81,10 @@ class FeedbackPage(_UserPage):
         self.inbox.reload()
         self.visit_thread.reload()
 
+    def _retranslate_view(self) -> None:
+        self.inbox.retranslate()
+        self.visit_thread.retranslate()
+
     def show_visit(self, visit_id: str) -> None:
         if self._ensure_built():
             self.visit_thread.set_visit(visit_id)
@@ -87,6 +101,9 @@ class ReportsPage(_UserPage):
     def _refresh(self) -> None:
         self.view.load()
 
+    def _retranslate_view(self) -> None:
+        self.view.retranslate()
+
 
 class TeamPage(_UserPage):
     """The area manager's page: team, visit reports to review with feedback, reports."""
@@ -99,3 +116,6 @@ class TeamPage(_UserPage):
 
     def _refresh(self) -> None:
         self.view.load()
+
+    def _retranslate_view(self) -> None:
+        self.view.retranslate()
