@@ -1247,14 +1247,6 @@
       <translation>Außendienst</translation>
     </message>
     <message>
-      <source>Export CSV…</source>
-      <translation>CSV exportieren…</translation>
-    </message>
-    <message>
-      <source>Export PDF…</source>
-      <translation>PDF exportieren…</translation>
-    </message>
-    <message>
       <source>&amp;Report:</source>
       <translation>&amp;Auswertung:</translation>
     </message>
@@ -1275,6 +1267,14 @@
       <translation>A&amp;ußendienst:</translation>
     </message>
     <message>
+      <source>Export CSV…</source>
+      <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+      <source>Export PDF…</source>
+      <translation>PDF exportieren…</translation>
+    </message>
+    <message>
       <source>Report table</source>
       <translation>Auswertungstabelle</translation>
     </message>
@@ -1287,16 +1287,16 @@
       <translation>Alle Außendienstler</translation>
     </message>
     <message>
+      <source>The period ends before it starts.</source>
+      <translation>Der Zeitraum endet vor seinem Beginn.</translation>
+    </message>
+    <message>
       <source>Data as of %1 (last successful sync)</source>
       <translation>Datenstand %1 (letzte erfolgreiche Synchronisierung)</translation>
     </message>
     <message>
       <source>Data as of: never synced — the report shows local data only</source>
       <translation>Datenstand: nie synchronisiert – die Auswertung zeigt nur lokale Daten</translation>
-    </message>
-    <message>
-      <source>The period ends before it starts.</source>
-      <translation>Der Zeitraum endet vor seinem Beginn.</translation>
     </message>
     <message>
       <source>The report could not be computed: %1</source>

@@ -1247,14 +1247,6 @@
       <translation>Rep</translation>
     </message>
     <message>
-      <source>Export CSV…</source>
-      <translation>Export CSV…</translation>
-    </message>
-    <message>
-      <source>Export PDF…</source>
-      <translation>Export PDF…</translation>
-    </message>
-    <message>
       <source>&amp;Report:</source>
       <translation>&amp;Report:</translation>
     </message>
@@ -1275,6 +1267,14 @@
       <translation>R&amp;ep:</translation>
     </message>
     <message>
+      <source>Export CSV…</source>
+      <translation>Export CSV…</translation>
+    </message>
+    <message>
+      <source>Export PDF…</source>
+      <translation>Export PDF…</translation>
+    </message>
+    <message>
       <source>Report table</source>
       <translation>Report table</translation>
     </message>
@@ -1287,16 +1287,16 @@
       <translation>All reps</translation>
     </message>
     <message>
+      <source>The period ends before it starts.</source>
+      <translation>The period ends before it starts.</translation>
+    </message>
+    <message>
       <source>Data as of %1 (last successful sync)</source>
       <translation>Data as of %1 (last successful sync)</translation>
     </message>
     <message>
       <source>Data as of: never synced — the report shows local data only</source>
       <translation>Data as of: never synced — the report shows local data only</translation>
-    </message>
-    <message>
-      <source>The period ends before it starts.</source>
-      <translation>The period ends before it starts.</translation>
     </message>
     <message>
       <source>The report could not be computed: %1</source>
