@@ -256,6 +256,7 @@ class TodayView(View):
 
     def retranslate(self) -> None:
         self.title.setText(_t("Today, %1").replace("%1", i18n.format_date(date.today())))
+        self.losing_touch.retranslate()
         titles = (
             _t("Visits today"),
             _t("This week"),
@@ -612,6 +613,7 @@ class CustomerDetailView(View):
         self.retranslate()
 
     def retranslate(self) -> None:
+        self.connections.retranslate()
         self.back_button.setText(_t("← Customers"))
         self.back_button.setAccessibleName(_t("Back to the customer list"))
         self.save_button.setText(_t("Save"))

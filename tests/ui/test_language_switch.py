@@ -237,11 +237,6 @@ def test_connection_widgets_retranslate_after_a_language_switch(
         win.translations.install("en")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the Today page and the customer page do not pass retranslate() on to the "
-    "losing-touch list and the connections tab yet",
-)
 def test_today_and_customer_pages_pass_a_language_switch_to_their_connection_widgets(
     manager_window: MainWindow, area: dict[str, str], qtbot: QtBot
 ) -> None:
