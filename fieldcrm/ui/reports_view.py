@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -262,6 +263,10 @@ class ReportsView(QWidget):
             self.report_box.setItemText(index, translate_title(REPORT_TITLES[name]))
         self.from_edit.setAccessibleName(self.tr("From"))
         self.to_edit.setAccessibleName(self.tr("To"))
+        locale = default_locale()  # a date field keeps the format it was made with
+        for edit in (self.from_edit, self.to_edit):
+            edit.setLocale(locale)
+            edit.setDisplayFormat(locale.dateFormat(QLocale.FormatType.ShortFormat))
         self.territory_box.setAccessibleName(self.tr("Territory"))
         self.rep_box.setAccessibleName(self.tr("Rep"))
         captions = (

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import QGraphicsSimpleTextItem
 from pytestqt.qtbot import QtBot
 
@@ -122,6 +122,12 @@ def test_people_pages_follow_a_language_switch_and_keep_what_was_typed(
         assert_reports_in_german(reports)
         assert reports.current_report() == "overdue"
         assert reports.territory_box.currentIndex() == 1
+        # Dates in the period fields are written the German way too, and keep their value.
+        german_dates = QLocale(QLocale.Language.German, QLocale.Country.Germany)
+        chosen_from = reports.from_edit.date()
+        assert reports.from_edit.text() == german_dates.toString(
+            chosen_from, german_dates.dateFormat(QLocale.FormatType.ShortFormat)
+        )
         assert reports.territory_box.currentText() == territory
         assert reports.as_of_label.text() == german(
             "ReportsView", "Data as of: never synced — the report shows local data only"
