@@ -22,6 +22,7 @@ class _UserPage(View):
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._layout.addWidget(self._placeholder)
         self._built_for: str | None = None
+        self._retired: list[QWidget] = []
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -40,6 +41,15 @@ class _UserPage(View):
         if user_id is None:
             return False
         if self._built_for != user_id:
+            # Another person signed in: the previous person's view goes out of sight. It is
+            # kept (not deleted) so that a read it started can still deliver its result.
+            for index in reversed(range(self._layout.count())):
+                item = self._layout.itemAt(index)
+                widget = item.widget() if item is not None else None
+                if widget is not None and widget is not self._placeholder:
+                    self._layout.removeWidget(widget)
+                    widget.hide()
+                    self._retired.append(widget)
             self._build(user_id)
             self._placeholder.hide()
             self._built_for = user_id

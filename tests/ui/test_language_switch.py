@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
-from PySide6.QtWidgets import QGraphicsSimpleTextItem
+from PySide6.QtWidgets import QGraphicsSimpleTextItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from fieldcrm.profile import database_path
@@ -254,3 +254,24 @@ def test_today_and_customer_pages_pass_a_language_switch_to_their_connection_wid
     finally:
         assert win.translations is not None
         win.translations.install("en")
+
+
+def test_a_page_shows_only_the_signed_in_persons_view(
+    manager_window: MainWindow, area: dict[str, str], qtbot: QtBot
+) -> None:
+    """After another person signs in on this laptop, the people pages show that person's
+    view only (the previous one does not stay stacked underneath)."""
+    win = manager_window
+    for name in ("feedback", "reports"):
+        win.show_page(name)
+        settle(qtbot, win)
+    win.ctx.user_id = area["anna"]
+    win.ctx.role = "rep"
+    for name in ("feedback", "reports"):
+        page = win.pages[name]
+        page.reload()
+        settle(qtbot, win)
+        children = page.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        visible = [w for w in children if not w.isHidden()]
+        assert len(visible) == 1, (name, visible)
+    assert win.feedback.inbox._user_id == area["anna"]
