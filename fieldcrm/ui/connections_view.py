@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -49,6 +51,7 @@ from fieldcrm.store.connections import (
     mark_handover_read,
 )
 from fieldcrm.store.relationship_graph import RelationshipGraph, relationship_graph
+from fieldcrm.ui.i18n import field_label, validation_message
 from fieldcrm.ui.relationship_map import RelationshipMap, relationship_label
 from fieldcrm.ui.report_pdf import default_locale, format_day
 from fieldcrm.ui.reports_view import Submitter
@@ -268,7 +271,56 @@ class LosingTouchView(QWidget):
             self.open_customer.emit(item.customer_id)
 
 
-class RelationshipDialog(QDialog):
+class _SaveDialog(QDialog):
+    """A dialog whose OK saves: it stays open, with what was entered, until the save went
+    through; a refused save shows why under the fields. While saving it cannot be
+    cancelled, so that "cancelled" never hides a record that was written."""
+
+    save_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020")
+        self.error_label.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+        self.saving = False
+
+    def _ok(self) -> None:
+        if self.saving:
+            return
+        self.saving = True
+        self.buttons.setEnabled(False)
+        self.error_label.clear()
+        self.save_requested.emit()
+
+    def reject(self) -> None:
+        if not self.saving:
+            super().reject()
+
+    def saved(self) -> None:
+        self.saving = False
+        self.accept()
+
+    def failed(self, exc: BaseException) -> None:
+        self.saving = False
+        self.buttons.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            text = "\n".join(
+                f"{field_label(e.field)}: {validation_message(e.message)}" for e in exc.errors
+            )
+        else:
+            text = QCoreApplication.translate("Connections", "Could not save: %1").replace(
+                "%1", str(exc)
+            )
+        self.error_label.setText(text)
+
+
+class RelationshipDialog(_SaveDialog):
     """Say how two people relate (either may be of another customer)."""
 
     def __init__(self, contacts: list[tuple[str, str]], parent: QWidget | None = None) -> None:
@@ -285,8 +337,6 @@ class RelationshipDialog(QDialog):
         self.label_edit, self.reverse_edit = QLineEdit(), QLineEdit()
         self.note_edit = QPlainTextEdit()
         self.note_edit.setMaximumHeight(70)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020")
         form = QFormLayout()
         form.addRow(QCoreApplication.translate("Connections", "&Person:"), self.from_box)
         form.addRow(QCoreApplication.translate("Connections", "&Relationship:"), self.kind_box)
@@ -296,15 +346,10 @@ class RelationshipDialog(QDialog):
             QCoreApplication.translate("Connections", "Name the &other way:"), self.reverse_edit
         )
         form.addRow(QCoreApplication.translate("Connections", "N&ote:"), self.note_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
 
@@ -324,11 +369,8 @@ class RelationshipDialog(QDialog):
             "note": self.note_edit.toPlainText() or None,
         }
 
-    def show_error(self, exc: ValidationError) -> None:
-        self.error_label.setText("\n".join(e.message for e in exc.errors))
 
-
-class ConnectionDialog(QDialog):
+class ConnectionDialog(_SaveDialog):
     """ "I know this person": how well, since when, a note. Declared, never inferred."""
 
     def __init__(self, contacts: list[tuple[str, str]], parent: QWidget | None = None) -> None:
@@ -352,14 +394,10 @@ class ConnectionDialog(QDialog):
         form.addRow(QCoreApplication.translate("Connections", "How &well (1–5):"), self.strength)
         form.addRow(QCoreApplication.translate("Connections", "&Since:"), self.since)
         form.addRow(QCoreApplication.translate("Connections", "N&ote:"), self.note_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
 
     def values(self, customer_id: str, user_id: str) -> dict[str, Any]:
         return {
@@ -482,36 +520,59 @@ class CustomerConnections(QWidget):
         assert self.graph is not None
         return [(p.id, p.name) for p in self.graph.people if p.own]
 
-    def _write(
-        self,
-        work: Callable[[], object],
-        dialog_error: Callable[[ValidationError], None] | None = None,
-    ) -> None:
+    def _write(self, work: Callable[[], object], dialog: _SaveDialog | None = None) -> None:
+        """Save on the database thread; a refusal is shown in the dialog that asked for the
+        save (which stays open with what was entered), or in a message when none did."""
+
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, ValidationError) and dialog_error is not None:
-                dialog_error(exc)
+            if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+                dialog.failed(exc)
+                return
+            QMessageBox.warning(
+                self,
+                QCoreApplication.translate("Connections", "Not saved"),
+                QCoreApplication.translate("Connections", "Could not save: %1").replace(
+                    "%1", str(exc)
+                ),
+            )
 
         def done(_result: object) -> None:
+            if dialog is not None and shiboken6.isValid(dialog):
+                dialog.saved()
             self.changed.emit()
             self.reload()
 
         self._runner.submit(work, done, failed)
 
-    def _add_relationship(self) -> None:
+    def _add_relationship(self) -> RelationshipDialog | None:
         if self.graph is None or self.customer_id is None:
-            return
+            return None
         dialog = RelationshipDialog(self._contacts(), self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            values, store = dialog.values(self.customer_id), self._store
-            self._write(lambda: store.create("relationship", values))
+        store, customer_id = self._store, self.customer_id
 
-    def _add_connection(self) -> None:
+        def save() -> None:
+            values = dialog.values(customer_id)  # read on the GUI thread
+            self._write(lambda: store.create("relationship", values), dialog)
+
+        dialog.save_requested.connect(save)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _add_connection(self) -> ConnectionDialog | None:
         if self.graph is None or self.customer_id is None:
-            return
+            return None
         dialog = ConnectionDialog(self._contacts(), self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            values, store = dialog.values(self.customer_id, self.user_id), self._store
-            self._write(lambda: store.create("connection", values))
+        store, customer_id, user_id = self._store, self.customer_id, self.user_id
+
+        def save() -> None:
+            values = dialog.values(customer_id, user_id)
+            self._write(lambda: store.create("connection", values), dialog)
+
+        dialog.save_requested.connect(save)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _export(self) -> None:
         name = (self.graph.customer_name if self.graph else "map").replace("/", "-")

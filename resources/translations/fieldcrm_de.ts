@@ -84,6 +84,10 @@
       <translation>%1 – die %2 am längsten überfälligen von %3</translation>
     </message>
     <message>
+      <source>Could not save: %1</source>
+      <translation>Speichern nicht möglich: %1</translation>
+    </message>
+    <message>
       <source>New relationship</source>
       <translation>Neue Beziehung</translation>
     </message>
@@ -158,6 +162,10 @@
     <message>
       <source>Save handover &amp;note</source>
       <translation>Übergabe&amp;notiz speichern</translation>
+    </message>
+    <message>
+      <source>Not saved</source>
+      <translation>Nicht gespeichert</translation>
     </message>
     <message>
       <source>Export map</source>

@@ -84,6 +84,10 @@
       <translation>%1 — the %2 longest overdue of %3</translation>
     </message>
     <message>
+      <source>Could not save: %1</source>
+      <translation>Could not save: %1</translation>
+    </message>
+    <message>
       <source>New relationship</source>
       <translation>New relationship</translation>
     </message>
@@ -158,6 +162,10 @@
     <message>
       <source>Save handover &amp;note</source>
       <translation>Save handover &amp;note</translation>
+    </message>
+    <message>
+      <source>Not saved</source>
+      <translation>Not saved</translation>
     </message>
     <message>
       <source>Export map</source>

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from fieldcrm.store import Store
 from fieldcrm.store.connections import reassign_customer
-from fieldcrm.ui.connections_view import CustomerConnections, LosingTouchView
+from fieldcrm.ui.connections_view import (
+    ConnectionDialog,
+    CustomerConnections,
+    LosingTouchView,
+    RelationshipDialog,
+)
 from fieldcrm.ui.tasks import TaskRunner
 
 TODAY = date(2026, 11, 28)
@@ -154,6 +162,83 @@ def test_previous_owner_adds_a_handover_note(
         widget.save_note_button.click()
     row = store.get("handover", handover)
     assert row is not None and row["note"] == "Eva prepares every order."
+
+
+def _relationships(store: Store, customer_id: str) -> list[dict[str, object]]:
+    with store.read() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT from_contact_id, to_contact_id, kind FROM relationship "
+            "WHERE customer_id = ? AND deleted = 0",
+            (customer_id,),
+        ).all()
+    return [dict(r._mapping) for r in rows]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # a dialog opens
+def test_a_refused_relationship_keeps_the_dialog_open_with_the_reason(
+    qtbot: QtBot, runner: TaskRunner, area: tuple[Store, dict[str, str]]
+) -> None:
+    """The rep picks the same person twice: the dialog says why and keeps what she
+    entered; she corrects it and the relationship is saved and drawn."""
+    store, ids = area
+    widget = CustomerConnections(store, runner, ids["anna"])
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.loaded, timeout=5000):
+        widget.show_customer(ids["acme"])
+    edges = widget.map.edge_count
+    before = _relationships(store, ids["acme"])
+
+    widget.add_relationship_button.click()
+    dialog = widget.findChild(RelationshipDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.from_box.setCurrentIndex(dialog.from_box.findData(ids["tech"]))
+    dialog.to_box.setCurrentIndex(dialog.to_box.findData(ids["tech"]))
+    dialog.kind_box.setCurrentIndex(dialog.kind_box.findData("colleague"))
+    dialog.note_edit.setPlainText("Share an office")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: bool(dialog.error_label.text()), timeout=5000)
+    assert "must be another contact" in dialog.error_label.text()
+    assert dialog.isVisible() and dialog.buttons.isEnabled()
+    assert dialog.note_edit.toPlainText() == "Share an office"  # nothing typed is lost
+    assert _relationships(store, ids["acme"]) == before
+
+    dialog.to_box.setCurrentIndex(dialog.to_box.findData(ids["ceo"]))
+    with qtbot.waitSignal(widget.loaded, timeout=5000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog))  # closed (and freed)
+    assert {"from_contact_id": ids["tech"], "to_contact_id": ids["ceo"], "kind": "colleague"} in (
+        _relationships(store, ids["acme"])
+    )
+    assert widget.map.edge_count == edges + 1
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # a dialog opens
+def test_a_connection_dialog_cannot_be_cancelled_while_it_saves(
+    qtbot: QtBot, runner: TaskRunner, area: tuple[Store, dict[str, str]]
+) -> None:
+    store, ids = area
+    widget = CustomerConnections(store, runner, ids["anna"])
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.loaded, timeout=5000):
+        widget.show_customer(ids["acme"])
+    widget.add_connection_button.click()
+    dialog = widget.findChild(ConnectionDialog)
+    assert dialog is not None
+    dialog.contact_box.setCurrentIndex(dialog.contact_box.findData(ids["tech"]))
+    release = threading.Event()
+    runner.submit(lambda: release.wait(10))  # the database thread is busy for a moment
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    dialog.reject()  # Esc while the save waits: ignored, the save goes on
+    assert dialog.isVisible() and dialog.saving
+    with qtbot.waitSignal(widget.loaded, timeout=5000):
+        release.set()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog))
+    with store.read() as conn:
+        known = conn.exec_driver_sql(
+            "SELECT count(*) FROM connection WHERE contact_id = ? AND user_id = ?",
+            (ids["tech"], ids["anna"]),
+        ).scalar_one()
+    assert known == 1
 
 
 def test_losing_touch_list_filters_and_opens_customer(
