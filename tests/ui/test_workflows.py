@@ -512,6 +512,34 @@ def test_shortcuts_search_and_sync(window: MainWindow, qtbot: QtBot) -> None:
     assert "No server configured" in window.error_label.text()
 
 
+def test_shortcuts_open_new_customer_new_visit_settings_and_about(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Every toolbar shortcut opens what its tool tip says, from any page."""
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    open_first_customer(window, qtbot)  # a visit is planned for the customer shown
+    for key, modifiers, name in (
+        (Qt.Key.Key_N, ctrl, "customer_dialog"),
+        (Qt.Key.Key_V, ctrl | shift, "plan_visit_dialog"),
+        (Qt.Key.Key_Comma, ctrl, "settings_dialog"),
+        (Qt.Key.Key_F1, Qt.KeyboardModifier.NoModifier, "about_dialog"),
+    ):
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        qtbot.keyClick(window, key, modifiers)
+        dialog = active_dialog(qtbot, name)
+        dialog.reject()
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    for action, text in (
+        (window.new_customer_action, "Ctrl+N"),
+        (window.new_visit_action, "Ctrl+Shift+V"),
+        (window.new_note_action, "Ctrl+Shift+N"),
+        (window.search_action, "Ctrl+F"),
+        (window.sync_action, "F5"),
+    ):
+        assert text in action.toolTip() or action.shortcut().toString() == text
+
+
 def test_window_size_is_remembered(seeded: dict[str, Any], make_window: Any, qtbot: QtBot) -> None:
     first = make_window()
     # Within the offscreen screen (800 x 600), which a restored window is fitted into.
