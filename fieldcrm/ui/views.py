@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSignalBlocker,
     Qt,
     QTimer,
     Signal,
@@ -1209,6 +1210,8 @@ class ConflictsView(View):
         self.error.hide()
         self.current: dict[str, Any] | None = None
         self._mine_is_losing = True
+        #: The conflict whose value the "new value" field was filled in for.
+        self._edit_for: str | None = None
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -1262,18 +1265,50 @@ class ConflictsView(View):
 
     def _loaded(self, rows: list[dict[str, Any]]) -> None:
         current_id = self.current["id"] if self.current else None
-        self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
-        index = next((i for i, r in enumerate(rows) if r["id"] == current_id), 0 if rows else -1)
-        if index >= 0:
-            self.table.selectRow(index)
-            self._show(rows[index])
-        else:
-            self._show(None)
+        if current_id and self._typed() and all(r["id"] != current_id for r in rows):
+            # A sync resolved it meanwhile: say so rather than dropping the value silently.
+            self.ctx.message.emit(
+                _t("The conflict you were typing a value for was resolved meanwhile.")
+            )
+            self.edit_value.setModified(False)
+        with QSignalBlocker(self.table.selectionModel()):
+            self.model.set_rows(rows)
+            self.table.resizeColumnsToContents()
+            index = next(
+                (i for i, r in enumerate(rows) if r["id"] == current_id), 0 if rows else -1
+            )
+            if index >= 0:
+                self.table.selectRow(index)
+        self._show(rows[index] if index >= 0 else None)
+
+    def _typed(self) -> bool:
+        """The user typed a new value that is not saved yet."""
+        return self.edit_value.isModified() and self.edit_value.isEnabled()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid() and current.row() < len(self.model.rows):
-            self._show(self.model.row_at(current.row()))
+        if not current.isValid() or current.row() >= len(self.model.rows):
+            return
+        chosen = self.model.row_at(current.row())
+        leaving = self.current is not None and chosen["id"] != self.current["id"]
+        if leaving and self._typed() and not confirm_discard(self):
+            assert self.current is not None
+            self._select(self.current["id"])  # stay, with the value typed
+            return
+        self._show(chosen)
+
+    def _select(self, conflict_id: str) -> None:
+        index = next((i for i, r in enumerate(self.model.rows) if r["id"] == conflict_id), -1)
+        if index >= 0:
+            with QSignalBlocker(self.table.selectionModel()):
+                self.table.selectRow(index)
+
+    def can_leave(self) -> bool:
+        if not self._typed():
+            return True
+        if confirm_discard(self):
+            self.edit_value.setModified(False)
+            return True
+        return False
 
     def _show(self, conflict: dict[str, Any] | None) -> None:
         self.current = conflict
@@ -1313,7 +1348,9 @@ class ConflictsView(View):
                 .replace("%1", conflict[user_key] or _t("unknown"))
                 .replace("%2", i18n.format_datetime_local(when) if when else "?")
             )
-        self.edit_value.setText(self._display(conflict, self._mine()))
+        if self._edit_for != conflict["id"] or not self.edit_value.isModified():
+            self.edit_value.setText(self._display(conflict, self._mine()))
+        self._edit_for = conflict["id"]
 
     def _display(self, conflict: dict[str, Any], value: Any) -> str:
         if conflict["kind"] == "delete" and isinstance(value, dict):
@@ -1361,8 +1398,12 @@ class ConflictsView(View):
         if self.current is None:
             return
         conflict_id = self.current["id"]
+        typed = self.edit_value.isModified()
+        self.edit_value.setModified(False)  # handed to the save
 
         def failed(exc: BaseException) -> None:
+            if self.current is not None and self.current["id"] == conflict_id:
+                self.edit_value.setModified(typed)  # not saved: still the user's
             if isinstance(exc, ValidationError):
                 self._show_error("; ".join(i18n.validation_message(e.message) for e in exc.errors))
             else:
@@ -1431,13 +1472,7 @@ class RejectedView(View):
         actions.addStretch()
         actions.addWidget(self.discard_button)
         layout.addLayout(actions)
-        self.table.selectionModel().currentRowChanged.connect(
-            lambda current, _prev: (
-                self._show(self.model.row_at(current.row()))
-                if current.isValid() and current.row() < len(self.model.rows)
-                else None
-            )
-        )
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.resend_button.clicked.connect(self.resend)
         self.discard_button.clicked.connect(self.discard)
         self.retranslate()
@@ -1465,14 +1500,43 @@ class RejectedView(View):
 
     def _loaded(self, rows: list[dict[str, Any]]) -> None:
         current_no = self.current["op_no"] if self.current else None
-        self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
-        index = next((i for i, r in enumerate(rows) if r["op_no"] == current_no), 0 if rows else -1)
+        if current_no is not None and self._typed() and all(r["op_no"] != current_no for r in rows):
+            self.ctx.message.emit(
+                _t("The change you were correcting is no longer in the list of rejected changes.")
+            )
+        with QSignalBlocker(self.table.selectionModel()):
+            self.model.set_rows(rows)
+            self.table.resizeColumnsToContents()
+            index = next(
+                (i for i, r in enumerate(rows) if r["op_no"] == current_no), 0 if rows else -1
+            )
+            if index >= 0:
+                self.table.selectRow(index)
+        self._show(rows[index] if index >= 0 else None)
+
+    def _typed(self) -> bool:
+        """The correction form holds edits that were not sent."""
+        return self.form is not None and self.form.dirty
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid() or current.row() >= len(self.model.rows):
+            return
+        chosen = self.model.row_at(current.row())
+        leaving = self.current is not None and chosen["op_no"] != self.current["op_no"]
+        if leaving and self._typed() and not confirm_discard(self):
+            assert self.current is not None
+            self._select(self.current["op_no"])  # stay, with the corrections typed
+            return
+        self._show(chosen)
+
+    def _select(self, op_no: int) -> None:
+        index = next((i for i, r in enumerate(self.model.rows) if r["op_no"] == op_no), -1)
         if index >= 0:
-            self.table.selectRow(index)
-            self._show(rows[index])
-        else:
-            self._show(None)
+            with QSignalBlocker(self.table.selectionModel()):
+                self.table.selectRow(index)
+
+    def can_leave(self) -> bool:
+        return not self._typed() or confirm_discard(self)
 
     def _show(self, rejected: dict[str, Any] | None) -> None:
         if (

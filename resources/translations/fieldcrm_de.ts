@@ -1968,6 +1968,10 @@
       <translation>Diesen Wert speichern</translation>
     </message>
     <message>
+      <source>The conflict you were typing a value for was resolved meanwhile.</source>
+      <translation>Der Konflikt, für den Sie einen Wert eingegeben haben, wurde inzwischen gelöst.</translation>
+    </message>
+    <message>
       <source>No conflicts. Everything is in agreement.</source>
       <translation>Keine Konflikte. Alles stimmt überein.</translation>
     </message>
@@ -2014,6 +2018,10 @@
     <message>
       <source>Discard…</source>
       <translation>Verwerfen…</translation>
+    </message>
+    <message>
+      <source>The change you were correcting is no longer in the list of rejected changes.</source>
+      <translation>Die Änderung, die Sie korrigiert haben, steht nicht mehr in der Liste der abgelehnten Änderungen.</translation>
     </message>
     <message>
       <source>No rejected changes.</source>

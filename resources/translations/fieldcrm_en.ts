@@ -1968,6 +1968,10 @@
       <translation>Save this value</translation>
     </message>
     <message>
+      <source>The conflict you were typing a value for was resolved meanwhile.</source>
+      <translation>The conflict you were typing a value for was resolved meanwhile.</translation>
+    </message>
+    <message>
       <source>No conflicts. Everything is in agreement.</source>
       <translation>No conflicts. Everything is in agreement.</translation>
     </message>
@@ -2014,6 +2018,10 @@
     <message>
       <source>Discard…</source>
       <translation>Discard…</translation>
+    </message>
+    <message>
+      <source>The change you were correcting is no longer in the list of rejected changes.</source>
+      <translation>The change you were correcting is no longer in the list of rejected changes.</translation>
     </message>
     <message>
       <source>No rejected changes.</source>
