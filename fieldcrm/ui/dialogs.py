@@ -333,6 +333,7 @@ class LoginDialog(QDialog):
         self.setWindowTitle(self.tr("Sign in to FieldCRM"))
         self._login = login
         self._run = run
+        self._signing_in = False
         layout = QVBoxLayout(self)
         intro = QLabel(
             self.tr("Sign in once; afterwards FieldCRM also works without a network."), self
@@ -386,10 +387,17 @@ class LoginDialog(QDialog):
             return
         self.buttons.setEnabled(False)
         self.error.hide()
+        self._signing_in = True
         login = self._login
         self._run(lambda: login(url, user, password), self._done, self._failed)
 
+    def reject(self) -> None:
+        # While the server is asked, closing would leave a session nobody knows of.
+        if not self._signing_in:
+            super().reject()
+
     def _done(self, user: dict[str, Any]) -> None:
+        self._signing_in = False
         self.buttons.setEnabled(True)
         self.logged_in.emit(user)
         self.accept()
@@ -397,6 +405,7 @@ class LoginDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         from fieldcrm.ui.sync import is_offline_error
 
+        self._signing_in = False
         self.buttons.setEnabled(True)
         if is_offline_error(exc):
             self._show_error(

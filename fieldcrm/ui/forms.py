@@ -318,6 +318,10 @@ class SaveDialog(QDialog):
         self.general_error.show()
 
     def reject(self) -> None:
+        if self._saving:
+            # The record is being written: closing now would say "cancelled" about a
+            # record that is saved a moment later. The dialog closes when it is.
+            return
         if self.form.dirty and not confirm_discard(self):
             return
         super().reject()

@@ -6,6 +6,7 @@ import threading
 from datetime import date
 from typing import Any
 
+import shiboken6
 import sqlalchemy as sa
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
@@ -485,6 +486,78 @@ def test_fix_rejected_change_and_discard(
         assert conn.scalar(sa.select(sa.func.count()).select_from(t.rejected_change)) == 0
 
 
+def test_a_typed_conflict_value_survives_a_reload_and_is_not_dropped_silently(
+    window: MainWindow, qtbot: QtBot, seeded: dict[str, Any]
+) -> None:
+    seed_sync_outcomes(window.store, seeded, seeded["customers"])
+    seed_sync_outcomes(window.store, seeded, seeded["customers"][2:])
+    window.ctx.data_changed.emit()
+    window.show_page("conflicts")
+    view = window.conflicts
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2 and view.current is not None)
+    first = view.current
+    assert first is not None
+    view.edit_value.selectAll()
+    type_text(qtbot, view.edit_value, "+49 40 999 0000")
+
+    # A background sync (or any write) reloads the page: the typed value stays.
+    window.ctx.data_changed.emit()
+    settle(qtbot, window)
+    assert view.current is not None and view.current["id"] == first["id"]
+    assert view.edit_value.text() == "+49 40 999 0000"
+
+    # Picking the other conflict asks; "keep editing" stays with the value.
+    answer_next_message_box("keep")
+    view.table.selectRow(1)
+    assert view.current["id"] == first["id"]
+    assert view.table.currentIndex().row() == 0
+    assert view.edit_value.text() == "+49 40 999 0000"
+    # Leaving the page asks too.
+    answer_next_message_box("keep")
+    window.show_page("today")
+    assert window.current_page() is view
+    # "Discard" moves on, with the other conflict's own value.
+    answer_next_message_box("discard")
+    view.table.selectRow(1)
+    assert view.current["id"] != first["id"]
+    assert view.edit_value.text() != "+49 40 999 0000"
+
+
+def test_a_correction_of_a_rejected_change_is_not_dropped_silently(
+    window: MainWindow, qtbot: QtBot, seeded: dict[str, Any]
+) -> None:
+    seed_sync_outcomes(window.store, seeded, seeded["customers"])
+    seed_sync_outcomes(window.store, seeded, seeded["customers"][2:])
+    window.ctx.data_changed.emit()
+    window.show_page("rejected")
+    view = window.rejected
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2 and view.form is not None)
+    first = view.current
+    assert first is not None and view.form is not None
+    city: QLineEdit = view.form.editors["city"]  # type: ignore[assignment]
+    city.clear()
+    type_text(qtbot, city, "Altona")
+
+    window.ctx.data_changed.emit()  # a reload keeps the correction being typed
+    settle(qtbot, window)
+    assert view.current is not None and view.current["op_no"] == first["op_no"]
+    assert view.form.editors["city"].text() == "Altona"  # type: ignore[attr-defined]
+
+    answer_next_message_box("keep")
+    view.table.selectRow(1)
+    assert view.current["op_no"] == first["op_no"]
+    assert view.form.editors["city"].text() == "Altona"  # type: ignore[attr-defined]
+    answer_next_message_box("keep")
+    window.show_page("today")
+    assert window.current_page() is view
+
+    answer_next_message_box("discard")
+    view.table.selectRow(1)
+    assert view.current["op_no"] != first["op_no"]
+    with window.store.read() as conn:  # nothing was sent: both are still listed
+        assert conn.scalar(sa.select(sa.func.count()).select_from(t.rejected_change)) == 2
+
+
 def test_login_dialog_reports_unreachable_server(make_window: Any, qtbot: QtBot) -> None:
     window = make_window()
     window.start()
@@ -499,6 +572,54 @@ def test_login_dialog_reports_unreachable_server(make_window: Any, qtbot: QtBot)
     qtbot.waitUntil(lambda: dialog.error.isVisible() and dialog.buttons.isEnabled(), timeout=15_000)
     assert dialog.isVisible()
     assert window.ctx.user_id is None
+
+
+def test_a_dialog_cannot_be_cancelled_while_it_saves(window: MainWindow, qtbot: QtBot) -> None:
+    """Esc while a note is being written does not close the dialog (that would say
+    "cancelled" about a note saved a moment later); it closes when the note is saved."""
+    customer = open_first_customer(window, qtbot)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_N,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    note = active_dialog(qtbot, "note_dialog")
+    type_text(qtbot, editor(note, "text"), "Wants the new price list.")
+    release = threading.Event()
+    window.db.submit(lambda: release.wait(20))  # the database thread is busy for a moment
+    try:
+        note.submit()
+        qtbot.keyClick(note, Qt.Key.Key_Escape)
+        note.reject()
+        assert note.isVisible()
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(note) or not note.isVisible(), timeout=5000)
+    texts = [r["text"] for r in rows(window, t.note, customer_id=customer["id"])]
+    assert "Wants the new price list." in texts
+
+
+def test_the_login_dialog_cannot_be_closed_while_it_signs_in(
+    make_window: Any, qtbot: QtBot
+) -> None:
+    window = make_window()
+    window.start()
+    qtbot.waitUntil(lambda: getattr(window, "login_dialog", None) is not None)
+    dialog: LoginDialog = window.login_dialog
+    dialog.server.setText("http://127.0.0.1:9")
+    type_text(qtbot, dialog.username, "anna")
+    type_text(qtbot, dialog.password, "demo")
+    release = threading.Event()
+    window.sync.net.submit(lambda: release.wait(20))  # the network thread is busy
+    try:
+        dialog.submit()
+        dialog.reject()  # Esc while the server is asked
+        assert dialog.isVisible()
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: dialog.error.isVisible() and dialog.buttons.isEnabled(), timeout=15_000)
+    dialog.reject()  # now it closes
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
 
 
 def test_shortcuts_search_and_sync(window: MainWindow, qtbot: QtBot) -> None:
