@@ -254,6 +254,7 @@ class MainWindow(QMainWindow):
         self.about_action.setText(self.tr("About"))
         self.about_action.setToolTip(self.tr("FieldCRM and server versions (F1)"))
         self._show_retry_as_sign_in(self.sync.state.needs_sign_in)
+        self.sync.retranslate()
         self.progress.setAccessibleName(self.tr("Sync progress"))
         for page in self.pages.values():
             page.retranslate()

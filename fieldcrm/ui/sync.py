@@ -267,6 +267,8 @@ class SyncController(QObject):
         self.backend = backend
         self.server_url = server_url
         self.net = TaskRunner("sync", self)
+        #: Why the last run stopped ("no_server" or the exception), None when it did not.
+        self._error_cause: BaseException | str | None = None
         self.state = SyncState()
         self._again = False
         #: A local write happened while a run was going: that run may have read the outbox
@@ -314,7 +316,8 @@ class SyncController(QObject):
 
     def sync_now(self) -> None:
         if not self.server_url():
-            self.state.error = self.tr("No server configured. Set the server address in Settings.")
+            self._error_cause = "no_server"
+            self.retranslate()
             self.state.error_detail, self.state.needs_sign_in = None, False
             self.state_changed.emit()
             return
@@ -344,7 +347,7 @@ class SyncController(QObject):
             # edit made meanwhile is sent now, not at the next periodic sync.
             self._again = self._enabled
         self.state.online = True
-        self.state.error = self.state.error_detail = None
+        self.state.error = self.state.error_detail = self._error_cause = None
         self.state.needs_sign_in = False
         store = self.store
         now = format_datetime(utc_now())
@@ -369,13 +372,14 @@ class SyncController(QObject):
             return
         if is_offline_error(exc):
             self.state.online = False
-            self.state.error = self.state.error_detail = None
+            self.state.error = self.state.error_detail = self._error_cause = None
             self.state.needs_sign_in = False
             if self._enabled:
                 self._retry.start()
         else:
             log.warning("sync failed: %s", exc)
-            self.state.error = i18n.sync_error(exc)
+            self._error_cause = exc
+            self.retranslate()
             self.state.error_detail = str(exc) or type(exc).__name__
             self.state.needs_sign_in = i18n.needs_sign_in(exc)
         self.state_changed.emit()
@@ -396,6 +400,14 @@ class SyncController(QObject):
     def _counts_arrived(self, counts: tuple[int, str | None]) -> None:
         self.state.pending, self.state.last_sync = counts
         self.state_changed.emit()
+
+    def retranslate(self) -> None:
+        """Say why the last sync stopped in the current language (after a switch too)."""
+        cause = self._error_cause
+        if cause == "no_server":
+            self.state.error = self.tr("No server configured. Set the server address in Settings.")
+        elif isinstance(cause, BaseException):
+            self.state.error = i18n.sync_error(cause)
 
     def shutdown(self) -> None:
         """Stop syncing (the app closes): a running sync is cancelled at its next

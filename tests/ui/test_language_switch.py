@@ -275,3 +275,23 @@ def test_a_page_shows_only_the_signed_in_persons_view(
         visible = [w for w in children if not w.isHidden()]
         assert len(visible) == 1, (name, visible)
     assert win.feedback.inbox._user_id == area["anna"]
+
+
+def test_the_reason_a_sync_stopped_follows_a_language_switch(
+    manager_window: MainWindow, qtbot: QtBot
+) -> None:
+    win = manager_window
+    win.sync.sync_now()  # no server configured in the test window
+    qtbot.waitUntil(win.error_label.isVisible)
+    assert "No server configured" in win.error_label.text()
+    try:
+        switch_language(win, "de")
+        reason = german(
+            "SyncController", "No server configured. Set the server address in Settings."
+        )
+        assert win.error_label.text() == german("MainWindow", "Sync failed: %1").replace(
+            "%1", reason
+        )
+    finally:
+        assert win.translations is not None
+        win.translations.install("en")
