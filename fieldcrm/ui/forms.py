@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -139,6 +139,16 @@ class RecordForm(QWidget):
                     value = editor.itemData(i)
                     if value is not None:
                         editor.setItemText(i, i18n.label(value))
+            elif isinstance(editor, QDateTimeEdit):  # date fields too
+                # A date field keeps the format it was made with unless told (a switch).
+                locale = QLocale()
+                kind = QLocale.FormatType.ShortFormat
+                editor.setLocale(locale)
+                editor.setDisplayFormat(
+                    locale.dateFormat(kind)
+                    if isinstance(editor, QDateEdit)
+                    else locale.dateTimeFormat(kind)
+                )
 
     def _mark_dirty(self, *_args: object) -> None:
         if not self._dirty:

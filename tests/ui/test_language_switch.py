@@ -295,3 +295,23 @@ def test_the_reason_a_sync_stopped_follows_a_language_switch(
     finally:
         assert win.translations is not None
         win.translations.install("en")
+
+
+def test_date_fields_of_an_open_form_take_the_new_date_format(qtbot: QtBot) -> None:
+    from fieldcrm.ui import i18n
+    from fieldcrm.ui.forms import RecordForm
+
+    form = RecordForm("visit", ["planned_start"])
+    qtbot.addWidget(form)
+    editor = form.editors["planned_start"]
+    translations = i18n.Translations()
+    try:
+        assert translations.install("de")
+        form.retranslate()
+        german_format = QLocale(QLocale.Language.German, QLocale.Country.Germany).dateTimeFormat(
+            QLocale.FormatType.ShortFormat
+        )
+        assert editor.displayFormat() == german_format  # type: ignore[attr-defined]
+        assert "." in editor.text()  # type: ignore[attr-defined]  # 28.11.26 14:00
+    finally:
+        translations.install("en")
