@@ -119,8 +119,14 @@ def _page(
     limit: int,
     walk_name_index: bool,
 ) -> list[dict[str, Any]]:
-    # Walking the name index in order stops after one page; sorting every match would not.
-    index = "INDEXED BY ix_customer_name" if walk_name_index else ""
+    with store.read() as conn:
+        # Walking the name index in order stops after one page; sorting every match would
+        # not. During a first sync the index is set aside until the end (bulk load), and
+        # the list still opens, sorted without it.
+        if walk_name_index and _has_index(conn, "ix_customer_name"):
+            index = "INDEXED BY ix_customer_name"
+        else:
+            index = ""
     sql = sa.text(
         "SELECT c.id, c.number, c.name, c.city, c.status, c.segment, "
         "c.visit_cadence_days, tr.name AS territory, "
@@ -135,6 +141,13 @@ def _page(
             dict(row._mapping)
             for row in conn.execute(sql, {**params, "limit": limit, "offset": offset})
         ]
+
+
+def _has_index(conn: sa.Connection, name: str) -> bool:
+    found = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+    ).first()
+    return found is not None
 
 
 def _is_broad(store: Store, query: str, fts_table: str = "customer_fts") -> bool:

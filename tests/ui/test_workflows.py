@@ -205,6 +205,24 @@ def test_territory_segment_and_overdue_filters(window: MainWindow, qtbot: QtBot)
     assert shown() == {faraway}
 
 
+def test_the_customer_list_opens_while_a_first_sync_loads(window: MainWindow, qtbot: QtBot) -> None:
+    """A first sync sets the name index aside until it ends (bulk load); the rep can open
+    the list meanwhile, or after the app was closed in the middle of that sync."""
+    from fieldcrm.store import replica
+
+    replica.begin_bulk_load(window.store)
+    window.show_page("customers")
+    view = window.customers
+    with qtbot.waitSignal(view.search_applied, timeout=5000):
+        view.apply_filter()
+    names = [r["name"] for r in view.model.rows]
+    assert len(names) == 5 and names == sorted(names)
+    replica.end_bulk_load(window.store)
+    with qtbot.waitSignal(view.search_applied, timeout=5000):
+        view.apply_filter()
+    assert [r["name"] for r in view.model.rows] == names
+
+
 def test_delete_customer_asks_first(
     window: MainWindow, qtbot: QtBot, seeded: dict[str, Any]
 ) -> None:
