@@ -1150,7 +1150,71 @@ class CustomerPicker(QDialog):
 # ---- Conflicts -----------------------------------------------------------------------------
 
 
-class ConflictsView(View):
+class _PickAndEditView(View):
+    """A list with an editor for the chosen row (conflicts, rejected changes): what the
+    user typed there survives a reload, and is not dropped silently when another row is
+    picked, the page is left, or the row goes away meanwhile."""
+
+    #: The column that tells the rows apart.
+    row_key = "id"
+    current: dict[str, Any] | None
+    model: RowsModel
+    table: QTableView
+
+    def _typed(self) -> bool:
+        raise NotImplementedError
+
+    def _forget_typed(self) -> None:
+        raise NotImplementedError
+
+    def _gone_message(self) -> str:
+        raise NotImplementedError
+
+    def _show(self, row: dict[str, Any] | None) -> None:
+        raise NotImplementedError
+
+    def _loaded(self, rows: list[dict[str, Any]]) -> None:
+        key = self.row_key
+        current = self.current[key] if self.current else None
+        if current is not None and self._typed() and all(r[key] != current for r in rows):
+            self.ctx.message.emit(self._gone_message())  # e.g. a sync settled it meanwhile
+            self._forget_typed()
+        with QSignalBlocker(self.table.selectionModel()):
+            self.model.set_rows(rows)
+            self.table.resizeColumnsToContents()
+            index = next((i for i, r in enumerate(rows) if r[key] == current), 0 if rows else -1)
+            if index >= 0:
+                self.table.selectRow(index)
+        self._show(rows[index] if index >= 0 else None)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid() or current.row() >= len(self.model.rows):
+            return
+        chosen = self.model.row_at(current.row())
+        shown = self.current
+        leaving = shown is not None and chosen[self.row_key] != shown[self.row_key]
+        if leaving and self._typed() and not confirm_discard(self):
+            assert shown is not None
+            self._select(shown[self.row_key])  # stay, with what was typed
+            return
+        self._show(chosen)
+
+    def _select(self, key: Any) -> None:
+        index = next((i for i, r in enumerate(self.model.rows) if r[self.row_key] == key), -1)
+        if index >= 0:
+            with QSignalBlocker(self.table.selectionModel()):
+                self.table.selectRow(index)
+
+    def can_leave(self) -> bool:
+        if not self._typed():
+            return True
+        if confirm_discard(self):
+            self._forget_typed()
+            return True
+        return False
+
+
+class ConflictsView(_PickAndEditView):
     """Concurrent edits that met: both values side by side; keep mine, take theirs or edit."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -1263,52 +1327,15 @@ class ConflictsView(View):
         super().reload()
         self.ctx.read(queries.open_conflicts, self._loaded)
 
-    def _loaded(self, rows: list[dict[str, Any]]) -> None:
-        current_id = self.current["id"] if self.current else None
-        if current_id and self._typed() and all(r["id"] != current_id for r in rows):
-            # A sync resolved it meanwhile: say so rather than dropping the value silently.
-            self.ctx.message.emit(
-                _t("The conflict you were typing a value for was resolved meanwhile.")
-            )
-            self.edit_value.setModified(False)
-        with QSignalBlocker(self.table.selectionModel()):
-            self.model.set_rows(rows)
-            self.table.resizeColumnsToContents()
-            index = next(
-                (i for i, r in enumerate(rows) if r["id"] == current_id), 0 if rows else -1
-            )
-            if index >= 0:
-                self.table.selectRow(index)
-        self._show(rows[index] if index >= 0 else None)
-
     def _typed(self) -> bool:
         """The user typed a new value that is not saved yet."""
         return self.edit_value.isModified() and self.edit_value.isEnabled()
 
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid() or current.row() >= len(self.model.rows):
-            return
-        chosen = self.model.row_at(current.row())
-        leaving = self.current is not None and chosen["id"] != self.current["id"]
-        if leaving and self._typed() and not confirm_discard(self):
-            assert self.current is not None
-            self._select(self.current["id"])  # stay, with the value typed
-            return
-        self._show(chosen)
+    def _forget_typed(self) -> None:
+        self.edit_value.setModified(False)
 
-    def _select(self, conflict_id: str) -> None:
-        index = next((i for i, r in enumerate(self.model.rows) if r["id"] == conflict_id), -1)
-        if index >= 0:
-            with QSignalBlocker(self.table.selectionModel()):
-                self.table.selectRow(index)
-
-    def can_leave(self) -> bool:
-        if not self._typed():
-            return True
-        if confirm_discard(self):
-            self.edit_value.setModified(False)
-            return True
-        return False
+    def _gone_message(self) -> str:
+        return _t("The conflict you were typing a value for was resolved meanwhile.")
 
     def _show(self, conflict: dict[str, Any] | None) -> None:
         self.current = conflict
@@ -1423,8 +1450,10 @@ class ConflictsView(View):
 # ---- Rejected changes ----------------------------------------------------------------------
 
 
-class RejectedView(View):
+class RejectedView(_PickAndEditView):
     """Changes the server refused, with the reason; fix and send again, or discard."""
+
+    row_key = "op_no"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -1498,45 +1527,16 @@ class RejectedView(View):
         super().reload()
         self.ctx.read(queries.rejected_changes, self._loaded)
 
-    def _loaded(self, rows: list[dict[str, Any]]) -> None:
-        current_no = self.current["op_no"] if self.current else None
-        if current_no is not None and self._typed() and all(r["op_no"] != current_no for r in rows):
-            self.ctx.message.emit(
-                _t("The change you were correcting is no longer in the list of rejected changes.")
-            )
-        with QSignalBlocker(self.table.selectionModel()):
-            self.model.set_rows(rows)
-            self.table.resizeColumnsToContents()
-            index = next(
-                (i for i, r in enumerate(rows) if r["op_no"] == current_no), 0 if rows else -1
-            )
-            if index >= 0:
-                self.table.selectRow(index)
-        self._show(rows[index] if index >= 0 else None)
-
     def _typed(self) -> bool:
         """The correction form holds edits that were not sent."""
         return self.form is not None and self.form.dirty
 
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid() or current.row() >= len(self.model.rows):
-            return
-        chosen = self.model.row_at(current.row())
-        leaving = self.current is not None and chosen["op_no"] != self.current["op_no"]
-        if leaving and self._typed() and not confirm_discard(self):
-            assert self.current is not None
-            self._select(self.current["op_no"])  # stay, with the corrections typed
-            return
-        self._show(chosen)
+    def _forget_typed(self) -> None:
+        if self.form is not None:
+            self.form.mark_clean()
 
-    def _select(self, op_no: int) -> None:
-        index = next((i for i, r in enumerate(self.model.rows) if r["op_no"] == op_no), -1)
-        if index >= 0:
-            with QSignalBlocker(self.table.selectionModel()):
-                self.table.selectRow(index)
-
-    def can_leave(self) -> bool:
-        return not self._typed() or confirm_discard(self)
+    def _gone_message(self) -> str:
+        return _t("The change you were correcting is no longer in the list of rejected changes.")
 
     def _show(self, rejected: dict[str, Any] | None) -> None:
         if (
