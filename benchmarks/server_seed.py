@@ -20,7 +20,7 @@ from fieldcrm.domain.entities import ENTITIES
 from sync_server import auth
 from sync_server import tables as t
 from sync_server.db import make_engine, upgrade, write_transaction
-from sync_server.store import render_payload, utcnow
+from sync_server.store import REBUILD_LIVE_COUNTS_SQL, render_payload, utcnow
 
 BENCH_PASSWORD = "bench-password"
 ORDER = ("territory", "user", "customer", "contact", "visit", "note", "followup")
@@ -86,10 +86,8 @@ def seed_server(engine: sa.Engine, scale: Scale) -> int:
                     batch.clear()
             if batch:
                 conn.execute(t.record.insert(), batch)
-        conn.execute(
-            t.live_count.insert(),
-            [{"scope": scope, "entity": entity, "n": n} for (scope, entity), n in counts.items()],
-        )
+        conn.execute(t.live_count.delete())
+        conn.execute(sa.text(REBUILD_LIVE_COUNTS_SQL))
         conn.execute(t.seq_counter.update().values(value=seq))
     return seq
 

@@ -27,6 +27,7 @@ import orjson
 
 from benchmarks.dataset import DATA_DIR, DATASET_VERSION, SIZES, iter_rows, row_stamp
 from fieldcrm.domain.entities import ENTITIES
+from sync_server.store import REBUILD_LIVE_COUNTS_SQL
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_PASSWORD = "benchmark password"
@@ -116,10 +117,8 @@ def _build(path: Path, size: str) -> None:
             if len(batch) >= 20_000:
                 _insert_records(conn, batch)
         _insert_records(conn, batch)
-    conn.executemany(
-        "INSERT INTO live_count (scope, entity, n) VALUES (?, ?, ?)",
-        [(scope, entity, n) for (scope, entity), n in counts.items()],
-    )
+    conn.execute("DELETE FROM live_count")
+    conn.execute(REBUILD_LIVE_COUNTS_SQL)
     conn.execute("UPDATE seq_counter SET value = ? WHERE id = 1", (seq,))
     conn.execute("COMMIT")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -33,11 +33,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldcrm.domain.hlc import wall_clock_ms
 from fieldcrm.protocol import (
+    DEVICE_REUSED,
+    ENTITY_NAMES,
     MAX_ROWS_PER_PAGE,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     SERVER_TIME_HEADER,
     ApiPaths,
+    DigestRequest,
+    DigestResponse,
     ErrorBody,
     LoginRequest,
     LogoutRequest,
@@ -45,6 +49,9 @@ from fieldcrm.protocol import (
     PushRequest,
     PushResponse,
     RefreshRequest,
+    RekeyRequest,
+    RowsRequest,
+    RowsResponse,
     TokenResponse,
     UserInfo,
     VersionInfo,
@@ -54,8 +61,15 @@ from sync_server import tables as t
 from sync_server.config import Settings
 from sync_server.db import make_engine, read_transaction, write_transaction
 from sync_server.logs import request_id_var
-from sync_server.pull import CursorError, parse_cursor, pull_page, record_sync
-from sync_server.push import precheck, push
+from sync_server.pull import (
+    CursorError,
+    parse_cursor,
+    pull_page,
+    range_digests,
+    record_sync,
+    rows_by_id,
+)
+from sync_server.push import DeviceReused, precheck, push
 from sync_server.scope import Caller, caller_scopes
 
 log = logging.getLogger("fieldcrm.server")
@@ -305,6 +319,7 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
     app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes)
     _install_error_handlers(app)
     _install_routes(app, settings)
+    _install_verify_routes(app)
     return app
 
 
@@ -320,6 +335,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _push_refused(_: Request, exc: PushRefused) -> JSONResponse:
         headers = {SERVER_TIME_HEADER: str(wall_clock_ms())} if exc.code == "clock_ahead" else None
         return error_response(422, exc.code, exc.message, exc.details[:100], headers)
+
+    @app.exception_handler(DeviceReused)
+    async def _device_reused(_: Request, exc: DeviceReused) -> JSONResponse:
+        details = [{"op_no": op_no} for op_no in exc.op_nos[:100]]
+        return error_response(409, DEVICE_REUSED, str(exc), details)
 
     @app.exception_handler(CursorError)
     async def _cursor_error(_: Request, exc: CursorError) -> JSONResponse:
@@ -398,6 +418,14 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
         request.state.user_id = issued.user_id
         return token_response(engine, issued)
 
+    @app.post(ApiPaths.REKEY, response_model=TokenResponse, tags=["auth"])
+    def rekey(body: RekeyRequest, caller: CurrentCaller, engine: EngineDep) -> TokenResponse:
+        """A new device identity for this laptop (its own was reused by a copy of its
+        profile): a new device with a session of its own; the old one stays with the copy."""
+        with write_transaction(engine) as conn:
+            issued = auth.rekey_device(conn, caller, body.new_device_id, body.device_name)
+        return token_response(engine, issued)
+
     @app.post(ApiPaths.LOGOUT, status_code=204, tags=["auth"])
     def logout(body: LogoutRequest, engine: EngineDep) -> Response:
         auth.logout(engine, body.refresh_token)
@@ -457,6 +485,24 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
             with write_transaction(engine) as conn:
                 record_sync(conn, caller.device_id)
         return Response(body, media_type="application/json")
+
+
+def _install_verify_routes(app: FastAPI) -> None:
+    @app.post(ApiPaths.DIGEST, response_model=DigestResponse, tags=["sync"])
+    def digest_route(body: DigestRequest, caller: CurrentCaller, engine: EngineDep) -> Response:
+        if body.entity not in ENTITY_NAMES:
+            raise StarletteHTTPException(422, f"unknown entity {body.entity!r}")
+        with read_transaction(engine) as conn:
+            ranges = range_digests(conn, caller, body)
+        return Response(orjson.dumps({"ranges": ranges}), media_type="application/json")
+
+    @app.post(ApiPaths.ROWS, response_model=RowsResponse, tags=["sync"])
+    def rows_route(body: RowsRequest, caller: CurrentCaller, engine: EngineDep) -> Response:
+        if body.entity not in ENTITY_NAMES:
+            raise StarletteHTTPException(422, f"unknown entity {body.entity!r}")
+        with read_transaction(engine) as conn:
+            content = rows_by_id(conn, caller, body.entity, list(body.ids))
+        return Response(content, media_type="application/json")
 
 
 def app_from_env() -> FastAPI:

@@ -14,6 +14,7 @@ concurrent logins in several worker processes wait for each other instead of fai
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from sync_server import tables as t
 from sync_server.db import write_transaction
 from sync_server.scope import Caller
 from sync_server.store import utcnow
+
+log = logging.getLogger("fieldcrm.server.auth")
 
 #: OWASP minimum for argon2id: 19 MiB memory, 2 iterations, 1 lane.
 PASSWORD_HASHER = PasswordHasher(
@@ -193,6 +196,28 @@ def start_session(
         )
     )
     return _issue(conn, session_id)
+
+
+def rekey_device(
+    conn: sa.Connection, caller: Caller, new_device_id: str, device_name: str | None
+) -> IssuedTokens:
+    """Give the caller's laptop a new device identity with a session of its own.
+
+    Asked for after ``device_reused``: two copies of one profile (a backup put back, a
+    profile copied to another computer) shared a device id. The copy that asks becomes a
+    new device of the same user; the old device and its session stay with the other copy.
+    """
+    if conn.execute(sa.select(t.device.c.id).where(t.device.c.id == new_device_id)).first():
+        raise AuthError(409, "device_taken", "This device id is taken; choose another one.")
+    old_name = conn.execute(
+        sa.select(t.device.c.name).where(t.device.c.id == caller.device_id)
+    ).scalar()
+    name = device_name or (f"{old_name} (copy)" if old_name else None)
+    log.warning(
+        "device identity reused: new identity given",
+        extra={"user_id": caller.user_id, "device_id": caller.device_id, "new": new_device_id},
+    )
+    return start_session(conn, caller.user_id, new_device_id, name)
 
 
 def refresh(engine: sa.Engine, token: str, device_id: str) -> IssuedTokens:

@@ -23,7 +23,8 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
-from fieldcrm.protocol import ENTITY_NAMES
+from fieldcrm.protocol import ENTITY_NAMES, DigestRequest
+from fieldcrm.protocol.digest import Digest, digest_sql
 from sync_server import tables as t
 from sync_server.scope import Caller, Scopes, caller_scopes
 from sync_server.store import iso_now
@@ -102,7 +103,7 @@ def pull_page(conn: sa.Connection, caller: Caller, after: int, limit: int) -> tu
     conflicts = _conflicts(conn, scopes, after, upper)
     parts = [
         b'{"rows":[',
-        b",".join(payload for _, payload in rows),
+        b",".join(with_seq(seq, payload) for seq, payload in rows),
         b'],"evictions":',
         orjson.dumps(evictions),
         b',"conflicts":[',
@@ -112,7 +113,7 @@ def pull_page(conn: sa.Connection, caller: Caller, after: int, limit: int) -> tu
         b',"has_more":',
         b"true" if has_more else b"false",
         b',"scope_counts":',
-        b"null" if has_more else orjson.dumps({"counts": scope_counts(conn, scopes)}),
+        b"null" if has_more else orjson.dumps(scope_digests(conn, scopes)),
         b',"team_last_sync":',
         b"null"
         if has_more or caller.role not in ("manager", "admin")
@@ -122,6 +123,11 @@ def pull_page(conn: sa.Connection, caller: Caller, after: int, limit: int) -> tu
         b"}",
     ]
     return b"".join(parts), not has_more
+
+
+def with_seq(seq: int, payload: bytes) -> bytes:
+    """A stored ``RowState`` payload with its version (``seq``) added."""
+    return b'%s,"seq":%d}' % (payload[:-1], seq)
 
 
 def _evictions(conn: sa.Connection, scopes: Scopes, after: int, upper: int) -> list[dict[str, str]]:
@@ -177,11 +183,66 @@ def record_sync(conn: sa.Connection, device_id: str) -> None:
 
 
 def scope_counts(conn: sa.Connection, scopes: Scopes) -> dict[str, int]:
+    return scope_digests(conn, scopes)["counts"]
+
+
+def scope_digests(conn: sa.Connection, scopes: Scopes) -> dict[str, Any]:
+    """A ``ScopeCounts``: live rows per entity in ``scopes`` and the digest of their versions."""
     lc = t.live_count.c
-    query = sa.select(lc.entity, sa.func.sum(lc.n)).group_by(lc.entity)
+    query = sa.select(
+        lc.entity,
+        sa.func.sum(lc.n),
+        sa.func.sum(lc.seq_sum),
+        sa.func.sum(lc.sq_sum),
+        sa.func.sum(lc.cube_sum),
+    ).group_by(lc.entity)
     if scopes.read is not None:
         query = query.where(lc.scope.in_(sorted(scopes.read)))
-    counts = dict.fromkeys(ENTITY_NAMES, 0)
-    for entity, n in conn.execute(query):
-        counts[entity] = int(n or 0)
-    return counts
+    digests = {entity: Digest() for entity in ENTITY_NAMES}
+    for entity, *sums in conn.execute(query):
+        digests[entity] = Digest.from_list(int(v or 0) for v in sums)
+    return {
+        "counts": {entity: d.rows for entity, d in digests.items()},
+        "digests": {entity: d.as_list() for entity, d in digests.items()},
+    }
+
+
+def range_digests(
+    conn: sa.Connection, caller: Caller, request: DigestRequest
+) -> list[dict[str, Any]]:
+    """The digest of the caller's live rows of one entity in each requested range of
+    versions, with the rows listed where there are at most ``list_below``."""
+    scopes = caller_scopes(conn, caller.role, caller.territory_id)
+    r = t.record.c
+    where = [r.entity == request.entity, r.deleted.is_(False)]
+    if scopes.read is not None:
+        where.append(r.scope.in_(sorted(scopes.read)))
+    out: list[dict[str, Any]] = []
+    for after, upto in request.ranges:
+        bounds = [*where, r.seq > after, r.seq <= upto]
+        sums = conn.execute(
+            sa.select(sa.text(digest_sql("seq"))).select_from(t.record).where(*bounds)
+        ).one()
+        digest = Digest.from_list(int(v or 0) for v in sums)
+        listed: list[list[Any]] | None = None
+        if digest.rows <= request.list_below:
+            listed = [
+                [row_id, seq]
+                for row_id, seq in conn.execute(
+                    sa.select(r.id, r.seq).where(*bounds).order_by(r.seq)
+                )
+            ]
+        out.append({"digest": digest.as_list(), "rows": listed})
+    return out
+
+
+def rows_by_id(conn: sa.Connection, caller: Caller, entity: str, ids: list[str]) -> bytes:
+    """A ``RowsResponse``: the current state (with version) of those of ``ids`` the caller
+    may read; tombstones included, rows outside the scope and unknown ids left out."""
+    scopes = caller_scopes(conn, caller.role, caller.territory_id)
+    r = t.record.c
+    query = sa.select(r.seq, r.payload).where(r.entity == entity, r.id.in_(sorted(set(ids))))
+    if scopes.read is not None:
+        query = query.where(r.scope.in_(sorted(scopes.read)))
+    rows = [with_seq(seq, payload.encode()) for seq, payload in conn.execute(query)]
+    return b'{"rows":[' + b",".join(rows) + b"]}"

@@ -2,8 +2,12 @@
 
 Rules, entry by entry (a rejected entry never blocks the ones after it):
 
-* Replay: an entry whose (device id, operation number) was seen before gets the stored result
-  back with ``replayed=true`` and changes nothing.
+* Replay: an entry whose (device id, operation number) was seen before with the same content
+  (its SHA-256, ``entry_digest``) gets the stored result back with ``replayed=true`` and
+  changes nothing. The same number with other content is no replay: the device identity
+  was reused (a profile restored from a backup or copied to a second laptop). The whole
+  push is refused with ``device_reused`` and nothing is written; the laptop takes a new
+  identity and sends its changes again.
 * Authorisation: the row (or, for a new contact/visit/note/follow-up, its customer) must be in
   the caller's write scope; users and territories are changed by admins only. Server-controlled
   fields (``territory_id``, ``owner_id``, ``role``, ...) sent by a rep are ignored and set from
@@ -23,6 +27,8 @@ Rules, entry by entry (a rejected entry never blocks the ones after it):
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -48,6 +54,8 @@ from sync_server.store import (
     server_stamp,
     utcnow,
 )
+
+log = logging.getLogger("sync_server.push")
 
 MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000
 CUSTOMER_CHILDREN = tuple(name for name, spec in ENTITIES.items() if spec.customer_field)
@@ -114,6 +122,24 @@ def _json_type_ok(kind: str, value: Any) -> bool:
     if kind == "ref_list":
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     return isinstance(value, _JSON_TYPES.get(kind, (str,)))
+
+
+def entry_digest(entry: OutboxEntry) -> str:
+    """SHA-256 of what an entry changes: tells a replay from a reused operation number."""
+    content = [entry.entity, entry.row_id, entry.op, entry.fields, entry.stamps, entry.base_stamps]
+    return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+class DeviceReused(Exception):
+    """Operation numbers this device used before arrived with other content."""
+
+    def __init__(self, op_nos: list[int]) -> None:
+        super().__init__(
+            "This laptop's device identity was used before by another copy of its profile "
+            "(a backup put back or a profile copied to another computer). It takes a new "
+            "identity and sends its changes again; nothing was saved from this push."
+        )
+        self.op_nos = op_nos
 
 
 class Rejected(Exception):
@@ -233,18 +259,30 @@ def push(conn: sa.Connection, caller: Caller, request: PushRequest) -> PushRespo
         )
     writer = Writer(conn)
     ctx = PushContext(writer, caller, scopes, wall_clock_ms())
-    op_nos = sorted({e.op_no for e in request.entries if e.device_id == caller.device_id})
+    mine = [e for e in request.entries if e.device_id == caller.device_id]
+    digests = {e.op_no: entry_digest(e) for e in mine}
+    op_nos = sorted(digests)
     seen: dict[int, EntryResult] = {}
+    reused: list[int] = []
     for i in range(0, len(op_nos), 500):
+        a = t.applied_op.c
         for row in conn.execute(
-            sa.select(t.applied_op.c.op_no, t.applied_op.c.result).where(
-                t.applied_op.c.device_id == caller.device_id,
-                t.applied_op.c.op_no.in_(op_nos[i : i + 500]),
+            sa.select(a.op_no, a.result, a.digest).where(
+                a.device_id == caller.device_id, a.op_no.in_(op_nos[i : i + 500])
             )
         ):
+            if row.digest is not None and row.digest != digests[row.op_no]:
+                reused.append(row.op_no)
+                continue
             seen[row.op_no] = EntryResult.model_validate_json(row.result).model_copy(
                 update={"replayed": True}
             )
+    if reused:
+        log.warning(
+            "device identity reused",
+            extra={"device_id": caller.device_id, "user_id": caller.user_id, "op_nos": reused[:10]},
+        )
+        raise DeviceReused(reused)
     ctx.preload(
         [
             (e.entity, e.row_id)
@@ -285,6 +323,7 @@ def push(conn: sa.Connection, caller: Caller, request: PushRequest) -> PushRespo
                 "user_id": caller.user_id,
                 "result": result.model_dump_json(),
                 "applied_at": applied_at,
+                "digest": digests[entry.op_no],
             }
         )
     if new_ops:

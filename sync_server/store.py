@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from fieldcrm.domain.entities import ENTITIES
 from fieldcrm.domain.hlc import format_stamp, parse_stamp, wall_clock_ms
 from fieldcrm.protocol import compact_stamps
+from fieldcrm.protocol.digest import Digest, digest_sql, version_digest
 from sync_server import tables as t
 
 DELETED_STAMP = "_deleted"
@@ -53,6 +54,15 @@ def server_stamp(after: str | None = None, now_ms: int | None = None) -> str:
             if counter > 999_999:
                 ms, counter = ms + 1, 0
     return format_stamp(ms, counter, SERVER_DEVICE)
+
+
+#: Counts and version digests of live rows per scope and entity, worked out from ``record``
+#: (for bulk loads that write ``record`` directly).
+REBUILD_LIVE_COUNTS_SQL = (
+    "INSERT INTO live_count (scope, entity, n, seq_sum, sq_sum, cube_sum) "
+    f"SELECT scope, entity, {digest_sql('seq')} FROM record "
+    "WHERE NOT deleted GROUP BY scope, entity"
+)
 
 
 def dumps(value: Any) -> str:
@@ -153,6 +163,8 @@ class Writer:
     last_seq: int = 0
     locked: bool = False
     _counts: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    #: Change of the version digest per (scope, entity), worked out at flush.
+    _digests: dict[tuple[str, str], Digest] = field(default_factory=lambda: defaultdict(Digest))
     _locked_at: int = 0
     #: (entity, id) -> (column values, whether the row existed before this transaction)
     _pending: dict[tuple[str, str], tuple[dict[str, Any], bool]] = field(default_factory=dict)
@@ -229,8 +241,12 @@ class Writer:
             return
         inserts = []
         updates = []
+        self._forget_versions([key for key, (_, existed) in self._pending.items() if existed])
         for key, (values, existed) in self._pending.items():
             values["seq"] = self.next_seq()
+            if not values["deleted"]:
+                scoped = (values["scope"], key[0])
+                self._digests[scoped] = self._digests[scoped] + version_digest(values["seq"])
             if existed:
                 updates.append({"k_entity": key[0], "k_id": key[1], **values})
             else:
@@ -247,6 +263,21 @@ class Writer:
                 updates,
             )
 
+    def _forget_versions(self, keys: list[tuple[str, str]]) -> None:
+        """Take the stored versions of rows about to be rewritten out of the digests."""
+        by_entity: dict[str, list[str]] = defaultdict(list)
+        for entity, row_id in keys:
+            by_entity[entity].append(row_id)
+        r = t.record.c
+        for entity, ids in by_entity.items():
+            for i in range(0, len(ids), 500):
+                query = sa.select(r.scope, r.seq).where(
+                    r.entity == entity, r.id.in_(ids[i : i + 500]), r.deleted.is_(False)
+                )
+                for scope, seq in self.conn.execute(query):
+                    scoped = (scope, entity)
+                    self._digests[scoped] = self._digests[scoped] - version_digest(seq)
+
     def finish(self) -> None:
         """Write buffered rows, the counter and the live-row counts (under the lock)."""
         self.flush()
@@ -258,14 +289,31 @@ class Writer:
             )
             self._locked_at = self.last_seq
         lc = t.live_count.c
-        for (scope, entity), delta in self._counts.items():
-            if delta == 0:
+        for key in sorted(set(self._counts) | set(self._digests)):
+            delta, digest = self._counts.get(key, 0), self._digests.get(key, Digest())
+            if delta == 0 and digest == Digest():
                 continue
+            scope, entity = key
             done = self.conn.execute(
                 t.live_count.update()
                 .where(lc.scope == scope, lc.entity == entity)
-                .values(n=lc.n + delta)
+                .values(
+                    n=lc.n + delta,
+                    seq_sum=lc.seq_sum + digest.total,
+                    sq_sum=lc.sq_sum + digest.squares,
+                    cube_sum=lc.cube_sum + digest.cubes,
+                )
             )
             if done.rowcount == 0:
-                self.conn.execute(t.live_count.insert().values(scope=scope, entity=entity, n=delta))
+                self.conn.execute(
+                    t.live_count.insert().values(
+                        scope=scope,
+                        entity=entity,
+                        n=delta,
+                        seq_sum=digest.total,
+                        sq_sum=digest.squares,
+                        cube_sum=digest.cubes,
+                    )
+                )
         self._counts.clear()
+        self._digests.clear()

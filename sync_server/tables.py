@@ -13,7 +13,8 @@ keyed by (entity, id). Besides the field values and per-field clock stamps it ke
 
 ``eviction`` remembers rows that left a scope, ``conflict`` the values that lost a merge,
 ``applied_op`` the result of every pushed outbox entry (idempotent replay), ``live_count``
-the live rows per scope and entity (the pull's ``scope_counts`` without a table scan).
+the live rows per scope and entity and the digest of their versions (the pull's
+``scope_counts`` without a table scan).
 Accounts, devices and tokens are plain tables; tokens are stored as SHA-256 hashes only.
 """
 
@@ -74,6 +75,9 @@ applied_op = sa.Table(
     sa.Column("user_id", sa.String(36), nullable=False),
     sa.Column("result", sa.Text, nullable=False),
     sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+    #: SHA-256 of the entry (``sync_server.push.entry_digest``): a known op_no with another
+    #: digest means the device identity was reused, not a replay.
+    sa.Column("digest", sa.String(64), nullable=True),
 )
 
 live_count = sa.Table(
@@ -82,6 +86,10 @@ live_count = sa.Table(
     sa.Column("scope", sa.String(36), primary_key=True),
     sa.Column("entity", sa.String(32), primary_key=True),
     sa.Column("n", BigInt, nullable=False),
+    #: Power sums of the live rows' ``seq`` (``fieldcrm.protocol.digest``).
+    sa.Column("seq_sum", BigInt, nullable=False, server_default="0"),
+    sa.Column("sq_sum", BigInt, nullable=False, server_default="0"),
+    sa.Column("cube_sum", BigInt, nullable=False, server_default="0"),
 )
 
 #: One row (id 1): the last change sequence number handed out.

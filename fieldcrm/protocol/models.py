@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 #: Every request carries the protocol version in this header.
 PROTOCOL_HEADER = "X-FieldCRM-Protocol"
 #: The server's clock (ms since the epoch) on an answer that refuses changes dated in the
@@ -46,6 +46,9 @@ class ApiPaths:
     ME = f"{API_PREFIX}/me"
     PUSH = f"{API_PREFIX}/sync/push"
     PULL = f"{API_PREFIX}/sync/pull"  # GET ?cursor=...&limit=...
+    DIGEST = f"{API_PREFIX}/sync/digest"
+    ROWS = f"{API_PREFIX}/sync/rows"
+    REKEY = f"{API_PREFIX}/device/rekey"
     VERSION = f"{API_PREFIX}/version"
     HEALTH = "/healthz"
 
@@ -54,6 +57,14 @@ class ApiPaths:
 MAX_ENTRIES_PER_PUSH = 1000
 MAX_ROWS_PER_PAGE = 10000
 MAX_BODY_BYTES = 8 * 1024 * 1024
+#: Ranges one digest request may ask about, and rows it may list or fetch.
+MAX_DIGEST_RANGES = 64
+MAX_ROWS_PER_FETCH = 1000
+
+#: ``ErrorBody.code`` of a push whose operation numbers this server saw before with other
+#: content: the device identity was reused (a profile restored from a backup or copied to
+#: another laptop). The client takes a new identity (``RekeyRequest``) and sends again.
+DEVICE_REUSED = "device_reused"
 
 
 class _Message(BaseModel):
@@ -123,6 +134,13 @@ class RowState(_Message):
         ),
     )
     deleted: bool = False
+    seq: int | None = Field(
+        default=None,
+        description=(
+            "The server's change sequence number of this state; the laptop keeps it as the"
+            " row's version for verification (see fieldcrm.protocol.digest). Since protocol 3."
+        ),
+    )
 
 
 class Eviction(_Message):
@@ -158,6 +176,13 @@ class ScopeCounts(_Message):
     """Live (not deleted) rows per entity in the caller's scope, for verification."""
 
     counts: dict[str, int]
+    digests: dict[str, list[int]] = Field(
+        default_factory=dict,
+        description=(
+            "Per entity, the digest of the live rows' versions in the caller's scope"
+            " (count, sum, squares, cubes; see fieldcrm.protocol.digest). Since protocol 3."
+        ),
+    )
 
 
 class PullPage(_Message):
@@ -177,6 +202,48 @@ class PullPage(_Message):
         ),
     )
     server_time: str
+
+
+class DigestRequest(_Message):
+    """Digests of the caller's live rows of one entity in ranges of versions (``seq``).
+
+    Each range is ``(after, upto)``: versions greater than ``after`` and at most ``upto``.
+    A range holding at most ``list_below`` rows also lists them, so the client can tell
+    which rows differ without asking again.
+    """
+
+    entity: str = Field(min_length=1, max_length=32)
+    ranges: list[tuple[int, int]] = Field(min_length=1, max_length=MAX_DIGEST_RANGES)
+    list_below: int = Field(default=0, ge=0, le=MAX_ROWS_PER_FETCH)
+
+
+class RangeDigest(_Message):
+    digest: list[int] = Field(description="count, sum, squares, cubes")
+    rows: list[tuple[str, int]] | None = Field(
+        default=None, description="(id, seq) of every row in the range, when asked for"
+    )
+
+
+class DigestResponse(_Message):
+    ranges: list[RangeDigest]
+
+
+class RowsRequest(_Message):
+    """The current state of chosen rows; rows outside the caller's scope are left out."""
+
+    entity: str = Field(min_length=1, max_length=32)
+    ids: list[str] = Field(max_length=MAX_ROWS_PER_FETCH)
+
+
+class RowsResponse(_Message):
+    rows: list[RowState]
+
+
+class RekeyRequest(_Message):
+    """Move this session to a new device identity (after ``device_reused``)."""
+
+    new_device_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    device_name: str | None = Field(default=None, max_length=200)
 
 
 class LoginRequest(_Message):

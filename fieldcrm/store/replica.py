@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from fieldcrm.domain.entities import ENTITIES, EntitySpec
 from fieldcrm.protocol import expand_stamps
+from fieldcrm.protocol.digest import Digest, digest_sql
 from fieldcrm.store import tables as t
 from fieldcrm.store.service import CUSTOMER_CHILDREN, DELETED_STAMP, Store
 
@@ -82,7 +83,7 @@ class _EntitySql:
 
 def _entity_sql(spec: EntitySpec) -> _EntitySql:
     columns = spec.field_names
-    all_cols = ("id", *columns, "stamps", "deleted")
+    all_cols = ("id", *columns, "stamps", "deleted", "server_seq")
     col_list = ", ".join(_q(c) for c in all_cols)
     marks = ", ".join("?" for _ in all_cols)
     updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in all_cols[1:])
@@ -90,7 +91,9 @@ def _entity_sql(spec: EntitySpec) -> _EntitySql:
         f"INSERT INTO {_q(spec.name)} ({col_list}) VALUES ({marks}) "
         f"ON CONFLICT(id) DO UPDATE SET {updates}"
     )
-    tombstone = f"UPDATE {_q(spec.name)} SET deleted = 1, stamps = ? WHERE id = ?"
+    tombstone = (
+        f"UPDATE {_q(spec.name)} SET deleted = 1, stamps = ?, server_seq = NULL WHERE id = ?"
+    )
     json_columns = frozenset(f.name for f in spec.fields if f.kind == "ref_list")
     bool_columns = frozenset(f.name for f in spec.fields if f.kind == "bool")
     return _EntitySql(
@@ -395,7 +398,13 @@ def _rows_to_params(
                 conn, sql, row_id, values, server_stamps, local
             )
             out.kept_local += kept
-        params = [row_id, *map(values.get, sql.columns), _dump(server_stamps), deleted]
+        params = [
+            row_id,
+            *map(values.get, sql.columns),
+            _dump(server_stamps),
+            deleted,
+            row.get("seq"),
+        ]
         for index, name in sql.special_columns:
             params[index] = _db_value(sql, name, params[index])
         upserts.setdefault(entity, []).append(params)
@@ -718,3 +727,139 @@ def unresolved_conflict_count(conn: sa.Connection) -> int:
         )
         or 0
     )
+
+
+# ---- verification by digests ------------------------------------------------------------
+
+
+def local_digests(conn: sa.Connection) -> dict[str, Digest]:
+    """Per entity, the digest of the server versions this laptop holds (live on the server:
+    rows created here and not sent yet, and tombstones, have no version)."""
+    out: dict[str, Digest] = {}
+    for entity in ENTITIES:
+        sums = conn.exec_driver_sql(f"SELECT {digest_sql('server_seq')} FROM {_q(entity)}").one()
+        out[entity] = Digest.from_list(sums)
+    return out
+
+
+def range_digest(conn: sa.Connection, entity: str, after: int, upto: int) -> Digest:
+    """The digest of the versions of ``entity`` in ``(after, upto]``."""
+    sums = conn.exec_driver_sql(
+        f"SELECT {digest_sql('server_seq')} FROM {_q(entity)} "
+        "WHERE server_seq > ? AND server_seq <= ?",
+        (after, upto),
+    ).one()
+    return Digest.from_list(sums)
+
+
+def versions_in_range(conn: sa.Connection, entity: str, after: int, upto: int) -> dict[str, int]:
+    """Row id to server version for the versions of ``entity`` in ``(after, upto]``."""
+    return dict(
+        conn.exec_driver_sql(
+            f"SELECT id, server_seq FROM {_q(entity)} WHERE server_seq > ? AND server_seq <= ?",
+            (after, upto),
+        ).all()
+    )
+
+
+def unversioned_rows(conn: sa.Connection, entity: str) -> list[str]:
+    """Live rows the server never sent and no pending change will send: rows it cannot
+    count (left behind by an old copy of the profile, say). The server is asked about them."""
+    return list(
+        conn.scalars(
+            sa.text(
+                f"SELECT id FROM {_q(entity)} WHERE server_seq IS NULL AND deleted = 0 "
+                "AND id NOT IN (SELECT row_id FROM outbox WHERE entity = :entity)"
+            ),
+            {"entity": entity},
+        )
+    )
+
+
+def highest_version(conn: sa.Connection) -> int:
+    return max(
+        conn.exec_driver_sql(f"SELECT coalesce(max(server_seq), 0) FROM {_q(entity)}").scalar_one()
+        for entity in ENTITIES
+    )
+
+
+def apply_repair(
+    store: Store, entity: str, rows: Sequence[Mapping[str, Any]], gone: Iterable[str]
+) -> PageStats:
+    """Put fetched rows in place and evict the ``gone`` ids (not in the server's answer:
+    outside this user's scope now, or unknown); the cursor stays where it is."""
+    page = {
+        "rows": list(rows),
+        "evictions": [{"entity": entity, "id": row_id} for row_id in gone],
+        "cursor": store.meta(CURSOR_KEY) or "0",
+    }
+    return apply_page(store, page)
+
+
+# ---- device identity ----------------------------------------------------------------------
+
+#: When this laptop last had to take a new device identity, and the one it gave up.
+DEVICE_REUSED_AT_KEY = "device_reused_at"
+PREVIOUS_DEVICE_KEY = "previous_device_id"
+
+
+def change_device_id(store: Store, new_device_id: str) -> str:
+    """Give this profile a new device identity; returns the old one.
+
+    Changes not acknowledged yet are sent again under the new identity: their entries and
+    the stamps they carry (the device part of a stamp names its writer) are rewritten, as
+    are the rows' stamps for those writes, so that every later comparison agrees.
+    """
+    old = store.device_id
+    with store.write() as uow:
+        conn = uow.connection
+        pending: dict[tuple[str, str], set[str]] = {}
+        for op_no, entity, row_id, stamps, base_stamps in conn.exec_driver_sql(
+            "SELECT op_no, entity, row_id, stamps, base_stamps FROM outbox"
+        ).all():
+            pending.setdefault((entity, row_id), set()).update(orjson.loads(stamps).values())
+            conn.exec_driver_sql(
+                "UPDATE outbox SET device_id = ?, stamps = ?, base_stamps = ? WHERE op_no = ?",
+                (
+                    new_device_id,
+                    _restamp(stamps, {old}, new_device_id),
+                    _restamp(base_stamps, {old}, new_device_id),
+                    op_no,
+                ),
+            )
+        # Only the stamps of the writes being sent again: those the server acknowledged
+        # under the old identity keep it, as the server holds them.
+        for (entity, row_id), sent in pending.items():
+            if entity not in _SQL:
+                continue
+            row = conn.exec_driver_sql(
+                f"SELECT stamps FROM {_q(entity)} WHERE id = ?", (row_id,)
+            ).first()
+            if row is not None:
+                conn.exec_driver_sql(
+                    f"UPDATE {_q(entity)} SET stamps = ? WHERE id = ?",
+                    (_restamp(row[0], {old}, new_device_id, only=sent), row_id),
+                )
+        set_meta(conn, "device_id", new_device_id)
+        set_meta(conn, PREVIOUS_DEVICE_KEY, old)
+        set_meta(conn, DEVICE_REUSED_AT_KEY, store.now_text())
+        store.device_id = new_device_id
+        store.clock.device_id = new_device_id
+        set_meta(conn, "hlc", store.clock.last)
+    return old
+
+
+def _restamp(stamps_json: str, old: set[str], new: str, only: set[str] | None = None) -> str:
+    """The stamps with the device part ``old`` replaced by ``new`` (for stamps in ``only``,
+    when given)."""
+    stamps = orjson.loads(stamps_json)
+    if not isinstance(stamps, dict):
+        return stamps_json
+    out = {}
+    for name, stamp in stamps.items():
+        out[name] = stamp
+        if isinstance(stamp, str) and (only is None or stamp in only):
+            head, _, device = stamp.rpartition(":")
+            if device in old:
+                out[name] = f"{head}:{new}"
+    return _dump(out)

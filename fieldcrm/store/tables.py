@@ -46,7 +46,11 @@ def _entity_table(spec: EntitySpec, *indexes: tuple[str, ...]) -> sa.Table:
         *(_column(f) for f in spec.fields),
         sa.Column("stamps", sa.Text(), nullable=False),
         sa.Column("deleted", sa.Boolean(), nullable=False, server_default=sa.false()),
+        # The server's version (seq) of the state this row came from; None for a row the
+        # server has not sent (created here) or holds as a tombstone. See replica.
+        sa.Column("server_seq", sa.Integer(), nullable=True),
     )
+    sa.Index(f"ix_{spec.name}_server_seq", table.c.server_seq)
     for columns in indexes:
         sa.Index(f"ix_{spec.name}_{'_'.join(columns)}", *(table.c[c] for c in columns))
     return table

@@ -21,6 +21,7 @@ import orjson
 
 from fieldcrm import __version__
 from fieldcrm.protocol import (
+    DEVICE_REUSED,
     MAX_ROWS_PER_PAGE,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
@@ -34,6 +35,7 @@ from fieldcrm.protocol import (
 from fieldcrm.sync.errors import (
     AccessRevoked,
     ClockAhead,
+    DeviceReused,
     LoginFailed,
     LoginRequired,
     NotLoggedIn,
@@ -190,6 +192,50 @@ class SyncClient:
             raise ServerError("The server sent a page this client cannot read.") from None
         if not isinstance(data, dict) or not isinstance(data.get("cursor"), str):
             raise ServerError("The server sent a page this client cannot read.")
+        return data
+
+    def digest(
+        self, entity: str, ranges: list[tuple[int, int]], list_below: int = 0
+    ) -> list[dict[str, Any]]:
+        """The server's digests of the caller's rows of ``entity`` in ranges of versions."""
+        body = {"entity": entity, "ranges": ranges, "list_below": list_below}
+        data = self._decode(self._request("POST", ApiPaths.DIGEST, json_body=body))
+        ranges_out = data.get("ranges")
+        if not isinstance(ranges_out, list) or len(ranges_out) != len(ranges):
+            raise ServerError("The server sent a verification answer this client cannot read.")
+        return ranges_out
+
+    def rows(self, entity: str, ids: list[str]) -> list[dict[str, Any]]:
+        """The current state of those ``ids`` the caller may see (with versions)."""
+        data = self._decode(
+            self._request("POST", ApiPaths.ROWS, json_body={"entity": entity, "ids": ids})
+        )
+        rows = data.get("rows")
+        if not isinstance(rows, list):
+            raise ServerError("The server sent rows this client cannot read.")
+        return rows
+
+    def rekey(self, new_device_id: str, device_name: str | None = None) -> TokenResponse:
+        """Ask for a new device identity with a session of its own (after ``device_reused``).
+        The tokens are returned, not adopted: the caller first moves the profile over."""
+        body: dict[str, Any] = {"new_device_id": new_device_id}
+        if device_name:
+            body["device_name"] = device_name[:200]
+        response = self._request("POST", ApiPaths.REKEY, json_body=body)
+        return TokenResponse.model_validate_json(response.content)
+
+    def adopt(self, tokens: TokenResponse) -> None:
+        """Use these tokens from now on (and keep the refresh token)."""
+        self._adopt(tokens)
+
+    @staticmethod
+    def _decode(response: httpx.Response) -> dict[str, Any]:
+        try:
+            data = orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            raise ServerError("The server sent an answer this client cannot read.") from None
+        if not isinstance(data, dict):
+            raise ServerError("The server sent an answer this client cannot read.")
         return data
 
     # ---- machinery ------------------------------------------------------------------
@@ -374,6 +420,13 @@ def _error_for(response: httpx.Response, *, login: bool, refresh: bool) -> SyncE
     if status >= 500 or status in RETRY_STATUSES:
         return ServerError(
             f"The server reported an error ({status}).{said}", status=status, code=code
+        )
+    if code == DEVICE_REUSED:
+        return DeviceReused(
+            "This laptop's device identity was used by another copy of its profile.",
+            status=status,
+            code=code,
+            details=details,
         )
     if code == "clock_ahead":
         server_ms = _server_time_ms(response)

@@ -223,6 +223,16 @@ class Credentials:
         self.access_token = None
         self.token_store.clear()
 
+    def follow_device(self, store: Store) -> None:
+        """After the profile took a new device identity: the keyring entry is named after
+        the device, so the session moves to the new name (a session file stays put)."""
+        self.device_id = store.device_id
+        if isinstance(self.token_store, KeyringTokenStore):
+            old = self.token_store
+            self.token_store = KeyringTokenStore(_keyring_account(store))
+            with contextlib.suppress(Exception):  # the copy's entry may be unreadable
+                old.clear()
+
 
 def credentials_for(
     store: Store, token_store: TokenStore | None = None, *, fresh: bool = False

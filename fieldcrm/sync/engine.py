@@ -1,4 +1,4 @@
-"""The sync run: push the outbox, pull pages to the end, verify counts, resync on mismatch.
+"""The sync run: push the outbox, pull pages to the end, verify by digests, repair what differs.
 
 No Qt here: the desktop app runs ``SyncEngine.sync()`` on a worker thread and gets
 progress through the injected callback; the command line runs it directly.
@@ -25,7 +25,16 @@ from typing import Any, Literal
 
 import orjson
 
-from fieldcrm.protocol import MAX_BODY_BYTES, MAX_ENTRIES_PER_PUSH, MAX_ROWS_PER_PAGE
+from fieldcrm.domain.ids import new_device_id
+from fieldcrm.protocol import (
+    ENTITY_NAMES,
+    MAX_BODY_BYTES,
+    MAX_DIGEST_RANGES,
+    MAX_ENTRIES_PER_PUSH,
+    MAX_ROWS_PER_FETCH,
+    MAX_ROWS_PER_PAGE,
+)
+from fieldcrm.protocol.digest import Digest
 from fieldcrm.store import Store, replica
 from fieldcrm.store.replica import (
     CURSOR_KEY,
@@ -38,6 +47,7 @@ from fieldcrm.sync.client import SyncClient
 from fieldcrm.sync.errors import (
     FATAL_ERRORS,
     ClockAhead,
+    DeviceReused,
     RequestRejected,
     ServerUnreachable,
     SyncCancelled,
@@ -60,6 +70,41 @@ class SyncProgress:
     message: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ScopeChange:
+    """What a sync found changed in what this user may see, and what it moved.
+
+    ``territory_*`` and ``role_*`` are the user's own before and after the run (names, not
+    ids, where the territory is known here); ``removed`` and ``added`` count the records per
+    entity that left this laptop or arrived on it because of the change.
+    """
+
+    territory_before: str | None
+    territory_after: str | None
+    role_before: str | None
+    role_after: str | None
+    removed: dict[str, int]
+    added: dict[str, int]
+
+    @property
+    def moved(self) -> bool:
+        return (self.territory_before, self.role_before) != (self.territory_after, self.role_after)
+
+    def describe(self) -> str:
+        """The change in English words (the desktop says it in the user's language)."""
+        removed = self.removed.get("customer", 0)
+        added = self.added.get("customer", 0)
+        counts = (
+            f"{removed} customer{'s' if removed != 1 else ''} removed from this laptop, "
+            f"{added} added"
+        )
+        if self.moved and self.territory_after and self.territory_after != self.territory_before:
+            return f"You now work in territory {self.territory_after}: {counts}."
+        if self.moved:
+            return f"Your role is now {self.role_after}: {counts}."
+        return f"What you may see has changed: {counts}."
+
+
 @dataclass(slots=True)
 class SyncResult:
     """What one sync run did."""
@@ -77,6 +122,13 @@ class SyncResult:
     #: Tombstones applied.
     deleted: int = 0
     full_resync: bool = False
+    #: Records fetched or evicted because verification found them different.
+    repaired: int = 0
+    #: The user's scope changed (or verification moved records in or out): what happened.
+    scope_change: ScopeChange | None = None
+    #: This profile's device identity had been used by another copy of it (restored from
+    #: a backup, or copied): the laptop took a new one and sent its changes again.
+    device_reused: bool = False
     #: Outbox entries left after the run (edits made while it ran, or not acknowledged).
     pending: int = 0
     offline: bool = False
@@ -144,13 +196,16 @@ class SyncEngine:
         started = self._clock()
         traffic = self.client.traffic
         before = (traffic.requests, traffic.bytes_sent, traffic.bytes_received)
+        removed: dict[str, int] = {}
+        added: dict[str, int] = {}
+        identity_before = self._own_identity()
         try:
             held_back = self._push(result)
-            scope_counts = self._pull(result)
+            scope = self._pull(result)
             if self.store.meta(FULL_RESYNC_KEY) == "1":
-                scope_counts = self._full_resync(result)
-            if self.verify and scope_counts is not None:
-                self._verify(result, scope_counts)
+                scope = self._full_resync(result)
+            if self.verify and scope is not None:
+                self._verify(result, scope, removed, added)
             if held_back is not None:
                 raise held_back  # pulled all the same; the changes wait in the outbox
             result.ok = True
@@ -171,6 +226,7 @@ class SyncEngine:
             result.bytes_sent = traffic.bytes_sent - before[1]
             result.bytes_received = traffic.bytes_received - before[2]
             result.seconds = self._clock() - started
+            result.scope_change = self._scope_change(identity_before, removed, added)
         if result.ok:
             self.store.set_meta(LAST_SYNC_KEY, self.store.now_text())
         self._report("done", result.pulled, result.pulled)
@@ -218,6 +274,11 @@ class SyncEngine:
             }
             try:
                 response = self.client.push(body)
+            except DeviceReused:
+                if result.device_reused:
+                    raise  # a second time in one run: something else is wrong
+                self._take_new_identity(result)
+                continue
             except ClockAhead as exc:
                 refused = self._future_entries(exc, entries)
                 if not refused:
@@ -257,6 +318,24 @@ class SyncEngine:
             self._report("push", done, total)
             limit = self.push_batch
         return None
+
+    def _take_new_identity(self, result: SyncResult) -> None:
+        """Another copy of this profile (a backup put back, a copied profile) used this
+        device identity: ask the server for a new one, move the profile and its unsent
+        changes over to it, and go on sending them. The server's answer comes first: a
+        crash in between leaves the old identity, and the next run asks again."""
+        new_id = new_device_id()
+        log.warning("device identity %s was reused; taking %s", self.store.device_id, new_id)
+        tokens = self.client.rekey(new_id)
+        replica.change_device_id(self.store, new_id)
+        holder = self.client.credentials
+        if holder is not None:
+            holder.device_id = new_id
+            follow = getattr(holder, "follow_device", None)
+            if callable(follow):
+                follow(self.store)
+        self.client.adopt(tokens)
+        result.device_reused = True
 
     def _future_entries(
         self, exc: ClockAhead, entries: list[dict[str, Any]]
@@ -352,7 +431,7 @@ class SyncEngine:
 
     # ---- pull ---------------------------------------------------------------------
 
-    def _pull(self, result: SyncResult) -> dict[str, int] | None:
+    def _pull(self, result: SyncResult) -> dict[str, Any] | None:
         """Pull pages after the stored cursor until the server has no more."""
         if self.store.meta(FULL_RESYNC_KEY) == "1":
             return None
@@ -390,7 +469,7 @@ class SyncEngine:
         cursor_key: str,
         seen: set[tuple[str, str]] | None,
         phase: Phase,
-    ) -> dict[str, int] | None:
+    ) -> dict[str, Any] | None:
         done = 0
         self._report(phase, 0, 0)
         # The next page is fetched while this one is applied: the server (or the network)
@@ -424,7 +503,7 @@ class SyncEngine:
                         if isinstance(team, dict):
                             self.store.set_meta(replica.TEAM_SYNC_KEY, orjson.dumps(team).decode())
                         if isinstance(counts, dict) and isinstance(counts.get("counts"), dict):
-                            return {str(k): int(v) for k, v in counts["counts"].items()}
+                            return counts
                         return None
             finally:
                 pending.cancel()
@@ -435,7 +514,7 @@ class SyncEngine:
         page = self.client.pull(cursor, self.page_limit)
         return page, replica.prepare_rows(page)
 
-    def _full_resync(self, result: SyncResult) -> dict[str, int] | None:
+    def _full_resync(self, result: SyncResult) -> dict[str, Any] | None:
         """Pull a fresh snapshot; drop local rows it lacks unless they have pending edits.
 
         The stored cursor moves only when the snapshot is complete; a crash in between
@@ -456,31 +535,169 @@ class SyncEngine:
 
     # ---- verify -------------------------------------------------------------------
 
-    def _verify(self, result: SyncResult, scope_counts: dict[str, int]) -> None:
-        self._report("verify", 0, 1)
-        if self._counts_match(scope_counts):
-            return
-        # A write may have committed on the server between the page and its counts.
-        log.info("counts differ from the server's; pulling once more")
-        counts = self._pull_pages(result, self.store.meta(CURSOR_KEY), CURSOR_KEY, None, "pull")
-        if counts is not None and self._counts_match(counts):
-            return
-        log.warning("counts still differ; full resync")
-        counts = self._full_resync(result)
-        if counts is not None and not self._counts_match(counts):
+    def _verify(
+        self,
+        result: SyncResult,
+        scope: dict[str, Any],
+        removed: dict[str, int],
+        added: dict[str, int],
+    ) -> None:
+        """Compare the digest of every entity with the server's; where one differs, find
+        the rows that differ by ranges of versions and fetch or evict only those.
+
+        The server's digests describe the snapshot the last page was read from. Rows
+        fetched for a repair may be newer than that snapshot, so after a repair the run
+        pulls once more and compares with the digests of that pull.
+        """
+        with self.store.read() as conn:
+            unknown = {e: ids for e in ENTITY_NAMES if (ids := replica.unversioned_rows(conn, e))}
+        for entity, ids in unknown.items():
+            self._fetch_or_evict(result, entity, set(ids), removed, added)
+        for _ in range(VERIFY_ROUNDS):
+            self._report("verify", 0, 1)
+            differing = self._differing_entities(scope)
+            if not differing:
+                return
+            log.info("digests differ from the server's for %s; repairing", ", ".join(differing))
+            for entity in differing:
+                self._check_cancel()
+                self._repair(result, entity, removed, added)
+            cursor = self.store.meta(CURSOR_KEY)
+            again = self._pull_pages(result, cursor, CURSOR_KEY, None, "pull")
+            if again is None:
+                return
+            scope = again
+        if self._differing_entities(scope):
             raise VerificationFailed(
-                "The local data still differs from the server's after a full resync; "
+                "The local data still differs from the server's after repairing it; "
                 "sync again later. Your pending changes are kept."
             )
 
-    def _counts_match(self, scope_counts: dict[str, int]) -> bool:
+    def _differing_entities(self, scope: dict[str, Any]) -> list[str]:
+        expected = scope.get("digests")
+        if not isinstance(expected, dict) or not expected:
+            # A server without digests: compare counts only.
+            counts = scope.get("counts") or {}
+            with self.store.read() as conn:
+                local_counts = replica.verified_counts(conn)
+            return [e for e, n in counts.items() if e in local_counts and local_counts[e] != n]
         with self.store.read() as conn:
-            local = replica.verified_counts(conn)
-        diff = {
-            entity: (local.get(entity), expected)
-            for entity, expected in scope_counts.items()
-            if entity in local and local[entity] != expected
-        }
-        if diff:
-            log.info("count mismatch (local, server): %s", diff)
-        return not diff
+            local = replica.local_digests(conn)
+        return [
+            entity
+            for entity in ENTITY_NAMES
+            if entity in local
+            and entity in expected
+            and local[entity] != Digest.from_list(expected[entity])
+        ]
+
+    def _repair(
+        self, result: SyncResult, entity: str, removed: dict[str, int], added: dict[str, int]
+    ) -> None:
+        """Find the rows of ``entity`` whose versions differ from the server's, by digests
+        of ever narrower ranges of versions, then fetch them (or evict those the server
+        no longer shows this user)."""
+        with self.store.read() as conn:
+            top = max(replica.highest_version(conn), int(self.store.meta(CURSOR_KEY) or 0))
+        ranges = _split(0, top + 1)
+        differing: set[str] = set()
+        while ranges:
+            batch, ranges = ranges[:MAX_DIGEST_RANGES], ranges[MAX_DIGEST_RANGES:]
+            self._check_cancel()
+            answers = self.client.digest(entity, batch, list_below=REPAIR_LIST_BELOW)
+            with self.store.read() as conn:
+                for (after, upto), answer in zip(batch, answers, strict=True):
+                    server = Digest.from_list(answer["digest"])
+                    if replica.range_digest(conn, entity, after, upto) == server:
+                        continue
+                    listed = answer.get("rows")
+                    if listed is None and upto - after > 1:
+                        ranges.extend(_split(after, upto))
+                        continue
+                    mine = replica.versions_in_range(conn, entity, after, upto)
+                    theirs = {str(i): int(v) for i, v in (listed or [])}
+                    differing.update(i for i, v in theirs.items() if mine.get(i) != v)
+                    differing.update(i for i in mine if i not in theirs)
+        if differing:
+            self._fetch_or_evict(result, entity, differing, removed, added)
+
+    def _fetch_or_evict(
+        self,
+        result: SyncResult,
+        entity: str,
+        differing: set[str],
+        removed: dict[str, int],
+        added: dict[str, int],
+    ) -> None:
+        """Fetch the server's state of ``differing`` rows; evict those it does not send."""
+        with self.store.read() as conn:
+            present = {
+                row_id
+                for (row_id,) in conn.exec_driver_sql(
+                    f'SELECT id FROM "{entity}" WHERE deleted = 0 AND id IN '
+                    f"(SELECT value FROM json_each(?))",
+                    (orjson.dumps(sorted(differing)).decode(),),
+                )
+            }
+        ids = sorted(differing)
+        for start in range(0, len(ids), MAX_ROWS_PER_FETCH):
+            chunk = ids[start : start + MAX_ROWS_PER_FETCH]
+            self._check_cancel()
+            rows = self.client.rows(entity, chunk)
+            returned = {str(row.get("id")) for row in rows}
+            gone = [row_id for row_id in chunk if row_id not in returned]
+            stats = replica.apply_repair(self.store, entity, rows, gone)
+            result.evicted += stats.evictions
+            result.evicted_edits += stats.evicted_edits
+            result.repaired += len(rows) + len(gone)
+            new = sum(1 for row in rows if not row.get("deleted") and row.get("id") not in present)
+            left = sum(1 for row_id in gone if row_id in present)
+            if new:
+                added[entity] = added.get(entity, 0) + new
+            if left:
+                removed[entity] = removed.get(entity, 0) + left
+        log.info("repaired %d %s rows", len(ids), entity)
+
+    # ---- who am I ---------------------------------------------------------------------
+
+    def _own_identity(self) -> tuple[str | None, str | None]:
+        """The signed-in user's territory (its name where known) and role, as stored here."""
+        user_id = self.store.meta(replica.USER_ID_KEY)
+        if not user_id:
+            return None, None
+        with self.store.read() as conn:
+            row = conn.exec_driver_sql(
+                'SELECT u.territory_id, u.role, t.name FROM "user" u '
+                'LEFT JOIN "territory" t ON t.id = u.territory_id WHERE u.id = ?',
+                (user_id,),
+            ).first()
+        if row is None:
+            return None, None
+        territory_id, role, name = row
+        return (name or territory_id), role
+
+    def _scope_change(
+        self,
+        before: tuple[str | None, str | None],
+        removed: dict[str, int],
+        added: dict[str, int],
+    ) -> ScopeChange | None:
+        after = self._own_identity()
+        moved = before not in (after, (None, None))
+        if not moved and not removed and not added:
+            return None
+        return ScopeChange(before[0], after[0], before[1], after[1], dict(removed), dict(added))
+
+
+#: Digest rounds (repair, pull again, compare) before a run gives up.
+VERIFY_ROUNDS = 3
+#: A range with at most this many rows on the server comes with its rows listed.
+REPAIR_LIST_BELOW = MAX_ROWS_PER_FETCH // 4
+#: Parts a differing range is cut into.
+REPAIR_FANOUT = 16
+
+
+def _split(after: int, upto: int) -> list[tuple[int, int]]:
+    """``(after, upto]`` cut into at most ``REPAIR_FANOUT`` ranges of (nearly) equal width."""
+    width = max(1, -(-(upto - after) // REPAIR_FANOUT))
+    return [(lo, min(lo + width, upto)) for lo in range(after, upto, width)]

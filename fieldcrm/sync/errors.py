@@ -92,6 +92,11 @@ class ClockAhead(RequestRejected):
         self.server_ms = server_ms
 
 
+class DeviceReused(RequestRejected):
+    """The server saw this device's operation numbers before with other content: the
+    profile was restored from a backup or copied. The engine takes a new identity."""
+
+
 class SyncCancelled(SyncError):
     """The sync was cancelled on request (e.g. the app is closing)."""
 

@@ -131,7 +131,7 @@ def test_drift_check_sees_a_missing_column(tmp_path: Path) -> None:
 @pytest.mark.parametrize("entity", sorted(ENTITIES))
 def test_store_columns_match_the_domain_entity(tmp_path: Path, entity: str) -> None:
     spec = ENTITIES[entity]
-    expected = ["id", *spec.field_names, "stamps", "deleted"]
+    expected = ["id", *spec.field_names, "stamps", "deleted", "server_seq"]
     table = t.ENTITY_TABLES[entity]
     # Generated columns (derived for queries, never written) are not fields.
     derived = {c.name for c in table.columns if c.computed is not None}

@@ -316,7 +316,7 @@ def test_first_sync_resumes_from_checkpoint_after_interruption(
     assert b.store.counts()["customer"] == 25
 
 
-def test_sync_verify_mismatch_triggers_full_resync_keeping_pending_edits(
+def test_verification_repairs_a_lost_and_an_extra_row_keeping_pending_edits(
     tmp_path: Path, server: InProcessServer
 ) -> None:
     a, b = laptop(tmp_path, server, "anna"), laptop(tmp_path, server, "ben")
@@ -325,7 +325,7 @@ def test_sync_verify_mismatch_triggers_full_resync_keeping_pending_edits(
     b.sync()
     # B's store loses a customer and gains a contact the server never had (e.g. a restored
     # backup), neither through the outbox; B also has an edit that is not pushed yet.
-    # (Counts see a lost or an extra row; a swap of one for another needs checksums.)
+    # Digests of the row versions find both; only the two rows are fetched or evicted.
     with b.store.write() as uow:
         uow.connection.exec_driver_sql("DELETE FROM customer WHERE id = ?", (lost,))
         uow.connection.exec_driver_sql(
@@ -334,9 +334,10 @@ def test_sync_verify_mismatch_triggers_full_resync_keeping_pending_edits(
             (edited,),
         )
     b.store.update("customer", edited, {"city": "Kiel"})
-    # Nothing new on the server: only the count check can notice.
+    # Nothing new on the server: only verification can notice.
     result = b.sync(verify=True)
-    assert result.ok and result.full_resync
+    assert result.ok and not result.full_resync
+    assert result.repaired == 2
     assert b.store.get("customer", lost) is not None
     assert b.store.get("contact", "01900000-0000-7000-8000-000000000001") is None
     assert b.store.get("customer", edited)["city"] == "Kiel"  # type: ignore[index]
