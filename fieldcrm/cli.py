@@ -178,11 +178,15 @@ def status_report(profile: Path) -> dict[str, Any]:
             user = replica.get_meta(conn, replica.USERNAME_KEY)
             server_url = replica.get_meta(conn, replica.SERVER_URL_KEY)
             last_sync = replica.get_meta(conn, replica.LAST_SYNC_KEY)
+            reused_at = replica.get_meta(conn, replica.DEVICE_REUSED_AT_KEY)
+            previous_device = replica.get_meta(conn, replica.PREVIOUS_DEVICE_KEY)
         return {
             "version": __version__,
             "profile": str(profile),
             "schema_revision": current_revision(store.engine),
             "device_id": store.device_id,
+            "device_reused_at": reused_at,
+            "previous_device_id": previous_device,
             "counts": store.counts(),
             "pending": store.pending_count(),
             "last_sync": last_sync,
@@ -208,6 +212,13 @@ def status_report(profile: Path) -> dict[str, Any]:
         store.close()
 
 
+#: What a person is told when this profile had to take a new device identity.
+DEVICE_REUSED_NOTICE = (
+    "This profile had been restored from a backup or copied from another computer, so it "
+    "took a new device identity; its changes were sent again and nothing was lost."
+)
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     report = status_report(args.profile)
     if args.json:
@@ -216,6 +227,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"Profile:        {report['profile']}")
         print(f"Schema:         {report['schema_revision']}")
         print(f"Device:         {report['device_id']}")
+        if report["device_reused_at"]:
+            print(
+                f"                new identity since {report['device_reused_at']} (was "
+                f"{report['previous_device_id']}): {DEVICE_REUSED_NOTICE}"
+            )
         print(f"Server:         {report['server_url'] or 'none'}")
         print(f"User:           {report['user'] or 'not logged in'}")
         print(f"Pending:        {report['pending']}")
@@ -365,6 +381,19 @@ def cmd_sync(args: argparse.Namespace) -> int:
             "evicted": result.evicted,
             "evicted_edits": result.evicted_edits,
             "full_resync": result.full_resync,
+            "repaired": result.repaired,
+            "device_reused": result.device_reused,
+            "scope_change": None
+            if result.scope_change is None
+            else {
+                "territory_before": result.scope_change.territory_before,
+                "territory_after": result.scope_change.territory_after,
+                "role_before": result.scope_change.role_before,
+                "role_after": result.scope_change.role_after,
+                "removed": result.scope_change.removed,
+                "added": result.scope_change.added,
+                "message": result.scope_change.describe(),
+            },
             "pending": result.pending,
             "errors": result.errors,
             "seconds": round(result.seconds, 3),
@@ -377,6 +406,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 f"rejected {result.rejected}, evicted {result.evicted}, "
                 f"pending {result.pending} ({result.seconds:.1f} s)."
             )
+            if result.scope_change is not None:
+                print(result.scope_change.describe())
+            if result.device_reused:
+                print(DEVICE_REUSED_NOTICE)
             if result.rejected or result.evicted_edits:
                 print("Some changes were not accepted; see `fieldcrm status` for the reasons.")
         for error in result.errors:

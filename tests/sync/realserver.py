@@ -56,10 +56,10 @@ def run_server_cli(db_url: str, *args: str, stdin: str | None = None) -> str:
 class RealServer:
     """``python -m sync_server serve`` on a SQLite file; start, stop, kill -9, start again."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, db_url: str | None = None) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.db_path = directory / "server.db"
-        self.db_url = f"sqlite:///{self.db_path}"
+        self.db_url = db_url or f"sqlite:///{self.db_path}"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
