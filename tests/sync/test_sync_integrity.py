@@ -8,6 +8,7 @@ processes, on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from tests.sync.realserver import PASSWORD, RealServer, fieldcrm
 
 pytestmark = pytest.mark.slow
 
-PG_URL = __import__("os").environ.get("FIELDCRM_TEST_DATABASE_URL")
+PG_URL = os.environ.get("FIELDCRM_TEST_DATABASE_URL")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -416,7 +417,7 @@ def test_a_swapped_row_is_found_and_repaired(tmp_path: Path, server: RealServer)
         conn = uow.connection
         version = conn.exec_driver_sql(
             "SELECT server_seq FROM customer WHERE id = ?", (missing,)
-        ).scalar()
+        ).scalar_one()
         conn.exec_driver_sql("DELETE FROM customer WHERE id = ?", (missing,))
         conn.exec_driver_sql(
             "INSERT INTO customer (id, name, status, stamps, deleted, server_seq) "
