@@ -274,7 +274,15 @@ class SyncEngine:
             }
             try:
                 response = self.client.push(body)
-            except DeviceReused:
+            except DeviceReused as exc:
+                # Entries before the first reused number are this profile's own history
+                # (replays, or numbers the other copy has not used): they go as they are.
+                reused = [d["op_no"] for d in exc.details if isinstance(d.get("op_no"), int)]
+                first = min(reused, default=entries[0]["op_no"] if entries else 0)
+                earlier = sum(1 for e in entries if e["op_no"] < first)
+                if earlier:
+                    limit = earlier
+                    continue
                 if result.device_reused:
                     raise  # a second time in one run: something else is wrong
                 self._take_new_identity(result)

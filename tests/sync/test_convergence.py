@@ -5,9 +5,13 @@ territory's customers with its rep) make random creates, edits and deletes of ev
 a laptop may write (references picked from the laptop's own live records) and sync at
 random, while responses get lost (push, pull and token refresh), access tokens expire, the
 server restarts (a new app on the same database) and customers move between territories.
-Invariants: no acknowledged write is lost, no deleted record comes back, and after two
-sync rounds with no new edits every laptop equals the server's data for its user (every
-entity, including the territories and users only an administrator writes).
+An administrator also changes who sees what between steps (a rep moves to another
+territory, the manager to another area, a territory to another area, a rep becomes a
+manager and back), and laptops are put back from earlier copies of themselves (a backup
+restored: its device identity is then used twice). Invariants: no acknowledged write is
+lost, no deleted record comes back, and after two sync rounds with no new edits every
+laptop holds exactly the server's data for its user's scope as it is then (every entity,
+including the territories and users only an administrator writes).
 
 200 examples run by default; set ``FIELDCRM_HYPOTHESIS_EXAMPLES`` (e.g. 2000) to run more.
 ``--hypothesis-show-statistics`` shows how often the rarer events (a lost refresh answer,
@@ -48,8 +52,9 @@ from fieldcrm.domain.entities import (
     VISIT_STATUSES,
 )
 from fieldcrm.store.connections import reassign_customer
-from fieldcrm.store.replica import rejected_changes
+from fieldcrm.store.replica import PREVIOUS_DEVICE_KEY, rejected_changes
 from fieldcrm.sync import LoginRequired
+from sync_server import admin
 from sync_server import tables as t
 from sync_server.db import write_transaction
 from tests.sync.harness import InProcessServer, Laptop, migrated_server_db
@@ -116,6 +121,7 @@ class _Template:
             server = InProcessServer(migrated_server_db(root))
             server.territory("North", area="Area")
             server.territory("South", area="Area")
+            server.territory("Harbour", area="Coast")
             server.user("anna", "rep", territory="North")
             server.user("sven", "rep", territory="South")
             server.user("mia", "manager", area="Area")
@@ -197,8 +203,12 @@ class ConvergenceMachine(RuleBasedStateMachine):
         self.laptops = {
             name: Laptop(self.work / name, self.server, name, login_now=False) for name in USERS
         }
-        #: (entity, id, field) -> stamps of acknowledged writes.
-        self.acknowledged: list[tuple[str, str, str, str]] = []
+        #: (entity, id, field, stamp, the stamp as sent under a new device identity).
+        self.acknowledged: list[tuple[str, str, str, str, str]] = []
+        #: Earlier copies of laptops' profile folders (backups), by user, and whether the
+        #: laptop has had changes acknowledged since (then a restore reuses its identity).
+        self.backups: dict[str, Path] = {}
+        self.sent_since_backup: dict[str, bool] = {}
         self.acknowledged_creates: set[tuple[str, str]] = set()
         self.ever_deleted: set[tuple[str, str]] = set()
         self.relogins = 0
@@ -237,6 +247,18 @@ class ConvergenceMachine(RuleBasedStateMachine):
         """Live records of ``entity`` whose customer is live too (valid to refer to)."""
         live = self._live(name)
         return [i for i, owner in live[entity].items() if owner in live["customer"]]
+
+    def _territories_of(self, name: str) -> list[str]:
+        """The territories a manager's laptop holds (her area's, as the last sync left it);
+        none for a rep."""
+        with self.laptops[name].store.read() as conn:
+            role = conn.exec_driver_sql(
+                'SELECT role FROM "user" WHERE id = ?', (self.server.ids[name],)
+            ).scalar()
+        if role != "manager":
+            return []
+        ids, live = self.server.ids, self._live(name)["territory"]
+        return [ids[t] for t in ("North", "South", "Harbour") if ids[t] in live]
 
     def _can_create(self, name: str, entity: str) -> bool:
         """Whether the laptop has every record a new ``entity`` must refer to."""
@@ -300,8 +322,20 @@ class ConvergenceMachine(RuleBasedStateMachine):
             key = (entry["entity"], entry["row_id"])
             if entry["op"] == "create":
                 self.acknowledged_creates.add(key)
+            # Sent again under a new identity, a stamp names the new device.
+            suffix = f":{entry['device_id']}"
+            if name in self.backups:
+                self.sent_since_backup[name] = True
             for field, stamp in entry["stamps"].items():
-                self.acknowledged.append((entry["entity"], entry["row_id"], field, stamp))
+                renamed = stamp
+                if result.device_reused and stamp.endswith(suffix):
+                    renamed = stamp[: -len(suffix)] + ":" + lap.store.device_id
+                self.acknowledged.append((entry["entity"], entry["row_id"], field, stamp, renamed))
+        if result.device_reused:
+            event("a restored laptop took a new device identity")
+            assert lap.store.meta(PREVIOUS_DEVICE_KEY) is not None
+        if result.scope_change is not None:
+            event("a sync moved records for a scope change")
         if result.ok:
             self.ever_deleted |= self.server.deleted_ids()
             live = set(lap.view())
@@ -349,7 +383,7 @@ class ConvergenceMachine(RuleBasedStateMachine):
             }
         for key in self.acknowledged_creates:
             assert key in records, f"acknowledged create {key} is not on the server"
-        for entity, row_id, field, stamp in self.acknowledged:
+        for entity, row_id, field, stamp, renamed in self.acknowledged:
             if (entity, row_id) not in records:
                 # Only a delete may be acknowledged for a record the server never had: the
                 # server refused its create (e.g. its customer was deleted meanwhile) and
@@ -360,7 +394,13 @@ class ConvergenceMachine(RuleBasedStateMachine):
                 )
                 continue
             stamps, deleted = records[(entity, row_id)]
-            kept = stamps.get(field, "") >= stamp or deleted or (entity, row_id, stamp) in losing
+            held = stamps.get(field, "")
+            kept = (
+                held >= stamp
+                or held >= renamed
+                or deleted
+                or bool({(entity, row_id, stamp), (entity, row_id, renamed)} & losing)
+            )
             assert kept, f"acknowledged write lost: {entity} {row_id} {field} @ {stamp}"
 
     # ---- values --------------------------------------------------------------------
@@ -377,9 +417,9 @@ class ConvergenceMachine(RuleBasedStateMachine):
                 "status": draw(st.sampled_from(CUSTOMER_STATUSES)),
                 "city": draw(CITIES),
             }
-            if name == "mia":
-                # A manager chooses the territory; a rep's is set by the server.
-                values["territory_id"] = self.server.ids[draw(st.sampled_from(["North", "South"]))]
+            if self._territories_of(name):
+                # A manager chooses one of the area's territories; a rep's is set by the server.
+                values["territory_id"] = draw(st.sampled_from(self._territories_of(name)))
             return values
         if entity == "comment":
             visit = draw(st.sampled_from(self._owned(name, "visit")))
@@ -616,8 +656,10 @@ class ConvergenceMachine(RuleBasedStateMachine):
         customer = data.draw(st.sampled_from(list(self._live("mia")["customer"])))
         row = mia.store.get("customer", customer)
         assert row is not None
-        north, south = self.server.ids["North"], self.server.ids["South"]
-        target = south if row["territory_id"] == north else north
+        others = [t for t in self._territories_of("mia") if t != row["territory_id"]]
+        if not others:
+            return  # her area has one territory now
+        target = data.draw(st.sampled_from(others))
         if with_handover:
             reassign_customer(mia.store, customer, territory_id=target, note=data.draw(NAMES))
         else:
@@ -626,6 +668,68 @@ class ConvergenceMachine(RuleBasedStateMachine):
     @rule(name=st.sampled_from(USERS))
     def sync(self, name: str) -> None:
         self._sync(name)
+
+    @rule(data=st.data())
+    def change_scope(self, data: st.DataObject) -> None:
+        """An administrator changes who sees what (the server's own admin path)."""
+        ids = self.server.ids
+        kind = data.draw(
+            st.sampled_from(["rep territory", "manager area", "territory area", "role"])
+        )
+        with write_transaction(self.server.engine) as conn:
+            session = admin.AdminSession(conn)
+            if kind == "rep territory":
+                name = data.draw(st.sampled_from(["anna", "sven"]))
+                if admin.account_by_name(conn, name).role != "rep":
+                    return
+                target = data.draw(st.sampled_from(["North", "South", "Harbour"]))
+                session.apply("user", "update", ids[name], {"territory_id": ids[target]})
+            elif kind == "manager area":
+                target = data.draw(st.sampled_from(["Area", "Coast"]))
+                session.apply("user", "update", ids["mia"], {"territory_id": ids[target]})
+            elif kind == "territory area":
+                target = data.draw(st.sampled_from(["Area", "Coast"]))
+                session.apply("territory", "update", ids["South"], {"parent_id": ids[target]})
+            elif admin.account_by_name(conn, "sven").role == "rep":
+                session.apply(
+                    "user", "update", ids["sven"], {"role": "manager", "territory_id": ids["Coast"]}
+                )
+            else:
+                session.apply(
+                    "user", "update", ids["sven"], {"role": "rep", "territory_id": ids["South"]}
+                )
+            session.finish()
+        event(f"scope change: {kind}")
+
+    @rule(name=st.sampled_from(USERS))
+    def back_up_laptop(self, name: str) -> None:
+        """A copy of the laptop's profile folder, as a backup tool makes one."""
+        lap = self.laptops[name]
+        lap.close()
+        backup = self.work / f"backup-{name}"
+        shutil.rmtree(backup, ignore_errors=True)
+        shutil.copytree(lap.directory, backup)
+        self.backups[name] = backup
+        self.sent_since_backup[name] = False
+        self.laptops[name] = Laptop(lap.directory, self.server, name, login_now=False)
+
+    @precondition(lambda self: any(self.sent_since_backup.values()))
+    @rule(data=st.data())
+    def restore_laptop(self, data: st.DataObject) -> None:
+        """A backup older than what the laptop has sent is put back: what was written after
+        it on this laptop and not sent is gone with it (a person's choice), what the server
+        acknowledged is not."""
+        name = data.draw(st.sampled_from(sorted(n for n, v in self.sent_since_backup.items() if v)))
+        lap = self.laptops[name]
+        lap.close()
+        shutil.rmtree(lap.directory)
+        shutil.copytree(self.backups[name], lap.directory)
+        self.laptops[name] = Laptop(lap.directory, self.server, name, login_now=False)
+        self._forget_live()
+        event("a laptop was restored from a backup")
+        # The rep goes on working at once: this write reuses an operation number whenever
+        # the laptop had sent changes after the backup was made.
+        self.create_customer(name, data)
 
     @rule(path=st.sampled_from(["/sync/push", "/sync/pull", "/auth/refresh"]))
     def lose_next_response(self, path: str) -> None:
