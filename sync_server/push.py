@@ -10,7 +10,12 @@ Rules, entry by entry (a rejected entry never blocks the ones after it):
   the caller's scope; managers may move customers between territories of their area.
 * Validation with the shared domain rules; unknown entities or fields are rejected by name.
 * Clocks: a stamp more than ``MAX_CLOCK_AHEAD_MS`` ahead of the server clock is rejected
-  (the laptop's clock is wrong); anything closer is accepted as it is.
+  (the laptop's clock is wrong); anything closer is accepted as it is. Every stamp has the
+  fixed form and length (``check_stamp``) and names the caller's device; base stamps have
+  the form too but may name any device.
+* Size: an entry, or the row it would make, above ``MAX_RECORD_BYTES`` (fields and stamps
+  as JSON) is rejected.
+* People: the people a record names are checked against the caller (``_check_people``).
 * Merge: ``fieldcrm.domain.merge.merge_fields`` per field; a base stamp equal to the stored
   stamp means a sequential edit. A losing value becomes a conflict record (status
   ``conflict``). A delete wins over concurrent edits (fields whose stored stamp the deleting
@@ -74,7 +79,8 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 
 def precheck(request: PushRequest, now_ms: int) -> tuple[str, list[dict[str, Any]]]:
     """Protocol violations that refuse the whole push (nothing is written): unknown entities
-    or fields, values of the wrong JSON type, malformed stamps, stamps far in the future.
+    or fields, values of the wrong JSON type, malformed or overlong stamps and base stamps,
+    stamps far in the future.
 
     Returns ``(code, problems)``; no problems means the push may go ahead. Rule breaks a
     correct client can produce (an empty required field, a foreign territory) are not
