@@ -11,28 +11,39 @@ visit) through the API into a rep's territory, then restarts the server, so that
 measured is the pull of pages that a row cap alone would make hundreds of megabytes
 large. ``--server-root`` runs the server from another source tree (for example
 ``git archive <commit> | tar -x -C /tmp/before``) to compare with an earlier commit.
+``--postgres URL`` seeds the area into a new database on that PostgreSQL server (dropped
+at the end) and runs the server on it.
 
     python -m benchmarks.bench_server_memory --size small --large-visits 200
     python -m benchmarks.bench_server_memory --size standard
+    python -m benchmarks.bench_server_memory --size small --large-visits 200 \
+        --postgres postgresql://postgres@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
+import sqlalchemy as sa
 
 from benchmarks.bench_sync_bootstrap import first_sync
+from benchmarks.dataset import SIZES
+from benchmarks.server_seed import seed_server
 from benchmarks.sync_server_fixture import BENCH_PASSWORD, ROOT, server_db, server_process
 from fieldcrm.domain.hlc import HybridLogicalClock
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ApiPaths
+from sync_server import admin
+from sync_server.db import make_engine, normalise_url, upgrade, write_transaction
 
 #: The longest visit the desktop lets anyone write, in four-byte characters.
 REPORT = "🍎" * 100_000
@@ -102,7 +113,32 @@ def push_large_visits(url: str, user: str, count: int) -> int:
     return applied
 
 
-def measure(db: Path, work: Path, user: str, page_limit: int, root: Path) -> dict[str, Any]:
+@contextlib.contextmanager
+def postgres_area(server_url: str, size: str, users: list[str]) -> Iterator[str]:
+    """A new database on the PostgreSQL server of ``server_url`` holding the area (the
+    ``users`` get the benchmark password); dropped afterwards. Yields its URL."""
+    url = sa.make_url(normalise_url(server_url))
+    name = f"fieldcrm_bench_memory_{uuid.uuid4().hex[:12]}"
+    maintenance = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with maintenance.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    db_url = url.set(database=name).render_as_string(hide_password=False)
+    try:
+        engine = make_engine(db_url)
+        upgrade(engine)
+        seed_server(engine, SIZES[size])
+        with write_transaction(engine) as conn:
+            for user in users:
+                admin.set_password(conn, user, BENCH_PASSWORD)
+        engine.dispose()
+        yield db_url
+    finally:
+        with maintenance.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        maintenance.dispose()
+
+
+def measure(db: Path | str, work: Path, user: str, page_limit: int, root: Path) -> dict[str, Any]:
     with server_process(db, work / "server", root=root) as (url, process):
         started_peak, _ = peak_rss_mib(process.pid)
         sync = first_sync(url, work, user, page_limit)
@@ -127,20 +163,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large-visits", type=int, default=0)
     parser.add_argument("--rep", default="rep01", help="who pushes the large visits")
     parser.add_argument("--server-root", type=Path, default=ROOT)
+    parser.add_argument("--postgres", help="a PostgreSQL server URL (a database is made)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    db = server_db(args.size)
-    if args.large_visits and db.stat().st_size >= 500 * 1024 * 1024:
-        parser.error("--large-visits needs an area small enough to copy (small or tiny)")
-    with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-memory-") as tmp:
-        work = Path(tmp)
+    with contextlib.ExitStack() as stack:
+        db: Path | str
+        if args.postgres:
+            db = stack.enter_context(postgres_area(args.postgres, args.size, [args.user, args.rep]))
+        else:
+            db = server_db(args.size)
+            if args.large_visits and db.stat().st_size >= 500 * 1024 * 1024:
+                parser.error("--large-visits needs an area small enough to copy (small or tiny)")
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fieldcrm-bench-")))
         pushed = 0
         if args.large_visits:
             with server_process(db, work / "seed", root=args.server_root) as (url, _):
                 pushed = push_large_visits(url, args.rep, args.large_visits)
-            db = work / "seed" / "server.db"
+            if isinstance(db, Path):
+                db = work / "seed" / "server.db"
         result = measure(db, work / "pull", args.user, args.page_limit, args.server_root)
     report = {
+        "database": "postgresql" if args.postgres else "sqlite",
         "size": args.size,
         "user": args.user,
         "large_visits": pushed,
@@ -151,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report, indent=2))
     else:
         print(
-            f"server peak RSS while {args.user} pulls the {args.size} area"
+            f"server peak RSS while {args.user} pulls the {args.size} area "
+            f"({report['database']})"
             f"{f' with {pushed} large visits' if pushed else ''}: "
             f"{result['peak_mib']:.0f} MiB (after start and login "
             f"{result['peak_before_pull_mib']:.0f} MiB; now {result['rss_after_mib']:.0f} MiB); "

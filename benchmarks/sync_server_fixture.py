@@ -145,18 +145,23 @@ def running_server(db: Path, work: Path) -> Iterator[str]:
 
 @contextlib.contextmanager
 def server_process(
-    db: Path, work: Path, *, root: Path = ROOT
+    db: Path | str, work: Path, *, root: Path = ROOT
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """As ``running_server``, and yields the process too (to watch its memory); ``root``
-    runs the server from another source tree (an earlier commit, to compare)."""
+    """As ``running_server``, and yields the process too (to watch its memory); ``db`` may
+    also be a database URL (used as it is, not copied); ``root`` runs the server from
+    another source tree (an earlier commit, to compare)."""
     work.mkdir(parents=True, exist_ok=True)
-    copy = work / "server.db"
-    if db.stat().st_size < 500 * 1024 * 1024:
-        shutil.copy(db, copy)
+    if isinstance(db, str):
+        db_url = db
     else:
-        # Copying gigabytes would take longer than the benchmark; a sync only adds
-        # sessions and devices to the cached database.
-        copy = db
+        copy = work / "server.db"
+        if db.stat().st_size < 500 * 1024 * 1024:
+            shutil.copy(db, copy)
+        else:
+            # Copying gigabytes would take longer than the benchmark; a sync only adds
+            # sessions and devices to the cached database.
+            copy = db
+        db_url = f"sqlite:///{copy}"
     port = free_port()
     env = dict(os.environ)
     env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
@@ -168,7 +173,7 @@ def server_process(
             "sync_server",
             "serve",
             "--db",
-            f"sqlite:///{copy}",
+            db_url,
             "--host",
             "127.0.0.1",
             "--port",
