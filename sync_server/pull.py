@@ -9,8 +9,9 @@ SQLite) and, because sequence numbers are handed out in commit order (see
 
 A page is assembled from the stored ready-to-send JSON of each row, with no per-row
 serialisation. It holds at most the requested number of rows and, past its first row, at
-most ``MAX_PAGE_BYTES`` of rows; a server reads no more payloads than that for a page. Evictions (rows that left the caller's scope and did not come back) and
-conflict records in scope with a ``seq`` in the page's range come with it. The last page
+most ``MAX_PAGE_BYTES`` of rows; a server reads no more payloads than that for a page.
+Evictions (rows that left the caller's scope and did not come back) and conflict records
+in scope with a ``seq`` in the page's range come with it. The last page
 (``has_more`` false) carries ``scope_counts``, read from the ``live_count`` table.
 """
 
