@@ -138,17 +138,32 @@ def _insert_records(conn: sqlite3.Connection, batch: list[tuple[Any, ...]]) -> N
 @contextlib.contextmanager
 def running_server(db: Path, work: Path) -> Iterator[str]:
     """``python -m sync_server serve`` on a copy of ``db``; yields its URL."""
+    with server_process(db, work) as (url, _process):
+        yield url
+
+
+@contextlib.contextmanager
+def server_process(
+    db: Path | str, work: Path, *, root: Path = ROOT
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """As ``running_server``, and yields the process too (to watch its memory); ``db`` may
+    also be a database URL (used as it is, not copied); ``root`` runs the server from
+    another source tree (an earlier commit, to compare)."""
     work.mkdir(parents=True, exist_ok=True)
-    copy = work / "server.db"
-    if db.stat().st_size < 500 * 1024 * 1024:
-        shutil.copy(db, copy)
+    if isinstance(db, str):
+        db_url = db
     else:
-        # Copying gigabytes would take longer than the benchmark; a sync only adds
-        # sessions and devices to the cached database.
-        copy = db
+        copy = work / "server.db"
+        if db.stat().st_size < 500 * 1024 * 1024:
+            shutil.copy(db, copy)
+        else:
+            # Copying gigabytes would take longer than the benchmark; a sync only adds
+            # sessions and devices to the cached database.
+            copy = db
+        db_url = f"sqlite:///{copy}"
     port = free_port()
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
     log = (work / "server.log").open("wb")
     process = subprocess.Popen(
         [
@@ -157,7 +172,7 @@ def running_server(db: Path, work: Path) -> Iterator[str]:
             "sync_server",
             "serve",
             "--db",
-            f"sqlite:///{copy}",
+            db_url,
             "--host",
             "127.0.0.1",
             "--port",
@@ -165,7 +180,7 @@ def running_server(db: Path, work: Path) -> Iterator[str]:
             "--log-level",
             "warning",
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -182,7 +197,7 @@ def running_server(db: Path, work: Path) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError("the server did not come up")
             time.sleep(0.1)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:

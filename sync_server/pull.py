@@ -8,8 +8,10 @@ SQLite) and, because sequence numbers are handed out in commit order (see
 ``sync_server.store``), the cursor never passes a change that commits later.
 
 A page is assembled from the stored ready-to-send JSON of each row, with no per-row
-serialisation. Evictions (rows that left the caller's scope and did not come back) and
-conflict records in scope with a ``seq`` in the page's range come with it. The last page
+serialisation. It holds at most the requested number of rows and, past its first row, at
+most ``MAX_PAGE_BYTES`` of rows; a server reads no more payloads than that for a page.
+Evictions (rows that left the caller's scope and did not come back) and conflict records
+in scope with a ``seq`` in the page's range come with it. The last page
 (``has_more`` false) carries ``scope_counts``, read from the ``live_count`` table.
 """
 
@@ -17,19 +19,21 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import sqlalchemy as sa
 
-from fieldcrm.protocol import ENTITY_NAMES, DigestRequest
+from fieldcrm.protocol import ENTITY_NAMES, MAX_PAGE_BYTES, DigestRequest
 from fieldcrm.protocol.digest import Digest, digest_sql
 from sync_server import tables as t
 from sync_server.scope import Caller, Scopes, caller_scopes
 from sync_server.store import iso_now
 
 _CURSOR = re.compile(r"^[0-9]{1,18}$")
+_V = TypeVar("_V")
 
 
 class CursorError(ValueError):
@@ -44,46 +48,137 @@ def parse_cursor(cursor: str | None) -> int:
     return int(cursor)
 
 
-def _rows(conn: sa.Connection, scopes: Scopes, after: int, limit: int) -> list[tuple[int, bytes]]:
-    """(seq, payload as UTF-8 bytes) of the next rows in the caller's scope.
-
-    Runs on the driver's cursor and fetches the payload as bytes (SQLite: ``text_factory``;
-    PostgreSQL: ``convert_to``): a page is then joined without decoding and re-encoding
-    megabytes of text. One index range scan per scope, merged: the cost grows with the
-    page, not with the table.
-    """
-    dbapi = conn.connection.driver_connection
-    sqlite = conn.dialect.name == "sqlite"
-    mark = "?" if sqlite else "%s"
-    column = "payload" if sqlite else "convert_to(payload, 'UTF8')"
-    sql = f"SELECT seq, {column} FROM record WHERE seq > {mark}"
-    tail = f" ORDER BY seq LIMIT {mark}"
-    queries: list[tuple[str, tuple[Any, ...]]]
+def _scope_queries(
+    scopes: Scopes,
+    sql: str,
+    mark: str,
+    params: tuple[Any, ...],
+    tail: str,
+    tail_params: tuple[Any, ...],
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """``sql`` (ending in a WHERE clause) once per readable scope, each an index range scan
+    of that scope, or once for everything (admins)."""
     if scopes.read is None:
-        queries = [(sql + tail, (after, limit))]
-    else:
-        queries = [
-            (sql + f" AND scope = {mark}" + tail, (after, scope, limit))
-            for scope in sorted(scopes.read)
-        ]
-    previous = dbapi.text_factory if sqlite else None  # type: ignore[union-attr]
-    if sqlite:
-        dbapi.text_factory = bytes  # type: ignore[union-attr]
+        return [(sql + tail, (*params, *tail_params))]
+    return [
+        (f"{sql} AND scope = {mark}{tail}", (*params, scope, *tail_params))
+        for scope in sorted(scopes.read)
+    ]
+
+
+def _cut(
+    rows: Iterable[tuple[int, _V]], limit: int, size: Callable[[_V], int]
+) -> tuple[list[tuple[int, _V]], bool]:
+    """The first of ``rows`` (in ``seq`` order) up to ``limit`` rows and ``MAX_PAGE_BYTES``,
+    at least one row so that paging always advances; and whether any row follows them."""
+    page: list[tuple[int, _V]] = []
+    total = 0
+    for row in rows:
+        n = size(row[1])
+        if page and (len(page) >= limit or total + n > MAX_PAGE_BYTES):
+            return page, True
+        page.append(row)
+        total += n
+    return page, False
+
+
+def _seq(row: tuple[int, Any]) -> int:
+    return row[0]
+
+
+def _rows(
+    conn: sa.Connection, scopes: Scopes, after: int, limit: int
+) -> tuple[list[tuple[int, bytes]], bool]:
+    """(seq, payload as UTF-8 bytes) of the next page's rows in the caller's scope, and
+    whether more rows follow.
+
+    A page holds at most ``limit`` rows and, past its first row, at most ``MAX_PAGE_BYTES``
+    of rows; the server never reads more payloads than that (and one row) for a page, so
+    its memory stays bounded whatever the rows hold. The payload comes as bytes, read on
+    the driver's cursor (SQLite: ``text_factory``; PostgreSQL: ``convert_to``): a page is
+    then joined without decoding and re-encoding megabytes of text. One index range scan
+    per scope, merged: the cost grows with the page, not with the table.
+    """
+    if conn.dialect.name == "sqlite":
+        return _rows_streamed(conn, scopes, after, limit)
+    return _rows_measured(conn, scopes, after, limit)
+
+
+def _rows_streamed(
+    conn: sa.Connection, scopes: Scopes, after: int, limit: int
+) -> tuple[list[tuple[int, bytes]], bool]:
+    """SQLite: a cursor steps through its result one row at a time, so the scans are
+    merged while they run and stop at the page's end (one row past it shows that more
+    follow)."""
+    dbapi = conn.connection.driver_connection
+    queries = _scope_queries(
+        scopes,
+        "SELECT seq, payload FROM record WHERE seq > ?",
+        "?",
+        (after,),
+        " ORDER BY seq LIMIT ?",
+        (limit + 1,),
+    )
+    previous = dbapi.text_factory  # type: ignore[union-attr]
+    dbapi.text_factory = bytes  # type: ignore[union-attr]
+    cursors: list[Any] = []
     try:
-        results = []
         for query, params in queries:
             cursor = dbapi.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.execute(query, params)
-                results.append([(seq, bytes(payload)) for seq, payload in cursor.fetchall()])
-            finally:
-                cursor.close()
+            cursors.append(cursor)
+            cursor.execute(query, params)
+        streams: list[Iterator[tuple[int, bytes]]] = [iter(cursor) for cursor in cursors]
+        merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=_seq)
+        return _cut(merged, limit, len)
     finally:
-        if sqlite:
-            dbapi.text_factory = previous  # type: ignore[union-attr]
-    if len(results) == 1:
-        return results[0]
-    return list(heapq.merge(*results, key=lambda row: row[0]))[:limit]
+        for cursor in cursors:
+            cursor.close()
+        dbapi.text_factory = previous  # type: ignore[union-attr]
+
+
+def _rows_measured(
+    conn: sa.Connection, scopes: Scopes, after: int, limit: int
+) -> tuple[list[tuple[int, bytes]], bool]:
+    """PostgreSQL: psycopg reads a whole result into memory, so the page's end is found
+    from the payloads' sizes first (``octet_length`` reads no stored text), and then only
+    the payloads up to it are fetched (the same snapshot: REPEATABLE READ)."""
+    dbapi = conn.connection.driver_connection
+    sizes = []
+    for query, params in _scope_queries(
+        scopes,
+        "SELECT seq, octet_length(payload) FROM record WHERE seq > %s",
+        "%s",
+        (after,),
+        " ORDER BY seq LIMIT %s",
+        (limit + 1,),
+    ):
+        cursor = dbapi.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(query, params)
+            sizes.append([(int(seq), int(size)) for seq, size in cursor.fetchall()])
+        finally:
+            cursor.close()
+    merged = sizes[0] if len(sizes) == 1 else heapq.merge(*sizes, key=_seq)
+    page, has_more = _cut(merged, limit, int)
+    if not page:
+        return [], False
+    results = []
+    for query, params in _scope_queries(
+        scopes,
+        "SELECT seq, convert_to(payload, 'UTF8') FROM record WHERE seq > %s AND seq <= %s",
+        "%s",
+        (after, page[-1][0]),
+        " ORDER BY seq",
+        (),
+    ):
+        cursor = dbapi.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(query, params)
+            results.append([(seq, bytes(payload)) for seq, payload in cursor.fetchall()])
+        finally:
+            cursor.close()
+    rows = results[0] if len(results) == 1 else list(heapq.merge(*results, key=_seq))
+    return rows, has_more
 
 
 def pull_page(conn: sa.Connection, caller: Caller, after: int, limit: int) -> tuple[bytes, bool]:
@@ -95,9 +190,7 @@ def pull_page(conn: sa.Connection, caller: Caller, after: int, limit: int) -> tu
     ).scalar_one()
     if after > last_seq:
         raise CursorError("The sync cursor is ahead of this server; start a full sync.")
-    rows = _rows(conn, scopes, after, limit + 1)
-    has_more = len(rows) > limit
-    rows = rows[:limit]
+    rows, has_more = _rows(conn, scopes, after, limit)
     upper = rows[-1][0] if has_more else last_seq
     evictions = _evictions(conn, scopes, after, upper)
     conflicts = _conflicts(conn, scopes, after, upper)
@@ -238,11 +331,29 @@ def range_digests(
 
 def rows_by_id(conn: sa.Connection, caller: Caller, entity: str, ids: list[str]) -> bytes:
     """A ``RowsResponse``: the current state (with version) of those of ``ids`` the caller
-    may read; tombstones included, rows outside the scope and unknown ids left out."""
+    may read, tombstones included, up to ``MAX_PAGE_BYTES`` (at least one row); ``gone``
+    names the ids outside the caller's scope or unknown. Ids in neither list did not fit:
+    the client asks for them again."""
     scopes = caller_scopes(conn, caller.role, caller.territory_id)
     r = t.record.c
-    query = sa.select(r.seq, r.payload).where(r.entity == entity, r.id.in_(sorted(set(ids))))
+    where = [r.entity == entity, r.id.in_(sorted(set(ids)))]
     if scopes.read is not None:
-        query = query.where(r.scope.in_(sorted(scopes.read)))
-    rows = [with_seq(seq, payload.encode()) for seq, payload in conn.execute(query)]
-    return b'{"rows":[' + b",".join(rows) + b"]}"
+        where.append(r.scope.in_(sorted(scopes.read)))
+    sizes = conn.execute(
+        sa.select(r.seq, r.id, sa.func.length(r.payload)).where(*where).order_by(r.seq)
+    ).all()
+    chosen, _ = _cut(((seq, (row_id, int(n or 0))) for seq, row_id, n in sizes), len(ids), _size)
+    picked = [row_id for _, (row_id, _) in chosen]
+    rows = [
+        with_seq(seq, payload.encode())
+        for seq, payload in conn.execute(
+            sa.select(r.seq, r.payload).where(r.entity == entity, r.id.in_(picked))
+        )
+    ]
+    in_scope = {row_id for _, row_id, _ in sizes}
+    gone = sorted(set(ids) - in_scope)
+    return b'{"rows":[' + b",".join(rows) + b'],"gone":' + orjson.dumps(gone) + b"}"
+
+
+def _size(value: tuple[str, int]) -> int:
+    return value[1]

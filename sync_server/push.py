@@ -14,7 +14,12 @@ Rules, entry by entry (a rejected entry never blocks the ones after it):
   the caller's scope; managers may move customers between territories of their area.
 * Validation with the shared domain rules; unknown entities or fields are rejected by name.
 * Clocks: a stamp more than ``MAX_CLOCK_AHEAD_MS`` ahead of the server clock is rejected
-  (the laptop's clock is wrong); anything closer is accepted as it is.
+  (the laptop's clock is wrong); anything closer is accepted as it is. Every stamp has the
+  fixed form and length (``check_stamp``) and names the caller's device; base stamps have
+  the form too but may name any device.
+* Size: an entry, or the row it would make, above ``MAX_RECORD_BYTES`` (fields and stamps
+  as JSON) is rejected.
+* People: the people a record names are checked against the caller (``_check_people``).
 * Merge: ``fieldcrm.domain.merge.merge_fields`` per field; a base stamp equal to the stored
   stamp means a sequential edit. A losing value becomes a conflict record (status
   ``conflict``). A delete wins over concurrent edits (fields whose stored stamp the deleting
@@ -38,14 +43,21 @@ import orjson
 import sqlalchemy as sa
 
 from fieldcrm.domain.entities import ENTITIES, EntitySpec
-from fieldcrm.domain.hlc import parse_stamp, wall_clock_ms
+from fieldcrm.domain.hlc import check_stamp, wall_clock_ms
 from fieldcrm.domain.merge import merge_fields
 from fieldcrm.domain.validation import ValidationError, validate_changes, validate_record
-from fieldcrm.protocol import EntryResult, OutboxEntry, PushRequest, PushResponse
+from fieldcrm.protocol import (
+    MAX_RECORD_BYTES,
+    EntryResult,
+    OutboxEntry,
+    PushRequest,
+    PushResponse,
+)
 from sync_server import tables as t
 from sync_server.scope import GLOBAL_SCOPE, Caller, Scopes, caller_scopes
 from sync_server.store import (
     DELETED_STAMP,
+    SERVER_DEVICE,
     Row,
     Writer,
     dumps,
@@ -75,7 +87,8 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 
 def precheck(request: PushRequest, now_ms: int) -> tuple[str, list[dict[str, Any]]]:
     """Protocol violations that refuse the whole push (nothing is written): unknown entities
-    or fields, values of the wrong JSON type, malformed stamps, stamps far in the future.
+    or fields, values of the wrong JSON type, malformed or overlong stamps and base stamps,
+    stamps far in the future.
 
     Returns ``(code, problems)``; no problems means the push may go ahead. Rule breaks a
     correct client can produce (an empty required field, a foreign territory) are not
@@ -105,7 +118,7 @@ def precheck(request: PushRequest, now_ms: int) -> tuple[str, list[dict[str, Any
                 problem(name, f"no clock stamp for {name!r}")
                 continue
             try:
-                ms = parse_stamp(stamp)[0]
+                ms = check_stamp(stamp)[0]
             except ValueError as exc:
                 problem(name, str(exc))
                 continue
@@ -113,6 +126,16 @@ def precheck(request: PushRequest, now_ms: int) -> tuple[str, list[dict[str, Any
                 clock_ahead = True
                 minutes = (ms - now_ms) // 60000
                 problem(name, f"the change is dated {minutes} minutes in the future")
+        # Every other stamp has the fixed form too (base stamps may name other devices).
+        for kind, stamps in (("stamp", entry.stamps), ("base stamp", entry.base_stamps)):
+            for name, stamp in stamps.items():
+                if kind == "stamp" and name in stamp_names:
+                    continue
+                try:
+                    check_stamp(stamp)
+                except ValueError as exc:
+                    known = name == DELETED_STAMP or name in spec.by_name
+                    problem(name if known else None, f"{kind}: {exc}")
     return ("clock_ahead" if clock_ahead else "invalid_entries"), problems
 
 
@@ -151,9 +174,13 @@ class Rejected(Exception):
         self.field = field
 
 
-@dataclass(slots=True)
-class _Outcome:
-    status: str
+@dataclass(frozen=True, slots=True)
+class Account:
+    """What the people checks need to know of a user."""
+
+    role: str
+    territory_id: str | None
+    active: bool
 
 
 class PushContext:
@@ -167,6 +194,7 @@ class PushContext:
         self.now_ms = now_ms
         self.rows: dict[tuple[str, str], Row | None] = {}
         self._device_users: dict[str, str | None] = {caller.device_id: caller.user_id}
+        self._accounts: dict[str, Account | None] = {}
 
     # ---- rows -------------------------------------------------------------------------
 
@@ -197,6 +225,18 @@ class PushContext:
         )
         self.rows[(row.entity, row.id)] = new
         return new
+
+    def account(self, user_id: str) -> Account | None:
+        """Role, territory and active flag of a user (``None``: no such user)."""
+        if user_id not in self._accounts:
+            a = t.account.c
+            found = self.conn.execute(
+                sa.select(a.role, a.territory_id, a.active).where(a.id == user_id)
+            ).first()
+            self._accounts[user_id] = (
+                None if found is None else Account(found.role, found.territory_id, found.active)
+            )
+        return self._accounts[user_id]
 
     def user_of_stamp(self, stamp: str | None) -> str | None:
         if not stamp:
@@ -365,6 +405,7 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
     if not _ROW_ID.match(entry.row_id):
         raise Rejected("The record id is not a valid id.", "row_id")
     _check_stamps(ctx, entry)
+    _check_size(spec, entry.fields, entry.stamps)
     current = ctx.row(entry.entity, entry.row_id)
     if current is not None and not ctx.scopes.can_write(current.scope):
         raise Rejected(
@@ -375,6 +416,8 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
     if entry.op == "delete":
         return _delete(ctx, spec, entry, current)
     fields = _client_fields(ctx, spec, entry)
+    if current is not None:
+        _check_people(ctx, spec, fields, current)
     if current is None:
         if entry.op == "update":
             raise Rejected(f"There is no {entry.entity} with this id on the server.", "row_id")
@@ -408,9 +451,16 @@ def _check_stamps(ctx: PushContext, entry: OutboxEntry) -> None:
         names = list(entry.fields)
     for name in names:
         try:
-            ms = parse_stamp(entry.stamps[name])[0]
+            ms, _, device_id = check_stamp(entry.stamps[name])
         except ValueError as exc:
             raise Rejected(f"{exc}.", name) from None
+        if device_id != ctx.caller.device_id:
+            # A stamp names the device (and so the person) a conflict is put down to, and
+            # breaks ties between equal times: only the caller's own device may be named.
+            raise Rejected(
+                "This change carries the clock stamp of another device than the one logged in.",
+                name,
+            )
         ahead = ms - ctx.now_ms
         if ahead > MAX_CLOCK_AHEAD_MS:
             raise Rejected(
@@ -418,6 +468,22 @@ def _check_stamps(ctx: PushContext, entry: OutboxEntry) -> None:
                 "Check the date, time and time zone of this computer, then edit again.",
                 name,
             )
+
+
+def record_bytes(fields: dict[str, Any], stamps: dict[str, str]) -> int:
+    """Size of a record as the byte cap counts it: its values and stamps as JSON."""
+    return len(orjson.dumps(fields)) + len(orjson.dumps(stamps))
+
+
+def _check_size(spec: EntitySpec, fields: dict[str, Any], stamps: dict[str, str]) -> None:
+    """A record (an entry as sent, or a row as it would be stored) within the byte cap."""
+    if record_bytes(fields, stamps) > MAX_RECORD_BYTES:
+        raise Rejected(
+            f"This {spec.name} is too large: the server takes at most "
+            f"{MAX_RECORD_BYTES // 1024} KiB per record, text included. "
+            "Shorten its text and send it again.",
+            None,
+        )
 
 
 def _reject_invalid(exc: ValidationError) -> Rejected:
@@ -462,6 +528,74 @@ def _check_personal(ctx: PushContext, spec: EntitySpec, current: Row) -> None:
     for name in _personal_fields(spec):
         if current.data.get(name) not in (None, ctx.caller.user_id):
             raise Rejected(f"Only its author can change this {spec.name}.", name)
+
+
+def _is_server(caller: Caller) -> bool:
+    """The server's own writes (admin commands, imports): no device session behind them."""
+    return caller.device_id == SERVER_DEVICE and not caller.session_id
+
+
+#: Fields that name the person who writes the record: always the caller.
+_AUTHOR_FIELDS = frozenset(
+    {("note", "author_id"), ("comment", "author_id"), ("connection", "user_id")}
+)
+
+
+def _check_people(
+    ctx: PushContext, spec: EntitySpec, values: dict[str, Any], current: Row | None
+) -> None:
+    """The people a new or changed record names (a value the row already holds is not
+    checked again, so records of people who left stay editable).
+
+    The author of a note or comment and the person who knows a contact are the caller; a
+    visit's rep is the caller, or for a manager or admin an active rep of their scope;
+    anyone else named (a follow-up's assignee, a customer's owner, a handover's people)
+    is an active user the caller may see (an admin: anyone active). The person a
+    customer is handed over from may have left (that is often why it is handed over).
+    """
+    for fspec in spec.ref_fields:
+        if fspec.ref != "user":
+            continue
+        name = fspec.name
+        user_id = values.get(name)
+        if user_id is None or (current is not None and current.data.get(name) == user_id):
+            continue
+        caller = ctx.caller
+        if _is_server(caller):
+            # Admin commands, imports and demo data write on behalf of the people named.
+            if user_id != caller.user_id and ctx.account(user_id) is None:
+                raise Rejected("The person named here is not a user on the server.", name)
+            continue
+        if (spec.name, name) in _AUTHOR_FIELDS:
+            if user_id != caller.user_id:
+                raise Rejected(f"A {spec.name} can only be written in your own name.", name)
+            continue
+        if spec.name == "visit" and name == "rep_id" and user_id != caller.user_id:
+            if caller.role == "rep":
+                raise Rejected("You can record only your own visits.", name)
+            account = ctx.account(user_id)
+            if (
+                account is None
+                or not account.active
+                or account.role != "rep"
+                or not (caller.is_admin or ctx.scopes.can_write(account.territory_id or ""))
+            ):
+                raise Rejected(
+                    "Choose yourself or an active rep of your territories as the visit's rep.",
+                    name,
+                )
+            continue
+        if user_id == caller.user_id:
+            continue
+        account = ctx.account(user_id)
+        if account is None:
+            raise Rejected("The person named here is not a user on the server.", name)
+        if not account.active and not (spec.name == "handover" and name == "from_user_id"):
+            raise Rejected("The person named here can no longer sign in (disabled).", name)
+        if not caller.is_admin and (
+            account.territory_id is None or not ctx.scopes.can_read(account.territory_id)
+        ):
+            raise Rejected("The person named here is outside your territory and area.", name)
 
 
 def _customer_scope(ctx: PushContext, spec: EntitySpec, values: dict[str, Any]) -> tuple[str, str]:
@@ -531,6 +665,7 @@ def _create(ctx: PushContext, spec: EntitySpec, entry: OutboxEntry, client: dict
         record = validate_record(spec.name, values)
     except ValidationError as exc:
         raise _reject_invalid(exc) from None
+    _check_people(ctx, spec, record, None)
     entry_stamps = [entry.stamps[name] for name in client]
     latest = max(entry_stamps) if entry_stamps else None
     fallback = server_stamp(latest, ctx.now_ms)
@@ -538,6 +673,7 @@ def _create(ctx: PushContext, spec: EntitySpec, entry: OutboxEntry, client: dict
     for name in spec.field_names:
         sent = name in client and client[name] == record[name]
         stamps[name] = entry.stamps[name] if sent else fallback
+    _check_size(spec, record, stamps)
     row = Row(spec.name, entry.row_id, scope, customer_id, record, stamps, False, stored=False)
     ctx.write(row, None)
     if spec.name == "user":
@@ -575,6 +711,7 @@ def _update(
             moved = scope != current.scope
         elif spec.name == "user":
             scope = data.get("territory_id") or GLOBAL_SCOPE
+        _check_size(spec, data, new_stamps)
         row = Row(spec.name, current.id, scope, customer_id, data, new_stamps, False)
         ctx.write(row, current)
         if moved:

@@ -12,6 +12,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from fieldcrm.protocol import MAX_DEVICE_ID_LENGTH, MAX_STAMP_LENGTH
+
 MS_WIDTH = 13
 COUNTER_WIDTH = 6
 MAX_COUNTER = 10**COUNTER_WIDTH - 1
@@ -34,6 +36,21 @@ def parse_stamp(stamp: str) -> tuple[int, int, str]:
     ):
         raise ValueError(f"malformed clock stamp {stamp!r}")
     return int(parts[0]), int(parts[1]), parts[2]
+
+
+def check_stamp(stamp: str) -> tuple[int, int, str]:
+    """Split a stamp received from another party, strictly: the fixed format with a device
+    id of 1 to ``MAX_DEVICE_ID_LENGTH`` characters and no control characters. Raises
+    ``ValueError`` with a readable message that quotes at most the stamp's beginning."""
+    if len(stamp) > MAX_STAMP_LENGTH:
+        raise ValueError(
+            f"malformed clock stamp {stamp[:40]!r}... ({len(stamp)} characters, "
+            f"at most {MAX_STAMP_LENGTH})"
+        )
+    ms, counter, device = parse_stamp(stamp)
+    if len(device) > MAX_DEVICE_ID_LENGTH or not device.isprintable():
+        raise ValueError(f"malformed clock stamp {stamp!r} (device id)")
+    return ms, counter, device
 
 
 def stamp_ms(stamp: str) -> int:

@@ -65,6 +65,22 @@ MAX_ROWS_PER_FETCH = 1000
 #: content: the device identity was reused (a profile restored from a backup or copied to
 #: another laptop). The client takes a new identity (``RekeyRequest``) and sends again.
 DEVICE_REUSED = "device_reused"
+#: A pull page stops adding rows once it holds this many bytes of rows (it always holds at
+#: least one row, so paging advances); with ``MAX_RECORD_BYTES`` this bounds the memory a
+#: server needs for one page. 10,000 rows of the standard benchmark area are about 6 MB,
+#: so such pages stay cut by rows (at 4 MiB a first sync took half as many requests more).
+MAX_PAGE_BYTES = 8 * 1024 * 1024
+#: Largest record the server stores: its field values and clock stamps as JSON, text
+#: included. The longest a visit can be (report 100,000 and next steps 20,000 characters,
+#: even if every character took four bytes in UTF-8) is about half of it; a pushed entry
+#: or a merged row above it is refused with a reason.
+MAX_RECORD_BYTES = 1024 * 1024
+#: Longest device id (a laptop's is 32 hex digits; the server stamps its own writes
+#: ``server``).
+MAX_DEVICE_ID_LENGTH = 64
+#: A clock stamp is ``"<ms:13 digits>:<counter:6 digits>:<device id>"``
+#: (``fieldcrm.domain.hlc``), so it is at most this long.
+MAX_STAMP_LENGTH = 13 + 1 + 6 + 1 + MAX_DEVICE_ID_LENGTH
 
 
 class _Message(BaseModel):
@@ -74,7 +90,7 @@ class _Message(BaseModel):
 class OutboxEntry(_Message):
     """One local write, as recorded in the client's outbox and pushed to the server."""
 
-    device_id: str = Field(min_length=1, max_length=64)
+    device_id: str = Field(min_length=1, max_length=MAX_DEVICE_ID_LENGTH)
     op_no: int = Field(ge=1, description="Per-device, strictly increasing operation number")
     entity: str = Field(min_length=1, max_length=32)
     row_id: str = Field(min_length=1, max_length=36)
@@ -96,7 +112,7 @@ class OutboxEntry(_Message):
 
 
 class PushRequest(_Message):
-    device_id: str = Field(min_length=1, max_length=64)
+    device_id: str = Field(min_length=1, max_length=MAX_DEVICE_ID_LENGTH)
     entries: list[OutboxEntry] = Field(max_length=MAX_ENTRIES_PER_PUSH)
     resolved_conflicts: list[str] = Field(
         default_factory=list,
@@ -237,6 +253,13 @@ class RowsRequest(_Message):
 
 class RowsResponse(_Message):
     rows: list[RowState]
+    gone: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Requested ids outside the caller's scope, or unknown: the client evicts them."
+            " Ids in neither list did not fit in this answer (its byte cap): ask again."
+        ),
+    )
 
 
 class RekeyRequest(_Message):
@@ -249,13 +272,13 @@ class RekeyRequest(_Message):
 class LoginRequest(_Message):
     username: str = Field(min_length=1, max_length=128)
     password: str = Field(min_length=1, max_length=1024)
-    device_id: str = Field(min_length=1, max_length=64)
+    device_id: str = Field(min_length=1, max_length=MAX_DEVICE_ID_LENGTH)
     device_name: str | None = Field(default=None, max_length=200)
 
 
 class RefreshRequest(_Message):
     refresh_token: str = Field(min_length=1, max_length=512)
-    device_id: str = Field(min_length=1, max_length=64)
+    device_id: str = Field(min_length=1, max_length=MAX_DEVICE_ID_LENGTH)
 
 
 class LogoutRequest(_Message):

@@ -205,15 +205,17 @@ class SyncClient:
             raise ServerError("The server sent a verification answer this client cannot read.")
         return ranges_out
 
-    def rows(self, entity: str, ids: list[str]) -> list[dict[str, Any]]:
-        """The current state of those ``ids`` the caller may see (with versions)."""
+    def rows(self, entity: str, ids: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+        """The current state of those ``ids`` the caller may see (with versions), and the
+        ids the server says are outside the caller's scope or unknown. Ids in neither did
+        not fit in the answer."""
         data = self._decode(
             self._request("POST", ApiPaths.ROWS, json_body={"entity": entity, "ids": ids})
         )
-        rows = data.get("rows")
-        if not isinstance(rows, list):
+        rows, gone = data.get("rows"), data.get("gone")
+        if not isinstance(rows, list) or not isinstance(gone, list):
             raise ServerError("The server sent rows this client cannot read.")
-        return rows
+        return rows, [str(i) for i in gone]
 
     def rekey(self, new_device_id: str, device_name: str | None = None) -> TokenResponse:
         """Ask for a new device identity with a session of its own (after ``device_reused``).

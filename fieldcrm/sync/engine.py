@@ -647,13 +647,17 @@ class SyncEngine:
                     (orjson.dumps(sorted(differing)).decode(),),
                 )
             }
-        ids = sorted(differing)
-        for start in range(0, len(ids), MAX_ROWS_PER_FETCH):
-            chunk = ids[start : start + MAX_ROWS_PER_FETCH]
+        waiting = sorted(differing)
+        while waiting:
+            chunk = waiting[:MAX_ROWS_PER_FETCH]
             self._check_cancel()
-            rows = self.client.rows(entity, chunk)
-            returned = {str(row.get("id")) for row in rows}
-            gone = [row_id for row_id in chunk if row_id not in returned]
+            rows, gone = self.client.rows(entity, chunk)
+            answered = {str(row.get("id")) for row in rows} | set(gone)
+            if not answered.intersection(chunk):
+                raise SyncError("The server answered a request for rows without them.")
+            # What did not fit in the answer is asked for again.
+            waiting = [i for i in chunk if i not in answered] + waiting[MAX_ROWS_PER_FETCH:]
+            gone = [row_id for row_id in gone if row_id in differing]
             stats = replica.apply_repair(self.store, entity, rows, gone)
             result.evicted += stats.evictions
             result.evicted_edits += stats.evicted_edits
@@ -664,7 +668,7 @@ class SyncEngine:
                 added[entity] = added.get(entity, 0) + new
             if left:
                 removed[entity] = removed.get(entity, 0) + left
-        log.info("repaired %d %s rows", len(ids), entity)
+        log.info("repaired %d %s rows", len(differing), entity)
 
     # ---- who am I ---------------------------------------------------------------------
 

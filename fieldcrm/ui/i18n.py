@@ -297,6 +297,30 @@ _SERVER_REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = 
         ),
     ),
     (
+        re.compile(
+            r"^This (\w+) is too large: the server takes at most (\w+) KiB per record, text "
+            r"included\. Shorten its text and send it again\.$"
+        ),
+        lambda m: _fill(
+            QCoreApplication.translate(
+                "ServerReasons",
+                "This record (%1) is too large: the server takes at most %2 KiB per record, "
+                "text included. Shorten its text and send it again.",
+            ),
+            _kind(m[1]),
+            m[2],
+        ),
+    ),
+    (
+        re.compile(r"^A (\w+) can only be written in your own name\.$"),
+        lambda m: _fill(
+            QCoreApplication.translate(
+                "ServerReasons", "Records of this kind (%1) can only be written in your own name."
+            ),
+            _kind(m[1]),
+        ),
+    ),
+    (
         re.compile(r"^The record left your territory on the server before this change was sent"),
         lambda m: QCoreApplication.translate(
             "ServerReasons",
@@ -339,6 +363,30 @@ _FIXED_REASONS: dict[str, Callable[[], str]] = {
         QCoreApplication.translate(
             "ServerReasons", "This entry was written on another device than the one logged in."
         )
+    ),
+    "This change carries the clock stamp of another device than the one logged in.": lambda: (
+        QCoreApplication.translate(
+            "ServerReasons",
+            "This change carries the clock stamp of another device than the one logged in.",
+        )
+    ),
+    "You can record only your own visits.": lambda: QCoreApplication.translate(
+        "ServerReasons", "You can record only your own visits."
+    ),
+    "Choose yourself or an active rep of your territories as the visit's rep.": lambda: (
+        QCoreApplication.translate(
+            "ServerReasons",
+            "Choose yourself or an active rep of your territories as the visit's rep.",
+        )
+    ),
+    "The person named here is not a user on the server.": lambda: QCoreApplication.translate(
+        "ServerReasons", "The person named here is not a user on the server."
+    ),
+    "The person named here can no longer sign in (disabled).": lambda: QCoreApplication.translate(
+        "ServerReasons", "The person named here can no longer sign in (disabled)."
+    ),
+    "The person named here is outside your territory and area.": lambda: QCoreApplication.translate(
+        "ServerReasons", "The person named here is outside your territory and area."
     ),
     "This user name is already taken.": lambda: QCoreApplication.translate(
         "ServerReasons", "This user name is already taken."

@@ -1381,6 +1381,14 @@
       <translation>Der Server konnte diese Änderung nicht lesen (%1). Aktualisieren Sie FieldCRM; wird die Änderung weiter abgelehnt, verwerfen Sie sie und geben Sie sie erneut ein.</translation>
     </message>
     <message>
+      <source>This record (%1) is too large: the server takes at most %2 KiB per record, text included. Shorten its text and send it again.</source>
+      <translation>Dieser Datensatz (%1) ist zu groß: Der Server nimmt höchstens %2 KiB je Datensatz an, Text eingeschlossen. Kürzen Sie den Text und senden Sie ihn erneut.</translation>
+    </message>
+    <message>
+      <source>Records of this kind (%1) can only be written in your own name.</source>
+      <translation>Datensätze dieser Art (%1) können Sie nur in Ihrem eigenen Namen schreiben.</translation>
+    </message>
+    <message>
       <source>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</source>
       <translation>Der Datensatz hat Ihr Gebiet auf dem Server verlassen, bevor diese Änderung gesendet wurde; die Änderung wurde nicht synchronisiert. Bitten Sie die neue Zuständige oder den neuen Zuständigen, sie zu übernehmen, falls sie noch wichtig ist.</translation>
     </message>
@@ -1419,6 +1427,30 @@
     <message>
       <source>This entry was written on another device than the one logged in.</source>
       <translation>Dieser Eintrag wurde auf einem anderen Gerät geschrieben als dem angemeldeten.</translation>
+    </message>
+    <message>
+      <source>This change carries the clock stamp of another device than the one logged in.</source>
+      <translation>Diese Änderung trägt den Zeitstempel eines anderen Geräts als des angemeldeten.</translation>
+    </message>
+    <message>
+      <source>You can record only your own visits.</source>
+      <translation>Sie können nur Ihre eigenen Besuche erfassen.</translation>
+    </message>
+    <message>
+      <source>Choose yourself or an active rep of your territories as the visit's rep.</source>
+      <translation>Wählen Sie für den Besuch sich selbst oder eine aktive Person aus dem Außendienst Ihrer Gebiete.</translation>
+    </message>
+    <message>
+      <source>The person named here is not a user on the server.</source>
+      <translation>Die hier genannte Person ist auf dem Server kein Benutzer.</translation>
+    </message>
+    <message>
+      <source>The person named here can no longer sign in (disabled).</source>
+      <translation>Die hier genannte Person kann sich nicht mehr anmelden (gesperrt).</translation>
+    </message>
+    <message>
+      <source>The person named here is outside your territory and area.</source>
+      <translation>Die hier genannte Person gehört nicht zu Ihrem Gebiet oder Bereich.</translation>
     </message>
     <message>
       <source>This user name is already taken.</source>

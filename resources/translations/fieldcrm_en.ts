@@ -1381,6 +1381,14 @@
       <translation>The server could not read this change (%1). Update FieldCRM; if the change is still refused, discard it and enter it again.</translation>
     </message>
     <message>
+      <source>This record (%1) is too large: the server takes at most %2 KiB per record, text included. Shorten its text and send it again.</source>
+      <translation>This record (%1) is too large: the server takes at most %2 KiB per record, text included. Shorten its text and send it again.</translation>
+    </message>
+    <message>
+      <source>Records of this kind (%1) can only be written in your own name.</source>
+      <translation>Records of this kind (%1) can only be written in your own name.</translation>
+    </message>
+    <message>
       <source>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</source>
       <translation>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</translation>
     </message>
@@ -1419,6 +1427,30 @@
     <message>
       <source>This entry was written on another device than the one logged in.</source>
       <translation>This entry was written on another device than the one logged in.</translation>
+    </message>
+    <message>
+      <source>This change carries the clock stamp of another device than the one logged in.</source>
+      <translation>This change carries the clock stamp of another device than the one logged in.</translation>
+    </message>
+    <message>
+      <source>You can record only your own visits.</source>
+      <translation>You can record only your own visits.</translation>
+    </message>
+    <message>
+      <source>Choose yourself or an active rep of your territories as the visit's rep.</source>
+      <translation>Choose yourself or an active rep of your territories as the visit's rep.</translation>
+    </message>
+    <message>
+      <source>The person named here is not a user on the server.</source>
+      <translation>The person named here is not a user on the server.</translation>
+    </message>
+    <message>
+      <source>The person named here can no longer sign in (disabled).</source>
+      <translation>The person named here can no longer sign in (disabled).</translation>
+    </message>
+    <message>
+      <source>The person named here is outside your territory and area.</source>
+      <translation>The person named here is outside your territory and area.</translation>
     </message>
     <message>
       <source>This user name is already taken.</source>

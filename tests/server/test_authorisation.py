@@ -64,7 +64,9 @@ def _call(env: ServerEnv, role: str, endpoint: str) -> tuple[int, Any]:
             "row_id": uuid7(),
             "op": "create",
             "fields": customer_fields(territory_id=env.ids["North"]),
-            "stamps": dict.fromkeys(customer_fields(territory_id=""), "1700000000000:000000:x"),
+            "stamps": dict.fromkeys(
+                customer_fields(territory_id=""), f"1700000000000:000000:{device}"
+            ),
         }
         r = http.post(ApiPaths.PUSH, json={"device_id": device, "entries": [entry]}, headers=auth)
     elif endpoint == "pull":
