@@ -45,14 +45,21 @@ import sqlalchemy as sa
 from fieldcrm.domain.entities import ENTITIES, EntitySpec
 from fieldcrm.domain.hlc import check_stamp, wall_clock_ms
 from fieldcrm.domain.merge import merge_fields
-from fieldcrm.domain.validation import ValidationError, validate_changes, validate_record
+from fieldcrm.domain.validation import (
+    FieldError,
+    ValidationError,
+    validate_changes,
+    validate_record,
+)
 from fieldcrm.protocol import (
     MAX_RECORD_BYTES,
     EntryResult,
+    FieldProblem,
     OutboxEntry,
     PushRequest,
     PushResponse,
 )
+from fieldcrm.protocol.codes import REJECTIONS, english
 from sync_server import tables as t
 from sync_server.scope import GLOBAL_SCOPE, Caller, Scopes, caller_scopes
 from sync_server.store import (
@@ -166,12 +173,41 @@ class DeviceReused(Exception):
 
 
 class Rejected(Exception):
-    """An entry the server refuses, with a reason for a person."""
+    """An entry the server refuses: a code (``fieldcrm.protocol.codes.REJECTIONS``) with its
+    parameters, the field it is about, and for ``invalid`` each field's problem."""
 
-    def __init__(self, reason: str, field: str | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        field: str | None = None,
+        /,
+        *,
+        problems: tuple[FieldError, ...] = (),
+        **params: Any,
+    ) -> None:
+        if code == "invalid":
+            params = {"details": "; ".join(str(p) for p in problems)}
+        reason = english(REJECTIONS, code, params)
         super().__init__(reason)
+        self.code = code
+        self.params = params
         self.reason = reason
         self.field = field
+        self.problems = problems
+
+    def result(self, op_no: int) -> EntryResult:
+        return EntryResult(
+            op_no=op_no,
+            status="rejected",
+            reason=self.reason,
+            field=self.field,
+            code=self.code,
+            params=self.params,
+            problems=[
+                FieldProblem(field=p.field, code=p.code, params=dict(p.params))
+                for p in self.problems
+            ],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,9 +387,7 @@ def push(conn: sa.Connection, caller: Caller, request: PushRequest) -> PushRespo
             status = apply_entry(ctx, entry)
             result = EntryResult(op_no=entry.op_no, status=status)
         except Rejected as exc:
-            result = EntryResult(
-                op_no=entry.op_no, status="rejected", reason=exc.reason, field=exc.field
-            )
+            result = exc.result(entry.op_no)
         results.append(result)
         seen[entry.op_no] = result.model_copy(update={"replayed": True})
         new_ops.append(
@@ -396,21 +430,19 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
     spec = ENTITIES.get(entry.entity)
     if spec is None:
         raise Rejected(
-            f"{entry.entity!r} is not something FieldCRM synchronises "
-            f"(known: {', '.join(ENTITIES)}).",
+            "unknown_entity",
             "entity",
+            entity=entry.entity,
         )
     if entry.entity in SERVER_MANAGED and not ctx.caller.is_admin:
-        raise Rejected(f"Only an administrator can change {entry.entity} records.", "entity")
+        raise Rejected("admin_only", "entity", entity=entry.entity)
     if not _ROW_ID.match(entry.row_id):
-        raise Rejected("The record id is not a valid id.", "row_id")
+        raise Rejected("bad_record_id", "row_id")
     _check_stamps(ctx, entry)
     _check_size(spec, entry.fields, entry.stamps)
     current = ctx.row(entry.entity, entry.row_id)
     if current is not None and not ctx.scopes.can_write(current.scope):
-        raise Rejected(
-            f"This {entry.entity} belongs to a territory you cannot change.", "territory_id"
-        )
+        raise Rejected("other_territory", "territory_id", entity=entry.entity)
     if current is not None and not current.deleted:
         _check_personal(ctx, spec, current)
     if entry.op == "delete":
@@ -420,7 +452,7 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
         _check_people(ctx, spec, fields, current)
     if current is None:
         if entry.op == "update":
-            raise Rejected(f"There is no {entry.entity} with this id on the server.", "row_id")
+            raise Rejected("not_found", "row_id", entity=entry.entity)
         return _create(ctx, spec, entry, fields)
     if current.deleted and (
         entry.base_stamps.get(DELETED_STAMP) != current.stamps.get(DELETED_STAMP)
@@ -442,31 +474,28 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
 def _check_stamps(ctx: PushContext, entry: OutboxEntry) -> None:
     if entry.op == "delete":
         if DELETED_STAMP not in entry.stamps:
-            raise Rejected("A delete needs a '_deleted' clock stamp.", DELETED_STAMP)
+            raise Rejected("no_delete_stamp", DELETED_STAMP)
         names = [DELETED_STAMP]
     else:
         missing = [name for name in entry.fields if name not in entry.stamps]
         if missing:
-            raise Rejected(f"The field {missing[0]!r} has no clock stamp.", missing[0])
+            raise Rejected("no_stamp", missing[0], name=missing[0])
         names = list(entry.fields)
     for name in names:
         try:
             ms, _, device_id = check_stamp(entry.stamps[name])
         except ValueError as exc:
-            raise Rejected(f"{exc}.", name) from None
+            raise Rejected("bad_stamp", name, detail=str(exc)) from None
         if device_id != ctx.caller.device_id:
             # A stamp names the device (and so the person) a conflict is put down to, and
             # breaks ties between equal times: only the caller's own device may be named.
-            raise Rejected(
-                "This change carries the clock stamp of another device than the one logged in.",
-                name,
-            )
+            raise Rejected("foreign_device", name)
         ahead = ms - ctx.now_ms
         if ahead > MAX_CLOCK_AHEAD_MS:
             raise Rejected(
-                f"This change is dated {ahead // 60000} minutes in the future. "
-                "Check the date, time and time zone of this computer, then edit again.",
+                "future",
                 name,
+                minutes=ahead // 60000,
             )
 
 
@@ -478,17 +507,11 @@ def record_bytes(fields: dict[str, Any], stamps: dict[str, str]) -> int:
 def _check_size(spec: EntitySpec, fields: dict[str, Any], stamps: dict[str, str]) -> None:
     """A record (an entry as sent, or a row as it would be stored) within the byte cap."""
     if record_bytes(fields, stamps) > MAX_RECORD_BYTES:
-        raise Rejected(
-            f"This {spec.name} is too large: the server takes at most "
-            f"{MAX_RECORD_BYTES // 1024} KiB per record, text included. "
-            "Shorten its text and send it again.",
-            None,
-        )
+        raise Rejected("too_large", None, entity=spec.name, kib=MAX_RECORD_BYTES // 1024)
 
 
 def _reject_invalid(exc: ValidationError) -> Rejected:
-    first = exc.errors[0]
-    return Rejected("; ".join(str(e) for e in exc.errors), first.field)
+    return Rejected("invalid", exc.errors[0].field, problems=exc.errors)
 
 
 def _client_fields(ctx: PushContext, spec: EntitySpec, entry: OutboxEntry) -> dict[str, Any]:
@@ -527,7 +550,7 @@ def _check_personal(ctx: PushContext, spec: EntitySpec, current: Row) -> None:
         return
     for name in _personal_fields(spec):
         if current.data.get(name) not in (None, ctx.caller.user_id):
-            raise Rejected(f"Only its author can change this {spec.name}.", name)
+            raise Rejected("author_only", name, entity=spec.name)
 
 
 def _is_server(caller: Caller) -> bool:
@@ -564,15 +587,15 @@ def _check_people(
         if _is_server(caller):
             # Admin commands, imports and demo data write on behalf of the people named.
             if user_id != caller.user_id and ctx.account(user_id) is None:
-                raise Rejected("The person named here is not a user on the server.", name)
+                raise Rejected("unknown_person", name)
             continue
         if (spec.name, name) in _AUTHOR_FIELDS:
             if user_id != caller.user_id:
-                raise Rejected(f"A {spec.name} can only be written in your own name.", name)
+                raise Rejected("own_name_only", name, entity=spec.name)
             continue
         if spec.name == "visit" and name == "rep_id" and user_id != caller.user_id:
             if caller.role == "rep":
-                raise Rejected("You can record only your own visits.", name)
+                raise Rejected("own_visits_only", name)
             account = ctx.account(user_id)
             if (
                 account is None
@@ -580,22 +603,19 @@ def _check_people(
                 or account.role != "rep"
                 or not (caller.is_admin or ctx.scopes.can_write(account.territory_id or ""))
             ):
-                raise Rejected(
-                    "Choose yourself or an active rep of your territories as the visit's rep.",
-                    name,
-                )
+                raise Rejected("visit_rep_outside", name)
             continue
         if user_id == caller.user_id:
             continue
         account = ctx.account(user_id)
         if account is None:
-            raise Rejected("The person named here is not a user on the server.", name)
+            raise Rejected("unknown_person", name)
         if not account.active and not (spec.name == "handover" and name == "from_user_id"):
-            raise Rejected("The person named here can no longer sign in (disabled).", name)
+            raise Rejected("person_disabled", name)
         if not caller.is_admin and (
             account.territory_id is None or not ctx.scopes.can_read(account.territory_id)
         ):
-            raise Rejected("The person named here is outside your territory and area.", name)
+            raise Rejected("person_outside", name)
 
 
 def _customer_scope(ctx: PushContext, spec: EntitySpec, values: dict[str, Any]) -> tuple[str, str]:
@@ -604,22 +624,19 @@ def _customer_scope(ctx: PushContext, spec: EntitySpec, values: dict[str, Any]) 
     customer_id = values.get(spec.customer_field)
     customer = ctx.row("customer", customer_id) if customer_id else None
     if customer is None or not ctx.scopes.can_write(customer.scope):
-        raise Rejected(
-            "The customer does not exist on the server or is not in your territory.",
-            spec.customer_field,
-        )
+        raise Rejected("customer_unavailable", spec.customer_field)
     if customer.deleted:
-        raise Rejected("The customer was deleted.", spec.customer_field)
+        raise Rejected("customer_deleted", spec.customer_field)
     return customer.scope, customer.id
 
 
 def _check_territory(ctx: PushContext, territory_id: str | None, field: str) -> str:
     if territory_id is None or territory_id not in ctx.scopes.territories:
-        raise Rejected("Choose a territory that exists.", field)
+        raise Rejected("unknown_territory", field)
     if territory_id in ctx.scopes.areas:
-        raise Rejected("This is an area; assign one of its territories instead.", field)
+        raise Rejected("territory_is_area", field)
     if not ctx.scopes.can_write(territory_id):
-        raise Rejected("This territory is outside your area.", field)
+        raise Rejected("territory_outside", field)
     return territory_id
 
 
@@ -646,7 +663,7 @@ def _scope_of_new(
             values["territory_id"] = _check_territory(ctx, wanted, "territory_id")
             values["owner_id"] = client.get("owner_id") or caller.user_id
         if not ctx.scopes.can_write(values["territory_id"]):
-            raise Rejected("You have no territory to add customers to.", "territory_id")
+            raise Rejected("no_territory", "territory_id")
         return values["territory_id"], None
     if spec.name == "territory":
         return "", None  # replaced by the row's own id
@@ -738,10 +755,7 @@ def _update(
 
 def _delete(ctx: PushContext, spec: EntitySpec, entry: OutboxEntry, current: Row | None) -> str:
     if spec.name in SERVER_MANAGED:
-        raise Rejected(
-            f"A {spec.name} cannot be deleted by a sync; use the fieldcrm-server command.",
-            "entity",
-        )
+        raise Rejected("no_sync_delete", "entity", entity=spec.name)
     if current is None or current.deleted:
         return "applied"
     delete_stamp = entry.stamps[DELETED_STAMP]
@@ -818,7 +832,7 @@ def _check_new_user(ctx: PushContext, values: dict[str, Any]) -> None:
         sa.select(t.account.c.id).where(t.account.c.username == values.get("username"))
     ).first()
     if taken is not None:
-        raise Rejected("This user name is already taken.", "username")
+        raise Rejected("username_taken", "username")
 
 
 def _sync_account(ctx: PushContext, row: Row, *, created: bool) -> None:

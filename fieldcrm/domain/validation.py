@@ -6,10 +6,12 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from fieldcrm.domain.entities import EntitySpec, FieldSpec, entity_spec
+from fieldcrm.protocol.codes import FIELD_PROBLEMS, english
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _UUID = re.compile(
@@ -21,11 +23,29 @@ _TEXT_KINDS = frozenset(("str", "text", "email"))
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
+    """What is wrong with one field: a code (``fieldcrm.protocol.codes.FIELD_PROBLEMS``)
+    with its parameters, and the same in English."""
+
     field: str
     message: str
+    code: str = "invalid"
+    params: Mapping[str, Any] = dataclass_field(default_factory=dict)
+
+    @classmethod
+    def of(cls, field_name: str, code: str, /, **params: Any) -> FieldError:
+        return cls(field_name, english(FIELD_PROBLEMS, code, params), code, params)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
+
+
+class Invalid(ValueError):
+    """A value's problem as a code with parameters (its English as the message)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(english(FIELD_PROBLEMS, code, params))
+        self.code = code
+        self.params = params
 
 
 class ValidationError(ValueError):
@@ -41,8 +61,8 @@ class ValidationError(ValueError):
         return tuple(e.field for e in self.errors)
 
     @classmethod
-    def single(cls, entity: str, field: str, message: str) -> ValidationError:
-        return cls(entity, [FieldError(field, message)])
+    def single(cls, entity: str, field_name: str, code: str, /, **params: Any) -> ValidationError:
+        return cls(entity, [FieldError.of(field_name, code, **params)])
 
 
 def is_record_id(value: object) -> bool:
@@ -68,77 +88,77 @@ def _normalise(spec: FieldSpec, value: Any) -> Any:
     stripped = value.strip() if isinstance(value, str) else value
     if value is None or (stripped == "" and kind != "text"):
         if spec.required:
-            raise ValueError("is required")
+            raise Invalid("required")
         return [] if kind == "ref_list" else None
     if kind in _TEXT_KINDS:
         if not isinstance(value, str):
-            raise ValueError("must be text")
+            raise Invalid("not_text")
         text = value if kind == "text" else stripped
         if spec.required and not stripped:
-            raise ValueError("must not be empty")
+            raise Invalid("empty")
         if spec.max_length is not None and len(text) > spec.max_length:
-            raise ValueError(f"must be at most {spec.max_length} characters")
+            raise Invalid("too_long", max=spec.max_length)
         if kind == "email" and not _EMAIL.match(text):
-            raise ValueError(f"{text!r} is not a valid e-mail address")
+            raise Invalid("bad_email", value=text)
         return text
     if kind == "enum":
         if value not in spec.choices:
-            raise ValueError(f"must be one of {', '.join(spec.choices)}")
+            raise Invalid("not_choice", choices=", ".join(spec.choices))
         return value
     if kind == "bool":
         if not isinstance(value, bool):
-            raise ValueError("must be true or false")
+            raise Invalid("not_bool")
         return value
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError("must be a whole number")
+            raise Invalid("not_int")
         _check_range(spec, value)
         return value
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError("must be a number")
+            raise Invalid("not_number")
         if not math.isfinite(value):
-            raise ValueError("must be a finite number")
+            raise Invalid("not_finite")
         _check_range(spec, value)
         return float(value)
     if kind == "date":
         if isinstance(value, datetime):
-            raise ValueError("must be a date without a time")
+            raise Invalid("date_with_time")
         if isinstance(value, date):
             return value.isoformat()
         if not isinstance(value, str):
-            raise ValueError("must be a date (YYYY-MM-DD)")
+            raise Invalid("not_date")
         try:
             return date.fromisoformat(value).isoformat()
         except ValueError:
-            raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+            raise Invalid("not_date") from None
     if kind == "datetime":
         if isinstance(value, datetime):
             return format_datetime(value)
         if not isinstance(value, str):
-            raise ValueError("must be a date and time")
+            raise Invalid("not_datetime")
         try:
             return format_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
         except ValueError:
-            raise ValueError(f"{value!r} is not a date and time (ISO 8601)") from None
+            raise Invalid("not_datetime") from None
     if kind == "ref":
         if not isinstance(value, str) or not _UUID.match(value):
-            raise ValueError("must be the id of a record")
+            raise Invalid("not_id")
         return value
     if kind == "ref_list":
         if not isinstance(value, list | tuple) or not all(
             isinstance(v, str) and _UUID.match(v) for v in value
         ):
-            raise ValueError("must be a list of record ids")
+            raise Invalid("not_id_list")
         return list(dict.fromkeys(value))
     raise AssertionError(f"unhandled field kind {kind}")  # pragma: no cover
 
 
 def _check_range(spec: FieldSpec, value: float) -> None:
     if spec.minimum is not None and value < spec.minimum:
-        raise ValueError(f"must be at least {spec.minimum:g}")
+        raise Invalid("below_min", min=f"{spec.minimum:g}")
     if spec.maximum is not None and value > spec.maximum:
-        raise ValueError(f"must be at most {spec.maximum:g}")
+        raise Invalid("above_max", max=f"{spec.maximum:g}")
 
 
 def validate_changes(entity: str, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -149,12 +169,12 @@ def validate_changes(entity: str, changes: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in changes.items():
         field_spec = spec.by_name.get(name)
         if field_spec is None:
-            errors.append(FieldError(name, f"is not a field of {entity}"))
+            errors.append(FieldError.of(name, "unknown_field", entity=entity))
             continue
         try:
             out[name] = _normalise(field_spec, value)
-        except ValueError as exc:
-            errors.append(FieldError(name, str(exc)))
+        except Invalid as exc:
+            errors.append(FieldError(name, str(exc), exc.code, exc.params))
     if errors:
         raise ValidationError(entity, errors)
     return out
@@ -188,19 +208,19 @@ def _record_rules(spec: EntitySpec, v: Mapping[str, Any]) -> Iterable[FieldError
     # Times are canonical UTC text of one width, so comparing the text compares the times.
     if spec.name == "visit":
         if v["planned_end"] and v["planned_end"] < v["planned_start"]:
-            yield FieldError("planned_end", "must not be before the planned start")
+            yield FieldError.of("planned_end", "before_planned_start")
         if v["check_out_at"] and not v["check_in_at"]:
-            yield FieldError("check_out_at", "needs a check-in first")
+            yield FieldError.of("check_out_at", "needs_check_in")
         if v["check_in_at"] and v["check_out_at"] and v["check_out_at"] < v["check_in_at"]:
-            yield FieldError("check_out_at", "must not be before the check-in")
+            yield FieldError.of("check_out_at", "before_check_in")
     elif spec.name == "customer":
         if (v["latitude"] is None) != (v["longitude"] is None):
             missing = "longitude" if v["longitude"] is None else "latitude"
-            yield FieldError(missing, "latitude and longitude go together")
+            yield FieldError.of(missing, "coordinates_pair")
     elif spec.name == "comment" and v["kind"] == "comment" and not (v["text"] or "").strip():
-        yield FieldError("text", "must not be empty")
+        yield FieldError.of("text", "empty")
     elif spec.name == "relationship":
         if v["from_contact_id"] == v["to_contact_id"]:
-            yield FieldError("to_contact_id", "must be another contact")
+            yield FieldError.of("to_contact_id", "same_contact")
         if v["kind"] == "custom" and not v["label"]:
-            yield FieldError("label", "a custom relationship needs a name")
+            yield FieldError.of("label", "custom_needs_name")

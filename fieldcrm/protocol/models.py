@@ -121,14 +121,34 @@ class PushRequest(_Message):
     )
 
 
+class FieldProblem(_Message):
+    """What is wrong with one field (``fieldcrm.protocol.codes.FIELD_PROBLEMS``)."""
+
+    field: str
+    code: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
 class EntryResult(_Message):
     op_no: int
     status: EntryStatus
     replayed: bool = Field(
         default=False, description="True when the server had already applied this entry"
     )
-    reason: str | None = Field(default=None, description="Why it was rejected, for a person")
+    reason: str | None = Field(
+        default=None, description="Why it was rejected, in English (the code says it to a laptop)"
+    )
     field: str | None = Field(default=None, description="The field a rejection is about")
+    code: str | None = Field(
+        default=None,
+        description="Why it was rejected (fieldcrm.protocol.codes.REJECTIONS). Since protocol 3.",
+    )
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="The values the code's words are filled with"
+    )
+    problems: list[FieldProblem] = Field(
+        default_factory=list, description="For code 'invalid': each field and its problem"
+    )
 
 
 class PushResponse(_Message):

@@ -69,7 +69,9 @@ def add_feedback(
     with store.write() as uow:
         visit = uow.get("visit", visit_id)
         if visit is None:
-            raise ValidationError.single("comment", "visit_id", f"no visit with id {visit_id}")
+            raise ValidationError.single(
+                "comment", "visit_id", "unknown_ref", ref="visit", id=visit_id
+            )
         comment_id = uow.create(
             "comment",
             {

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from fieldcrm.domain.entities import ENTITIES, EntitySpec
 from fieldcrm.protocol import expand_stamps
+from fieldcrm.protocol.codes import REJECTIONS, english
 from fieldcrm.protocol.digest import Digest, digest_sql
 from fieldcrm.store import tables as t
 from fieldcrm.store.service import CUSTOMER_CHILDREN, DELETED_STAMP, Store
@@ -53,10 +54,8 @@ SEARCH_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
     "contact": ("contact_fts", ("first_name", "last_name", "email")),
 }
 
-EVICTED_REASON = (
-    "The record left your territory on the server before this change was sent; "
-    "the change was not synced. Ask the record's new owner to apply it if it still matters."
-)
+EVICTED_CODE = "evicted"
+EVICTED_REASON = english(REJECTIONS, EVICTED_CODE, {})
 
 
 def _q(name: str) -> str:
@@ -502,12 +501,19 @@ def _reject_outbox_entries(
         if (entity, row_id) in keys
     ]
     for op_no in op_nos:
-        _move_to_rejected(store, conn, op_no, reason, None)
+        _move_to_rejected(store, conn, op_no, reason, None, EVICTED_CODE)
     return len(op_nos)
 
 
 def _move_to_rejected(
-    store: Store, conn: sa.Connection, op_no: int, reason: str, field_name: str | None
+    store: Store,
+    conn: sa.Connection,
+    op_no: int,
+    reason: str,
+    field_name: str | None,
+    code: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    problems: Sequence[Any] = (),
 ) -> dict[str, Any] | None:
     entry = conn.execute(sa.select(t.outbox).where(t.outbox.c.op_no == op_no)).first()
     if entry is None:
@@ -527,6 +533,9 @@ def _move_to_rejected(
             "reason": reason,
             "field": field_name,
             "rejected_at": store.now_text(),
+            "code": code,
+            "params": _dump(dict(params or {})),
+            "problems": _dump(list(problems)),
         },
     )
     conn.execute(t.outbox.delete().where(t.outbox.c.op_no == op_no))
@@ -590,7 +599,16 @@ def apply_push_results(
                 stats.replayed += 1
             if result["status"] == "rejected":
                 reason = result.get("reason") or "The server refused this change."
-                record = _move_to_rejected(store, conn, op_no, reason, result.get("field"))
+                record = _move_to_rejected(
+                    store,
+                    conn,
+                    op_no,
+                    reason,
+                    result.get("field"),
+                    result.get("code") or "refused",
+                    result.get("params") or {},
+                    result.get("problems") or [],
+                )
                 if record is None:
                     continue
                 stats.rejected += 1
@@ -712,7 +730,7 @@ def rejected_changes(conn: sa.Connection) -> list[dict[str, Any]]:
     out = []
     for row in conn.execute(sa.select(t.rejected_change).order_by(t.rejected_change.c.op_no)):
         record = row._asdict()
-        for name in ("fields", "stamps", "base_stamps"):
+        for name in ("fields", "stamps", "base_stamps", "params", "problems"):
             record[name] = orjson.loads(record[name])
         out.append(record)
     return out

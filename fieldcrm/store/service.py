@@ -423,15 +423,15 @@ class UnitOfWork:
         entity_spec(entity)
         row = get_row(self.conn, entity, row_id)
         if row is None:
-            raise ValidationError.single(entity, "id", f"no {entity} with id {row_id} exists")
+            raise ValidationError.single(entity, "id", "unknown_ref", ref=entity, id=row_id)
         return row
 
     def _check_new_id(self, entity: str, row_id: str) -> str:
         if not is_record_id(row_id):
-            raise ValidationError.single(entity, "id", f"{row_id!r} is not a record id (UUID)")
+            raise ValidationError.single(entity, "id", "bad_id", id=row_id)
         table = t.ENTITY_TABLES[entity]
         if self.conn.scalar(sa.select(table.c.id).where(table.c.id == row_id)) is not None:
-            raise ValidationError.single(entity, "id", f"a {entity} with id {row_id} exists")
+            raise ValidationError.single(entity, "id", "id_taken", entity=entity, id=row_id)
         return row_id
 
     def _check_refs(
@@ -456,10 +456,12 @@ class UnitOfWork:
             for ref_id in value if field.kind == "ref_list" else [value]:
                 owner = self._ref_owner(field.ref or "", ref_id)
                 if owner is None:
-                    errors.append(FieldError(field.name, f"no {field.ref} with id {ref_id} exists"))
+                    errors.append(
+                        FieldError.of(field.name, "unknown_ref", ref=field.ref, id=ref_id)
+                    )
                 elif customer_id and owner and owner != customer_id and not field.cross_customer:
                     errors.append(
-                        FieldError(field.name, f"{field.ref} {ref_id} belongs to another customer")
+                        FieldError.of(field.name, "other_customer", ref=field.ref, id=ref_id)
                     )
         if errors:
             raise ValidationError(entity, errors)

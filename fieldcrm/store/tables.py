@@ -165,6 +165,11 @@ rejected_change = sa.Table(
     sa.Column("reason", sa.Text(), nullable=False),
     sa.Column("field", sa.String(64), nullable=True),
     sa.Column("rejected_at", sa.String(20), nullable=False),
+    #: Why, as a code (``fieldcrm.protocol.codes.REJECTIONS``) with its parameters (JSON)
+    #: and, for ``invalid``, each field's problem (JSON list); ``reason`` is the English.
+    sa.Column("code", sa.String(40), nullable=True),
+    sa.Column("params", sa.Text(), nullable=False, server_default="{}"),
+    sa.Column("problems", sa.Text(), nullable=False, server_default="[]"),
 )
 
 conflict = sa.Table(

@@ -34,6 +34,7 @@ from fieldcrm.protocol import (
     MAX_ROWS_PER_FETCH,
     MAX_ROWS_PER_PAGE,
 )
+from fieldcrm.protocol.codes import REJECTIONS, english
 from fieldcrm.protocol.digest import Digest
 from fieldcrm.store import Store, replica
 from fieldcrm.store.replica import (
@@ -140,14 +141,9 @@ class SyncResult:
 
 #: What the laptop writes to a change's rejected-list entry when the server refused the
 #: request that carried it (``fieldcrm.ui.i18n`` translates these sentences).
-TOO_LARGE_REASON = (
-    "This change is too large to send to the server. Shorten its text and send it again."
-)
-UNREADABLE_REASON = "The server could not read this change ({detail})."
-FUTURE_REASON = (
-    "This change is dated {minutes} minutes in the future. Check the date, time and "
-    "time zone of this computer, then edit again."
-)
+TOO_LARGE_REASON = english(REJECTIONS, "local_too_large", {})
+UNREADABLE_REASON = REJECTIONS["local_unreadable"]
+FUTURE_REASON = REJECTIONS["local_future"]
 #: A laptop clock this close to the server's counts as right.
 CLOCK_TOLERANCE_MS = 60_000
 #: Requests are cut well below the server's body cap (``MAX_BODY_BYTES``).
@@ -156,9 +152,16 @@ PUSH_BODY_BUDGET = MAX_BODY_BYTES // 2
 ENTRY_OVERHEAD_BYTES = 256
 
 
-def _rejection(op_no: int, reason: str, field: str | None) -> dict[str, Any]:
+def _rejection(op_no: int, code: str, field: str | None, **params: Any) -> dict[str, Any]:
     """A push result, made on this laptop, that moves an entry to the rejected list."""
-    return {"op_no": op_no, "status": "rejected", "reason": reason, "field": field}
+    return {
+        "op_no": op_no,
+        "status": "rejected",
+        "reason": english(REJECTIONS, code, params),
+        "field": field,
+        "code": code,
+        "params": params,
+    }
 
 
 class SyncEngine:
@@ -369,7 +372,7 @@ class SyncEngine:
         self.store.set_meta("hlc", self.store.clock.last)
         log.warning("%d changes were dated in the future; clock reset", len(minutes))
         return [
-            _rejection(op_no, FUTURE_REASON.format(minutes=count), None)
+            _rejection(op_no, "local_future", None, minutes=count)
             for op_no, count in minutes.items()
         ]
 
@@ -383,7 +386,7 @@ class SyncEngine:
         if exc.status == 413:
             if len(entries) > 1:
                 return []
-            return [_rejection(entries[0]["op_no"], TOO_LARGE_REASON, None)]
+            return [_rejection(entries[0]["op_no"], "local_too_large", None)]
         named: dict[int, dict[str, Any]] = {}
         for detail in exc.details:
             op_no = detail.get("op_no")
@@ -398,14 +401,14 @@ class SyncEngine:
                 field = detail.get("field")
                 named[op_no] = _rejection(
                     op_no,
-                    UNREADABLE_REASON.format(detail=message),
+                    "local_unreadable",
                     field if isinstance(field, str) else None,
+                    detail=message,
                 )
         if named:
             return list(named.values())
         if len(entries) == 1:
-            reason = UNREADABLE_REASON.format(detail=exc.message)
-            return [_rejection(entries[0]["op_no"], reason, None)]
+            return [_rejection(entries[0]["op_no"], "local_unreadable", None, detail=exc.message)]
         return []
 
     def _outbox_batch(self, after: int, last_op: int, limit: int) -> list[dict[str, Any]]:
