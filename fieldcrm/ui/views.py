@@ -1426,11 +1426,15 @@ class ConflictsView(_PickAndEditView):
             return
         conflict_id = self.current["id"]
         typed = self.edit_value.isModified()
+        typed_text = self.edit_value.text()
         self.edit_value.setModified(False)  # handed to the save
 
         def failed(exc: BaseException) -> None:
-            if self.current is not None and self.current["id"] == conflict_id:
-                self.edit_value.setModified(typed)  # not saved: still the user's
+            if typed and self.current is not None and self.current["id"] == conflict_id:
+                # Not saved: still the user's. A reload that came in meanwhile showed the
+                # conflict's own value again, so put back what she typed.
+                self.edit_value.setText(typed_text)
+                self.edit_value.setModified(True)
             if isinstance(exc, ValidationError):
                 self._show_error("; ".join(i18n.validation_message(e.message) for e in exc.errors))
             else:
