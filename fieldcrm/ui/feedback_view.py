@@ -29,6 +29,7 @@ from fieldcrm.store.feedback import (
 )
 from fieldcrm.ui.report_pdf import default_locale, format_datetime, format_day
 from fieldcrm.ui.reports_view import Submitter
+from fieldcrm.ui.texts import fill
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -83,8 +84,10 @@ class FeedbackModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             head = f"{item.author_name}, {_when(item)}"
             if self.show_visit and item.customer_name:
-                about = self.tr("on the visit at %1 (%2)").replace("%1", item.customer_name)
-                head += " " + about.replace("%2", _day(item.visit_day))
+                about = fill(
+                    self.tr("on the visit at %1 (%2)"), item.customer_name, _day(item.visit_day)
+                )
+                head += " " + about
             if item.kind == "acknowledgement":
                 body = self.tr("acknowledged the report")
                 return f"{head}: {body}" + (f" — {item.text}" if item.text else "")
@@ -172,9 +175,7 @@ class FeedbackThread(QWidget):
             self.report_label.clear()
         elif self._summary is not None:
             name, day, report = self._summary
-            self.heading.setText(
-                self.tr("Visit at %1 on %2").replace("%1", name).replace("%2", _day(day))
-            )
+            self.heading.setText(fill(self.tr("Visit at %1 on %2"), name, _day(day)))
             self.report_label.setText(report or self.tr("No report written yet."))
 
     def _show_error(self, message: Callable[[], str] | None) -> None:
@@ -246,7 +247,7 @@ class FeedbackThread(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         reason = str(exc)
-        self._show_error(lambda: self.tr("Could not save: %1").replace("%1", reason))
+        self._show_error(lambda: fill(self.tr("Could not save: %1"), reason))
 
 
 class FeedbackInbox(QWidget):

@@ -36,6 +36,7 @@ from fieldcrm.ui.feedback_view import FeedbackThread
 from fieldcrm.ui.report_charts import value_labels
 from fieldcrm.ui.report_pdf import default_locale, format_datetime
 from fieldcrm.ui.reports_view import ReportsView, Submitter
+from fieldcrm.ui.texts import fill
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -121,9 +122,7 @@ class RecentReportsModel(QAbstractTableModel):
         if row.comments == 1:
             states.append(self.tr("1 comment"))
         elif row.comments:
-            states.append(
-                self.tr("%1 comments").replace("%1", default_locale().toString(row.comments))
-            )
+            states.append(fill(self.tr("%1 comments"), default_locale().toString(row.comments)))
         return ", ".join(states) or self.tr("awaiting feedback")
 
 

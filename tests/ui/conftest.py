@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from fieldcrm.profile import database_path
+from fieldcrm.sampledata.demo import seed_customers, seed_user
 from fieldcrm.store import Store
 from fieldcrm.ui import i18n
 from fieldcrm.ui.app import open_main_window
 from fieldcrm.ui.mainwindow import MainWindow
-from fieldcrm.ui.sampledata import seed_customers, seed_user
 
 
 @pytest.fixture
@@ -71,6 +71,8 @@ def make_window(
     for window in windows:
         # Closing with unsaved edits would ask; a finished test has nothing left to keep.
         window.detail.form.mark_clean()
+        window.conflicts.forget_typed()
+        window.rejected.forget_typed()
         window.close()
         window.sync.shutdown()
         window.db.shutdown()

@@ -10,10 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
+from fieldcrm.app import EVERYTHING, review
+from fieldcrm.sampledata.demo import seed_sync_outcomes
 from fieldcrm.store import tables as t
-from fieldcrm.ui import queries
 from fieldcrm.ui.mainwindow import MainWindow
-from fieldcrm.ui.sampledata import seed_sync_outcomes
 from tests.ui.conftest import settle, type_text
 
 
@@ -23,7 +23,7 @@ def open_page_with_two_of_each(
     """Two conflicts and two rejected changes, as two syncs would leave them; ``page`` shown."""
     seed_sync_outcomes(window.store, seeded, seeded["customers"])
     seed_sync_outcomes(window.store, seeded, seeded["customers"][2:])
-    window.ctx.data_changed.emit()
+    window.ctx.data_changed.emit(EVERYTHING)
     window.show_page(page)
     view = window.conflicts if page == "conflicts" else window.rejected
     qtbot.waitUntil(lambda: view.model.rowCount() == 2 and view.current is not None)
@@ -41,9 +41,9 @@ def test_a_typed_conflict_value_whose_conflict_went_away_is_reported(
     type_text(qtbot, view.edit_value, "+49 40 999 0000")
 
     # Settled meanwhile (as by a sync bringing the other side's resolution).
-    queries.resolve_conflict(window.store, first["id"], None, write_value=False)
+    review.resolve_conflict(window.store, first["id"], None, write_value=False)
     with qtbot.waitSignal(window.ctx.message, timeout=10_000) as said:
-        window.ctx.data_changed.emit()
+        window.ctx.data_changed.emit(EVERYTHING)
     settle(qtbot, window)
 
     assert said.args == ["The conflict you were typing a value for was resolved meanwhile."]
@@ -68,9 +68,9 @@ def test_a_correction_whose_rejected_change_went_away_is_reported(
     city.clear()
     type_text(qtbot, city, "Altona")
 
-    queries.discard_rejected_change(window.store, first["op_no"])  # e.g. from another window
+    review.discard_rejected_change(window.store, first["op_no"])  # e.g. from another window
     with qtbot.waitSignal(window.ctx.message, timeout=10_000) as said:
-        window.ctx.data_changed.emit()
+        window.ctx.data_changed.emit(EVERYTHING)
     settle(qtbot, window)
 
     assert said.args == [
@@ -99,7 +99,7 @@ def test_a_refused_conflict_value_is_kept_when_a_reload_came_in_while_it_was_sav
     release = threading.Event()
     window.db.submit(lambda: release.wait(20))  # the database thread is busy for a moment
     try:
-        window.ctx.data_changed.emit()  # the reload is queued before the save
+        window.ctx.data_changed.emit(EVERYTHING)  # the reload is queued before the save
         qtbot.mouseClick(view.edit_button, Qt.MouseButton.LeftButton)
     finally:
         release.set()
