@@ -24,13 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldcrm.app import Changes, connections
 from fieldcrm.store import Store
 from fieldcrm.store.connections import (
     HandoverSummary,
-    handover_summary,
-    mark_handover_read,
 )
-from fieldcrm.store.relationship_graph import RelationshipGraph, relationship_graph
+from fieldcrm.store.relationship_graph import RelationshipGraph
 from fieldcrm.ui.connection_dialogs import ConnectionDialog, RecordDialog, RelationshipDialog
 from fieldcrm.ui.losing_touch import day_text
 from fieldcrm.ui.relationship_map import RelationshipMap, relationship_label
@@ -41,7 +40,8 @@ from fieldcrm.ui.texts import fill
 class CustomerConnections(QWidget):
     """A customer's relationship map with actions, and the handover summary when there is one."""
 
-    changed = Signal()
+    #: A write went through (the ``Changes`` it made).
+    changed = Signal(object)
     loaded = Signal()
 
     def __init__(
@@ -129,13 +129,9 @@ class CustomerConnections(QWidget):
         if customer_id is None:
             return
 
-        def work() -> tuple[RelationshipGraph, HandoverSummary]:
-            with store.read() as conn:
-                return relationship_graph(conn, customer_id), handover_summary(conn, customer_id)
+        self._runner.submit(lambda: connections.customer_people(store, customer_id), self._loaded)
 
-        self._runner.submit(work, self._loaded)
-
-    def _loaded(self, result: tuple[RelationshipGraph, HandoverSummary]) -> None:
+    def _loaded(self, result: connections.CustomerPeople) -> None:
         self.graph, self.summary = result
         if self.graph.customer_id != self.customer_id:
             return
@@ -148,7 +144,7 @@ class CustomerConnections(QWidget):
         assert self.graph is not None
         return [(p.id, p.name) for p in self.graph.people if p.own]
 
-    def _write(self, work: Callable[[], object], dialog: RecordDialog | None = None) -> None:
+    def _write(self, work: Callable[[], Changes], dialog: RecordDialog | None = None) -> None:
         """Save on the database thread; a refusal is shown in the dialog that asked for the
         save (which stays open with what was entered), or in a message when none did."""
 
@@ -162,10 +158,10 @@ class CustomerConnections(QWidget):
                 fill(QCoreApplication.translate("Connections", "Could not save: %1"), str(exc)),
             )
 
-        def done(_result: object) -> None:
+        def done(changes: Changes) -> None:
             if dialog is not None and shiboken6.isValid(dialog):
                 dialog.saved()
-            self.changed.emit()
+            self.changed.emit(changes)
             self.reload()
 
         self._runner.submit(work, done, failed)
@@ -178,7 +174,7 @@ class CustomerConnections(QWidget):
 
         def save() -> None:
             values = dialog.values(customer_id)  # read on the GUI thread
-            self._write(lambda: store.create("relationship", values), dialog)
+            self._write(lambda: connections.add_relationship(store, values), dialog)
 
         dialog.save_requested.connect(save)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -193,7 +189,7 @@ class CustomerConnections(QWidget):
 
         def save() -> None:
             values = dialog.values(customer_id, user_id)
-            self._write(lambda: store.create("connection", values), dialog)
+            self._write(lambda: connections.add_connection(store, values), dialog)
 
         dialog.save_requested.connect(save)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -233,14 +229,14 @@ class CustomerConnections(QWidget):
         latest = self._latest_handover()
         if latest is not None:
             store, handover_id = self._store, str(latest["id"])
-            self._write(lambda: mark_handover_read(store, handover_id))
+            self._write(lambda: connections.mark_handover_read(store, handover_id))
 
     def _save_note(self) -> None:
         latest = self._latest_handover()
         if latest is not None:
             store, handover_id = self._store, str(latest["id"])
             note = self.handover_note.toPlainText().strip() or None
-            self._write(lambda: store.update("handover", handover_id, {"note": note}))
+            self._write(lambda: connections.set_handover_note(store, handover_id, note))
 
 
 def handover_html(summary: HandoverSummary) -> str:

@@ -18,15 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldcrm.app import Changes, feedback
 from fieldcrm.store import Store
-from fieldcrm.store.feedback import (
-    FeedbackItem,
-    add_feedback,
-    mark_read,
-    thread,
-    unread_feedback,
-    visit_summary,
-)
+from fieldcrm.store.feedback import FeedbackItem
 from fieldcrm.ui.report_pdf import default_locale, format_datetime, format_day
 from fieldcrm.ui.reports_view import Submitter
 from fieldcrm.ui.texts import fill
@@ -106,7 +100,8 @@ class FeedbackModel(QAbstractListModel):
 class FeedbackThread(QWidget):
     """The feedback on one visit report, with a box to comment or reply."""
 
-    changed = Signal()
+    #: A write went through (the ``Changes`` it made).
+    changed = Signal(object)
 
     def __init__(
         self,
@@ -197,19 +192,10 @@ class FeedbackThread(QWidget):
             self._show_heading()
             return
 
-        def work() -> tuple[str, tuple[str, str, str | None] | None, list[FeedbackItem]]:
-            with store.read() as conn:
-                items = thread(conn, visit_id)
-                summary = visit_summary(conn, visit_id)
-            # Seeing a thread reads what others wrote in it.
-            mark_read(store, [i.id for i in items if not i.read and i.author_id != user_id])
-            return visit_id, summary, items
+        # Seeing a thread reads what others wrote in it.
+        self._runner.submit(lambda: feedback.visit_thread(store, visit_id, user_id), self._loaded)
 
-        self._runner.submit(work, self._loaded)
-
-    def _loaded(
-        self, result: tuple[str, tuple[str, str, str | None] | None, list[FeedbackItem]]
-    ) -> None:
+    def _loaded(self, result: feedback.VisitThread) -> None:
         visit_id, summary, items = result
         if visit_id != self._visit_id:
             return
@@ -224,13 +210,15 @@ class FeedbackThread(QWidget):
         if visit_id is None:
             return
 
-        def saved(_comment_id: str) -> None:
+        def saved(changes: Changes) -> None:
             done()
             self.reload()
-            self.changed.emit()
+            self.changed.emit(changes)
 
         self._runner.submit(
-            lambda: add_feedback(store, visit_id, user_id, text, kind), saved, self._failed
+            lambda: feedback.give_feedback(store, visit_id, user_id, text, kind),
+            saved,
+            self._failed,
         )
 
     def _send(self) -> None:
@@ -293,11 +281,7 @@ class FeedbackInbox(QWidget):
     def reload(self) -> None:
         store, user_id = self._store, self._user_id
 
-        def work() -> list[FeedbackItem]:
-            with store.read() as conn:
-                return unread_feedback(conn, user_id)
-
-        self._runner.submit(work, self._loaded)
+        self._runner.submit(lambda: feedback.unread_feedback(store, user_id), self._loaded)
 
     def _loaded(self, items: list[FeedbackItem]) -> None:
         self.model.set_items(items)
@@ -312,4 +296,4 @@ class FeedbackInbox(QWidget):
 
     def _read_all(self) -> None:
         store, ids = self._store, [i.id for i in self.model.items()]
-        self._runner.submit(lambda: mark_read(store, ids), lambda _none: self.reload())
+        self._runner.submit(lambda: feedback.mark_read(store, ids), lambda _none: self.reload())

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldcrm.app import connections
 from fieldcrm.store import Store
 from fieldcrm.store.connections import (
     LosingTouch,
-    losing_touch_top,
 )
 from fieldcrm.ui.report_pdf import default_locale, format_day
 from fieldcrm.ui.reports_view import Submitter
@@ -198,11 +198,7 @@ class LosingTouchView(QWidget):
     def reload(self) -> None:
         store, today, shown = self._store, self._today(), self.shown
 
-        def work() -> dict[str | None, tuple[list[LosingTouch], int]]:
-            with store.read() as conn:
-                return losing_touch_top(conn, today, shown)
-
-        self._runner.submit(work, self._loaded)
+        self._runner.submit(lambda: connections.losing_touch(store, today, shown), self._loaded)
 
     def _loaded(self, lists: dict[str | None, tuple[list[LosingTouch], int]]) -> None:
         self._lists = lists

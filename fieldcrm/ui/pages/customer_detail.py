@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcrm.app import Changes, customers
+from fieldcrm.app import customers
 from fieldcrm.app.changes import CONFLICT, EVERYTHING, REJECTED
 from fieldcrm.domain.validation import ValidationError
 from fieldcrm.ui import dialogs, i18n
@@ -98,9 +98,7 @@ class CustomerDetailView(View):
         self.tabs.addTab(self.contacts_table, "")
         self.tabs.addTab(self.followups_table, "")
         self.connections = CustomerConnections(ctx.store, ctx.db, "")
-        self.connections.changed.connect(
-            lambda: ctx.changed(Changes.of("relationship", "connection", "handover"))
-        )
+        self.connections.changed.connect(ctx.changed)
         self.tabs.addTab(self.connections, "")
         self.add_contact_button = make_button("add_contact", self)
         self.add_note_button = make_button("add_note", self)

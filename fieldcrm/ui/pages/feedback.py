@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSplitter
 
-from fieldcrm.app import Changes
 from fieldcrm.app.changes import SESSION
 from fieldcrm.ui.feedback_view import FeedbackInbox, FeedbackThread
 from fieldcrm.ui.pages.user_page import UserPage
@@ -25,7 +24,7 @@ class FeedbackPage(UserPage):
         )
         self.inbox.open_visit.connect(self.visit_thread.set_visit)
         self.inbox.unread_changed.connect(self.unread_changed)
-        self.visit_thread.changed.connect(lambda: self.ctx.changed(Changes.of("comment")))
+        self.visit_thread.changed.connect(self.ctx.changed)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.inbox)
         splitter.addWidget(self.visit_thread)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldcrm.app import EVERYTHING, Changes
+from fieldcrm.app import EVERYTHING
 from fieldcrm.app.changes import CONFLICT, REJECTED
 from fieldcrm.ui.manager_view import ManagerView
 from fieldcrm.ui.pages.user_page import UserPage
@@ -16,7 +16,7 @@ class TeamPage(UserPage):
     def _build(self, user_id: str) -> None:
         self.view = ManagerView(self.ctx.store, self.ctx.db, user_id)
         self.view.open_customer.connect(self.open_customer)
-        self.view.feedback_thread.changed.connect(lambda: self.ctx.changed(Changes.of("comment")))
+        self.view.feedback_thread.changed.connect(self.ctx.changed)
         self._layout.addWidget(self.view)
 
     def _refresh(self) -> None:
