@@ -22,12 +22,12 @@ Row = dict[str, Any]
 
 
 #: The last visit of a customer that took place (check-in time, else the planned time).
-_LAST_VISIT = (
+LAST_VISIT_SQL = (
     "(SELECT MAX(COALESCE(v.check_in_at, v.planned_start)) FROM visit AS v "
     "WHERE v.customer_id = c.id AND v.deleted = 0 AND v.status = 'done')"
 )
-_OVERDUE = (
-    f"(c.visit_cadence_days IS NOT NULL AND COALESCE({_LAST_VISIT}, '') < "
+OVERDUE_SQL = (
+    f"(c.visit_cadence_days IS NOT NULL AND COALESCE({LAST_VISIT_SQL}, '') < "
     "strftime('%Y-%m-%dT%H:%M:%SZ', :now, '-' || c.visit_cadence_days || ' days'))"
 )
 
@@ -116,7 +116,7 @@ def customer_page(
             where.append(f"c.{column} = :{column}")
             params[column] = value
     if flt.overdue:
-        where.append(_OVERDUE)
+        where.append(OVERDUE_SQL)
     query = fts_query(flt.text)
     if query is None:
         if flt.text.strip():
@@ -154,7 +154,7 @@ def _page(
     sql = sa.text(
         "SELECT c.id, c.number, c.name, c.city, c.status, c.segment, "
         "c.visit_cadence_days, tr.name AS territory, "
-        f"{_LAST_VISIT} AS last_visit, {_OVERDUE} AS overdue "
+        f"{LAST_VISIT_SQL} AS last_visit, {OVERDUE_SQL} AS overdue "
         f"FROM customer AS c {index} "
         "LEFT JOIN territory AS tr ON tr.id = c.territory_id "
         f"WHERE {' AND '.join(where)} "

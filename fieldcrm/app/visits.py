@@ -11,7 +11,7 @@ from typing import Any, TypedDict
 import sqlalchemy as sa
 
 from fieldcrm.app.changes import Changes
-from fieldcrm.app.customers import _LAST_VISIT, _OVERDUE, Row, utc_now
+from fieldcrm.app.customers import LAST_VISIT_SQL, OVERDUE_SQL, Row, utc_now
 from fieldcrm.domain.validation import format_datetime
 from fieldcrm.store import Store
 from fieldcrm.store import tables as t
@@ -130,8 +130,8 @@ def today_overview(
         owner_clause = " AND (c.owner_id = :user OR c.owner_id IS NULL)"
         params["user"] = user_id
     overdue_sql = sa.text(
-        f"SELECT c.id, c.name, c.city, c.visit_cadence_days, {_LAST_VISIT} AS last_visit "
-        f"FROM customer AS c WHERE c.deleted = 0 AND {_OVERDUE}{owner_clause} "
+        f"SELECT c.id, c.name, c.city, c.visit_cadence_days, {LAST_VISIT_SQL} AS last_visit "
+        f"FROM customer AS c WHERE c.deleted = 0 AND {OVERDUE_SQL}{owner_clause} "
         "ORDER BY last_visit IS NOT NULL, last_visit, c.name LIMIT 50"
     )
     fu_params: dict[str, Any] = {}

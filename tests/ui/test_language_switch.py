@@ -19,8 +19,7 @@ from fieldcrm.ui.mainwindow import MainWindow
 from fieldcrm.ui.relationship_map import PersonItem
 from fieldcrm.ui.report_charts import translate_title
 from fieldcrm.ui.reports_view import REPORT_TITLES, ReportsView
-
-from .conftest import settle
+from tests.helpers.qt import settle
 
 HORIZONTAL = Qt.Orientation.Horizontal
 

@@ -20,7 +20,7 @@ from fieldcrm.store.feedback import add_feedback
 from fieldcrm.ui.mainwindow import MainWindow
 from fieldcrm.ui.models import CustomerTableModel
 from fieldcrm.ui.pages.visits import WeekModel
-from tests.ui.conftest import settle
+from tests.helpers.qt import settle
 
 
 def test_customer_model_lazy_pages(

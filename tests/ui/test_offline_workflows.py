@@ -22,8 +22,8 @@ from fieldcrm.app import EVERYTHING
 from fieldcrm.store import tables as t
 from fieldcrm.ui.demo import DEMO_PASSWORD, DEMO_USER, demo_server, free_port
 from fieldcrm.ui.mainwindow import MainWindow
+from tests.helpers.qt import settle
 from tests.ui import test_workflows as workflows
-from tests.ui.conftest import settle
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 from fieldcrm.app import EVERYTHING
 from fieldcrm.app.changes import CONFLICT, REJECTED
 from fieldcrm.ui.mainwindow import MainWindow
-from tests.ui.conftest import settle
+from tests.helpers.qt import settle
 
 
 def test_a_page_reloads_only_when_a_kind_it_shows_changed(window: MainWindow, qtbot: QtBot) -> None:

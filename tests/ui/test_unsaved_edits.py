@@ -14,7 +14,7 @@ from fieldcrm.app import EVERYTHING, review
 from fieldcrm.sampledata.demo import seed_sync_outcomes
 from fieldcrm.store import tables as t
 from fieldcrm.ui.mainwindow import MainWindow
-from tests.ui.conftest import settle, type_text
+from tests.helpers.qt import settle, type_text
 
 
 def open_page_with_two_of_each(

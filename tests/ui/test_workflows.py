@@ -19,7 +19,7 @@ from fieldcrm.store import tables as t
 from fieldcrm.ui.dialogs import LoginDialog
 from fieldcrm.ui.forms import SaveDialog
 from fieldcrm.ui.mainwindow import MainWindow
-from tests.ui.conftest import answer_next_message_box, find_button, settle, type_text
+from tests.helpers.qt import answer_next_message_box, find_button, settle, type_text
 
 
 def active_dialog(qtbot: QtBot, object_name: str) -> Any:
