@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Set up `.venv/` and run FieldCRM or its checks.
 
-``python3 dev.py demo`` starts the app, ``python3 dev.py test`` runs every check.
+``python3 dev.py demo`` starts the app, ``python3 dev.py test`` runs every check (what CI
+runs), ``python3 dev.py test --fast`` the same checks with the tests not marked slow, in
+parallel: the inner loop. Further arguments go to pytest.
 
 Needs only Python 3.11+. The virtual environment is (re)installed when ``pyproject.toml``
 changes; otherwise starting is immediate.
@@ -45,7 +47,13 @@ def run(*cmd: str) -> int:
     return subprocess.run(cmd, cwd=ROOT).returncode
 
 
+#: pytest options of the quick lane: everything not marked slow, on every core.
+FAST = ("-m", "not slow", "-n", "auto", "-q")
+
+
 def run_tests(extra: list[str]) -> int:
+    if "--fast" in extra:
+        extra = [*FAST, *(arg for arg in extra if arg != "--fast")]
     env_bin = str(BIN)
     for check in (
         (f"{env_bin}/ruff", "check", "."),

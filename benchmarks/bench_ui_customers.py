@@ -69,9 +69,9 @@ def main() -> int:
     source = profile_with_customers(args.customers)
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
+    from fieldcrm.app.customers import CustomerFilter
     from fieldcrm.ui import i18n
     from fieldcrm.ui.app import application, open_main_window
-    from fieldcrm.ui.queries import CustomerFilter
 
     application()
     with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-") as tmp:

@@ -17,8 +17,8 @@ VERSION = 1
 def profile_with_customers(count: int = CUSTOMERS) -> Path:
     """A client profile holding ``count`` customers of one rep (built once, then cached)."""
     from fieldcrm.profile import database_path
+    from fieldcrm.sampledata.demo import seed_customers, seed_user
     from fieldcrm.store import Store
-    from fieldcrm.ui.sampledata import seed_customers, seed_user
 
     folder = DATA_DIR / f"ui-profile-{count}-v{VERSION}"
     if (folder / "ready").exists():

@@ -252,7 +252,13 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from fieldcrm.reports import command as report_command
 
-    return report_command.run(args)
+    def write_pdf(*pdf_args: Any) -> int:
+        # Qt is loaded only for a PDF: a CSV needs none of it.
+        from fieldcrm.ui.report_pdf import write_pdf_file
+
+        return write_pdf_file(*pdf_args)
+
+    return report_command.run(args, write_pdf)
 
 
 def _fail(message: str, code: int) -> int:

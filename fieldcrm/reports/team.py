@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from fieldcrm.store.replica import TEAM_SYNC_KEY
+from fieldcrm.store.meta import TEAM_SYNC_KEY
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,23 +28,23 @@ from fieldcrm.protocol import expand_stamps
 from fieldcrm.protocol.codes import REJECTIONS, english
 from fieldcrm.protocol.digest import Digest, digest_sql
 from fieldcrm.store import tables as t
+from fieldcrm.store.meta import (  # noqa: F401 - the sync engine imports the keys from here
+    BULK_LOAD_KEY,
+    CURSOR_KEY,
+    FULL_RESYNC_KEY,
+    HLC_KEY,
+    LAST_SYNC_KEY,
+    RESYNC_CURSOR_KEY,
+    SERVER_URL_KEY,
+    TEAM_SYNC_KEY,
+    USER_ID_KEY,
+    USER_INFO_KEY,
+    USERNAME_KEY,
+    get_meta,
+    set_meta,
+)
 from fieldcrm.store.service import CUSTOMER_CHILDREN, DELETED_STAMP, Store
 
-#: Meta keys the sync engine keeps in the local store.
-CURSOR_KEY = "sync_cursor"
-RESYNC_CURSOR_KEY = "sync_resync_cursor"
-FULL_RESYNC_KEY = "sync_full_resync"
-LAST_SYNC_KEY = "last_sync_at"
-SERVER_URL_KEY = "server_url"
-USERNAME_KEY = "username"
-USER_INFO_KEY = "user_info"
-#: The logged-in user's id (the desktop app reads it to tell "mine" from others' records).
-USER_ID_KEY = "user_id"
-#: For managers: when each user in scope last synced (JSON object of user id to UTC time).
-TEAM_SYNC_KEY = "team_last_sync"
-#: While a first sync loads rows in bulk: the secondary indexes and search triggers of the
-#: replicated tables that were set aside (JSON list of their ``CREATE`` statements).
-BULK_LOAD_KEY = "bulk_load_set_aside"
 #: SQLite helper threads for sorting while the set-aside indexes are built.
 INDEX_SORT_THREADS = max(1, min(4, (os.cpu_count() or 2) - 1))
 
@@ -144,20 +144,6 @@ class PushStats:
     conflicts: int = 0
     #: Rejected updates/deletes leave a local row that differs from the server's.
     needs_resync: bool = False
-
-
-def set_meta(conn: sa.Connection, key: str, value: str | None) -> None:
-    conn.execute(
-        sa.text(
-            "INSERT INTO meta(key, value) VALUES (:k, :v) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-        ),
-        {"k": key, "v": value},
-    )
-
-
-def get_meta(conn: sa.Connection, key: str) -> str | None:
-    return conn.scalar(sa.select(t.meta.c.value).where(t.meta.c.key == key))
 
 
 def pending_rows(
@@ -363,7 +349,7 @@ def apply_page(
             # A malformed stamp from the server must not stop the sync.
             with contextlib.suppress(ValueError):
                 store.clock.observe(prepared.newest_stamp)
-            set_meta(conn, "hlc", store.clock.last)
+            set_meta(conn, HLC_KEY, store.clock.last)
     return stats
 
 

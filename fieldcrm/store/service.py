@@ -31,6 +31,7 @@ from fieldcrm.domain.validation import (
 from fieldcrm.protocol import expand_stamps
 from fieldcrm.store import tables as t
 from fieldcrm.store.db import WRITE_OPTION, create_sqlite_engine, upgrade_to_head
+from fieldcrm.store.meta import DEVICE_ID_KEY, HLC_KEY, get_meta, set_meta
 
 DELETED_STAMP = "_deleted"
 #: Deleting a contact deletes the relationships and connections that name it.
@@ -105,11 +106,11 @@ class Store:
         self._wall_ms = wall_ms
         self._now_second, self._now_text = -1, ""
         with self._begin_write() as conn:
-            device_id = self._meta_get(conn, "device_id")
+            device_id = get_meta(conn, DEVICE_ID_KEY)
             if device_id is None:
                 device_id = new_device_id()
-                self._meta_set(conn, "device_id", device_id)
-            last_stamp = self._meta_get(conn, "hlc")
+                set_meta(conn, DEVICE_ID_KEY, device_id)
+            last_stamp = get_meta(conn, HLC_KEY)
         self.device_id: str = device_id
         self.clock = HybridLogicalClock(device_id, last_stamp, wall_ms)
 
@@ -198,25 +199,11 @@ class Store:
 
     def meta(self, key: str) -> str | None:
         with self.read() as conn:
-            return self._meta_get(conn, key)
+            return get_meta(conn, key)
 
     def set_meta(self, key: str, value: str | None) -> None:
         with self._begin_write() as conn:
-            self._meta_set(conn, key, value)
-
-    @staticmethod
-    def _meta_get(conn: sa.Connection, key: str) -> str | None:
-        return conn.scalar(sa.select(t.meta.c.value).where(t.meta.c.key == key))
-
-    @staticmethod
-    def _meta_set(conn: sa.Connection, key: str, value: str | None) -> None:
-        conn.execute(
-            sa.text(
-                "INSERT INTO meta(key, value) VALUES (:k, :v) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-            ),
-            {"k": key, "v": value},
-        )
+            set_meta(conn, key, value)
 
     def now_text(self) -> str:
         """The wall-clock time as canonical text (second precision; cached per second)."""
@@ -417,7 +404,7 @@ class UnitOfWork:
         """
         self._check_usable()
         if self._stamped:
-            self._db.execute(_META_SET_SQL, ("hlc", self.store.clock.last))
+            self._db.execute(_META_SET_SQL, (HLC_KEY, self.store.clock.last))
 
     def _require_row(self, entity: str, row_id: str) -> dict[str, Any]:
         entity_spec(entity)

@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from fieldcrm.app import EVERYTHING, Changes
 from fieldcrm.store import Store
 from fieldcrm.ui.settings import Settings
 from fieldcrm.ui.sync import SyncController
@@ -16,9 +17,11 @@ T = TypeVar("T")
 
 
 class AppContext(QObject):
-    """Shared services; ``data_changed`` tells every view to reload after a write or a sync."""
+    """Shared services; ``data_changed`` tells the views which kinds of record a write or a
+    sync changed (a ``frozenset`` of kinds, see ``fieldcrm.app.changes``), so that each
+    reloads only when its own kinds changed."""
 
-    data_changed = Signal()
+    data_changed = Signal(object)
     #: A message for the status bar (already translated).
     message = Signal(str)
 
@@ -45,7 +48,7 @@ class AppContext(QObject):
         self.display_name: str | None = None
         #: "rep", "manager" or "admin"; decides which pages show.
         self.role: str | None = None
-        sync.synced.connect(lambda _result: self.data_changed.emit())
+        sync.synced.connect(lambda _result: self.data_changed.emit(EVERYTHING))
 
     def read(
         self,
@@ -58,22 +61,24 @@ class AppContext(QObject):
 
     def write(
         self,
-        work: Callable[[Store], T],
-        on_done: Callable[[T], None] | None = None,
+        work: Callable[[Store], Changes],
+        on_done: Callable[[Changes], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
-        """A write on the database thread; afterwards views reload and a sync is due."""
+        """A write (a use case of ``fieldcrm.app``) on the database thread; afterwards the
+        views of the kinds it changed reload and a sync is due."""
         store = self.store
 
-        def done(result: T) -> None:
-            self.edited()
+        def done(changes: Changes) -> None:
+            self.changed(changes)
             if on_done is not None:
-                on_done(result)
+                on_done(changes)
 
         self.db.submit(lambda: work(store), done, on_error)
 
-    def edited(self) -> None:
-        self.data_changed.emit()
+    def changed(self, changes: Changes) -> None:
+        """A write went through: the views of its kinds reload and a sync is due."""
+        self.data_changed.emit(changes.kinds)
         self.sync.note_edit()
 
     def require_user(self) -> str:

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldcrm.app import Changes, customers, visits
 from fieldcrm.store import Store
 from fieldcrm.ui import i18n
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.forms import ERROR_STYLE, RecordForm, SaveDialog
-from fieldcrm.ui.queries import ReportInput, save_report
 from fieldcrm.ui.settings import LANGUAGES, Settings
+from fieldcrm.ui.texts import fill
 
 CUSTOMER_FIELDS = (
     "number",
@@ -52,9 +53,9 @@ def _open(
     ctx: AppContext, dialog: SaveDialog, on_saved: Callable[[Any], None] | None
 ) -> SaveDialog:
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.saved.connect(lambda _r: ctx.edited())
+    dialog.saved.connect(ctx.changed)
     if on_saved is not None:
-        dialog.saved.connect(on_saved)
+        dialog.saved.connect(lambda changes: on_saved(changes.id))
     dialog.open()
     return dialog
 
@@ -70,18 +71,16 @@ def customer_dialog(
         form.set_values(record)
         row_id = record["id"]
 
-        def save(values: dict[str, Any]) -> Any:
-            return ctx.store.update("customer", row_id, values) and row_id
+        def save(values: dict[str, Any]) -> Changes:
+            return customers.update_customer(ctx.store, row_id, values)
 
         title = _t("Edit customer")
     else:
         form.set_values({"status": "prospect"})
         user_id = ctx.user_id
 
-        def save(values: dict[str, Any]) -> Any:
-            if user_id and ctx.store.get("user", user_id):
-                values = {**values, "owner_id": user_id}
-            return ctx.store.create("customer", values)
+        def save(values: dict[str, Any]) -> Changes:
+            return customers.create_customer(ctx.store, values, user_id)
 
         title = _t("New customer")
     dialog = SaveDialog(title, form, ctx.db, save, parent)
@@ -97,8 +96,8 @@ def contact_dialog(
 ) -> SaveDialog:
     form = RecordForm("contact", CONTACT_FIELDS)
 
-    def save(values: dict[str, Any]) -> Any:
-        return ctx.store.create("contact", {**values, "customer_id": customer_id})
+    def save(values: dict[str, Any]) -> Changes:
+        return customers.add_contact(ctx.store, customer_id, values)
 
     dialog = SaveDialog(_t("New contact"), form, ctx.db, save, parent)
     dialog.setObjectName("contact_dialog")
@@ -115,11 +114,8 @@ def note_dialog(
     form = RecordForm("note", ("text",))
     user_id = ctx.require_user()
 
-    def save(values: dict[str, Any]) -> Any:
-        return ctx.store.create(
-            "note",
-            {**values, "customer_id": customer_id, "visit_id": visit_id, "author_id": user_id},
-        )
+    def save(values: dict[str, Any]) -> Changes:
+        return customers.add_note(ctx.store, customer_id, values, user_id, visit_id)
 
     dialog = SaveDialog(_t("New note"), form, ctx.db, save, parent)
     dialog.setObjectName("note_dialog")
@@ -137,10 +133,8 @@ def followup_dialog(
     form.set_values({"title": title or None, "due_date": date.today() + timedelta(days=7)})
     user_id = ctx.require_user()
 
-    def save(values: dict[str, Any]) -> Any:
-        return ctx.store.create(
-            "followup", {**values, "customer_id": customer_id, "assignee_id": user_id}
-        )
+    def save(values: dict[str, Any]) -> Changes:
+        return customers.add_followup(ctx.store, customer_id, values, user_id)
 
     dialog = SaveDialog(_t("New follow-up"), form, ctx.db, save, parent)
     dialog.setObjectName("followup_dialog")
@@ -165,15 +159,10 @@ def plan_visit_dialog(
     )
     user_id = ctx.require_user()
 
-    def save(values: dict[str, Any]) -> Any:
-        return ctx.store.create(
-            "visit",
-            {**values, "customer_id": customer_id, "rep_id": user_id, "status": "planned"},
-        )
+    def save(values: dict[str, Any]) -> Changes:
+        return visits.plan_visit(ctx.store, customer_id, values, user_id)
 
-    dialog = SaveDialog(
-        _t("Plan a visit: %1").replace("%1", customer_name), form, ctx.db, save, parent
-    )
+    dialog = SaveDialog(fill(_t("Plan a visit: %1"), customer_name), form, ctx.db, save, parent)
     dialog.setObjectName("plan_visit_dialog")
     return _open(ctx, dialog, on_saved)
 
@@ -240,7 +229,7 @@ class ReportExtras(QWidget):
 def report_dialog(
     ctx: AppContext,
     parent: QWidget,
-    visit_info: dict[str, Any],
+    visit_info: visits.VisitWithContacts,
     on_saved: Callable[[Any], None] | None = None,
 ) -> SaveDialog:
     visit = visit_info["visit"]
@@ -253,8 +242,8 @@ def report_dialog(
     user_id = ctx.require_user()
     visit_id = visit["id"]
 
-    def save(values: dict[str, Any], store: Store = ctx.store) -> Any:
-        report = ReportInput(
+    def save(values: dict[str, Any], store: Store = ctx.store) -> Changes:
+        report = visits.ReportInput(
             outcome=values["outcome"],
             report=values["report"],
             next_steps=values["next_steps"],
@@ -262,13 +251,13 @@ def report_dialog(
             followup_title=followup[0],
             followup_due=followup[1],
         )
-        return save_report(store, visit_id, report, user_id)
+        return visits.save_report(store, visit_id, report, user_id)
 
     attendee_ids: list[str] = []
     followup: list[Any] = [None, None]
 
     dialog = SaveDialog(
-        _t("Visit report: %1").replace("%1", visit_info["customer_name"] or ""),
+        fill(_t("Visit report: %1"), visit_info["customer_name"] or ""),
         form,
         ctx.db,
         save,
@@ -412,7 +401,7 @@ class LoginDialog(QDialog):
                 self.tr("The server cannot be reached. Check the address and your network.")
             )
         else:
-            self._show_error(self.tr("Sign-in failed: %1").replace("%1", i18n.sync_error(exc)))
+            self._show_error(fill(self.tr("Sign-in failed: %1"), i18n.sync_error(exc)))
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)

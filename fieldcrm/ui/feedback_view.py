@@ -18,17 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldcrm.app import Changes, feedback
 from fieldcrm.store import Store
-from fieldcrm.store.feedback import (
-    FeedbackItem,
-    add_feedback,
-    mark_read,
-    thread,
-    unread_feedback,
-    visit_summary,
-)
+from fieldcrm.store.feedback import FeedbackItem
 from fieldcrm.ui.report_pdf import default_locale, format_datetime, format_day
 from fieldcrm.ui.reports_view import Submitter
+from fieldcrm.ui.texts import fill
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -83,8 +78,10 @@ class FeedbackModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             head = f"{item.author_name}, {_when(item)}"
             if self.show_visit and item.customer_name:
-                about = self.tr("on the visit at %1 (%2)").replace("%1", item.customer_name)
-                head += " " + about.replace("%2", _day(item.visit_day))
+                about = fill(
+                    self.tr("on the visit at %1 (%2)"), item.customer_name, _day(item.visit_day)
+                )
+                head += " " + about
             if item.kind == "acknowledgement":
                 body = self.tr("acknowledged the report")
                 return f"{head}: {body}" + (f" — {item.text}" if item.text else "")
@@ -103,7 +100,8 @@ class FeedbackModel(QAbstractListModel):
 class FeedbackThread(QWidget):
     """The feedback on one visit report, with a box to comment or reply."""
 
-    changed = Signal()
+    #: A write went through (the ``Changes`` it made).
+    changed = Signal(object)
 
     def __init__(
         self,
@@ -172,9 +170,7 @@ class FeedbackThread(QWidget):
             self.report_label.clear()
         elif self._summary is not None:
             name, day, report = self._summary
-            self.heading.setText(
-                self.tr("Visit at %1 on %2").replace("%1", name).replace("%2", _day(day))
-            )
+            self.heading.setText(fill(self.tr("Visit at %1 on %2"), name, _day(day)))
             self.report_label.setText(report or self.tr("No report written yet."))
 
     def _show_error(self, message: Callable[[], str] | None) -> None:
@@ -196,19 +192,10 @@ class FeedbackThread(QWidget):
             self._show_heading()
             return
 
-        def work() -> tuple[str, tuple[str, str, str | None] | None, list[FeedbackItem]]:
-            with store.read() as conn:
-                items = thread(conn, visit_id)
-                summary = visit_summary(conn, visit_id)
-            # Seeing a thread reads what others wrote in it.
-            mark_read(store, [i.id for i in items if not i.read and i.author_id != user_id])
-            return visit_id, summary, items
+        # Seeing a thread reads what others wrote in it.
+        self._runner.submit(lambda: feedback.visit_thread(store, visit_id, user_id), self._loaded)
 
-        self._runner.submit(work, self._loaded)
-
-    def _loaded(
-        self, result: tuple[str, tuple[str, str, str | None] | None, list[FeedbackItem]]
-    ) -> None:
+    def _loaded(self, result: feedback.VisitThread) -> None:
         visit_id, summary, items = result
         if visit_id != self._visit_id:
             return
@@ -223,13 +210,15 @@ class FeedbackThread(QWidget):
         if visit_id is None:
             return
 
-        def saved(_comment_id: str) -> None:
+        def saved(changes: Changes) -> None:
             done()
             self.reload()
-            self.changed.emit()
+            self.changed.emit(changes)
 
         self._runner.submit(
-            lambda: add_feedback(store, visit_id, user_id, text, kind), saved, self._failed
+            lambda: feedback.give_feedback(store, visit_id, user_id, text, kind),
+            saved,
+            self._failed,
         )
 
     def _send(self) -> None:
@@ -246,7 +235,7 @@ class FeedbackThread(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         reason = str(exc)
-        self._show_error(lambda: self.tr("Could not save: %1").replace("%1", reason))
+        self._show_error(lambda: fill(self.tr("Could not save: %1"), reason))
 
 
 class FeedbackInbox(QWidget):
@@ -292,11 +281,7 @@ class FeedbackInbox(QWidget):
     def reload(self) -> None:
         store, user_id = self._store, self._user_id
 
-        def work() -> list[FeedbackItem]:
-            with store.read() as conn:
-                return unread_feedback(conn, user_id)
-
-        self._runner.submit(work, self._loaded)
+        self._runner.submit(lambda: feedback.unread_feedback(store, user_id), self._loaded)
 
     def _loaded(self, items: list[FeedbackItem]) -> None:
         self.model.set_items(items)
@@ -311,4 +296,4 @@ class FeedbackInbox(QWidget):
 
     def _read_all(self) -> None:
         store, ids = self._store, [i.id for i in self.model.items()]
-        self._runner.submit(lambda: mark_read(store, ids), lambda _none: self.reload())
+        self._runner.submit(lambda: feedback.mark_read(store, ids), lambda _none: self.reload())

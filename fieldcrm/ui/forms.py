@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldcrm.app import Changes
 from fieldcrm.domain.entities import entity_spec
 from fieldcrm.domain.validation import FieldError, ValidationError
 from fieldcrm.ui import i18n
 from fieldcrm.ui.tasks import TaskRunner
+from fieldcrm.ui.texts import fill
 
 ERROR_STYLE = "color: #b3261e;"
 
@@ -251,10 +253,12 @@ def _get_editor(editor: QWidget) -> Any:
 class SaveDialog(QDialog):
     """A dialog around a form whose Save runs on the database thread.
 
-    ``save`` gets the form values and returns whatever the caller wants back (an id);
-    a ``ValidationError`` puts its messages next to the fields and keeps the dialog open.
+    ``save`` gets the form values and returns the ``Changes`` of the write (with the id of a
+    new record); a ``ValidationError`` puts its messages next to the fields and keeps the
+    dialog open.
     """
 
+    #: The ``Changes`` of the save.
     saved = Signal(object)
 
     def __init__(
@@ -262,7 +266,7 @@ class SaveDialog(QDialog):
         title: str,
         form: RecordForm,
         runner: TaskRunner,
-        save: Callable[[dict[str, Any]], Any],
+        save: Callable[[dict[str, Any]], Changes],
         parent: QWidget | None = None,
         *,
         extra: QWidget | None = None,
@@ -303,7 +307,7 @@ class SaveDialog(QDialog):
         save = self._save
         self._runner.submit(lambda: save(values), self._done, self._failed)
 
-    def _done(self, result: Any) -> None:
+    def _done(self, result: Changes) -> None:
         self._saving = False
         self.buttons.setEnabled(True)
         self.form.mark_clean()
@@ -324,7 +328,7 @@ class SaveDialog(QDialog):
                 )
                 self.general_error.show()
             return
-        self.general_error.setText(self.tr("Could not save: %1").replace("%1", str(exc)))
+        self.general_error.setText(fill(self.tr("Could not save: %1"), str(exc)))
         self.general_error.show()
 
     def reject(self) -> None:

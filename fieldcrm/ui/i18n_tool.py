@@ -138,7 +138,7 @@ def ts_path(language: str) -> Path:
 
 
 def update() -> int:
-    strings = extract(sorted(UI.glob("*.py")))
+    strings = extract(sorted(UI.rglob("*.py")))
     missing = 0
     for language in LANGUAGES:
         missing += write_ts(ts_path(language), language, strings, read_ts(ts_path(language)))
@@ -167,7 +167,7 @@ def compile_qm() -> int:
 
 
 def check() -> int:
-    strings = extract(sorted(UI.glob("*.py")))
+    strings = extract(sorted(UI.rglob("*.py")))
     done = read_ts(ts_path("de"))
     missing = [(c, s) for c, items in strings.items() for s in items if (c, s) not in done]
     for context, source in missing:

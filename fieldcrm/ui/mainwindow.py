@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import shiboken6
@@ -22,26 +23,30 @@ from PySide6.QtWidgets import (
 )
 
 from fieldcrm import __version__
+from fieldcrm.app import EVERYTHING, review, session, visits
+from fieldcrm.app.changes import CONFLICT, REJECTED, SESSION
 from fieldcrm.store import Store
-from fieldcrm.store.feedback import unread_feedback
-from fieldcrm.ui import dialogs, i18n, queries
+from fieldcrm.ui import dialogs, i18n
 from fieldcrm.ui.context import AppContext
-from fieldcrm.ui.people_pages import FeedbackPage, ReportsPage, TeamPage
+from fieldcrm.ui.customer_picker import CustomerPicker
+from fieldcrm.ui.pages.base import View
+from fieldcrm.ui.pages.conflicts import ConflictsView
+from fieldcrm.ui.pages.customer_detail import CustomerDetailView
+from fieldcrm.ui.pages.customers import CustomersView
+from fieldcrm.ui.pages.feedback import FeedbackPage
+from fieldcrm.ui.pages.rejected import RejectedView
+from fieldcrm.ui.pages.reports import ReportsPage
+from fieldcrm.ui.pages.team import TeamPage
+from fieldcrm.ui.pages.today import TodayView
+from fieldcrm.ui.pages.visits import VisitsView
 from fieldcrm.ui.settings import Settings
 from fieldcrm.ui.sync import SyncBackend, SyncController
 from fieldcrm.ui.tasks import TaskRunner
-from fieldcrm.ui.views import (
-    ConflictsView,
-    CustomerDetailView,
-    CustomerPicker,
-    CustomersView,
-    RejectedView,
-    TodayView,
-    View,
-    VisitsView,
-)
+from fieldcrm.ui.texts import fill
 
 PAGES = ("today", "customers", "visits", "feedback", "reports", "team", "conflicts", "rejected")
+#: What the navigation's badges count: conflicts, rejected changes, unread feedback.
+BADGE_KINDS = frozenset({CONFLICT, REJECTED, "comment", SESSION})
 #: Pages only an area manager (or an admin) sees.
 MANAGER_PAGES = ("team",)
 
@@ -268,17 +273,15 @@ class MainWindow(QMainWindow):
             "today": self.tr("Today"),
             "customers": self.tr("Customers"),
             "visits": self.tr("Visits"),
-            "feedback": self.tr("Feedback (%1)").replace(
-                "%1", i18n.format_number(self._unread_feedback)
-            )
+            "feedback": fill(self.tr("Feedback (%1)"), i18n.format_number(self._unread_feedback))
             if self._unread_feedback
             else self.tr("Feedback"),
             "reports": self.tr("Reports"),
             "team": self.tr("My area"),
-            "conflicts": self.tr("Conflicts (%1)").replace("%1", i18n.format_number(conflicts))
+            "conflicts": fill(self.tr("Conflicts (%1)"), i18n.format_number(conflicts))
             if conflicts
             else self.tr("Conflicts"),
-            "rejected": self.tr("Rejected changes (%1)").replace("%1", i18n.format_number(rejected))
+            "rejected": fill(self.tr("Rejected changes (%1)"), i18n.format_number(rejected))
             if rejected
             else self.tr("Rejected changes"),
         }
@@ -300,17 +303,11 @@ class MainWindow(QMainWindow):
         # Wide enough for the longest entry in the current language (no clipped text).
         self.nav.setMinimumWidth(self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 8)
 
-    def _refresh_badges(self) -> None:
+    def _refresh_badges(self, kinds: frozenset[str] = EVERYTHING) -> None:
+        if kinds.isdisjoint(BADGE_KINDS):
+            return
         user_id = self.ctx.user_id
-
-        def count(store: Store) -> tuple[int, int, int]:
-            unread = 0
-            if user_id is not None:
-                with store.read() as conn:
-                    unread = len(unread_feedback(conn, user_id))
-            return len(queries.open_conflicts(store)), len(queries.rejected_changes(store)), unread
-
-        self.ctx.read(count, self._badges_arrived)
+        self.ctx.read(lambda store: review.badges(store, user_id), self._badges_arrived)
 
     def _feedback_count(self, unread: int) -> None:
         self._unread_feedback = unread
@@ -321,9 +318,9 @@ class MainWindow(QMainWindow):
         for name in MANAGER_PAGES:
             self.nav.setRowHidden(PAGES.index(name), not manager)
 
-    def _badges_arrived(self, badges: tuple[int, int, int]) -> None:
-        self._badges = badges[:2]
-        self._unread_feedback = badges[2]
+    def _badges_arrived(self, badges: review.Badges) -> None:
+        self._badges = (badges.conflicts, badges.rejected)
+        self._unread_feedback = badges.unread_feedback
         self._refresh_nav_texts()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -415,12 +412,10 @@ class MainWindow(QMainWindow):
         visit_id = visit["id"]
         self.show_page("visits")
 
-        def begin(store: Store) -> None:
-            current = store.get("visit", visit_id)
-            if current is not None and not current["check_in_at"]:
-                queries.check_in(store, visit_id)
-
-        self.ctx.write(begin, lambda _r: self.visits.open_report(visit_id))
+        self.ctx.write(
+            lambda store: visits.begin_visit(store, visit_id),
+            lambda _changes: self.visits.open_report(visit_id),
+        )
 
     # ---- sync state ----------------------------------------------------------------------
 
@@ -436,13 +431,13 @@ class MainWindow(QMainWindow):
             self.online_label.setText(self.tr("● Offline"))
             self.online_label.setStyleSheet("color: #b26a00;")
         self.pending_label.setText(
-            self.tr("%1 changes to send").replace("%1", i18n.format_number(state.pending))
+            fill(self.tr("%1 changes to send"), i18n.format_number(state.pending))
             if state.pending != 1
             else self.tr("1 change to send")
         )
         if state.last_sync:
             self.last_sync_label.setText(
-                self.tr("Last sync: %1").replace("%1", i18n.format_datetime_local(state.last_sync))
+                fill(self.tr("Last sync: %1"), i18n.format_datetime_local(state.last_sync))
             )
         else:
             self.last_sync_label.setText(self.tr("Never synced"))
@@ -454,7 +449,7 @@ class MainWindow(QMainWindow):
         self.error_label.setVisible(bool(state.error))
         self.retry_button.setVisible(bool(state.error))
         if state.error:
-            self.error_label.setText(self.tr("Sync failed: %1").replace("%1", state.error))
+            self.error_label.setText(fill(self.tr("Sync failed: %1"), state.error))
             self.error_label.setToolTip(state.error_detail or "")
         self._show_retry_as_sign_in(state.needs_sign_in)
 
@@ -480,21 +475,9 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """After the window is shown: sign in if needed, then sync in the background."""
 
-        def who(store: Store) -> dict[str, Any] | None:
-            user_id = queries.current_user_id(store)
-            if user_id is None:
-                return None
-            row = store.get("user", user_id) or {}
-            return {
-                "id": user_id,
-                "username": row.get("username") or store.meta("username"),
-                "display_name": row.get("display_name"),
-                "role": row.get("role"),
-            }
+        self.ctx.read(session.signed_in_user, self._user_known)
 
-        self.ctx.read(who, self._user_known)
-
-    def _user_known(self, user: dict[str, Any] | None) -> None:
+    def _user_known(self, user: session.SignedInUser | None) -> None:
         if user is None:
             self.ask_login()
         else:
@@ -519,7 +502,7 @@ class MainWindow(QMainWindow):
             lambda: backend.login(server_url, username, password),
             lambda user: self._logged_in(user, server_url),
             lambda exc: self.statusBar().showMessage(
-                self.tr("Sign-in failed: %1").replace("%1", i18n.sync_error(exc))
+                fill(self.tr("Sign-in failed: %1"), i18n.sync_error(exc))
             ),
         )
 
@@ -529,17 +512,17 @@ class MainWindow(QMainWindow):
             self.settings.set_user_value("server_url", server_url)
         self._set_user(user)
         self.logged_in.emit(user)
-        self.ctx.data_changed.emit()
+        self.ctx.data_changed.emit(EVERYTHING)
         self.sync.start()
 
-    def _set_user(self, user: dict[str, Any]) -> None:
+    def _set_user(self, user: Mapping[str, Any]) -> None:
         self.ctx.user_id = user["id"]
         self.ctx.username = user.get("username")
         self.ctx.display_name = user.get("display_name")
         self.ctx.role = user.get("role")
         self._show_role_pages()
         self.retranslate()
-        self.ctx.data_changed.emit()
+        self.ctx.data_changed.emit(EVERYTHING)
 
     def about_text(self) -> str:
         """This app's version and the server's, as last reported by the server."""
@@ -613,4 +596,4 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def version_text(self) -> str:
-        return QCoreApplication.translate("MainWindow", "FieldCRM %1").replace("%1", __version__)
+        return fill(QCoreApplication.translate("MainWindow", "FieldCRM %1"), __version__)

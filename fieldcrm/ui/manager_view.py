@@ -29,13 +29,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcrm.reports.team import TerritoryOverview, team_overview
+from fieldcrm.app import feedback
+from fieldcrm.reports.team import TerritoryOverview
 from fieldcrm.store import Store
-from fieldcrm.store.feedback import ReportSummary, recent_reports
+from fieldcrm.store.feedback import ReportSummary
 from fieldcrm.ui.feedback_view import FeedbackThread
 from fieldcrm.ui.report_charts import value_labels
 from fieldcrm.ui.report_pdf import default_locale, format_datetime
 from fieldcrm.ui.reports_view import ReportsView, Submitter
+from fieldcrm.ui.texts import fill
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -121,9 +123,7 @@ class RecentReportsModel(QAbstractTableModel):
         if row.comments == 1:
             states.append(self.tr("1 comment"))
         elif row.comments:
-            states.append(
-                self.tr("%1 comments").replace("%1", default_locale().toString(row.comments))
-            )
+            states.append(fill(self.tr("%1 comments"), default_locale().toString(row.comments)))
         return ", ".join(states) or self.tr("awaiting feedback")
 
 
@@ -227,11 +227,7 @@ class ManagerView(QWidget):
     def reload_team(self) -> None:
         store, today = self._store, self._today()
 
-        def work() -> list[TerritoryOverview]:
-            with store.read() as conn:
-                return team_overview(conn, today)
-
-        self._runner.submit(work, self._team_loaded)
+        self._runner.submit(lambda: feedback.area_overview(store, today), self._team_loaded)
 
     def _name_team_columns(self) -> None:
         self.team_model.setHorizontalHeaderLabels(
@@ -305,11 +301,7 @@ class ManagerView(QWidget):
     def reload_reports(self) -> None:
         store, today = self._store, self._today()
 
-        def work() -> list[ReportSummary]:
-            with store.read() as conn:
-                return recent_reports(conn, today)
-
-        self._runner.submit(work, self._reports_loaded)
+        self._runner.submit(lambda: feedback.recent_reports(store, today), self._reports_loaded)
 
     def _reports_loaded(self, rows: list[ReportSummary]) -> None:
         current = self.reports_table.currentIndex()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -18,9 +18,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from fieldcrm.app.customers import CustomerFilter, CustomerRow, customer_page
 from fieldcrm.store import Store
 from fieldcrm.ui import i18n
-from fieldcrm.ui.queries import CustomerFilter, customer_page
 from fieldcrm.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -48,9 +48,10 @@ class RowsModel(QAbstractTableModel):
         self._columns = list(columns)
         self._rows: list[dict[str, Any]] = []
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+    def set_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Show ``rows`` (typed results of ``fieldcrm.app``; the list is kept, not copied)."""
         self.beginResetModel()
-        self._rows = rows
+        self._rows = cast("list[dict[str, Any]]", rows)
         self.endResetModel()
 
     def row_at(self, row: int) -> dict[str, Any]:
@@ -198,7 +199,7 @@ class CustomerTableModel(RowsModel):
             lambda exc: self._page_failed(generation, exc),
         )
 
-    def _page_arrived(self, generation: int, offset: int, rows: list[dict[str, Any]]) -> None:
+    def _page_arrived(self, generation: int, offset: int, rows: list[CustomerRow]) -> None:
         if generation != self._generation or offset != len(self._rows):
             return
         self._loading = False
@@ -206,7 +207,7 @@ class CustomerTableModel(RowsModel):
         if rows:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._rows.extend(rows)
+            self._rows.extend(cast("list[dict[str, Any]]", rows))
             self.endInsertRows()
         self.page_loaded.emit(generation)
 

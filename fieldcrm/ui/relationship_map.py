@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldcrm.store.relationship_graph import PersonNode, RelationEdge, RelationshipGraph
+from fieldcrm.ui.texts import fill
 
 NODE_W, NODE_H = 170.0, 50.0
 GAP_X, GAP_Y = 40.0, 70.0
@@ -309,9 +310,7 @@ class RelationshipMap(QGraphicsView):
                 TEAM_COLOUR,
                 stars,
                 False,
-                self.tr("%1 knows this person (%2 of 5)")
-                .replace("%1", link.user_name)
-                .replace("%2", str(link.strength))
+                fill(self.tr("%1 knows this person (%2 of 5)"), link.user_name, str(link.strength))
                 + (f"\n{link.note}" if link.note else ""),
                 dashed=True,
             )

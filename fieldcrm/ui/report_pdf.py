@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsScene
 
-from fieldcrm.reports import ReportTable
+from fieldcrm.reports import ReportFilter, ReportTable
 from fieldcrm.ui.report_charts import build_chart, translate_title, value_labels
+from fieldcrm.ui.texts import fill
 
 RESOLUTION = 300  # dots per inch
 ROW_PT = 15.0
@@ -253,19 +255,21 @@ def write_report_pdf(
             Qt.AlignmentFlag.AlignLeft,
         )
     )
-    period = (
-        QCoreApplication.translate("Reports", "Period: %1 – %2")
-        .replace("%1", format_day(header.date_from, locale))
-        .replace("%2", format_day(header.date_to, locale))
+    period = fill(
+        QCoreApplication.translate("Reports", "Period: %1 – %2"),
+        format_day(header.date_from, locale),
+        format_day(header.date_to, locale),
     )
-    filters = QCoreApplication.translate("Reports", "Filters: %1").replace(
-        "%1", ", ".join(header.filters) or QCoreApplication.translate("Reports", "none")
+    filters = fill(
+        QCoreApplication.translate("Reports", "Filters: %1"),
+        ", ".join(header.filters) or QCoreApplication.translate("Reports", "none"),
     )
-    generated = QCoreApplication.translate("Reports", "Generated: %1").replace(
-        "%1", format_datetime(header.generated_at, locale)
+    generated = fill(
+        QCoreApplication.translate("Reports", "Generated: %1"),
+        format_datetime(header.generated_at, locale),
     )
-    as_of = QCoreApplication.translate("Reports", "Data as of: %1").replace(
-        "%1",
+    as_of = fill(
+        QCoreApplication.translate("Reports", "Data as of: %1"),
         format_datetime(header.data_as_of, locale)
         if header.data_as_of
         else QCoreApplication.translate("Reports", "never synced"),
@@ -305,10 +309,8 @@ def write_report_pdf(
             painter.scale(scale, scale)
             for draw in page:
                 draw(painter)
-            footer = (
-                QCoreApplication.translate("Reports", "Page %1 of %2")
-                .replace("%1", str(number))
-                .replace("%2", str(total))
+            footer = fill(
+                QCoreApplication.translate("Reports", "Page %1 of %2"), str(number), str(total)
             )
             _text(
                 QRectF(0, layout.height + 8, layout.width, 14),
@@ -328,3 +330,32 @@ def write_report_pdf(
     finally:
         painter.end()
     return len(layout.pages)
+
+
+def write_pdf_file(
+    path: Path,
+    tables: list[ReportTable],
+    flt: ReportFilter,
+    filters: list[str],
+    last_sync: str | None,
+) -> int:
+    """The reports as a PDF without a window (``fieldcrm report``); returns the page count."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    title = "FieldCRM – " + (
+        translate_title(tables[0].title) if len(tables) == 1 else "Area report"
+    )
+    header = ReportHeader(
+        title=title,
+        date_from=flt.date_from,
+        date_to=flt.date_to,
+        filters=filters,
+        generated_at=datetime.now(UTC),
+        data_as_of=datetime.fromisoformat(last_sync.replace("Z", "+00:00")) if last_sync else None,
+    )
+    pages = write_report_pdf(path, header, tables)
+    del app
+    return pages

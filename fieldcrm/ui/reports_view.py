@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcrm.reports import REPORTS, ReportFilter, ReportTable, compute_report
+from fieldcrm.app.reports import ReportChoices, report_choices, run_report
+from fieldcrm.reports import REPORTS, ReportFilter, ReportTable
 from fieldcrm.reports.export import save_csv
 from fieldcrm.store import Store
 from fieldcrm.ui.report_charts import build_chart, translate_title, value_labels
@@ -44,6 +45,7 @@ from fieldcrm.ui.report_pdf import (
     qdate,
     write_report_pdf,
 )
+from fieldcrm.ui.texts import fill
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -303,30 +305,9 @@ class ReportsView(QWidget):
         """Fill the territory and rep choices, then compute the current report."""
         store = self._store
 
-        def work() -> tuple[list[tuple[str, str]], list[tuple[str, str]], str | None]:
-            with store.read() as conn:
-                territories = [
-                    (row.id, row.name)
-                    for row in conn.exec_driver_sql(
-                        "SELECT id, name FROM territory WHERE deleted = 0 "
-                        "AND id IN (SELECT territory_id FROM customer WHERE deleted = 0) "
-                        "ORDER BY name"
-                    )
-                ]
-                reps = [
-                    (row.id, row.display_name or row.username)
-                    for row in conn.exec_driver_sql(
-                        "SELECT id, display_name, username FROM user WHERE deleted = 0 "
-                        "AND role = 'rep' ORDER BY coalesce(display_name, username)"
-                    )
-                ]
-            return territories, reps, store.meta("last_sync_at")
+        self._runner.submit(lambda: report_choices(store), self._choices_loaded)
 
-        self._runner.submit(work, self._choices_loaded)
-
-    def _choices_loaded(
-        self, result: tuple[list[tuple[str, str]], list[tuple[str, str]], str | None]
-    ) -> None:
+    def _choices_loaded(self, result: ReportChoices) -> None:
         territories, reps, last_sync = result
         self._data_as_of = last_sync
         self._choices_ready = True
@@ -349,8 +330,9 @@ class ReportsView(QWidget):
             when = datetime.fromisoformat(self._data_as_of.replace("Z", "+00:00"))
             from fieldcrm.ui.report_pdf import format_datetime
 
-            text = self.tr("Data as of %1 (last successful sync)").replace(
-                "%1", format_datetime(when, default_locale())
+            text = fill(
+                self.tr("Data as of %1 (last successful sync)"),
+                format_datetime(when, default_locale()),
             )
         else:
             text = self.tr("Data as of: never synced — the report shows local data only")
@@ -383,8 +365,7 @@ class ReportsView(QWidget):
         generation = self._generation
 
         def work() -> tuple[int, ReportTable]:
-            with store.read() as conn:
-                return generation, compute_report(conn, name, flt)
+            return generation, run_report(store, name, flt)
 
         self._runner.submit(work, self._show_table, self._failed)
 
@@ -408,7 +389,7 @@ class ReportsView(QWidget):
         QMessageBox.warning(
             self,
             self.tr("Report"),
-            self.tr("The report could not be computed: %1").replace("%1", str(exc)),
+            fill(self.tr("The report could not be computed: %1"), str(exc)),
         )
 
     def _row_activated(self, index: QModelIndex) -> None:

@@ -45,12 +45,12 @@ def _settle(window: object, ms: int = 150) -> None:
 def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from fieldcrm.profile import database_path
+    from fieldcrm.sampledata.demo import seed_demo
     from fieldcrm.store import Store
-    from fieldcrm.store.replica import LAST_SYNC_KEY
+    from fieldcrm.store.meta import LAST_SYNC_KEY
     from fieldcrm.ui import i18n
     from fieldcrm.ui.app import application, open_main_window
     from fieldcrm.ui.mainwindow import MainWindow
-    from fieldcrm.ui.sampledata import seed_demo
     from fieldcrm.ui.settings import user_settings
 
     application()

@@ -21,12 +21,12 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
 
     from fieldcrm.profile import database_path
     from fieldcrm.reports import REPORTS
+    from fieldcrm.sampledata.people import seed_area, sign_in_as
     from fieldcrm.store import Store
-    from fieldcrm.store.replica import LAST_SYNC_KEY, TEAM_SYNC_KEY
+    from fieldcrm.store.meta import LAST_SYNC_KEY, TEAM_SYNC_KEY
     from fieldcrm.ui import i18n
     from fieldcrm.ui.app import application, open_main_window
     from fieldcrm.ui.mainwindow import MainWindow
-    from fieldcrm.ui.people_sampledata import seed_area, sign_in_as
     from fieldcrm.ui.screenshots import SIZE, _settle
 
     application()

@@ -8,8 +8,6 @@ and publishes the state the status bar shows.
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import logging
 import threading
 from collections.abc import Callable
@@ -18,15 +16,19 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from fieldcrm import sync as engine
+from fieldcrm.app.customers import utc_now
+from fieldcrm.app.session import remember_sign_in
 from fieldcrm.domain.validation import format_datetime
 from fieldcrm.store import Store
+from fieldcrm.store.meta import LAST_SYNC_KEY, SERVER_VERSION_KEY
+from fieldcrm.sync.credentials import keyring_available
+from fieldcrm.sync.errors import SyncCancelled
+from fieldcrm.tls import tls_context
 from fieldcrm.ui import i18n
-from fieldcrm.ui.queries import USER_ID_KEY, utc_now
 from fieldcrm.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
-LAST_SYNC_KEY = "last_sync_at"
-SERVER_URL_KEY = "server_url"
 
 Progress = Callable[[int, int], None]
 
@@ -39,15 +41,7 @@ class SyncBackend(Protocol):
     def sync(self, server_url: str, progress: Progress) -> Any: ...
 
 
-class SyncUnavailableError(RuntimeError):
-    """This build has no sync engine."""
-
-
 def is_cancelled(exc: BaseException) -> bool:
-    try:
-        from fieldcrm.sync.errors import SyncCancelled
-    except ImportError:  # pragma: no cover - a build without the sync engine
-        return False
     return isinstance(exc, SyncCancelled)
 
 
@@ -66,9 +60,6 @@ def is_offline_error(exc: BaseException) -> bool:
     return isinstance(exc, ConnectionError | TimeoutError)
 
 
-SERVER_VERSION_KEY = "server_version"
-
-
 class EngineBackend:
     """The real sync engine of ``fieldcrm.sync`` for one store."""
 
@@ -83,7 +74,7 @@ class EngineBackend:
         self.server_version: str | None = None
         # Kept between runs (on the sync thread only): its access token and connection
         # make an idle sync one request instead of a token refresh and a pull.
-        self._client: Any = None
+        self._client: engine.SyncClient | None = None
         self._client_url: str | None = None
         # Set when the app closes: the run stops at its next checkpoint (between batches
         # and pages) and a wait before retrying ends at once.
@@ -94,11 +85,9 @@ class EngineBackend:
         """Import the sync engine with its HTTP and keyring stack on the GUI thread, before
         the window shows: importing on the sync thread later holds the GIL, and so stalls
         the GUI thread, for a noticeable moment."""
-        with contextlib.suppress(ImportError):
-            credentials = importlib.import_module("fieldcrm.sync.credentials")
-            credentials.keyring_available()
-            # Loading the certificate authorities holds the GIL too (about 50 ms).
-            importlib.import_module("fieldcrm.tls").tls_context()
+        keyring_available()
+        # Loading the certificate authorities holds the GIL too (about 50 ms).
+        tls_context()
 
     def check_version(self, server_url: str) -> None:
         """Once per server and run: learn the server's version; refuse to sync when IT
@@ -117,9 +106,8 @@ class EngineBackend:
     def close(self) -> None:
         """Let go of the kept connection and access token (a new session, or quitting)."""
         client, self._client, self._client_url = self._client, None, None
-        close = getattr(client, "close", None)
-        if close is not None:
-            close()
+        if client is not None:
+            client.close()
 
     def cancel(self) -> None:
         """Stop the running sync soon (from any thread); what it did so far is kept."""
@@ -127,14 +115,14 @@ class EngineBackend:
 
     def _wait_before_retry(self, seconds: float) -> None:
         if self._cancel.wait(seconds):
-            raise _engine("SyncCancelled")("Sync was cancelled; what was done so far is kept.")
+            raise SyncCancelled("Sync was cancelled; what was done so far is kept.")
 
-    def _client_for(self, server_url: str) -> Any:
+    def _client_for(self, server_url: str) -> engine.SyncClient:
         if self._client is None or self._client_url != server_url:
             self.close()
-            self._client = _engine("SyncClient")(
+            self._client = engine.SyncClient(
                 server_url,
-                _engine("load_credentials")(self.store),
+                engine.load_credentials(self.store),
                 transport=self.transport,
                 sleep=self._wait_before_retry,
             )
@@ -143,86 +131,40 @@ class EngineBackend:
 
     def login(self, server_url: str, username: str, password: str) -> dict[str, Any]:
         self.close()
-        info = _engine("login")(self.store, server_url, username, password)
+        info = engine.login(self.store, server_url, username, password)
         data = info.model_dump() if hasattr(info, "model_dump") else dict(info)
-        remember_login(self.store, server_url, data)
+        remember_sign_in(self.store, server_url, data)
         return data
 
-    def sync(self, server_url: str, progress: Progress) -> Any:
+    def sync(self, server_url: str, progress: Progress) -> engine.SyncResult:
         self.check_version(server_url)
         client = self._client_for(server_url)
         try:
             # Smaller pages than the command line uses: decoding a page holds the GIL, and
             # the GUI thread must not wait more than a few milliseconds for it.
-            engine = _engine("SyncEngine")(
+            run = engine.SyncEngine(
                 self.store,
                 client,
                 progress=_progress_adapter(progress),
                 page_limit=self.page_limit,
                 cancel=self._cancel,
             )
-            return engine.sync()
+            return run.sync()
         except BaseException:
             # A session that ended, a server that went away: the next run starts afresh.
             self.close()
             raise
 
 
-def _engine(name: str) -> Any:
-    """A name from the sync engine package (absent in a build without it)."""
-    module = importlib.import_module("fieldcrm.sync")
-    try:
-        return getattr(module, name)
-    except AttributeError:
-        raise SyncUnavailableError(f"this build has no sync engine ({name} is missing)") from None
-
-
-def _progress_adapter(progress: Progress) -> Callable[[Any], None]:
-    def report(event: Any) -> None:
-        if getattr(event, "phase", "") == "index":
+def _progress_adapter(progress: Progress) -> Callable[[engine.SyncProgress], None]:
+    def report(event: engine.SyncProgress) -> None:
+        if event.phase == "index":
             # Building the indexes after a first sync: no count to show, the bar just moves.
             progress(0, 0)
             return
-        done = int(getattr(event, "done", 0) or 0)
-        total = int(getattr(event, "total", 0) or 0)
-        progress(done, total)
+        progress(event.done, event.total)
 
     return report
-
-
-def remember_login(store: Store, server_url: str, user: dict[str, Any]) -> None:
-    """Keep who signed in where; a placeholder user row until the first pull brings it."""
-    import sqlalchemy as sa
-
-    from fieldcrm.store import tables as t
-
-    with store.write() as uow:
-        uow.conn.execute(
-            sa.text(
-                "INSERT INTO meta(key, value) VALUES (:k, :v) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-            ),
-            [
-                {"k": USER_ID_KEY, "v": user["id"]},
-                {"k": SERVER_URL_KEY, "v": server_url},
-                {"k": "username", "v": user.get("username")},
-            ],
-        )
-        exists = uow.conn.scalar(sa.select(t.user.c.id).where(t.user.c.id == user["id"]))
-        if exists is None:
-            # Not in the outbox: the server owns user records; the pull fills in the rest.
-            uow.conn.execute(
-                t.user.insert(),
-                {
-                    "id": user["id"],
-                    "username": user.get("username") or "",
-                    "display_name": user.get("display_name"),
-                    "role": user.get("role") or "rep",
-                    "active": True,
-                    "stamps": "{}",
-                    "deleted": False,
-                },
-            )
 
 
 @dataclass(slots=True)

@@ -28,62 +28,6 @@
       <translation>andere (bitte benennen)</translation>
     </message>
     <message>
-      <source>never</source>
-      <translation>nie</translation>
-    </message>
-    <message>
-      <source>Who</source>
-      <translation>Wer</translation>
-    </message>
-    <message>
-      <source>Customer</source>
-      <translation>Kunde</translation>
-    </message>
-    <message>
-      <source>Every (days)</source>
-      <translation>Alle (Tage)</translation>
-    </message>
-    <message>
-      <source>Last contact</source>
-      <translation>Letzter Kontakt</translation>
-    </message>
-    <message>
-      <source>Days over</source>
-      <translation>Tage überfällig</translation>
-    </message>
-    <message>
-      <source>%1 (customer)</source>
-      <translation>%1 (Kunde)</translation>
-    </message>
-    <message>
-      <source>no contact yet</source>
-      <translation>noch kein Kontakt</translation>
-    </message>
-    <message>
-      <source>People and customers</source>
-      <translation>Personen und Kunden</translation>
-    </message>
-    <message>
-      <source>People</source>
-      <translation>Personen</translation>
-    </message>
-    <message>
-      <source>Customers</source>
-      <translation>Kunden</translation>
-    </message>
-    <message>
-      <source>Show</source>
-      <translation>Anzeigen</translation>
-    </message>
-    <message>
-      <source>Losing touch</source>
-      <translation>Kontakt schläft ein</translation>
-    </message>
-    <message>
-      <source>%1 — the %2 longest overdue of %3</source>
-      <translation>%1 – die %2 am längsten überfälligen von %3</translation>
-    </message>
-    <message>
       <source>Could not save: %1</source>
       <translation>Speichern nicht möglich: %1</translation>
     </message>
@@ -188,8 +132,16 @@
       <translation>Notiz des bisherigen Betreuers</translation>
     </message>
     <message>
+      <source>People</source>
+      <translation>Personen</translation>
+    </message>
+    <message>
       <source>last contact %1</source>
       <translation>letzter Kontakt %1</translation>
+    </message>
+    <message>
+      <source>no contact yet</source>
+      <translation>noch kein Kontakt</translation>
     </message>
     <message>
       <source>How they relate</source>
@@ -206,6 +158,54 @@
     <message>
       <source>Open follow-ups</source>
       <translation>Offene Wiedervorlagen</translation>
+    </message>
+    <message>
+      <source>never</source>
+      <translation>nie</translation>
+    </message>
+    <message>
+      <source>Who</source>
+      <translation>Wer</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Kunde</translation>
+    </message>
+    <message>
+      <source>Every (days)</source>
+      <translation>Alle (Tage)</translation>
+    </message>
+    <message>
+      <source>Last contact</source>
+      <translation>Letzter Kontakt</translation>
+    </message>
+    <message>
+      <source>Days over</source>
+      <translation>Tage überfällig</translation>
+    </message>
+    <message>
+      <source>%1 (customer)</source>
+      <translation>%1 (Kunde)</translation>
+    </message>
+    <message>
+      <source>People and customers</source>
+      <translation>Personen und Kunden</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Kunden</translation>
+    </message>
+    <message>
+      <source>Show</source>
+      <translation>Anzeigen</translation>
+    </message>
+    <message>
+      <source>Losing touch</source>
+      <translation>Kontakt schläft ein</translation>
+    </message>
+    <message>
+      <source>%1 — the %2 longest overdue of %3</source>
+      <translation>%1 – die %2 am längsten überfälligen von %3</translation>
     </message>
   </context>
   <context>
@@ -1624,92 +1624,8 @@
   <context>
     <name>Views</name>
     <message>
-      <source>Could not save: %1</source>
-      <translation>Speichern nicht möglich: %1</translation>
-    </message>
-    <message>
-      <source>Time</source>
-      <translation>Uhrzeit</translation>
-    </message>
-    <message>
-      <source>Customer</source>
-      <translation>Kunde</translation>
-    </message>
-    <message>
-      <source>City</source>
-      <translation>Ort</translation>
-    </message>
-    <message>
-      <source>Purpose</source>
-      <translation>Anlass</translation>
-    </message>
-    <message>
-      <source>When</source>
-      <translation>Wann</translation>
-    </message>
-    <message>
-      <source>Last visit</source>
-      <translation>Letzter Besuch</translation>
-    </message>
-    <message>
-      <source>never</source>
-      <translation>nie</translation>
-    </message>
-    <message>
-      <source>Cadence</source>
-      <translation>Rhythmus</translation>
-    </message>
-    <message>
-      <source>every %1 days</source>
-      <translation>alle %1 Tage</translation>
-    </message>
-    <message>
-      <source>Due</source>
-      <translation>Fällig</translation>
-    </message>
-    <message>
-      <source>Follow-up</source>
-      <translation>Wiedervorlage</translation>
-    </message>
-    <message>
-      <source>Today, %1</source>
-      <translation>Heute, %1</translation>
-    </message>
-    <message>
-      <source>Visits today</source>
-      <translation>Besuche heute</translation>
-    </message>
-    <message>
-      <source>This week</source>
-      <translation>Diese Woche</translation>
-    </message>
-    <message>
-      <source>Overdue for a visit</source>
-      <translation>Besuch überfällig</translation>
-    </message>
-    <message>
-      <source>Open follow-ups</source>
-      <translation>Offene Wiedervorlagen</translation>
-    </message>
-    <message>
-      <source>Start visit</source>
-      <translation>Besuch beginnen</translation>
-    </message>
-    <message>
-      <source>Check in to the selected (or next) visit and write the report</source>
-      <translation>Beim gewählten (oder nächsten) Besuch einchecken und den Bericht schreiben</translation>
-    </message>
-    <message>
-      <source>Plan visit…</source>
-      <translation>Besuch planen…</translation>
-    </message>
-    <message>
-      <source>Mark done</source>
-      <translation>Als erledigt markieren</translation>
-    </message>
-    <message>
-      <source>Customers</source>
-      <translation>Kunden</translation>
+      <source>Choose a customer</source>
+      <translation>Kunden wählen</translation>
     </message>
     <message>
       <source>Search name, number, city or contact…</source>
@@ -1720,224 +1636,16 @@
       <translation>Kunden suchen</translation>
     </message>
     <message>
-      <source>Territory filter</source>
-      <translation>Gebietsfilter</translation>
-    </message>
-    <message>
-      <source>Status filter</source>
-      <translation>Statusfilter</translation>
-    </message>
-    <message>
-      <source>Segment filter</source>
-      <translation>Segmentfilter</translation>
-    </message>
-    <message>
-      <source>All territories</source>
-      <translation>Alle Gebiete</translation>
-    </message>
-    <message>
-      <source>All statuses</source>
-      <translation>Alle Status</translation>
-    </message>
-    <message>
-      <source>All segments</source>
-      <translation>Alle Segmente</translation>
-    </message>
-    <message>
-      <source>Segment %1</source>
-      <translation>Segment %1</translation>
-    </message>
-    <message>
-      <source>Overdue only</source>
-      <translation>Nur überfällige</translation>
-    </message>
-    <message>
-      <source>New customer…</source>
-      <translation>Neuer Kunde…</translation>
-    </message>
-    <message>
-      <source>Open</source>
-      <translation>Öffnen</translation>
-    </message>
-    <message>
-      <source>Delete…</source>
-      <translation>Löschen…</translation>
-    </message>
-    <message>
-      <source>Customer list</source>
-      <translation>Kundenliste</translation>
-    </message>
-    <message>
-      <source>Delete customer</source>
-      <translation>Kunde löschen</translation>
-    </message>
-    <message>
-      <source>Delete %1 with all contacts, visits, notes and follow-ups?</source>
-      <translation>%1 mit allen Ansprechpartnern, Besuchen, Notizen und Wiedervorlagen löschen?</translation>
-    </message>
-    <message>
-      <source>Delete</source>
-      <translation>Löschen</translation>
-    </message>
-    <message>
-      <source>Name</source>
-      <translation>Name</translation>
-    </message>
-    <message>
-      <source>Job title</source>
-      <translation>Funktion</translation>
-    </message>
-    <message>
-      <source>Phone</source>
-      <translation>Telefon</translation>
-    </message>
-    <message>
-      <source>E-mail</source>
-      <translation>E-Mail</translation>
-    </message>
-    <message>
-      <source>What</source>
-      <translation>Was</translation>
-    </message>
-    <message>
-      <source>Summary</source>
-      <translation>Zusammenfassung</translation>
-    </message>
-    <message>
-      <source>Done</source>
-      <translation>Erledigt</translation>
-    </message>
-    <message>
-      <source>← Customers</source>
-      <translation>← Kunden</translation>
-    </message>
-    <message>
-      <source>Back to the customer list</source>
-      <translation>Zurück zur Kundenliste</translation>
-    </message>
-    <message>
-      <source>Save</source>
-      <translation>Speichern</translation>
-    </message>
-    <message>
-      <source>Revert</source>
-      <translation>Zurücksetzen</translation>
-    </message>
-    <message>
-      <source>Timeline</source>
-      <translation>Verlauf</translation>
-    </message>
-    <message>
-      <source>Contacts</source>
-      <translation>Ansprechpartner</translation>
-    </message>
-    <message>
-      <source>Follow-ups</source>
-      <translation>Wiedervorlagen</translation>
-    </message>
-    <message>
-      <source>People and connections</source>
-      <translation>Personen und Beziehungen</translation>
-    </message>
-    <message>
-      <source>Add contact…</source>
-      <translation>Ansprechpartner hinzufügen…</translation>
-    </message>
-    <message>
-      <source>New note…</source>
-      <translation>Neue Notiz…</translation>
-    </message>
-    <message>
-      <source>New follow-up…</source>
-      <translation>Neue Wiedervorlage…</translation>
-    </message>
-    <message>
-      <source>Feedback</source>
-      <translation>Feedback</translation>
-    </message>
-    <message>
-      <source>%1 acknowledged the visit report</source>
-      <translation>%1 hat den Besuchsbericht bestätigt</translation>
-    </message>
-    <message>
-      <source>This customer no longer exists.</source>
-      <translation>Diesen Kunden gibt es nicht mehr.</translation>
-    </message>
-    <message>
-      <source>Customer saved.</source>
-      <translation>Kunde gespeichert.</translation>
-    </message>
-    <message>
-      <source>Planned</source>
-      <translation>Geplant</translation>
-    </message>
-    <message>
-      <source>Status</source>
-      <translation>Status</translation>
-    </message>
-    <message>
-      <source>Checked in</source>
-      <translation>Eingecheckt</translation>
-    </message>
-    <message>
-      <source>Checked out</source>
-      <translation>Ausgecheckt</translation>
-    </message>
-    <message>
-      <source>Outcome</source>
-      <translation>Ergebnis</translation>
-    </message>
-    <message>
-      <source>Visits</source>
-      <translation>Besuche</translation>
-    </message>
-    <message>
-      <source>Previous week</source>
-      <translation>Vorige Woche</translation>
-    </message>
-    <message>
-      <source>Next week</source>
-      <translation>Nächste Woche</translation>
-    </message>
-    <message>
-      <source>Week planner</source>
-      <translation>Wochenplaner</translation>
-    </message>
-    <message>
-      <source>Visit list</source>
-      <translation>Besuchsliste</translation>
-    </message>
-    <message>
-      <source>Visit status filter</source>
-      <translation>Besuchsstatusfilter</translation>
-    </message>
-    <message>
-      <source>All visits</source>
-      <translation>Alle Besuche</translation>
-    </message>
-    <message>
-      <source>Check in</source>
-      <translation>Einchecken</translation>
-    </message>
-    <message>
-      <source>Check out</source>
-      <translation>Auschecken</translation>
-    </message>
-    <message>
-      <source>Report…</source>
-      <translation>Bericht…</translation>
-    </message>
-    <message>
-      <source>Choose a customer</source>
-      <translation>Kunden wählen</translation>
-    </message>
-    <message>
       <source>Choose</source>
       <translation>Wählen</translation>
     </message>
     <message>
       <source>Cancel</source>
       <translation>Abbrechen</translation>
+    </message>
+    <message>
+      <source>Could not save: %1</source>
+      <translation>Speichern nicht möglich: %1</translation>
     </message>
     <message>
       <source>Record</source>
@@ -2028,6 +1736,178 @@
       <translation>Konflikt gelöst.</translation>
     </message>
     <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Job title</source>
+      <translation>Funktion</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>Telefon</translation>
+    </message>
+    <message>
+      <source>E-mail</source>
+      <translation>E-Mail</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>Wann</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>Was</translation>
+    </message>
+    <message>
+      <source>Summary</source>
+      <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>Fällig</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Wiedervorlage</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Erledigt</translation>
+    </message>
+    <message>
+      <source>← Customers</source>
+      <translation>← Kunden</translation>
+    </message>
+    <message>
+      <source>Back to the customer list</source>
+      <translation>Zurück zur Kundenliste</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>Speichern</translation>
+    </message>
+    <message>
+      <source>Revert</source>
+      <translation>Zurücksetzen</translation>
+    </message>
+    <message>
+      <source>Timeline</source>
+      <translation>Verlauf</translation>
+    </message>
+    <message>
+      <source>Contacts</source>
+      <translation>Ansprechpartner</translation>
+    </message>
+    <message>
+      <source>Follow-ups</source>
+      <translation>Wiedervorlagen</translation>
+    </message>
+    <message>
+      <source>People and connections</source>
+      <translation>Personen und Beziehungen</translation>
+    </message>
+    <message>
+      <source>Add contact…</source>
+      <translation>Ansprechpartner hinzufügen…</translation>
+    </message>
+    <message>
+      <source>New note…</source>
+      <translation>Neue Notiz…</translation>
+    </message>
+    <message>
+      <source>Plan visit…</source>
+      <translation>Besuch planen…</translation>
+    </message>
+    <message>
+      <source>New follow-up…</source>
+      <translation>Neue Wiedervorlage…</translation>
+    </message>
+    <message>
+      <source>Mark done</source>
+      <translation>Als erledigt markieren</translation>
+    </message>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
+    <message>
+      <source>%1 acknowledged the visit report</source>
+      <translation>%1 hat den Besuchsbericht bestätigt</translation>
+    </message>
+    <message>
+      <source>This customer no longer exists.</source>
+      <translation>Diesen Kunden gibt es nicht mehr.</translation>
+    </message>
+    <message>
+      <source>Customer saved.</source>
+      <translation>Kunde gespeichert.</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Kunden</translation>
+    </message>
+    <message>
+      <source>Territory filter</source>
+      <translation>Gebietsfilter</translation>
+    </message>
+    <message>
+      <source>Status filter</source>
+      <translation>Statusfilter</translation>
+    </message>
+    <message>
+      <source>Segment filter</source>
+      <translation>Segmentfilter</translation>
+    </message>
+    <message>
+      <source>All territories</source>
+      <translation>Alle Gebiete</translation>
+    </message>
+    <message>
+      <source>All statuses</source>
+      <translation>Alle Status</translation>
+    </message>
+    <message>
+      <source>All segments</source>
+      <translation>Alle Segmente</translation>
+    </message>
+    <message>
+      <source>Segment %1</source>
+      <translation>Segment %1</translation>
+    </message>
+    <message>
+      <source>Overdue only</source>
+      <translation>Nur überfällige</translation>
+    </message>
+    <message>
+      <source>New customer…</source>
+      <translation>Neuer Kunde…</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Öffnen</translation>
+    </message>
+    <message>
+      <source>Delete…</source>
+      <translation>Löschen…</translation>
+    </message>
+    <message>
+      <source>Customer list</source>
+      <translation>Kundenliste</translation>
+    </message>
+    <message>
+      <source>Delete customer</source>
+      <translation>Kunde löschen</translation>
+    </message>
+    <message>
+      <source>Delete %1 with all contacts, visits, notes and follow-ups?</source>
+      <translation>%1 mit allen Ansprechpartnern, Besuchen, Notizen und Wiedervorlagen löschen?</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Löschen</translation>
+    </message>
+    <message>
       <source>Reason</source>
       <translation>Grund</translation>
     </message>
@@ -2082,6 +1962,126 @@
     <message>
       <source>The change was discarded.</source>
       <translation>Die Änderung wurde verworfen.</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>Uhrzeit</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Kunde</translation>
+    </message>
+    <message>
+      <source>City</source>
+      <translation>Ort</translation>
+    </message>
+    <message>
+      <source>Purpose</source>
+      <translation>Anlass</translation>
+    </message>
+    <message>
+      <source>Last visit</source>
+      <translation>Letzter Besuch</translation>
+    </message>
+    <message>
+      <source>never</source>
+      <translation>nie</translation>
+    </message>
+    <message>
+      <source>Cadence</source>
+      <translation>Rhythmus</translation>
+    </message>
+    <message>
+      <source>every %1 days</source>
+      <translation>alle %1 Tage</translation>
+    </message>
+    <message>
+      <source>Today, %1</source>
+      <translation>Heute, %1</translation>
+    </message>
+    <message>
+      <source>Visits today</source>
+      <translation>Besuche heute</translation>
+    </message>
+    <message>
+      <source>This week</source>
+      <translation>Diese Woche</translation>
+    </message>
+    <message>
+      <source>Overdue for a visit</source>
+      <translation>Besuch überfällig</translation>
+    </message>
+    <message>
+      <source>Open follow-ups</source>
+      <translation>Offene Wiedervorlagen</translation>
+    </message>
+    <message>
+      <source>Start visit</source>
+      <translation>Besuch beginnen</translation>
+    </message>
+    <message>
+      <source>Check in to the selected (or next) visit and write the report</source>
+      <translation>Beim gewählten (oder nächsten) Besuch einchecken und den Bericht schreiben</translation>
+    </message>
+    <message>
+      <source>Planned</source>
+      <translation>Geplant</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Checked in</source>
+      <translation>Eingecheckt</translation>
+    </message>
+    <message>
+      <source>Checked out</source>
+      <translation>Ausgecheckt</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>Ergebnis</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Besuche</translation>
+    </message>
+    <message>
+      <source>Previous week</source>
+      <translation>Vorige Woche</translation>
+    </message>
+    <message>
+      <source>Next week</source>
+      <translation>Nächste Woche</translation>
+    </message>
+    <message>
+      <source>Week planner</source>
+      <translation>Wochenplaner</translation>
+    </message>
+    <message>
+      <source>Visit list</source>
+      <translation>Besuchsliste</translation>
+    </message>
+    <message>
+      <source>Visit status filter</source>
+      <translation>Besuchsstatusfilter</translation>
+    </message>
+    <message>
+      <source>All visits</source>
+      <translation>Alle Besuche</translation>
+    </message>
+    <message>
+      <source>Check in</source>
+      <translation>Einchecken</translation>
+    </message>
+    <message>
+      <source>Check out</source>
+      <translation>Auschecken</translation>
+    </message>
+    <message>
+      <source>Report…</source>
+      <translation>Bericht…</translation>
     </message>
   </context>
 </TS>

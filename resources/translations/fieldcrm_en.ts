@@ -28,62 +28,6 @@
       <translation>other (name it)</translation>
     </message>
     <message>
-      <source>never</source>
-      <translation>never</translation>
-    </message>
-    <message>
-      <source>Who</source>
-      <translation>Who</translation>
-    </message>
-    <message>
-      <source>Customer</source>
-      <translation>Customer</translation>
-    </message>
-    <message>
-      <source>Every (days)</source>
-      <translation>Every (days)</translation>
-    </message>
-    <message>
-      <source>Last contact</source>
-      <translation>Last contact</translation>
-    </message>
-    <message>
-      <source>Days over</source>
-      <translation>Days over</translation>
-    </message>
-    <message>
-      <source>%1 (customer)</source>
-      <translation>%1 (customer)</translation>
-    </message>
-    <message>
-      <source>no contact yet</source>
-      <translation>no contact yet</translation>
-    </message>
-    <message>
-      <source>People and customers</source>
-      <translation>People and customers</translation>
-    </message>
-    <message>
-      <source>People</source>
-      <translation>People</translation>
-    </message>
-    <message>
-      <source>Customers</source>
-      <translation>Customers</translation>
-    </message>
-    <message>
-      <source>Show</source>
-      <translation>Show</translation>
-    </message>
-    <message>
-      <source>Losing touch</source>
-      <translation>Losing touch</translation>
-    </message>
-    <message>
-      <source>%1 — the %2 longest overdue of %3</source>
-      <translation>%1 — the %2 longest overdue of %3</translation>
-    </message>
-    <message>
       <source>Could not save: %1</source>
       <translation>Could not save: %1</translation>
     </message>
@@ -188,8 +132,16 @@
       <translation>Note from the previous owner</translation>
     </message>
     <message>
+      <source>People</source>
+      <translation>People</translation>
+    </message>
+    <message>
       <source>last contact %1</source>
       <translation>last contact %1</translation>
+    </message>
+    <message>
+      <source>no contact yet</source>
+      <translation>no contact yet</translation>
     </message>
     <message>
       <source>How they relate</source>
@@ -206,6 +158,54 @@
     <message>
       <source>Open follow-ups</source>
       <translation>Open follow-ups</translation>
+    </message>
+    <message>
+      <source>never</source>
+      <translation>never</translation>
+    </message>
+    <message>
+      <source>Who</source>
+      <translation>Who</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Customer</translation>
+    </message>
+    <message>
+      <source>Every (days)</source>
+      <translation>Every (days)</translation>
+    </message>
+    <message>
+      <source>Last contact</source>
+      <translation>Last contact</translation>
+    </message>
+    <message>
+      <source>Days over</source>
+      <translation>Days over</translation>
+    </message>
+    <message>
+      <source>%1 (customer)</source>
+      <translation>%1 (customer)</translation>
+    </message>
+    <message>
+      <source>People and customers</source>
+      <translation>People and customers</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Customers</translation>
+    </message>
+    <message>
+      <source>Show</source>
+      <translation>Show</translation>
+    </message>
+    <message>
+      <source>Losing touch</source>
+      <translation>Losing touch</translation>
+    </message>
+    <message>
+      <source>%1 — the %2 longest overdue of %3</source>
+      <translation>%1 — the %2 longest overdue of %3</translation>
     </message>
   </context>
   <context>
@@ -1624,92 +1624,8 @@
   <context>
     <name>Views</name>
     <message>
-      <source>Could not save: %1</source>
-      <translation>Could not save: %1</translation>
-    </message>
-    <message>
-      <source>Time</source>
-      <translation>Time</translation>
-    </message>
-    <message>
-      <source>Customer</source>
-      <translation>Customer</translation>
-    </message>
-    <message>
-      <source>City</source>
-      <translation>City</translation>
-    </message>
-    <message>
-      <source>Purpose</source>
-      <translation>Purpose</translation>
-    </message>
-    <message>
-      <source>When</source>
-      <translation>When</translation>
-    </message>
-    <message>
-      <source>Last visit</source>
-      <translation>Last visit</translation>
-    </message>
-    <message>
-      <source>never</source>
-      <translation>never</translation>
-    </message>
-    <message>
-      <source>Cadence</source>
-      <translation>Cadence</translation>
-    </message>
-    <message>
-      <source>every %1 days</source>
-      <translation>every %1 days</translation>
-    </message>
-    <message>
-      <source>Due</source>
-      <translation>Due</translation>
-    </message>
-    <message>
-      <source>Follow-up</source>
-      <translation>Follow-up</translation>
-    </message>
-    <message>
-      <source>Today, %1</source>
-      <translation>Today, %1</translation>
-    </message>
-    <message>
-      <source>Visits today</source>
-      <translation>Visits today</translation>
-    </message>
-    <message>
-      <source>This week</source>
-      <translation>This week</translation>
-    </message>
-    <message>
-      <source>Overdue for a visit</source>
-      <translation>Overdue for a visit</translation>
-    </message>
-    <message>
-      <source>Open follow-ups</source>
-      <translation>Open follow-ups</translation>
-    </message>
-    <message>
-      <source>Start visit</source>
-      <translation>Start visit</translation>
-    </message>
-    <message>
-      <source>Check in to the selected (or next) visit and write the report</source>
-      <translation>Check in to the selected (or next) visit and write the report</translation>
-    </message>
-    <message>
-      <source>Plan visit…</source>
-      <translation>Plan visit…</translation>
-    </message>
-    <message>
-      <source>Mark done</source>
-      <translation>Mark done</translation>
-    </message>
-    <message>
-      <source>Customers</source>
-      <translation>Customers</translation>
+      <source>Choose a customer</source>
+      <translation>Choose a customer</translation>
     </message>
     <message>
       <source>Search name, number, city or contact…</source>
@@ -1720,224 +1636,16 @@
       <translation>Search customers</translation>
     </message>
     <message>
-      <source>Territory filter</source>
-      <translation>Territory filter</translation>
-    </message>
-    <message>
-      <source>Status filter</source>
-      <translation>Status filter</translation>
-    </message>
-    <message>
-      <source>Segment filter</source>
-      <translation>Segment filter</translation>
-    </message>
-    <message>
-      <source>All territories</source>
-      <translation>All territories</translation>
-    </message>
-    <message>
-      <source>All statuses</source>
-      <translation>All statuses</translation>
-    </message>
-    <message>
-      <source>All segments</source>
-      <translation>All segments</translation>
-    </message>
-    <message>
-      <source>Segment %1</source>
-      <translation>Segment %1</translation>
-    </message>
-    <message>
-      <source>Overdue only</source>
-      <translation>Overdue only</translation>
-    </message>
-    <message>
-      <source>New customer…</source>
-      <translation>New customer…</translation>
-    </message>
-    <message>
-      <source>Open</source>
-      <translation>Open</translation>
-    </message>
-    <message>
-      <source>Delete…</source>
-      <translation>Delete…</translation>
-    </message>
-    <message>
-      <source>Customer list</source>
-      <translation>Customer list</translation>
-    </message>
-    <message>
-      <source>Delete customer</source>
-      <translation>Delete customer</translation>
-    </message>
-    <message>
-      <source>Delete %1 with all contacts, visits, notes and follow-ups?</source>
-      <translation>Delete %1 with all contacts, visits, notes and follow-ups?</translation>
-    </message>
-    <message>
-      <source>Delete</source>
-      <translation>Delete</translation>
-    </message>
-    <message>
-      <source>Name</source>
-      <translation>Name</translation>
-    </message>
-    <message>
-      <source>Job title</source>
-      <translation>Job title</translation>
-    </message>
-    <message>
-      <source>Phone</source>
-      <translation>Phone</translation>
-    </message>
-    <message>
-      <source>E-mail</source>
-      <translation>E-mail</translation>
-    </message>
-    <message>
-      <source>What</source>
-      <translation>What</translation>
-    </message>
-    <message>
-      <source>Summary</source>
-      <translation>Summary</translation>
-    </message>
-    <message>
-      <source>Done</source>
-      <translation>Done</translation>
-    </message>
-    <message>
-      <source>← Customers</source>
-      <translation>← Customers</translation>
-    </message>
-    <message>
-      <source>Back to the customer list</source>
-      <translation>Back to the customer list</translation>
-    </message>
-    <message>
-      <source>Save</source>
-      <translation>Save</translation>
-    </message>
-    <message>
-      <source>Revert</source>
-      <translation>Revert</translation>
-    </message>
-    <message>
-      <source>Timeline</source>
-      <translation>Timeline</translation>
-    </message>
-    <message>
-      <source>Contacts</source>
-      <translation>Contacts</translation>
-    </message>
-    <message>
-      <source>Follow-ups</source>
-      <translation>Follow-ups</translation>
-    </message>
-    <message>
-      <source>People and connections</source>
-      <translation>People and connections</translation>
-    </message>
-    <message>
-      <source>Add contact…</source>
-      <translation>Add contact…</translation>
-    </message>
-    <message>
-      <source>New note…</source>
-      <translation>New note…</translation>
-    </message>
-    <message>
-      <source>New follow-up…</source>
-      <translation>New follow-up…</translation>
-    </message>
-    <message>
-      <source>Feedback</source>
-      <translation>Feedback</translation>
-    </message>
-    <message>
-      <source>%1 acknowledged the visit report</source>
-      <translation>%1 acknowledged the visit report</translation>
-    </message>
-    <message>
-      <source>This customer no longer exists.</source>
-      <translation>This customer no longer exists.</translation>
-    </message>
-    <message>
-      <source>Customer saved.</source>
-      <translation>Customer saved.</translation>
-    </message>
-    <message>
-      <source>Planned</source>
-      <translation>Planned</translation>
-    </message>
-    <message>
-      <source>Status</source>
-      <translation>Status</translation>
-    </message>
-    <message>
-      <source>Checked in</source>
-      <translation>Checked in</translation>
-    </message>
-    <message>
-      <source>Checked out</source>
-      <translation>Checked out</translation>
-    </message>
-    <message>
-      <source>Outcome</source>
-      <translation>Outcome</translation>
-    </message>
-    <message>
-      <source>Visits</source>
-      <translation>Visits</translation>
-    </message>
-    <message>
-      <source>Previous week</source>
-      <translation>Previous week</translation>
-    </message>
-    <message>
-      <source>Next week</source>
-      <translation>Next week</translation>
-    </message>
-    <message>
-      <source>Week planner</source>
-      <translation>Week planner</translation>
-    </message>
-    <message>
-      <source>Visit list</source>
-      <translation>Visit list</translation>
-    </message>
-    <message>
-      <source>Visit status filter</source>
-      <translation>Visit status filter</translation>
-    </message>
-    <message>
-      <source>All visits</source>
-      <translation>All visits</translation>
-    </message>
-    <message>
-      <source>Check in</source>
-      <translation>Check in</translation>
-    </message>
-    <message>
-      <source>Check out</source>
-      <translation>Check out</translation>
-    </message>
-    <message>
-      <source>Report…</source>
-      <translation>Report…</translation>
-    </message>
-    <message>
-      <source>Choose a customer</source>
-      <translation>Choose a customer</translation>
-    </message>
-    <message>
       <source>Choose</source>
       <translation>Choose</translation>
     </message>
     <message>
       <source>Cancel</source>
       <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>Could not save: %1</source>
+      <translation>Could not save: %1</translation>
     </message>
     <message>
       <source>Record</source>
@@ -2028,6 +1736,178 @@
       <translation>Conflict resolved.</translation>
     </message>
     <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Job title</source>
+      <translation>Job title</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>Phone</translation>
+    </message>
+    <message>
+      <source>E-mail</source>
+      <translation>E-mail</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>When</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>What</translation>
+    </message>
+    <message>
+      <source>Summary</source>
+      <translation>Summary</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>Due</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Follow-up</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>← Customers</source>
+      <translation>← Customers</translation>
+    </message>
+    <message>
+      <source>Back to the customer list</source>
+      <translation>Back to the customer list</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <source>Revert</source>
+      <translation>Revert</translation>
+    </message>
+    <message>
+      <source>Timeline</source>
+      <translation>Timeline</translation>
+    </message>
+    <message>
+      <source>Contacts</source>
+      <translation>Contacts</translation>
+    </message>
+    <message>
+      <source>Follow-ups</source>
+      <translation>Follow-ups</translation>
+    </message>
+    <message>
+      <source>People and connections</source>
+      <translation>People and connections</translation>
+    </message>
+    <message>
+      <source>Add contact…</source>
+      <translation>Add contact…</translation>
+    </message>
+    <message>
+      <source>New note…</source>
+      <translation>New note…</translation>
+    </message>
+    <message>
+      <source>Plan visit…</source>
+      <translation>Plan visit…</translation>
+    </message>
+    <message>
+      <source>New follow-up…</source>
+      <translation>New follow-up…</translation>
+    </message>
+    <message>
+      <source>Mark done</source>
+      <translation>Mark done</translation>
+    </message>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
+    <message>
+      <source>%1 acknowledged the visit report</source>
+      <translation>%1 acknowledged the visit report</translation>
+    </message>
+    <message>
+      <source>This customer no longer exists.</source>
+      <translation>This customer no longer exists.</translation>
+    </message>
+    <message>
+      <source>Customer saved.</source>
+      <translation>Customer saved.</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Customers</translation>
+    </message>
+    <message>
+      <source>Territory filter</source>
+      <translation>Territory filter</translation>
+    </message>
+    <message>
+      <source>Status filter</source>
+      <translation>Status filter</translation>
+    </message>
+    <message>
+      <source>Segment filter</source>
+      <translation>Segment filter</translation>
+    </message>
+    <message>
+      <source>All territories</source>
+      <translation>All territories</translation>
+    </message>
+    <message>
+      <source>All statuses</source>
+      <translation>All statuses</translation>
+    </message>
+    <message>
+      <source>All segments</source>
+      <translation>All segments</translation>
+    </message>
+    <message>
+      <source>Segment %1</source>
+      <translation>Segment %1</translation>
+    </message>
+    <message>
+      <source>Overdue only</source>
+      <translation>Overdue only</translation>
+    </message>
+    <message>
+      <source>New customer…</source>
+      <translation>New customer…</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Open</translation>
+    </message>
+    <message>
+      <source>Delete…</source>
+      <translation>Delete…</translation>
+    </message>
+    <message>
+      <source>Customer list</source>
+      <translation>Customer list</translation>
+    </message>
+    <message>
+      <source>Delete customer</source>
+      <translation>Delete customer</translation>
+    </message>
+    <message>
+      <source>Delete %1 with all contacts, visits, notes and follow-ups?</source>
+      <translation>Delete %1 with all contacts, visits, notes and follow-ups?</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Delete</translation>
+    </message>
+    <message>
       <source>Reason</source>
       <translation>Reason</translation>
     </message>
@@ -2082,6 +1962,126 @@
     <message>
       <source>The change was discarded.</source>
       <translation>The change was discarded.</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>Time</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Customer</translation>
+    </message>
+    <message>
+      <source>City</source>
+      <translation>City</translation>
+    </message>
+    <message>
+      <source>Purpose</source>
+      <translation>Purpose</translation>
+    </message>
+    <message>
+      <source>Last visit</source>
+      <translation>Last visit</translation>
+    </message>
+    <message>
+      <source>never</source>
+      <translation>never</translation>
+    </message>
+    <message>
+      <source>Cadence</source>
+      <translation>Cadence</translation>
+    </message>
+    <message>
+      <source>every %1 days</source>
+      <translation>every %1 days</translation>
+    </message>
+    <message>
+      <source>Today, %1</source>
+      <translation>Today, %1</translation>
+    </message>
+    <message>
+      <source>Visits today</source>
+      <translation>Visits today</translation>
+    </message>
+    <message>
+      <source>This week</source>
+      <translation>This week</translation>
+    </message>
+    <message>
+      <source>Overdue for a visit</source>
+      <translation>Overdue for a visit</translation>
+    </message>
+    <message>
+      <source>Open follow-ups</source>
+      <translation>Open follow-ups</translation>
+    </message>
+    <message>
+      <source>Start visit</source>
+      <translation>Start visit</translation>
+    </message>
+    <message>
+      <source>Check in to the selected (or next) visit and write the report</source>
+      <translation>Check in to the selected (or next) visit and write the report</translation>
+    </message>
+    <message>
+      <source>Planned</source>
+      <translation>Planned</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Checked in</source>
+      <translation>Checked in</translation>
+    </message>
+    <message>
+      <source>Checked out</source>
+      <translation>Checked out</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>Outcome</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Visits</translation>
+    </message>
+    <message>
+      <source>Previous week</source>
+      <translation>Previous week</translation>
+    </message>
+    <message>
+      <source>Next week</source>
+      <translation>Next week</translation>
+    </message>
+    <message>
+      <source>Week planner</source>
+      <translation>Week planner</translation>
+    </message>
+    <message>
+      <source>Visit list</source>
+      <translation>Visit list</translation>
+    </message>
+    <message>
+      <source>Visit status filter</source>
+      <translation>Visit status filter</translation>
+    </message>
+    <message>
+      <source>All visits</source>
+      <translation>All visits</translation>
+    </message>
+    <message>
+      <source>Check in</source>
+      <translation>Check in</translation>
+    </message>
+    <message>
+      <source>Check out</source>
+      <translation>Check out</translation>
+    </message>
+    <message>
+      <source>Report…</source>
+      <translation>Report…</translation>
     </message>
   </context>
 </TS>

@@ -14,12 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from fieldcrm.store import Store
 from fieldcrm.store.connections import reassign_customer
-from fieldcrm.ui.connections_view import (
-    ConnectionDialog,
-    CustomerConnections,
-    LosingTouchView,
-    RelationshipDialog,
-)
+from fieldcrm.ui.connection_dialogs import ConnectionDialog, RelationshipDialog
+from fieldcrm.ui.customer_connections import CustomerConnections
+from fieldcrm.ui.losing_touch import LosingTouchView
 from fieldcrm.ui.tasks import TaskRunner
 
 TODAY = date(2026, 11, 28)

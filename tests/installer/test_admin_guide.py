@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "ADMIN.md"
@@ -48,12 +49,6 @@ def guide_blocks() -> list[Block]:
         for m in BLOCK.finditer(GUIDE.read_text(encoding="utf-8"))
         if m["lang"] == "sh"
     ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_every_skipped_block_says_why() -> None:

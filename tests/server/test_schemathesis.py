@@ -23,6 +23,7 @@ from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from tests.server.helpers import ServerEnv, customer_fields
 
 EXAMPLES = 100
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

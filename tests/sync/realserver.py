@@ -2,41 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
 import sqlalchemy as sa
 
 from sync_server import admin
 from sync_server import tables as t
 from sync_server.db import make_engine, upgrade, write_transaction
+from tests.helpers.servers import child_env, free_port, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def child_env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    env["FIELDCRM_NO_KEYRING"] = "1"
-    env.update(extra)
-    return env
 
 
 def run_server_cli(db_url: str, *args: str, stdin: str | None = None) -> str:
@@ -85,36 +66,7 @@ class RealServer:
             engine.dispose()
 
     def start(self) -> None:
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "sync_server",
-                    "serve",
-                    "--db",
-                    self.db_url,
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--log-level",
-                    "warning",
-                ],
-                cwd=ROOT,
-                env=child_env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited: {self.log.read_text()[-2000:]}")
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError("the server did not come up within 60 s")
+        self.process = start_server(self.db_url, self.port, self.log, log_level="warning")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no flushing, like a power cut of the server process."""

@@ -781,6 +781,7 @@ ConvergenceMachine.TestCase.settings = settings(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 class TestConvergence(ConvergenceMachine.TestCase):  # type: ignore[misc,valid-type]
     pass

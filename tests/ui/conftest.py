@@ -7,16 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
+from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from fieldcrm.profile import database_path
+from fieldcrm.sampledata.demo import seed_customers, seed_user
 from fieldcrm.store import Store
 from fieldcrm.ui import i18n
 from fieldcrm.ui.app import open_main_window
 from fieldcrm.ui.mainwindow import MainWindow
-from fieldcrm.ui.sampledata import seed_customers, seed_user
+from tests.helpers.qt import settle
 
 
 @pytest.fixture
@@ -71,6 +71,8 @@ def make_window(
     for window in windows:
         # Closing with unsaved edits would ask; a finished test has nothing left to keep.
         window.detail.form.mark_clean()
+        window.conflicts.forget_typed()
+        window.rejected.forget_typed()
         window.close()
         window.sync.shutdown()
         window.db.shutdown()
@@ -90,34 +92,6 @@ def window(
     return win
 
 
-def settle(qtbot: QtBot, window: MainWindow) -> None:
-    """Wait until the database thread has delivered everything queued."""
-    qtbot.waitUntil(lambda: not window.db.busy and not window.analysis.busy, timeout=10_000)
-
-
-def answer_next_message_box(button_name: str) -> None:
-    """Click a button of the next message box as soon as it opens."""
-
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(10, click)
-            return
-        for button in box.buttons():
-            if button.objectName() == button_name:
-                button.click()
-                return
-        raise AssertionError(f"no button {button_name!r} in the message box")
-
-    QTimer.singleShot(0, click)
-
-
-def find_button(parent: Any, name: str) -> QAbstractButton:
-    button = parent.findChild(QAbstractButton, name)
-    assert button is not None, f"no button {name!r}"
-    return button
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The offscreen platform cannot pass size hints to a window manager it does not have.
     for item in items:
@@ -125,20 +99,3 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(
                 pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
             )
-
-
-def type_text(qtbot: QtBot, widget: Any, text: str) -> None:
-    """Type like a person, including characters QTest has no key for (ä, ü, ß, newline)."""
-    from PySide6.QtCore import QEvent, Qt
-    from PySide6.QtGui import QKeyEvent
-
-    for char in text:
-        if char == "\n":
-            qtbot.keyClick(widget, Qt.Key.Key_Return)
-        elif char.isascii():
-            qtbot.keyClicks(widget, char)
-        else:
-            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                QApplication.sendEvent(
-                    widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char)
-                )

@@ -13,14 +13,13 @@ from PySide6.QtWidgets import QGraphicsSimpleTextItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from fieldcrm.profile import database_path
+from fieldcrm.sampledata.people import seed_area, sign_in_as
 from fieldcrm.store import Store
 from fieldcrm.ui.mainwindow import MainWindow
-from fieldcrm.ui.people_sampledata import seed_area, sign_in_as
 from fieldcrm.ui.relationship_map import PersonItem
 from fieldcrm.ui.report_charts import translate_title
 from fieldcrm.ui.reports_view import REPORT_TITLES, ReportsView
-
-from .conftest import settle
+from tests.helpers.qt import settle
 
 HORIZONTAL = Qt.Orientation.Horizontal
 

@@ -9,16 +9,18 @@ import sqlalchemy as sa
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from fieldcrm.app import EVERYTHING
+from fieldcrm.app.customers import CustomerFilter
+from fieldcrm.app.visits import week_start
 from fieldcrm.domain.ids import uuid7
+from fieldcrm.sampledata.demo import PURPOSES, local_utc, seed_sync_outcomes
 from fieldcrm.store import Store
 from fieldcrm.store import tables as t
 from fieldcrm.store.feedback import add_feedback
 from fieldcrm.ui.mainwindow import MainWindow
 from fieldcrm.ui.models import CustomerTableModel
-from fieldcrm.ui.queries import CustomerFilter, week_start
-from fieldcrm.ui.sampledata import PURPOSES, local_utc, seed_sync_outcomes
-from fieldcrm.ui.views import WeekModel
-from tests.ui.conftest import settle
+from fieldcrm.ui.pages.visits import WeekModel
+from tests.helpers.qt import settle
 
 
 def test_customer_model_lazy_pages(
@@ -124,7 +126,7 @@ def test_view_models(
     seed_sync_outcomes(window.store, seeded, seeded["customers"])
     seed_sync_outcomes(window.store, seeded, seeded["customers"][2:])
     ids = _seed_view_rows(window.store, seeded)
-    window.ctx.data_changed.emit()
+    window.ctx.data_changed.emit(EVERYTHING)
     settle(qtbot, window)
     for page in ("today", "customers", "visits", "conflicts", "rejected", "feedback"):
         window.show_page(page)

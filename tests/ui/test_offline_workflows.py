@@ -18,11 +18,12 @@ import pytest
 import sqlalchemy as sa
 from pytestqt.qtbot import QtBot
 
+from fieldcrm.app import EVERYTHING
 from fieldcrm.store import tables as t
 from fieldcrm.ui.demo import DEMO_PASSWORD, DEMO_USER, demo_server, free_port
 from fieldcrm.ui.mainwindow import MainWindow
+from tests.helpers.qt import settle
 from tests.ui import test_workflows as workflows
-from tests.ui.conftest import settle
 
 pytestmark = pytest.mark.slow
 
@@ -85,7 +86,7 @@ def test_every_workflow_works_with_the_server_stopped(
         # sample sync outcome of the conflict workflow records one as well).
         with window.store.write() as uow:
             uow.connection.execute(t.rejected_change.delete())
-        window.ctx.data_changed.emit()
+        window.ctx.data_changed.emit(EVERYTHING)
         settle(qtbot, window)
         # Shortcuts go to the active window; a closed dialog may leave none active here.
         window.activateWindow()

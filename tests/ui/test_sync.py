@@ -6,13 +6,14 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from fieldcrm.app import Changes, customers
+from fieldcrm.store import Store
 from fieldcrm.store import tables as t
 from fieldcrm.ui.demo import DEMO_PASSWORD, DEMO_USER, demo_server, free_port
 from fieldcrm.ui.mainwindow import MainWindow
@@ -75,7 +76,9 @@ def test_login_and_first_sync_fill_the_views(
     # An edit is pushed shortly after it is made, without the user asking.
     customer = window.customers.model.rows[0]
     with qtbot.waitSignal(window.sync.synced, timeout=60_000):
-        window.ctx.write(lambda store: store.update("customer", customer["id"], {"city": "Emden"}))
+        window.ctx.write(
+            lambda store: customers.update_customer(store, customer["id"], {"city": "Emden"})
+        )
     qtbot.waitUntil(lambda: window.store.pending_count() == 0)
     assert window.pending_label.text() == "0 changes to send"
     # The server holds it.
@@ -110,17 +113,13 @@ def test_offline_work_then_sync_when_server_returns(
     assert window.online_label.text() == "● Offline"
     user_id = window.ctx.user_id
     assert user_id is not None
-    customer_id = window.store.get("user", user_id) and _first_customer(window)
+    assert window.store.get("user", user_id) is not None
+    customer_id = _first_customer(window)
 
-    def work(store: Any) -> str:
-        return str(
-            store.create(
-                "note",
-                {"customer_id": customer_id, "author_id": user_id, "text": "Offline notiert"},
-            )
-        )
+    def work(store: Store) -> Changes:
+        return customers.add_note(store, customer_id, {"text": "Offline notiert"}, user_id)
 
-    notes: list[str] = []
+    notes: list[Changes] = []
     window.ctx.write(work, notes.append)
     qtbot.waitUntil(lambda: bool(notes))
     qtbot.waitUntil(lambda: window.sync.state.pending >= 1)

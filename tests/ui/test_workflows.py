@@ -12,13 +12,14 @@ from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from fieldcrm.app import EVERYTHING, Changes
+from fieldcrm.app.visits import local_day_bounds
+from fieldcrm.sampledata.demo import seed_sync_outcomes
 from fieldcrm.store import tables as t
 from fieldcrm.ui.dialogs import LoginDialog
 from fieldcrm.ui.forms import SaveDialog
 from fieldcrm.ui.mainwindow import MainWindow
-from fieldcrm.ui.queries import local_day_bounds
-from fieldcrm.ui.sampledata import seed_sync_outcomes
-from tests.ui.conftest import answer_next_message_box, find_button, settle, type_text
+from tests.helpers.qt import answer_next_message_box, find_button, settle, type_text
 
 
 def active_dialog(qtbot: QtBot, object_name: str) -> Any:
@@ -39,10 +40,13 @@ def editor(dialog: Any, name: str) -> Any:
     return widget
 
 
-def save(qtbot: QtBot, dialog: SaveDialog) -> Any:
+def save(qtbot: QtBot, dialog: SaveDialog) -> str | None:
+    """Save the dialog; the id of the record it made, if it made one."""
     with qtbot.waitSignal(dialog.saved, timeout=10_000) as blocker:
         dialog.buttons.accepted.emit()
-    return blocker.args[0] if blocker.args else None
+    changes = blocker.args[0] if blocker.args else None
+    assert isinstance(changes, Changes)
+    return changes.id
 
 
 def rows(window: MainWindow, table: sa.Table, **where: Any) -> list[dict[str, Any]]:
@@ -164,7 +168,7 @@ def test_territory_segment_and_overdue_filters(window: MainWindow, qtbot: QtBot)
         due = (datetime.now(UTC) - timedelta(days=cadence)).strftime("%Y-%m-%dT%H:%M:%SZ")
         return not done or max(done) < due
 
-    window.ctx.data_changed.emit()
+    window.ctx.data_changed.emit(EVERYTHING)
     window.show_page("customers")
     view = window.customers
     settle(qtbot, window)
@@ -316,7 +320,7 @@ def test_check_in_and_out_from_the_visit_list(window: MainWindow, qtbot: QtBot) 
             "planned_start": "2030-01-07T09:00:00Z",
         },
     )
-    window.ctx.edited()
+    window.ctx.changed(Changes.of("visit"))
     window.show_page("visits")
     view = window.visits
     qtbot.waitUntil(lambda: any(r["id"] == visit_id for r in view.list_model.rows))
@@ -414,7 +418,7 @@ def test_resolve_conflict_keep_mine_take_theirs_edit(
     window: MainWindow, qtbot: QtBot, seeded: dict[str, Any]
 ) -> None:
     seed_sync_outcomes(window.store, seeded, seeded["customers"])
-    window.ctx.data_changed.emit()
+    window.ctx.data_changed.emit(EVERYTHING)
     window.show_page("conflicts")
     view = window.conflicts
     qtbot.waitUntil(lambda: view.current is not None)
@@ -437,7 +441,7 @@ def test_resolve_conflict_keep_mine_take_theirs_edit(
 
     # Edit: type a third value.
     seed_sync_outcomes(window.store, seeded, seeded["customers"][2:])
-    window.ctx.data_changed.emit()
+    window.ctx.data_changed.emit(EVERYTHING)
     qtbot.waitUntil(lambda: view.current is not None)
     second = view.current
     assert second is not None
@@ -449,7 +453,7 @@ def test_resolve_conflict_keep_mine_take_theirs_edit(
 
 def test_take_theirs(window: MainWindow, qtbot: QtBot, seeded: dict[str, Any]) -> None:
     seed_sync_outcomes(window.store, seeded, seeded["customers"][1:])
-    window.ctx.data_changed.emit()
+    window.ctx.data_changed.emit(EVERYTHING)
     window.show_page("conflicts")
     view = window.conflicts
     qtbot.waitUntil(lambda: view.current is not None)
@@ -464,7 +468,7 @@ def test_fix_rejected_change_and_discard(
     window: MainWindow, qtbot: QtBot, seeded: dict[str, Any]
 ) -> None:
     seed_sync_outcomes(window.store, seeded, seeded["customers"])
-    window.ctx.data_changed.emit()
+    window.ctx.data_changed.emit(EVERYTHING)
     window.show_page("rejected")
     view = window.rejected
     qtbot.waitUntil(lambda: view.form is not None)
@@ -490,7 +494,7 @@ def test_fix_rejected_change_and_discard(
 
     # Discard asks first; "Cancel" keeps it, "Discard" removes it.
     seed_sync_outcomes(window.store, seeded, seeded["customers"][2:])
-    window.ctx.data_changed.emit()
+    window.ctx.data_changed.emit(EVERYTHING)
     qtbot.waitUntil(lambda: view.current is not None)
     answer_next_message_box("no")
     qtbot.mouseClick(view.discard_button, Qt.MouseButton.LeftButton)
@@ -509,7 +513,7 @@ def test_a_typed_conflict_value_survives_a_reload_and_is_not_dropped_silently(
 ) -> None:
     seed_sync_outcomes(window.store, seeded, seeded["customers"])
     seed_sync_outcomes(window.store, seeded, seeded["customers"][2:])
-    window.ctx.data_changed.emit()
+    window.ctx.data_changed.emit(EVERYTHING)
     window.show_page("conflicts")
     view = window.conflicts
     qtbot.waitUntil(lambda: view.model.rowCount() == 2 and view.current is not None)
@@ -519,7 +523,7 @@ def test_a_typed_conflict_value_survives_a_reload_and_is_not_dropped_silently(
     type_text(qtbot, view.edit_value, "+49 40 999 0000")
 
     # A background sync (or any write) reloads the page: the typed value stays.
-    window.ctx.data_changed.emit()
+    window.ctx.data_changed.emit(EVERYTHING)
     settle(qtbot, window)
     assert view.current is not None and view.current["id"] == first["id"]
     assert view.edit_value.text() == "+49 40 999 0000"
@@ -546,7 +550,7 @@ def test_a_correction_of_a_rejected_change_is_not_dropped_silently(
 ) -> None:
     seed_sync_outcomes(window.store, seeded, seeded["customers"])
     seed_sync_outcomes(window.store, seeded, seeded["customers"][2:])
-    window.ctx.data_changed.emit()
+    window.ctx.data_changed.emit(EVERYTHING)
     window.show_page("rejected")
     view = window.rejected
     qtbot.waitUntil(lambda: view.model.rowCount() == 2 and view.form is not None)
@@ -556,7 +560,7 @@ def test_a_correction_of_a_rejected_change_is_not_dropped_silently(
     city.clear()
     type_text(qtbot, city, "Altona")
 
-    window.ctx.data_changed.emit()  # a reload keeps the correction being typed
+    window.ctx.data_changed.emit(EVERYTHING)  # a reload keeps the correction being typed
     settle(qtbot, window)
     assert view.current is not None and view.current["op_no"] == first["op_no"]
     assert view.form.editors["city"].text() == "Altona"  # type: ignore[attr-defined]

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from fieldcrm.app.review import discard_rejected_change, fix_rejected_change
+from fieldcrm.sampledata.demo import seed_user
 from fieldcrm.store import Store
 from fieldcrm.store import tables as t
 from fieldcrm.store.service import dumps
-from fieldcrm.ui.queries import discard_rejected_change, fix_rejected_change
-from fieldcrm.ui.sampledata import seed_user
 
 
 def refuse(store: Store, op_no: int, entity: str, row_id: str, fields: dict[str, object]) -> None:
@@ -74,10 +74,10 @@ def test_discard_forgets_the_refused_change(tmp_path: Path) -> None:
 
 
 def test_conflicts_name_both_people_and_tell_which_value_is_this_laptops(tmp_path: Path) -> None:
+    from fieldcrm.app.review import open_conflicts
     from fieldcrm.domain.hlc import format_stamp
     from fieldcrm.domain.ids import uuid7
-    from fieldcrm.ui.queries import open_conflicts
-    from fieldcrm.ui.sampledata import seed_customers, seed_sync_outcomes
+    from fieldcrm.sampledata.demo import seed_customers, seed_sync_outcomes
 
     store = Store(tmp_path / "fieldcrm.db")
     user = seed_user(store)

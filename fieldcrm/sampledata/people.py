@@ -13,6 +13,7 @@ from fieldcrm.domain.validation import format_datetime
 from fieldcrm.store import Store
 from fieldcrm.store.connections import reassign_customer
 from fieldcrm.store.feedback import add_feedback
+from fieldcrm.store.meta import USER_ID_KEY, USERNAME_KEY
 
 COMPANIES = [
     ("Bäckerei Brandt", "Hamburg"),
@@ -220,5 +221,5 @@ def seed_area(store: Store, today: date, seed: int = 11) -> dict[str, str]:
 
 def sign_in_as(store: Store, user_id: str, username: str) -> None:
     """Make ``user_id`` the signed-in user of this profile (as a login would)."""
-    store.set_meta("user_id", user_id)
-    store.set_meta("username", username)
+    store.set_meta(USER_ID_KEY, user_id)
+    store.set_meta(USERNAME_KEY, username)

@@ -13,8 +13,8 @@ from fieldcrm.domain.ids import uuid7
 from fieldcrm.domain.validation import format_datetime
 from fieldcrm.store import Store
 from fieldcrm.store import tables as t
+from fieldcrm.store.meta import USER_ID_KEY, USERNAME_KEY, set_meta
 from fieldcrm.store.service import dumps
-from fieldcrm.ui.queries import USER_ID_KEY
 
 CITIES = [
     ("Hamburg", "20095"),
@@ -132,10 +132,8 @@ def seed_user(
                 "deleted": False,
             },
         )
-        uow.conn.execute(
-            sa.text("INSERT INTO meta(key, value) VALUES (:k, :v)"),
-            [{"k": USER_ID_KEY, "v": user_id}, {"k": "username", "v": username}],
-        )
+        set_meta(uow.conn, USER_ID_KEY, user_id)
+        set_meta(uow.conn, USERNAME_KEY, username)
     return {
         "id": user_id,
         "username": username,

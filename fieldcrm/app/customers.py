@@ -1,0 +1,344 @@
+"""Customers: a page of the list, the territories to filter by, one customer's timeline,
+and the edits made on the customer page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, TypedDict
+
+import sqlalchemy as sa
+
+from fieldcrm.app.changes import Changes
+from fieldcrm.domain.hlc import stamp_ms
+from fieldcrm.domain.validation import format_datetime
+from fieldcrm.store import Store
+from fieldcrm.store import tables as t
+from fieldcrm.store.search import fts_query
+from fieldcrm.store.service import CUSTOMER_CHILDREN
+
+Row = dict[str, Any]
+
+
+#: The last visit of a customer that took place (check-in time, else the planned time).
+LAST_VISIT_SQL = (
+    "(SELECT MAX(COALESCE(v.check_in_at, v.planned_start)) FROM visit AS v "
+    "WHERE v.customer_id = c.id AND v.deleted = 0 AND v.status = 'done')"
+)
+OVERDUE_SQL = (
+    f"(c.visit_cadence_days IS NOT NULL AND COALESCE({LAST_VISIT_SQL}, '') < "
+    "strftime('%Y-%m-%dT%H:%M:%SZ', :now, '-' || c.visit_cadence_days || ' days'))"
+)
+
+
+#: Customers matching a full-text query by their own fields or by one of their contacts.
+_MATCHING = (
+    "c.id IN (SELECT c2.id FROM customer AS c2 WHERE c2.rowid IN "
+    "(SELECT rowid FROM customer_fts WHERE customer_fts MATCH :q) "
+    "UNION SELECT ct.customer_id FROM contact AS ct WHERE ct.deleted = 0 AND ct.rowid IN "
+    "(SELECT rowid FROM contact_fts WHERE contact_fts MATCH :q))"
+)
+_OWN_MATCH = "c.rowid IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH :q)"
+_CONTACT_MATCH = (
+    "c.id IN (SELECT ct.customer_id FROM contact AS ct WHERE ct.deleted = 0 AND ct.rowid IN "
+    "(SELECT rowid FROM contact_fts WHERE contact_fts MATCH :q))"
+)
+#: Above this many matches, walking the name index beats sorting the matches.
+_BROAD_MATCHES = 2000
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# ---- customers ---------------------------------------------------------------------
+
+
+class CustomerRow(TypedDict):
+    """One line of the customer list."""
+
+    id: str
+    number: str | None
+    name: str
+    city: str | None
+    status: str | None
+    segment: str | None
+    visit_cadence_days: int | None
+    territory: str | None
+    last_visit: str | None
+    overdue: int | None
+
+
+class Territory(TypedDict):
+    id: str
+    name: str
+
+
+class TimelineItem(TypedDict):
+    """A visit, note or feedback comment on a customer's timeline (newest first)."""
+
+    kind: Literal["visit", "note", "comment"]
+    when: str | None
+    id: str
+    record: Row
+
+
+class CustomerDetail(TypedDict):
+    customer: Row
+    contacts: list[Row]
+    timeline: list[TimelineItem]
+    followups: list[Row]
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFilter:
+    text: str = ""
+    territory_id: str | None = None
+    status: str | None = None
+    segment: str | None = None
+    overdue: bool = False
+
+
+def customer_page(
+    store: Store,
+    flt: CustomerFilter,
+    offset: int,
+    limit: int,
+    now: datetime | None = None,
+) -> list[CustomerRow]:
+    """One page of the customer list, ordered by name, with filters and search."""
+    where = ["c.deleted = 0"]
+    params: dict[str, Any] = {"now": format_datetime(now or utc_now())}
+    for column in ("territory_id", "status", "segment"):
+        value = getattr(flt, column)
+        if value:
+            where.append(f"c.{column} = :{column}")
+            params[column] = value
+    if flt.overdue:
+        where.append(OVERDUE_SQL)
+    query = fts_query(flt.text)
+    if query is None:
+        if flt.text.strip():
+            return []  # only punctuation typed: nothing can match
+        return _page(store, where, params, offset, limit, walk_name_index=True)
+    params["q"] = query
+    if not _is_broad(store, query):
+        return _page(store, [*where, _MATCHING], params, offset, limit, walk_name_index=False)
+    # Many matches: walk the name index once for customers matching by their own fields
+    # and once for those matching by a contact, each stopping after the page, and merge.
+    by_customer = _page(store, [*where, _OWN_MATCH], params, 0, offset + limit, True)
+    many_contacts = _is_broad(store, query, "contact_fts")
+    by_contact = _page(store, [*where, _CONTACT_MATCH], params, 0, offset + limit, many_contacts)
+    merged = {row["id"]: row for row in [*by_customer, *by_contact]}
+    ordered = sorted(merged.values(), key=lambda row: (row["name"], row["id"]))
+    return ordered[offset : offset + limit]
+
+
+def _page(
+    store: Store,
+    where: list[str],
+    params: dict[str, Any],
+    offset: int,
+    limit: int,
+    walk_name_index: bool,
+) -> list[CustomerRow]:
+    with store.read() as conn:
+        # Walking the name index in order stops after one page; sorting every match would
+        # not. During a first sync the index is set aside until the end (bulk load), and
+        # the list still opens, sorted without it.
+        if walk_name_index and _has_index(conn, "ix_customer_name"):
+            index = "INDEXED BY ix_customer_name"
+        else:
+            index = ""
+    sql = sa.text(
+        "SELECT c.id, c.number, c.name, c.city, c.status, c.segment, "
+        "c.visit_cadence_days, tr.name AS territory, "
+        f"{LAST_VISIT_SQL} AS last_visit, {OVERDUE_SQL} AS overdue "
+        f"FROM customer AS c {index} "
+        "LEFT JOIN territory AS tr ON tr.id = c.territory_id "
+        f"WHERE {' AND '.join(where)} "
+        "ORDER BY c.name, c.id LIMIT :limit OFFSET :offset"
+    )
+    with store.read() as conn:
+        return [
+            CustomerRow(**row._mapping)  # type: ignore[typeddict-item]
+            for row in conn.execute(sql, {**params, "limit": limit, "offset": offset})
+        ]
+
+
+def _has_index(conn: sa.Connection, name: str) -> bool:
+    found = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+    ).first()
+    return found is not None
+
+
+def _is_broad(store: Store, query: str, fts_table: str = "customer_fts") -> bool:
+    """True when ``query`` matches so many customers that the name-order walk is cheaper."""
+    with store.read() as conn:
+        found = conn.scalar(
+            sa.text(
+                f"SELECT count(*) FROM (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH :q "
+                "LIMIT :n)"
+            ),
+            {"q": query, "n": _BROAD_MATCHES},
+        )
+    return bool(found and found >= _BROAD_MATCHES)
+
+
+def territories(store: Store) -> list[Territory]:
+    with store.read() as conn:
+        rows = conn.execute(
+            sa.select(t.territory.c.id, t.territory.c.name)
+            .where(t.territory.c.deleted.is_(False))
+            .order_by(t.territory.c.name)
+        )
+        return [Territory(id=r.id, name=r.name) for r in rows]
+
+
+def customer_detail(store: Store, customer_id: str) -> CustomerDetail | None:
+    """The customer with contacts, a timeline of visits and notes, and follow-ups."""
+    with store.read() as conn:
+        customer = conn.execute(
+            sa.select(t.customer).where(
+                t.customer.c.id == customer_id, t.customer.c.deleted.is_(False)
+            )
+        ).first()
+        if customer is None:
+            return None
+        contacts = [
+            dict(r._mapping)
+            for r in conn.execute(
+                sa.select(t.contact)
+                .where(t.contact.c.customer_id == customer_id, t.contact.c.deleted.is_(False))
+                .order_by(t.contact.c.last_name, t.contact.c.first_name)
+            )
+        ]
+        visits = [
+            dict(r._mapping)
+            for r in conn.execute(
+                sa.select(t.visit).where(
+                    t.visit.c.customer_id == customer_id, t.visit.c.deleted.is_(False)
+                )
+            )
+        ]
+        notes = [
+            dict(r._mapping)
+            for r in conn.execute(
+                sa.text(
+                    "SELECT n.*, coalesce(json_extract(n.stamps, '$.text'), "
+                    "json_extract(n.stamps, '$.\"*\"')) AS stamp "
+                    "FROM note AS n WHERE n.customer_id = :c AND n.deleted = 0"
+                ),
+                {"c": customer_id},
+            )
+        ]
+        comments = [
+            dict(r._mapping)
+            for r in conn.execute(
+                sa.text(
+                    "SELECT cm.*, coalesce(json_extract(cm.stamps, '$.kind'), "
+                    "json_extract(cm.stamps, '$.\"*\"')) AS stamp, "
+                    "coalesce(u.display_name, u.username) AS author_name "
+                    'FROM comment AS cm LEFT JOIN "user" AS u ON u.id = cm.author_id '
+                    "WHERE cm.customer_id = :c AND cm.deleted = 0"
+                ),
+                {"c": customer_id},
+            )
+        ]
+        followups = [
+            dict(r._mapping)
+            for r in conn.execute(
+                sa.select(t.followup)
+                .where(t.followup.c.customer_id == customer_id, t.followup.c.deleted.is_(False))
+                .order_by(t.followup.c.done_at.is_not(None), t.followup.c.due_date)
+            )
+        ]
+    timeline: list[TimelineItem] = []
+    for visit in visits:
+        when = visit["check_in_at"] or visit["planned_start"]
+        timeline.append({"kind": "visit", "when": when, "id": visit["id"], "record": visit})
+    for note in notes:
+        timeline.append(
+            {"kind": "note", "when": note_time(note.get("stamp")), "id": note["id"], "record": note}
+        )
+    for comment in comments:
+        timeline.append(
+            {
+                "kind": "comment",
+                "when": note_time(comment.get("stamp")),
+                "id": comment["id"],
+                "record": comment,
+            }
+        )
+    timeline.sort(key=lambda item: item["when"] or "", reverse=True)
+    return {
+        "customer": dict(customer._mapping),
+        "contacts": contacts,
+        "timeline": timeline,
+        "followups": followups,
+    }
+
+
+def note_time(stamp: str | None) -> str | None:
+    """When a note was written, from its clock stamp (milliseconds first)."""
+    if not stamp:
+        return None
+    try:
+        millis = stamp_ms(stamp)
+    except ValueError:
+        return None
+    return format_datetime(datetime.fromtimestamp(millis / 1000, UTC))
+
+
+# ---- edits on the customer page ---------------------------------------------------------
+
+
+def create_customer(store: Store, values: Mapping[str, Any], owner_id: str | None) -> Changes:
+    """A new customer, owned by ``owner_id`` when that user is known on this laptop."""
+    if owner_id and store.get("user", owner_id):
+        values = {**values, "owner_id": owner_id}
+    return Changes.of("customer", id=store.create("customer", values))
+
+
+def update_customer(store: Store, customer_id: str, changes: Mapping[str, Any]) -> Changes:
+    store.update("customer", customer_id, changes)
+    return Changes.of("customer", id=customer_id)
+
+
+def delete_customer(store: Store, customer_id: str) -> Changes:
+    """Delete a customer with everything that belongs to it."""
+    store.delete("customer", customer_id)
+    return Changes.of("customer", *CUSTOMER_CHILDREN, id=customer_id)
+
+
+def add_contact(store: Store, customer_id: str, values: Mapping[str, Any]) -> Changes:
+    return Changes.of("contact", id=store.create("contact", {**values, "customer_id": customer_id}))
+
+
+def add_note(
+    store: Store,
+    customer_id: str,
+    values: Mapping[str, Any],
+    author_id: str,
+    visit_id: str | None = None,
+) -> Changes:
+    row_id = store.create(
+        "note", {**values, "customer_id": customer_id, "visit_id": visit_id, "author_id": author_id}
+    )
+    return Changes.of("note", id=row_id)
+
+
+def add_followup(
+    store: Store, customer_id: str, values: Mapping[str, Any], assignee_id: str
+) -> Changes:
+    row_id = store.create(
+        "followup", {**values, "customer_id": customer_id, "assignee_id": assignee_id}
+    )
+    return Changes.of("followup", id=row_id)
+
+
+def complete_followup(store: Store, followup_id: str) -> Changes:
+    store.update("followup", followup_id, {"done_at": store.now_text()})
+    return Changes.of("followup", id=followup_id)

@@ -1,0 +1,233 @@
+"""Visits and the day: the Today overview, the week and list of visits, checking in and
+out, planning a visit and filing its report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, TypedDict
+
+import sqlalchemy as sa
+
+from fieldcrm.app.changes import Changes
+from fieldcrm.app.customers import LAST_VISIT_SQL, OVERDUE_SQL, Row, utc_now
+from fieldcrm.domain.validation import format_datetime
+from fieldcrm.store import Store
+from fieldcrm.store import tables as t
+from fieldcrm.store.service import loads
+
+
+class TodayOverview(TypedDict):
+    """What the Today page shows."""
+
+    today: list[Row]
+    week: list[Row]
+    overdue_customers: list[Row]
+    followups: list[Row]
+
+
+class VisitWithContacts(TypedDict):
+    """A visit with the contacts of its customer (for the report form)."""
+
+    visit: Row
+    contacts: list[Row]
+    customer_name: str | None
+
+
+def local_day_bounds(day: date) -> tuple[str, str]:
+    """The UTC text range [start, end) of a local calendar day."""
+    start = datetime(day.year, day.month, day.day).astimezone()
+    end = start + timedelta(days=1)
+    return format_datetime(start), format_datetime(end)
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def visits_between(
+    store: Store, start_utc: str, end_utc: str, rep_id: str | None = None
+) -> list[Row]:
+    params: dict[str, Any] = {"start": start_utc, "end": end_utc}
+    rep_clause = ""
+    if rep_id:
+        rep_clause = " AND v.rep_id = :rep"
+        params["rep"] = rep_id
+    sql = sa.text(
+        "SELECT v.*, c.name AS customer_name, c.city AS customer_city FROM visit AS v "
+        "JOIN customer AS c ON c.id = v.customer_id "
+        "WHERE v.deleted = 0 AND c.deleted = 0 AND v.planned_start >= :start "
+        f"AND v.planned_start < :end{rep_clause} ORDER BY v.planned_start"
+    )
+    with store.read() as conn:
+        return [_decode_visit(dict(r._mapping)) for r in conn.execute(sql, params)]
+
+
+def visit_list(store: Store, status: str | None = None, limit: int = 500) -> list[Row]:
+    params: dict[str, Any] = {"limit": limit}
+    clause = ""
+    if status:
+        clause = " AND v.status = :status"
+        params["status"] = status
+    sql = sa.text(
+        "SELECT v.*, c.name AS customer_name, c.city AS customer_city FROM visit AS v "
+        "JOIN customer AS c ON c.id = v.customer_id "
+        f"WHERE v.deleted = 0 AND c.deleted = 0{clause} "
+        "ORDER BY v.planned_start DESC LIMIT :limit"
+    )
+    with store.read() as conn:
+        return [_decode_visit(dict(r._mapping)) for r in conn.execute(sql, params)]
+
+
+def _decode_visit(row: Row) -> Row:
+    if isinstance(row.get("attendee_ids"), str):
+        row["attendee_ids"] = loads(row["attendee_ids"])
+    row.pop("stamps", None)
+    return row
+
+
+def visit_with_contacts(store: Store, visit_id: str) -> VisitWithContacts | None:
+    visit = store.get("visit", visit_id)
+    if visit is None:
+        return None
+    with store.read() as conn:
+        contacts = [
+            dict(r._mapping)
+            for r in conn.execute(
+                sa.select(t.contact.c.id, t.contact.c.first_name, t.contact.c.last_name)
+                .where(
+                    t.contact.c.customer_id == visit["customer_id"], t.contact.c.deleted.is_(False)
+                )
+                .order_by(t.contact.c.last_name)
+            )
+        ]
+        customer_name = conn.scalar(
+            sa.select(t.customer.c.name).where(t.customer.c.id == visit["customer_id"])
+        )
+    return {"visit": visit, "contacts": contacts, "customer_name": customer_name}
+
+
+def today_overview(
+    store: Store, user_id: str | None, today: date, now: datetime | None = None
+) -> TodayOverview:
+    """Visits of today and this week, overdue customers and open follow-ups."""
+    day_start, day_end = local_day_bounds(today)
+    monday = week_start(today)
+    week_from, _ = local_day_bounds(monday)
+    _, week_to = local_day_bounds(monday + timedelta(days=6))
+    today_visits = [
+        v for v in visits_between(store, day_start, day_end, user_id) if v["status"] == "planned"
+    ]
+    week_visits = [
+        v
+        for v in visits_between(store, week_from, week_to, user_id)
+        if v["status"] == "planned" and not day_start <= v["planned_start"] < day_end
+    ]
+    params: dict[str, Any] = {"now": format_datetime(now or utc_now())}
+    owner_clause = ""
+    if user_id:
+        owner_clause = " AND (c.owner_id = :user OR c.owner_id IS NULL)"
+        params["user"] = user_id
+    overdue_sql = sa.text(
+        f"SELECT c.id, c.name, c.city, c.visit_cadence_days, {LAST_VISIT_SQL} AS last_visit "
+        f"FROM customer AS c WHERE c.deleted = 0 AND {OVERDUE_SQL}{owner_clause} "
+        "ORDER BY last_visit IS NOT NULL, last_visit, c.name LIMIT 50"
+    )
+    fu_params: dict[str, Any] = {}
+    fu_clause = ""
+    if user_id:
+        fu_clause = " AND f.assignee_id = :user"
+        fu_params["user"] = user_id
+    followup_sql = sa.text(
+        "SELECT f.id, f.title, f.due_date, f.customer_id, c.name AS customer_name "
+        "FROM followup AS f JOIN customer AS c ON c.id = f.customer_id "
+        f"WHERE f.deleted = 0 AND c.deleted = 0 AND f.done_at IS NULL{fu_clause} "
+        "ORDER BY f.due_date LIMIT 200"
+    )
+    with store.read() as conn:
+        overdue = [dict(r._mapping) for r in conn.execute(overdue_sql, params)]
+        followups = [dict(r._mapping) for r in conn.execute(followup_sql, fu_params)]
+    return {
+        "today": today_visits,
+        "week": week_visits,
+        "overdue_customers": overdue,
+        "followups": followups,
+    }
+
+
+# ---- writes -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ReportInput:
+    """A visit report as the report form collects it."""
+
+    outcome: str | None
+    report: str
+    next_steps: str
+    attendee_ids: list[str] = field(default_factory=list)
+    followup_title: str | None = None
+    followup_due: date | None = None
+
+
+def save_report(store: Store, visit_id: str, report: ReportInput, user_id: str) -> Changes:
+    """Write the report (and the follow-up from the next steps) in one transaction; the
+    follow-up's id, if one was made, is the id of the result."""
+    with store.write() as uow:
+        visit = uow.get("visit", visit_id)
+        if visit is None:
+            raise LookupError(f"no visit with id {visit_id}")
+        changes: dict[str, Any] = {
+            "outcome": report.outcome,
+            "report": report.report,
+            "next_steps": report.next_steps,
+            "attendee_ids": report.attendee_ids,
+        }
+        if visit["status"] == "planned":
+            changes["status"] = "done"
+            if not visit["check_in_at"]:
+                changes["check_in_at"] = visit["planned_start"]
+            if not visit["check_out_at"]:
+                changes["check_out_at"] = max(
+                    store.now_text(), changes.get("check_in_at") or visit["check_in_at"]
+                )
+        uow.update("visit", visit_id, changes)
+        if report.followup_title:
+            followup_id = uow.create(
+                "followup",
+                {
+                    "customer_id": visit["customer_id"],
+                    "visit_id": visit_id,
+                    "assignee_id": user_id,
+                    "title": report.followup_title,
+                    "due_date": report.followup_due or date.today() + timedelta(days=7),
+                },
+            )
+            return Changes.of("visit", "followup", id=followup_id)
+    return Changes.of("visit")
+
+
+def check_in(store: Store, visit_id: str) -> Changes:
+    store.update("visit", visit_id, {"check_in_at": store.now_text()})
+    return Changes.of("visit", id=visit_id)
+
+
+def begin_visit(store: Store, visit_id: str) -> Changes:
+    """Check in now, unless the visit was checked in already."""
+    current = store.get("visit", visit_id)
+    if current is not None and not current["check_in_at"]:
+        return check_in(store, visit_id)
+    return Changes.of(id=visit_id)
+
+
+def check_out(store: Store, visit_id: str) -> Changes:
+    store.update("visit", visit_id, {"check_out_at": store.now_text(), "status": "done"})
+    return Changes.of("visit", id=visit_id)
+
+
+def plan_visit(store: Store, customer_id: str, values: Mapping[str, Any], rep_id: str) -> Changes:
+    row_id = store.create(
+        "visit", {**values, "customer_id": customer_id, "rep_id": rep_id, "status": "planned"}
+    )
+    return Changes.of("visit", id=row_id)

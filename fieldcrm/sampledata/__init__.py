@@ -1,0 +1,1 @@
+"""Sample data for the demo, the screenshots and the tests (written through the store)."""
