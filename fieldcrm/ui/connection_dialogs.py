@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from fieldcrm.domain.entities import RELATIONSHIP_KINDS
 from fieldcrm.domain.validation import ValidationError
-from fieldcrm.ui.i18n import field_label, validation_message
+from fieldcrm.ui.i18n import field_label
+from fieldcrm.ui.reasons import field_problem
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -86,7 +87,7 @@ class RecordDialog(QDialog):
         self.buttons.setEnabled(True)
         if isinstance(exc, ValidationError):
             text = "\n".join(
-                f"{field_label(e.field)}: {validation_message(e.message)}" for e in exc.errors
+                f"{field_label(e.field)}: {field_problem(e.code, e.params)}" for e in exc.errors
             )
         else:
             text = QCoreApplication.translate("Connections", "Could not save: %1").replace(

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from fieldcrm.app import EVERYTHING, Changes
 from fieldcrm.store import Store
+from fieldcrm.ui import i18n
 from fieldcrm.ui.settings import Settings
 from fieldcrm.ui.sync import SyncController
 from fieldcrm.ui.tasks import TaskRunner
@@ -48,7 +49,13 @@ class AppContext(QObject):
         self.display_name: str | None = None
         #: "rep", "manager" or "admin"; decides which pages show.
         self.role: str | None = None
-        sync.synced.connect(lambda _result: self.data_changed.emit(EVERYTHING))
+        sync.synced.connect(self._synced)
+
+    def _synced(self, result: object) -> None:
+        self.data_changed.emit(EVERYTHING)
+        notice = i18n.sync_notice(result)
+        if notice:
+            self.message.emit(notice)
 
     def read(
         self,

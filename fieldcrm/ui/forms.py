@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from fieldcrm.app import Changes
 from fieldcrm.domain.entities import entity_spec
 from fieldcrm.domain.validation import FieldError, ValidationError
-from fieldcrm.ui import i18n
+from fieldcrm.ui import i18n, reasons
 from fieldcrm.ui.tasks import TaskRunner
 from fieldcrm.ui.texts import fill
 
@@ -205,7 +205,7 @@ class RecordForm(QWidget):
             if label is None:
                 elsewhere.append(error)
                 continue
-            label.setText(i18n.validation_message(error.message))
+            label.setText(reasons.field_problem(error.code, error.params))
             label.show()
             first = first or self.editors[error.field]
         if first is not None:
@@ -322,7 +322,7 @@ class SaveDialog(QDialog):
             if rest:
                 self.general_error.setText(
                     "\n".join(
-                        f"{i18n.field_label(e.field)}: {i18n.validation_message(e.message)}"
+                        f"{i18n.field_label(e.field)}: {reasons.field_problem(e.code, e.params)}"
                         for e in rest
                     )
                 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -137,62 +136,6 @@ def field_label(name: str) -> str:
     return maker() if maker else name
 
 
-_MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (re.compile(r"^is required$"), lambda m: QCoreApplication.translate("Validation", "Required")),
-    (
-        re.compile(r"^must not be empty$"),
-        lambda m: QCoreApplication.translate("Validation", "Must not be empty"),
-    ),
-    (
-        re.compile(r"^'(.*)' is not a valid e-mail address$"),
-        lambda m: QCoreApplication.translate("Validation", "Not a valid e-mail address"),
-    ),
-    (
-        re.compile(r"^must be at most (\d+) characters$"),
-        lambda m: QCoreApplication.translate("Validation", "At most %1 characters").replace(
-            "%1", m.group(1)
-        ),
-    ),
-    (
-        re.compile(r"^must be at least (\S+)$"),
-        lambda m: QCoreApplication.translate("Validation", "Must be at least %1").replace(
-            "%1", m.group(1)
-        ),
-    ),
-    (
-        re.compile(r"^must be at most (\S+)$"),
-        lambda m: QCoreApplication.translate("Validation", "Must be at most %1").replace(
-            "%1", m.group(1)
-        ),
-    ),
-    (
-        re.compile(r"^must not be before the planned start$"),
-        lambda m: QCoreApplication.translate("Validation", "Must not be before the planned start"),
-    ),
-    (
-        re.compile(r"^needs a check-in first$"),
-        lambda m: QCoreApplication.translate("Validation", "Needs a check-in first"),
-    ),
-    (
-        re.compile(r"^must not be before the check-in$"),
-        lambda m: QCoreApplication.translate("Validation", "Must not be before the check-in"),
-    ),
-    (
-        re.compile(r"^must be a whole number$"),
-        lambda m: QCoreApplication.translate("Validation", "Must be a whole number"),
-    ),
-]
-
-
-def validation_message(message: str) -> str:
-    """A domain validation message in the user's language (English as it is otherwise)."""
-    for pattern, make in _MESSAGES:
-        match = pattern.match(message)
-        if match:
-            return make(match)
-    return message
-
-
 def _fill(translated: str, *values: str) -> str:
     for number, value in enumerate(values, start=1):
         translated = translated.replace(f"%{number}", value)
@@ -202,241 +145,6 @@ def _fill(translated: str, *values: str) -> str:
 def _kind(name: str) -> str:
     """An entity name as a person reads it ("visit" -> "Besuch")."""
     return label(name) if name in _LABELS else name
-
-
-#: The server's own rules (``sync_server.push.Rejected``) and the laptop's reasons for
-#: changes it could not send, as they are stored (English), each with its translation.
-#: ``tests/ui/test_i18n.py`` checks that every reason the server states has one.
-_SERVER_REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (
-        re.compile(r"^Only an administrator can change (\w+) records\.$"),
-        lambda m: _fill(
-            QCoreApplication.translate(
-                "ServerReasons", "Only an administrator can change records of this kind (%1)."
-            ),
-            _kind(m[1]),
-        ),
-    ),
-    (
-        re.compile(r"^This (\w+) belongs to a territory you cannot change\.$"),
-        lambda m: _fill(
-            QCoreApplication.translate(
-                "ServerReasons", "This record (%1) belongs to a territory you cannot change."
-            ),
-            _kind(m[1]),
-        ),
-    ),
-    (
-        re.compile(r"^There is no (\w+) with this id on the server\.$"),
-        lambda m: _fill(
-            QCoreApplication.translate(
-                "ServerReasons", "This record (%1) does not exist on the server."
-            ),
-            _kind(m[1]),
-        ),
-    ),
-    (
-        re.compile(r"^Only its author can change this (\w+)\.$"),
-        lambda m: _fill(
-            QCoreApplication.translate(
-                "ServerReasons", "Only its author can change this record (%1)."
-            ),
-            _kind(m[1]),
-        ),
-    ),
-    (
-        re.compile(r"^A (\w+) cannot be deleted by a sync; use the fieldcrm-server command\.$"),
-        lambda m: _fill(
-            QCoreApplication.translate(
-                "ServerReasons",
-                "Records of this kind (%1) cannot be deleted by a sync; an administrator "
-                "deletes them with the fieldcrm-server command.",
-            ),
-            _kind(m[1]),
-        ),
-    ),
-    (
-        re.compile(
-            r"^This change is dated (\d+) minutes in the future\. Check the date, time and "
-            r"time zone of this computer, then edit again\.$"
-        ),
-        lambda m: _fill(
-            QCoreApplication.translate(
-                "ServerReasons",
-                "This change is dated %1 minutes in the future. Check the date, time and "
-                "time zone of this computer, then edit again.",
-            ),
-            QLocale().toString(int(m[1])),
-        ),
-    ),
-    (
-        re.compile(r"^'(\w+)' is not something FieldCRM synchronises \(known: .*\)\.$"),
-        lambda m: _fill(
-            QCoreApplication.translate(
-                "ServerReasons", "FieldCRM does not synchronise records of this kind (%1)."
-            ),
-            m[1],
-        ),
-    ),
-    (
-        re.compile(r"^The field '(\w+)' has no clock stamp\.$"),
-        lambda m: _fill(
-            QCoreApplication.translate("ServerReasons", "The field %1 has no time stamp."),
-            field_label(m[1]),
-        ),
-    ),
-    (
-        re.compile(r"^The server could not read this change \((.*)\)\.$"),
-        lambda m: _fill(
-            QCoreApplication.translate(
-                "ServerReasons",
-                "The server could not read this change (%1). Update FieldCRM; if the change "
-                "is still refused, discard it and enter it again.",
-            ),
-            m[1],
-        ),
-    ),
-    (
-        re.compile(
-            r"^This (\w+) is too large: the server takes at most (\w+) KiB per record, text "
-            r"included\. Shorten its text and send it again\.$"
-        ),
-        lambda m: _fill(
-            QCoreApplication.translate(
-                "ServerReasons",
-                "This record (%1) is too large: the server takes at most %2 KiB per record, "
-                "text included. Shorten its text and send it again.",
-            ),
-            _kind(m[1]),
-            m[2],
-        ),
-    ),
-    (
-        re.compile(r"^A (\w+) can only be written in your own name\.$"),
-        lambda m: _fill(
-            QCoreApplication.translate(
-                "ServerReasons", "Records of this kind (%1) can only be written in your own name."
-            ),
-            _kind(m[1]),
-        ),
-    ),
-    (
-        re.compile(r"^The record left your territory on the server before this change was sent"),
-        lambda m: QCoreApplication.translate(
-            "ServerReasons",
-            "The record left your territory on the server before this change was sent; the "
-            "change was not synced. Ask the record's new owner to apply it if it still matters.",
-        ),
-    ),
-]
-
-#: Reasons without variable parts.
-_FIXED_REASONS: dict[str, Callable[[], str]] = {
-    "The record id is not a valid id.": lambda: QCoreApplication.translate(
-        "ServerReasons", "The record id is not a valid id."
-    ),
-    "A delete needs a '_deleted' clock stamp.": lambda: QCoreApplication.translate(
-        "ServerReasons", "A delete needs a '_deleted' clock stamp."
-    ),
-    "The customer does not exist on the server or is not in your territory.": lambda: (
-        QCoreApplication.translate(
-            "ServerReasons",
-            "The customer does not exist on the server or is not in your territory.",
-        )
-    ),
-    "The customer was deleted.": lambda: QCoreApplication.translate(
-        "ServerReasons", "The customer was deleted."
-    ),
-    "Choose a territory that exists.": lambda: QCoreApplication.translate(
-        "ServerReasons", "Choose a territory that exists."
-    ),
-    "This is an area; assign one of its territories instead.": lambda: QCoreApplication.translate(
-        "ServerReasons", "This is an area; assign one of its territories instead."
-    ),
-    "This territory is outside your area.": lambda: QCoreApplication.translate(
-        "ServerReasons", "This territory is outside your area."
-    ),
-    "You have no territory to add customers to.": lambda: QCoreApplication.translate(
-        "ServerReasons", "You have no territory to add customers to."
-    ),
-    "This entry was written on another device than the one logged in.": lambda: (
-        QCoreApplication.translate(
-            "ServerReasons", "This entry was written on another device than the one logged in."
-        )
-    ),
-    "This change carries the clock stamp of another device than the one logged in.": lambda: (
-        QCoreApplication.translate(
-            "ServerReasons",
-            "This change carries the clock stamp of another device than the one logged in.",
-        )
-    ),
-    "You can record only your own visits.": lambda: QCoreApplication.translate(
-        "ServerReasons", "You can record only your own visits."
-    ),
-    "Choose yourself or an active rep of your territories as the visit's rep.": lambda: (
-        QCoreApplication.translate(
-            "ServerReasons",
-            "Choose yourself or an active rep of your territories as the visit's rep.",
-        )
-    ),
-    "The person named here is not a user on the server.": lambda: QCoreApplication.translate(
-        "ServerReasons", "The person named here is not a user on the server."
-    ),
-    "The person named here can no longer sign in (disabled).": lambda: QCoreApplication.translate(
-        "ServerReasons", "The person named here can no longer sign in (disabled)."
-    ),
-    "The person named here is outside your territory and area.": lambda: QCoreApplication.translate(
-        "ServerReasons", "The person named here is outside your territory and area."
-    ),
-    "This user name is already taken.": lambda: QCoreApplication.translate(
-        "ServerReasons", "This user name is already taken."
-    ),
-    "This change is too large to send to the server. Shorten its text and send it again.": lambda: (
-        QCoreApplication.translate(
-            "ServerReasons",
-            "This change is too large to send to the server. Shorten its text and send it again.",
-        )
-    ),
-    "The server refused this change.": lambda: QCoreApplication.translate(
-        "ServerReasons", "The server refused this change."
-    ),
-}
-
-
-def server_reason(reason: str) -> str:
-    """Why the server refused a change, in the user's language.
-
-    The server states broken field rules as ``"field: message"`` parts joined by ``"; "``
-    (``sync_server.push``): those parts are translated like local validation messages,
-    with the field's label. Its own rules are sentences matched in ``_SERVER_REASONS``
-    and ``_FIXED_REASONS``; a reason from a newer server that this laptop does not know
-    stays as the server wrote it.
-    """
-    fixed = _FIXED_REASONS.get(reason)
-    if fixed is not None:
-        return fixed()
-    for pattern, make in _SERVER_REASONS:
-        match = pattern.match(reason)
-        if match:
-            return make(match)
-    parts = []
-    for part in reason.split("; "):
-        name, colon, message = part.partition(": ")
-        if colon and name in _FIELD_LABELS:
-            parts.append(f"{field_label(name)}: {validation_message(message)}")
-        else:
-            parts.append(part)
-    return "; ".join(parts)
-
-
-def server_field_message(reason: str, field: str) -> str:
-    """What the server said about ``field``, translated (the whole reason when it is not
-    one of its field messages)."""
-    for part in reason.split("; "):
-        name, colon, message = part.partition(": ")
-        if colon and name == field:
-            return validation_message(message)
-    return server_reason(reason)
 
 
 # ---- formatting --------------------------------------------------------------------
@@ -493,6 +201,12 @@ def sync_error(exc: BaseException) -> str:
             "The clock of this computer is ahead of the server's. Set the right date, time "
             "and time zone; your changes wait until then.",
         )
+    if isinstance(exc, errors.DeviceReused):
+        return QCoreApplication.translate(
+            "SyncErrors",
+            "This laptop's profile is in use on another computer too, and taking a new "
+            "identity did not help. Your changes are kept; ask IT.",
+        )
     if isinstance(exc, errors.VerificationFailed):
         return QCoreApplication.translate(
             "SyncErrors",
@@ -520,6 +234,55 @@ def sync_error(exc: BaseException) -> str:
             "SyncErrors", "Sync stopped. Your changes are kept; try again later."
         )
     return str(exc) or type(exc).__name__
+
+
+def sync_notice(result: object) -> str | None:
+    """What a finished sync must tell the user in words: what a change of her territory,
+    role or area moved, and that this profile took a new device identity."""
+    parts = []
+    change = getattr(result, "scope_change", None)
+    if change is not None:
+        removed = QLocale().toString(int(change.removed.get("customer", 0)))
+        added = QLocale().toString(int(change.added.get("customer", 0)))
+        if (
+            change.moved
+            and change.territory_after
+            and change.territory_after != (change.territory_before)
+        ):
+            parts.append(
+                _fill(
+                    QCoreApplication.translate(
+                        "SyncNotices",
+                        "You now work in territory %1: %2 customers removed from this laptop, "
+                        "%3 added.",
+                    ),
+                    change.territory_after,
+                    removed,
+                    added,
+                )
+            )
+        else:
+            parts.append(
+                _fill(
+                    QCoreApplication.translate(
+                        "SyncNotices",
+                        "What you may see has changed: %1 customers removed from this laptop, "
+                        "%2 added.",
+                    ),
+                    removed,
+                    added,
+                )
+            )
+    if getattr(result, "device_reused", False):
+        parts.append(
+            QCoreApplication.translate(
+                "SyncNotices",
+                "This profile had been restored from a backup or copied from another "
+                "computer, so it took a new device identity; its changes were sent again "
+                "and nothing was lost.",
+            )
+        )
+    return " ".join(parts) or None
 
 
 def needs_sign_in(exc: BaseException) -> bool:

@@ -1345,60 +1345,80 @@
   <context>
     <name>ServerReasons</name>
     <message>
-      <source>Only an administrator can change records of this kind (%1).</source>
-      <translation>Datensätze dieser Art (%1) kann nur ein Administrator ändern.</translation>
-    </message>
-    <message>
-      <source>This record (%1) belongs to a territory you cannot change.</source>
-      <translation>Dieser Datensatz (%1) gehört zu einem Gebiet, das Sie nicht ändern dürfen.</translation>
-    </message>
-    <message>
-      <source>This record (%1) does not exist on the server.</source>
-      <translation>Diesen Datensatz (%1) gibt es auf dem Server nicht.</translation>
-    </message>
-    <message>
-      <source>Only its author can change this record (%1).</source>
-      <translation>Diesen Datensatz (%1) kann nur sein Verfasser ändern.</translation>
-    </message>
-    <message>
-      <source>Records of this kind (%1) cannot be deleted by a sync; an administrator deletes them with the fieldcrm-server command.</source>
-      <translation>Datensätze dieser Art (%1) können nicht per Synchronisierung gelöscht werden; ein Administrator löscht sie mit dem Befehl fieldcrm-server.</translation>
-    </message>
-    <message>
-      <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
-      <translation>Diese Änderung ist %1 Minuten in die Zukunft datiert. Prüfen Sie Datum, Uhrzeit und Zeitzone dieses Computers und bearbeiten Sie den Eintrag dann erneut.</translation>
+      <source>Some values are not valid.</source>
+      <translation>Einige Angaben sind nicht gültig.</translation>
     </message>
     <message>
       <source>FieldCRM does not synchronise records of this kind (%1).</source>
       <translation>Datensätze dieser Art (%1) synchronisiert FieldCRM nicht.</translation>
     </message>
     <message>
-      <source>The field %1 has no time stamp.</source>
-      <translation>Das Feld %1 hat keinen Zeitstempel.</translation>
-    </message>
-    <message>
-      <source>The server could not read this change (%1). Update FieldCRM; if the change is still refused, discard it and enter it again.</source>
-      <translation>Der Server konnte diese Änderung nicht lesen (%1). Aktualisieren Sie FieldCRM; wird die Änderung weiter abgelehnt, verwerfen Sie sie und geben Sie sie erneut ein.</translation>
-    </message>
-    <message>
-      <source>This record (%1) is too large: the server takes at most %2 KiB per record, text included. Shorten its text and send it again.</source>
-      <translation>Dieser Datensatz (%1) ist zu groß: Der Server nimmt höchstens %2 KiB je Datensatz an, Text eingeschlossen. Kürzen Sie den Text und senden Sie ihn erneut.</translation>
-    </message>
-    <message>
-      <source>Records of this kind (%1) can only be written in your own name.</source>
-      <translation>Datensätze dieser Art (%1) können Sie nur in Ihrem eigenen Namen schreiben.</translation>
-    </message>
-    <message>
-      <source>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</source>
-      <translation>Der Datensatz hat Ihr Gebiet auf dem Server verlassen, bevor diese Änderung gesendet wurde; die Änderung wurde nicht synchronisiert. Bitten Sie die neue Zuständige oder den neuen Zuständigen, sie zu übernehmen, falls sie noch wichtig ist.</translation>
+      <source>Only an administrator can change records of this kind (%1).</source>
+      <translation>Datensätze dieser Art (%1) kann nur ein Administrator ändern.</translation>
     </message>
     <message>
       <source>The record id is not a valid id.</source>
       <translation>Die Kennung des Datensatzes ist ungültig.</translation>
     </message>
     <message>
+      <source>This record (%1) does not exist on the server.</source>
+      <translation>Diesen Datensatz (%1) gibt es auf dem Server nicht.</translation>
+    </message>
+    <message>
+      <source>This record (%1) belongs to a territory you cannot change.</source>
+      <translation>Dieser Datensatz (%1) gehört zu einem Gebiet, das Sie nicht ändern dürfen.</translation>
+    </message>
+    <message>
       <source>A delete needs a '_deleted' clock stamp.</source>
       <translation>Eine Löschung braucht einen Zeitstempel „_deleted“.</translation>
+    </message>
+    <message>
+      <source>The field %1 has no time stamp.</source>
+      <translation>Das Feld %1 hat keinen Zeitstempel.</translation>
+    </message>
+    <message>
+      <source>A time stamp of this change is not valid.</source>
+      <translation>Ein Zeitstempel dieser Änderung ist nicht gültig.</translation>
+    </message>
+    <message>
+      <source>This change carries the clock stamp of another device than the one logged in.</source>
+      <translation>Diese Änderung trägt den Zeitstempel eines anderen Geräts als des angemeldeten.</translation>
+    </message>
+    <message>
+      <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
+      <translation>Diese Änderung ist %1 Minuten in die Zukunft datiert. Prüfen Sie Datum, Uhrzeit und Zeitzone dieses Computers und bearbeiten Sie den Eintrag dann erneut.</translation>
+    </message>
+    <message>
+      <source>This record (%1) is too large: the server takes at most %2 KiB per record, text included. Shorten its text and send it again.</source>
+      <translation>Dieser Datensatz (%1) ist zu groß: Der Server nimmt höchstens %2 KiB je Datensatz an, Text eingeschlossen. Kürzen Sie den Text und senden Sie ihn erneut.</translation>
+    </message>
+    <message>
+      <source>Only its author can change this record (%1).</source>
+      <translation>Diesen Datensatz (%1) kann nur sein Verfasser ändern.</translation>
+    </message>
+    <message>
+      <source>The person named here is not a user on the server.</source>
+      <translation>Die hier genannte Person ist auf dem Server kein Benutzer.</translation>
+    </message>
+    <message>
+      <source>Records of this kind (%1) can only be written in your own name.</source>
+      <translation>Datensätze dieser Art (%1) können Sie nur in Ihrem eigenen Namen schreiben.</translation>
+    </message>
+    <message>
+      <source>You can record only your own visits.</source>
+      <translation>Sie können nur Ihre eigenen Besuche erfassen.</translation>
+    </message>
+    <message>
+      <source>Choose yourself or an active rep of your territories as the visit's rep.</source>
+      <translation>Wählen Sie für den Besuch sich selbst oder eine aktive Person aus dem Außendienst Ihrer Gebiete.</translation>
+    </message>
+    <message>
+      <source>The person named here can no longer sign in (disabled).</source>
+      <translation>Die hier genannte Person kann sich nicht mehr anmelden (gesperrt).</translation>
+    </message>
+    <message>
+      <source>The person named here is outside your territory and area.</source>
+      <translation>Die hier genannte Person gehört nicht zu Ihrem Gebiet oder Bereich.</translation>
     </message>
     <message>
       <source>The customer does not exist on the server or is not in your territory.</source>
@@ -1425,44 +1445,28 @@
       <translation>Ihnen ist kein Gebiet zugeordnet, in dem Sie Kunden anlegen können.</translation>
     </message>
     <message>
-      <source>This entry was written on another device than the one logged in.</source>
-      <translation>Dieser Eintrag wurde auf einem anderen Gerät geschrieben als dem angemeldeten.</translation>
-    </message>
-    <message>
-      <source>This change carries the clock stamp of another device than the one logged in.</source>
-      <translation>Diese Änderung trägt den Zeitstempel eines anderen Geräts als des angemeldeten.</translation>
-    </message>
-    <message>
-      <source>You can record only your own visits.</source>
-      <translation>Sie können nur Ihre eigenen Besuche erfassen.</translation>
-    </message>
-    <message>
-      <source>Choose yourself or an active rep of your territories as the visit's rep.</source>
-      <translation>Wählen Sie für den Besuch sich selbst oder eine aktive Person aus dem Außendienst Ihrer Gebiete.</translation>
-    </message>
-    <message>
-      <source>The person named here is not a user on the server.</source>
-      <translation>Die hier genannte Person ist auf dem Server kein Benutzer.</translation>
-    </message>
-    <message>
-      <source>The person named here can no longer sign in (disabled).</source>
-      <translation>Die hier genannte Person kann sich nicht mehr anmelden (gesperrt).</translation>
-    </message>
-    <message>
-      <source>The person named here is outside your territory and area.</source>
-      <translation>Die hier genannte Person gehört nicht zu Ihrem Gebiet oder Bereich.</translation>
+      <source>Records of this kind (%1) cannot be deleted by a sync; an administrator deletes them with the fieldcrm-server command.</source>
+      <translation>Datensätze dieser Art (%1) können nicht per Synchronisierung gelöscht werden; ein Administrator löscht sie mit dem Befehl fieldcrm-server.</translation>
     </message>
     <message>
       <source>This user name is already taken.</source>
       <translation>Dieser Benutzername ist bereits vergeben.</translation>
     </message>
     <message>
+      <source>The server refused this change.</source>
+      <translation>Der Server hat diese Änderung abgelehnt.</translation>
+    </message>
+    <message>
       <source>This change is too large to send to the server. Shorten its text and send it again.</source>
       <translation>Diese Änderung ist zu groß, um sie an den Server zu senden. Kürzen Sie den Text und senden Sie sie erneut.</translation>
     </message>
     <message>
-      <source>The server refused this change.</source>
-      <translation>Der Server hat diese Änderung abgelehnt.</translation>
+      <source>The server could not read this change (%1). Update FieldCRM; if the change is still refused, discard it and enter it again.</source>
+      <translation>Der Server konnte diese Änderung nicht lesen (%1). Aktualisieren Sie FieldCRM; wird die Änderung weiter abgelehnt, verwerfen Sie sie und geben Sie sie erneut ein.</translation>
+    </message>
+    <message>
+      <source>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</source>
+      <translation>Der Datensatz hat Ihr Gebiet auf dem Server verlassen, bevor diese Änderung gesendet wurde; die Änderung wurde nicht synchronisiert. Bitten Sie die neue Zuständige oder den neuen Zuständigen, sie zu übernehmen, falls sie noch wichtig ist.</translation>
     </message>
   </context>
   <context>
@@ -1562,6 +1566,10 @@
       <translation>Die Uhr dieses Computers geht gegenüber dem Server vor. Stellen Sie Datum, Uhrzeit und Zeitzone richtig ein; Ihre Änderungen warten bis dahin.</translation>
     </message>
     <message>
+      <source>This laptop's profile is in use on another computer too, and taking a new identity did not help. Your changes are kept; ask IT.</source>
+      <translation>Das Profil dieses Laptops wird auch auf einem anderen Computer benutzt, und eine neue Kennung hat nicht geholfen. Ihre Änderungen bleiben erhalten; fragen Sie die IT.</translation>
+    </message>
+    <message>
       <source>The data on this laptop still differs from the server's. FieldCRM tries again at the next sync; your changes are kept.</source>
       <translation>Die Daten auf diesem Laptop weichen noch von denen des Servers ab. FieldCRM versucht es bei der nächsten Synchronisierung erneut; Ihre Änderungen bleiben erhalten.</translation>
     </message>
@@ -1579,6 +1587,21 @@
     </message>
   </context>
   <context>
+    <name>SyncNotices</name>
+    <message>
+      <source>You now work in territory %1: %2 customers removed from this laptop, %3 added.</source>
+      <translation>Sie arbeiten jetzt im Gebiet %1: %2 Kunden von diesem Laptop entfernt, %3 hinzugekommen.</translation>
+    </message>
+    <message>
+      <source>What you may see has changed: %1 customers removed from this laptop, %2 added.</source>
+      <translation>Was Sie sehen dürfen, hat sich geändert: %1 Kunden von diesem Laptop entfernt, %2 hinzugekommen.</translation>
+    </message>
+    <message>
+      <source>This profile had been restored from a backup or copied from another computer, so it took a new device identity; its changes were sent again and nothing was lost.</source>
+      <translation>Dieses Profil wurde aus einer Sicherung zurückgeholt oder von einem anderen Computer kopiert und hat deshalb eine neue Gerätekennung erhalten; seine Änderungen wurden erneut gesendet, nichts ging verloren.</translation>
+    </message>
+  </context>
+  <context>
     <name>Validation</name>
     <message>
       <source>Required</source>
@@ -1589,12 +1612,32 @@
       <translation>Darf nicht leer sein</translation>
     </message>
     <message>
-      <source>Not a valid e-mail address</source>
-      <translation>Keine gültige E-Mail-Adresse</translation>
+      <source>Must be text</source>
+      <translation>Muss Text sein</translation>
     </message>
     <message>
       <source>At most %1 characters</source>
       <translation>Höchstens %1 Zeichen</translation>
+    </message>
+    <message>
+      <source>Not a valid e-mail address</source>
+      <translation>Keine gültige E-Mail-Adresse</translation>
+    </message>
+    <message>
+      <source>Not one of the choices</source>
+      <translation>Keine der möglichen Angaben</translation>
+    </message>
+    <message>
+      <source>Must be yes or no</source>
+      <translation>Muss ja oder nein sein</translation>
+    </message>
+    <message>
+      <source>Must be a whole number</source>
+      <translation>Muss eine ganze Zahl sein</translation>
+    </message>
+    <message>
+      <source>Must be a number</source>
+      <translation>Muss eine Zahl sein</translation>
     </message>
     <message>
       <source>Must be at least %1</source>
@@ -1603,6 +1646,30 @@
     <message>
       <source>Must be at most %1</source>
       <translation>Darf höchstens %1 sein</translation>
+    </message>
+    <message>
+      <source>Must be a date without a time</source>
+      <translation>Muss ein Datum ohne Uhrzeit sein</translation>
+    </message>
+    <message>
+      <source>Must be a date</source>
+      <translation>Muss ein Datum sein</translation>
+    </message>
+    <message>
+      <source>Must be a date and time</source>
+      <translation>Muss ein Datum mit Uhrzeit sein</translation>
+    </message>
+    <message>
+      <source>Must be a record</source>
+      <translation>Muss ein Datensatz sein</translation>
+    </message>
+    <message>
+      <source>Must be a list of records</source>
+      <translation>Muss eine Liste von Datensätzen sein</translation>
+    </message>
+    <message>
+      <source>Not a field of this record</source>
+      <translation>Kein Feld dieses Datensatzes</translation>
     </message>
     <message>
       <source>Must not be before the planned start</source>
@@ -1617,8 +1684,32 @@
       <translation>Darf nicht vor dem Check-in liegen</translation>
     </message>
     <message>
-      <source>Must be a whole number</source>
-      <translation>Muss eine ganze Zahl sein</translation>
+      <source>Latitude and longitude go together</source>
+      <translation>Breiten- und Längengrad gehören zusammen</translation>
+    </message>
+    <message>
+      <source>Must be another contact</source>
+      <translation>Muss ein anderer Kontakt sein</translation>
+    </message>
+    <message>
+      <source>A custom relationship needs a name</source>
+      <translation>Eine eigene Beziehung braucht einen Namen</translation>
+    </message>
+    <message>
+      <source>This record (%1) does not exist</source>
+      <translation>Dieser Datensatz (%1) existiert nicht</translation>
+    </message>
+    <message>
+      <source>This record (%1) belongs to another customer</source>
+      <translation>Dieser Datensatz (%1) gehört zu einem anderen Kunden</translation>
+    </message>
+    <message>
+      <source>Not a valid record id</source>
+      <translation>Keine gültige Datensatz-ID</translation>
+    </message>
+    <message>
+      <source>This record (%1) exists already</source>
+      <translation>Dieser Datensatz (%1) existiert bereits</translation>
     </message>
   </context>
   <context>

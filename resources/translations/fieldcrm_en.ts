@@ -1345,60 +1345,80 @@
   <context>
     <name>ServerReasons</name>
     <message>
-      <source>Only an administrator can change records of this kind (%1).</source>
-      <translation>Only an administrator can change records of this kind (%1).</translation>
-    </message>
-    <message>
-      <source>This record (%1) belongs to a territory you cannot change.</source>
-      <translation>This record (%1) belongs to a territory you cannot change.</translation>
-    </message>
-    <message>
-      <source>This record (%1) does not exist on the server.</source>
-      <translation>This record (%1) does not exist on the server.</translation>
-    </message>
-    <message>
-      <source>Only its author can change this record (%1).</source>
-      <translation>Only its author can change this record (%1).</translation>
-    </message>
-    <message>
-      <source>Records of this kind (%1) cannot be deleted by a sync; an administrator deletes them with the fieldcrm-server command.</source>
-      <translation>Records of this kind (%1) cannot be deleted by a sync; an administrator deletes them with the fieldcrm-server command.</translation>
-    </message>
-    <message>
-      <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
-      <translation>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</translation>
+      <source>Some values are not valid.</source>
+      <translation>Some values are not valid.</translation>
     </message>
     <message>
       <source>FieldCRM does not synchronise records of this kind (%1).</source>
       <translation>FieldCRM does not synchronise records of this kind (%1).</translation>
     </message>
     <message>
-      <source>The field %1 has no time stamp.</source>
-      <translation>The field %1 has no time stamp.</translation>
-    </message>
-    <message>
-      <source>The server could not read this change (%1). Update FieldCRM; if the change is still refused, discard it and enter it again.</source>
-      <translation>The server could not read this change (%1). Update FieldCRM; if the change is still refused, discard it and enter it again.</translation>
-    </message>
-    <message>
-      <source>This record (%1) is too large: the server takes at most %2 KiB per record, text included. Shorten its text and send it again.</source>
-      <translation>This record (%1) is too large: the server takes at most %2 KiB per record, text included. Shorten its text and send it again.</translation>
-    </message>
-    <message>
-      <source>Records of this kind (%1) can only be written in your own name.</source>
-      <translation>Records of this kind (%1) can only be written in your own name.</translation>
-    </message>
-    <message>
-      <source>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</source>
-      <translation>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</translation>
+      <source>Only an administrator can change records of this kind (%1).</source>
+      <translation>Only an administrator can change records of this kind (%1).</translation>
     </message>
     <message>
       <source>The record id is not a valid id.</source>
       <translation>The record id is not a valid id.</translation>
     </message>
     <message>
+      <source>This record (%1) does not exist on the server.</source>
+      <translation>This record (%1) does not exist on the server.</translation>
+    </message>
+    <message>
+      <source>This record (%1) belongs to a territory you cannot change.</source>
+      <translation>This record (%1) belongs to a territory you cannot change.</translation>
+    </message>
+    <message>
       <source>A delete needs a '_deleted' clock stamp.</source>
       <translation>A delete needs a '_deleted' clock stamp.</translation>
+    </message>
+    <message>
+      <source>The field %1 has no time stamp.</source>
+      <translation>The field %1 has no time stamp.</translation>
+    </message>
+    <message>
+      <source>A time stamp of this change is not valid.</source>
+      <translation>A time stamp of this change is not valid.</translation>
+    </message>
+    <message>
+      <source>This change carries the clock stamp of another device than the one logged in.</source>
+      <translation>This change carries the clock stamp of another device than the one logged in.</translation>
+    </message>
+    <message>
+      <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
+      <translation>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</translation>
+    </message>
+    <message>
+      <source>This record (%1) is too large: the server takes at most %2 KiB per record, text included. Shorten its text and send it again.</source>
+      <translation>This record (%1) is too large: the server takes at most %2 KiB per record, text included. Shorten its text and send it again.</translation>
+    </message>
+    <message>
+      <source>Only its author can change this record (%1).</source>
+      <translation>Only its author can change this record (%1).</translation>
+    </message>
+    <message>
+      <source>The person named here is not a user on the server.</source>
+      <translation>The person named here is not a user on the server.</translation>
+    </message>
+    <message>
+      <source>Records of this kind (%1) can only be written in your own name.</source>
+      <translation>Records of this kind (%1) can only be written in your own name.</translation>
+    </message>
+    <message>
+      <source>You can record only your own visits.</source>
+      <translation>You can record only your own visits.</translation>
+    </message>
+    <message>
+      <source>Choose yourself or an active rep of your territories as the visit's rep.</source>
+      <translation>Choose yourself or an active rep of your territories as the visit's rep.</translation>
+    </message>
+    <message>
+      <source>The person named here can no longer sign in (disabled).</source>
+      <translation>The person named here can no longer sign in (disabled).</translation>
+    </message>
+    <message>
+      <source>The person named here is outside your territory and area.</source>
+      <translation>The person named here is outside your territory and area.</translation>
     </message>
     <message>
       <source>The customer does not exist on the server or is not in your territory.</source>
@@ -1425,44 +1445,28 @@
       <translation>You have no territory to add customers to.</translation>
     </message>
     <message>
-      <source>This entry was written on another device than the one logged in.</source>
-      <translation>This entry was written on another device than the one logged in.</translation>
-    </message>
-    <message>
-      <source>This change carries the clock stamp of another device than the one logged in.</source>
-      <translation>This change carries the clock stamp of another device than the one logged in.</translation>
-    </message>
-    <message>
-      <source>You can record only your own visits.</source>
-      <translation>You can record only your own visits.</translation>
-    </message>
-    <message>
-      <source>Choose yourself or an active rep of your territories as the visit's rep.</source>
-      <translation>Choose yourself or an active rep of your territories as the visit's rep.</translation>
-    </message>
-    <message>
-      <source>The person named here is not a user on the server.</source>
-      <translation>The person named here is not a user on the server.</translation>
-    </message>
-    <message>
-      <source>The person named here can no longer sign in (disabled).</source>
-      <translation>The person named here can no longer sign in (disabled).</translation>
-    </message>
-    <message>
-      <source>The person named here is outside your territory and area.</source>
-      <translation>The person named here is outside your territory and area.</translation>
+      <source>Records of this kind (%1) cannot be deleted by a sync; an administrator deletes them with the fieldcrm-server command.</source>
+      <translation>Records of this kind (%1) cannot be deleted by a sync; an administrator deletes them with the fieldcrm-server command.</translation>
     </message>
     <message>
       <source>This user name is already taken.</source>
       <translation>This user name is already taken.</translation>
     </message>
     <message>
+      <source>The server refused this change.</source>
+      <translation>The server refused this change.</translation>
+    </message>
+    <message>
       <source>This change is too large to send to the server. Shorten its text and send it again.</source>
       <translation>This change is too large to send to the server. Shorten its text and send it again.</translation>
     </message>
     <message>
-      <source>The server refused this change.</source>
-      <translation>The server refused this change.</translation>
+      <source>The server could not read this change (%1). Update FieldCRM; if the change is still refused, discard it and enter it again.</source>
+      <translation>The server could not read this change (%1). Update FieldCRM; if the change is still refused, discard it and enter it again.</translation>
+    </message>
+    <message>
+      <source>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</source>
+      <translation>The record left your territory on the server before this change was sent; the change was not synced. Ask the record's new owner to apply it if it still matters.</translation>
     </message>
   </context>
   <context>
@@ -1562,6 +1566,10 @@
       <translation>The clock of this computer is ahead of the server's. Set the right date, time and time zone; your changes wait until then.</translation>
     </message>
     <message>
+      <source>This laptop's profile is in use on another computer too, and taking a new identity did not help. Your changes are kept; ask IT.</source>
+      <translation>This laptop's profile is in use on another computer too, and taking a new identity did not help. Your changes are kept; ask IT.</translation>
+    </message>
+    <message>
       <source>The data on this laptop still differs from the server's. FieldCRM tries again at the next sync; your changes are kept.</source>
       <translation>The data on this laptop still differs from the server's. FieldCRM tries again at the next sync; your changes are kept.</translation>
     </message>
@@ -1579,6 +1587,21 @@
     </message>
   </context>
   <context>
+    <name>SyncNotices</name>
+    <message>
+      <source>You now work in territory %1: %2 customers removed from this laptop, %3 added.</source>
+      <translation>You now work in territory %1: %2 customers removed from this laptop, %3 added.</translation>
+    </message>
+    <message>
+      <source>What you may see has changed: %1 customers removed from this laptop, %2 added.</source>
+      <translation>What you may see has changed: %1 customers removed from this laptop, %2 added.</translation>
+    </message>
+    <message>
+      <source>This profile had been restored from a backup or copied from another computer, so it took a new device identity; its changes were sent again and nothing was lost.</source>
+      <translation>This profile had been restored from a backup or copied from another computer, so it took a new device identity; its changes were sent again and nothing was lost.</translation>
+    </message>
+  </context>
+  <context>
     <name>Validation</name>
     <message>
       <source>Required</source>
@@ -1589,12 +1612,32 @@
       <translation>Must not be empty</translation>
     </message>
     <message>
-      <source>Not a valid e-mail address</source>
-      <translation>Not a valid e-mail address</translation>
+      <source>Must be text</source>
+      <translation>Must be text</translation>
     </message>
     <message>
       <source>At most %1 characters</source>
       <translation>At most %1 characters</translation>
+    </message>
+    <message>
+      <source>Not a valid e-mail address</source>
+      <translation>Not a valid e-mail address</translation>
+    </message>
+    <message>
+      <source>Not one of the choices</source>
+      <translation>Not one of the choices</translation>
+    </message>
+    <message>
+      <source>Must be yes or no</source>
+      <translation>Must be yes or no</translation>
+    </message>
+    <message>
+      <source>Must be a whole number</source>
+      <translation>Must be a whole number</translation>
+    </message>
+    <message>
+      <source>Must be a number</source>
+      <translation>Must be a number</translation>
     </message>
     <message>
       <source>Must be at least %1</source>
@@ -1603,6 +1646,30 @@
     <message>
       <source>Must be at most %1</source>
       <translation>Must be at most %1</translation>
+    </message>
+    <message>
+      <source>Must be a date without a time</source>
+      <translation>Must be a date without a time</translation>
+    </message>
+    <message>
+      <source>Must be a date</source>
+      <translation>Must be a date</translation>
+    </message>
+    <message>
+      <source>Must be a date and time</source>
+      <translation>Must be a date and time</translation>
+    </message>
+    <message>
+      <source>Must be a record</source>
+      <translation>Must be a record</translation>
+    </message>
+    <message>
+      <source>Must be a list of records</source>
+      <translation>Must be a list of records</translation>
+    </message>
+    <message>
+      <source>Not a field of this record</source>
+      <translation>Not a field of this record</translation>
     </message>
     <message>
       <source>Must not be before the planned start</source>
@@ -1617,8 +1684,32 @@
       <translation>Must not be before the check-in</translation>
     </message>
     <message>
-      <source>Must be a whole number</source>
-      <translation>Must be a whole number</translation>
+      <source>Latitude and longitude go together</source>
+      <translation>Latitude and longitude go together</translation>
+    </message>
+    <message>
+      <source>Must be another contact</source>
+      <translation>Must be another contact</translation>
+    </message>
+    <message>
+      <source>A custom relationship needs a name</source>
+      <translation>A custom relationship needs a name</translation>
+    </message>
+    <message>
+      <source>This record (%1) does not exist</source>
+      <translation>This record (%1) does not exist</translation>
+    </message>
+    <message>
+      <source>This record (%1) belongs to another customer</source>
+      <translation>This record (%1) belongs to another customer</translation>
+    </message>
+    <message>
+      <source>Not a valid record id</source>
+      <translation>Not a valid record id</translation>
+    </message>
+    <message>
+      <source>This record (%1) exists already</source>
+      <translation>This record (%1) exists already</translation>
     </message>
   </context>
   <context>

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from fieldcrm.ui import i18n
+from fieldcrm.protocol.codes import FIELD_PROBLEMS, REJECTIONS, english
+from fieldcrm.ui import i18n, reasons
 from fieldcrm.ui.mainwindow import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,95 +41,97 @@ def test_switch_to_german_in_settings(window: MainWindow, qtbot: QtBot) -> None:
         window.translations.install("en")
 
 
-def test_server_reasons_are_translated_where_they_are_field_rules(qapp: object) -> None:
+def test_a_refused_change_reads_in_german_from_its_code(qapp: object) -> None:
     translations = i18n.Translations()
     assert translations.install("de")
     try:
-        reason = "city: must be at most 30 characters; email: 'x@' is not a valid e-mail address"
-        assert i18n.server_reason(reason) == (
+        invalid = {
+            "code": "invalid",
+            "params": {},
+            "reason": "customer: city: must be at most 30 characters; ...",
+            "problems": [
+                {"field": "city", "code": "too_long", "params": {"max": 30}},
+                {"field": "email", "code": "bad_email", "params": {"value": "x@"}},
+            ],
+        }
+        assert reasons.rejected_change_reason(invalid) == (
             "Ort: Höchstens 30 Zeichen; E-Mail: Keine gültige E-Mail-Adresse"
         )
-        assert i18n.server_field_message(reason, "email") == "Keine gültige E-Mail-Adresse"
-        # A reason this laptop does not know (from a newer server) stays as written.
-        unknown = "A rule this version does not know."
-        assert i18n.server_reason(unknown) == unknown
-        assert i18n.server_field_message(unknown, "city") == unknown
+        assert reasons.rejected_field_message(invalid, "email") == "Keine gültige E-Mail-Adresse"
+        # A code this laptop does not know (from a newer server) keeps the server's words.
+        unknown = {"code": "newer_rule", "params": {}, "reason": "A rule this version lacks."}
+        assert reasons.rejected_change_reason(unknown) == "A rule this version lacks."
+        assert reasons.rejected_field_message(unknown, "city") == "A rule this version lacks."
         # The server's own rules, with the kind of record in the user's language.
-        assert i18n.server_reason("Only its author can change this comment.") == (
+        assert reasons.rejection("author_only", {"entity": "comment"}) == (
             "Diesen Datensatz (Kommentar) kann nur sein Verfasser ändern."
         )
-        assert i18n.server_field_message("The customer was deleted.", "customer_id") == (
-            "Der Kunde wurde gelöscht."
-        )
+        assert reasons.rejection("customer_deleted") == "Der Kunde wurde gelöscht."
+        assert "Minuten" in reasons.rejection("future", {"minutes": 120})
     finally:
         translations.install("en")
 
 
-def _sample(message: ast.expr) -> str | None:
-    """A message the server may send, from the first argument of a ``Rejected(...)``, with
-    sample values where it has placeholders (None when it is nothing but a placeholder)."""
-    if isinstance(message, ast.Constant) and isinstance(message.value, str):
-        return message.value
-    if "exc.errors" in ast.unparse(message):
-        return None  # field rules, "field: message; ...": translated as field messages above
-    assert isinstance(message, ast.JoinedStr), ast.unparse(message)
-    parts = []
-    for part in message.values:
-        if isinstance(part, ast.Constant):
-            parts.append(str(part.value))
-            continue
-        assert isinstance(part, ast.FormattedValue)
-        source = ast.unparse(part.value)
-        if source == "exc":
-            return None  # the stamp parser's own message: a client bug, not a person's
-        if "60000" in source:
-            parts.append("12")
-        elif "join" in source:
-            parts.append("customer, contact")
-        else:
-            value = "city" if "missing" in source else "comment"
-            parts.append(repr(value) if part.conversion == ord("r") else value)
-    return "".join(parts)
+def _sample_params() -> dict[str, object]:
+    return {
+        "entity": "comment",
+        "ref": "visit",
+        "id": "0190",
+        "name": "city",
+        "minutes": 12,
+        "kib": 1024,
+        "detail": "x",
+        "max": 30,
+        "min": 1,
+        "value": "x@",
+        "choices": "a, b",
+    }
 
 
-def test_every_reason_the_server_gives_is_translated(qapp: object) -> None:
-    """Each sentence ``sync_server/push.py`` refuses a change with, and the laptop's own
-    reasons, read in German (a new server rule without a translation fails here)."""
-    from fieldcrm.store.replica import EVICTED_REASON
-
+def test_every_code_the_server_or_the_laptop_gives_is_translated(qapp: object) -> None:
+    """Every rejection and field problem code has its own German sentence (a new code
+    without a translation fails here), and every code the server raises is in the table."""
+    rejections, problems = reasons.known_codes()
+    assert set(REJECTIONS) == rejections
+    assert set(FIELD_PROBLEMS) == problems
     tree = ast.parse((ROOT / "sync_server" / "push.py").read_text(encoding="utf-8"))
-    messages: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and ast.unparse(node.func) == "Rejected" and node.args:
-            sample = _sample(node.args[0])
-            if sample is not None:
-                messages.append(sample)
-        if (
-            isinstance(node, ast.keyword)
-            and node.arg == "reason"
-            and isinstance(node.value, ast.Constant)
-        ):
-            messages.append(str(node.value.value))
-    assert len(messages) >= 15, messages
-    from fieldcrm.sync.engine import FUTURE_REASON, TOO_LARGE_REASON, UNREADABLE_REASON
-
-    messages += [
-        EVICTED_REASON,
-        "The server refused this change.",
-        TOO_LARGE_REASON,
-        UNREADABLE_REASON.format(detail="'shoe_size' is not a field of customer"),
-        FUTURE_REASON.format(minutes=120),
-    ]
+    raised = {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and ast.unparse(node.func) == "Rejected"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
+    assert len(raised) >= 20 and raised <= set(REJECTIONS), raised - set(REJECTIONS)
     translations = i18n.Translations()
     assert translations.install("de")
     try:
-        untranslated = [m for m in messages if i18n.server_reason(m) == m]
+        params = _sample_params()
+        untranslated = [
+            code
+            for code in REJECTIONS
+            if code != "invalid"
+            and reasons.rejection(code, params) == english(REJECTIONS, code, params)
+        ]
+        untranslated += [
+            code
+            for code in FIELD_PROBLEMS
+            if reasons.field_problem(code, params)
+            in (
+                english(FIELD_PROBLEMS, code, params),
+                english(FIELD_PROBLEMS, code, params).capitalize(),
+            )
+        ]
         assert not untranslated
-        assert "Minuten" in i18n.server_reason(
-            next(m for m in messages if "minutes in the future" in m)
-        )
     finally:
         translations.install("en")
+
+
+def test_no_regular_expression_reads_the_servers_words() -> None:
+    for module in ("i18n.py", "reasons.py"):
+        source = (ROOT / "fieldcrm" / "ui" / module).read_text(encoding="utf-8")
+        assert "re.compile" not in source and "re.match" not in source, module
 
 
 def test_every_reason_a_sync_stops_reads_in_german(qapp: object) -> None:
@@ -155,3 +158,44 @@ def test_every_reason_a_sync_stops_reads_in_german(qapp: object) -> None:
             assert "English" not in german
     finally:
         translations.install("en")
+
+
+def test_a_sync_that_moved_records_or_took_a_new_identity_says_so_in_german(
+    qapp: object,
+) -> None:
+    from fieldcrm.sync.engine import ScopeChange, SyncResult
+
+    moved = SyncResult(
+        scope_change=ScopeChange("East", "West", "rep", "rep", {"customer": 2}, {"customer": 3})
+    )
+    area = SyncResult(scope_change=ScopeChange("A", "A", "manager", "manager", {"customer": 2}, {}))
+    copied = SyncResult(device_reused=True)
+    assert i18n.sync_notice(SyncResult()) is None
+    translations = i18n.Translations()
+    assert translations.install("de")
+    try:
+        assert i18n.sync_notice(moved) == (
+            "Sie arbeiten jetzt im Gebiet West: 2 Kunden von diesem Laptop entfernt, "
+            "3 hinzugekommen."
+        )
+        assert i18n.sync_notice(area) == (
+            "Was Sie sehen dürfen, hat sich geändert: 2 Kunden von diesem Laptop entfernt, "
+            "0 hinzugekommen."
+        )
+        assert "neue Gerätekennung" in (i18n.sync_notice(copied) or "")
+    finally:
+        translations.install("en")
+
+
+def test_the_window_tells_the_user_what_a_sync_moved(window: MainWindow, qtbot: QtBot) -> None:
+    from fieldcrm.sync.engine import ScopeChange, SyncResult
+
+    result = SyncResult(
+        ok=True,
+        scope_change=ScopeChange("East", "West", "rep", "rep", {"customer": 2}, {"customer": 2}),
+    )
+    with qtbot.waitSignal(window.ctx.message, timeout=5_000) as said:
+        window.ctx.sync.synced.emit(result)
+    assert said.args == [
+        "You now work in territory West: 2 customers removed from this laptop, 2 added."
+    ]

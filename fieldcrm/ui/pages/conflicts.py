@@ -21,7 +21,7 @@ from fieldcrm.app import customers, review
 from fieldcrm.app.changes import EVERYTHING, REJECTED
 from fieldcrm.domain.entities import entity_spec
 from fieldcrm.domain.validation import ValidationError
-from fieldcrm.ui import i18n
+from fieldcrm.ui import i18n, reasons
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.forms import ERROR_STYLE
 from fieldcrm.ui.models import Column, RowsModel
@@ -239,7 +239,7 @@ class ConflictsView(PickAndEditView):
             try:
                 value = int(text) if text.strip() else None
             except ValueError:
-                self._show_error(i18n.validation_message("must be a whole number"))
+                self._show_error(reasons.field_problem("not_int"))
                 return
         elif spec.kind == "float":
             try:
@@ -264,7 +264,9 @@ class ConflictsView(PickAndEditView):
                 self.edit_value.setText(typed_text)
                 self.edit_value.setModified(True)
             if isinstance(exc, ValidationError):
-                self._show_error("; ".join(i18n.validation_message(e.message) for e in exc.errors))
+                self._show_error(
+                    "; ".join(reasons.field_problem(e.code, e.params) for e in exc.errors)
+                )
             else:
                 self._show_error(str(exc))
 

@@ -16,7 +16,7 @@ from fieldcrm.app import review
 from fieldcrm.app.changes import CONFLICT, EVERYTHING
 from fieldcrm.domain.entities import entity_spec
 from fieldcrm.domain.validation import FieldError, ValidationError
-from fieldcrm.ui import i18n
+from fieldcrm.ui import i18n, reasons
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.forms import ERROR_STYLE, RecordForm, confirm
 from fieldcrm.ui.models import Column, RowsModel
@@ -59,7 +59,7 @@ class RejectedView(PickAndEditView):
                     lambda: _t("What"),
                     lambda r: f"{i18n.label(r['entity'])}: {i18n.label(r['op'])}",
                 ),
-                Column("reason", lambda: _t("Reason"), lambda r: i18n.server_reason(r["reason"])),
+                Column("reason", lambda: _t("Reason"), reasons.rejected_change_reason),
             ],
             self,
         )
@@ -141,7 +141,7 @@ class RejectedView(PickAndEditView):
             self.reason.setText(_t("No rejected changes."))
             self.form_box.hide()
             return
-        self.reason.setText(fill(_t("Reason: %1"), i18n.server_reason(rejected["reason"])))
+        self.reason.setText(fill(_t("Reason: %1"), reasons.rejected_change_reason(rejected)))
         spec = entity_spec(rejected["entity"])
         names = [
             n
@@ -165,7 +165,7 @@ class RejectedView(PickAndEditView):
         values = {**(rejected.get("current") or {}), **rejected["fields"]}
         self.form.set_values(values)
         if rejected.get("field") in names:
-            message = i18n.server_field_message(rejected["reason"], rejected["field"])
+            message = reasons.rejected_field_message(rejected, rejected["field"])
             self.form.show_errors([FieldError(rejected["field"], message)])
         self.form_layout.addWidget(self.form)
         self.form_box.show()
