@@ -317,10 +317,13 @@ def seed_sync_outcomes(store: Store, user: dict[str, Any], customer_ids: list[st
                 "fields": dumps({"city": "Hamburg-Altona-Nord-West-Elbvororte"}),
                 "stamps": dumps({"city": losing_stamp}),
                 "base_stamps": dumps({}),
-                # As a server with a stricter rule than this laptop's words it.
-                "reason": "city: must be at most 30 characters",
+                # As a server with a stricter rule than this laptop's sends it.
+                "reason": "customer: city: must be at most 30 characters",
                 "field": "city",
                 "rejected_at": now,
+                "code": "invalid",
+                "params": dumps({}),
+                "problems": dumps([{"field": "city", "code": "too_long", "params": {"max": 30}}]),
             },
         )
 

@@ -355,12 +355,18 @@ def reassign_customer(
         if territory_id is not None:
             changes["territory_id"] = territory_id
         uow.update("customer", customer_id, changes)
+
+        def known(user_id: str | None) -> str | None:
+            # The owner may be someone this laptop no longer holds (moved to another area,
+            # say): the handover then names nobody rather than a person it cannot show.
+            return user_id if user_id and uow.get("user", user_id) is not None else None
+
         return uow.create(
             "handover",
             {
                 "customer_id": customer_id,
-                "from_user_id": customer["owner_id"],
-                "to_user_id": owner_id or customer["owner_id"],
+                "from_user_id": known(customer["owner_id"]),
+                "to_user_id": known(owner_id or customer["owner_id"]),
                 "note": note,
             },
         )

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from fieldcrm.domain.entities import RELATIONSHIP_KINDS
 from fieldcrm.domain.validation import ValidationError
 from fieldcrm.ui.i18n import field_label
-from fieldcrm.ui.reasons import field_problem
+from fieldcrm.ui.reasons import field_error_text
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -86,9 +86,7 @@ class RecordDialog(QDialog):
         self.saving = False
         self.buttons.setEnabled(True)
         if isinstance(exc, ValidationError):
-            text = "\n".join(
-                f"{field_label(e.field)}: {field_problem(e.code, e.params)}" for e in exc.errors
-            )
+            text = "\n".join(f"{field_label(e.field)}: {field_error_text(e)}" for e in exc.errors)
         else:
             text = QCoreApplication.translate("Connections", "Could not save: %1").replace(
                 "%1", str(exc)

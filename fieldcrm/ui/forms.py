@@ -205,7 +205,7 @@ class RecordForm(QWidget):
             if label is None:
                 elsewhere.append(error)
                 continue
-            label.setText(reasons.field_problem(error.code, error.params))
+            label.setText(reasons.field_error_text(error))
             label.show()
             first = first or self.editors[error.field]
         if first is not None:
@@ -322,8 +322,7 @@ class SaveDialog(QDialog):
             if rest:
                 self.general_error.setText(
                     "\n".join(
-                        f"{i18n.field_label(e.field)}: {reasons.field_problem(e.code, e.params)}"
-                        for e in rest
+                        f"{i18n.field_label(e.field)}: {reasons.field_error_text(e)}" for e in rest
                     )
                 )
                 self.general_error.show()

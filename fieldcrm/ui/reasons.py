@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
+from fieldcrm.domain.validation import FieldError
 from fieldcrm.protocol.codes import FIELD_PROBLEMS, REJECTIONS, english
 from fieldcrm.ui import i18n
 from fieldcrm.ui.texts import fill
@@ -240,6 +241,14 @@ def field_problem(code: str, params: Params | None = None) -> str:
     make = _FIELD_PROBLEMS.get(code)
     params = params or {}
     return make(params) if make else english(FIELD_PROBLEMS, code, params)
+
+
+def field_error_text(error: FieldError) -> str:
+    """A field's problem as the form shows it: from its code, or its words as they came
+    where they have no code of their own."""
+    if error.code in _FIELD_PROBLEMS:
+        return field_problem(error.code, error.params)
+    return error.message
 
 
 def rejection(

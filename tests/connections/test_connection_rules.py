@@ -314,3 +314,16 @@ def test_deleting_a_contact_removes_its_relationships_and_connections(store: Sto
     store.delete("contact", ids["jo"])
     assert store.get("relationship", rel) is None
     assert store.get("connection", conn_id) is None
+
+
+def test_a_customer_whose_owner_left_this_laptop_can_still_be_handed_over(store: Store) -> None:
+    """After a scope change the owner may be a person this laptop no longer holds: the
+    move goes through and its handover names nobody for that person."""
+    ids = _people(store)
+    with store.write() as uow:
+        uow.connection.exec_driver_sql('DELETE FROM "user" WHERE id = ?', (ids["anna"],))
+    handover = reassign_customer(store, ids["acme"], territory_id=ids["south"], note="Bitte")
+    row = store.get("handover", handover)
+    assert row is not None
+    assert (row["from_user_id"], row["to_user_id"], row["note"]) == (None, None, "Bitte")
+    assert store.get("customer", ids["acme"])["territory_id"] == ids["south"]  # type: ignore[index]

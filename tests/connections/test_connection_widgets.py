@@ -194,7 +194,7 @@ def test_a_refused_relationship_keeps_the_dialog_open_with_the_reason(
     dialog.note_edit.setPlainText("Share an office")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: bool(dialog.error_label.text()), timeout=5000)
-    assert "must be another contact" in dialog.error_label.text()
+    assert "Must be another contact" in dialog.error_label.text()
     assert dialog.isVisible() and dialog.buttons.isEnabled()
     assert dialog.note_edit.toPlainText() == "Share an office"  # nothing typed is lost
     assert _relationships(store, ids["acme"]) == before

@@ -264,9 +264,7 @@ class ConflictsView(PickAndEditView):
                 self.edit_value.setText(typed_text)
                 self.edit_value.setModified(True)
             if isinstance(exc, ValidationError):
-                self._show_error(
-                    "; ".join(reasons.field_problem(e.code, e.params) for e in exc.errors)
-                )
+                self._show_error("; ".join(reasons.field_error_text(e) for e in exc.errors))
             else:
                 self._show_error(str(exc))
 
