@@ -327,6 +327,14 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
         raise Rejected("The record id is not a valid id.", "row_id")
     _check_stamps(ctx, entry)
     current = ctx.row(entry.entity, entry.row_id)
+    if current is not None and not ctx.scopes.can_read(current.scope):
+        # A row the caller may not see is answered as an id the server does not know, so
+        # that nobody can probe which ids exist in other territories.
+        if entry.op == "delete":
+            return "applied"
+        if entry.op == "update":
+            raise Rejected(f"There is no {entry.entity} with this id on the server.", "row_id")
+        raise Rejected("This record id cannot be used; the app makes a new one.", "row_id")
     if current is not None and not ctx.scopes.can_write(current.scope):
         raise Rejected(
             f"This {entry.entity} belongs to a territory you cannot change.", "territory_id"
