@@ -544,6 +544,8 @@ def _update(
             moved = scope != current.scope
         elif spec.name == "user":
             scope = data.get("territory_id") or GLOBAL_SCOPE
+            if data["username"] != current.data.get("username"):
+                _check_new_user(ctx, data, current.id)
         row = Row(spec.name, current.id, scope, customer_id, data, new_stamps, False)
         ctx.write(row, current)
         if moved:
@@ -645,9 +647,12 @@ def _move_children(ctx: PushContext, customer_id: str, scope: str) -> None:
         ctx.write(moved, child, evict=False)
 
 
-def _check_new_user(ctx: PushContext, values: dict[str, Any]) -> None:
+def _check_new_user(ctx: PushContext, values: dict[str, Any], user_id: str | None = None) -> None:
+    """A new user, or a user renamed, must not take another account's name."""
     taken = ctx.conn.execute(
-        sa.select(t.account.c.id).where(t.account.c.username == values.get("username"))
+        sa.select(t.account.c.id).where(
+            t.account.c.username == values.get("username"), t.account.c.id != (user_id or "")
+        )
     ).first()
     if taken is not None:
         raise Rejected("This user name is already taken.", "username")
