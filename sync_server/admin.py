@@ -157,8 +157,8 @@ def add_user(
         raise AdminError("The role must be rep, manager or admin.")
     if account_by_name(conn, username) is not None:
         raise AdminError(f"The user name {username!r} is taken.")
-    if check_strength and len(password) < 8:
-        raise AdminError("The password must have at least 8 characters.")
+    if check_strength:
+        check_password(password, username)
     territory_id = None
     if role == "rep":
         if not territory:
@@ -205,12 +205,17 @@ def set_password(conn: sa.Connection, username: str, password: str) -> None:
         .where(t.account.c.id == acc.id)
         .values(password_hash=auth.hash_password(password))
     )
-    conn.execute(t.login_throttle.delete().where(t.login_throttle.c.username == username))
+    auth.clear_user_failures(conn, username)
+
+
+def check_password(password: str, username: str) -> None:
+    problem = auth.password_problem(password, username)
+    if problem is not None:
+        raise AdminError(problem)
 
 
 def reset_password(conn: sa.Connection, username: str, password: str) -> None:
-    if len(password) < 8:
-        raise AdminError("The password must have at least 8 characters.")
+    check_password(password, username)
     set_password(conn, username, password)
     auth.revoke_user_sessions(conn, account_by_name(conn, username).id, "password reset")
 

@@ -39,6 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=_env_int("FIELDCRM_PORT", 8765))
     serve.add_argument("--workers", type=int, default=_env_int("FIELDCRM_WORKERS", 1))
     serve.add_argument("--log-level", default=os.environ.get("FIELDCRM_LOG_LEVEL", "INFO"))
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default=os.environ.get("FIELDCRM_FORWARDED_ALLOW_IPS") or None,
+        help=(
+            "addresses of reverse proxies whose X-Forwarded-For is trusted (comma-separated);"
+            " login throttling then counts per real client address"
+        ),
+    )
+    serve.add_argument(
+        "--api-docs",
+        action="store_true",
+        default=os.environ.get("FIELDCRM_API_DOCS", "").lower() in ("1", "true", "yes", "on"),
+        help="serve the interactive API pages /docs and /redoc (they load scripts from a CDN)",
+    )
 
     territory = sub.add_parser("territory", help="manage territories").add_subparsers(
         dest="action", required=True
@@ -74,7 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     i_cust.add_argument("--territory", required=True)
     i_cust.add_argument("--skip-invalid", action="store_true", help="import the valid rows")
 
-    sub.add_parser("demo", parents=[common], help="seed a demo area with realistic data")
+    demo = sub.add_parser("demo", parents=[common], help="seed a demo area with realistic data")
+    demo.add_argument(
+        "--force", action="store_true", help="seed even a database that has other users"
+    )
     return parser
 
 
@@ -112,6 +129,7 @@ def cmd_serve(args: argparse.Namespace) -> str:
     _ready_engine(args.db).dispose()
     os.environ["FIELDCRM_DATABASE_URL"] = normalise_url(args.db)
     os.environ["FIELDCRM_LOG_LEVEL"] = args.log_level
+    os.environ["FIELDCRM_API_DOCS"] = "1" if args.api_docs else ""
     configure(args.log_level.upper())
     uvicorn.run(
         "sync_server.api:app_from_env",
@@ -121,7 +139,8 @@ def cmd_serve(args: argparse.Namespace) -> str:
         workers=args.workers if args.workers > 1 else None,
         log_config=None,
         access_log=False,
-        proxy_headers=False,
+        proxy_headers=bool(args.forwarded_allow_ips),
+        forwarded_allow_ips=args.forwarded_allow_ips,
     )
     return ""
 
@@ -205,7 +224,7 @@ def cmd_import(args: argparse.Namespace) -> str:
 def cmd_demo(args: argparse.Namespace) -> str:
     from sync_server.demo import seed_demo
 
-    return _in_transaction(args, seed_demo)
+    return _in_transaction(args, lambda conn: seed_demo(conn, force=args.force))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {

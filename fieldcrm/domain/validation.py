@@ -113,12 +113,15 @@ def _normalise(spec: FieldSpec, value: Any) -> Any:
         except ValueError:
             raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
     if kind == "datetime":
-        if isinstance(value, datetime):
-            return format_datetime(value)
-        if not isinstance(value, str):
+        if not isinstance(value, str | datetime):
             raise ValueError("must be a date and time")
         try:
+            if isinstance(value, datetime):
+                return format_datetime(value)
             return format_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except OverflowError:
+            # 0001-01-01T00:00:00+01:00 is in the year 0 in UTC, which has no date.
+            raise ValueError(f"{str(value)!r} is outside the dates that can be stored") from None
         except ValueError:
             raise ValueError(f"{value!r} is not a date and time (ISO 8601)") from None
     if kind == "ref":
