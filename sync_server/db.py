@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,10 +33,35 @@ def is_sqlite(engine: sa.Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+#: Mode of a server SQLite database (and so of its WAL files): the service user writes,
+#: its group (backups) may read, nobody else.
+SQLITE_FILE_MODE = 0o640
+
+
+def restrict_sqlite_file(url: str) -> None:
+    """Create the database file of a ``sqlite:///`` URL with ``SQLITE_FILE_MODE``, or take
+    wider bits off an existing one (POSIX)."""
+    path = sa.make_url(url).database
+    if os.name != "posix" or not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, SQLITE_FILE_MODE)
+    except FileExistsError:
+        current = os.stat(path).st_mode & 0o777
+        if current & ~SQLITE_FILE_MODE:
+            os.chmod(path, current & SQLITE_FILE_MODE)
+        return
+    except FileNotFoundError:
+        return  # no such folder: SQLite says so when it connects
+    os.close(fd)
+
+
 def make_engine(url: str, **kw: Any) -> sa.Engine:
-    """An engine for ``url``; SQLite gets WAL, synchronous=FULL and explicit transactions."""
+    """An engine for ``url``; SQLite gets WAL, synchronous=FULL and explicit transactions,
+    and its file mode 0640 or tighter."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        restrict_sqlite_file(url)
         engine = sa.create_engine(
             url, connect_args={"timeout": 60, "check_same_thread": False}, **kw
         )
