@@ -75,7 +75,7 @@ class AuditEntry:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "at": self.at.isoformat().replace("+00:00", "Z"),
+            "at": self.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "actor": self.actor,
             "action": self.action,
             "target": self.target,

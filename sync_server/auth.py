@@ -52,8 +52,13 @@ FREE_FAILURES = 5
 ADDRESS_FREE_FAILURES = 20
 MAX_BLOCK = timedelta(minutes=15)
 FAILURE_MEMORY = timedelta(hours=24)
-#: Verified against when the user does not exist, so both cases take the same time.
-_DUMMY_HASH = PASSWORD_HASHER.hash("no such user")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so both cases take the same time
+    (made on first use: hashing costs tens of milliseconds at every command's start)."""
+    return PASSWORD_HASHER.hash("no such user")
 
 
 class AuthError(Exception):
@@ -73,7 +78,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return PASSWORD_HASHER.verify(password_hash or _DUMMY_HASH, password) and bool(
+        return PASSWORD_HASHER.verify(password_hash or _dummy_hash(), password) and bool(
             password_hash
         )
     except (VerifyMismatchError, VerificationError, InvalidHashError):

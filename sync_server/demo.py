@@ -356,6 +356,13 @@ def seed_demo(
     session.finish()
     accounts = conn.execute(sa.select(sa.func.count()).select_from(t.account)).scalar_one()
     summary = ", ".join(f"{n} {entity}s" for entity, n in counts.items())
+    admin.audit.record(
+        conn,
+        "demo.seed",
+        actor=admin.audit.command_line_actor(),
+        target=AREA,
+        detail=("forced into a database with other users; " if force else "") + summary,
+    )
     return (
         f"Demo area {AREA!r} seeded: territories North and South, {accounts} users "
         f"(anna, ben, maria, admin; password {DEMO_PASSWORD!r}), {summary}."
