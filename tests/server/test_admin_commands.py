@@ -62,8 +62,12 @@ def admin(tmp_path: Path, sqlite_template: Path) -> Admin:
     cli = Admin(tmp_path)
     engine = make_engine(cli.db)
     with write_transaction(engine) as conn:
-        for name, area in (("North", "Central"), ("South", "Central"), ("West", "Coast")):
-            server_admin.add_territory(conn, name, area)
+        for territory_name, area_name in (
+            ("North", "Central"),
+            ("South", "Central"),
+            ("West", "Coast"),
+        ):
+            server_admin.add_territory(conn, territory_name, area_name)
         server_admin.add_territory(conn, "Solo")
         people: list[tuple[str, str, str | None, str | None]] = [
             ("anna", "rep", "North", None),
