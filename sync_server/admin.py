@@ -7,8 +7,6 @@ validated, stamped, sequenced and scoped exactly like synced edits.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
@@ -23,6 +21,7 @@ from fieldcrm.domain.validation import ValidationError, validate_record
 from fieldcrm.protocol import OutboxEntry
 from sync_server import audit, auth
 from sync_server import tables as t
+from sync_server.importing import Table, resolve_columns
 from sync_server.push import PushContext, Rejected, apply_entry
 from sync_server.scope import Caller, caller_scopes
 from sync_server.store import SERVER_DEVICE, Writer, utcnow
@@ -639,16 +638,14 @@ def write_handover(
 
 # ---- customer import -------------------------------------------------------------------------
 
-IMPORT_COLUMNS = (
-    *(f.name for f in CUSTOMER.fields if f.name not in ("territory_id", "owner_id")),
-    "owner",
-)
-
 
 @dataclass
 class ImportReport:
-    created: int = 0
-    updated: int = 0
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    #: "K-1 Gasthof Weber: from South (owner ben) to North (owner anna)"
+    moved: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
 
@@ -667,54 +664,35 @@ def _convert(name: str, text: str) -> Any:
     return text
 
 
-def parse_customer_csv(
-    text: str, owners: Mapping[str, str]
-) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
-    """Rows as (line, values) and the problems found, each 'line N: field: message'."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    unknown = [h for h in header if h not in IMPORT_COLUMNS]
-    if unknown or "name" not in header:
-        header_problems = [f"line 1: unknown column {h!r}" for h in unknown]
-        if "name" not in header:
-            header_problems.append("line 1: the column 'name' is missing")
-        header_problems.append("line 1: allowed columns are " + ", ".join(IMPORT_COLUMNS))
+def parse_customer_rows(
+    table: Table, mapping: Mapping[str, str] | None = None
+) -> tuple[list[tuple[int, dict[str, Any], str | None]], list[str]]:
+    """Rows as (line, values, owner name) and the problems found, each 'line N: ...'."""
+    columns, header_problems = resolve_columns(table.header, mapping or {})
+    if header_problems:
         return [], header_problems
-    rows: list[tuple[int, dict[str, Any]]] = []
+    rows: list[tuple[int, dict[str, Any], str | None]] = []
     problems: list[str] = []
     numbers: dict[str, int] = {}
-    while True:
-        line = reader.line_num + 1
-        try:
-            raw = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(f"line {line}: {exc}")
-            break
-        if None in raw:
+    for line, cells in table.rows:
+        if len(cells) > len(columns):
             problems.append(f"line {line}: more values than columns")
             continue
         values: dict[str, Any] = {}
+        owner: str | None = None
         row_problems: list[str] = []
-        for name, cell in raw.items():
+        for name, cell in zip(columns, cells, strict=False):
+            assert name is not None
             if name == "owner":
-                owner = (cell or "").strip()
-                if owner and owner not in owners:
-                    row_problems.append(f"line {line}: owner: there is no user {owner!r}")
-                elif owner:
-                    values["owner_id"] = owners[owner]
+                owner = cell.strip() or None
                 continue
             try:
-                values[name] = _convert(name, cell or "")
+                values[name] = _convert(name, cell)
             except ValueError as exc:
                 row_problems.append(f"line {line}: {name}: {exc}")
         unconverted = {p.split(": ")[1] for p in row_problems}
         try:
-            validate_record(
-                "customer",
-                {k: v for k, v in values.items() if k != "owner_id" and k not in unconverted},
-            )
+            validate_record("customer", {k: v for k, v in values.items() if k not in unconverted})
         except ValidationError as exc:
             row_problems.extend(
                 f"line {line}: {e.field}: {e.message}"
@@ -732,51 +710,136 @@ def parse_customer_csv(
         if row_problems:
             problems.extend(row_problems)
         else:
-            rows.append((line, values))
+            rows.append((line, values, owner))
     return rows, problems
 
 
-def import_customers(
-    conn: sa.Connection, text: str, territory: str, *, skip_invalid: bool = False
-) -> ImportReport:
-    """Import or update (matched by customer number) customers into a territory.
+def _identity(values: Mapping[str, Any]) -> tuple[str, str, str]:
+    """How a customer without a number is recognised again: name, postal code and city."""
+    return tuple(  # type: ignore[return-value]
+        " ".join(str(values.get(k) or "").casefold().split())
+        for k in ("name", "postal_code", "city")
+    )
 
-    Every row is validated first; with a bad row nothing is imported unless
-    ``skip_invalid``. A customer that exists in another territory moves here: the old
-    territory's users get an eviction, this territory's users receive it with its rows.
+
+def import_customers(
+    conn: sa.Connection,
+    table: Table,
+    territory: str,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    skip_invalid: bool = False,
+    source: str = "a customer import",
+) -> ImportReport:
+    """Import or update customers into a territory.
+
+    A row matches an existing customer by number, or (without a number) by name, postal
+    code and city, so importing a file again creates nothing twice. Every row is checked
+    first; with a bad row nothing is imported unless ``skip_invalid``. An owner must be an
+    active rep of the territory or a manager of its area. A customer that exists in another
+    territory (or with another owner) moves here: the new owner gets a handover record,
+    the old territory's laptops evict it, this territory's receive it with its rows.
     """
-    territory_id = territory_by_name(conn, territory)
-    if territory_id is None:
-        raise AdminError(f"There is no territory {territory!r}.")
-    owners = {row.username: row.id for row in conn.execute(sa.select(t.account))}
-    rows, problems = parse_customer_csv(text, owners)
+    territory_id = _territory_id(conn, territory)
+    rows, problems = parse_customer_rows(table, mapping)
+    accounts = {row.username: row for row in conn.execute(sa.select(t.account))}
+    checked: list[tuple[int, dict[str, Any], str | None]] = []
+    for line, parsed, owner in rows:
+        values = parsed
+        if owner is not None:
+            problem = owner_problem(conn, accounts.get(owner), territory_id)
+            if problem is not None:
+                problems.append(
+                    f"line {line}: owner: {owner!r} cannot own customers of {territory}: {problem}"
+                )
+                continue
+            values = dict(values, owner_id=accounts[owner].id)
+        checked.append((line, values, owner))
     if problems and not skip_invalid:
         raise AdminError(
             "Nothing was imported; fix these rows (or use --skip-invalid):\n" + "\n".join(problems)
         )
     report = ImportReport(skipped=problems)
-    existing = _customers_by_number(conn, [v["number"] for _, v in rows if v.get("number")])
+    by_number = _customers_by_number(conn, [v["number"] for _, v, _ in checked if v.get("number")])
+    by_identity = (
+        _customers_without_number(conn) if any(not v.get("number") for _, v, _ in checked) else {}
+    )
+    names = {tid: data["name"] for tid, data in territories(conn).items()}
+    users = {row.id: row.username for row in accounts.values()}
     session = AdminSession(conn)
-    for line, parsed in rows:
+    for line, parsed, _owner in checked:
         values = dict(parsed, territory_id=territory_id)
-        current_id = existing.get(values.get("number") or "")
+        number = values.get("number")
+        label = f"{number or '(no number)'} {values['name']}"
+        if number:
+            current_id = by_number.get(number)
+        else:
+            matches = by_identity.get(_identity(values), [])
+            current_id = matches[0] if len(matches) == 1 else None
         try:
             if current_id is None:
-                session.apply("customer", "create", uuid7(), values)
-                report.created += 1
+                new_id = uuid7()
+                session.apply("customer", "create", new_id, values)
+                report.created.append(label)
+                if not number:
+                    by_identity.setdefault(_identity(values), []).append(new_id)
+                continue
+            current = session.ctx.row("customer", current_id)
+            assert current is not None
+            old_territory = current.data.get("territory_id")
+            old_owner = current.data.get("owner_id")
+            if old_territory != territory_id and "owner_id" not in values:
+                values["owner_id"] = _choose_owner(conn, territory, territory_id, None, old_owner)
+            changed = {k: v for k, v in values.items() if current.data.get(k) != v}
+            if not changed:
+                report.unchanged += 1
+                continue
+            session.apply("customer", "update", current_id, changed)
+            new_owner = changed.get("owner_id", old_owner)
+            if "territory_id" in changed or "owner_id" in changed:
+                where_from = names.get(old_territory or "", "?")
+                write_handover(
+                    session,
+                    current_id,
+                    old_owner,
+                    new_owner,
+                    f"Moved from {where_from} to {territory} by {source}."
+                    if "territory_id" in changed
+                    else f"Handed over in {territory} by {source}.",
+                )
+                report.moved.append(
+                    f"{label}: from {where_from} (owner {users.get(old_owner, '-')}) to "
+                    f"{territory} (owner {users.get(new_owner, '-')})"
+                )
             else:
-                current = session.ctx.row("customer", current_id)
-                assert current is not None
-                changed = {k: v for k, v in values.items() if current.data.get(k) != v}
-                if changed:
-                    session.apply("customer", "update", current_id, changed)
-                report.updated += 1
+                report.updated.append(label)
         except AdminError as exc:
             if not skip_invalid:
                 raise AdminError(f"Nothing was imported: line {line}: {exc}") from None
             report.skipped.append(f"line {line}: {exc}")
     session.finish()
+    _audit(
+        conn,
+        "customer.import",
+        territory,
+        f"{source}: {len(report.created)} new, {len(report.updated)} updated, "
+        f"{len(report.moved)} moved, {len(report.skipped)} skipped",
+    )
     return report
+
+
+def _customers_without_number(conn: sa.Connection) -> dict[tuple[str, str, str], list[str]]:
+    found: dict[tuple[str, str, str], list[str]] = {}
+    rows = conn.execute(
+        sa.select(t.record.c.id, t.record.c.data).where(
+            t.record.c.entity == "customer", t.record.c.deleted.is_(False)
+        )
+    )
+    for row in rows:
+        data = orjson.loads(row.data)
+        if not data.get("number"):
+            found.setdefault(_identity(data), []).append(row.id)
+    return found
 
 
 @overload

@@ -28,6 +28,7 @@ from sync_server.db import (
     upgrade,
     write_transaction,
 )
+from sync_server.importing import ImportFileError, parse_mapping, read_table
 
 
 def _env_int(name: str, default: int) -> int:
@@ -141,10 +142,30 @@ def build_parser() -> argparse.ArgumentParser:
     _json_option(aud)
 
     imp = sub.add_parser("import", help="import data").add_subparsers(dest="action", required=True)
-    i_cust = imp.add_parser("customers", parents=[common], help="import customers from CSV")
+    i_cust = imp.add_parser(
+        "customers",
+        parents=[common],
+        help="import customers from CSV or Excel (.xlsx)",
+        description="Import customers from a CSV file (comma, semicolon or tab; UTF-8 or "
+        "Windows-1252) or an Excel workbook (.xlsx, first sheet). Rows match existing "
+        "customers by number, or without a number by name, postal code and city.",
+    )
     i_cust.add_argument("file", type=Path)
     i_cust.add_argument("--territory", required=True)
     i_cust.add_argument("--skip-invalid", action="store_true", help="import the valid rows")
+    i_cust.add_argument("--dry-run", action="store_true", help="show what would change")
+    i_cust.add_argument("--encoding", help="the file's encoding (default: detected)")
+    i_cust.add_argument("--delimiter", help="the CSV delimiter (default: detected)")
+    i_cust.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD,...",
+        help="the customer field each column of the file fills, e.g. Firma=name,PLZ=postal_code",
+    )
+    i_cust.add_argument(
+        "--map-file", type=Path, help="a file with one COLUMN=FIELD a line, as --map"
+    )
 
     demo = sub.add_parser("demo", parents=[common], help="seed a demo area with realistic data")
     demo.add_argument(
@@ -452,21 +473,72 @@ def cmd_device(args: argparse.Namespace) -> str:
     return _in_transaction(args, revoke)
 
 
+class _DryRun(Exception):
+    """Rolls a dry run's transaction back, carrying its report."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def _import_text(report: admin.ImportReport, territory: str, dry_run: bool) -> str:
+    verb = "Would import" if dry_run else "Imported"
+    lines = [
+        f"{verb} into {territory}: {len(report.created)} new, {len(report.updated)} updated, "
+        f"{report.unchanged} unchanged."
+    ]
+    if report.moved:
+        lines.append(
+            f"{'Would move' if dry_run else 'Moved'} here from another territory or owner: "
+            f"{len(report.moved)} (the new owner gets a handover record)."
+        )
+    if dry_run:
+        for title, items in (
+            ("New", report.created),
+            ("Updated", report.updated),
+            ("Moved", report.moved),
+        ):
+            lines.extend(f"  {title}: {item}" for item in items)
+    elif report.moved:
+        lines.extend(f"  {item}" for item in report.moved)
+    if report.skipped:
+        lines.append(f"Skipped {len(report.skipped)} problem(s):")
+        lines.extend(report.skipped)
+    if dry_run:
+        lines.append("Dry run: nothing was written.")
+    return "\n".join(lines)
+
+
 def cmd_import(args: argparse.Namespace) -> str:
+    mapping_text = ",".join(args.map)
     try:
-        text = args.file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise admin.AdminError(f"Cannot read {args.file}: {exc}") from None
+        if args.map_file is not None:
+            mapping_text += "\n" + args.map_file.read_text(encoding="utf-8-sig")
+        mapping = parse_mapping(mapping_text)
+        table = read_table(args.file, encoding=args.encoding, delimiter=args.delimiter)
+    except ImportFileError as exc:
+        raise admin.AdminError(f"{args.file}: {exc}") from None
+    except OSError as exc:
+        raise admin.AdminError(f"Cannot read {exc.filename}: {exc.strerror}") from None
 
     def run(conn: sa.Connection) -> str:
-        report = admin.import_customers(conn, text, args.territory, skip_invalid=args.skip_invalid)
-        lines = [f"Imported into {args.territory}: {report.created} new, {report.updated} updated."]
-        if report.skipped:
-            lines.append(f"Skipped {len(report.skipped)} problem(s):")
-            lines.extend(report.skipped)
-        return "\n".join(lines)
+        report = admin.import_customers(
+            conn,
+            table,
+            args.territory,
+            mapping=mapping,
+            skip_invalid=args.skip_invalid,
+            source=f"the import of {args.file.name}",
+        )
+        text = _import_text(report, args.territory, args.dry_run)
+        if args.dry_run:
+            raise _DryRun(text)
+        return text
 
-    return _in_transaction(args, run)
+    try:
+        return _in_transaction(args, run)
+    except _DryRun as done:
+        return done.text
 
 
 def cmd_customer(args: argparse.Namespace) -> str:
