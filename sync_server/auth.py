@@ -231,8 +231,17 @@ def reserve_attempt(conn: sa.Connection, username: str, address: str | None) -> 
     ``AuthError`` (429) while blocked; nothing is counted then.
     """
     user_subject, address_subject = _subjects(username, address)
-    _lock_subjects(conn, [s for s in (user_subject, address_subject) if s])
+    subjects = [s for s in (user_subject, address_subject) if s]
+    _lock_subjects(conn, subjects)
     now = utcnow()
+    # Forgotten failures go (guessed user names would otherwise pile up); not the rows of
+    # this attempt, which it is about to update.
+    lt = t.login_throttle.c
+    conn.execute(
+        t.login_throttle.delete().where(
+            lt.last_failure_at < now - FAILURE_MEMORY, lt.subject.not_in(subjects)
+        )
+    )
     user = _load_count(conn, user_subject, now)
     addr = _load_count(conn, address_subject, now) if address_subject else None
     if addr is not None and addr.blocked_until is not None and addr.blocked_until > now:

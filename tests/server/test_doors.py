@@ -5,6 +5,7 @@ that used to end in a 500 (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -278,3 +279,21 @@ def test_doors_bad_input_renaming_a_user_to_a_taken_name(env: ServerEnv) -> None
     with env.engine.connect() as conn:
         names = set(conn.execute(sa.select(t.account.c.username)).scalars())
     assert {"anna", "ben"} <= names
+
+
+def test_doors_login_throttle_forgets_failures_after_a_day(env: ServerEnv) -> None:
+    env.setup_area()
+    guesser = _http(env, "203.0.113.77")
+    for n in range(auth.FREE_FAILURES):
+        assert _login(guesser, f"ghost{n}", "a wrong password").status_code == 401
+    assert _login(guesser, "anna", "a wrong password").status_code == 401
+    with env.engine.begin() as conn:
+        conn.execute(
+            t.login_throttle.update().values(
+                last_failure_at=datetime.now(UTC) - auth.FAILURE_MEMORY * 2
+            )
+        )
+    assert _login(guesser, "anna", PASSWORD).status_code == 200
+    with env.engine.connect() as conn:
+        left = set(conn.execute(sa.select(t.login_throttle.c.subject)).scalars())
+    assert left <= {"address:203.0.113.77"}, "a day-old failure of a guessed name is gone"
