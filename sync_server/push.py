@@ -329,12 +329,12 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
     current = ctx.row(entry.entity, entry.row_id)
     if current is not None and not ctx.scopes.can_read(current.scope):
         # A row the caller may not see is answered as an id the server does not know, so
-        # that nobody can probe which ids exist in other territories.
-        if entry.op == "delete":
-            return "applied"
-        if entry.op == "update":
-            raise Rejected(f"There is no {entry.entity} with this id on the server.", "row_id")
-        raise Rejected("This record id cannot be used; the app makes a new one.", "row_id")
+        # that nobody can probe which ids exist in other territories. (A delete of an
+        # unknown id is a no-op, but a delete of such a row must not be acknowledged: it
+        # would be an acknowledged write that the server does not keep.)
+        if entry.op == "create":
+            raise Rejected("This record id cannot be used; the app makes a new one.", "row_id")
+        raise Rejected(f"There is no {entry.entity} with this id on the server.", "row_id")
     if current is not None and not ctx.scopes.can_write(current.scope):
         raise Rejected(
             f"This {entry.entity} belongs to a territory you cannot change.", "territory_id"

@@ -358,9 +358,7 @@ def test_push_to_another_territory_is_rejected_per_entry(env: ServerEnv) -> None
         anna.entry("customer", "delete", ben_id),
         anna.entry("customer", "create", uuid7(), customer_fields()),
     )
-    # The delete is answered like the delete of an id the server does not know (nothing to
-    # do): no existence oracle. Nothing of ben's changed.
-    assert [r["status"] for r in results] == ["rejected", "rejected", "applied", "applied"]
+    assert [r["status"] for r in results] == ["rejected", "rejected", "rejected", "applied"]
     ben = env.session("ben")
     ben.sync()
     assert ben.rows[("customer", ben_id)]["fields"]["city"] == "Hamburg"

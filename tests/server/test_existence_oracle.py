@@ -20,6 +20,11 @@ def test_existence_oracle_foreign_customer_answers_like_an_unknown_id(env: Serve
     assert answer(foreign_id, "update") == answer(unknown_id, "update")
     assert answer(foreign_id, "update")["status"] == "rejected"
     assert "no customer with this id" in answer(foreign_id, "update")["reason"]
-    assert answer(foreign_id, "delete") == answer(uuid7(), "delete")
+    # A delete of an unknown id is a no-op ("applied"); a delete of a row of another
+    # territory is refused (acknowledging it would lose it), in the same words as an
+    # update of an unknown id.
+    deleted = answer(foreign_id, "delete")
+    assert deleted["status"] == "rejected"
+    assert deleted["reason"] == answer(unknown_id, "update")["reason"]
     wim.sync()
     assert wim.rows[("customer", foreign_id)]["fields"]["name"] == "Fischerei West"
