@@ -333,7 +333,7 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
         # unknown id is a no-op, but a delete of such a row must not be acknowledged: it
         # would be an acknowledged write that the server does not keep.)
         if entry.op == "create":
-            raise Rejected("This record id cannot be used; the app makes a new one.", "row_id")
+            raise Rejected("The record id is not a valid id.", "row_id")
         raise Rejected(f"There is no {entry.entity} with this id on the server.", "row_id")
     if current is not None and not ctx.scopes.can_write(current.scope):
         raise Rejected(
