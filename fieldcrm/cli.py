@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     login.add_argument("--server", help="server address, e.g. https://crm.example.com")
     login.add_argument("--user", required=True, help="user name")
+    login.add_argument(
+        "--allow-http",
+        action="store_true",
+        help="allow plain http:// to another computer (the password travels unencrypted)",
+    )
 
     sync = sub.add_parser(
         "sync",
@@ -305,7 +310,7 @@ def cmd_login(args: argparse.Namespace) -> int:
         if not password:
             return _fail("no password given (type it, or pipe it on standard input)", EXIT_USAGE)
         try:
-            user = login(store, server, args.user, password)
+            user = login(store, server, args.user, password, allow_http=args.allow_http)
         except ValueError as exc:
             return _fail(str(exc), EXIT_USAGE)
         except SyncError as exc:

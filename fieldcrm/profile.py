@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 APP_NAME = "FieldCRM"
@@ -20,6 +21,10 @@ def database_path(profile: Path) -> Path:
 
 
 def ensure_profile(profile: Path | None) -> Path:
+    """The profile folder, made if missing; on POSIX only its user may enter it (0700),
+    and a folder made earlier with a wider mode is tightened."""
     path = Path(profile) if profile is not None else default_profile_dir()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        os.chmod(path, 0o700)
     return path

@@ -82,7 +82,37 @@ UNVERSIONED = frozenset({ApiPaths.HEALTH, ApiPaths.VERSION, "/openapi.json", "/d
 #: other one's row and merges into it.
 RETRYABLE = frozenset({"40P01", "40001", "23505"})
 PUSH_ATTEMPTS = 5
+#: The largest operation number a database column holds (signed 64-bit).
+MAX_OP_NO = 2**63 - 1
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+#: A JSON escape of a surrogate or of NUL: only then is a body looked at more closely.
+_SUSPECT_ESCAPE = re.compile(rb"\\u(?:[dD][89a-fA-F]|0000)")
+
+
+def text_problem(body: bytes) -> str | None:
+    """Why a JSON body's text cannot be stored, or ``None``: a lone surrogate (no character
+    at all; not valid UTF-8) or a NUL character (PostgreSQL text cannot hold it, and on
+    SQLite it cuts text short for many readers), anywhere in the body, keys included."""
+    if not _SUSPECT_ESCAPE.search(body):
+        return None
+    try:
+        value = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        if "surrogate" in str(exc):
+            return "The request contains text that is not valid Unicode (a lone surrogate)."
+        return None  # malformed JSON: the route answers that
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return "The request contains a NUL character in a text; remove it."
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def _sqlstate(exc: sa.exc.DBAPIError) -> str | None:
@@ -225,6 +255,10 @@ class GuardMiddleware:
                 for k, v in scope["headers"]
                 if k.lower() not in (b"content-encoding", b"content-length")
             ] + [(b"content-length", str(len(data)).encode())]
+        problem = text_problem(data)
+        if problem is not None:
+            await error_response(422, "invalid_text", problem)(scope, receive, send)
+            return
         delivered = False
 
         async def replay() -> Message:
@@ -238,6 +272,16 @@ class GuardMiddleware:
 
 
 # ---- dependencies ------------------------------------------------------------------------
+
+
+#: Headers of every answer that carries tokens (RFC 6749 section 5.1).
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def client_address(request: Request) -> str | None:
+    """The caller's address; behind a reverse proxy, the one it forwards when the server
+    runs with ``--forwarded-allow-ips`` (uvicorn then puts it here)."""
+    return request.client.host if request.client else None
 
 
 def get_engine(request: Request) -> sa.Engine:
@@ -312,6 +356,9 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
             f"`{PROTOCOL_HEADER}: {PROTOCOL_VERSION}`."
         ),
         responses=_ERRORS,
+        # The interactive pages load scripts from a CDN: off unless asked for.
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
     )
     app.state.engine = engine or make_engine(settings.database_url)
     app.state.settings = settings
@@ -325,10 +372,12 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(auth.AuthError)
-    async def _auth_error(_: Request, exc: auth.AuthError) -> JSONResponse:
-        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+    async def _auth_error(request: Request, exc: auth.AuthError) -> JSONResponse:
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
         if exc.status == 401:
             headers = {"WWW-Authenticate": "Bearer"}
+        if request.url.path in (ApiPaths.LOGIN, ApiPaths.REFRESH):
+            headers.update(NO_STORE)
         return error_response(exc.status, exc.code, exc.message, headers=headers)
 
     @app.exception_handler(PushRefused)
@@ -407,15 +456,28 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
         )
 
     @app.post(ApiPaths.LOGIN, response_model=TokenResponse, tags=["auth"])
-    def login(body: LoginRequest, engine: EngineDep, request: Request) -> TokenResponse:
-        issued = auth.login(engine, body.username, body.password, body.device_id, body.device_name)
+    def login(
+        body: LoginRequest, engine: EngineDep, request: Request, response: Response
+    ) -> TokenResponse:
+        issued = auth.login(
+            engine,
+            body.username,
+            body.password,
+            body.device_id,
+            body.device_name,
+            client_address(request),
+        )
         request.state.user_id = issued.user_id
+        response.headers.update(NO_STORE)
         return token_response(engine, issued)
 
     @app.post(ApiPaths.REFRESH, response_model=TokenResponse, tags=["auth"])
-    def refresh(body: RefreshRequest, engine: EngineDep, request: Request) -> TokenResponse:
-        issued = auth.refresh(engine, body.refresh_token, body.device_id)
+    def refresh(
+        body: RefreshRequest, engine: EngineDep, request: Request, response: Response
+    ) -> TokenResponse:
+        issued = auth.refresh(engine, body.refresh_token, body.device_id, client_address(request))
         request.state.user_id = issued.user_id
+        response.headers.update(NO_STORE)
         return token_response(engine, issued)
 
     @app.post(ApiPaths.REKEY, response_model=TokenResponse, tags=["auth"])
@@ -427,8 +489,8 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
         return token_response(engine, issued)
 
     @app.post(ApiPaths.LOGOUT, status_code=204, tags=["auth"])
-    def logout(body: LogoutRequest, engine: EngineDep) -> Response:
-        auth.logout(engine, body.refresh_token)
+    def logout(body: LogoutRequest, engine: EngineDep, request: Request) -> Response:
+        auth.logout(engine, body.refresh_token, client_address(request))
         return Response(status_code=204)
 
     @app.get(ApiPaths.ME, response_model=UserInfo, tags=["auth"])
@@ -445,6 +507,15 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
                 "This push names another device than the one that logged in.",
             )
         code, problems = precheck(body, wall_clock_ms())
+        problems = [
+            {
+                "op_no": e.op_no,
+                "field": "op_no",
+                "message": f"operation numbers end at {MAX_OP_NO}",
+            }
+            for e in body.entries
+            if e.op_no > MAX_OP_NO
+        ] + problems
         if problems:
             first = problems[0]
             if code == "clock_ahead":

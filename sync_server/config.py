@@ -26,3 +26,9 @@ class Settings:
     update_message: str | None = field(
         default_factory=lambda: os.environ.get("FIELDCRM_UPDATE_MESSAGE") or None
     )
+    #: The interactive API pages (/docs, /redoc) load scripts from a CDN: off by default.
+    api_docs: bool = field(
+        default_factory=lambda: (
+            os.environ.get("FIELDCRM_API_DOCS", "").lower() in ("1", "true", "yes", "on")
+        )
+    )

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import event
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations" / "server"
 
@@ -32,10 +32,35 @@ def is_sqlite(engine: sa.Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+#: Mode of a server SQLite database (and so of its WAL files): the service user writes,
+#: its group (backups) may read, nobody else.
+SQLITE_FILE_MODE = 0o640
+
+
+def restrict_sqlite_file(url: str) -> None:
+    """Create the database file of a ``sqlite:///`` URL with ``SQLITE_FILE_MODE``, or take
+    wider bits off an existing one (POSIX)."""
+    path = sa.make_url(url).database
+    if os.name != "posix" or not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, SQLITE_FILE_MODE)
+    except FileExistsError:
+        current = os.stat(path).st_mode & 0o777
+        if current & ~SQLITE_FILE_MODE:
+            os.chmod(path, current & SQLITE_FILE_MODE)
+        return
+    except FileNotFoundError:
+        return  # no such folder: SQLite says so when it connects
+    os.close(fd)
+
+
 def make_engine(url: str, **kw: Any) -> sa.Engine:
-    """An engine for ``url``; SQLite gets WAL, synchronous=FULL and explicit transactions."""
+    """An engine for ``url``; SQLite gets WAL, synchronous=FULL and explicit transactions,
+    and its file mode 0640 or tighter."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        restrict_sqlite_file(url)
         engine = sa.create_engine(
             url, connect_args={"timeout": 60, "check_same_thread": False}, **kw
         )
@@ -66,6 +91,9 @@ def make_engine(url: str, **kw: Any) -> sa.Engine:
 
 
 def alembic_config(url: str) -> Config:
+    # Alembic is imported when needed: it costs half a second of every admin command.
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
@@ -74,6 +102,8 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     """Create or upgrade the schema to ``revision``."""
+    from alembic import command
+
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -82,6 +112,9 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
 
 def schema_state(engine: sa.Engine) -> tuple[str | None, str | None]:
     """(current revision of the database, newest revision this server knows)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()

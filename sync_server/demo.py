@@ -161,8 +161,29 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def seed_demo(conn: sa.Connection, seed: int = 7, customers_per_territory: int = 25) -> str:
-    """Seed the demo; does nothing when the demo users exist already."""
+DEMO_USERS = ("anna", "ben", "maria", "admin")
+
+
+def seed_demo(
+    conn: sa.Connection,
+    seed: int = 7,
+    customers_per_territory: int = 25,
+    *,
+    force: bool = False,
+) -> str:
+    """Seed the demo; does nothing when the demo users exist already.
+
+    The demo users have the password ``demo`` and one of them is an administrator, so a
+    database that holds other users (a real one) is refused unless ``force``.
+    """
+    others = sorted(set(conn.execute(sa.select(t.account.c.username)).scalars()) - set(DEMO_USERS))
+    if others and not force:
+        raise admin.AdminError(
+            f"This database has other users ({', '.join(others[:5])}"
+            f"{', ...' if len(others) > 5 else ''}): it looks like a real one. The demo adds "
+            "users with the password 'demo', one of them an administrator. Use an empty "
+            "database, or pass --force if you really mean this one."
+        )
     if admin.account_by_name(conn, "anna") is not None:
         return "The demo data is there already (log in as anna / demo)."
     rng = random.Random(seed)
@@ -335,6 +356,13 @@ def seed_demo(conn: sa.Connection, seed: int = 7, customers_per_territory: int =
     session.finish()
     accounts = conn.execute(sa.select(sa.func.count()).select_from(t.account)).scalar_one()
     summary = ", ".join(f"{n} {entity}s" for entity, n in counts.items())
+    admin.audit.record(
+        conn,
+        "demo.seed",
+        actor=admin.audit.command_line_actor(),
+        target=AREA,
+        detail=("forced into a database with other users; " if force else "") + summary,
+    )
     return (
         f"Demo area {AREA!r} seeded: territories North and South, {accounts} users "
         f"(anna, ben, maria, admin; password {DEMO_PASSWORD!r}), {summary}."

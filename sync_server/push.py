@@ -441,6 +441,14 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
     _check_stamps(ctx, entry)
     _check_size(spec, entry.fields, entry.stamps)
     current = ctx.row(entry.entity, entry.row_id)
+    if current is not None and not ctx.scopes.can_read(current.scope):
+        # A row the caller may not see is answered as an id the server does not know, so
+        # that nobody can probe which ids exist in other territories. (A delete of an
+        # unknown id is a no-op, but a delete of such a row must not be acknowledged: it
+        # would be an acknowledged write that the server does not keep.)
+        if entry.op == "create":
+            raise Rejected("bad_record_id", "row_id")
+        raise Rejected("not_found", "row_id", entity=entry.entity)
     if current is not None and not ctx.scopes.can_write(current.scope):
         raise Rejected("other_territory", "territory_id", entity=entry.entity)
     if current is not None and not current.deleted:
@@ -728,6 +736,8 @@ def _update(
             moved = scope != current.scope
         elif spec.name == "user":
             scope = data.get("territory_id") or GLOBAL_SCOPE
+            if data["username"] != current.data.get("username"):
+                _check_new_user(ctx, data, current.id)
         _check_size(spec, data, new_stamps)
         row = Row(spec.name, current.id, scope, customer_id, data, new_stamps, False)
         ctx.write(row, current)
@@ -827,9 +837,12 @@ def _move_children(ctx: PushContext, customer_id: str, scope: str) -> None:
         ctx.write(moved, child, evict=False)
 
 
-def _check_new_user(ctx: PushContext, values: dict[str, Any]) -> None:
+def _check_new_user(ctx: PushContext, values: dict[str, Any], user_id: str | None = None) -> None:
+    """A new user, or a user renamed, must not take another account's name."""
     taken = ctx.conn.execute(
-        sa.select(t.account.c.id).where(t.account.c.username == values.get("username"))
+        sa.select(t.account.c.id).where(
+            t.account.c.username == values.get("username"), t.account.c.id != (user_id or "")
+        )
     ).first()
     if taken is not None:
         raise Rejected("username_taken", "username")

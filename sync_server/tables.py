@@ -146,7 +146,10 @@ refresh_token = sa.Table(
     sa.Column("session_id", sa.String(36), nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+    #: The token whose use issued this one (``None`` for the first token of a login).
+    sa.Column("parent_hash", sa.String(64), nullable=True),
     sa.Index("ix_refresh_session", "session_id"),
+    sa.Index("ix_refresh_parent", "parent_hash"),
 )
 
 access_token = sa.Table(
@@ -158,13 +161,30 @@ access_token = sa.Table(
     sa.Index("ix_access_session", "session_id"),
 )
 
+#: Failed logins per subject: ``user:<name>`` or ``address:<client address>``.
 login_throttle = sa.Table(
     "login_throttle",
     metadata,
-    sa.Column("username", sa.String(128), primary_key=True),
+    sa.Column("subject", sa.String(200), primary_key=True),
     sa.Column("failures", sa.Integer, nullable=False),
     sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
     sa.Column("last_failure_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+#: Every administrative change, failed login, lockout, revoked session and token reuse.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", BigInt, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    #: Who did it: a user name, ``fieldcrm-server`` for the command line (with the
+    #: operating-system user), or the name tried at a failed login.
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("target", sa.String(200), nullable=True),
+    sa.Column("address", sa.String(64), nullable=True),
+    sa.Column("detail", sa.Text, nullable=True),
+    sa.Index("ix_audit_log_at", "at"),
 )
 
 ALL_TABLES = tuple(metadata.sorted_tables)

@@ -133,12 +133,15 @@ def _normalise(spec: FieldSpec, value: Any) -> Any:
         except ValueError:
             raise Invalid("not_date") from None
     if kind == "datetime":
-        if isinstance(value, datetime):
-            return format_datetime(value)
-        if not isinstance(value, str):
+        if not isinstance(value, str | datetime):
             raise Invalid("not_datetime")
         try:
+            if isinstance(value, datetime):
+                return format_datetime(value)
             return format_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except OverflowError:
+            # 0001-01-01T00:00:00+01:00 is in the year 0 in UTC, which has no date.
+            raise Invalid("date_out_of_range", value=str(value)) from None
         except ValueError:
             raise Invalid("not_datetime") from None
     if kind == "ref":

@@ -28,6 +28,7 @@ FIELD_PROBLEMS: dict[str, str] = {
     "date_with_time": "must be a date without a time",
     "not_date": "must be a date (YYYY-MM-DD)",
     "not_datetime": "must be a date and time",
+    "date_out_of_range": "{value!r} is outside the dates that can be stored",
     "not_id": "must be the id of a record",
     "not_id_list": "must be a list of record ids",
     "unknown_field": "is not a field of {entity}",

@@ -7,17 +7,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from fieldcrm.domain.spreadsheet import safe_cell
 from fieldcrm.reports.compute import ReportTable
 
 
 def write_csv(
     table: ReportTable, out: IO[str], title: Callable[[str], str] = lambda text: text
 ) -> None:
-    """Write ``table`` as CSV; ``title`` translates the column titles."""
+    """Write ``table`` as CSV; ``title`` translates the column titles. Text a spreadsheet
+    would run as a formula (a customer named ``=HYPERLINK(...)``) is neutralised."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([title(column.title) for column in table.columns])
     for row in table.rows:
-        writer.writerow(["" if row.get(key) is None else row[key] for key in table.column_keys()])
+        writer.writerow(
+            ["" if row.get(key) is None else safe_cell(row[key]) for key in table.column_keys()]
+        )
 
 
 def save_csv(table: ReportTable, path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,13 +38,32 @@ def head_revision() -> str:
     return head
 
 
+def restrict_file(path: Path, mode: int = 0o600) -> None:
+    """Make ``path`` exist with at most ``mode`` (POSIX): the database holds customer data
+    and only its user may read it. SQLite gives the WAL and shared-memory files the mode
+    of the database file."""
+    if os.name != "posix":
+        return  # Windows: the profile lives in the user's own folder, with its ACL
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+    except FileExistsError:
+        current = path.stat().st_mode & 0o777
+        if current & ~mode:
+            os.chmod(path, current & mode)
+        return
+    os.close(fd)
+
+
 def create_sqlite_engine(path: Path | str) -> sa.Engine:
     """An engine for the local database with the pragmas every connection needs.
 
     pysqlite's own transaction handling is switched off so that SQLAlchemy's ``begin``
     emits the ``BEGIN``; writes take ``BEGIN IMMEDIATE`` so that a reader on another
-    thread can never deadlock a writer that upgrades its lock.
+    thread can never deadlock a writer that upgrades its lock. A database file is created
+    (or tightened) to mode 0600.
     """
+    if str(path) != ":memory:":
+        restrict_file(Path(path))
     url = "sqlite://" if str(path) == ":memory:" else f"sqlite:///{path}"
     engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 

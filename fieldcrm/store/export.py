@@ -9,6 +9,7 @@ from typing import Any, TextIO
 import orjson
 
 from fieldcrm.domain.entities import ENTITIES
+from fieldcrm.domain.spreadsheet import safe_cell
 from fieldcrm.store import Store
 
 
@@ -53,14 +54,15 @@ def export_json(store: Store, out: TextIO, entities: Sequence[str]) -> int:
 
 
 def export_csv(store: Store, out: TextIO, entity: str) -> int:
-    """One CSV table with a header row; lists are written as JSON text."""
+    """One CSV table with a header row; lists are written as JSON text, and text that a
+    spreadsheet would run as a formula is neutralised (``safe_cell``)."""
     spec = ENTITIES[entity]
     writer = csv.writer(out)
     writer.writerow(("id", *spec.field_names))
     count = 0
     for record in iter_records(store, entity):
         writer.writerow(
-            "" if v is None else orjson.dumps(v).decode() if isinstance(v, list) else v
+            "" if v is None else orjson.dumps(v).decode() if isinstance(v, list) else safe_cell(v)
             for v in record.values()
         )
         count += 1

@@ -9,7 +9,9 @@ compressed; pull pages are decoded with orjson, not pydantic, for speed.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import os
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -36,12 +38,14 @@ from fieldcrm.sync.errors import (
     AccessRevoked,
     ClockAhead,
     DeviceReused,
+    InsecureConnection,
     LoginFailed,
     LoginRequired,
     NotLoggedIn,
     ProtocolMismatch,
     RequestRejected,
     ServerError,
+    ServerMoved,
     ServerUnreachable,
     SyncError,
     TooManyAttempts,
@@ -286,6 +290,8 @@ class SyncClient:
                 )
             else:
                 self.traffic.record(response.request, response)
+                if 300 <= response.status_code < 400:
+                    raise _moved(self.server_url, response)
                 if response.status_code < 400:
                     return response
                 if response.status_code == 401 and auth and not refreshed:
@@ -320,6 +326,53 @@ def normalise_server_url(url: str) -> str:
             f"{url!r} is not a server address (it must start with http:// or https://)"
         )
     return url.rstrip("/")
+
+
+#: Set to 1 (by IT, machine-wide) to allow plain http:// to hosts other than this computer.
+ALLOW_HTTP_ENV = "FIELDCRM_ALLOW_HTTP"
+
+
+def is_loopback_host(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_plain_http(url: str, allow_http: bool = False) -> None:
+    """Refuse ``http://`` to any host but this computer unless allowed (by the caller, or
+    by IT with ``FIELDCRM_ALLOW_HTTP=1``): the password would cross the network in clear."""
+    parsed = httpx.URL(normalise_server_url(url))
+    if parsed.scheme != "http" or is_loopback_host(parsed.host):
+        return
+    if allow_http or os.environ.get(ALLOW_HTTP_ENV, "").lower() in ("1", "true", "yes"):
+        return
+    secure = "https://" + str(parsed)[len("http://") :]
+    raise InsecureConnection(
+        f"{url} uses plain HTTP: the password and your data would travel unencrypted, "
+        f"readable by anyone on the network. Use {secure} (ask IT for the right address); "
+        "if IT really runs the server without encryption, they can allow it."
+    )
+
+
+def _moved(server_url: str, response: httpx.Response) -> ServerMoved:
+    location = response.headers.get("location")
+    if location and location.startswith("https://") and server_url.startswith("http://"):
+        target = httpx.URL(location)
+        location = f"https://{target.netloc.decode()}"
+        message = (
+            f"The server at {server_url} sends everything on to {location} (encrypted). "
+            f"Use {location} as the server address."
+        )
+    else:
+        message = (
+            f"The server at {server_url} answered with a redirect to {location or 'nowhere'}; "
+            "check the server address with IT."
+        )
+    return ServerMoved(message, status=response.status_code, location=location)
 
 
 def _describe(exc: httpx.TransportError | httpx.DecodingError) -> str:

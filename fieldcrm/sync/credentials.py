@@ -32,7 +32,7 @@ from fieldcrm.store.replica import (
     get_meta,
     set_meta,
 )
-from fieldcrm.sync.client import SyncClient, normalise_server_url
+from fieldcrm.sync.client import SyncClient, check_plain_http, normalise_server_url
 from fieldcrm.sync.errors import NotLoggedIn, SessionUnavailable, SyncError
 
 log = logging.getLogger("fieldcrm.sync")
@@ -288,13 +288,17 @@ def login(
     *,
     token_store: TokenStore | None = None,
     device_name: str | None = None,
+    allow_http: bool = False,
 ) -> UserInfo:
     """Log this device in; keeps the session and remembers server and user in the store.
 
     Logging in to another server or as another user starts the next sync from a fresh
-    snapshot (pending local changes are kept and pushed under the new session).
+    snapshot (pending local changes are kept and pushed under the new session). Plain
+    ``http://`` to another computer is refused (``InsecureConnection``) unless
+    ``allow_http`` or IT's ``FIELDCRM_ALLOW_HTTP=1``.
     """
     url = normalise_server_url(server_url)
+    check_plain_http(url, allow_http)
     credentials = credentials_for(store, token_store, fresh=True)
     with SyncClient(url, credentials, transport, max_attempts=3) as client:
         tokens = client.login(username, password, store.device_id, device_name or _device_name())

@@ -77,6 +77,21 @@ class ProtocolMismatch(SyncError):
     """Client and server speak different protocol versions; one of them must be updated."""
 
 
+class InsecureConnection(SyncError):
+    """The server address uses plain HTTP to a host other than this computer: the password
+    and the data would cross the network readable by anyone on the way. Refused unless
+    allowed (``--allow-http``, or ``FIELDCRM_ALLOW_HTTP=1`` set by IT)."""
+
+
+class ServerMoved(SyncError):
+    """The server answered with a redirect (typically from http:// to https://): the
+    address to use is the one it points to."""
+
+    def __init__(self, message: str, *, location: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.location = location
+
+
 class RequestRejected(SyncError):
     """The server refused a request as invalid (a 4xx that retrying will not change)."""
 

@@ -169,6 +169,19 @@ def sync_error(exc: BaseException) -> str:
             "SyncErrors",
             "Cannot reach the server. Check the network connection; your changes are kept.",
         )
+    if isinstance(exc, errors.InsecureConnection):
+        return QCoreApplication.translate(
+            "SyncErrors",
+            "This server address uses plain http://, so the password would travel "
+            "unencrypted. Use the https:// address; ask IT if you do not know it.",
+        )
+    if isinstance(exc, errors.ServerMoved):
+        return _fill(
+            QCoreApplication.translate(
+                "SyncErrors", "The server has moved to %1. Use that address to sign in."
+            ),
+            exc.location or "?",
+        )
     if isinstance(exc, errors.SessionUnavailable):
         return QCoreApplication.translate(
             "SyncErrors",

@@ -58,6 +58,9 @@ _FIELD_PROBLEMS: dict[str, Callable[[Params], str]] = {
     ),
     "not_date": lambda p: QCoreApplication.translate("Validation", "Must be a date"),
     "not_datetime": lambda p: QCoreApplication.translate("Validation", "Must be a date and time"),
+    "date_out_of_range": lambda p: QCoreApplication.translate(
+        "Validation", "Outside the dates that can be stored"
+    ),
     "not_id": lambda p: QCoreApplication.translate("Validation", "Must be a record"),
     "not_id_list": lambda p: QCoreApplication.translate("Validation", "Must be a list of records"),
     "unknown_field": lambda p: QCoreApplication.translate(

@@ -1542,6 +1542,14 @@
       <translation>Der Server ist nicht erreichbar. Prüfen Sie die Netzwerkverbindung; Ihre Änderungen bleiben erhalten.</translation>
     </message>
     <message>
+      <source>This server address uses plain http://, so the password would travel unencrypted. Use the https:// address; ask IT if you do not know it.</source>
+      <translation>Diese Serveradresse verwendet unverschlüsseltes http://, das Passwort würde also lesbar übertragen. Verwenden Sie die https://-Adresse; fragen Sie die IT, wenn Sie sie nicht kennen.</translation>
+    </message>
+    <message>
+      <source>The server has moved to %1. Use that address to sign in.</source>
+      <translation>Der Server ist umgezogen nach %1. Melden Sie sich mit dieser Adresse an.</translation>
+    </message>
+    <message>
       <source>The sync session is kept in the system keyring, which cannot be read now. Unlock the keyring, or sign in again.</source>
       <translation>Die Sync-Sitzung liegt im Schlüsselbund des Systems, der gerade nicht gelesen werden kann. Entsperren Sie den Schlüsselbund oder melden Sie sich erneut an.</translation>
     </message>
@@ -1658,6 +1666,10 @@
     <message>
       <source>Must be a date and time</source>
       <translation>Muss ein Datum mit Uhrzeit sein</translation>
+    </message>
+    <message>
+      <source>Outside the dates that can be stored</source>
+      <translation>Außerhalb der Daten, die gespeichert werden können</translation>
     </message>
     <message>
       <source>Must be a record</source>

@@ -1542,6 +1542,14 @@
       <translation>Cannot reach the server. Check the network connection; your changes are kept.</translation>
     </message>
     <message>
+      <source>This server address uses plain http://, so the password would travel unencrypted. Use the https:// address; ask IT if you do not know it.</source>
+      <translation>This server address uses plain http://, so the password would travel unencrypted. Use the https:// address; ask IT if you do not know it.</translation>
+    </message>
+    <message>
+      <source>The server has moved to %1. Use that address to sign in.</source>
+      <translation>The server has moved to %1. Use that address to sign in.</translation>
+    </message>
+    <message>
       <source>The sync session is kept in the system keyring, which cannot be read now. Unlock the keyring, or sign in again.</source>
       <translation>The sync session is kept in the system keyring, which cannot be read now. Unlock the keyring, or sign in again.</translation>
     </message>
@@ -1658,6 +1666,10 @@
     <message>
       <source>Must be a date and time</source>
       <translation>Must be a date and time</translation>
+    </message>
+    <message>
+      <source>Outside the dates that can be stored</source>
+      <translation>Outside the dates that can be stored</translation>
     </message>
     <message>
       <source>Must be a record</source>

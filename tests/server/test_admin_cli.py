@@ -59,7 +59,7 @@ def test_cli_user_lifecycle(
         "--password-stdin",
         stdin="short\n",
     )
-    assert code == 1 and "8 characters" in err
+    assert code == 1 and "12 characters" in err
     code, out, _ = _cli(
         capsys,
         monkeypatch,
@@ -163,7 +163,8 @@ def test_cli_import_skip_invalid_and_reimport_moves(
         code, out, _ = _cli(
             capsys, monkeypatch, "import", "customers", str(csv), "--territory", "South"
         )
-        assert code == 0 and "1 updated" in out
+        assert code == 0 and "0 updated" in out
+        assert "Moved here from another territory or owner: 1" in out and "to South" in out
         pages = nora.sync()
         assert pages[-1].evictions and not nora.ids("customer")
         sam.sync()
@@ -198,5 +199,38 @@ def test_demo_seed_is_valid_and_idempotent(
         visits = [r["fields"] for (e, _), r in anna.rows.items() if e == "visit"]
         assert {v["status"] for v in visits} >= {"done", "planned"}
         assert {e for e, _ in anna.rows} >= {"contact", "note", "followup", "user", "territory"}
+    finally:
+        env.close()
+
+
+def test_demo_refuses_a_database_with_other_users_unless_forced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = f"sqlite:///{tmp_path / 'real.db'}"
+    monkeypatch.setenv("FIELDCRM_DATABASE_URL", db)
+    _cli(capsys, monkeypatch, "init")
+    _cli(capsys, monkeypatch, "territory", "add", "Hamburg")
+    code, _, _ = _cli(
+        capsys,
+        monkeypatch,
+        "user",
+        "add",
+        "it-chief",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin="a long and private pass\n",
+    )
+    assert code == 0
+    code, _, err = _cli(capsys, monkeypatch, "demo")
+    assert code == 1 and "it-chief" in err and "--force" in err
+    env = ServerEnv(db)
+    try:
+        refused = env.http.post(
+            ApiPaths.LOGIN, json={"username": "admin", "password": "demo", "device_id": "x"}
+        )
+        assert refused.status_code == 401, "no demo administrator was added"
+        code, out, _ = _cli(capsys, monkeypatch, "demo", "--force")
+        assert code == 0 and "anna" in out
     finally:
         env.close()

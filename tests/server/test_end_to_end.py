@@ -57,7 +57,7 @@ def test_end_to_end_cli_and_serve(tmp_path: Path) -> None:
             "--password-stdin",
             "--db",
             db,
-            stdin="anna's secret pw\n",
+            stdin="the rep's secret pw\n",
         )
     )
     good = tmp_path / "good.csv"
@@ -99,7 +99,7 @@ def test_end_to_end_cli_and_serve(tmp_path: Path) -> None:
     with serve(db, log) as base, _http_client(base) as http:
         login = http.post(
             ApiPaths.LOGIN,
-            json={"username": "anna", "password": "anna's secret pw", "device_id": "laptop-1"},
+            json={"username": "anna", "password": "the rep's secret pw", "device_id": "laptop-1"},
         )
         assert login.status_code == 200, login.text
         tokens = login.json()
@@ -117,7 +117,7 @@ def test_end_to_end_cli_and_serve(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
     requests = [line for line in lines if line.get("logger") == "fieldcrm.server.request"]
     assert requests and all("request_id" in line for line in requests)
-    assert "anna's secret pw" not in log.read_text()
+    assert "the rep's secret pw" not in log.read_text()
     assert tokens["access_token"] not in log.read_text()
 
 

@@ -34,7 +34,7 @@ from sync_server.db import make_engine, upgrade, write_transaction
 from sync_server.scope import caller_scopes
 
 PASSWORD = "correct horse battery"
-SERVER_URL = "http://testserver"
+SERVER_URL = "http://127.0.0.1"
 
 _TEMPLATE: dict[str, Path] = {}
 

@@ -5,8 +5,8 @@
 the entry it acknowledged, so a known operation number with other content is told apart
 from a replay (operations stored before this revision have none and count as replays).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-02
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 from fieldcrm.protocol.digest import digest_sql
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
