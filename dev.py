@@ -49,11 +49,15 @@ def run(*cmd: str) -> int:
 
 #: pytest options of the quick lane: everything not marked slow, on every core.
 FAST = ("-m", "not slow", "-n", "auto", "-q")
+#: The full run uses every core too (the tests keep to their own files, ports and databases).
+FULL = ("-n", "auto")
 
 
 def run_tests(extra: list[str]) -> int:
     if "--fast" in extra:
         extra = [*FAST, *(arg for arg in extra if arg != "--fast")]
+    elif not any(arg == "-n" or arg.startswith("-n") for arg in extra):
+        extra = [*FULL, *extra]
     env_bin = str(BIN)
     for check in (
         (f"{env_bin}/ruff", "check", "."),

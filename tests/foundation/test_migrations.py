@@ -191,3 +191,41 @@ def test_a_store_at_head_opens_without_importing_alembic(tmp_path: Path) -> None
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_0008_and_0009_upgrade_a_synced_0007_profile(tmp_path: Path) -> None:
+    """A profile that synced before row versions existed keeps its rows and its rejected
+    list, and its next sync is a full resync that fills the versions in; a profile that
+    never synced does not ask for one."""
+    synced, fresh = tmp_path / "synced.db", tmp_path / "fresh.db"
+    for path in (synced, fresh):
+        engine = create_sqlite_engine(path)
+        _migrate(engine, "upgrade", "0007")
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO customer (id, name, stamps, deleted) "
+                "VALUES ('01900000-0000-7000-8000-000000000001', 'Alt GmbH', '{}', 0)"
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO rejected_change (op_no, device_id, entity, row_id, op, fields, "
+                "stamps, base_stamps, reason, field, rejected_at) VALUES (1, 'd', 'customer', "
+                "'01900000-0000-7000-8000-000000000001', 'update', '{}', '{}', '{}', "
+                "'The server refused this change.', NULL, '2026-12-01T00:00:00Z')"
+            )
+            if path == synced:
+                conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('sync_cursor', '42')")
+        upgrade_to_head(engine)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT name, server_seq FROM customer").one() == (
+                "Alt GmbH",
+                None,
+            )
+            code, params, problems = conn.exec_driver_sql(
+                "SELECT code, params, problems FROM rejected_change"
+            ).one()
+            assert (code, params, problems) == (None, "{}", "[]")
+            flag = conn.exec_driver_sql(
+                "SELECT value FROM meta WHERE key = 'sync_full_resync'"
+            ).scalar()
+        engine.dispose()
+        assert flag == ("1" if path == synced else None)
