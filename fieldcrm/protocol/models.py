@@ -5,7 +5,7 @@ A change here is a change of the protocol: bump ``PROTOCOL_VERSION``.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -60,6 +60,10 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 #: Ranges one digest request may ask about, and rows it may list or fetch.
 MAX_DIGEST_RANGES = 64
 MAX_ROWS_PER_FETCH = 1000
+#: Versions (``seq``) are 64-bit integers in the server's database.
+MAX_VERSION = 2**63 - 1
+#: A bound of a range of versions in a digest request.
+VersionBound = Annotated[int, Field(ge=-MAX_VERSION, le=MAX_VERSION)]
 
 #: ``ErrorBody.code`` of a push whose operation numbers this server saw before with other
 #: content: the device identity was reused (a profile restored from a backup or copied to
@@ -249,7 +253,9 @@ class DigestRequest(_Message):
     """
 
     entity: str = Field(min_length=1, max_length=32)
-    ranges: list[tuple[int, int]] = Field(min_length=1, max_length=MAX_DIGEST_RANGES)
+    ranges: list[tuple[VersionBound, VersionBound]] = Field(
+        min_length=1, max_length=MAX_DIGEST_RANGES
+    )
     list_below: int = Field(default=0, ge=0, le=MAX_ROWS_PER_FETCH)
 
 

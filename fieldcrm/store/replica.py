@@ -134,6 +134,9 @@ class PageStats:
     kept_local: int = 0
     #: Un-pushed local edits to evicted records, moved to the rejected list.
     evicted_edits: int = 0
+    #: Rows the evictions removed from this laptop, per entity (an evicted customer's
+    #: contacts, visits, notes and follow-ups included).
+    removed: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -470,9 +473,11 @@ def _apply_evictions(
     for entity, ids in doomed.items():
         if not ids:
             continue
-        conn.exec_driver_sql(
+        deleted = conn.exec_driver_sql(
             f"DELETE FROM {_q(entity)} WHERE id = ?", [(row_id,) for row_id in sorted(ids)]
-        )
+        ).rowcount
+        if deleted > 0:
+            stats.removed[entity] = stats.removed.get(entity, 0) + deleted
 
 
 def _reject_outbox_entries(

@@ -116,7 +116,8 @@ class SyncResult:
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
     ok: bool = False
-    #: Records removed because they left this user's scope.
+    #: Records removed from this laptop because they left this user's scope (an evicted
+    #: customer's contacts, visits, notes and follow-ups included).
     evicted: int = 0
     #: Un-pushed local edits to evicted records (moved to the rejected list with a reason).
     evicted_edits: int = 0
@@ -502,7 +503,7 @@ class SyncEngine:
                     )
                     result.pulled += stats.rows + stats.tombstones
                     result.deleted += stats.tombstones
-                    result.evicted += stats.evictions
+                    result.evicted += sum(stats.removed.values())
                     result.evicted_edits += stats.evicted_edits
                     result.conflicts += stats.conflicts
                     done += stats.rows + stats.tombstones
@@ -662,15 +663,15 @@ class SyncEngine:
             waiting = [i for i in chunk if i not in answered] + waiting[MAX_ROWS_PER_FETCH:]
             gone = [row_id for row_id in gone if row_id in differing]
             stats = replica.apply_repair(self.store, entity, rows, gone)
-            result.evicted += stats.evictions
+            result.evicted += sum(stats.removed.values())
             result.evicted_edits += stats.evicted_edits
             result.repaired += len(rows) + len(gone)
             new = sum(1 for row in rows if not row.get("deleted") and row.get("id") not in present)
-            left = sum(1 for row_id in gone if row_id in present)
             if new:
                 added[entity] = added.get(entity, 0) + new
-            if left:
-                removed[entity] = removed.get(entity, 0) + left
+            # What left, with what went with it (an evicted customer's contacts, visits ...).
+            for kind, left in stats.removed.items():
+                removed[kind] = removed.get(kind, 0) + left
         log.info("repaired %d %s rows", len(differing), entity)
 
     # ---- who am I ---------------------------------------------------------------------

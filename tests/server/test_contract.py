@@ -531,3 +531,22 @@ def test_me_and_territories_per_role(env: ServerEnv) -> None:
         client = env.session(who)
         me = env.http.get(ApiPaths.ME, headers=client.auth).json()
         assert me["territory_ids"] == expected and me["username"] == who
+
+
+@pytest.mark.parametrize("bounds", [[0, 2**63], [-(2**63) - 1, 5], [0, 10**30]])
+def test_digest_ranges_beyond_a_64_bit_version_are_refused_clearly(
+    env: ServerEnv, bounds: list[int]
+) -> None:
+    """Versions are 64-bit integers in the database: a range bound beyond them is bad
+    input (422 naming the field), not a server error."""
+    env.setup_area()
+    anna = env.login("anna")
+    response = anna.http.post(
+        ApiPaths.DIGEST, json={"entity": "visit", "ranges": [bounds]}, headers=anna.auth
+    )
+    assert response.status_code == 422, response.text
+    assert "ranges" in response.text
+    fine = anna.http.post(
+        ApiPaths.DIGEST, json={"entity": "visit", "ranges": [[0, 2**63 - 1]]}, headers=anna.auth
+    )
+    assert fine.status_code == 200, fine.text

@@ -346,6 +346,31 @@ def test_verification_repairs_a_lost_and_an_extra_row_keeping_pending_edits(
     assert b.view() == server.view_of("ben")
 
 
+def test_a_scope_change_counts_every_record_that_left_the_laptop(
+    tmp_path: Path, server: InProcessServer
+) -> None:
+    """A rep moved to another territory: the customers that left take their contacts,
+    visits and notes with them, and the sync's counts say so entity by entity."""
+    a = laptop(tmp_path, server, "anna")
+    assert a.sync().ok  # the users arrive (a note's author must be one)
+    cid = new_customer(a)
+    a.store.create("contact", {"customer_id": cid, "last_name": "Meyer"})
+    a.store.create("contact", {"customer_id": cid, "last_name": "Kurz"})
+    a.store.create("note", {"customer_id": cid, "author_id": a.user_id, "text": "Call back"})
+    assert a.sync().ok
+    server.admin_update("user", server.ids["anna"], {"territory_id": server.ids["South"]})
+
+    result = a.sync()
+
+    assert result.ok
+    assert a.view() == server.view_of("anna")
+    change = result.scope_change
+    assert change is not None and change.territory_after == "South"
+    # North's territory row, ben and the customer with its two contacts and note left.
+    assert change.removed == {"territory": 1, "user": 1, "customer": 1, "contact": 2, "note": 1}
+    assert result.evicted == 6
+
+
 def test_sync_protocol_mismatch_stops_with_clear_error(
     tmp_path: Path, server: InProcessServer
 ) -> None:
