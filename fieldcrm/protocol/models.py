@@ -59,7 +59,7 @@ MAX_ROWS_PER_PAGE = 10000
 MAX_BODY_BYTES = 8 * 1024 * 1024
 #: Ranges one digest request may ask about, and rows it may list or fetch.
 MAX_DIGEST_RANGES = 64
-MAX_ROWS_PER_FETCH = 1000
+MAX_ROWS_PER_FETCH = 5000
 #: Versions (``seq``) are 64-bit integers in the server's database.
 MAX_VERSION = 2**63 - 1
 #: A bound of a range of versions in a digest request.

@@ -708,7 +708,7 @@ class SyncEngine:
 #: Digest rounds (repair, pull again, compare) before a run gives up.
 VERIFY_ROUNDS = 3
 #: A range with at most this many rows on the server comes with its rows listed.
-REPAIR_LIST_BELOW = MAX_ROWS_PER_FETCH // 4
+REPAIR_LIST_BELOW = MAX_ROWS_PER_FETCH // 5
 #: Parts a differing range is cut into.
 REPAIR_FANOUT = 16
 
