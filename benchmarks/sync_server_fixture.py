@@ -41,9 +41,16 @@ def free_port() -> int:
         return port
 
 
+def _server_schema() -> str:
+    """The newest server migration: a cached database made by an older schema is not used."""
+    versions = Path(__file__).resolve().parents[1] / "migrations" / "server" / "versions"
+    return max(p.name.split("_", 1)[0] for p in versions.glob("[0-9]*_*.py"))
+
+
 def server_db(size: str) -> Path:
-    """A migrated server database with the area of ``size`` (built once, then cached)."""
-    path = DATA_DIR / f"server-{size}-v{DATASET_VERSION}.db"
+    """A migrated server database with the area of ``size`` (built once per dataset version
+    and server schema, then cached)."""
+    path = DATA_DIR / f"server-{size}-v{DATASET_VERSION}-s{_server_schema()}.db"
     if path.exists():
         return path
     DATA_DIR.mkdir(parents=True, exist_ok=True)
