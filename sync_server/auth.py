@@ -44,6 +44,9 @@ REFRESH_RETRY_WINDOW = timedelta(seconds=60)
 #: Failed logins allowed before throttling starts, and the longest wait.
 FREE_FAILURES = 5
 MAX_BLOCK = timedelta(minutes=15)
+#: New devices a user may get through rekey in a day (a copy of a profile needs one): a
+#: session, or a stolen access token, cannot make devices and sessions without end.
+MAX_NEW_DEVICES_PER_DAY = 20
 #: Verified against when the user does not exist, so both cases take the same time.
 _DUMMY_HASH = PASSWORD_HASHER.hash("no such user")
 
@@ -209,6 +212,19 @@ def rekey_device(
     """
     if conn.execute(sa.select(t.device.c.id).where(t.device.c.id == new_device_id)).first():
         raise AuthError(409, "device_taken", "This device id is taken; choose another one.")
+    d = t.device.c
+    recent = conn.execute(
+        sa.select(sa.func.count())
+        .select_from(t.device)
+        .where(d.user_id == caller.user_id, d.created_at > utcnow() - timedelta(days=1))
+    ).scalar_one()
+    if recent >= MAX_NEW_DEVICES_PER_DAY:
+        log.warning("rekey refused: too many new devices", extra={"user_id": caller.user_id})
+        raise AuthError(
+            429,
+            "too_many_devices",
+            "This user got too many new device identities today. Ask your administrator.",
+        )
     old_name = conn.execute(
         sa.select(t.device.c.name).where(t.device.c.id == caller.device_id)
     ).scalar()

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import MAX_DIGEST_RANGES, MAX_ROWS_PER_FETCH, ApiPaths
 from fieldcrm.protocol.digest import Digest
+from sync_server import auth
 from sync_server import tables as t
 from tests.server.helpers import Client, ServerEnv, customer_fields
 
@@ -290,3 +291,25 @@ def test_push_resolving_a_conflict_id_with_a_nul_character_is_refused_with_422(
     env.setup_area()
     anna = env.session("anna")
     _clear_4xx(anna.push_raw([], resolved=["c\u0000"]))
+
+
+def test_rekey_in_a_loop_is_bounded(env: ServerEnv) -> None:
+    """A session (or a stolen access token) cannot make devices without end."""
+    env.setup_area()
+    anna = env.session("anna")
+    statuses = []
+    for k in range(auth.MAX_NEW_DEVICES_PER_DAY + 5):
+        response = anna.http.post(
+            ApiPaths.REKEY, json={"new_device_id": f"{k:032x}"}, headers=anna.auth
+        )
+        statuses.append(response.status_code)
+    assert 200 in statuses
+    assert statuses[-1] == 429, statuses
+    assert _clear_4xx(response)["code"] == "too_many_devices"
+    with env.engine.connect() as conn:
+        devices = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(t.device)
+            .where(t.device.c.user_id == env.ids["anna"])
+        ).scalar_one()
+    assert devices <= auth.MAX_NEW_DEVICES_PER_DAY
