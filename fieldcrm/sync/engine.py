@@ -334,7 +334,16 @@ class SyncEngine:
         crash in between leaves the old identity, and the next run asks again."""
         new_id = new_device_id()
         log.warning("device identity %s was reused; taking %s", self.store.device_id, new_id)
-        tokens = self.client.rekey(new_id)
+        try:
+            tokens = self.client.rekey(new_id)
+        except RequestRejected as exc:
+            if exc.code != "device_taken":
+                raise
+            # The answer to a first request was lost and the client asked again: the server
+            # had given that id already. That device is left unused; take another.
+            new_id = new_device_id()
+            log.warning("device id taken; taking %s", new_id)
+            tokens = self.client.rekey(new_id)
         replica.change_device_id(self.store, new_id)
         holder = self.client.credentials
         if holder is not None:
