@@ -422,8 +422,14 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
     def rekey(body: RekeyRequest, caller: CurrentCaller, engine: EngineDep) -> TokenResponse:
         """A new device identity for this laptop (its own was reused by a copy of its
         profile): a new device with a session of its own; the old one stays with the copy."""
-        with write_transaction(engine) as conn:
-            issued = auth.rekey_device(conn, caller, body.new_device_id, body.device_name)
+        try:
+            with write_transaction(engine) as conn:
+                issued = auth.rekey_device(conn, caller, body.new_device_id, body.device_name)
+        except sa.exc.IntegrityError:
+            # The same new id from a concurrent request (a retry racing its first attempt).
+            raise auth.AuthError(
+                409, "device_taken", "This device id is taken; choose another one."
+            ) from None
         return token_response(engine, issued)
 
     @app.post(ApiPaths.LOGOUT, status_code=204, tags=["auth"])

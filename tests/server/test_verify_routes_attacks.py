@@ -4,13 +4,22 @@ attack: other territories stay invisible and bad input gets a clear 4xx, never a
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 
 from fieldcrm.domain.ids import uuid7
-from fieldcrm.protocol import MAX_DIGEST_RANGES, MAX_ROWS_PER_FETCH, ApiPaths
+from fieldcrm.protocol import (
+    MAX_DIGEST_RANGES,
+    MAX_ROWS_PER_FETCH,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    ApiPaths,
+)
 from fieldcrm.protocol.digest import Digest
 from sync_server import auth
 from sync_server import tables as t
@@ -313,3 +322,38 @@ def test_rekey_in_a_loop_is_bounded(env: ServerEnv) -> None:
             .where(t.device.c.user_id == env.ids["anna"])
         ).scalar_one()
     assert devices <= auth.MAX_NEW_DEVICES_PER_DAY
+
+
+def test_two_rekeys_to_one_new_id_at_once_give_one_device_and_a_409(
+    env: ServerEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client's retry racing its first request (same new id): both pass the check for a
+    taken id before either has written; the second is refused with 409, not a 500."""
+    env.setup_area()
+    anna = env.session("anna")
+    both_checked = threading.Barrier(2, timeout=3)  # SQLite: the second waits its turn
+    start_session = auth.start_session
+
+    def after_the_check(*args: Any, **kwargs: Any) -> auth.IssuedTokens:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_checked.wait()
+        return start_session(*args, **kwargs)
+
+    monkeypatch.setattr(auth, "start_session", after_the_check)
+    statuses: list[int] = []
+
+    def rekey() -> None:
+        with TestClient(env.app, headers={PROTOCOL_HEADER: str(PROTOCOL_VERSION)}) as http:
+            response = http.post(
+                ApiPaths.REKEY, json={"new_device_id": "e" * 32}, headers=anna.auth
+            )
+            statuses.append(response.status_code)
+            if response.status_code != 200:
+                _clear_4xx(response)
+
+    threads = [threading.Thread(target=rekey) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 409]
