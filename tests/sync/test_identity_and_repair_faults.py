@@ -173,3 +173,20 @@ def test_a_laptop_killed_between_fetching_and_applying_a_repair_repairs_on_the_n
     assert {k for k in lap.view() if k[0] == "customer"} == {
         k for k in server.view_of("anna") if k[0] == "customer"
     }
+
+
+@pytest.mark.parametrize("path", ["/sync/digest", "/sync/rows"])
+def test_a_lost_answer_during_a_repair_is_asked_again_and_the_repair_finishes(
+    tmp_path: Path, server: InProcessServer, path: str
+) -> None:
+    lap = Laptop(tmp_path / "anna", server, "anna")
+    ids = [lap.store.create("customer", {"name": f"K{k}", "status": "active"}) for k in range(3)]
+    assert lap.sync().ok
+    with lap.store.write() as uow:
+        uow.connection.exec_driver_sql("DELETE FROM customer WHERE id = ?", (ids[1],))
+    server.transport.lose_next.append(path)
+    result = lap.sync()
+    assert server.transport.lost == 1
+    assert result.ok, result.errors
+    assert result.repaired >= 1
+    assert ("customer", ids[1]) in lap.view()
