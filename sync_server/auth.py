@@ -228,7 +228,8 @@ def rekey_device(
     old_name = conn.execute(
         sa.select(t.device.c.name).where(t.device.c.id == caller.device_id)
     ).scalar()
-    name = device_name or (f"{old_name} (copy)" if old_name else None)
+    # Within the name's 200 characters (a name at the limit would fail on PostgreSQL).
+    name = device_name or (f"{old_name[:193]} (copy)" if old_name else None)
     log.warning(
         "device identity reused: new identity given",
         extra={"user_id": caller.user_id, "device_id": caller.device_id, "new": new_device_id},

@@ -23,7 +23,7 @@ from fieldcrm.protocol import (
 from fieldcrm.protocol.digest import Digest
 from sync_server import auth
 from sync_server import tables as t
-from tests.server.helpers import Client, ServerEnv, customer_fields
+from tests.server.helpers import PASSWORD, Client, ServerEnv, customer_fields
 
 
 def _digest(client: Client, body: Any) -> Any:
@@ -357,3 +357,37 @@ def test_two_rekeys_to_one_new_id_at_once_give_one_device_and_a_409(
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [200, 409]
+
+
+def test_login_with_a_user_name_longer_than_any_account_gets_401_not_500(
+    env: ServerEnv,
+) -> None:
+    env.setup_area()
+    body = {"username": "u" * 128, "password": "x" * 10, "device_id": "d" * 32}
+    assert _clear_4xx(env.http.post(ApiPaths.LOGIN, json=body))["code"] == "invalid_credentials"
+
+
+def test_rekey_of_a_device_with_the_longest_name_gets_a_new_device(env: ServerEnv) -> None:
+    """The new device is named after the old one ("... (copy)"), within the name's limit."""
+    env.setup_area()
+    long_name = "N" * 200
+    response = env.http.post(
+        ApiPaths.LOGIN,
+        json={
+            "username": "anna",
+            "password": PASSWORD,
+            "device_id": "a" * 32,
+            "device_name": long_name,
+        },
+    )
+    assert response.status_code == 200, response.text
+    token = response.json()["access_token"]
+    response = env.http.post(
+        ApiPaths.REKEY,
+        json={"new_device_id": "f" * 32},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    with env.engine.connect() as conn:
+        name = conn.execute(sa.select(t.device.c.name).where(t.device.c.id == "f" * 32)).scalar()
+    assert name is not None and name.startswith("NNN") and len(name) <= 200
