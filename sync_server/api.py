@@ -365,7 +365,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 422: "invalid_request"}.get(
+            exc.status_code, "http_error"
+        )
         return error_response(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(Exception)
@@ -497,7 +499,7 @@ def _install_verify_routes(app: FastAPI) -> None:
     @app.post(ApiPaths.DIGEST, response_model=DigestResponse, tags=["sync"])
     def digest_route(body: DigestRequest, caller: CurrentCaller, engine: EngineDep) -> Response:
         if body.entity not in ENTITY_NAMES:
-            raise StarletteHTTPException(422, f"unknown entity {body.entity!r}")
+            raise StarletteHTTPException(422, _unknown_entity(body.entity))
         with read_transaction(engine) as conn:
             ranges = range_digests(conn, caller, body)
         return Response(orjson.dumps({"ranges": ranges}), media_type="application/json")
@@ -505,10 +507,14 @@ def _install_verify_routes(app: FastAPI) -> None:
     @app.post(ApiPaths.ROWS, response_model=RowsResponse, tags=["sync"])
     def rows_route(body: RowsRequest, caller: CurrentCaller, engine: EngineDep) -> Response:
         if body.entity not in ENTITY_NAMES:
-            raise StarletteHTTPException(422, f"unknown entity {body.entity!r}")
+            raise StarletteHTTPException(422, _unknown_entity(body.entity))
         with read_transaction(engine) as conn:
             content = rows_by_id(conn, caller, body.entity, list(body.ids))
         return Response(content, media_type="application/json")
+
+
+def _unknown_entity(entity: str) -> str:
+    return f"The request is not valid: there is no entity {entity[:32]!r} to verify."
 
 
 def app_from_env() -> FastAPI:

@@ -391,3 +391,15 @@ def test_rekey_of_a_device_with_the_longest_name_gets_a_new_device(env: ServerEn
     with env.engine.connect() as conn:
         name = conn.execute(sa.select(t.device.c.name).where(t.device.c.id == "f" * 32)).scalar()
     assert name is not None and name.startswith("NNN") and len(name) <= 200
+
+
+def test_unknown_entities_are_refused_as_invalid_requests(env: ServerEnv) -> None:
+    env.setup_area()
+    anna = env.session("anna")
+    for response in (
+        _digest(anna, {"entity": "account", "ranges": [[0, 1]]}),
+        _rows(anna, {"entity": "account", "ids": ["x"]}),
+    ):
+        body = _clear_4xx(response)
+        assert response.status_code == 422 and body["code"] == "invalid_request"
+        assert "account" in body["message"]
