@@ -414,7 +414,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 422: "invalid_request"}.get(
+            exc.status_code, "http_error"
+        )
         return error_response(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(Exception)
@@ -484,8 +486,14 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
     def rekey(body: RekeyRequest, caller: CurrentCaller, engine: EngineDep) -> TokenResponse:
         """A new device identity for this laptop (its own was reused by a copy of its
         profile): a new device with a session of its own; the old one stays with the copy."""
-        with write_transaction(engine) as conn:
-            issued = auth.rekey_device(conn, caller, body.new_device_id, body.device_name)
+        try:
+            with write_transaction(engine) as conn:
+                issued = auth.rekey_device(conn, caller, body.new_device_id, body.device_name)
+        except sa.exc.IntegrityError:
+            # The same new id from a concurrent request (a retry racing its first attempt).
+            raise auth.AuthError(
+                409, "device_taken", "This device id is taken; choose another one."
+            ) from None
         return token_response(engine, issued)
 
     @app.post(ApiPaths.LOGOUT, status_code=204, tags=["auth"])
@@ -562,7 +570,7 @@ def _install_verify_routes(app: FastAPI) -> None:
     @app.post(ApiPaths.DIGEST, response_model=DigestResponse, tags=["sync"])
     def digest_route(body: DigestRequest, caller: CurrentCaller, engine: EngineDep) -> Response:
         if body.entity not in ENTITY_NAMES:
-            raise StarletteHTTPException(422, f"unknown entity {body.entity!r}")
+            raise StarletteHTTPException(422, _unknown_entity(body.entity))
         with read_transaction(engine) as conn:
             ranges = range_digests(conn, caller, body)
         return Response(orjson.dumps({"ranges": ranges}), media_type="application/json")
@@ -570,10 +578,14 @@ def _install_verify_routes(app: FastAPI) -> None:
     @app.post(ApiPaths.ROWS, response_model=RowsResponse, tags=["sync"])
     def rows_route(body: RowsRequest, caller: CurrentCaller, engine: EngineDep) -> Response:
         if body.entity not in ENTITY_NAMES:
-            raise StarletteHTTPException(422, f"unknown entity {body.entity!r}")
+            raise StarletteHTTPException(422, _unknown_entity(body.entity))
         with read_transaction(engine) as conn:
             content = rows_by_id(conn, caller, body.entity, list(body.ids))
         return Response(content, media_type="application/json")
+
+
+def _unknown_entity(entity: str) -> str:
+    return f"The request is not valid: there is no entity {entity[:32]!r} to verify."
 
 
 def app_from_env() -> FastAPI:

@@ -55,6 +55,9 @@ FREE_FAILURES = 5
 ADDRESS_FREE_FAILURES = 20
 MAX_BLOCK = timedelta(minutes=15)
 FAILURE_MEMORY = timedelta(hours=24)
+#: New devices a user may get through rekey in a day (a copy of a profile needs one): a
+#: session, or a stolen access token, cannot make devices and sessions without end.
+MAX_NEW_DEVICES_PER_DAY = 20
 
 
 @functools.cache
@@ -378,10 +381,24 @@ def rekey_device(
     """
     if conn.execute(sa.select(t.device.c.id).where(t.device.c.id == new_device_id)).first():
         raise AuthError(409, "device_taken", "This device id is taken; choose another one.")
+    d = t.device.c
+    recent = conn.execute(
+        sa.select(sa.func.count())
+        .select_from(t.device)
+        .where(d.user_id == caller.user_id, d.created_at > utcnow() - timedelta(days=1))
+    ).scalar_one()
+    if recent >= MAX_NEW_DEVICES_PER_DAY:
+        log.warning("rekey refused: too many new devices", extra={"user_id": caller.user_id})
+        raise AuthError(
+            429,
+            "too_many_devices",
+            "This user got too many new device identities today. Ask your administrator.",
+        )
     old_name = conn.execute(
         sa.select(t.device.c.name).where(t.device.c.id == caller.device_id)
     ).scalar()
-    name = device_name or (f"{old_name} (copy)" if old_name else None)
+    # Within the name's 200 characters (a name at the limit would fail on PostgreSQL).
+    name = device_name or (f"{old_name[:193]} (copy)" if old_name else None)
     log.warning(
         "device identity reused: new identity given",
         extra={"user_id": caller.user_id, "device_id": caller.device_id, "new": new_device_id},

@@ -339,9 +339,13 @@ def rows_by_id(conn: sa.Connection, caller: Caller, entity: str, ids: list[str])
     where = [r.entity == entity, r.id.in_(sorted(set(ids)))]
     if scopes.read is not None:
         where.append(r.scope.in_(sorted(scopes.read)))
-    sizes = conn.execute(
-        sa.select(r.seq, r.id, sa.func.length(r.payload)).where(*where).order_by(r.seq)
-    ).all()
+    # Bytes, not characters (``length``): a text of four-byte characters would otherwise
+    # let an answer grow to four times ``MAX_PAGE_BYTES``.
+    if conn.dialect.name == "postgresql":
+        size = sa.func.octet_length(r.payload)
+    else:
+        size = sa.func.length(sa.cast(r.payload, sa.LargeBinary))
+    sizes = conn.execute(sa.select(r.seq, r.id, size).where(*where).order_by(r.seq)).all()
     chosen, _ = _cut(((seq, (row_id, int(n or 0))) for seq, row_id, n in sizes), len(ids), _size)
     picked = [row_id for _, (row_id, _) in chosen]
     rows = [

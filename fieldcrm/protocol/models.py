@@ -87,6 +87,16 @@ MAX_DEVICE_ID_LENGTH = 64
 MAX_STAMP_LENGTH = 13 + 1 + 6 + 1 + MAX_DEVICE_ID_LENGTH
 
 
+#: The databases store whole numbers in 64 bits (signed): a version or an operation number
+#: outside them is refused with 422 instead of failing in the database.
+MAX_INT64 = 2**63 - 1
+#: No NUL character: PostgreSQL text cannot hold one (a request naming one is refused
+#: with 422 instead of failing in the database).
+_NO_NUL = r"^[^\x00]*$"
+#: The id of a row as a client names it.
+RowId = Annotated[str, Field(min_length=1, max_length=36, pattern=_NO_NUL)]
+
+
 class _Message(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -94,10 +104,12 @@ class _Message(BaseModel):
 class OutboxEntry(_Message):
     """One local write, as recorded in the client's outbox and pushed to the server."""
 
-    device_id: str = Field(min_length=1, max_length=MAX_DEVICE_ID_LENGTH)
-    op_no: int = Field(ge=1, description="Per-device, strictly increasing operation number")
+    device_id: str = Field(min_length=1, max_length=MAX_DEVICE_ID_LENGTH, pattern=_NO_NUL)
+    op_no: int = Field(
+        ge=1, le=MAX_INT64, description="Per-device, strictly increasing operation number"
+    )
     entity: str = Field(min_length=1, max_length=32)
-    row_id: str = Field(min_length=1, max_length=36)
+    row_id: RowId
     op: Operation
     fields: dict[str, Any] = Field(
         default_factory=dict, description="Changed fields with their new values"
@@ -116,9 +128,9 @@ class OutboxEntry(_Message):
 
 
 class PushRequest(_Message):
-    device_id: str = Field(min_length=1, max_length=MAX_DEVICE_ID_LENGTH)
+    device_id: str = Field(min_length=1, max_length=MAX_DEVICE_ID_LENGTH, pattern=_NO_NUL)
     entries: list[OutboxEntry] = Field(max_length=MAX_ENTRIES_PER_PUSH)
-    resolved_conflicts: list[str] = Field(
+    resolved_conflicts: list[Annotated[str, Field(max_length=64, pattern=_NO_NUL)]] = Field(
         default_factory=list,
         max_length=MAX_ENTRIES_PER_PUSH,
         description="Ids of conflict records the user resolved on this device",
@@ -274,7 +286,7 @@ class RowsRequest(_Message):
     """The current state of chosen rows; rows outside the caller's scope are left out."""
 
     entity: str = Field(min_length=1, max_length=32)
-    ids: list[str] = Field(max_length=MAX_ROWS_PER_FETCH)
+    ids: list[RowId] = Field(max_length=MAX_ROWS_PER_FETCH)
 
 
 class RowsResponse(_Message):
@@ -292,23 +304,23 @@ class RekeyRequest(_Message):
     """Move this session to a new device identity (after ``device_reused``)."""
 
     new_device_id: str = Field(pattern=r"^[0-9a-f]{32}$")
-    device_name: str | None = Field(default=None, max_length=200)
+    device_name: str | None = Field(default=None, max_length=200, pattern=_NO_NUL)
 
 
 class LoginRequest(_Message):
-    username: str = Field(min_length=1, max_length=128)
+    username: str = Field(min_length=1, max_length=128, pattern=_NO_NUL)
     password: str = Field(min_length=1, max_length=1024)
-    device_id: str = Field(min_length=1, max_length=MAX_DEVICE_ID_LENGTH)
-    device_name: str | None = Field(default=None, max_length=200)
+    device_id: str = Field(min_length=1, max_length=MAX_DEVICE_ID_LENGTH, pattern=_NO_NUL)
+    device_name: str | None = Field(default=None, max_length=200, pattern=_NO_NUL)
 
 
 class RefreshRequest(_Message):
-    refresh_token: str = Field(min_length=1, max_length=512)
-    device_id: str = Field(min_length=1, max_length=MAX_DEVICE_ID_LENGTH)
+    refresh_token: str = Field(min_length=1, max_length=512, pattern=_NO_NUL)
+    device_id: str = Field(min_length=1, max_length=MAX_DEVICE_ID_LENGTH, pattern=_NO_NUL)
 
 
 class LogoutRequest(_Message):
-    refresh_token: str = Field(min_length=1, max_length=512)
+    refresh_token: str = Field(min_length=1, max_length=512, pattern=_NO_NUL)
 
 
 class UserInfo(_Message):

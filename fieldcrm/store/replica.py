@@ -823,16 +823,22 @@ def change_device_id(store: Store, new_device_id: str) -> str:
     with store.write() as uow:
         conn = uow.connection
         pending: dict[tuple[str, str], set[str]] = {}
-        for op_no, entity, row_id, stamps, base_stamps in conn.exec_driver_sql(
+        entries = conn.exec_driver_sql(
             "SELECT op_no, entity, row_id, stamps, base_stamps FROM outbox"
-        ).all():
+        ).all()
+        for _, entity, row_id, stamps, _ in entries:
             pending.setdefault((entity, row_id), set()).update(orjson.loads(stamps).values())
+        resent: set[str] = set().union(*pending.values())
+        for op_no, _, _, stamps, base_stamps in entries:
+            # A base stamp is rewritten only when it is one of the writes sent again: one the
+            # server acknowledged keeps the old identity, as the server holds it (else the
+            # server takes a sequential edit for a concurrent one: a conflict).
             conn.exec_driver_sql(
                 "UPDATE outbox SET device_id = ?, stamps = ?, base_stamps = ? WHERE op_no = ?",
                 (
                     new_device_id,
                     _restamp(stamps, {old}, new_device_id),
-                    _restamp(base_stamps, {old}, new_device_id),
+                    _restamp(base_stamps, {old}, new_device_id, only=resent),
                     op_no,
                 ),
             )

@@ -338,7 +338,16 @@ class SyncEngine:
         crash in between leaves the old identity, and the next run asks again."""
         new_id = new_device_id()
         log.warning("device identity %s was reused; taking %s", self.store.device_id, new_id)
-        tokens = self.client.rekey(new_id)
+        try:
+            tokens = self.client.rekey(new_id)
+        except RequestRejected as exc:
+            if exc.code != "device_taken":
+                raise
+            # The answer to a first request was lost and the client asked again: the server
+            # had given that id already. That device is left unused; take another.
+            new_id = new_device_id()
+            log.warning("device id taken; taking %s", new_id)
+            tokens = self.client.rekey(new_id)
         replica.change_device_id(self.store, new_id)
         holder = self.client.credentials
         if holder is not None:
@@ -571,9 +580,17 @@ class SyncEngine:
             if not differing:
                 return
             log.info("digests differ from the server's for %s; repairing", ", ".join(differing))
+            matched = []
             for entity in differing:
                 self._check_cancel()
-                self._repair(result, entity, removed, added)
+                if self._repair(result, entity, removed, added):
+                    matched.append(entity)
+            if len(matched) == len(differing):
+                # Every range of versions holds on the server exactly what this laptop
+                # holds: its rows are right and the totals it keeps are not. Going on would
+                # fail every sync in this scope until the server's totals are rebuilt.
+                log.warning("the server's totals of %s differ from its rows", ", ".join(matched))
+                return
             cursor = self.store.meta(CURSOR_KEY)
             again = self._pull_pages(result, cursor, CURSOR_KEY, None, "pull")
             if again is None:
@@ -605,14 +622,15 @@ class SyncEngine:
 
     def _repair(
         self, result: SyncResult, entity: str, removed: dict[str, int], added: dict[str, int]
-    ) -> None:
+    ) -> bool:
         """Find the rows of ``entity`` whose versions differ from the server's, by digests
         of ever narrower ranges of versions, then fetch them (or evict those the server
-        no longer shows this user)."""
+        no longer shows this user). True when no range differed at all."""
         with self.store.read() as conn:
             top = max(replica.highest_version(conn), int(self.store.meta(CURSOR_KEY) or 0))
         ranges = _split(0, top + 1)
         differing: set[str] = set()
+        matched = True
         while ranges:
             batch, ranges = ranges[:MAX_DIGEST_RANGES], ranges[MAX_DIGEST_RANGES:]
             self._check_cancel()
@@ -622,6 +640,7 @@ class SyncEngine:
                     server = Digest.from_list(answer["digest"])
                     if replica.range_digest(conn, entity, after, upto) == server:
                         continue
+                    matched = False
                     listed = answer.get("rows")
                     if listed is None and upto - after > 1:
                         ranges.extend(_split(after, upto))
@@ -632,6 +651,7 @@ class SyncEngine:
                     differing.update(i for i in mine if i not in theirs)
         if differing:
             self._fetch_or_evict(result, entity, differing, removed, added)
+        return matched
 
     def _fetch_or_evict(
         self,
