@@ -17,6 +17,7 @@ from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync_server import admin, demo
 from sync_server import tables as t
 from sync_server.db import write_transaction
+from sync_server.importing import parse_csv
 from sync_server.store import REBUILD_LIVE_COUNTS_SQL
 from tests.server.helpers import Client, ServerEnv, customer_fields
 
@@ -78,7 +79,8 @@ def test_digest_sums_stay_exact_after_pushes_moves_deletes_and_imports(env: Serv
     # The CSV import creates one customer and moves one by its number.
     anna.push(anna.entry("customer", "update", kept, {"number": "K-1"}))
     with write_transaction(env.engine) as conn:
-        admin.import_customers(conn, "number,name\nK-1,Bleibt\nK-2,Neu\n", "West")
+        table = parse_csv("number,name\nK-1,Bleibt\nK-2,Neu\n")
+        admin.import_customers(conn, table, "West")
     assert_sums_exact(env)
     with write_transaction(env.engine) as conn:
         admin.add_territory(conn, "East", "Central")
