@@ -63,7 +63,7 @@ MAX_ROWS_PER_FETCH = 5000
 #: Versions (``seq``) are 64-bit integers in the server's database.
 MAX_VERSION = 2**63 - 1
 #: A bound of a range of versions in a digest request.
-VersionBound = Annotated[int, Field(ge=-MAX_VERSION, le=MAX_VERSION)]
+VersionBound = Annotated[int, Field(ge=-MAX_VERSION - 1, le=MAX_VERSION)]
 
 #: ``ErrorBody.code`` of a push whose operation numbers this server saw before with other
 #: content: the device identity was reused (a profile restored from a backup or copied to
