@@ -143,8 +143,6 @@ class SyncResult:
 #: What the laptop writes to a change's rejected-list entry when the server refused the
 #: request that carried it (``fieldcrm.ui.i18n`` translates these sentences).
 TOO_LARGE_REASON = english(REJECTIONS, "local_too_large", {})
-UNREADABLE_REASON = REJECTIONS["local_unreadable"]
-FUTURE_REASON = REJECTIONS["local_future"]
 #: A laptop clock this close to the server's counts as right.
 CLOCK_TOLERANCE_MS = 60_000
 #: Requests are cut well below the server's body cap (``MAX_BODY_BYTES``).

@@ -93,6 +93,19 @@ _FIELD_PROBLEMS: dict[str, Callable[[Params], str]] = {
     ),
 }
 
+
+def _future(p: Params) -> str:
+    """Dated in the future: the server's refusal and the laptop's own say the same."""
+    return fill(
+        QCoreApplication.translate(
+            "ServerReasons",
+            "This change is dated %1 minutes in the future. Check the date, time and "
+            "time zone of this computer, then edit again.",
+        ),
+        _number(p.get("minutes")),
+    )
+
+
 #: Rejection code -> its words in the user's language.
 _REJECTIONS: dict[str, Callable[[Params], str]] = {
     "invalid": lambda p: QCoreApplication.translate("ServerReasons", "Some values are not valid."),
@@ -137,14 +150,7 @@ _REJECTIONS: dict[str, Callable[[Params], str]] = {
         "ServerReasons",
         "This change carries the clock stamp of another device than the one logged in.",
     ),
-    "future": lambda p: fill(
-        QCoreApplication.translate(
-            "ServerReasons",
-            "This change is dated %1 minutes in the future. Check the date, time and "
-            "time zone of this computer, then edit again.",
-        ),
-        _number(p.get("minutes")),
-    ),
+    "future": _future,
     "too_large": lambda p: fill(
         QCoreApplication.translate(
             "ServerReasons",
@@ -223,14 +229,7 @@ _REJECTIONS: dict[str, Callable[[Params], str]] = {
         ),
         p.get("detail", ""),
     ),
-    "local_future": lambda p: fill(
-        QCoreApplication.translate(
-            "ServerReasons",
-            "This change is dated %1 minutes in the future. Check the date, time and "
-            "time zone of this computer, then edit again.",
-        ),
-        _number(p.get("minutes")),
-    ),
+    "local_future": _future,
     "evicted": lambda p: QCoreApplication.translate(
         "ServerReasons",
         "The record left your territory on the server before this change was sent; the "

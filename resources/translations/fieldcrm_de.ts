@@ -1345,6 +1345,10 @@
   <context>
     <name>ServerReasons</name>
     <message>
+      <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
+      <translation>Diese Änderung ist %1 Minuten in die Zukunft datiert. Prüfen Sie Datum, Uhrzeit und Zeitzone dieses Computers und bearbeiten Sie den Eintrag dann erneut.</translation>
+    </message>
+    <message>
       <source>Some values are not valid.</source>
       <translation>Einige Angaben sind nicht gültig.</translation>
     </message>
@@ -1383,10 +1387,6 @@
     <message>
       <source>This change carries the clock stamp of another device than the one logged in.</source>
       <translation>Diese Änderung trägt den Zeitstempel eines anderen Geräts als des angemeldeten.</translation>
-    </message>
-    <message>
-      <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
-      <translation>Diese Änderung ist %1 Minuten in die Zukunft datiert. Prüfen Sie Datum, Uhrzeit und Zeitzone dieses Computers und bearbeiten Sie den Eintrag dann erneut.</translation>
     </message>
     <message>
       <source>This record (%1) is too large: the server takes at most %2 KiB per record, text included. Shorten its text and send it again.</source>

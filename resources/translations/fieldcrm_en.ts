@@ -1345,6 +1345,10 @@
   <context>
     <name>ServerReasons</name>
     <message>
+      <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
+      <translation>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</translation>
+    </message>
+    <message>
       <source>Some values are not valid.</source>
       <translation>Some values are not valid.</translation>
     </message>
@@ -1383,10 +1387,6 @@
     <message>
       <source>This change carries the clock stamp of another device than the one logged in.</source>
       <translation>This change carries the clock stamp of another device than the one logged in.</translation>
-    </message>
-    <message>
-      <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
-      <translation>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</translation>
     </message>
     <message>
       <source>This record (%1) is too large: the server takes at most %2 KiB per record, text included. Shorten its text and send it again.</source>
