@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
 
 CLIENT_MIGRATIONS = Path(migrations.__file__).parent / "client"
 WRITE_OPTION = "fieldcrm_write"
+#: How long a connection waits for another process's lock before it gives up.
+BUSY_TIMEOUT_S = 30
 #: The newest client schema revision (a test keeps it equal to Alembic's head). A database
 #: already there opens without importing Alembic, which takes ~0.3 s of every app start.
 HEAD_REVISION = "0009"
@@ -54,6 +58,27 @@ def restrict_file(path: Path, mode: int = 0o600) -> None:
     os.close(fd)
 
 
+def _switch_to_wal(cur: Any) -> None:
+    """Put the database in write-ahead-log mode (it stays so in the file).
+
+    Switching a new file needs a moment alone with it, and SQLite does not wait for that
+    (the busy timeout does not cover it): when another process is creating the same new
+    profile, the switch is tried again until it succeeds or the busy timeout has passed.
+    A file already in WAL mode needs no switch at all.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                return
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def create_sqlite_engine(path: Path | str) -> sa.Engine:
     """An engine for the local database with the pragmas every connection needs.
 
@@ -65,16 +90,18 @@ def create_sqlite_engine(path: Path | str) -> sa.Engine:
     if str(path) != ":memory:":
         restrict_file(Path(path))
     url = "sqlite://" if str(path) == ":memory:" else f"sqlite:///{path}"
-    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = sa.create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        _switch_to_wal(cur)
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -88,18 +115,21 @@ def create_sqlite_engine(path: Path | str) -> sa.Engine:
 def upgrade_to_head(engine: sa.Engine) -> None:
     """Bring the database to the newest schema; runs before anything else opens it.
 
-    The migration holds the write lock from its first read (``BEGIN IMMEDIATE``), so two
-    processes opening a new profile at once migrate it one after the other.
+    All migrations run in one transaction that holds the write lock from its first read
+    (``BEGIN IMMEDIATE``), so two processes opening a new profile at once migrate it one
+    after the other: the second reads the revision only after the first has committed.
+    The transaction is begun here, before Alembic sees the connection; Alembic would
+    otherwise commit after each migration (SQLite counts as non-transactional DDL to it)
+    and let another process in between, holding a revision it read earlier.
     """
     if _stored_revision(engine) == HEAD_REVISION:
         return
     from alembic import command
 
-    with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
+    with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
         cfg = alembic_config(str(engine.url))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-        conn.commit()
 
 
 def _stored_revision(engine: sa.Engine) -> str | None:
