@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from fieldcrm.app import Changes, feedback
 from fieldcrm.store import Store
 from fieldcrm.store.feedback import FeedbackItem
+from fieldcrm.ui.models import RECORD_ROLE, Column, RowsModel
 from fieldcrm.ui.report_pdf import default_locale, format_datetime, format_day
 from fieldcrm.ui.reports_view import Submitter
 from fieldcrm.ui.texts import fill
@@ -42,59 +43,42 @@ def _when(item: FeedbackItem) -> str:
     return format_datetime(moment, default_locale())
 
 
-class FeedbackModel(QAbstractListModel):
-    """Feedback items, one per row: "who, when: text" (an acknowledgement says so)."""
-
-    ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+class FeedbackModel(RowsModel):
+    """Feedback items (``FeedbackItem``), one per row: "who, when: text" (an acknowledgement
+    says so). A list: one column, shown in a ``QListView``; unread feedback is bold."""
 
     def __init__(self, parent: QWidget | None = None, user_id: str | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[FeedbackItem] = []
+        super().__init__([Column("text", lambda: self.tr("Feedback"), self._line)], parent)
         #: The signed-in user: their own words are never shown as new.
         self.user_id = user_id
         #: Say which visit each item is about (in a list of feedback on many visits).
         self.show_visit = False
 
-    def set_items(self, items: list[FeedbackItem]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
-
-    def items(self) -> list[FeedbackItem]:
-        return list(self._items)
-
-    def retranslate(self) -> None:
-        """Show every row again in the current language (and its date format)."""
-        if self._items:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, 0))
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
+    def _line(self, item: FeedbackItem) -> str:
+        head = f"{item.author_name}, {_when(item)}"
+        if self.show_visit and item.customer_name:
+            about = fill(
+                self.tr("on the visit at %1 (%2)"), item.customer_name, _day(item.visit_day)
+            )
+            head += " " + about
+        if item.kind == "acknowledgement":
+            body = self.tr("acknowledged the report")
+            return f"{head}: {body}" + (f" — {item.text}" if item.text else "")
+        return f"{head}:\n{item.text or ''}"
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+        if role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole):
+            if not index.isValid() or not 0 <= index.row() < len(self._rows):
+                return None
+            item: FeedbackItem = self._rows[index.row()]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return item.text
+            if not item.read and item.author_id != self.user_id:
+                font = QFont()
+                font.setBold(True)
+                return font
             return None
-        item = self._items[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            head = f"{item.author_name}, {_when(item)}"
-            if self.show_visit and item.customer_name:
-                about = fill(
-                    self.tr("on the visit at %1 (%2)"), item.customer_name, _day(item.visit_day)
-                )
-                head += " " + about
-            if item.kind == "acknowledgement":
-                body = self.tr("acknowledged the report")
-                return f"{head}: {body}" + (f" — {item.text}" if item.text else "")
-            return f"{head}:\n{item.text or ''}"
-        if role == Qt.ItemDataRole.FontRole and not item.read and item.author_id != self.user_id:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return item.text
-        if role == self.ITEM_ROLE:
-            return item
-        return None
+        return super().data(index, role)
 
 
 class FeedbackThread(QWidget):
@@ -188,7 +172,7 @@ class FeedbackThread(QWidget):
     def reload(self) -> None:
         visit_id, store, user_id = self._visit_id, self._store, self._user_id
         if visit_id is None:
-            self.model.set_items([])
+            self.model.set_rows([])
             self._show_heading()
             return
 
@@ -202,7 +186,7 @@ class FeedbackThread(QWidget):
         if summary is not None:
             self._summary = summary
             self._show_heading()
-        self.model.set_items(items)
+        self.model.set_rows(items)
         self.list_view.scrollToBottom()
 
     def _write(self, kind: str, text: str | None, done: Callable[[], None]) -> None:
@@ -284,16 +268,16 @@ class FeedbackInbox(QWidget):
         self._runner.submit(lambda: feedback.unread_feedback(store, user_id), self._loaded)
 
     def _loaded(self, items: list[FeedbackItem]) -> None:
-        self.model.set_items(items)
+        self.model.set_rows(items)
         self.empty_label.setVisible(not items)
         self.read_all_button.setEnabled(bool(items))
         self.unread_changed.emit(len(items))
 
     def _activated(self, index: QModelIndex) -> None:
-        item = self.model.data(index, FeedbackModel.ITEM_ROLE)
+        item = self.model.data(index, RECORD_ROLE)
         if isinstance(item, FeedbackItem):
             self.open_visit.emit(item.visit_id)
 
     def _read_all(self) -> None:
-        store, ids = self._store, [i.id for i in self.model.items()]
+        store, ids = self._store, [i.id for i in self.model.rows]
         self._runner.submit(lambda: feedback.mark_read(store, ids), lambda _none: self.reload())

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -27,14 +24,11 @@ from PySide6.QtWidgets import (
 
 from fieldcrm.app import connections
 from fieldcrm.store import Store
-from fieldcrm.store.connections import (
-    LosingTouch,
-)
+from fieldcrm.store.connections import LosingTouch
+from fieldcrm.ui.models import NUMBER, RECORD_ROLE, SORT_ROLE, Column, RowsModel
 from fieldcrm.ui.report_pdf import default_locale, format_day
 from fieldcrm.ui.reports_view import Submitter
 from fieldcrm.ui.texts import fill
-
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 def day_text(value: date | None) -> str:
@@ -43,87 +37,56 @@ def day_text(value: date | None) -> str:
     return format_day(value, default_locale())
 
 
-class LosingTouchModel(QAbstractTableModel):
-    """People and customers past their stay-in-touch cadence."""
+def _who(item: LosingTouch) -> str:
+    if item.kind == "contact":
+        return item.name
+    return fill(QCoreApplication.translate("Connections", "%1 (customer)"), item.name)
 
-    ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
-    SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+def _days_over(item: LosingTouch) -> str:
+    if item.days_over is None:
+        return QCoreApplication.translate("Connections", "no contact yet")
+    return default_locale().toString(item.days_over)
+
+
+class LosingTouchModel(RowsModel):
+    """People and customers past their stay-in-touch cadence (rows: ``LosingTouch``)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[LosingTouch] = []
-
-    def set_items(self, items: list[LosingTouch]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 5
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        titles = (
-            QCoreApplication.translate("Connections", "Who"),
-            QCoreApplication.translate("Connections", "Customer"),
-            QCoreApplication.translate("Connections", "Every (days)"),
-            QCoreApplication.translate("Connections", "Last contact"),
-            QCoreApplication.translate("Connections", "Days over"),
+        super().__init__(
+            [
+                Column(
+                    "name",
+                    lambda: QCoreApplication.translate("Connections", "Who"),
+                    _who,
+                    sort=lambda item: item.name,
+                ),
+                Column(
+                    "customer_name", lambda: QCoreApplication.translate("Connections", "Customer")
+                ),
+                Column(
+                    "cadence_days",
+                    lambda: QCoreApplication.translate("Connections", "Every (days)"),
+                    lambda item: default_locale().toString(item.cadence_days),
+                    align=NUMBER,
+                ),
+                Column(
+                    "last_contact",
+                    lambda: QCoreApplication.translate("Connections", "Last contact"),
+                    lambda item: day_text(item.last_contact),
+                    sort=lambda item: (item.last_contact or date.min).isoformat(),
+                ),
+                Column(
+                    "days_over",
+                    lambda: QCoreApplication.translate("Connections", "Days over"),
+                    _days_over,
+                    # Never contacted: the longest overdue of all.
+                    sort=lambda item: item.days_over if item.days_over is not None else 10**6,
+                    align=NUMBER,
+                ),
+            ],
+            parent,
         )
-        return titles[section] if 0 <= section < len(titles) else None
-
-    def retranslate(self) -> None:
-        """Column titles and cells again in the current language and date format."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
-        if self._items:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._items) - 1, self.columnCount() - 1)
-            )
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
-            return None
-        item = self._items[index.row()]
-        column = index.column()
-        if role == self.ITEM_ROLE:
-            return item
-        if role == self.SORT_ROLE:
-            return (
-                item.name
-                if column == 0
-                else item.customer_name
-                if column == 1
-                else item.cadence_days
-                if column == 2
-                else (item.last_contact or date.min).isoformat()
-                if column == 3
-                else (item.days_over if item.days_over is not None else 10**6)
-            )
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return (
-                    item.name
-                    if item.kind == "contact"
-                    else fill(QCoreApplication.translate("Connections", "%1 (customer)"), item.name)
-                )
-            if column == 1:
-                return item.customer_name
-            if column == 2:
-                return default_locale().toString(item.cadence_days)
-            if column == 3:
-                return day_text(item.last_contact)
-            if item.days_over is None:
-                return QCoreApplication.translate("Connections", "no contact yet")
-            return default_locale().toString(item.days_over)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 4):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
 
 class LosingTouchView(QWidget):
@@ -151,7 +114,7 @@ class LosingTouchView(QWidget):
         self.model = LosingTouchModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(LosingTouchModel.SORT_ROLE)
+        self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -207,7 +170,7 @@ class LosingTouchView(QWidget):
 
     def _apply_filter(self) -> None:
         items, _total = self._lists.get(self.kind_box.currentData(), ([], 0))
-        self.model.set_items(items)
+        self.model.set_rows(items)
         self._show_title()
 
     def _show_title(self) -> None:
@@ -224,6 +187,6 @@ class LosingTouchView(QWidget):
         self.title.setText(title)
 
     def _activated(self, index: QModelIndex) -> None:
-        item = self.proxy.data(index, LosingTouchModel.ITEM_ROLE)
+        item = self.proxy.data(index, RECORD_ROLE)
         if isinstance(item, LosingTouch):
             self.open_customer.emit(item.customer_id)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QDate,
     QLocale,
@@ -34,6 +32,7 @@ from fieldcrm.reports.team import TerritoryOverview
 from fieldcrm.store import Store
 from fieldcrm.store.feedback import ReportSummary
 from fieldcrm.ui.feedback_view import FeedbackThread
+from fieldcrm.ui.models import RECORD_ROLE, Column, RowsModel
 from fieldcrm.ui.report_charts import value_labels
 from fieldcrm.ui.report_pdf import default_locale, format_datetime
 from fieldcrm.ui.reports_view import ReportsView, Submitter
@@ -49,74 +48,32 @@ def _freshness(last_sync: str | None) -> str:
     return format_datetime(moment, default_locale())
 
 
-class RecentReportsModel(QAbstractTableModel):
-    """Done visits to review, newest first."""
+def _report_day(row: ReportSummary) -> str:
+    return default_locale().toString(
+        QDate.fromString(row.day, "yyyy-MM-dd"), default_locale().FormatType.ShortFormat
+    )
 
-    SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
-    COLUMNS = 5
+
+class RecentReportsModel(RowsModel):
+    """Done visits to review, newest first (rows: ``ReportSummary``)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ReportSummary] = []
-
-    def _headers(self) -> tuple[str, ...]:
-        return (
-            self.tr("Date"),
-            self.tr("Rep"),
-            self.tr("Customer"),
-            self.tr("Outcome"),
-            self.tr("Feedback"),
+        super().__init__(
+            [
+                Column("day", lambda: self.tr("Date"), _report_day),
+                Column("rep_name", lambda: self.tr("Rep")),
+                Column("customer_name", lambda: self.tr("Customer")),
+                Column(
+                    "outcome",
+                    lambda: self.tr("Outcome"),
+                    lambda row: value_labels().get(row.outcome or "none", row.outcome or ""),
+                ),
+                Column("comments", lambda: self.tr("Feedback"), self._feedback_state),
+            ],
+            parent,
         )
 
-    def retranslate(self) -> None:
-        """Column titles and cells again in the current language and date format."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, self.COLUMNS - 1)
-            )
-
-    def set_rows(self, rows: list[ReportSummary]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < self.COLUMNS
-        ):
-            return self._headers()[section]
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == self.SUMMARY_ROLE:
-            return row
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        column = index.column()
-        if column == 0:
-            return default_locale().toString(
-                QDate.fromString(row.day, "yyyy-MM-dd"), default_locale().FormatType.ShortFormat
-            )
-        if column == 1:
-            return row.rep_name
-        if column == 2:
-            return row.customer_name
-        if column == 3:
-            return value_labels().get(row.outcome or "none", row.outcome or "")
+    def _feedback_state(self, row: ReportSummary) -> str:
         states = []
         if row.acknowledged:
             states.append(self.tr("acknowledged"))
@@ -211,9 +168,7 @@ class ManagerView(QWidget):
             self._name_team_columns()
             self._name_team_cells()
         self.reports_model.retranslate()
-        summary = self.reports_model.data(
-            self.reports_table.currentIndex(), RecentReportsModel.SUMMARY_ROLE
-        )
+        summary = self.reports_model.data(self.reports_table.currentIndex(), RECORD_ROLE)
         if isinstance(summary, ReportSummary):
             self._show_report(summary)
         self.feedback_thread.retranslate()
@@ -305,7 +260,7 @@ class ManagerView(QWidget):
 
     def _reports_loaded(self, rows: list[ReportSummary]) -> None:
         current = self.reports_table.currentIndex()
-        keep = self.reports_model.data(current, RecentReportsModel.SUMMARY_ROLE)
+        keep = self.reports_model.data(current, RECORD_ROLE)
         self.reports_model.set_rows(rows)
         for number, summary in enumerate(rows):
             if isinstance(keep, ReportSummary) and summary.visit_id == keep.visit_id:
@@ -313,7 +268,7 @@ class ManagerView(QWidget):
                 break
 
     def _report_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        summary = self.reports_model.data(current, RecentReportsModel.SUMMARY_ROLE)
+        summary = self.reports_model.data(current, RECORD_ROLE)
         if not isinstance(summary, ReportSummary):
             self.report_text.clear()
             self.feedback_thread.set_visit(None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -26,40 +26,73 @@ from fieldcrm.ui.tasks import TaskRunner
 log = logging.getLogger(__name__)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
+#: The value a ``QSortFilterProxyModel`` sorts a column by (``proxy.setSortRole(SORT_ROLE)``).
+SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 AnyIndex = QModelIndex | QPersistentModelIndex
+#: Right-aligned, for numbers.
+NUMBER = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def field_of(row: Any, key: str) -> Any:
+    """A row's value of ``key``: rows are mappings (TypedDicts) or objects (dataclasses)."""
+    if isinstance(row, Mapping):
+        return row.get(key)
+    return getattr(row, key, None)
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """One column of a ``RowsModel``.
+
+    ``render`` makes the text shown (and the tool tip) from the row, by default the field
+    ``key`` as text; ``sort`` gives the value the column sorts by, by default the field
+    itself; ``align`` places the text (``NUMBER`` for numbers), by default Qt's.
+    """
+
     key: str
     title: Callable[[], str]
-    render: Callable[[dict[str, Any]], str] | None = None
+    render: Callable[[Any], str] | None = None
+    sort: Callable[[Any], Any] | None = None
+    align: Qt.AlignmentFlag | None = None
 
 
-def _plain(key: str) -> Callable[[dict[str, Any]], str]:
-    return lambda row: "" if row.get(key) is None else str(row[key])
+def _plain(key: str) -> Callable[[Any], str]:
+    def render(row: Any) -> str:
+        value = field_of(row, key)
+        return "" if value is None else str(value)
+
+    return render
 
 
 class RowsModel(QAbstractTableModel):
-    """A read-only table of dict rows; ``set_rows`` replaces them all."""
+    """A read-only table of rows, one ``Column`` each; ``set_rows`` replaces them all.
+
+    Rows are typed results of ``fieldcrm.app`` (TypedDicts or dataclasses). Besides the
+    text, every cell answers ``SORT_ROLE`` (for a ``QSortFilterProxyModel``), the text
+    alignment, ``ID_ROLE`` (the row's ``id``) and ``RECORD_ROLE`` (the row itself).
+    """
 
     def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._columns = list(columns)
-        self._rows: list[dict[str, Any]] = []
+        self._rows: list[Any] = []
 
-    def set_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Show ``rows`` (typed results of ``fieldcrm.app``; the list is kept, not copied)."""
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Show ``rows`` (typed results of ``fieldcrm.app``; a list is kept, not copied)."""
         self.beginResetModel()
-        self._rows = cast("list[dict[str, Any]]", rows)
+        self._rows = rows if isinstance(rows, list) else list(rows)
         self.endResetModel()
 
-    def row_at(self, row: int) -> dict[str, Any]:
+    def row_at(self, row: int) -> Any:
         return self._rows[row]
 
     @property
-    def rows(self) -> list[dict[str, Any]]:
+    def rows(self) -> list[Any]:
         return self._rows
+
+    @property
+    def columns(self) -> list[Column]:
+        return self._columns
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -68,15 +101,23 @@ class RowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if (
+            not index.isValid()
+            or not 0 <= index.row() < len(self._rows)
+            or not 0 <= index.column() < len(self._columns)
+        ):
             return None
         row = self._rows[index.row()]
         column = self._columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             render = column.render or _plain(column.key)
             return render(row)
+        if role == SORT_ROLE:
+            return column.sort(row) if column.sort else field_of(row, column.key)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return None if column.align is None else int(column.align)
         if role == ID_ROLE:
-            return row.get("id")
+            return field_of(row, "id")
         if role == RECORD_ROLE:
             return row
         return None
@@ -207,7 +248,7 @@ class CustomerTableModel(RowsModel):
         if rows:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._rows.extend(cast("list[dict[str, Any]]", rows))
+            self._rows.extend(rows)
             self.endInsertRows()
         self.page_loaded.emit(generation)
 

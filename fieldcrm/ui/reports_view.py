@@ -9,10 +9,8 @@ from typing import Any, Protocol
 
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QLocale,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -35,8 +33,10 @@ from PySide6.QtWidgets import (
 
 from fieldcrm.app.reports import ReportChoices, report_choices, run_report
 from fieldcrm.reports import REPORTS, ReportFilter, ReportTable
+from fieldcrm.reports.compute import Column as ReportColumn
 from fieldcrm.reports.export import save_csv
 from fieldcrm.store import Store
+from fieldcrm.ui.models import NUMBER, RECORD_ROLE, SORT_ROLE, Column, RowsModel
 from fieldcrm.ui.report_charts import build_chart, translate_title, value_labels
 from fieldcrm.ui.report_pdf import (
     ReportHeader,
@@ -46,8 +46,6 @@ from fieldcrm.ui.report_pdf import (
     write_report_pdf,
 )
 from fieldcrm.ui.texts import fill
-
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class Submitter(Protocol):
@@ -71,21 +69,36 @@ REPORT_TITLES = {
 }
 
 
-class ReportTableModel(QAbstractTableModel):
-    """One report table; the display role is formatted for the locale, the sort role is raw."""
+_NUMERIC = ("int", "float", "percent")
 
-    SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-    ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+class ReportTableModel(RowsModel):
+    """One report table; the text is formatted for the locale, the sort role is raw."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__([], parent)
         self._table: ReportTable | None = None
         self._locale = default_locale()
 
     def set_table(self, table: ReportTable | None) -> None:
         self.beginResetModel()
         self._table = table
+        self._columns = [self._column(c) for c in table.columns] if table else []
+        self._rows = table.rows if table else []
         self.endResetModel()
+
+    def _column(self, column: ReportColumn) -> Column:
+        key, kind, title = column.key, column.kind, column.title
+        empty = -1 if kind in _NUMERIC else ""
+        return Column(
+            key,
+            lambda: translate_title(title),
+            lambda row: format_cell(row.get(key), kind, self._locale),
+            sort=lambda row: empty if row.get(key) is None else row[key],
+            align=NUMBER
+            if kind in _NUMERIC
+            else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        )
 
     @property
     def table(self) -> ReportTable | None:
@@ -94,55 +107,7 @@ class ReportTableModel(QAbstractTableModel):
     def retranslate(self) -> None:
         """Column titles and cells again in the current language and number format."""
         self._locale = default_locale()
-        if self._table is None or not self._table.columns:
-            return
-        last_column = len(self._table.columns) - 1
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last_column)
-        if self._table.rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._table.rows) - 1, last_column)
-            )
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid() or self._table is None:
-            return 0
-        return len(self._table.rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid() or self._table is None:
-            return 0
-        return len(self._table.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if self._table is None or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._table.columns):
-            return translate_title(self._table.columns[section].title)
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if self._table is None or not index.isValid():
-            return None
-        row = self._table.rows[index.row()]
-        column = self._table.columns[index.column()]
-        value = row.get(column.key)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return format_cell(value, column.kind, self._locale)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.kind in ("int", "float", "percent"):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == self.SORT_ROLE:
-            if value is None:
-                return -1 if column.kind in ("int", "float", "percent") else ""
-            return value
-        if role == self.ROW_ROLE:
-            return row
-        return None
+        super().retranslate()
 
 
 class ReportsView(QWidget):
@@ -225,7 +190,7 @@ class ReportsView(QWidget):
         self.model = ReportTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(ReportTableModel.SORT_ROLE)
+        self.proxy.setSortRole(SORT_ROLE)
         self.table_view = QTableView()
         self.table_view.setModel(self.proxy)
         self.table_view.setSortingEnabled(True)
@@ -393,7 +358,7 @@ class ReportsView(QWidget):
         )
 
     def _row_activated(self, index: QModelIndex) -> None:
-        row = self.proxy.data(index, ReportTableModel.ROW_ROLE)
+        row = self.proxy.data(index, RECORD_ROLE)
         if isinstance(row, dict) and row.get("customer_id"):
             self.open_customer.emit(row["customer_id"])
 

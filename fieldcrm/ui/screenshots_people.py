@@ -89,7 +89,7 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
                     window.feedback.inbox.list_view.setCurrentIndex(
                         window.feedback.inbox.model.index(0, 0)
                     )
-                    first = window.feedback.inbox.model.items()
+                    first = window.feedback.inbox.model.rows
                     if first:
                         window.feedback.show_visit(first[0].visit_id)
                     shot("feedback")

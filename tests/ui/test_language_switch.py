@@ -74,7 +74,7 @@ def test_people_pages_follow_a_language_switch_and_keep_what_was_typed(
     settle(qtbot, win)
     inbox, thread = win.feedback.inbox, win.feedback.visit_thread
     assert inbox.model.rowCount() > 0
-    win.feedback.show_visit(inbox.model.items()[0].visit_id)
+    win.feedback.show_visit(inbox.model.rows[0].visit_id)
     settle(qtbot, win)
     thread.send_button.click()  # nothing written yet: the thread says so
     reply = "Thanks, I will call them on Monday"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     Qt,
@@ -31,7 +31,7 @@ from fieldcrm.store import Store
 from fieldcrm.ui import dialogs, i18n
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.customer_picker import CustomerPicker
-from fieldcrm.ui.models import ID_ROLE, Column, RowsModel
+from fieldcrm.ui.models import ID_ROLE, RECORD_ROLE, SORT_ROLE, Column, RowsModel
 from fieldcrm.ui.pages.base import (
     AnyIndex,
     View,
@@ -46,18 +46,34 @@ TR_CONTEXT = "Views"
 _t = translator(TR_CONTEXT)
 
 
-class WeekModel(QAbstractTableModel):
-    """A week planner: one column per day, that day's visits from top to bottom."""
+#: One line of the week planner: the n-th visit of each day, Monday first (None: none).
+WeekLine = tuple[dict[str, Any] | None, ...]
+
+
+def _week_cell(day: int, title: Callable[[], str]) -> Column:
+    def text(line: WeekLine) -> str:
+        visit = line[day]
+        if visit is None:
+            return ""
+        return f"{i18n.format_time_local(visit['planned_start'])} {visit['customer_name']}"
+
+    return Column(f"day{day}", title, text)
+
+
+class WeekModel(RowsModel):
+    """A week planner: one column per day, that day's visits from top to bottom.
+
+    A row is a ``WeekLine``; ``visit_at`` and ``ID_ROLE`` answer for the visit in a cell.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
         self.monday = visits.week_start(date.today())
-        self._days: list[list[dict[str, Any]]] = [[] for _ in range(7)]
+        super().__init__([_week_cell(day, self._weekday(day)) for day in range(7)], parent)
+        self.set_week(self.monday, [])
 
     def set_week(self, monday: date, visits: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
         self.monday = monday
-        self._days = [[] for _ in range(7)]
+        days: list[list[dict[str, Any]]] = [[] for _ in range(7)]
         for visit in visits:
             local = i18n.to_local(visit["planned_start"])
             if local is None:
@@ -65,47 +81,39 @@ class WeekModel(QAbstractTableModel):
             day: date = local.date().toPython()  # type: ignore[assignment]
             offset = (day - monday).days
             if 0 <= offset < 7:
-                self._days[offset].append(visit)
-        self.endResetModel()
+                days[offset].append(visit)
+        # An empty week still shows one (empty) line under the days.
+        lines = max(1, *(len(d) for d in days))
+        self.set_rows([tuple(d[n] if n < len(d) else None for d in days) for n in range(lines)])
 
     def visit_at(self, index: AnyIndex) -> dict[str, Any] | None:
         if not index.isValid() or not 0 <= index.column() < 7:
             return None
-        day = self._days[index.column()]
-        return day[index.row()] if index.row() < len(day) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else max(1, *(len(d) for d in self._days))
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 7
+        if not 0 <= index.row() < len(self.rows):
+            return None
+        line: WeekLine = self.rows[index.row()]
+        return line[index.column()]
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         visit = self.visit_at(index)
         if visit is None:
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = f"{i18n.format_time_local(visit['planned_start'])} {visit['customer_name']}"
-            if role == Qt.ItemDataRole.ToolTipRole and visit.get("purpose"):
-                text += f"\n{visit['purpose']}"
-            return text
+        if role == Qt.ItemDataRole.ToolTipRole and visit.get("purpose"):
+            return f"{super().data(index, role)}\n{visit['purpose']}"
         if role == Qt.ItemDataRole.ForegroundRole:
             if visit["status"] == "done":
                 return QBrush(QColor("#2e7d32"))
             if visit["status"] == "cancelled":
                 return QBrush(QColor("#808080"))
-        if role == ID_ROLE:
-            return visit["id"]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
             return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < 7:
-            return i18n.format_weekday(self.monday + timedelta(days=section))
-        return None
+        if role in (ID_ROLE, SORT_ROLE):
+            return visit["id"] if role == ID_ROLE else visit["planned_start"]
+        if role == RECORD_ROLE:
+            return visit
+        return super().data(index, role)
+
+    def _weekday(self, day: int) -> Callable[[], str]:
+        return lambda: i18n.format_weekday(self.monday + timedelta(days=day))
 
 
 class VisitsView(View):
@@ -244,7 +252,7 @@ class VisitsView(View):
         self.report_button.setText(_t("Report…"))
         self._update_week_label()
         self.list_model.retranslate()
-        self.week_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 6)
+        self.week_model.retranslate()
         self._filling = False
 
     def _update_week_label(self) -> None:
