@@ -11,15 +11,24 @@ from typing import Any, Literal, TypedDict
 import sqlalchemy as sa
 
 from fieldcrm.app.changes import Changes
+from fieldcrm.app.records import (
+    CommentEntry,
+    ContactRecord,
+    CustomerRecord,
+    FollowupRecord,
+    NoteEntry,
+    VisitRecord,
+    columns_sql,
+    record_columns,
+    shaped,
+    visit_shaped,
+)
 from fieldcrm.domain.hlc import stamp_ms
 from fieldcrm.domain.validation import format_datetime
 from fieldcrm.store import Store
 from fieldcrm.store import tables as t
 from fieldcrm.store.search import fts_query
 from fieldcrm.store.service import CUSTOMER_CHILDREN
-
-Row = dict[str, Any]
-
 
 #: The last visit of a customer that took place (check-in time, else the planned time).
 LAST_VISIT_SQL = (
@@ -81,14 +90,14 @@ class TimelineItem(TypedDict):
     kind: Literal["visit", "note", "comment"]
     when: str | None
     id: str
-    record: Row
+    record: VisitRecord | NoteEntry | CommentEntry
 
 
 class CustomerDetail(TypedDict):
-    customer: Row
-    contacts: list[Row]
+    customer: CustomerRecord
+    contacts: list[ContactRecord]
     timeline: list[TimelineItem]
-    followups: list[Row]
+    followups: list[FollowupRecord]
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,33 +210,34 @@ def customer_detail(store: Store, customer_id: str) -> CustomerDetail | None:
     """The customer with contacts, a timeline of visits and notes, and follow-ups."""
     with store.read() as conn:
         customer = conn.execute(
-            sa.select(t.customer).where(
+            sa.select(*record_columns(t.customer)).where(
                 t.customer.c.id == customer_id, t.customer.c.deleted.is_(False)
             )
         ).first()
         if customer is None:
             return None
         contacts = [
-            dict(r._mapping)
+            shaped(ContactRecord, r._mapping)
             for r in conn.execute(
-                sa.select(t.contact)
+                sa.select(*record_columns(t.contact))
                 .where(t.contact.c.customer_id == customer_id, t.contact.c.deleted.is_(False))
                 .order_by(t.contact.c.last_name, t.contact.c.first_name)
             )
         ]
         visits = [
-            dict(r._mapping)
+            visit_shaped(VisitRecord, r._mapping)
             for r in conn.execute(
-                sa.select(t.visit).where(
+                sa.select(*record_columns(t.visit)).where(
                     t.visit.c.customer_id == customer_id, t.visit.c.deleted.is_(False)
                 )
             )
         ]
         notes = [
-            dict(r._mapping)
+            shaped(NoteEntry, r._mapping)
             for r in conn.execute(
                 sa.text(
-                    "SELECT n.*, coalesce(json_extract(n.stamps, '$.text'), "
+                    f"SELECT {columns_sql(t.note, 'n')}, "
+                    "coalesce(json_extract(n.stamps, '$.text'), "
                     "json_extract(n.stamps, '$.\"*\"')) AS stamp "
                     "FROM note AS n WHERE n.customer_id = :c AND n.deleted = 0"
                 ),
@@ -235,10 +245,11 @@ def customer_detail(store: Store, customer_id: str) -> CustomerDetail | None:
             )
         ]
         comments = [
-            dict(r._mapping)
+            shaped(CommentEntry, r._mapping)
             for r in conn.execute(
                 sa.text(
-                    "SELECT cm.*, coalesce(json_extract(cm.stamps, '$.kind'), "
+                    f"SELECT {columns_sql(t.comment, 'cm')}, "
+                    "coalesce(json_extract(cm.stamps, '$.kind'), "
                     "json_extract(cm.stamps, '$.\"*\"')) AS stamp, "
                     "coalesce(u.display_name, u.username) AS author_name "
                     'FROM comment AS cm LEFT JOIN "user" AS u ON u.id = cm.author_id '
@@ -248,9 +259,9 @@ def customer_detail(store: Store, customer_id: str) -> CustomerDetail | None:
             )
         ]
         followups = [
-            dict(r._mapping)
+            shaped(FollowupRecord, r._mapping)
             for r in conn.execute(
-                sa.select(t.followup)
+                sa.select(*record_columns(t.followup))
                 .where(t.followup.c.customer_id == customer_id, t.followup.c.deleted.is_(False))
                 .order_by(t.followup.c.done_at.is_not(None), t.followup.c.due_date)
             )
@@ -274,7 +285,7 @@ def customer_detail(store: Store, customer_id: str) -> CustomerDetail | None:
         )
     timeline.sort(key=lambda item: item["when"] or "", reverse=True)
     return {
-        "customer": dict(customer._mapping),
+        "customer": shaped(CustomerRecord, customer._mapping),
         "contacts": contacts,
         "timeline": timeline,
         "followups": followups,

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 
 from fieldcrm.app.changes import CONFLICT, REJECTED, Changes
-from fieldcrm.app.customers import Row
+from fieldcrm.app.records import ConflictRow, RejectedChangeRow
 from fieldcrm.app.session import current_user_id
 from fieldcrm.store import Store, replica
 from fieldcrm.store import tables as t
@@ -38,13 +38,13 @@ def _device_of(stamp: str | None) -> str | None:
     return stamp.split(":", 2)[-1] if stamp else None
 
 
-def open_conflicts(store: Store) -> list[Row]:
+def open_conflicts(store: Store) -> list[ConflictRow]:
     """Unresolved conflicts, each with who made the two edits (names, from the user ids the
     server records) and ``mine_is_losing``: whether the value that lost is this laptop's
     (its device wrote it; else whether the winner was someone else)."""
     me, device_id = current_user_id(store), store.device_id
     with store.read() as conn:
-        rows = [
+        conflicts = [
             dict(r._mapping)
             for r in conn.execute(
                 sa.select(t.conflict)
@@ -58,20 +58,28 @@ def open_conflicts(store: Store) -> list[Row]:
                 sa.select(t.user.c.id, t.user.c.display_name, t.user.c.username)
             )
         }
-        for row in rows:
-            for side in ("winning", "losing"):
-                user_id = row[f"{side}_user"]
-                row[f"{side}_name"] = names.get(user_id, user_id) if user_id else None
-            if _device_of(row["winning_stamp"]) == device_id:
-                row["mine_is_losing"] = False
-            elif _device_of(row["losing_stamp"]) == device_id:
-                row["mine_is_losing"] = True
+        rows: list[ConflictRow] = []
+        for conflict in conflicts:
+            winner, loser = conflict["winning_user"], conflict["losing_user"]
+            if _device_of(conflict["winning_stamp"]) == device_id:
+                mine_is_losing = False
+            elif _device_of(conflict["losing_stamp"]) == device_id:
+                mine_is_losing = True
             else:
-                row["mine_is_losing"] = row["winning_user"] != me
-            row["record_label"] = _record_label(conn, row["entity"], row["row_id"])
-            current = _get_any(conn, row["entity"], row["row_id"])
-            row["current_value"] = current.get(row["field"]) if current and row["field"] else None
-            row["row_deleted"] = bool(current and current["deleted"])
+                mine_is_losing = winner != me
+            current = _get_any(conn, conflict["entity"], conflict["row_id"])
+            field = conflict["field"]
+            rows.append(
+                ConflictRow(
+                    **conflict,  # type: ignore[typeddict-item]
+                    winning_name=names.get(winner, winner) if winner else None,
+                    losing_name=names.get(loser, loser) if loser else None,
+                    mine_is_losing=mine_is_losing,
+                    record_label=_record_label(conn, conflict["entity"], conflict["row_id"]),
+                    current_value=current.get(field) if current and field else None,
+                    row_deleted=bool(current and current["deleted"]),
+                )
+            )
     return rows
 
 
@@ -90,15 +98,18 @@ def resolve_conflict(store: Store, conflict_id: str, value: Any, *, write_value:
     return Changes.of(*kinds, id=conflict_id)
 
 
-def rejected_changes(store: Store) -> list[Row]:
+def rejected_changes(store: Store) -> list[RejectedChangeRow]:
     """The rejected list, oldest first, each with a label for its record and the record as
     it is now on this laptop (``current``, None when it is gone)."""
     with store.read() as conn:
-        rows = replica.rejected_changes(conn)
-        for row in rows:
-            row["record_label"] = _record_label(conn, row["entity"], row["row_id"])
-            row["current"] = _get_any(conn, row["entity"], row["row_id"])
-    return rows
+        return [
+            RejectedChangeRow(
+                **row,  # type: ignore[typeddict-item]
+                record_label=_record_label(conn, row["entity"], row["row_id"]),
+                current=_get_any(conn, row["entity"], row["row_id"]),
+            )
+            for row in replica.rejected_changes(conn)
+        ]
 
 
 def fix_rejected_change(store: Store, op_no: int, changes: Mapping[str, Any]) -> Changes:
@@ -152,7 +163,7 @@ def discard_rejected_change(store: Store, op_no: int) -> Changes:
     return Changes.of(*kinds, id=rejected.row_id)
 
 
-def _get_any(conn: sa.Connection, entity: str, row_id: str) -> Row | None:
+def _get_any(conn: sa.Connection, entity: str, row_id: str) -> dict[str, Any] | None:
     if entity not in t.ENTITY_TABLES:
         return None
     table = t.ENTITY_TABLES[entity]

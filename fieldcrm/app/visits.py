@@ -11,28 +11,45 @@ from typing import Any, TypedDict
 import sqlalchemy as sa
 
 from fieldcrm.app.changes import Changes
-from fieldcrm.app.customers import LAST_VISIT_SQL, OVERDUE_SQL, Row, utc_now
+from fieldcrm.app.customers import LAST_VISIT_SQL, OVERDUE_SQL, utc_now
+from fieldcrm.app.records import (
+    ContactName,
+    OpenFollowup,
+    OverdueCustomer,
+    VisitRecord,
+    VisitRow,
+    columns_sql,
+    record_columns,
+    shaped,
+    visit_shaped,
+)
 from fieldcrm.domain.validation import format_datetime
 from fieldcrm.store import Store
 from fieldcrm.store import tables as t
-from fieldcrm.store.service import loads
 
 
 class TodayOverview(TypedDict):
     """What the Today page shows."""
 
-    today: list[Row]
-    week: list[Row]
-    overdue_customers: list[Row]
-    followups: list[Row]
+    today: list[VisitRow]
+    week: list[VisitRow]
+    overdue_customers: list[OverdueCustomer]
+    followups: list[OpenFollowup]
 
 
 class VisitWithContacts(TypedDict):
     """A visit with the contacts of its customer (for the report form)."""
 
-    visit: Row
-    contacts: list[Row]
+    visit: VisitRecord
+    contacts: list[ContactName]
     customer_name: str | None
+
+
+#: Visits (as records) with their customer's name and city.
+_VISITS_WITH_CUSTOMER = (
+    f"SELECT {columns_sql(t.visit, 'v')}, c.name AS customer_name, c.city AS customer_city "
+    "FROM visit AS v JOIN customer AS c ON c.id = v.customer_id"
+)
 
 
 def local_day_bounds(day: date) -> tuple[str, str]:
@@ -48,52 +65,48 @@ def week_start(day: date) -> date:
 
 def visits_between(
     store: Store, start_utc: str, end_utc: str, rep_id: str | None = None
-) -> list[Row]:
+) -> list[VisitRow]:
     params: dict[str, Any] = {"start": start_utc, "end": end_utc}
     rep_clause = ""
     if rep_id:
         rep_clause = " AND v.rep_id = :rep"
         params["rep"] = rep_id
     sql = sa.text(
-        "SELECT v.*, c.name AS customer_name, c.city AS customer_city FROM visit AS v "
-        "JOIN customer AS c ON c.id = v.customer_id "
+        f"{_VISITS_WITH_CUSTOMER} "
         "WHERE v.deleted = 0 AND c.deleted = 0 AND v.planned_start >= :start "
         f"AND v.planned_start < :end{rep_clause} ORDER BY v.planned_start"
     )
     with store.read() as conn:
-        return [_decode_visit(dict(r._mapping)) for r in conn.execute(sql, params)]
+        return [visit_shaped(VisitRow, r._mapping) for r in conn.execute(sql, params)]
 
 
-def visit_list(store: Store, status: str | None = None, limit: int = 500) -> list[Row]:
+def visit_list(store: Store, status: str | None = None, limit: int = 500) -> list[VisitRow]:
     params: dict[str, Any] = {"limit": limit}
     clause = ""
     if status:
         clause = " AND v.status = :status"
         params["status"] = status
     sql = sa.text(
-        "SELECT v.*, c.name AS customer_name, c.city AS customer_city FROM visit AS v "
-        "JOIN customer AS c ON c.id = v.customer_id "
+        f"{_VISITS_WITH_CUSTOMER} "
         f"WHERE v.deleted = 0 AND c.deleted = 0{clause} "
         "ORDER BY v.planned_start DESC LIMIT :limit"
     )
     with store.read() as conn:
-        return [_decode_visit(dict(r._mapping)) for r in conn.execute(sql, params)]
-
-
-def _decode_visit(row: Row) -> Row:
-    if isinstance(row.get("attendee_ids"), str):
-        row["attendee_ids"] = loads(row["attendee_ids"])
-    row.pop("stamps", None)
-    return row
+        return [visit_shaped(VisitRow, r._mapping) for r in conn.execute(sql, params)]
 
 
 def visit_with_contacts(store: Store, visit_id: str) -> VisitWithContacts | None:
-    visit = store.get("visit", visit_id)
-    if visit is None:
-        return None
     with store.read() as conn:
+        found = conn.execute(
+            sa.select(*record_columns(t.visit)).where(
+                t.visit.c.id == visit_id, t.visit.c.deleted.is_(False)
+            )
+        ).first()
+        if found is None:
+            return None
+        visit = visit_shaped(VisitRecord, found._mapping)
         contacts = [
-            dict(r._mapping)
+            shaped(ContactName, r._mapping)
             for r in conn.execute(
                 sa.select(t.contact.c.id, t.contact.c.first_name, t.contact.c.last_name)
                 .where(
@@ -122,7 +135,7 @@ def today_overview(
     week_visits = [
         v
         for v in visits_between(store, week_from, week_to, user_id)
-        if v["status"] == "planned" and not day_start <= v["planned_start"] < day_end
+        if v["status"] == "planned" and not day_start <= (v["planned_start"] or "") < day_end
     ]
     params: dict[str, Any] = {"now": format_datetime(now or utc_now())}
     owner_clause = ""
@@ -146,8 +159,10 @@ def today_overview(
         "ORDER BY f.due_date LIMIT 200"
     )
     with store.read() as conn:
-        overdue = [dict(r._mapping) for r in conn.execute(overdue_sql, params)]
-        followups = [dict(r._mapping) for r in conn.execute(followup_sql, fu_params)]
+        overdue = [shaped(OverdueCustomer, r._mapping) for r in conn.execute(overdue_sql, params)]
+        followups = [
+            shaped(OpenFollowup, r._mapping) for r in conn.execute(followup_sql, fu_params)
+        ]
     return {
         "today": today_visits,
         "week": week_visits,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -171,7 +171,10 @@ class ReportExtras(QWidget):
     """Attending contacts and the follow-up made from the next steps."""
 
     def __init__(
-        self, contacts: list[dict[str, Any]], attending: list[str], parent: QWidget | None = None
+        self,
+        contacts: Sequence[Mapping[str, Any]],
+        attending: list[str],
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -166,7 +166,7 @@ class RecordForm(QWidget):
 
     # ---- values --------------------------------------------------------------------
 
-    def set_values(self, record: dict[str, Any]) -> None:
+    def set_values(self, record: Mapping[str, Any]) -> None:
         for name, editor in self.editors.items():
             value = record.get(name)
             editor.blockSignals(True)

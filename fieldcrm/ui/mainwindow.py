@@ -367,7 +367,7 @@ class MainWindow(QMainWindow):
             self._nav_row = PAGES.index("customers")
             self.nav.blockSignals(False)
 
-    def _customer_context(self) -> dict[str, Any] | None:
+    def _customer_context(self) -> Mapping[str, Any] | None:
         page = self.current_page()
         if page is self.detail and self.detail.customer is not None:
             return self.detail.customer

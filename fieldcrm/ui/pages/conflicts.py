@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import (
@@ -98,7 +99,7 @@ class ConflictsView(PickAndEditView):
         self.error.setObjectName("conflict_error")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.hide()
-        self.current: dict[str, Any] | None = None
+        self.current: Mapping[str, Any] | None = None
         self._mine_is_losing = True
         #: The conflict whose value the "new value" field was filled in for.
         self._edit_for: str | None = None
@@ -163,7 +164,7 @@ class ConflictsView(PickAndEditView):
     def _gone_message(self) -> str:
         return _t("The conflict you were typing a value for was resolved meanwhile.")
 
-    def _show(self, conflict: dict[str, Any] | None) -> None:
+    def _show(self, conflict: Mapping[str, Any] | None) -> None:
         self.current = conflict
         self.error.hide()
         has = conflict is not None
@@ -207,7 +208,7 @@ class ConflictsView(PickAndEditView):
             self.edit_value.setText(self._display(conflict, self._mine()))
         self._edit_for = conflict["id"]
 
-    def _display(self, conflict: dict[str, Any], value: Any) -> str:
+    def _display(self, conflict: Mapping[str, Any], value: Any) -> str:
         if conflict["kind"] == "delete" and isinstance(value, dict):
             return "; ".join(f"{i18n.field_label(k)}: {v}" for k, v in value.items())
         if value is None:

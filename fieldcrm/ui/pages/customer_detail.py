@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from fieldcrm.app import customers
 from fieldcrm.app.changes import CONFLICT, EVERYTHING, REJECTED
+from fieldcrm.app.records import CustomerRecord
 from fieldcrm.domain.validation import ValidationError
 from fieldcrm.ui import dialogs, i18n
 from fieldcrm.ui.context import AppContext
@@ -49,7 +50,7 @@ class CustomerDetailView(View):
         super().__init__(ctx, parent)
         self.setObjectName("customer_detail_view")
         self.customer_id: str | None = None
-        self.customer: dict[str, Any] | None = None
+        self.customer: CustomerRecord | None = None
         self.title = make_heading(self, "customer_title")
         self.back_button = make_button("back", self)
         self.form = RecordForm("customer", dialogs.CUSTOMER_FIELDS, self)
@@ -206,7 +207,7 @@ class CustomerDetailView(View):
     def _update_title(self) -> None:
         if self.customer:
             number = self.customer.get("number")
-            name = self.customer["name"]
+            name = self.customer["name"] or ""
             self.title.setText(f"{name} ({number})" if number else name)
             if self.form.dirty:
                 self.title.setText(self.title.text() + " *")
@@ -317,7 +318,7 @@ class CustomerDetailView(View):
 
     def plan_visit(self) -> None:
         if self.customer_id and self.customer:
-            dialogs.plan_visit_dialog(self.ctx, self, self.customer_id, self.customer["name"])
+            dialogs.plan_visit_dialog(self.ctx, self, self.customer_id, self.customer["name"] or "")
 
     def add_followup(self) -> None:
         if self.customer_id:

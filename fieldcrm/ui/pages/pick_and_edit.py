@@ -3,6 +3,7 @@ the conflicts and rejected-changes pages)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -31,7 +32,7 @@ class PickAndEditView(View):
 
     #: The column that tells the rows apart.
     row_key = "id"
-    current: dict[str, Any] | None
+    current: Mapping[str, Any] | None
     model: RowsModel
     table: QTableView
 
@@ -45,10 +46,10 @@ class PickAndEditView(View):
     def _gone_message(self) -> str:
         raise NotImplementedError
 
-    def _show(self, row: dict[str, Any] | None) -> None:
+    def _show(self, row: Mapping[str, Any] | None) -> None:
         raise NotImplementedError
 
-    def _loaded(self, rows: list[dict[str, Any]]) -> None:
+    def _loaded(self, rows: Sequence[Mapping[str, Any]]) -> None:
         key = self.row_key
         current = self.current[key] if self.current else None
         if current is not None and self._typed() and all(r[key] != current for r in rows):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -73,7 +74,7 @@ class RejectedView(PickAndEditView):
         self.form: RecordForm | None = None
         self.resend_button = make_button("resend", self)
         self.discard_button = make_button("discard", self)
-        self.current: dict[str, Any] | None = None
+        self.current: Mapping[str, Any] | None = None
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -123,7 +124,7 @@ class RejectedView(PickAndEditView):
     def _gone_message(self) -> str:
         return _t("The change you were correcting is no longer in the list of rejected changes.")
 
-    def _show(self, rejected: dict[str, Any] | None) -> None:
+    def _show(self, rejected: Mapping[str, Any] | None) -> None:
         if (
             self.current is not None
             and rejected is not None

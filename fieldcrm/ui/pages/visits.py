@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from fieldcrm.app import visits
 from fieldcrm.app.changes import SESSION
+from fieldcrm.app.records import VisitRow
 from fieldcrm.domain.entities import VISIT_STATUSES
 from fieldcrm.store import Store
 from fieldcrm.ui import dialogs, i18n
@@ -47,7 +48,7 @@ _t = translator(TR_CONTEXT)
 
 
 #: One line of the week planner: the n-th visit of each day, Monday first (None: none).
-WeekLine = tuple[dict[str, Any] | None, ...]
+WeekLine = tuple[VisitRow | None, ...]
 
 
 def _week_cell(day: int, title: Callable[[], str]) -> Column:
@@ -71,9 +72,9 @@ class WeekModel(RowsModel):
         super().__init__([_week_cell(day, self._weekday(day)) for day in range(7)], parent)
         self.set_week(self.monday, [])
 
-    def set_week(self, monday: date, visits: list[dict[str, Any]]) -> None:
+    def set_week(self, monday: date, visits: list[VisitRow]) -> None:
         self.monday = monday
-        days: list[list[dict[str, Any]]] = [[] for _ in range(7)]
+        days: list[list[VisitRow]] = [[] for _ in range(7)]
         for visit in visits:
             local = i18n.to_local(visit["planned_start"])
             if local is None:
@@ -86,7 +87,7 @@ class WeekModel(RowsModel):
         lines = max(1, *(len(d) for d in days))
         self.set_rows([tuple(d[n] if n < len(d) else None for d in days) for n in range(lines)])
 
-    def visit_at(self, index: AnyIndex) -> dict[str, Any] | None:
+    def visit_at(self, index: AnyIndex) -> VisitRow | None:
         if not index.isValid() or not 0 <= index.column() < 7:
             return None
         if not 0 <= index.row() < len(self.rows):
@@ -169,7 +170,7 @@ class VisitsView(View):
         self.check_in_button = make_button("check_in", self)
         self.check_out_button = make_button("check_out", self)
         self.report_button = make_button("write_report", self)
-        self.selected_visit: dict[str, Any] | None = None
+        self.selected_visit: VisitRow | None = None
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -276,16 +277,14 @@ class VisitsView(View):
         status = self.status_filter.currentData()
         user_id = self.ctx.user_id
 
-        def load(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        def load(store: Store) -> tuple[list[VisitRow], list[VisitRow]]:
             return visits.visits_between(store, start, end, user_id), visits.visit_list(
                 store, status
             )
 
         self.ctx.read(load, lambda data: self._loaded(monday, *data))
 
-    def _loaded(
-        self, monday: date, week: list[dict[str, Any]], listed: list[dict[str, Any]]
-    ) -> None:
+    def _loaded(self, monday: date, week: list[VisitRow], listed: list[VisitRow]) -> None:
         self.week_model.set_week(monday, week)
         self.list_model.set_rows(listed)
         self.list_table.resizeColumnsToContents()
@@ -305,7 +304,7 @@ class VisitsView(View):
             self.select_visit(visit)
             self.write_report()
 
-    def select_visit(self, visit: dict[str, Any]) -> None:
+    def select_visit(self, visit: VisitRow) -> None:
         self.selected_visit = visit
         for row, item in enumerate(self.list_model.rows):
             if item["id"] == visit["id"]:
