@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -18,7 +20,15 @@ from fieldcrm.store import Store
 from fieldcrm.store import tables as t
 from fieldcrm.store.feedback import add_feedback
 from fieldcrm.ui.mainwindow import MainWindow
-from fieldcrm.ui.models import CustomerTableModel
+from fieldcrm.ui.models import (
+    ID_ROLE,
+    NUMBER,
+    RECORD_ROLE,
+    SORT_ROLE,
+    Column,
+    CustomerTableModel,
+    RowsModel,
+)
 from fieldcrm.ui.pages.visits import WeekModel
 from tests.helpers.qt import settle
 
@@ -177,3 +187,50 @@ def test_week_model_places_visits_on_their_day(
     assert model.visit_at(model.index(0, 2)) == visit
     assert "Hotel Hansa KG" in model.data(model.index(0, 2))
     qtmodeltester.check(model)
+
+
+@dataclass(frozen=True, slots=True)
+class Stock:
+    id: str
+    name: str
+    count: int | None
+
+
+def test_rows_model_sorts_by_value_and_aligns_numbers(qtmodeltester: ModelTester) -> None:
+    model = RowsModel(
+        [
+            Column("name", lambda: "Name"),
+            Column(
+                "count",
+                lambda: "Count",
+                lambda row: "—" if row.count is None else f"{row.count:,}".replace(",", "."),
+                sort=lambda row: -1 if row.count is None else row.count,
+                align=NUMBER,
+            ),
+        ]
+    )
+    rows = [Stock("a", "Zeta", 9), Stock("b", "Alpha", 1000), Stock("c", "Mid", None)]
+    model.set_rows(rows)
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+
+    # By the number, not by the text ("1.000" < "9" < "—").
+    proxy.sort(1, Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(r, 1).data() for r in range(3)] == ["—", "9", "1.000"]
+    # A column without a sort value sorts by its field.
+    proxy.sort(0, Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(r, 0).data() for r in range(3)] == ["Alpha", "Mid", "Zeta"]
+    assert proxy.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole) == int(NUMBER)
+    assert proxy.index(0, 0).data(Qt.ItemDataRole.TextAlignmentRole) is None
+    assert proxy.index(0, 0).data(ID_ROLE) == "b"
+    assert proxy.index(0, 0).data(RECORD_ROLE) is rows[1]
+    qtmodeltester.check(model)
+    qtmodeltester.check(proxy)
+
+    # Rows may be mappings (TypedDicts) as well.
+    plain = RowsModel([Column("name", lambda: "Name"), Column("count", lambda: "Count")])
+    plain.set_rows([{"id": "d", "name": "Delta", "count": 3}])
+    assert plain.index(0, 1).data() == "3" and plain.index(0, 1).data(SORT_ROLE) == 3
+    assert plain.index(0, 0).data(ID_ROLE) == "d"
+    qtmodeltester.check(plain)
