@@ -164,6 +164,10 @@
       <translation>nie</translation>
     </message>
     <message>
+      <source>%1 (customer)</source>
+      <translation>%1 (Kunde)</translation>
+    </message>
+    <message>
       <source>Who</source>
       <translation>Wer</translation>
     </message>
@@ -182,10 +186,6 @@
     <message>
       <source>Days over</source>
       <translation>Tage überfällig</translation>
-    </message>
-    <message>
-      <source>%1 (customer)</source>
-      <translation>%1 (Kunde)</translation>
     </message>
     <message>
       <source>People and customers</source>
@@ -315,6 +315,10 @@
   </context>
   <context>
     <name>FeedbackModel</name>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
     <message>
       <source>on the visit at %1 (%2)</source>
       <translation>zum Besuch bei %1 (%2)</translation>

@@ -164,6 +164,10 @@
       <translation>never</translation>
     </message>
     <message>
+      <source>%1 (customer)</source>
+      <translation>%1 (customer)</translation>
+    </message>
+    <message>
       <source>Who</source>
       <translation>Who</translation>
     </message>
@@ -182,10 +186,6 @@
     <message>
       <source>Days over</source>
       <translation>Days over</translation>
-    </message>
-    <message>
-      <source>%1 (customer)</source>
-      <translation>%1 (customer)</translation>
     </message>
     <message>
       <source>People and customers</source>
@@ -315,6 +315,10 @@
   </context>
   <context>
     <name>FeedbackModel</name>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
     <message>
       <source>on the visit at %1 (%2)</source>
       <translation>on the visit at %1 (%2)</translation>

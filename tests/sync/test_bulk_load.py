@@ -20,8 +20,8 @@ from fieldcrm.store.replica import (
 )
 from fieldcrm.store.search import search_customers
 from fieldcrm.sync import SyncProgress
+from tests.helpers.pulled import contact_row, customer_row, page
 from tests.sync.harness import InProcessServer, Laptop, migrated_server_db
-from tests.sync.test_replica import contact_row, customer_row, page
 
 
 def schema(store: Store) -> set[tuple[str, str, str]]:

@@ -16,7 +16,7 @@ from fieldcrm.protocol import ALL_FIELDS, compact_stamps, expand_stamps
 from fieldcrm.store import Store
 from fieldcrm.store.replica import apply_page
 from sync_server.store import render_payload
-from tests.sync.test_replica import customer_row, page, stamp
+from tests.helpers.pulled import customer_row, page, stamp
 
 FIELDS = ENTITIES["visit"].field_names
 STAMPS = st.sampled_from([stamp(ms, c) for ms in (5, 6, 7) for c in (0, 1)])
