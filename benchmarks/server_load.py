@@ -35,7 +35,7 @@ from sync_server.db import make_engine, normalise_url, upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.server.processes import serve  # noqa: E402
+from tests.helpers.server_cli import serve  # noqa: E402
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -19,7 +19,7 @@ from sync_server.db import make_engine, upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.server.helpers import ServerEnv, customer_fields  # noqa: E402
+from tests.helpers.server_env import ServerEnv, customer_fields  # noqa: E402
 
 
 def percentile(values: list[float], p: float) -> float:

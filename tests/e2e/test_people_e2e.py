@@ -16,7 +16,7 @@ from fieldcrm.sync import SyncEngine, login, open_client
 from fieldcrm.sync.credentials import FileTokenStore
 from sync_server import admin
 from sync_server.db import make_engine, write_transaction
-from tests.sync.realserver import PASSWORD, RealServer
+from tests.helpers.realserver import PASSWORD, RealServer
 
 pytestmark = pytest.mark.slow
 

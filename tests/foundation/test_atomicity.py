@@ -16,7 +16,7 @@ import pytest
 from fieldcrm.domain.validation import ValidationError
 from fieldcrm.store import Store, UnitOfWork
 from fieldcrm.store.search import search_customers
-from tests.foundation.conftest import WallClock, make_world, snapshot
+from tests.helpers.world import WallClock, make_world, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 

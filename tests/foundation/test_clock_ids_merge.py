@@ -20,7 +20,7 @@ from fieldcrm.domain.hlc import (
 from fieldcrm.domain.ids import new_device_id, uuid7
 from fieldcrm.domain.merge import LostValue, merge_fields
 from fieldcrm.store import Store
-from tests.foundation.conftest import START_MS, WallClock
+from tests.helpers.world import START_MS, WallClock
 
 DEV_A = "a" * 32
 DEV_B = "b" * 32

@@ -12,7 +12,7 @@ import pytest
 from fieldcrm.domain.entities import ENTITIES
 from fieldcrm.protocol import OutboxEntry
 from fieldcrm.store import Store
-from tests.foundation.conftest import START_MS, WallClock, World, make_world, snapshot, stamp
+from tests.helpers.world import START_MS, WallClock, World, make_world, snapshot, stamp
 
 
 @dataclass

@@ -11,7 +11,7 @@ import pytest
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.domain.validation import ValidationError, validate_changes, validate_record
 from fieldcrm.store import Store
-from tests.foundation.conftest import World, make_world, snapshot
+from tests.helpers.world import World, make_world, snapshot
 
 
 @dataclass

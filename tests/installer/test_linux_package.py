@@ -18,7 +18,7 @@ import pytest
 
 from fieldcrm import __version__
 from fieldcrm.store.db import head_revision
-from tests.installer.conftest import PACKAGE_SERVER_URL, ROOT, BuiltPackage
+from tests.helpers.installer import PACKAGE_SERVER_URL, ROOT, BuiltPackage
 
 pytestmark = pytest.mark.slow
 

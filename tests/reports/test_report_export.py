@@ -13,7 +13,7 @@ import pytest
 
 from fieldcrm.reports import REPORTS, compute_report
 from fieldcrm.reports.export import write_csv
-from tests.reports.conftest import NOVEMBER, Area
+from tests.helpers.report_area import NOVEMBER, Area
 
 ROOT = Path(__file__).resolve().parents[2]
 

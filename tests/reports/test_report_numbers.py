@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from fieldcrm.reports import ReportFilter, compute_report
-from tests.reports.conftest import NOVEMBER, Area
+from tests.helpers.report_area import NOVEMBER, Area
 
 
 def rows(area: Area, name: str, flt: ReportFilter = NOVEMBER) -> list[dict[str, object]]:

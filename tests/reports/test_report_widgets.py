@@ -17,7 +17,7 @@ from fieldcrm.ui.feedback_view import FeedbackInbox, FeedbackThread
 from fieldcrm.ui.manager_view import ManagerView
 from fieldcrm.ui.reports_view import ReportsView
 from fieldcrm.ui.tasks import TaskRunner
-from tests.reports.conftest import Area
+from tests.helpers.report_area import Area
 
 TODAY = date(2026, 11, 30)
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from sync_server.db import make_engine, normalise_url, upgrade
 from sync_server.tables import metadata
-from tests.server.helpers import ServerEnv
+from tests.helpers.server_env import ServerEnv
 
 PG_URL = os.environ.get("FIELDCRM_TEST_DATABASE_URL")
 

@@ -15,7 +15,7 @@ from fieldcrm.protocol import ApiPaths
 from sync_server import cli
 from sync_server.db import make_engine
 from sync_server.tables import metadata
-from tests.server.helpers import ServerEnv
+from tests.helpers.server_env import ServerEnv
 
 
 def _cli(

@@ -17,8 +17,8 @@ from fieldcrm.protocol import ApiPaths
 from sync_server import admin as server_admin
 from sync_server import auth
 from sync_server.db import make_engine, write_transaction
-from tests.server.helpers import ServerEnv
-from tests.server.processes import run_cli
+from tests.helpers.server_cli import run_cli
+from tests.helpers.server_env import ServerEnv
 
 pytestmark = pytest.mark.slow
 PASSWORD = "a sturdy passphrase"

@@ -15,7 +15,7 @@ from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import ApiPaths
 from sync_server.admin import AdminSession
 from sync_server.db import write_transaction
-from tests.server.helpers import PASSWORD, Client, ServerEnv, customer_fields
+from tests.helpers.server_env import PASSWORD, Client, ServerEnv, customer_fields
 
 ROLES = ("rep", "manager", "admin", "anonymous")
 USER_OF_ROLE = {"rep": "anna", "manager": "maria", "admin": "root"}

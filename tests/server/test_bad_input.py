@@ -14,7 +14,7 @@ from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import MAX_BODY_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION, ApiPaths
 from sync_server import auth
 from sync_server.logs import JsonFormatter
-from tests.server.helpers import PASSWORD, Client, ServerEnv, customer_fields, db_state
+from tests.helpers.server_env import PASSWORD, Client, ServerEnv, customer_fields, db_state
 
 
 @pytest.fixture

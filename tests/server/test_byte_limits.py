@@ -13,7 +13,7 @@ import pytest
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import PullPage
 from sync_server import pull
-from tests.server.helpers import Client, ServerEnv, customer_fields
+from tests.helpers.server_env import Client, ServerEnv, customer_fields
 
 SMALL_PAGE = 20_000
 

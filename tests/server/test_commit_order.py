@@ -16,7 +16,7 @@ from sync_server.db import read_transaction, write_transaction
 from sync_server.pull import pull_page
 from sync_server.push import push
 from sync_server.scope import Caller
-from tests.server.helpers import ServerEnv, customer_fields
+from tests.helpers.server_env import ServerEnv, customer_fields
 
 pytestmark = pytest.mark.postgres
 

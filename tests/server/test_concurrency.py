@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ApiPaths
-from tests.server.helpers import PASSWORD, Client, ServerEnv, customer_fields
+from tests.helpers.server_env import PASSWORD, Client, ServerEnv, customer_fields
 
 DEVICES = 6
 PUSHES = 5

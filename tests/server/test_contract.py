@@ -11,7 +11,7 @@ from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import ApiPaths
 from sync_server import auth
 from sync_server import tables as t
-from tests.server.helpers import PASSWORD, ServerEnv, customer_fields, db_state
+from tests.helpers.server_env import PASSWORD, ServerEnv, customer_fields, db_state
 
 
 def _customer(env: ServerEnv, who: str = "anna", **fields: object) -> tuple[str, dict]:

@@ -13,8 +13,8 @@ from openpyxl import Workbook
 
 from sync_server import admin, cli
 from sync_server.db import write_transaction
-from tests.server.helpers import PASSWORD, ServerEnv, db_state, password_hash
-from tests.server.processes import run_cli
+from tests.helpers.server_cli import run_cli
+from tests.helpers.server_env import PASSWORD, ServerEnv, db_state, password_hash
 
 GERMAN_EXCEL = (
     "Kundennummer;Firma;Straße;PLZ;Ort;Telefon;Betreuer\r\n"

@@ -19,7 +19,7 @@ from sync_server import tables as t
 from sync_server.db import write_transaction
 from sync_server.importing import parse_csv
 from sync_server.store import REBUILD_LIVE_COUNTS_SQL
-from tests.server.helpers import Client, ServerEnv, customer_fields
+from tests.helpers.server_env import Client, ServerEnv, customer_fields
 
 _RECOMPUTE = REBUILD_LIVE_COUNTS_SQL[REBUILD_LIVE_COUNTS_SQL.index("SELECT") :]
 

@@ -19,7 +19,7 @@ from sync_server import tables as t
 from sync_server.api import create_app
 from sync_server.config import Settings
 from sync_server.db import write_transaction
-from tests.server.helpers import PASSWORD, Client, ServerEnv, customer_fields, db_state
+from tests.helpers.server_env import PASSWORD, Client, ServerEnv, customer_fields, db_state
 
 GUESSES = 40
 

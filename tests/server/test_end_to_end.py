@@ -13,8 +13,8 @@ from alembic.script import ScriptDirectory
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ApiPaths
 from sync_server.db import alembic_config
-from tests.server.helpers import Client, customer_fields
-from tests.server.processes import run_cli, serve
+from tests.helpers.server_cli import run_cli, serve
+from tests.helpers.server_env import Client, customer_fields
 
 pytestmark = pytest.mark.slow
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fieldcrm.domain.ids import uuid7
-from tests.server.helpers import ServerEnv, customer_fields
+from tests.helpers.server_env import ServerEnv, customer_fields
 
 
 def test_existence_oracle_foreign_customer_answers_like_an_unknown_id(env: ServerEnv) -> None:

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fieldcrm.domain.hlc import format_stamp
-from tests.server.helpers import Client, ServerEnv, customer_fields
+from tests.helpers.server_env import Client, ServerEnv, customer_fields
 
 FIELDS = ("city", "phone", "street")
 DEVICES = ("dev-a", "dev-b", "dev-c", "dev-d")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.server.helpers import Client, ServerEnv, customer_fields
+from tests.helpers.server_env import Client, ServerEnv, customer_fields
 
 
 def _visit_of_anna(env: ServerEnv) -> tuple[Client, str, str]:

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
-from tests.server.helpers import ServerEnv, customer_fields
+from tests.helpers.server_env import ServerEnv, customer_fields
 
 EXAMPLES = 100
 pytestmark = pytest.mark.slow

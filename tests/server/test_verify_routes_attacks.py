@@ -23,7 +23,7 @@ from fieldcrm.protocol import (
 from fieldcrm.protocol.digest import Digest
 from sync_server import auth
 from sync_server import tables as t
-from tests.server.helpers import PASSWORD, Client, ServerEnv, customer_fields
+from tests.helpers.server_env import PASSWORD, Client, ServerEnv, customer_fields
 
 
 def _digest(client: Client, body: Any) -> Any:

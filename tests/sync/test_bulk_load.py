@@ -21,7 +21,7 @@ from fieldcrm.store.replica import (
 from fieldcrm.store.search import search_customers
 from fieldcrm.sync import SyncProgress
 from tests.helpers.pulled import contact_row, customer_row, page
-from tests.sync.harness import InProcessServer, Laptop, migrated_server_db
+from tests.helpers.sync_harness import InProcessServer, Laptop, migrated_server_db
 
 
 def schema(store: Store) -> set[tuple[str, str, str]]:

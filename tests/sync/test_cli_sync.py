@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fieldcrm.store import Store
-from tests.sync.realserver import PASSWORD, RealServer, fieldcrm, free_port, run_server_cli
+from tests.helpers.realserver import PASSWORD, RealServer, fieldcrm, free_port, run_server_cli
 
 pytestmark = pytest.mark.slow
 

@@ -57,7 +57,7 @@ from fieldcrm.sync import LoginRequired
 from sync_server import admin
 from sync_server import tables as t
 from sync_server.db import write_transaction
-from tests.sync.harness import InProcessServer, Laptop, migrated_server_db
+from tests.helpers.sync_harness import InProcessServer, Laptop, migrated_server_db
 
 EXAMPLES = int(os.environ.get("FIELDCRM_HYPOTHESIS_EXAMPLES", "200"))
 USERS = ("anna", "sven", "mia")

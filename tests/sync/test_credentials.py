@@ -27,7 +27,7 @@ from fieldcrm.sync.credentials import (
     TOKEN_FILE_NAME,
     TOKEN_STORAGE_KEY,
 )
-from tests.sync.harness import PASSWORD, SERVER_URL, InProcessServer, migrated_server_db
+from tests.helpers.sync_harness import PASSWORD, SERVER_URL, InProcessServer, migrated_server_db
 
 # Choose the system's backend now: keyring picks the best of every backend class there
 # is, and once the test backend below exists it would pick that one for the whole run.

@@ -1,7 +1,7 @@
 """End to end with a real server process: SIGKILL mid-push, a faulty network, a killed client.
 
 The server is ``python -m sync_server serve`` on 127.0.0.1; the network faults come from a
-small TCP proxy (tests/sync/faultproxy.py) between laptop and server.
+small TCP proxy (tests/helpers/faultproxy.py) between laptop and server.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from fieldcrm.store import Store
 from fieldcrm.store.replica import CURSOR_KEY, in_bulk_load
 from fieldcrm.sync import SyncEngine, login, open_client
 from fieldcrm.sync.credentials import FileTokenStore
-from tests.sync.faultproxy import Fault, FaultProxy
-from tests.sync.realserver import PASSWORD, ROOT, RealServer, child_env, fieldcrm
+from tests.helpers.faultproxy import Fault, FaultProxy
+from tests.helpers.realserver import PASSWORD, ROOT, RealServer, child_env, fieldcrm
 
 pytestmark = pytest.mark.slow
 

@@ -29,7 +29,13 @@ from fieldcrm.sync import (
 )
 from fieldcrm.sync.credentials import FileTokenStore
 from sync_server import tables as t
-from tests.sync.harness import PASSWORD, SERVER_URL, InProcessServer, Laptop, migrated_server_db
+from tests.helpers.sync_harness import (
+    PASSWORD,
+    SERVER_URL,
+    InProcessServer,
+    Laptop,
+    migrated_server_db,
+)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from fieldcrm.store import replica
 from fieldcrm.sync import SyncClient
 from fieldcrm.sync.errors import LoginRequired
-from tests.sync.harness import InProcessServer, Laptop, migrated_server_db
+from tests.helpers.sync_harness import InProcessServer, Laptop, migrated_server_db
 
 
 class Killed(BaseException):

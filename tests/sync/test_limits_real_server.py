@@ -25,8 +25,8 @@ from fieldcrm.protocol import (
 )
 from sync_server import admin
 from sync_server.db import make_engine, write_transaction
-from tests.server.helpers import Client, customer_fields
-from tests.sync.realserver import PASSWORD, RealServer
+from tests.helpers.realserver import PASSWORD, RealServer
+from tests.helpers.server_env import Client, customer_fields
 
 pytestmark = pytest.mark.slow
 

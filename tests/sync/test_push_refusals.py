@@ -22,7 +22,7 @@ from fieldcrm.sync import engine as engine_module
 from sync_server.api import create_app
 from sync_server.config import Settings
 from sync_server.db import make_engine
-from tests.sync.harness import InProcessServer, Laptop, migrated_server_db
+from tests.helpers.sync_harness import InProcessServer, Laptop, migrated_server_db
 
 #: A small body cap makes the size cases quick; the laptop learns it only from the 413.
 SMALL_CAP = 64 * 1024

@@ -22,7 +22,7 @@ from fieldcrm.domain.ids import uuid7
 from fieldcrm.store import Store
 from sync_server import admin
 from sync_server.db import make_engine, normalise_url, upgrade, write_transaction
-from tests.sync.realserver import PASSWORD, RealServer, fieldcrm
+from tests.helpers.realserver import PASSWORD, RealServer, fieldcrm
 
 pytestmark = pytest.mark.slow
 

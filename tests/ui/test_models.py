@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from fieldcrm.app import EVERYTHING
 from fieldcrm.app.customers import CustomerFilter
+from fieldcrm.app.records import VisitRow
 from fieldcrm.app.visits import week_start
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.sampledata.demo import PURPOSES, local_utc, seed_sync_outcomes
@@ -175,13 +176,25 @@ def test_week_model_places_visits_on_their_day(
 ) -> None:
     model = WeekModel()
     monday = week_start(date(2030, 1, 9))
-    visit = {
-        "id": "v1",
-        "planned_start": "2030-01-09T12:00:00Z",
-        "customer_name": "Hotel Hansa KG",
-        "status": "planned",
-        "purpose": None,
-    }
+    visit = VisitRow(
+        id="v1",
+        customer_id="c1",
+        rep_id="r1",
+        status="planned",
+        planned_start="2030-01-09T12:00:00Z",
+        planned_end=None,
+        check_in_at=None,
+        check_out_at=None,
+        channel="in_person",
+        purpose=None,
+        outcome=None,
+        report=None,
+        next_steps=None,
+        attendee_ids=[],
+        deleted=False,
+        customer_name="Hotel Hansa KG",
+        customer_city="Kiel",
+    )
     model.set_week(monday, [visit])
     assert model.rowCount() == 1 and model.columnCount() == 7
     assert model.visit_at(model.index(0, 2)) == visit

@@ -22,8 +22,8 @@ from fieldcrm.app import EVERYTHING
 from fieldcrm.store import tables as t
 from fieldcrm.ui.demo import DEMO_PASSWORD, DEMO_USER, demo_server, free_port
 from fieldcrm.ui.mainwindow import MainWindow
+from tests.helpers import workflows
 from tests.helpers.qt import settle
-from tests.ui import test_workflows as workflows
 
 pytestmark = pytest.mark.slow
 
@@ -75,12 +75,12 @@ def test_every_workflow_works_with_the_server_stopped(
     assert user is not None
     rep: dict[str, Any] = {**user, "customers": customers}
     for workflow, args in (
-        (workflows.test_create_customer_shows_validation_next_to_field, ()),
-        (workflows.test_plan_visit_check_in_out_and_report_with_followup, ()),
-        (workflows.test_check_in_and_out_from_the_visit_list, ()),
-        (workflows.test_note_contact_and_followup_from_customer_detail, ()),
-        (workflows.test_resolve_conflict_keep_mine_take_theirs_edit, (rep,)),
-        (workflows.test_fix_rejected_change_and_discard, (rep,)),
+        (workflows.create_customer_shows_validation_next_to_field, ()),
+        (workflows.plan_visit_check_in_out_and_report_with_followup, ()),
+        (workflows.check_in_and_out_from_the_visit_list, ()),
+        (workflows.note_contact_and_followup_from_customer_detail, ()),
+        (workflows.resolve_conflict_keep_mine_take_theirs_edit, (rep,)),
+        (workflows.fix_rejected_change_and_discard, (rep,)),
     ):
         # Each workflow starts as it does on its own: no rejected change listed yet (the
         # sample sync outcome of the conflict workflow records one as well).

@@ -80,7 +80,7 @@ def test_closing_while_a_sync_waits_to_retry_stops_it_instead_of_waiting(
     """The server does not answer and the run waits before each retry; the rep closes the
     app. The run ends at once (its retry budget is not used up), and shows no error."""
     from fieldcrm.ui.sync import EngineBackend
-    from tests.sync.harness import SERVER_URL, InProcessServer, Laptop, migrated_server_db
+    from tests.helpers.sync_harness import SERVER_URL, InProcessServer, Laptop, migrated_server_db
 
     server = InProcessServer(migrated_server_db(tmp_path))
     server.territory("North", area="Area 1")
