@@ -132,3 +132,15 @@ def test_no_ui_module_is_too_long() -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > UI_MODULE_LINES
     }
     assert too_long == {}
+
+
+def test_tests_share_code_only_through_tests_helpers() -> None:
+    """A test module imports no other test module and no conftest: what several test
+    modules share lives in tests/helpers/."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        for line, module in imported_modules(ROOT, path)
+        if module.split(".")[0] == "tests" and module.split(".")[:2] != ["tests", "helpers"]
+    ]
+    assert found == []
