@@ -57,6 +57,9 @@ def test_the_use_cases_return_rows_of_their_declared_shape(store: Store) -> None
     shaped_as(listed, records.VisitRow)
     shaped_as(overview["today"] + overview["week"], records.VisitRow)
     shaped_as(overview["overdue_customers"], records.OverdueCustomer)
+    page = customers.customer_page(store, customers.CustomerFilter(), 0, 10)
+    assert page
+    shaped_as(page, customers.CustomerRow)
 
     visit = next(v for v in listed if v["status"] == "done")
     customer_id = visit["customer_id"]
