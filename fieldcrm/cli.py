@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     from fieldcrm.reports import command as report_command
 
     report_command.add_parser(sub, common)
+    from fieldcrm.app import command as corrections_command
+
+    corrections_command.add_parsers(sub, common)
     return parser
 
 
@@ -264,6 +267,16 @@ def cmd_report(args: argparse.Namespace) -> int:
         return write_pdf_file(*pdf_args)
 
     return report_command.run(args, write_pdf)
+
+
+def cmd_corrections(args: argparse.Namespace) -> int:
+    from fieldcrm.app import command as corrections_command
+
+    store = _open_store(args.profile)
+    try:
+        return corrections_command.run(args, store)
+    finally:
+        store.close()
 
 
 def _fail(message: str, code: int) -> int:
@@ -484,6 +497,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "demo": cmd_demo,
     "report": cmd_report,
+    **dict.fromkeys(
+        ("edit", "delete", "cancel-visit", "move-visit", "trash", "restore", "requests", "answer"),
+        cmd_corrections,
+    ),
 }
 
 
