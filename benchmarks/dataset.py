@@ -532,6 +532,7 @@ def visits(scale: Scale, seed: int = DEFAULT_SEED) -> Iterator[Row]:
             "report": None,
             "next_steps": None,
             "attendee_ids": [],
+            "fixed_time": False,
         }
         if status == "done":
             check_in = start + randint(-10, 20)

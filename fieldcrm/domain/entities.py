@@ -146,6 +146,8 @@ VISIT = EntitySpec(
         FieldSpec("report", "text", max_length=100_000),
         FieldSpec("next_steps", "text", max_length=20_000),
         FieldSpec("attendee_ids", "ref_list", ref="contact", default=()),
+        #: The visit keeps its time when the day's route is planned (an appointment).
+        FieldSpec("fixed_time", "bool", default=False),
     ),
     customer_field="customer_id",
 )

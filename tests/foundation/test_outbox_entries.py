@@ -129,6 +129,7 @@ CASES: dict[str, Case] = {
             "report": None,
             "next_steps": None,
             "attendee_ids": [w.contact],
+            "fixed_time": False,
         },
         update={
             "status": "done",

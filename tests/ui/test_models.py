@@ -191,6 +191,7 @@ def test_week_model_places_visits_on_their_day(
         report=None,
         next_steps=None,
         attendee_ids=[],
+        fixed_time=False,
         deleted=False,
         customer_name="Hotel Hansa KG",
         customer_city="Kiel",
