@@ -1614,6 +1614,27 @@
     </message>
   </context>
   <context>
+    <name>Unlock</name>
+    <message>
+      <source>FieldCRM is locked</source>
+      <translation>FieldCRM ist gesperrt</translation>
+    </message>
+    <message>
+      <source>This computer has no keyring, so your local data is encrypted with your password.
+Enter your FieldCRM password:</source>
+      <translation>Dieser Computer hat keinen Schlüsselbund, daher sind Ihre lokalen Daten mit Ihrem Passwort verschlüsselt.
+Geben Sie Ihr FieldCRM-Passwort ein:</translation>
+    </message>
+    <message>
+      <source>FieldCRM cannot open your data</source>
+      <translation>FieldCRM kann Ihre Daten nicht öffnen</translation>
+    </message>
+    <message>
+      <source>Your local data could not be opened. Nothing was changed.</source>
+      <translation>Ihre lokalen Daten konnten nicht geöffnet werden. Es wurde nichts geändert.</translation>
+    </message>
+  </context>
+  <context>
     <name>Validation</name>
     <message>
       <source>Required</source>

@@ -1614,6 +1614,27 @@
     </message>
   </context>
   <context>
+    <name>Unlock</name>
+    <message>
+      <source>FieldCRM is locked</source>
+      <translation>FieldCRM is locked</translation>
+    </message>
+    <message>
+      <source>This computer has no keyring, so your local data is encrypted with your password.
+Enter your FieldCRM password:</source>
+      <translation>This computer has no keyring, so your local data is encrypted with your password.
+Enter your FieldCRM password:</translation>
+    </message>
+    <message>
+      <source>FieldCRM cannot open your data</source>
+      <translation>FieldCRM cannot open your data</translation>
+    </message>
+    <message>
+      <source>Your local data could not be opened. Nothing was changed.</source>
+      <translation>Your local data could not be opened. Nothing was changed.</translation>
+    </message>
+  </context>
+  <context>
     <name>Validation</name>
     <message>
       <source>Required</source>
