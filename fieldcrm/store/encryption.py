@@ -12,6 +12,7 @@ before it copies again) or the encrypted one: never neither, never both readable
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import sqlite3
@@ -19,7 +20,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fieldcrm.store.db import cipher_connect, is_plain_sqlite, restrict_file
+from fieldcrm.store.db import (
+    cipher_connect,
+    create_sqlite_engine,
+    is_plain_sqlite,
+    restrict_file,
+)
 from fieldcrm.store.keys import (
     PasswordSource,
     StoreKeyError,
@@ -28,6 +34,8 @@ from fieldcrm.store.keys import (
     read_key_info,
 )
 from fieldcrm.store.service import Store
+
+log = logging.getLogger("fieldcrm.store")
 
 #: The encrypted copy while it is being made.
 COPY_SUFFIX = ".encrypting"
@@ -43,6 +51,10 @@ MIGRATION_STEPS = (
     "plain-closed",
     "swapped",
 )
+
+
+class ProfileInUse(Exception):
+    """Another program has the plain database open: it cannot be swapped now."""
 
 
 class MigrationFailed(StoreKeyError):
@@ -77,7 +89,15 @@ def open_profile_store(
     else:
         key = load_key(database, info, ask_password)
     if is_plain_sqlite(database):
-        encrypt_in_place(database, key)
+        try:
+            encrypt_in_place(database, key)
+        except ProfileInUse:
+            # An earlier FieldCRM still has it open: it stays plain until the next start.
+            log.warning(
+                "The local data is not encrypted yet: another FieldCRM program has it open. "
+                "It is encrypted at the next start after that program is closed."
+            )
+            return Store(database, engine=create_sqlite_engine(database), **store_options)
     if before_open is not None:
         before_open(database)
     return Store(database, key=key, **store_options)
@@ -112,10 +132,20 @@ def encrypt_in_place(database: Path, key: bytes) -> None:
 
     remove_half_copy(database)
     copy = database.with_name(database.name + COPY_SUFFIX)
-    restrict_file(copy)
-    plain = sqlcipher.connect(str(database), isolation_level=None, timeout=30)
+    plain = sqlcipher.connect(str(database), isolation_level=None, timeout=2)
     try:
-        plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Out of WAL mode first: SQLite folds the log into the file and removes the -wal
+        # and -shm files (none can be taken later for the log of the encrypted file).
+        # It needs the file alone: another program that has it open refuses it.
+        try:
+            mode = plain.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        except sqlcipher.OperationalError as exc:
+            if "locked" in str(exc):
+                raise ProfileInUse(str(exc)) from exc
+            raise
+        if str(mode).lower() != "delete":
+            raise ProfileInUse(f"journal mode stays {mode}")
+        restrict_file(copy)
         fault_point("copy-started")
         plain.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(copy),))
         plain.execute("BEGIN IMMEDIATE")
@@ -128,17 +158,11 @@ def encrypt_in_place(database: Path, key: bytes) -> None:
         fault_point("copied")
         _verify(plain, copy, key)
         fault_point("verified")
-        # Out of WAL mode: SQLite folds the log into the file and removes the -wal and
-        # -shm files, so none of them can be taken for the log of the encrypted file.
-        mode = plain.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
     finally:
         plain.close()
-    if str(mode).lower() != "delete" or Path(f"{database}-wal").exists():
+    if Path(f"{database}-wal").exists() or Path(f"{database}-journal").exists():
         remove_half_copy(database)
-        raise MigrationFailed(
-            "The local data is open in another FieldCRM window or command; close it and "
-            "start again (nothing was changed)."
-        )
+        raise ProfileInUse("another program wrote to it meanwhile")
     with contextlib.suppress(FileNotFoundError):
         Path(f"{database}-shm").unlink()
     fault_point("plain-closed")
