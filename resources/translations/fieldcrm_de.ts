@@ -1425,6 +1425,14 @@
       <translation>Die hier genannte Person gehört nicht zu Ihrem Gebiet oder Bereich.</translation>
     </message>
     <message>
+      <source>The person asked cannot see this customer: choose someone of the customer's territory.</source>
+      <translation>Die gefragte Person sieht diesen Kunden nicht: Wählen Sie jemanden aus dem Gebiet des Kunden.</translation>
+    </message>
+    <message>
+      <source>Only the person asked can answer this request.</source>
+      <translation>Nur die gefragte Person kann diese Bitte beantworten.</translation>
+    </message>
+    <message>
       <source>The customer does not exist on the server or is not in your territory.</source>
       <translation>Den Kunden gibt es auf dem Server nicht, oder er liegt nicht in Ihrem Gebiet.</translation>
     </message>
@@ -1731,6 +1739,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>A custom relationship needs a name</source>
       <translation>Eine eigene Beziehung braucht einen Namen</translation>
+    </message>
+    <message>
+      <source>Say why you decline the request</source>
+      <translation>Sagen Sie, warum Sie die Bitte ablehnen</translation>
     </message>
     <message>
       <source>This record (%1) does not exist</source>

@@ -1425,6 +1425,14 @@
       <translation>The person named here is outside your territory and area.</translation>
     </message>
     <message>
+      <source>The person asked cannot see this customer: choose someone of the customer's territory.</source>
+      <translation>The person asked cannot see this customer: choose someone of the customer's territory.</translation>
+    </message>
+    <message>
+      <source>Only the person asked can answer this request.</source>
+      <translation>Only the person asked can answer this request.</translation>
+    </message>
+    <message>
       <source>The customer does not exist on the server or is not in your territory.</source>
       <translation>The customer does not exist on the server or is not in your territory.</translation>
     </message>
@@ -1731,6 +1739,10 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>A custom relationship needs a name</source>
       <translation>A custom relationship needs a name</translation>
+    </message>
+    <message>
+      <source>Say why you decline the request</source>
+      <translation>Say why you decline the request</translation>
     </message>
     <message>
       <source>This record (%1) does not exist</source>
