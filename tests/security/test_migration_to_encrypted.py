@@ -73,7 +73,7 @@ def _holds_name(folder: Path) -> list[str]:
     return [p.name for p in folder.iterdir() if p.is_file() and needle in p.read_bytes()]
 
 
-def _status(profile: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def _status(profile: Path, **env: Any) -> subprocess.CompletedProcess[str]:
     return fieldcrm(profile, "status", "--json", **env)
 
 
