@@ -106,6 +106,7 @@ class VisitRecord(TypedDict):
     report: str | None
     next_steps: str | None
     attendee_ids: list[str] | None
+    cancel_reason: str | None
     fixed_time: bool | None
     deleted: bool
 
@@ -132,6 +133,10 @@ class FollowupRecord(TypedDict):
     title: str | None
     due_date: str | None
     done_at: str | None
+    requested_by_id: str | None
+    response: str | None
+    response_note: str | None
+    responded_at: str | None
     deleted: bool
 
 
