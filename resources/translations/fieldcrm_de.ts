@@ -474,6 +474,10 @@
       <translation>Teilnehmende Ansprechpartner</translation>
     </message>
     <message>
+      <source>Fixed time</source>
+      <translation>Fester Termin</translation>
+    </message>
+    <message>
       <source>Text</source>
       <translation>Text</translation>
     </message>
@@ -1619,6 +1623,27 @@
     <message>
       <source>This profile had been restored from a backup or copied from another computer, so it took a new device identity; its changes were sent again and nothing was lost.</source>
       <translation>Dieses Profil wurde aus einer Sicherung zurückgeholt oder von einem anderen Computer kopiert und hat deshalb eine neue Gerätekennung erhalten; seine Änderungen wurden erneut gesendet, nichts ging verloren.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Unlock</name>
+    <message>
+      <source>FieldCRM is locked</source>
+      <translation>FieldCRM ist gesperrt</translation>
+    </message>
+    <message>
+      <source>This computer has no keyring, so your local data is encrypted with your password.
+Enter your FieldCRM password:</source>
+      <translation>Dieser Computer hat keinen Schlüsselbund, daher sind Ihre lokalen Daten mit Ihrem Passwort verschlüsselt.
+Geben Sie Ihr FieldCRM-Passwort ein:</translation>
+    </message>
+    <message>
+      <source>FieldCRM cannot open your data</source>
+      <translation>FieldCRM kann Ihre Daten nicht öffnen</translation>
+    </message>
+    <message>
+      <source>Your local data could not be opened. Nothing was changed.</source>
+      <translation>Ihre lokalen Daten konnten nicht geöffnet werden. Es wurde nichts geändert.</translation>
     </message>
   </context>
   <context>

@@ -474,6 +474,10 @@
       <translation>Attending contacts</translation>
     </message>
     <message>
+      <source>Fixed time</source>
+      <translation>Fixed time</translation>
+    </message>
+    <message>
       <source>Text</source>
       <translation>Text</translation>
     </message>
@@ -1619,6 +1623,27 @@
     <message>
       <source>This profile had been restored from a backup or copied from another computer, so it took a new device identity; its changes were sent again and nothing was lost.</source>
       <translation>This profile had been restored from a backup or copied from another computer, so it took a new device identity; its changes were sent again and nothing was lost.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Unlock</name>
+    <message>
+      <source>FieldCRM is locked</source>
+      <translation>FieldCRM is locked</translation>
+    </message>
+    <message>
+      <source>This computer has no keyring, so your local data is encrypted with your password.
+Enter your FieldCRM password:</source>
+      <translation>This computer has no keyring, so your local data is encrypted with your password.
+Enter your FieldCRM password:</translation>
+    </message>
+    <message>
+      <source>FieldCRM cannot open your data</source>
+      <translation>FieldCRM cannot open your data</translation>
+    </message>
+    <message>
+      <source>Your local data could not be opened. Nothing was changed.</source>
+      <translation>Your local data could not be opened. Nothing was changed.</translation>
     </message>
   </context>
   <context>
