@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     from fieldcrm.app import command as corrections_command
 
     corrections_command.add_parsers(sub, common)
+    from fieldcrm import calendar_command
+
+    calendar_command.add_parser(sub, common)
     return parser
 
 
@@ -290,6 +293,12 @@ def cmd_corrections(args: argparse.Namespace) -> int:
         return corrections_command.run(args, store)
     finally:
         store.close()
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from fieldcrm import calendar_command
+
+    return calendar_command.run(args, _open_store)
 
 
 def _fail(message: str, code: int) -> int:
@@ -523,6 +532,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
         ("edit", "delete", "cancel-visit", "move-visit", "trash", "restore", "requests", "answer"),
         cmd_corrections,
     ),
+    "calendar": cmd_calendar,
 }
 
 
