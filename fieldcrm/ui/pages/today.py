@@ -136,16 +136,22 @@ class TodayView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         grid = QGridLayout()
-        for i, (box, table, button) in enumerate(
+        contents: tuple[QWidget, ...] = (
+            self.today_table,
+            self.week_table,
+            self.overdue_table,
+            self.followup_tabs,
+        )
+        for i, (box, content, button) in enumerate(
             zip(
                 self.boxes,
-                (self.today_table, self.week_table, self.overdue_table, self.followup_tabs),
+                contents,
                 (self.start_button, None, self.plan_button, self.followup_done_button),
                 strict=True,
             )
         ):
             inner = QVBoxLayout(box)
-            inner.addWidget(table)
+            inner.addWidget(content)
             if button is not None:
                 row = QHBoxLayout()
                 row.addStretch()
@@ -154,6 +160,10 @@ class TodayView(View):
             grid.addWidget(box, i // 2, i % 2)
         layout.addLayout(grid)
         self.requests.counts_changed.connect(lambda *_: self._name_followup_tabs())
+        # "Mark done" is for her own follow-ups; requests have their own answers.
+        self.followup_tabs.currentChanged.connect(
+            lambda index: self.followup_done_button.setVisible(index == 0)
+        )
         # People and customers past their stay-in-touch cadence (see fieldcrm.store.connections).
         self.losing_touch = LosingTouchView(ctx.store, ctx.analysis)
         self.losing_touch.open_customer.connect(self.open_customer)
