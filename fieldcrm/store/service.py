@@ -49,6 +49,7 @@ CUSTOMER_CHILDREN = (
     "relationship",
     "connection",
     "handover",
+    "attachment",
 )
 
 
