@@ -224,7 +224,7 @@ def test_upload_resumes_after_killing_the_client_and_the_server(
     client = _start_sync(anna)
     _wait_for_offset(server, after_client + 64 * 1024, client)
     server.kill()
-    out, err = client.communicate(timeout=180)
+    client.communicate(timeout=180)
     assert client.returncode != 0
     after_server = _upload_offset(server)
     assert after_client < after_server < TEN_MB
