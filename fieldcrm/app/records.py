@@ -104,6 +104,7 @@ class VisitRecord(TypedDict):
     report: str | None
     next_steps: str | None
     attendee_ids: list[str] | None
+    cancel_reason: str | None
     deleted: bool
 
 
@@ -129,6 +130,10 @@ class FollowupRecord(TypedDict):
     title: str | None
     due_date: str | None
     done_at: str | None
+    requested_by_id: str | None
+    response: str | None
+    response_note: str | None
+    responded_at: str | None
     deleted: bool
 
 

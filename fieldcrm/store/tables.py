@@ -105,7 +105,9 @@ sa.Index(
     sqlite_where=sa.text("deleted = 0 AND status = 'done'"),
 )
 note = _entity_table(ENTITIES["note"], ("customer_id",), ("visit_id",), ("contact_id",))
-followup = _entity_table(ENTITIES["followup"], ("customer_id",), ("assignee_id", "due_date"))
+followup = _entity_table(
+    ENTITIES["followup"], ("customer_id",), ("assignee_id", "due_date"), ("requested_by_id",)
+)
 
 comment = _entity_table(ENTITIES["comment"], ("visit_id",), ("customer_id",))
 relationship = _entity_table(

@@ -129,6 +129,7 @@ CASES: dict[str, Case] = {
             "report": None,
             "next_steps": None,
             "attendee_ids": [w.contact],
+            "cancel_reason": None,
         },
         update={
             "status": "done",
@@ -176,6 +177,10 @@ CASES: dict[str, Case] = {
             "title": "Call back",
             "due_date": "2026-06-15",
             "done_at": None,
+            "requested_by_id": None,
+            "response": None,
+            "response_note": None,
+            "responded_at": None,
         },
         update={"done_at": datetime(2026, 6, 12, 17, 30, tzinfo=CEST), "due_date": "2026-06-16"},
         updated={"done_at": "2026-06-12T15:30:00Z", "due_date": "2026-06-16"},

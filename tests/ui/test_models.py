@@ -191,6 +191,7 @@ def test_week_model_places_visits_on_their_day(
         report=None,
         next_steps=None,
         attendee_ids=[],
+        cancel_reason=None,
         deleted=False,
         customer_name="Hotel Hansa KG",
         customer_city="Kiel",
