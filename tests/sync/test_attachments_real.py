@@ -63,7 +63,7 @@ def login(profile: Path, server: RealServer, user: str) -> None:
 
 
 def sync(profile: Path, **env: str) -> dict[str, object]:
-    result = fieldcrm(profile, "sync", "--json", "--quiet", **env)
+    result = fieldcrm(profile, "sync", "--json", "--quiet", timeout=300, **env)
     summary: dict[str, object] = json.loads(result.stdout) if result.stdout else {}
     summary["returncode"] = result.returncode
     summary["stderr"] = result.stderr
