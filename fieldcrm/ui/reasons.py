@@ -238,8 +238,7 @@ _REJECTIONS: dict[str, Callable[[Params], str]] = {
     ),
     "content_fixed": lambda p: QCoreApplication.translate(
         "ServerReasons",
-        "The content of an attachment cannot be changed; add the new file as another "
-        "attachment.",
+        "The content of an attachment cannot be changed; add the new file as another attachment.",
     ),
     "local_too_large": lambda p: QCoreApplication.translate(
         "ServerReasons",
