@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     from fieldcrm import attachment_cli
 
     attachment_cli.add_parser(sub, common)
+    from fieldcrm import calendar_command
+
+    calendar_command.add_parser(sub, common)
     return parser
 
 
@@ -287,6 +290,10 @@ def cmd_attachment(args: argparse.Namespace) -> int:
     from fieldcrm import attachment_cli
 
     return attachment_cli.run(args)
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from fieldcrm import calendar_command
+
+    return calendar_command.run(args, _open_store)
 
 
 def _fail(message: str, code: int) -> int:
@@ -531,6 +538,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "report": cmd_report,
     "attachment": cmd_attachment,
+    "calendar": cmd_calendar,
 }
 
 

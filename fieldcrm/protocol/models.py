@@ -57,6 +57,11 @@ class ApiPaths:
     #: attachment's id reads a content the caller may see.
     UPLOADS = f"{API_PREFIX}/files/uploads"
     CONTENT = f"{API_PREFIX}/files/attachments/{{attachment_id}}/content"
+    #: POST makes the caller's calendar subscription anew (the old address stops), DELETE
+    #: ends it.
+    CALENDAR_SUBSCRIPTION = f"{API_PREFIX}/calendar/subscription"
+    #: The subscription feed itself: no login, the token in the address is the key.
+    CALENDAR_FEED = "/calendar/{token}.ics"
 
     @staticmethod
     def upload(upload_id: str) -> str:
@@ -385,6 +390,19 @@ class UploadState(_Message):
     offset: int
     size: int
     complete: bool
+class CalendarSubscriptionRequest(_Message):
+    """Make a new private calendar address for the caller (any earlier one stops)."""
+
+    time_zone: str = Field(
+        default="UTC", min_length=1, max_length=64, description="IANA name, e.g. Europe/Berlin"
+    )
+
+
+class CalendarSubscription(_Message):
+    """The new private address: ``path`` relative to the server URL (shown once)."""
+
+    path: str
+    time_zone: str
 
 
 class VersionInfo(_Message):

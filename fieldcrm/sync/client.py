@@ -30,6 +30,7 @@ from fieldcrm.protocol import (
     SERVER_TIME_HEADER,
     UPLOAD_OFFSET_HEADER,
     ApiPaths,
+    CalendarSubscription,
     PushResponse,
     TokenResponse,
     UploadState,
@@ -291,6 +292,16 @@ class SyncClient:
                     "the file downloads with the next sync."
                 ) from None
         raise LoginRequired("The session with the server has ended. Log in again.")
+    def calendar_subscription(self, time_zone: str) -> str:
+        """A new private calendar address (the full URL); any earlier one stops working."""
+        response = self._request(
+            "POST", ApiPaths.CALENDAR_SUBSCRIPTION, json_body={"time_zone": time_zone}
+        )
+        answer = CalendarSubscription.model_validate_json(response.content)
+        return f"{self.server_url}{answer.path}"
+
+    def revoke_calendar_subscription(self) -> None:
+        self._request("DELETE", ApiPaths.CALENDAR_SUBSCRIPTION)
 
     def adopt(self, tokens: TokenResponse) -> None:
         """Use these tokens from now on (and keep the refresh token)."""
