@@ -290,6 +290,8 @@ def cmd_attachment(args: argparse.Namespace) -> int:
     from fieldcrm import attachment_cli
 
     return attachment_cli.run(args)
+
+
 def cmd_calendar(args: argparse.Namespace) -> int:
     from fieldcrm import calendar_command
 

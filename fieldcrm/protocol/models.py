@@ -390,6 +390,8 @@ class UploadState(_Message):
     offset: int
     size: int
     complete: bool
+
+
 class CalendarSubscriptionRequest(_Message):
     """Make a new private calendar address for the caller (any earlier one stops)."""
 

@@ -292,6 +292,7 @@ class SyncClient:
                     "the file downloads with the next sync."
                 ) from None
         raise LoginRequired("The session with the server has ended. Log in again.")
+
     def calendar_subscription(self, time_zone: str) -> str:
         """A new private calendar address (the full URL); any earlier one stops working."""
         response = self._request(
