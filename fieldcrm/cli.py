@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     from fieldcrm import attachment_cli
 
     attachment_cli.add_parser(sub, common)
+    from fieldcrm.app import command as corrections_command
+
+    corrections_command.add_parsers(sub, common)
     from fieldcrm import calendar_command
 
     calendar_command.add_parser(sub, common)
@@ -290,6 +293,16 @@ def cmd_attachment(args: argparse.Namespace) -> int:
     from fieldcrm import attachment_cli
 
     return attachment_cli.run(args)
+
+
+def cmd_corrections(args: argparse.Namespace) -> int:
+    from fieldcrm.app import command as corrections_command
+
+    store = _open_store(args.profile)
+    try:
+        return corrections_command.run(args, store)
+    finally:
+        store.close()
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
@@ -540,6 +553,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "report": cmd_report,
     "attachment": cmd_attachment,
+    **dict.fromkeys(
+        ("edit", "delete", "cancel-visit", "move-visit", "trash", "restore", "requests", "answer"),
+        cmd_corrections,
+    ),
     "calendar": cmd_calendar,
 }
 

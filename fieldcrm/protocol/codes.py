@@ -46,6 +46,7 @@ FIELD_PROBLEMS: dict[str, str] = {
     "not_sha256": "must be a SHA-256 hash (64 hexadecimal digits)",
     "bad_file_name": "is not a usable file name",
     "one_owner": "an attachment belongs to one visit, note or follow-up at most",
+    "not_deleted": "the {entity} {id} is not deleted",
 }
 
 #: Why the server (or the laptop, for the ``local_*`` codes) refused a change
