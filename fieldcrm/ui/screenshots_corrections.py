@@ -12,55 +12,8 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-
-
-def _seed(store: Any, user: dict[str, Any]) -> None:
-    """A teammate who asked something and answered something; a few deleted records."""
-    import sqlalchemy as sa
-
-    from fieldcrm.app import corrections, requests
-    from fieldcrm.domain.ids import uuid7
-    from fieldcrm.store import tables as t
-
-    ben = uuid7()
-    with store.write() as uow:
-        uow.conn.execute(
-            t.user.insert(),
-            {
-                "id": ben,
-                "username": "ben",
-                "display_name": "Ben Becker",
-                "role": "rep",
-                "territory_id": user["territory_id"],
-                "active": True,
-                "stamps": "{}",
-                "deleted": False,
-            },
-        )
-        customers = list(
-            uow.conn.scalars(
-                sa.select(t.customer.c.id).where(t.customer.c.deleted.is_(False)).limit(4)
-            )
-        )
-    soon = date.today() + timedelta(days=2)
-    requests.ask(store, customers[0], user["id"], "Visit Müller by Friday", soon, ben)
-    requests.ask(store, customers[1], user["id"], "Bring the spring catalogue", soon, ben)
-    asked = requests.ask(store, customers[2], ben, "Call the new buyer", soon, user["id"]).id
-    requests.decline(store, str(asked), ben, "On holiday until the 14th – please ask Carla")
-    done = requests.ask(store, customers[3], ben, "Send the price list", soon, user["id"]).id
-    requests.complete(store, str(done), ben)
-    with store.read() as conn:
-        contact = conn.scalar(
-            sa.select(t.contact.c.id).where(t.contact.c.customer_id == customers[1]).limit(1)
-        )
-        note = conn.scalar(sa.select(t.note.c.id).where(t.note.c.deleted.is_(False)).limit(1))
-    if contact:
-        corrections.delete_contact(store, contact)
-    if note:
-        corrections.delete_note(store, note)
 
 
 def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
@@ -69,6 +22,7 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
     from fieldcrm.profile import database_path
+    from fieldcrm.sampledata.corrections import seed_requests_and_trash
     from fieldcrm.sampledata.demo import seed_demo
     from fieldcrm.store import Store
     from fieldcrm.store.meta import LAST_SYNC_KEY
@@ -85,7 +39,7 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
         profile = Path(tmp)
         store = Store(database_path(profile))
         user = seed_demo(store)
-        _seed(store, user)
+        seed_requests_and_trash(store, user)
         store.set_meta(LAST_SYNC_KEY, store.now_text())
         store.close()
         policy = QSettings(str(profile / "policy.ini"), QSettings.Format.IniFormat)
