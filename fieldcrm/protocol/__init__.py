@@ -3,6 +3,7 @@
 from fieldcrm.protocol.models import (
     API_PREFIX,
     DEVICE_REUSED,
+    DEVICE_WIPE,
     ENTITY_NAMES,
     MAX_BODY_BYTES,
     MAX_DEVICE_ID_LENGTH,
@@ -49,6 +50,7 @@ __all__ = [
     "ALL_FIELDS",
     "API_PREFIX",
     "DEVICE_REUSED",
+    "DEVICE_WIPE",
     "ENTITY_NAMES",
     "MAX_BODY_BYTES",
     "MAX_DEVICE_ID_LENGTH",

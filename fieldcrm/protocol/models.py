@@ -49,9 +49,15 @@ class ApiPaths:
     DIGEST = f"{API_PREFIX}/sync/digest"
     ROWS = f"{API_PREFIX}/sync/rows"
     REKEY = f"{API_PREFIX}/device/rekey"
+    #: POST, no body: the device has deleted its data as an administrator asked (204).
+    WIPE_CONFIRMED = f"{API_PREFIX}/device/wipe-confirmed"
     VERSION = f"{API_PREFIX}/version"
     HEALTH = "/healthz"
 
+
+#: The error code of a request refused because the device is to be wiped; its one detail
+#: says whether at once (``{"now": true}``: not even pending changes are taken).
+DEVICE_WIPE = "device_wipe"
 
 #: Caps both sides agree on; the server refuses anything larger with a 4xx.
 MAX_ENTRIES_PER_PUSH = 1000
