@@ -70,6 +70,9 @@ def open_main_window(
         **window_options,
     )
     window.destroyed.connect(store.close)
+    from fieldcrm.ui.applock import AppLock
+
+    AppLock(window)
     _leave_startup_objects_out_of_collections()
     return window
 

@@ -1,7 +1,7 @@
 """Desktop settings and where each value comes from (flag, environment, IT policy, user).
 
-Precedence, highest first, for the keys ``server_url``, ``sync_interval_minutes`` and
-``language``:
+Precedence, highest first, for the keys ``server_url``, ``sync_interval_minutes``,
+``language`` and ``lock_minutes`` (idle minutes before the window locks, 0: never):
 
 1. a command-line flag (``--server-url``, ``--sync-interval``, ``--language``);
 2. an environment variable (``FIELDCRM_SERVER_URL``, ``FIELDCRM_SYNC_INTERVAL_MINUTES``,
@@ -39,17 +39,20 @@ ORGANISATION = "FieldCRM"
 APPLICATION = "FieldCRM"
 USER_SETTINGS_FILE = "settings.ini"
 
-KEYS = ("server_url", "sync_interval_minutes", "language")
+KEYS = ("server_url", "sync_interval_minutes", "language", "lock_minutes")
 DEFAULTS: dict[str, Any] = {
     "server_url": "",
     "sync_interval_minutes": 5,
     # Empty: follow the system locale.
     "language": "",
+    # Minutes without input before the window locks (0: never).
+    "lock_minutes": 15,
 }
 ENVIRONMENT = {
     "server_url": "FIELDCRM_SERVER_URL",
     "sync_interval_minutes": "FIELDCRM_SYNC_INTERVAL_MINUTES",
     "language": "FIELDCRM_LANGUAGE",
+    "lock_minutes": "FIELDCRM_LOCK_MINUTES",
 }
 LANGUAGES = ("", "en", "de")
 
@@ -86,6 +89,14 @@ def _coerce(key: str, raw: Any) -> Any:
             raise ValueError(f"sync_interval_minutes must be a whole number, not {raw!r}") from None
         if not 1 <= minutes <= 1440:
             raise ValueError("sync_interval_minutes must be between 1 and 1440")
+        return minutes
+    if key == "lock_minutes":
+        try:
+            minutes = int(str(raw).strip())
+        except ValueError:
+            raise ValueError(f"lock_minutes must be a whole number, not {raw!r}") from None
+        if not 0 <= minutes <= 1440:
+            raise ValueError("lock_minutes must be between 0 (never) and 1440")
         return minutes
     text = str(raw).strip()
     if key == "language" and text not in LANGUAGES:

@@ -629,6 +629,33 @@
     </message>
   </context>
   <context>
+    <name>LockScreen</name>
+    <message>
+      <source>FieldCRM is locked</source>
+      <translation>FieldCRM ist gesperrt</translation>
+    </message>
+    <message>
+      <source>Enter your password to go on.</source>
+      <translation>Geben Sie Ihr Passwort ein, um weiterzuarbeiten.</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>Passwort</translation>
+    </message>
+    <message>
+      <source>Unlock</source>
+      <translation>Entsperren</translation>
+    </message>
+    <message>
+      <source>Forgot it? Sign in again</source>
+      <translation>Vergessen? Erneut anmelden</translation>
+    </message>
+    <message>
+      <source>Wrong password. Try again, or sign in again.</source>
+      <translation>Falsches Passwort. Versuchen Sie es erneut oder melden Sie sich erneut an.</translation>
+    </message>
+  </context>
+  <context>
     <name>LoginDialog</name>
     <message>
       <source>Sign in to FieldCRM</source>
@@ -1500,6 +1527,14 @@
       <translation> Min.</translation>
     </message>
     <message>
+      <source>Lock after minutes without input</source>
+      <translation>Sperren nach Minuten ohne Eingabe</translation>
+    </message>
+    <message>
+      <source>Never</source>
+      <translation>Nie</translation>
+    </message>
+    <message>
       <source>Language</source>
       <translation>Sprache</translation>
     </message>
@@ -1514,6 +1549,10 @@
     <message>
       <source>Sync every:</source>
       <translation>Synchronisieren alle:</translation>
+    </message>
+    <message>
+      <source>Lock after:</source>
+      <translation>Sperren nach:</translation>
     </message>
     <message>
       <source>Language:</source>

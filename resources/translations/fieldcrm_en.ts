@@ -629,6 +629,33 @@
     </message>
   </context>
   <context>
+    <name>LockScreen</name>
+    <message>
+      <source>FieldCRM is locked</source>
+      <translation>FieldCRM is locked</translation>
+    </message>
+    <message>
+      <source>Enter your password to go on.</source>
+      <translation>Enter your password to go on.</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>Password</translation>
+    </message>
+    <message>
+      <source>Unlock</source>
+      <translation>Unlock</translation>
+    </message>
+    <message>
+      <source>Forgot it? Sign in again</source>
+      <translation>Forgot it? Sign in again</translation>
+    </message>
+    <message>
+      <source>Wrong password. Try again, or sign in again.</source>
+      <translation>Wrong password. Try again, or sign in again.</translation>
+    </message>
+  </context>
+  <context>
     <name>LoginDialog</name>
     <message>
       <source>Sign in to FieldCRM</source>
@@ -1500,6 +1527,14 @@
       <translation> min</translation>
     </message>
     <message>
+      <source>Lock after minutes without input</source>
+      <translation>Lock after minutes without input</translation>
+    </message>
+    <message>
+      <source>Never</source>
+      <translation>Never</translation>
+    </message>
+    <message>
       <source>Language</source>
       <translation>Language</translation>
     </message>
@@ -1514,6 +1549,10 @@
     <message>
       <source>Sync every:</source>
       <translation>Sync every:</translation>
+    </message>
+    <message>
+      <source>Lock after:</source>
+      <translation>Lock after:</translation>
     </message>
     <message>
       <source>Language:</source>
