@@ -30,6 +30,16 @@ class Clock:
         return self.now
 
 
+def _click(window: MainWindow, name: str) -> None:
+    button = window.findChild(QPushButton, name)
+    assert button is not None, name
+    button.click()
+
+
+def _is_locked(lock: AppLock) -> bool:
+    return lock.locked
+
+
 def _with_verifier(profile: Path) -> None:
     store = Store(database_path(profile))
     try:
@@ -56,24 +66,24 @@ def test_idle_minutes_lock_the_window_and_the_password_unlocks_it(
 
     clock.now += 14 * 60
     lock.check_idle()
-    assert not lock.locked
+    assert not _is_locked(lock)
     clock.now += 60
     lock.check_idle()
-    assert lock.locked
+    assert _is_locked(lock)
     assert window.centralWidget() is lock.screen and not content.isVisible()
     assert not window.menuBar().isVisible()
 
     field = window.findChild(QLineEdit, "lock_password")
     assert field is not None
     field.setText("wrong")
-    window.findChild(QPushButton, "unlock").click()
-    assert lock.locked
+    _click(window, "unlock")
+    assert _is_locked(lock)
     error = window.findChild(QLabel, "lock_error")
     assert error is not None and "Wrong password" in error.text()
 
     field.setText(PASSWORD)
-    window.findChild(QPushButton, "unlock").click()
-    assert not lock.locked
+    _click(window, "unlock")
+    assert not _is_locked(lock)
     assert window.centralWidget() is content and content.isVisible()
 
 
@@ -85,12 +95,12 @@ def test_a_rep_who_forgot_the_password_is_offered_the_sign_in(
     lock = window.findChild(AppLock)
     assert lock is not None
     lock.lock()
-    window.findChild(QPushButton, "lock_sign_in").click()
+    _click(window, "lock_sign_in")
     assert window.login_dialog.isVisible()
     window.login_dialog.close()
-    assert lock.locked
+    assert _is_locked(lock)
     window.logged_in.emit({"id": seeded["id"]})  # a successful sign-in unlocks
-    assert not lock.locked
+    assert not _is_locked(lock)
 
 
 def test_without_a_verifier_the_window_does_not_lock(
@@ -100,7 +110,7 @@ def test_without_a_verifier_the_window_does_not_lock(
     lock = window.findChild(AppLock)
     assert lock is not None
     lock.lock()
-    assert not lock.locked
+    assert not _is_locked(lock)
 
 
 def test_it_policy_sets_and_fixes_the_lock_minutes(
