@@ -60,6 +60,7 @@ def test_idle_minutes_lock_the_window_and_the_password_unlocks_it(
     lock = window.findChild(AppLock)
     assert lock is not None and lock.minutes() == 15
     content = window.centralWidget()
+    assert content is not None
     clock = Clock()
     lock._clock = clock
     lock.last_input = clock.now
