@@ -533,6 +533,7 @@ def visits(scale: Scale, seed: int = DEFAULT_SEED) -> Iterator[Row]:
             "next_steps": None,
             "attendee_ids": [],
             "cancel_reason": None,
+            "fixed_time": False,
         }
         if status == "done":
             check_in = start + randint(-10, 20)

@@ -150,6 +150,8 @@ VISIT = EntitySpec(
         FieldSpec("attendee_ids", "ref_list", ref="contact", default=()),
         #: Why a visit was cancelled (status ``cancelled``).
         _s("cancel_reason", 500),
+        #: The visit keeps its time when the day's route is planned (an appointment).
+        FieldSpec("fixed_time", "bool", default=False),
     ),
     customer_field="customer_id",
 )

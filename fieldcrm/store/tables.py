@@ -203,6 +203,17 @@ comment_read = sa.Table(
     sa.Column("read_at", sa.String(20), nullable=False),
 )
 
+#: Addresses the geocoding service was asked about (local only): the place it found, or
+#: none (``latitude`` empty) when it found nothing, so an address is asked for once.
+geocode_cache = sa.Table(
+    "geocode_cache",
+    metadata,
+    sa.Column("query", sa.Text(), primary_key=True),
+    sa.Column("latitude", sa.Float(), nullable=True),
+    sa.Column("longitude", sa.Float(), nullable=True),
+    sa.Column("looked_up_at", sa.String(32), nullable=False),
+)
+
 #: Full-text tables are virtual tables made by the migration, not part of ``metadata``.
 FTS_TABLES = ("customer_fts", "contact_fts")
 

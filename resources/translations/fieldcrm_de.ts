@@ -474,6 +474,10 @@
       <translation>Teilnehmende Ansprechpartner</translation>
     </message>
     <message>
+      <source>Fixed time</source>
+      <translation>Fester Termin</translation>
+    </message>
+    <message>
       <source>Text</source>
       <translation>Text</translation>
     </message>

@@ -474,6 +474,10 @@
       <translation>Attending contacts</translation>
     </message>
     <message>
+      <source>Fixed time</source>
+      <translation>Fixed time</translation>
+    </message>
+    <message>
       <source>Text</source>
       <translation>Text</translation>
     </message>

@@ -130,6 +130,7 @@ CASES: dict[str, Case] = {
             "next_steps": None,
             "attendee_ids": [w.contact],
             "cancel_reason": None,
+            "fixed_time": False,
         },
         update={
             "status": "done",
