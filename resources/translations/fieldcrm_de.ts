@@ -2267,4 +2267,15 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
       <translation>Bericht…</translation>
     </message>
   </context>
+  <context>
+    <name>Wipe</name>
+    <message>
+      <source>An administrator had this laptop's FieldCRM data deleted (a lost or handed-over laptop). Nothing of it is left here; sign in again to start afresh.</source>
+      <translation>Ein Administrator hat die FieldCRM-Daten dieses Laptops löschen lassen (ein verlorener oder weitergegebener Laptop). Hier ist nichts davon übrig; melden Sie sich erneut an, um neu zu beginnen.</translation>
+    </message>
+    <message>
+      <source>FieldCRM</source>
+      <translation>FieldCRM</translation>
+    </message>
+  </context>
 </TS>

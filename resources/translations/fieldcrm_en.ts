@@ -2267,4 +2267,15 @@ Enter your FieldCRM password:</translation>
       <translation>Report…</translation>
     </message>
   </context>
+  <context>
+    <name>Wipe</name>
+    <message>
+      <source>An administrator had this laptop's FieldCRM data deleted (a lost or handed-over laptop). Nothing of it is left here; sign in again to start afresh.</source>
+      <translation>An administrator had this laptop's FieldCRM data deleted (a lost or handed-over laptop). Nothing of it is left here; sign in again to start afresh.</translation>
+    </message>
+    <message>
+      <source>FieldCRM</source>
+      <translation>FieldCRM</translation>
+    </message>
+  </context>
 </TS>
