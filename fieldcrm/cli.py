@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     from fieldcrm.reports import command as report_command
 
     report_command.add_parser(sub, common)
+    from fieldcrm import calendar_command
+
+    calendar_command.add_parser(sub, common)
     return parser
 
 
@@ -281,6 +284,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         return write_pdf_file(*pdf_args)
 
     return report_command.run(args, write_pdf)
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from fieldcrm import calendar_command
+
+    return calendar_command.run(args, _open_store)
 
 
 def _fail(message: str, code: int) -> int:
@@ -518,6 +527,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "demo": cmd_demo,
     "report": cmd_report,
+    "calendar": cmd_calendar,
 }
 
 
