@@ -1346,20 +1346,28 @@
       <translation>Die Auswertung konnte nicht berechnet werden: %1</translation>
     </message>
     <message>
-      <source>Export CSV</source>
-      <translation>CSV exportieren</translation>
+      <source>Export CSV (the file is not encrypted)</source>
+      <translation>CSV exportieren (die Datei ist nicht verschlüsselt)</translation>
     </message>
     <message>
       <source>CSV files (*.csv)</source>
       <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-      <source>Export PDF</source>
-      <translation>PDF exportieren</translation>
+      <source>Export CSV</source>
+      <translation>CSV exportieren</translation>
+    </message>
+    <message>
+      <source>Export PDF (the file is not encrypted)</source>
+      <translation>PDF exportieren (die Datei ist nicht verschlüsselt)</translation>
     </message>
     <message>
       <source>PDF files (*.pdf)</source>
       <translation>PDF-Dateien (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Export PDF</source>
+      <translation>PDF exportieren</translation>
     </message>
   </context>
   <context>

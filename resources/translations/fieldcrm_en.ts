@@ -1346,20 +1346,28 @@
       <translation>The report could not be computed: %1</translation>
     </message>
     <message>
-      <source>Export CSV</source>
-      <translation>Export CSV</translation>
+      <source>Export CSV (the file is not encrypted)</source>
+      <translation>Export CSV (the file is not encrypted)</translation>
     </message>
     <message>
       <source>CSV files (*.csv)</source>
       <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-      <source>Export PDF</source>
-      <translation>Export PDF</translation>
+      <source>Export CSV</source>
+      <translation>Export CSV</translation>
+    </message>
+    <message>
+      <source>Export PDF (the file is not encrypted)</source>
+      <translation>Export PDF (the file is not encrypted)</translation>
     </message>
     <message>
       <source>PDF files (*.pdf)</source>
       <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Export PDF</source>
+      <translation>Export PDF</translation>
     </message>
   </context>
   <context>
