@@ -2,6 +2,7 @@
 
 from fieldcrm.protocol.models import (
     API_PREFIX,
+    CONTENT_SHA256_HEADER,
     DEVICE_REUSED,
     DEVICE_WIPE,
     ENTITY_NAMES,
@@ -17,6 +18,8 @@ from fieldcrm.protocol.models import (
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     SERVER_TIME_HEADER,
+    UPLOAD_OFFSET_HEADER,
+    UPLOAD_PART_BYTES,
     ApiPaths,
     CalendarSubscription,
     CalendarSubscriptionRequest,
@@ -43,6 +46,8 @@ from fieldcrm.protocol.models import (
     RowState,
     ScopeCounts,
     TokenResponse,
+    UploadCreate,
+    UploadState,
     UserInfo,
     VersionInfo,
 )
@@ -51,6 +56,7 @@ from fieldcrm.protocol.stamps import ALL_FIELDS, compact_stamps, expand_stamps
 __all__ = [
     "ALL_FIELDS",
     "API_PREFIX",
+    "CONTENT_SHA256_HEADER",
     "DEVICE_REUSED",
     "DEVICE_WIPE",
     "ENTITY_NAMES",
@@ -66,6 +72,8 @@ __all__ = [
     "PROTOCOL_HEADER",
     "PROTOCOL_VERSION",
     "SERVER_TIME_HEADER",
+    "UPLOAD_OFFSET_HEADER",
+    "UPLOAD_PART_BYTES",
     "ApiPaths",
     "CalendarSubscription",
     "CalendarSubscriptionRequest",
@@ -92,6 +100,8 @@ __all__ = [
     "RowsResponse",
     "ScopeCounts",
     "TokenResponse",
+    "UploadCreate",
+    "UploadState",
     "UserInfo",
     "VersionInfo",
     "compact_stamps",

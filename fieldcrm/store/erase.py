@@ -14,13 +14,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from fieldcrm.profile import attachments_dir_for_database
 from fieldcrm.store.keys import forget_key
 
 WIPE_MARKER = "wipe-in-progress.json"
 ERASING = "erasing"
 ERASED = "erased"
-#: Folders of the profile that hold customer files (attachments).
-DATA_FOLDERS = ("attachments",)
 #: Files next to the database that belong to it.
 DATABASE_SUFFIXES = ("", "-wal", "-shm", "-journal", ".encrypting", ".encrypting-journal")
 
@@ -57,8 +56,7 @@ def erase_local_data(database: Path) -> None:
     for suffix in DATABASE_SUFFIXES:
         with contextlib.suppress(FileNotFoundError):
             Path(f"{database}{suffix}").unlink()
-    for folder in DATA_FOLDERS:
-        shutil.rmtree(database.parent / folder, ignore_errors=True)
+    shutil.rmtree(attachments_dir_for_database(database), ignore_errors=True)
     forget_key(database)
     marker = read_marker(database) or {}
     write_marker(database, {**marker, "phase": ERASED})
