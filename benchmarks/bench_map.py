@@ -29,7 +29,7 @@ from fieldcrm.ui.tiles import TileSource
 
 
 def points(count: int) -> list[MapPoint]:
-    out = []
+    out: list[MapPoint] = []
     for row in customers(SIZES["standard"]):
         if row["latitude"] is not None:
             kind = "overdue" if len(out) % 5 == 0 else "customer"
@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         stalls.extend(pan(app, view, args.steps))
         view._set_zoom(view.zoom() + 3)
         stalls.extend(pan(app, view, args.steps))
-        view.tiles.shutdown()
+        if view.tiles is not None:
+            view.tiles.shutdown()
         view.close()
         view.deleteLater()
         app.processEvents()

@@ -8,52 +8,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
 from pathlib import Path
 
 #: The sample rep's home base (Munich) and the area the sample customers are spread over.
 HOME = "48.137, 11.575"
-
-
-def place_customers(store: object, rep_id: str) -> None:
-    """Coordinates for the sample customers around Munich, and a full day of visits."""
-    import sqlalchemy as sa
-
-    from fieldcrm.domain.validation import format_datetime
-    from fieldcrm.store import Store
-
-    assert isinstance(store, Store)
-    rng = random.Random(23)
-    with store.read() as conn:
-        ids = [r.id for r in conn.execute(sa.text("SELECT id FROM customer ORDER BY name"))]
-    with store.write() as uow:
-        for cid in ids:
-            uow.update(
-                "customer",
-                cid,
-                {
-                    "latitude": round(47.95 + rng.random() * 0.45, 5),
-                    "longitude": round(11.25 + rng.random() * 0.7, 5),
-                },
-            )
-    today = date.today()
-    for n, cid in enumerate(ids[5:10]):
-        start = datetime(today.year, today.month, today.day, 8 + 2 * n, 30).astimezone()
-        store.create(
-            "visit",
-            {
-                "customer_id": cid,
-                "rep_id": rep_id,
-                "status": "planned",
-                "planned_start": format_datetime(start),
-                "planned_end": format_datetime(start + timedelta(minutes=45)),
-                "fixed_time": n == 2,
-            },
-        )
 
 
 def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
@@ -62,6 +23,7 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
 
     from fieldcrm.profile import database_path
     from fieldcrm.sampledata.demo import seed_demo
+    from fieldcrm.sampledata.road import place_customers
     from fieldcrm.store import Store
     from fieldcrm.store.meta import LAST_SYNC_KEY
     from fieldcrm.ui import i18n
