@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
   <context>
+    <name>Attachments</name>
+    <message>
+      <source>%1 MB</source>
+      <translation>%1 MB</translation>
+    </message>
+    <message>
+      <source>%1 KB</source>
+      <translation>%1 KB</translation>
+    </message>
+    <message>
+      <source>Waiting to upload</source>
+      <translation>Wartet auf Hochladen</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>Datei</translation>
+    </message>
+    <message>
+      <source>Add file…</source>
+      <translation>Datei hinzufügen…</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Öffnen</translation>
+    </message>
+    <message>
+      <source>Rename…</source>
+      <translation>Umbenennen…</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Löschen</translation>
+    </message>
+    <message>
+      <source>Attached files</source>
+      <translation>Angehängte Dateien</translation>
+    </message>
+    <message>
+      <source>Drop files here or paste an image. Photos, PDFs and office documents.</source>
+      <translation>Dateien hierher ziehen oder ein Bild einfügen. Fotos, PDFs und Office-Dokumente.</translation>
+    </message>
+    <message>
+      <source>Attach files</source>
+      <translation>Dateien anhängen</translation>
+    </message>
+    <message>
+      <source>File not attached: %1</source>
+      <translation>Datei nicht angehängt: %1</translation>
+    </message>
+    <message>
+      <source>Pasted image</source>
+      <translation>Eingefügtes Bild</translation>
+    </message>
+    <message>
+      <source>Downloading…</source>
+      <translation>Wird heruntergeladen…</translation>
+    </message>
+    <message>
+      <source>The file cannot be downloaded now; open it again once the laptop is online.</source>
+      <translation>Die Datei lässt sich gerade nicht herunterladen; öffnen Sie sie erneut, sobald der Laptop online ist.</translation>
+    </message>
+    <message>
+      <source>Rename file</source>
+      <translation>Datei umbenennen</translation>
+    </message>
+    <message>
+      <source>File name</source>
+      <translation>Dateiname</translation>
+    </message>
+    <message>
+      <source>Delete %1 for everyone?</source>
+      <translation>%1 für alle löschen?</translation>
+    </message>
+    <message>
+      <source>Delete file</source>
+      <translation>Datei löschen</translation>
+    </message>
+  </context>
+  <context>
     <name>Connections</name>
     <message>
       <source>reports to / manages</source>
@@ -634,6 +713,33 @@
     <message>
       <source>User</source>
       <translation>Benutzer</translation>
+    </message>
+  </context>
+  <context>
+    <name>LockScreen</name>
+    <message>
+      <source>FieldCRM is locked</source>
+      <translation>FieldCRM ist gesperrt</translation>
+    </message>
+    <message>
+      <source>Enter your password to go on.</source>
+      <translation>Geben Sie Ihr Passwort ein, um weiterzuarbeiten.</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>Passwort</translation>
+    </message>
+    <message>
+      <source>Unlock</source>
+      <translation>Entsperren</translation>
+    </message>
+    <message>
+      <source>Forgot it? Sign in again</source>
+      <translation>Vergessen? Erneut anmelden</translation>
+    </message>
+    <message>
+      <source>Wrong password. Try again, or sign in again.</source>
+      <translation>Falsches Passwort. Versuchen Sie es erneut oder melden Sie sich erneut an.</translation>
     </message>
   </context>
   <context>
@@ -1327,20 +1433,28 @@
       <translation>Die Auswertung konnte nicht berechnet werden: %1</translation>
     </message>
     <message>
-      <source>Export CSV</source>
-      <translation>CSV exportieren</translation>
+      <source>Export CSV (the file is not encrypted)</source>
+      <translation>CSV exportieren (die Datei ist nicht verschlüsselt)</translation>
     </message>
     <message>
       <source>CSV files (*.csv)</source>
       <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-      <source>Export PDF</source>
-      <translation>PDF exportieren</translation>
+      <source>Export CSV</source>
+      <translation>CSV exportieren</translation>
+    </message>
+    <message>
+      <source>Export PDF (the file is not encrypted)</source>
+      <translation>PDF exportieren (die Datei ist nicht verschlüsselt)</translation>
     </message>
     <message>
       <source>PDF files (*.pdf)</source>
       <translation>PDF-Dateien (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Export PDF</source>
+      <translation>PDF exportieren</translation>
     </message>
   </context>
   <context>
@@ -1695,6 +1809,14 @@
       <translation> Min.</translation>
     </message>
     <message>
+      <source>Lock after minutes without input</source>
+      <translation>Sperren nach Minuten ohne Eingabe</translation>
+    </message>
+    <message>
+      <source>Never</source>
+      <translation>Nie</translation>
+    </message>
+    <message>
       <source>Language</source>
       <translation>Sprache</translation>
     </message>
@@ -1709,6 +1831,10 @@
     <message>
       <source>Sync every:</source>
       <translation>Synchronisieren alle:</translation>
+    </message>
+    <message>
+      <source>Lock after:</source>
+      <translation>Sperren nach:</translation>
     </message>
     <message>
       <source>Language:</source>
@@ -2159,6 +2285,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
       <translation>Personen und Beziehungen</translation>
     </message>
     <message>
+      <source>Files</source>
+      <translation>Dateien</translation>
+    </message>
+    <message>
       <source>Add contact…</source>
       <translation>Ansprechpartner hinzufügen…</translation>
     </message>
@@ -2433,6 +2563,17 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>Report…</source>
       <translation>Bericht…</translation>
+    </message>
+  </context>
+  <context>
+    <name>Wipe</name>
+    <message>
+      <source>An administrator had this laptop's FieldCRM data deleted (a lost or handed-over laptop). Nothing of it is left here; sign in again to start afresh.</source>
+      <translation>Ein Administrator hat die FieldCRM-Daten dieses Laptops löschen lassen (ein verlorener oder weitergegebener Laptop). Hier ist nichts davon übrig; melden Sie sich erneut an, um neu zu beginnen.</translation>
+    </message>
+    <message>
+      <source>FieldCRM</source>
+      <translation>FieldCRM</translation>
     </message>
   </context>
 </TS>

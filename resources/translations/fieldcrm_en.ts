@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
   <context>
+    <name>Attachments</name>
+    <message>
+      <source>%1 MB</source>
+      <translation>%1 MB</translation>
+    </message>
+    <message>
+      <source>%1 KB</source>
+      <translation>%1 KB</translation>
+    </message>
+    <message>
+      <source>Waiting to upload</source>
+      <translation>Waiting to upload</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>File</translation>
+    </message>
+    <message>
+      <source>Add file…</source>
+      <translation>Add file…</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Open</translation>
+    </message>
+    <message>
+      <source>Rename…</source>
+      <translation>Rename…</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Delete</translation>
+    </message>
+    <message>
+      <source>Attached files</source>
+      <translation>Attached files</translation>
+    </message>
+    <message>
+      <source>Drop files here or paste an image. Photos, PDFs and office documents.</source>
+      <translation>Drop files here or paste an image. Photos, PDFs and office documents.</translation>
+    </message>
+    <message>
+      <source>Attach files</source>
+      <translation>Attach files</translation>
+    </message>
+    <message>
+      <source>File not attached: %1</source>
+      <translation>File not attached: %1</translation>
+    </message>
+    <message>
+      <source>Pasted image</source>
+      <translation>Pasted image</translation>
+    </message>
+    <message>
+      <source>Downloading…</source>
+      <translation>Downloading…</translation>
+    </message>
+    <message>
+      <source>The file cannot be downloaded now; open it again once the laptop is online.</source>
+      <translation>The file cannot be downloaded now; open it again once the laptop is online.</translation>
+    </message>
+    <message>
+      <source>Rename file</source>
+      <translation>Rename file</translation>
+    </message>
+    <message>
+      <source>File name</source>
+      <translation>File name</translation>
+    </message>
+    <message>
+      <source>Delete %1 for everyone?</source>
+      <translation>Delete %1 for everyone?</translation>
+    </message>
+    <message>
+      <source>Delete file</source>
+      <translation>Delete file</translation>
+    </message>
+  </context>
+  <context>
     <name>Connections</name>
     <message>
       <source>reports to / manages</source>
@@ -634,6 +713,33 @@
     <message>
       <source>User</source>
       <translation>User</translation>
+    </message>
+  </context>
+  <context>
+    <name>LockScreen</name>
+    <message>
+      <source>FieldCRM is locked</source>
+      <translation>FieldCRM is locked</translation>
+    </message>
+    <message>
+      <source>Enter your password to go on.</source>
+      <translation>Enter your password to go on.</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>Password</translation>
+    </message>
+    <message>
+      <source>Unlock</source>
+      <translation>Unlock</translation>
+    </message>
+    <message>
+      <source>Forgot it? Sign in again</source>
+      <translation>Forgot it? Sign in again</translation>
+    </message>
+    <message>
+      <source>Wrong password. Try again, or sign in again.</source>
+      <translation>Wrong password. Try again, or sign in again.</translation>
     </message>
   </context>
   <context>
@@ -1327,20 +1433,28 @@
       <translation>The report could not be computed: %1</translation>
     </message>
     <message>
-      <source>Export CSV</source>
-      <translation>Export CSV</translation>
+      <source>Export CSV (the file is not encrypted)</source>
+      <translation>Export CSV (the file is not encrypted)</translation>
     </message>
     <message>
       <source>CSV files (*.csv)</source>
       <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-      <source>Export PDF</source>
-      <translation>Export PDF</translation>
+      <source>Export CSV</source>
+      <translation>Export CSV</translation>
+    </message>
+    <message>
+      <source>Export PDF (the file is not encrypted)</source>
+      <translation>Export PDF (the file is not encrypted)</translation>
     </message>
     <message>
       <source>PDF files (*.pdf)</source>
       <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Export PDF</source>
+      <translation>Export PDF</translation>
     </message>
   </context>
   <context>
@@ -1695,6 +1809,14 @@
       <translation> min</translation>
     </message>
     <message>
+      <source>Lock after minutes without input</source>
+      <translation>Lock after minutes without input</translation>
+    </message>
+    <message>
+      <source>Never</source>
+      <translation>Never</translation>
+    </message>
+    <message>
       <source>Language</source>
       <translation>Language</translation>
     </message>
@@ -1709,6 +1831,10 @@
     <message>
       <source>Sync every:</source>
       <translation>Sync every:</translation>
+    </message>
+    <message>
+      <source>Lock after:</source>
+      <translation>Lock after:</translation>
     </message>
     <message>
       <source>Language:</source>
@@ -2159,6 +2285,10 @@ Enter your FieldCRM password:</translation>
       <translation>People and connections</translation>
     </message>
     <message>
+      <source>Files</source>
+      <translation>Files</translation>
+    </message>
+    <message>
       <source>Add contact…</source>
       <translation>Add contact…</translation>
     </message>
@@ -2433,6 +2563,17 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>Report…</source>
       <translation>Report…</translation>
+    </message>
+  </context>
+  <context>
+    <name>Wipe</name>
+    <message>
+      <source>An administrator had this laptop's FieldCRM data deleted (a lost or handed-over laptop). Nothing of it is left here; sign in again to start afresh.</source>
+      <translation>An administrator had this laptop's FieldCRM data deleted (a lost or handed-over laptop). Nothing of it is left here; sign in again to start afresh.</translation>
+    </message>
+    <message>
+      <source>FieldCRM</source>
+      <translation>FieldCRM</translation>
     </message>
   </context>
 </TS>
