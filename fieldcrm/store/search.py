@@ -22,7 +22,7 @@ def fts_query(text: str) -> str | None:
         return None
     parts = []
     for token in tokens:
-        variants = dict.fromkeys([token, *query_variants(token.lower())])
+        variants = dict.fromkeys(query_variants(token.lower()))
         for variant in list(variants):
             if "ss" in variant:
                 variants[variant.replace("ss", "ß")] = None

@@ -41,3 +41,14 @@ def test_contacts_of_a_customer_in_reading_order(tmp_path: Path) -> None:
     assert detail is not None
     assert [c["last_name"] for c in detail["contacts"]] == ["ohm", "Oster", "Öztürk", "Zander"]
     store.close()
+
+
+def test_the_customer_list_search_takes_spelled_out_umlauts_and_ss(tmp_path: Path) -> None:
+    store = Store(tmp_path / "fieldcrm.db")
+    for name in ("Bäckerei Schmidt", "Straßenbau Müller", "Bauer KG"):
+        store.create("customer", {"name": name})
+    names = [r["name"] for r in customer_page(store, CustomerFilter(text="baeckerei"), 0, 50)]
+    assert names == ["Bäckerei Schmidt"]
+    names = [r["name"] for r in customer_page(store, CustomerFilter(text="strassenb mue"), 0, 50)]
+    assert names == ["Straßenbau Müller"]
+    store.close()
