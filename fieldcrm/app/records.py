@@ -142,6 +142,7 @@ class CommentRecord(TypedDict):
     author_id: str | None
     kind: str | None
     text: str | None
+    read_at: str | None
     deleted: bool
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from fieldcrm import __version__
 from fieldcrm.profile import database_path, ensure_profile
 from fieldcrm.store import Store
+from fieldcrm.store.meta import SERVER_URL_KEY
 from fieldcrm.ui import i18n
 from fieldcrm.ui.mainwindow import MainWindow
 from fieldcrm.ui.settings import APPLICATION, ORGANISATION, Settings, user_settings
@@ -51,6 +52,8 @@ def open_main_window(
         translations = i18n.Translations()
         translations.install(i18n.effective_language(str(settings.value("language"))))
     store = Store(database_path(profile))
+    # Signed in from the command line: the profile knows its server, the settings not yet.
+    settings.signed_in_server = store.meta(SERVER_URL_KEY)
     if backend is None:
         EngineBackend.warm_up()
     window = MainWindow(

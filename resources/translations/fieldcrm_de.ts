@@ -1457,6 +1457,10 @@
       <translation>Dieser Benutzername ist bereits vergeben.</translation>
     </message>
     <message>
+      <source>You have already said you know this person.</source>
+      <translation>Sie haben bereits angegeben, dass Sie diese Person kennen.</translation>
+    </message>
+    <message>
       <source>The server refused this change.</source>
       <translation>Der Server hat diese Änderung abgelehnt.</translation>
     </message>
@@ -1706,6 +1710,10 @@
     <message>
       <source>Must be another contact</source>
       <translation>Muss ein anderer Kontakt sein</translation>
+    </message>
+    <message>
+      <source>You have already said you know this person</source>
+      <translation>Sie haben bereits angegeben, dass Sie diese Person kennen</translation>
     </message>
     <message>
       <source>A custom relationship needs a name</source>

@@ -1457,6 +1457,10 @@
       <translation>This user name is already taken.</translation>
     </message>
     <message>
+      <source>You have already said you know this person.</source>
+      <translation>You have already said you know this person.</translation>
+    </message>
+    <message>
       <source>The server refused this change.</source>
       <translation>The server refused this change.</translation>
     </message>
@@ -1706,6 +1710,10 @@
     <message>
       <source>Must be another contact</source>
       <translation>Must be another contact</translation>
+    </message>
+    <message>
+      <source>You have already said you know this person</source>
+      <translation>You have already said you know this person</translation>
     </message>
     <message>
       <source>A custom relationship needs a name</source>
