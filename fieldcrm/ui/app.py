@@ -19,6 +19,7 @@ from fieldcrm.store import Store
 from fieldcrm.store.meta import SERVER_URL_KEY
 from fieldcrm.ui import i18n
 from fieldcrm.ui.mainwindow import MainWindow
+from fieldcrm.ui.search_window import SearchCommand
 from fieldcrm.ui.settings import APPLICATION, ORGANISATION, Settings, user_settings
 from fieldcrm.ui.sync import EngineBackend, SyncBackend
 
@@ -63,6 +64,7 @@ def open_main_window(
         translations=translations,
         **window_options,
     )
+    SearchCommand(window, window.ctx, window.show_customer)
     window.destroyed.connect(store.close)
     _leave_startup_objects_out_of_collections()
     return window

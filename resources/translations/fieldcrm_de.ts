@@ -1347,6 +1347,68 @@
     </message>
   </context>
   <context>
+    <name>SearchCommand</name>
+    <message>
+      <source>Search everything</source>
+      <translation>Alles durchsuchen</translation>
+    </message>
+    <message>
+      <source>Search everything (Ctrl+Shift+F)</source>
+      <translation>Alles durchsuchen (Strg+Umschalt+F)</translation>
+    </message>
+  </context>
+  <context>
+    <name>SearchWindow</name>
+    <message>
+      <source>Customers</source>
+      <translation>Kunden</translation>
+    </message>
+    <message>
+      <source>Contacts</source>
+      <translation>Ansprechpartner</translation>
+    </message>
+    <message>
+      <source>Follow-ups</source>
+      <translation>Wiedervorlagen</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Besuche</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>Notizen</translation>
+    </message>
+    <message>
+      <source>Search everything</source>
+      <translation>Alles durchsuchen</translation>
+    </message>
+    <message>
+      <source>Names, numbers, phone numbers, job titles, notes, visit reports…</source>
+      <translation>Namen, Nummern, Telefonnummern, Funktionen, Notizen, Besuchsberichte…</translation>
+    </message>
+    <message>
+      <source>Search</source>
+      <translation>Suchen</translation>
+    </message>
+    <message>
+      <source>Search results</source>
+      <translation>Suchergebnisse</translation>
+    </message>
+    <message>
+      <source>Type to search everything on this laptop.</source>
+      <translation>Tippen Sie, um alles auf diesem Laptop zu durchsuchen.</translation>
+    </message>
+    <message>
+      <source>Nothing found.</source>
+      <translation>Nichts gefunden.</translation>
+    </message>
+    <message>
+      <source>%1 found</source>
+      <translation>%1 gefunden</translation>
+    </message>
+  </context>
+  <context>
     <name>ServerReasons</name>
     <message>
       <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>

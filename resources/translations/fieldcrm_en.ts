@@ -1347,6 +1347,68 @@
     </message>
   </context>
   <context>
+    <name>SearchCommand</name>
+    <message>
+      <source>Search everything</source>
+      <translation>Search everything</translation>
+    </message>
+    <message>
+      <source>Search everything (Ctrl+Shift+F)</source>
+      <translation>Search everything (Ctrl+Shift+F)</translation>
+    </message>
+  </context>
+  <context>
+    <name>SearchWindow</name>
+    <message>
+      <source>Customers</source>
+      <translation>Customers</translation>
+    </message>
+    <message>
+      <source>Contacts</source>
+      <translation>Contacts</translation>
+    </message>
+    <message>
+      <source>Follow-ups</source>
+      <translation>Follow-ups</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Visits</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>Notes</translation>
+    </message>
+    <message>
+      <source>Search everything</source>
+      <translation>Search everything</translation>
+    </message>
+    <message>
+      <source>Names, numbers, phone numbers, job titles, notes, visit reports…</source>
+      <translation>Names, numbers, phone numbers, job titles, notes, visit reports…</translation>
+    </message>
+    <message>
+      <source>Search</source>
+      <translation>Search</translation>
+    </message>
+    <message>
+      <source>Search results</source>
+      <translation>Search results</translation>
+    </message>
+    <message>
+      <source>Type to search everything on this laptop.</source>
+      <translation>Type to search everything on this laptop.</translation>
+    </message>
+    <message>
+      <source>Nothing found.</source>
+      <translation>Nothing found.</translation>
+    </message>
+    <message>
+      <source>%1 found</source>
+      <translation>%1 found</translation>
+    </message>
+  </context>
+  <context>
     <name>ServerReasons</name>
     <message>
       <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
