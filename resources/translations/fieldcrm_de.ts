@@ -295,6 +295,61 @@
     </message>
   </context>
   <context>
+    <name>Duplicates</name>
+    <message>
+      <source>Same phone number</source>
+      <translation>Gleiche Telefonnummer</translation>
+    </message>
+    <message>
+      <source>Same e-mail address</source>
+      <translation>Gleiche E-Mail-Adresse</translation>
+    </message>
+    <message>
+      <source>Similar name</source>
+      <translation>Ähnlicher Name</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Where</source>
+      <translation>Wo</translation>
+    </message>
+    <message>
+      <source>Why</source>
+      <translation>Warum</translation>
+    </message>
+    <message>
+      <source>This customer may exist already</source>
+      <translation>Diesen Kunden gibt es vielleicht schon</translation>
+    </message>
+    <message>
+      <source>A customer like this is on this laptop already. Open it instead?</source>
+      <translation>Ein solcher Kunde ist bereits auf diesem Laptop. Stattdessen diesen öffnen?</translation>
+    </message>
+    <message>
+      <source>This contact may exist already</source>
+      <translation>Diesen Ansprechpartner gibt es vielleicht schon</translation>
+    </message>
+    <message>
+      <source>A contact like this is on this laptop already. Open it instead?</source>
+      <translation>Ein solcher Ansprechpartner ist bereits auf diesem Laptop. Stattdessen diesen öffnen?</translation>
+    </message>
+    <message>
+      <source>&amp;Open existing</source>
+      <translation>Vorhandenen &amp;öffnen</translation>
+    </message>
+    <message>
+      <source>&amp;Save as new</source>
+      <translation>Als &amp;neu speichern</translation>
+    </message>
+    <message>
+      <source>&amp;Back</source>
+      <translation>&amp;Zurück</translation>
+    </message>
+  </context>
+  <context>
     <name>FeedbackInbox</name>
     <message>
       <source>New feedback</source>

@@ -295,6 +295,61 @@
     </message>
   </context>
   <context>
+    <name>Duplicates</name>
+    <message>
+      <source>Same phone number</source>
+      <translation>Same phone number</translation>
+    </message>
+    <message>
+      <source>Same e-mail address</source>
+      <translation>Same e-mail address</translation>
+    </message>
+    <message>
+      <source>Similar name</source>
+      <translation>Similar name</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Where</source>
+      <translation>Where</translation>
+    </message>
+    <message>
+      <source>Why</source>
+      <translation>Why</translation>
+    </message>
+    <message>
+      <source>This customer may exist already</source>
+      <translation>This customer may exist already</translation>
+    </message>
+    <message>
+      <source>A customer like this is on this laptop already. Open it instead?</source>
+      <translation>A customer like this is on this laptop already. Open it instead?</translation>
+    </message>
+    <message>
+      <source>This contact may exist already</source>
+      <translation>This contact may exist already</translation>
+    </message>
+    <message>
+      <source>A contact like this is on this laptop already. Open it instead?</source>
+      <translation>A contact like this is on this laptop already. Open it instead?</translation>
+    </message>
+    <message>
+      <source>&amp;Open existing</source>
+      <translation>&amp;Open existing</translation>
+    </message>
+    <message>
+      <source>&amp;Save as new</source>
+      <translation>&amp;Save as new</translation>
+    </message>
+    <message>
+      <source>&amp;Back</source>
+      <translation>&amp;Back</translation>
+    </message>
+  </context>
+  <context>
     <name>FeedbackInbox</name>
     <message>
       <source>New feedback</source>

@@ -310,7 +310,9 @@ class CustomerDetailView(View):
 
     def add_contact(self) -> None:
         if self.customer_id:
-            dialogs.contact_dialog(self.ctx, self, self.customer_id)
+            dialogs.contact_dialog(
+                self.ctx, self, self.customer_id, open_customer=self.show_customer
+            )
 
     def add_note(self) -> None:
         if self.customer_id:
