@@ -209,6 +209,93 @@
     </message>
   </context>
   <context>
+    <name>ContactImport</name>
+    <message>
+      <source>The file is too large (at most 5 MB).</source>
+      <translation>Die Datei ist zu groß (höchstens 5 MB).</translation>
+    </message>
+    <message>
+      <source>The first line names no column for the last name (e.g. “Last name” or “Nachname”).</source>
+      <translation>Die erste Zeile nennt keine Spalte für den Nachnamen (z. B. „Nachname“ oder „Last name“).</translation>
+    </message>
+    <message>
+      <source>The file is empty.</source>
+      <translation>Die Datei ist leer.</translation>
+    </message>
+    <message>
+      <source>The file holds no contacts.</source>
+      <translation>Die Datei enthält keine Kontakte.</translation>
+    </message>
+    <message>
+      <source>The file holds no vCard.</source>
+      <translation>Die Datei enthält keine vCard.</translation>
+    </message>
+    <message>
+      <source>The file is not a readable vCard file.</source>
+      <translation>Die Datei ist keine lesbare vCard-Datei.</translation>
+    </message>
+    <message>
+      <source>The file is not a text file.</source>
+      <translation>Die Datei ist keine Textdatei.</translation>
+    </message>
+    <message>
+      <source>Looks like %1</source>
+      <translation>Sieht aus wie %1</translation>
+    </message>
+    <message>
+      <source>Line</source>
+      <translation>Zeile</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>Problem</translation>
+    </message>
+    <message>
+      <source>Import contacts into %1</source>
+      <translation>Ansprechpartner in %1 importieren</translation>
+    </message>
+    <message>
+      <source>Choose &amp;file…</source>
+      <translation>&amp;Datei wählen…</translation>
+    </message>
+    <message>
+      <source>A CSV file with a header line, or vCards (.vcf).</source>
+      <translation>Eine CSV-Datei mit Kopfzeile oder vCards (.vcf).</translation>
+    </message>
+    <message>
+      <source>Also import contacts that look like existing ones</source>
+      <translation>Auch Ansprechpartner importieren, die vorhandenen ähneln</translation>
+    </message>
+    <message>
+      <source>&amp;Import</source>
+      <translation>&amp;Importieren</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+    <message>
+      <source>Contacts file</source>
+      <translation>Kontaktdatei</translation>
+    </message>
+    <message>
+      <source>Contacts (*.csv *.vcf *.txt);;All files (*)</source>
+      <translation>Kontakte (*.csv *.vcf *.txt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+      <source>The file cannot be read: %1</source>
+      <translation>Die Datei kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+      <source>The file cannot be read.</source>
+      <translation>Die Datei kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+      <source>%1 contacts will be imported; %2 lines have errors and are left out; %3 look like existing contacts.</source>
+      <translation>%1 Ansprechpartner werden importiert; %2 Zeilen haben Fehler und werden ausgelassen; %3 ähneln vorhandenen Ansprechpartnern.</translation>
+    </message>
+  </context>
+  <context>
     <name>CustomerModel</name>
     <message>
       <source>Number</source>
@@ -2079,6 +2166,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>Add contact…</source>
       <translation>Ansprechpartner hinzufügen…</translation>
+    </message>
+    <message>
+      <source>Import contacts…</source>
+      <translation>Ansprechpartner importieren…</translation>
     </message>
     <message>
       <source>New note…</source>

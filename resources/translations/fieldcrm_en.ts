@@ -209,6 +209,93 @@
     </message>
   </context>
   <context>
+    <name>ContactImport</name>
+    <message>
+      <source>The file is too large (at most 5 MB).</source>
+      <translation>The file is too large (at most 5 MB).</translation>
+    </message>
+    <message>
+      <source>The first line names no column for the last name (e.g. “Last name” or “Nachname”).</source>
+      <translation>The first line names no column for the last name (e.g. “Last name” or “Nachname”).</translation>
+    </message>
+    <message>
+      <source>The file is empty.</source>
+      <translation>The file is empty.</translation>
+    </message>
+    <message>
+      <source>The file holds no contacts.</source>
+      <translation>The file holds no contacts.</translation>
+    </message>
+    <message>
+      <source>The file holds no vCard.</source>
+      <translation>The file holds no vCard.</translation>
+    </message>
+    <message>
+      <source>The file is not a readable vCard file.</source>
+      <translation>The file is not a readable vCard file.</translation>
+    </message>
+    <message>
+      <source>The file is not a text file.</source>
+      <translation>The file is not a text file.</translation>
+    </message>
+    <message>
+      <source>Looks like %1</source>
+      <translation>Looks like %1</translation>
+    </message>
+    <message>
+      <source>Line</source>
+      <translation>Line</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>Problem</translation>
+    </message>
+    <message>
+      <source>Import contacts into %1</source>
+      <translation>Import contacts into %1</translation>
+    </message>
+    <message>
+      <source>Choose &amp;file…</source>
+      <translation>Choose &amp;file…</translation>
+    </message>
+    <message>
+      <source>A CSV file with a header line, or vCards (.vcf).</source>
+      <translation>A CSV file with a header line, or vCards (.vcf).</translation>
+    </message>
+    <message>
+      <source>Also import contacts that look like existing ones</source>
+      <translation>Also import contacts that look like existing ones</translation>
+    </message>
+    <message>
+      <source>&amp;Import</source>
+      <translation>&amp;Import</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>Contacts file</source>
+      <translation>Contacts file</translation>
+    </message>
+    <message>
+      <source>Contacts (*.csv *.vcf *.txt);;All files (*)</source>
+      <translation>Contacts (*.csv *.vcf *.txt);;All files (*)</translation>
+    </message>
+    <message>
+      <source>The file cannot be read: %1</source>
+      <translation>The file cannot be read: %1</translation>
+    </message>
+    <message>
+      <source>The file cannot be read.</source>
+      <translation>The file cannot be read.</translation>
+    </message>
+    <message>
+      <source>%1 contacts will be imported; %2 lines have errors and are left out; %3 look like existing contacts.</source>
+      <translation>%1 contacts will be imported; %2 lines have errors and are left out; %3 look like existing contacts.</translation>
+    </message>
+  </context>
+  <context>
     <name>CustomerModel</name>
     <message>
       <source>Number</source>
@@ -2079,6 +2166,10 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>Add contact…</source>
       <translation>Add contact…</translation>
+    </message>
+    <message>
+      <source>Import contacts…</source>
+      <translation>Import contacts…</translation>
     </message>
     <message>
       <source>New note…</source>
