@@ -335,9 +335,7 @@ def test_a_person_declares_knowing_a_contact_once_on_the_laptop(store: Store) ->
     first = store.create("connection", values)
     with pytest.raises(ValidationError) as refused:
         store.create("connection", values)
-    assert [(e.field, e.code) for e in refused.value.errors] == [
-        ("contact_id", "already_declared")
-    ]
+    assert [(e.field, e.code) for e in refused.value.errors] == [("contact_id", "already_declared")]
     store.create("connection", {**values, "user_id": ids["ben"]})  # someone else may
     store.delete("connection", first)
     store.create("connection", values)  # withdrawn, then declared again

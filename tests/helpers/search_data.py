@@ -25,9 +25,7 @@ def make_search_world(store: Store) -> SearchWorld:
         customers = {
             name: uow.create("customer", {"name": name, "city": "Hamburg"}) for name in names
         }
-        uow.update(
-            "customer", customers["Straßenbau Müller GmbH"], {"phone": "+49 40 1234567"}
-        )
+        uow.update("customer", customers["Straßenbau Müller GmbH"], {"phone": "+49 40 1234567"})
         street = customers["Straßenbau Müller GmbH"]
         contact = uow.create(
             "contact",

@@ -50,6 +50,7 @@ def test_a_customer_that_likely_exists_is_shown_and_opened(
 
     # Told it is new, the customer is saved after all.
     dialog = window.customers.new_customer()
+    assert isinstance(dialog, CheckedSaveDialog)
     dialog.form.set_values({"name": "Ganz Anders KG", "phone": national, "status": "prospect"})
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     duplicates = _wait_duplicates(dialog, qtbot)
