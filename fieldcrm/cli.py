@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     from fieldcrm.reports import command as report_command
 
     report_command.add_parser(sub, common)
+    from fieldcrm.app import command as corrections_command
+
+    corrections_command.add_parsers(sub, common)
+    from fieldcrm import calendar_command
+
+    calendar_command.add_parser(sub, common)
     from fieldcrm.app import search_command
 
     search_command.add_parser(sub, common)
@@ -280,6 +286,22 @@ def cmd_report(args: argparse.Namespace) -> int:
         return write_pdf_file(*pdf_args)
 
     return report_command.run(args, write_pdf)
+
+
+def cmd_corrections(args: argparse.Namespace) -> int:
+    from fieldcrm.app import command as corrections_command
+
+    store = _open_store(args.profile)
+    try:
+        return corrections_command.run(args, store)
+    finally:
+        store.close()
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from fieldcrm import calendar_command
+
+    return calendar_command.run(args, _open_store)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -515,6 +537,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "demo": cmd_demo,
     "report": cmd_report,
+    **dict.fromkeys(
+        ("edit", "delete", "cancel-visit", "move-visit", "trash", "restore", "requests", "answer"),
+        cmd_corrections,
+    ),
+    "calendar": cmd_calendar,
     "search": cmd_search,
 }
 

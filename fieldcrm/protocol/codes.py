@@ -44,6 +44,7 @@ FIELD_PROBLEMS: dict[str, str] = {
     "other_customer": "{ref} {id} belongs to another customer",
     "bad_id": "{id!r} is not a record id (UUID)",
     "id_taken": "a {entity} with id {id} exists",
+    "not_deleted": "the {entity} {id} is not deleted",
 }
 
 #: Why the server (or the laptop, for the ``local_*`` codes) refused a change

@@ -86,6 +86,9 @@ _FIELD_PROBLEMS: dict[str, Callable[[Params], str]] = {
     "decline_needs_reason": lambda p: QCoreApplication.translate(
         "Validation", "Say why you decline the request"
     ),
+    "not_deleted": lambda p: QCoreApplication.translate(
+        "Validation", "This record is not deleted (it may have been restored already)"
+    ),
     "unknown_ref": lambda p: fill(
         QCoreApplication.translate("Validation", "This record (%1) does not exist"), _kind(p)
     ),

@@ -1961,6 +1961,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
       <translation>Sagen Sie, warum Sie die Bitte ablehnen</translation>
     </message>
     <message>
+      <source>This record is not deleted (it may have been restored already)</source>
+      <translation>Dieser Datensatz ist nicht gelöscht (vielleicht wurde er schon wiederhergestellt)</translation>
+    </message>
+    <message>
       <source>This record (%1) does not exist</source>
       <translation>Dieser Datensatz (%1) existiert nicht</translation>
     </message>

@@ -1961,6 +1961,10 @@ Enter your FieldCRM password:</translation>
       <translation>Say why you decline the request</translation>
     </message>
     <message>
+      <source>This record is not deleted (it may have been restored already)</source>
+      <translation>This record is not deleted (it may have been restored already)</translation>
+    </message>
+    <message>
       <source>This record (%1) does not exist</source>
       <translation>This record (%1) does not exist</translation>
     </message>
