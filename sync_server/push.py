@@ -78,6 +78,8 @@ from sync_server.store import (
 log = logging.getLogger("sync_server.push")
 
 MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000
+#: What an attachment's content is: set when it is made, never changed.
+ATTACHMENT_CONTENT_FIELDS = ("sha256", "size", "media_type")
 CUSTOMER_CHILDREN = tuple(name for name, spec in ENTITIES.items() if spec.customer_field)
 SERVER_MANAGED = ("territory", "user")
 _ROW_ID = re.compile(
@@ -754,6 +756,11 @@ def _create(ctx: PushContext, spec: EntitySpec, entry: OutboxEntry, client: dict
 def _update(
     ctx: PushContext, spec: EntitySpec, entry: OutboxEntry, client: dict[str, Any], current: Row
 ) -> str:
+    if spec.name == "attachment":
+        for name in ATTACHMENT_CONTENT_FIELDS:
+            if name in client and client[name] != current.data.get(name):
+                # Other content would be another file: its hash was checked on upload.
+                raise Rejected("content_fixed", name)
     restoring = current.deleted
     stamps = {name: entry.stamps[name] for name in client}
     base = entry.base_stamps

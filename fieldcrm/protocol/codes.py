@@ -44,6 +44,9 @@ FIELD_PROBLEMS: dict[str, str] = {
     "other_customer": "{ref} {id} belongs to another customer",
     "bad_id": "{id!r} is not a record id (UUID)",
     "id_taken": "a {entity} with id {id} exists",
+    "not_sha256": "must be a SHA-256 hash (64 hexadecimal digits)",
+    "bad_file_name": "is not a usable file name",
+    "one_owner": "an attachment belongs to one visit, note or follow-up at most",
     "not_deleted": "the {entity} {id} is not deleted",
 }
 
@@ -86,6 +89,8 @@ REJECTIONS: dict[str, str] = {
     "username_taken": "This user name is already taken.",
     "already_declared": "You have already said you know this person.",
     "refused": "The server refused this change.",
+    "content_fixed": "The content of an attachment cannot be changed; add the new file as "
+    "another attachment.",
     # Set on the laptop, without asking the server:
     "local_too_large": "This change is too large to send to the server. Shorten its text and "
     "send it again.",

@@ -46,6 +46,7 @@ CUSTOMER_CHILDREN = (
     "relationship",
     "connection",
     "handover",
+    "attachment",
 )
 
 

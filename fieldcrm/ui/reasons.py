@@ -80,6 +80,15 @@ _FIELD_PROBLEMS: dict[str, Callable[[Params], str]] = {
     "already_declared": lambda p: QCoreApplication.translate(
         "Validation", "You have already said you know this person"
     ),
+    "not_sha256": lambda p: QCoreApplication.translate(
+        "Validation", "Must be a SHA-256 hash (64 hexadecimal digits)"
+    ),
+    "bad_file_name": lambda p: QCoreApplication.translate(
+        "Validation", "Is not a usable file name"
+    ),
+    "one_owner": lambda p: QCoreApplication.translate(
+        "Validation", "An attachment belongs to one visit, note or follow-up at most"
+    ),
     "custom_needs_name": lambda p: QCoreApplication.translate(
         "Validation", "A custom relationship needs a name"
     ),
@@ -235,6 +244,10 @@ _REJECTIONS: dict[str, Callable[[Params], str]] = {
     ),
     "refused": lambda p: QCoreApplication.translate(
         "ServerReasons", "The server refused this change."
+    ),
+    "content_fixed": lambda p: QCoreApplication.translate(
+        "ServerReasons",
+        "The content of an attachment cannot be changed; add the new file as another attachment.",
     ),
     "local_too_large": lambda p: QCoreApplication.translate(
         "ServerReasons",

@@ -258,6 +258,32 @@ CASES: dict[str, Case] = {
         update={"read_at": "2026-06-20T08:00:00Z"},
         updated={"read_at": "2026-06-20T08:00:00Z"},
     ),
+    "attachment": Case(
+        create=lambda w: {
+            "customer_id": w.customer,
+            "visit_id": w.visit,
+            "author_id": w.rep,
+            "name": "shelf.jpg",
+            "media_type": "image/jpeg",
+            "size": 1234,
+            "sha256": "ab" * 32,
+        },
+        created=lambda w: {
+            "customer_id": w.customer,
+            "visit_id": w.visit,
+            "note_id": None,
+            "followup_id": None,
+            "author_id": w.rep,
+            "name": "shelf.jpg",
+            "media_type": "image/jpeg",
+            "size": 1234,
+            "sha256": "ab" * 32,
+            "thumbnail": None,
+            "uploaded_at": None,
+        },
+        update={"name": "  shelf, aisle 4.jpg "},
+        updated={"name": "shelf, aisle 4.jpg"},
+    ),
 }
 
 

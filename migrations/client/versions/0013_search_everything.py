@@ -5,8 +5,8 @@ trigrams for names and numbers, words for long texts; see ``fieldcrm.store.texti
 filled from the existing rows; the customer's German sort key as generated columns with
 an index, so the customer list walks it in order.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-03
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 from fieldcrm.domain.textfold import fold_sql_first, fold_sql_second
 from fieldcrm.store.textindex import TEXT_INDEXES, create_sql, drop_sql, refill_sql
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
