@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
   <context>
+    <name>Attachments</name>
+    <message>
+      <source>%1 MB</source>
+      <translation>%1 MB</translation>
+    </message>
+    <message>
+      <source>%1 KB</source>
+      <translation>%1 KB</translation>
+    </message>
+    <message>
+      <source>Waiting to upload</source>
+      <translation>Waiting to upload</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>File</translation>
+    </message>
+    <message>
+      <source>Add file…</source>
+      <translation>Add file…</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Open</translation>
+    </message>
+    <message>
+      <source>Rename…</source>
+      <translation>Rename…</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Delete</translation>
+    </message>
+    <message>
+      <source>Attached files</source>
+      <translation>Attached files</translation>
+    </message>
+    <message>
+      <source>Drop files here or paste an image. Photos, PDFs and office documents.</source>
+      <translation>Drop files here or paste an image. Photos, PDFs and office documents.</translation>
+    </message>
+    <message>
+      <source>Attach files</source>
+      <translation>Attach files</translation>
+    </message>
+    <message>
+      <source>File not attached: %1</source>
+      <translation>File not attached: %1</translation>
+    </message>
+    <message>
+      <source>Pasted image</source>
+      <translation>Pasted image</translation>
+    </message>
+    <message>
+      <source>Downloading…</source>
+      <translation>Downloading…</translation>
+    </message>
+    <message>
+      <source>The file cannot be downloaded now; open it again once the laptop is online.</source>
+      <translation>The file cannot be downloaded now; open it again once the laptop is online.</translation>
+    </message>
+    <message>
+      <source>Rename file</source>
+      <translation>Rename file</translation>
+    </message>
+    <message>
+      <source>File name</source>
+      <translation>File name</translation>
+    </message>
+    <message>
+      <source>Delete %1 for everyone?</source>
+      <translation>Delete %1 for everyone?</translation>
+    </message>
+    <message>
+      <source>Delete file</source>
+      <translation>Delete file</translation>
+    </message>
+  </context>
+  <context>
     <name>Connections</name>
     <message>
       <source>reports to / manages</source>
@@ -2369,6 +2448,10 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>People and connections</source>
       <translation>People and connections</translation>
+    </message>
+    <message>
+      <source>Files</source>
+      <translation>Files</translation>
     </message>
     <message>
       <source>Add contact…</source>
