@@ -42,6 +42,7 @@ FIELD_PROBLEMS: dict[str, str] = {
     "other_customer": "{ref} {id} belongs to another customer",
     "bad_id": "{id!r} is not a record id (UUID)",
     "id_taken": "a {entity} with id {id} exists",
+    "comment_subject": "a comment is on a visit report or under a bulletin, not both",
 }
 
 #: Why the server (or the laptop, for the ``local_*`` codes) refused a change
@@ -79,6 +80,10 @@ REJECTIONS: dict[str, str] = {
     "no_sync_delete": "A {entity} cannot be deleted by a sync; use the fieldcrm-server command.",
     "username_taken": "This user name is already taken.",
     "refused": "The server refused this change.",
+    "bulletin_managers_only": "Only a manager or an administrator can post bulletins.",
+    "bulletin_no_area": "Choose the area the bulletin is for.",
+    "bulletin_audience_outside": "Address only territories and active reps of the bulletin's area.",
+    "bulletin_unavailable": "The bulletin does not exist on the server or is not addressed to you.",
     # Set on the laptop, without asking the server:
     "local_too_large": "This change is too large to send to the server. Shorten its text and "
     "send it again.",

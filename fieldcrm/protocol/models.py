@@ -29,6 +29,8 @@ ENTITY_NAMES: tuple[str, ...] = (
     "relationship",
     "connection",
     "handover",
+    "bulletin",
+    "bulletin_receipt",
 )
 
 Operation = Literal["create", "update", "delete"]

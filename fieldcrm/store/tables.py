@@ -107,12 +107,14 @@ sa.Index(
 note = _entity_table(ENTITIES["note"], ("customer_id",), ("visit_id",), ("contact_id",))
 followup = _entity_table(ENTITIES["followup"], ("customer_id",), ("assignee_id", "due_date"))
 
-comment = _entity_table(ENTITIES["comment"], ("visit_id",), ("customer_id",))
+comment = _entity_table(ENTITIES["comment"], ("visit_id",), ("customer_id",), ("bulletin_id",))
 relationship = _entity_table(
     ENTITIES["relationship"], ("customer_id",), ("from_contact_id",), ("to_contact_id",)
 )
 connection = _entity_table(ENTITIES["connection"], ("contact_id",), ("customer_id",))
 handover = _entity_table(ENTITIES["handover"], ("customer_id",), ("to_user_id",))
+bulletin = _entity_table(ENTITIES["bulletin"], ("area_id",))
+bulletin_receipt = _entity_table(ENTITIES["bulletin_receipt"], ("bulletin_id",), ("user_id",))
 
 ENTITY_TABLES: dict[str, sa.Table] = {
     "territory": territory,
@@ -126,6 +128,8 @@ ENTITY_TABLES: dict[str, sa.Table] = {
     "relationship": relationship,
     "connection": connection,
     "handover": handover,
+    "bulletin": bulletin,
+    "bulletin_receipt": bulletin_receipt,
 }
 
 meta = sa.Table(

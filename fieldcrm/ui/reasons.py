@@ -91,6 +91,9 @@ _FIELD_PROBLEMS: dict[str, Callable[[Params], str]] = {
     "id_taken": lambda p: fill(
         QCoreApplication.translate("Validation", "This record (%1) exists already"), _kind(p)
     ),
+    "comment_subject": lambda p: QCoreApplication.translate(
+        "Validation", "A comment is on a visit report or under a bulletin, not both"
+    ),
 }
 
 
@@ -216,6 +219,19 @@ _REJECTIONS: dict[str, Callable[[Params], str]] = {
     ),
     "refused": lambda p: QCoreApplication.translate(
         "ServerReasons", "The server refused this change."
+    ),
+    "bulletin_managers_only": lambda p: QCoreApplication.translate(
+        "ServerReasons", "Only a manager or an administrator can post bulletins."
+    ),
+    "bulletin_no_area": lambda p: QCoreApplication.translate(
+        "ServerReasons", "Choose the area the bulletin is for."
+    ),
+    "bulletin_audience_outside": lambda p: QCoreApplication.translate(
+        "ServerReasons", "Address only territories and active reps of the bulletin's area."
+    ),
+    "bulletin_unavailable": lambda p: QCoreApplication.translate(
+        "ServerReasons",
+        "The bulletin does not exist on the server or is not addressed to you.",
     ),
     "local_too_large": lambda p: QCoreApplication.translate(
         "ServerReasons",
