@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     from fieldcrm.reports import command as report_command
 
     report_command.add_parser(sub, common)
+    from fieldcrm.app import bulletin_command
+
+    bulletin_command.add_parser(sub, common)
     return parser
 
 
@@ -264,6 +267,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         return write_pdf_file(*pdf_args)
 
     return report_command.run(args, write_pdf)
+
+
+def cmd_bulletin(args: argparse.Namespace) -> int:
+    from fieldcrm.app import bulletin_command
+
+    return bulletin_command.run(args)
 
 
 def _fail(message: str, code: int) -> int:
@@ -484,6 +493,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "demo": cmd_demo,
     "report": cmd_report,
+    "bulletin": cmd_bulletin,
 }
 
 

@@ -143,6 +143,15 @@ def audience_choices(store: Store, area_id: str | None = None) -> Audience:
     )
 
 
+def usernames(store: Store, user_ids: Sequence[str]) -> dict[str, str]:
+    """The user names (sign-in names) of users on this laptop."""
+    with store.read() as conn:
+        found = conn.execute(
+            sa.select(t.user.c.id, t.user.c.username).where(t.user.c.id.in_(list(user_ids)))
+        )
+        return {row.id: row.username for row in found if row.username}
+
+
 def _check_poster(conn: sa.Connection, author_id: str, area_id: str | None) -> str:
     me = _user(conn, author_id)
     role = me.role if me is not None else None
