@@ -27,7 +27,7 @@ TWO_DAYS = clock_ahead("+2d")
 
 
 def _run(profile: Path, *args: str, env: dict[str, str] | None = None, ok: bool = True) -> str:
-    result = fieldcrm(profile, *args, **(env or {}))
+    result = fieldcrm(profile, *args, timeout=120, **(env or {}))
     if ok:
         assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
     return result.stdout + result.stderr

@@ -192,7 +192,7 @@ def _seed(laptops: dict[str, Laptop]) -> None:
     ids = {name: lap.user_id for name, lap in laptops.items()}
     with mia.store.read() as conn:
         north = conn.exec_driver_sql("SELECT territory_id FROM user WHERE id = ?", (ids["anna"],))
-        north_id = north.scalar()
+        north_id = str(north.scalar())
     to_north = bulletins.post(mia.store, ids["mia"], "North", "n", territory_ids=[north_id]).id
     to_area = bulletins.post(mia.store, ids["mia"], "Area", "a", confirm_by=DAY).id
     to_both = bulletins.post(mia.store, ids["mia"], "Two", rep_ids=[ids["anna"], ids["sven"]]).id
