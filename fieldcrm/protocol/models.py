@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 #: Every request carries the protocol version in this header.
 PROTOCOL_HEADER = "X-FieldCRM-Protocol"
 #: The server's clock (ms since the epoch) on an answer that refuses changes dated in the
