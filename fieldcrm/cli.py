@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     from fieldcrm.app import bulletin_command
 
     bulletin_command.add_parser(sub, common)
+    from fieldcrm import calendar_command
+
+    calendar_command.add_parser(sub, common)
     return parser
 
 
@@ -286,6 +289,12 @@ def cmd_bulletin(args: argparse.Namespace) -> int:
     from fieldcrm.app import bulletin_command
 
     return bulletin_command.run(args)
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from fieldcrm import calendar_command
+
+    return calendar_command.run(args, _open_store)
 
 
 def _fail(message: str, code: int) -> int:
@@ -516,6 +525,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "report": cmd_report,
     "bulletin": cmd_bulletin,
+    "calendar": cmd_calendar,
 }
 
 

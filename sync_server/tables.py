@@ -199,4 +199,15 @@ audit_log = sa.Table(
     sa.Index("ix_audit_log_at", "at"),
 )
 
+#: A user's private calendar subscription (``sync_server.calendar``): the SHA-256 of the
+#: token in the address, one per user.
+calendar_token = sa.Table(
+    "calendar_token",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(36), nullable=False, unique=True),
+    sa.Column("time_zone", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 ALL_TABLES = tuple(metadata.sorted_tables)

@@ -53,6 +53,11 @@ class ApiPaths:
     REKEY = f"{API_PREFIX}/device/rekey"
     VERSION = f"{API_PREFIX}/version"
     HEALTH = "/healthz"
+    #: POST makes the caller's calendar subscription anew (the old address stops), DELETE
+    #: ends it.
+    CALENDAR_SUBSCRIPTION = f"{API_PREFIX}/calendar/subscription"
+    #: The subscription feed itself: no login, the token in the address is the key.
+    CALENDAR_FEED = "/calendar/{token}.ics"
 
 
 #: Caps both sides agree on; the server refuses anything larger with a 4xx.
@@ -347,6 +352,21 @@ class ErrorBody(_Message):
     code: str
     message: str
     details: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class CalendarSubscriptionRequest(_Message):
+    """Make a new private calendar address for the caller (any earlier one stops)."""
+
+    time_zone: str = Field(
+        default="UTC", min_length=1, max_length=64, description="IANA name, e.g. Europe/Berlin"
+    )
+
+
+class CalendarSubscription(_Message):
+    """The new private address: ``path`` relative to the server URL (shown once)."""
+
+    path: str
+    time_zone: str
 
 
 class VersionInfo(_Message):

@@ -29,6 +29,7 @@ from fieldcrm.protocol import (
     PROTOCOL_VERSION,
     SERVER_TIME_HEADER,
     ApiPaths,
+    CalendarSubscription,
     PushResponse,
     TokenResponse,
     UserInfo,
@@ -229,6 +230,17 @@ class SyncClient:
             body["device_name"] = device_name[:200]
         response = self._request("POST", ApiPaths.REKEY, json_body=body)
         return TokenResponse.model_validate_json(response.content)
+
+    def calendar_subscription(self, time_zone: str) -> str:
+        """A new private calendar address (the full URL); any earlier one stops working."""
+        response = self._request(
+            "POST", ApiPaths.CALENDAR_SUBSCRIPTION, json_body={"time_zone": time_zone}
+        )
+        answer = CalendarSubscription.model_validate_json(response.content)
+        return f"{self.server_url}{answer.path}"
+
+    def revoke_calendar_subscription(self) -> None:
+        self._request("DELETE", ApiPaths.CALENDAR_SUBSCRIPTION)
 
     def adopt(self, tokens: TokenResponse) -> None:
         """Use these tokens from now on (and keep the refresh token)."""
