@@ -374,6 +374,9 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
     _install_error_handlers(app)
     _install_routes(app, settings)
     _install_verify_routes(app)
+    from sync_server.files import install_file_routes
+
+    install_file_routes(app)
     _install_calendar_routes(app)
     return app
 

@@ -2,6 +2,7 @@
 
 from fieldcrm.protocol.models import (
     API_PREFIX,
+    CONTENT_SHA256_HEADER,
     DEVICE_REUSED,
     ENTITY_NAMES,
     MAX_BODY_BYTES,
@@ -16,6 +17,8 @@ from fieldcrm.protocol.models import (
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     SERVER_TIME_HEADER,
+    UPLOAD_OFFSET_HEADER,
+    UPLOAD_PART_BYTES,
     ApiPaths,
     CalendarSubscription,
     CalendarSubscriptionRequest,
@@ -42,6 +45,8 @@ from fieldcrm.protocol.models import (
     RowState,
     ScopeCounts,
     TokenResponse,
+    UploadCreate,
+    UploadState,
     UserInfo,
     VersionInfo,
 )
@@ -50,6 +55,7 @@ from fieldcrm.protocol.stamps import ALL_FIELDS, compact_stamps, expand_stamps
 __all__ = [
     "ALL_FIELDS",
     "API_PREFIX",
+    "CONTENT_SHA256_HEADER",
     "DEVICE_REUSED",
     "ENTITY_NAMES",
     "MAX_BODY_BYTES",
@@ -64,6 +70,8 @@ __all__ = [
     "PROTOCOL_HEADER",
     "PROTOCOL_VERSION",
     "SERVER_TIME_HEADER",
+    "UPLOAD_OFFSET_HEADER",
+    "UPLOAD_PART_BYTES",
     "ApiPaths",
     "CalendarSubscription",
     "CalendarSubscriptionRequest",
@@ -90,6 +98,8 @@ __all__ = [
     "RowsResponse",
     "ScopeCounts",
     "TokenResponse",
+    "UploadCreate",
+    "UploadState",
     "UserInfo",
     "VersionInfo",
     "compact_stamps",

@@ -43,6 +43,10 @@ FIELD_PROBLEMS: dict[str, str] = {
     "other_customer": "{ref} {id} belongs to another customer",
     "bad_id": "{id!r} is not a record id (UUID)",
     "id_taken": "a {entity} with id {id} exists",
+    "not_sha256": "must be a SHA-256 hash (64 hexadecimal digits)",
+    "bad_file_name": "is not a usable file name",
+    "one_owner": "an attachment belongs to one visit, note or follow-up at most",
+    "not_deleted": "the {entity} {id} is not deleted",
     "comment_subject": "a comment is on a visit report or under a bulletin, not both",
 }
 
@@ -84,6 +88,8 @@ REJECTIONS: dict[str, str] = {
     "no_sync_delete": "A {entity} cannot be deleted by a sync; use the fieldcrm-server command.",
     "username_taken": "This user name is already taken.",
     "refused": "The server refused this change.",
+    "content_fixed": "The content of an attachment cannot be changed; add the new file as "
+    "another attachment.",
     "bulletin_managers_only": "Only a manager or an administrator can post bulletins.",
     "bulletin_no_area": "Choose the area the bulletin is for.",
     "bulletin_audience_outside": "Address only territories and active reps of the bulletin's area.",

@@ -624,6 +624,10 @@
       <translation>Übergabe</translation>
     </message>
     <message>
+      <source>Attachment</source>
+      <translation>Anhang</translation>
+    </message>
+    <message>
       <source>Territory</source>
       <translation>Gebiet</translation>
     </message>
@@ -1473,6 +1477,10 @@
       <translation>Der Server hat diese Änderung abgelehnt.</translation>
     </message>
     <message>
+      <source>The content of an attachment cannot be changed; add the new file as another attachment.</source>
+      <translation>Der Inhalt eines Anhangs lässt sich nicht ändern; fügen Sie die neue Datei als weiteren Anhang hinzu.</translation>
+    </message>
+    <message>
       <source>Only a manager or an administrator can post bulletins.</source>
       <translation>Nur Vertriebsleitung oder Administration können Rundschreiben veröffentlichen.</translation>
     </message>
@@ -1757,12 +1765,28 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
       <translation>Muss ein anderer Kontakt sein</translation>
     </message>
     <message>
+      <source>Must be a SHA-256 hash (64 hexadecimal digits)</source>
+      <translation>Muss ein SHA-256-Hash sein (64 Hexadezimalziffern)</translation>
+    </message>
+    <message>
+      <source>Is not a usable file name</source>
+      <translation>Ist kein verwendbarer Dateiname</translation>
+    </message>
+    <message>
+      <source>An attachment belongs to one visit, note or follow-up at most</source>
+      <translation>Ein Anhang gehört zu höchstens einem Besuch, einer Notiz oder einer Wiedervorlage</translation>
+    </message>
+    <message>
       <source>A custom relationship needs a name</source>
       <translation>Eine eigene Beziehung braucht einen Namen</translation>
     </message>
     <message>
       <source>Say why you decline the request</source>
       <translation>Sagen Sie, warum Sie die Bitte ablehnen</translation>
+    </message>
+    <message>
+      <source>This record is not deleted (it may have been restored already)</source>
+      <translation>Dieser Datensatz ist nicht gelöscht (vielleicht wurde er schon wiederhergestellt)</translation>
     </message>
     <message>
       <source>This record (%1) does not exist</source>

@@ -624,6 +624,10 @@
       <translation>Handover</translation>
     </message>
     <message>
+      <source>Attachment</source>
+      <translation>Attachment</translation>
+    </message>
+    <message>
       <source>Territory</source>
       <translation>Territory</translation>
     </message>
@@ -1473,6 +1477,10 @@
       <translation>The server refused this change.</translation>
     </message>
     <message>
+      <source>The content of an attachment cannot be changed; add the new file as another attachment.</source>
+      <translation>The content of an attachment cannot be changed; add the new file as another attachment.</translation>
+    </message>
+    <message>
       <source>Only a manager or an administrator can post bulletins.</source>
       <translation>Only a manager or an administrator can post bulletins.</translation>
     </message>
@@ -1757,12 +1765,28 @@ Enter your FieldCRM password:</translation>
       <translation>Must be another contact</translation>
     </message>
     <message>
+      <source>Must be a SHA-256 hash (64 hexadecimal digits)</source>
+      <translation>Must be a SHA-256 hash (64 hexadecimal digits)</translation>
+    </message>
+    <message>
+      <source>Is not a usable file name</source>
+      <translation>Is not a usable file name</translation>
+    </message>
+    <message>
+      <source>An attachment belongs to one visit, note or follow-up at most</source>
+      <translation>An attachment belongs to one visit, note or follow-up at most</translation>
+    </message>
+    <message>
       <source>A custom relationship needs a name</source>
       <translation>A custom relationship needs a name</translation>
     </message>
     <message>
       <source>Say why you decline the request</source>
       <translation>Say why you decline the request</translation>
+    </message>
+    <message>
+      <source>This record is not deleted (it may have been restored already)</source>
+      <translation>This record is not deleted (it may have been restored already)</translation>
     </message>
     <message>
       <source>This record (%1) does not exist</source>

@@ -91,11 +91,14 @@ WRITABLE = (
 #: rejects. They are still pulled and compared: ``Laptop.view`` and
 #: ``InProcessServer.view_of`` hold every entity, territories and users included.
 SERVER_MANAGED = ("territory", "user")
+#: Written in the seed only (an attachment's content travels outside the record sync; its
+#: record converges like the others: pulled, cascaded with its customer, compared).
+SEEDED_ONLY = ("attachment",)
 #: Posted by the manager and read by the reps in ``_seed`` (tests/sync/test_bulletins.py
 #: covers writing them); they are pulled and compared like everything else while the
 #: machine moves people and territories, which moves what bulletins each laptop receives.
 BULLETINS = ("bulletin", "bulletin_receipt")
-assert set(WRITABLE) | set(SERVER_MANAGED) | set(BULLETINS) == set(ENTITIES)
+assert set(WRITABLE) | set(SERVER_MANAGED) | set(SEEDED_ONLY) | set(BULLETINS) == set(ENTITIES)
 #: The live records of a laptop, each with the customer it belongs to (one query: it runs
 #: for every laptop at every step).
 _LIVE_SQL = " UNION ALL ".join(
@@ -169,6 +172,18 @@ def _seed(laptops: dict[str, Laptop]) -> None:
         store.create("relationship", own | {"from_contact_id": first, "to_contact_id": second})
         store.create("connection", own | {"contact_id": first, "user_id": me})
         store.create("comment", own | {"visit_id": visit, "author_id": me, "text": "Seed"})
+        store.create(
+            "attachment",
+            own
+            | {
+                "visit_id": visit,
+                "author_id": me,
+                "name": "seed.pdf",
+                "media_type": "application/pdf",
+                "size": 3,
+                "sha256": "5eed" * 16,
+            },
+        )
         laptops[name].sync(raise_errors=True)
     mia = laptops["mia"]
     mia.sync(raise_errors=True)

@@ -1,4 +1,4 @@
-"""Server migration 0006 adds the bulletin audiences to a database made by 0005 (its rows
+"""Server migration 0007 adds the bulletin audiences to a database made by 0006 (its rows
 untouched), and goes back."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from alembic import command
 from sync_server.db import alembic_config, make_engine, schema_state, upgrade
 
 
-def test_0006_adds_the_audience_table_and_downgrades(tmp_path: Path) -> None:
+def test_0007_adds_the_audience_table_and_downgrades(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    upgrade(engine, "0005")
+    upgrade(engine, "0006")
     with engine.begin() as conn:
         conn.execute(
             sa.text(
@@ -21,8 +21,8 @@ def test_0006_adds_the_audience_table_and_downgrades(tmp_path: Path) -> None:
                 " seq, payload) VALUES ('customer', 'c1', 'north', NULL, '{}', '{}', 0, 3, '{}')"
             )
         )
-    upgrade(engine, "0006")  # later revisions have tests of their own
-    assert schema_state(engine)[0] == "0006"
+    upgrade(engine, "0007")  # later revisions have tests of their own
+    assert schema_state(engine)[0] == "0007"
     with engine.begin() as conn:
         conn.execute(
             sa.text("INSERT INTO audience (scope, member_id, area_id) VALUES ('a', 'north', 'x')")
@@ -32,8 +32,8 @@ def test_0006_adds_the_audience_table_and_downgrades(tmp_path: Path) -> None:
     cfg = alembic_config(str(engine.url))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0005")
-    assert schema_state(engine)[0] == "0005"
+        command.downgrade(cfg, "0006")
+    assert schema_state(engine)[0] == "0006"
     with engine.connect() as conn:
         assert not sa.inspect(conn).has_table("audience")
         assert conn.scalar(sa.text("SELECT count(*) FROM record")) == 1
