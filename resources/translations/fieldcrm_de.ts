@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
   <context>
+    <name>Attachments</name>
+    <message>
+      <source>%1 MB</source>
+      <translation>%1 MB</translation>
+    </message>
+    <message>
+      <source>%1 KB</source>
+      <translation>%1 KB</translation>
+    </message>
+    <message>
+      <source>Waiting to upload</source>
+      <translation>Wartet auf Hochladen</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>Datei</translation>
+    </message>
+    <message>
+      <source>Add file…</source>
+      <translation>Datei hinzufügen…</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Öffnen</translation>
+    </message>
+    <message>
+      <source>Rename…</source>
+      <translation>Umbenennen…</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Löschen</translation>
+    </message>
+    <message>
+      <source>Attached files</source>
+      <translation>Angehängte Dateien</translation>
+    </message>
+    <message>
+      <source>Drop files here or paste an image. Photos, PDFs and office documents.</source>
+      <translation>Dateien hierher ziehen oder ein Bild einfügen. Fotos, PDFs und Office-Dokumente.</translation>
+    </message>
+    <message>
+      <source>Attach files</source>
+      <translation>Dateien anhängen</translation>
+    </message>
+    <message>
+      <source>File not attached: %1</source>
+      <translation>Datei nicht angehängt: %1</translation>
+    </message>
+    <message>
+      <source>Pasted image</source>
+      <translation>Eingefügtes Bild</translation>
+    </message>
+    <message>
+      <source>Downloading…</source>
+      <translation>Wird heruntergeladen…</translation>
+    </message>
+    <message>
+      <source>The file cannot be downloaded now; open it again once the laptop is online.</source>
+      <translation>Die Datei lässt sich gerade nicht herunterladen; öffnen Sie sie erneut, sobald der Laptop online ist.</translation>
+    </message>
+    <message>
+      <source>Rename file</source>
+      <translation>Datei umbenennen</translation>
+    </message>
+    <message>
+      <source>File name</source>
+      <translation>Dateiname</translation>
+    </message>
+    <message>
+      <source>Delete %1 for everyone?</source>
+      <translation>%1 für alle löschen?</translation>
+    </message>
+    <message>
+      <source>Delete file</source>
+      <translation>Datei löschen</translation>
+    </message>
+  </context>
+  <context>
     <name>Connections</name>
     <message>
       <source>reports to / manages</source>
@@ -758,50 +837,6 @@
       <translation>Fortschritt der Synchronisierung</translation>
     </message>
     <message>
-      <source>Today</source>
-      <translation>Heute</translation>
-    </message>
-    <message>
-      <source>Customers</source>
-      <translation>Kunden</translation>
-    </message>
-    <message>
-      <source>Visits</source>
-      <translation>Besuche</translation>
-    </message>
-    <message>
-      <source>Feedback (%1)</source>
-      <translation>Feedback (%1)</translation>
-    </message>
-    <message>
-      <source>Feedback</source>
-      <translation>Feedback</translation>
-    </message>
-    <message>
-      <source>Reports</source>
-      <translation>Auswertungen</translation>
-    </message>
-    <message>
-      <source>My area</source>
-      <translation>Mein Bereich</translation>
-    </message>
-    <message>
-      <source>Conflicts (%1)</source>
-      <translation>Konflikte (%1)</translation>
-    </message>
-    <message>
-      <source>Conflicts</source>
-      <translation>Konflikte</translation>
-    </message>
-    <message>
-      <source>Rejected changes (%1)</source>
-      <translation>Abgelehnte Änderungen (%1)</translation>
-    </message>
-    <message>
-      <source>Rejected changes</source>
-      <translation>Abgelehnte Änderungen</translation>
-    </message>
-    <message>
       <source>● Not yet synced</source>
       <translation>● Noch nicht synchronisiert</translation>
     </message>
@@ -880,6 +915,54 @@
     <message>
       <source>FieldCRM %1</source>
       <translation>FieldCRM %1</translation>
+    </message>
+    <message>
+      <source>Today</source>
+      <translation>Heute</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Kunden</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Besuche</translation>
+    </message>
+    <message>
+      <source>Route and map</source>
+      <translation>Route und Karte</translation>
+    </message>
+    <message>
+      <source>Feedback (%1)</source>
+      <translation>Feedback (%1)</translation>
+    </message>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
+    <message>
+      <source>Reports</source>
+      <translation>Auswertungen</translation>
+    </message>
+    <message>
+      <source>My area</source>
+      <translation>Mein Bereich</translation>
+    </message>
+    <message>
+      <source>Conflicts (%1)</source>
+      <translation>Konflikte (%1)</translation>
+    </message>
+    <message>
+      <source>Conflicts</source>
+      <translation>Konflikte</translation>
+    </message>
+    <message>
+      <source>Rejected changes (%1)</source>
+      <translation>Abgelehnte Änderungen (%1)</translation>
+    </message>
+    <message>
+      <source>Rejected changes</source>
+      <translation>Abgelehnte Änderungen</translation>
     </message>
   </context>
   <context>
@@ -1337,6 +1420,185 @@
     <message>
       <source>PDF files (*.pdf)</source>
       <translation>PDF-Dateien (*.pdf)</translation>
+    </message>
+  </context>
+  <context>
+    <name>Road</name>
+    <message>
+      <source>%1 km</source>
+      <translation>%1 km</translation>
+    </message>
+    <message>
+      <source>#</source>
+      <translation>Nr.</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>Uhrzeit</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Kunde</translation>
+    </message>
+    <message>
+      <source>City</source>
+      <translation>Ort</translation>
+    </message>
+    <message>
+      <source>Leg</source>
+      <translation>Strecke</translation>
+    </message>
+    <message>
+      <source>Fixed time</source>
+      <translation>Fester Termin</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>ja</translation>
+    </message>
+    <message>
+      <source>Distance</source>
+      <translation>Entfernung</translation>
+    </message>
+    <message>
+      <source>Visit due</source>
+      <translation>Besuch fällig</translation>
+    </message>
+    <message>
+      <source>overdue</source>
+      <translation>überfällig</translation>
+    </message>
+    <message>
+      <source>Home base:</source>
+      <translation>Ausgangspunkt:</translation>
+    </message>
+    <message>
+      <source>Where your day starts and ends: latitude, longitude</source>
+      <translation>Wo Ihr Tag beginnt und endet: Breite, Länge</translation>
+    </message>
+    <message>
+      <source>Apply this order</source>
+      <translation>Diese Reihenfolge übernehmen</translation>
+    </message>
+    <message>
+      <source>Move the planned times to the order of the route</source>
+      <translation>Die geplanten Zeiten in die Reihenfolge der Route legen</translation>
+    </message>
+    <message>
+      <source>Fixed time on/off</source>
+      <translation>Fester Termin an/aus</translation>
+    </message>
+    <message>
+      <source>Day route</source>
+      <translation>Tagesroute</translation>
+    </message>
+    <message>
+      <source>Nearby</source>
+      <translation>In der Nähe</translation>
+    </message>
+    <message>
+      <source>Around the day's route</source>
+      <translation>Entlang der Tagesroute</translation>
+    </message>
+    <message>
+      <source>Around the selected customer</source>
+      <translation>Um den gewählten Kunden</translation>
+    </message>
+    <message>
+      <source> km</source>
+      <translation> km</translation>
+    </message>
+    <message>
+      <source>Plan a visit on this day</source>
+      <translation>Besuch an diesem Tag planen</translation>
+    </message>
+    <message>
+      <source>Place pin</source>
+      <translation>Stecknadel setzen</translation>
+    </message>
+    <message>
+      <source>Click the map where the selected customer is</source>
+      <translation>Klicken Sie auf der Karte, wo der gewählte Kunde liegt</translation>
+    </message>
+    <message>
+      <source>Find coordinates</source>
+      <translation>Koordinaten suchen</translation>
+    </message>
+    <message>
+      <source>Look up addresses without coordinates</source>
+      <translation>Adressen ohne Koordinaten nachschlagen</translation>
+    </message>
+    <message>
+      <source>No geocoding service is set up (IT sets it)</source>
+      <translation>Kein Geokodierungsdienst eingerichtet (das richtet die IT ein)</translation>
+    </message>
+    <message>
+      <source>Calendar address…</source>
+      <translation>Kalenderadresse…</translation>
+    </message>
+    <message>
+      <source>A new private address for Outlook, Google or Thunderbird (the old one stops)</source>
+      <translation>Eine neue private Adresse für Outlook, Google oder Thunderbird (die alte gilt nicht mehr)</translation>
+    </message>
+    <message>
+      <source>No planned visits with coordinates on this day.</source>
+      <translation>An diesem Tag gibt es keine geplanten Besuche mit Koordinaten.</translation>
+    </message>
+    <message>
+      <source>%1 stops, %2 (in the planned order: %3).</source>
+      <translation>%1 Stationen, %2 (in der geplanten Reihenfolge: %3).</translation>
+    </message>
+    <message>
+      <source>No home base set: the day starts at its first stop.</source>
+      <translation>Kein Ausgangspunkt gesetzt: Der Tag beginnt bei der ersten Station.</translation>
+    </message>
+    <message>
+      <source>%1 visits have no coordinates and keep their time.</source>
+      <translation>%1 Besuche haben keine Koordinaten und behalten ihre Zeit.</translation>
+    </message>
+    <message>
+      <source>Distances as the crow flies, not by road.</source>
+      <translation>Entfernungen in Luftlinie, nicht auf der Straße.</translation>
+    </message>
+    <message>
+      <source>Home</source>
+      <translation>Ausgangspunkt</translation>
+    </message>
+    <message>
+      <source>Home base not saved: %1</source>
+      <translation>Ausgangspunkt nicht gespeichert: %1</translation>
+    </message>
+    <message>
+      <source>The planned times follow the route now.</source>
+      <translation>Die geplanten Zeiten folgen jetzt der Route.</translation>
+    </message>
+    <message>
+      <source>Visit to %1 planned.</source>
+      <translation>Besuch bei %1 geplant.</translation>
+    </message>
+    <message>
+      <source>Choose a customer first, then place the pin.</source>
+      <translation>Wählen Sie zuerst einen Kunden, dann setzen Sie die Stecknadel.</translation>
+    </message>
+    <message>
+      <source>Coordinates found for %1 customers.</source>
+      <translation>Koordinaten für %1 Kunden gefunden.</translation>
+    </message>
+    <message>
+      <source>Coordinates not found: %1</source>
+      <translation>Koordinaten nicht gefunden: %1</translation>
+    </message>
+    <message>
+      <source>Sign in to a server first.</source>
+      <translation>Melden Sie sich zuerst bei einem Server an.</translation>
+    </message>
+    <message>
+      <source>No calendar address: %1</source>
+      <translation>Keine Kalenderadresse: %1</translation>
+    </message>
+    <message>
+      <source>The new calendar address is copied; the old one stops.</source>
+      <translation>Die neue Kalenderadresse ist kopiert; die alte gilt nicht mehr.</translation>
     </message>
   </context>
   <context>
@@ -1994,6 +2256,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>People and connections</source>
       <translation>Personen und Beziehungen</translation>
+    </message>
+    <message>
+      <source>Files</source>
+      <translation>Dateien</translation>
     </message>
     <message>
       <source>Add contact…</source>

@@ -17,10 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from fieldcrm.app import customers
+from fieldcrm.app.attachments import Owner
 from fieldcrm.app.changes import CONFLICT, EVERYTHING, REJECTED
 from fieldcrm.app.records import CustomerRecord
 from fieldcrm.domain.validation import ValidationError
 from fieldcrm.ui import dialogs, i18n
+from fieldcrm.ui.attachments_panel import AttachmentsPanel
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.customer_connections import CustomerConnections
 from fieldcrm.ui.forms import RecordForm, confirm_discard
@@ -101,6 +103,9 @@ class CustomerDetailView(View):
         self.connections = CustomerConnections(ctx.store, ctx.db, "")
         self.connections.changed.connect(ctx.changed)
         self.tabs.addTab(self.connections, "")
+        self.attachments = AttachmentsPanel(ctx, "customer_attachments", self)
+        self.attachments.changed.connect(ctx.changed)
+        self.tabs.addTab(self.attachments, "")
         self.add_contact_button = make_button("add_contact", self)
         self.add_note_button = make_button("add_note", self)
         self.plan_visit_button = make_button("plan_visit", self)
@@ -167,6 +172,8 @@ class CustomerDetailView(View):
         self.tabs.setTabText(1, _t("Contacts"))
         self.tabs.setTabText(2, _t("Follow-ups"))
         self.tabs.setTabText(3, _t("People and connections"))
+        self.tabs.setTabText(4, _t("Files"))
+        self.attachments.retranslate()
         self.add_contact_button.setText(_t("Add contact…"))
         self.add_note_button.setText(_t("New note…"))
         self.plan_visit_button.setText(_t("Plan visit…"))
@@ -217,6 +224,7 @@ class CustomerDetailView(View):
     def show_customer(self, customer_id: str) -> None:
         self.connections.user_id = self.ctx.user_id or ""
         self.connections.show_customer(customer_id)
+        self.attachments.show_owner(Owner("customer", customer_id))
         if customer_id != self.customer_id:
             self.customer_id = customer_id
             self.customer = None
@@ -230,6 +238,7 @@ class CustomerDetailView(View):
             return
         customer_id = self.customer_id
         self.ctx.read(lambda store: customers.customer_detail(store, customer_id), self._loaded)
+        self.attachments.reload()
 
     def _loaded(self, data: customers.CustomerDetail | None) -> None:
         if data is None:
