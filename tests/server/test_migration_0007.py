@@ -1,5 +1,5 @@
-"""Server migration 0007 adds the bulletin audiences to a database made by 0006 (its rows
-untouched), and goes back."""
+"""Server migration 0007 gives devices their remote-wipe columns, keeps existing devices
+(no wipe asked for), and goes back."""
 
 from __future__ import annotations
 
@@ -11,30 +11,32 @@ from alembic import command
 from sync_server.db import alembic_config, make_engine, schema_state, upgrade
 
 
-def test_0007_adds_the_audience_table_and_downgrades(tmp_path: Path) -> None:
+def test_0007_adds_the_wipe_columns_to_existing_devices_and_downgrades(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     upgrade(engine, "0006")
     with engine.begin() as conn:
         conn.execute(
             sa.text(
-                "INSERT INTO record (entity, id, scope, customer_id, data, stamps, deleted,"
-                " seq, payload) VALUES ('customer', 'c1', 'north', NULL, '{}', '{}', 0, 3, '{}')"
+                "INSERT INTO device (id, user_id, name, created_at) "
+                "VALUES ('laptop-1', 'u1', 'Anna', '2026-11-30 08:00:00')"
             )
         )
-    upgrade(engine, "0007")  # later revisions have tests of their own
+    upgrade(engine, "0007")
     assert schema_state(engine)[0] == "0007"
-    with engine.begin() as conn:
-        conn.execute(
-            sa.text("INSERT INTO audience (scope, member_id, area_id) VALUES ('a', 'north', 'x')")
-        )
-        assert conn.scalar(sa.text("SELECT count(*) FROM record")) == 1
-        assert sa.inspect(conn).has_table("audience")
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.text(
+                "SELECT wipe_requested_at, wipe_now, wipe_requested_by, wipe_confirmed_at "
+                "FROM device WHERE id = 'laptop-1'"
+            )
+        ).one()
+    assert tuple(row) == (None, 0, None, None)
     cfg = alembic_config(str(engine.url))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0006")
     assert schema_state(engine)[0] == "0006"
     with engine.connect() as conn:
-        assert not sa.inspect(conn).has_table("audience")
-        assert conn.scalar(sa.text("SELECT count(*) FROM record")) == 1
+        names = {c["name"] for c in sa.inspect(conn).get_columns("device")}
+    assert "wipe_requested_at" not in names and "id" in names
     engine.dispose()
