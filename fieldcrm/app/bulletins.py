@@ -324,7 +324,7 @@ def open_bulletin(store: Store, bulletin_id: str, reader_id: str) -> BulletinVie
             me.role in ("manager", "admin") or bulletin["author_id"] == reader_id
         )
         receipts = receipt_rows(conn, bulletin) if sees_receipts else None
-    store_feedback.mark_read(
+    store_feedback.mark_read_here(
         store, [i.id for i in thread if not i.read and i.author_id != reader_id]
     )
     return BulletinView(
