@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcrm.app import customers
+from fieldcrm.app import customers, visits
 from fieldcrm.app.attachments import Owner
 from fieldcrm.app.changes import CONFLICT, EVERYTHING, REJECTED
 from fieldcrm.app.records import CustomerRecord
@@ -25,6 +25,7 @@ from fieldcrm.ui import dialogs, i18n
 from fieldcrm.ui.attachments_panel import AttachmentsPanel
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.customer_connections import CustomerConnections
+from fieldcrm.ui.detail_corrections import DetailCorrections
 from fieldcrm.ui.forms import RecordForm, confirm_discard
 from fieldcrm.ui.models import Column, RowsModel
 from fieldcrm.ui.pages.base import (
@@ -143,6 +144,10 @@ class CustomerDetailView(View):
             actions.addWidget(button)
         actions.addStretch()
         right_layout.addLayout(actions)
+        corrections_row = QHBoxLayout()
+        self.corrections = DetailCorrections(self, corrections_row)
+        corrections_row.addStretch()
+        right_layout.addLayout(corrections_row)
         right_layout.addWidget(self.tabs)
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -179,6 +184,7 @@ class CustomerDetailView(View):
         self.plan_visit_button.setText(_t("Plan visit…"))
         self.add_followup_button.setText(_t("New follow-up…"))
         self.followup_done_button.setText(_t("Mark done"))
+        self.corrections.retranslate()
         self.contacts_table.setAccessibleName(_t("Contacts"))
         self.timeline_table.setAccessibleName(_t("Timeline"))
         self.followups_table.setAccessibleName(_t("Follow-ups"))
@@ -274,6 +280,7 @@ class CustomerDetailView(View):
             )
         self.save_button.setEnabled(has and self.form.dirty)
         self.revert_button.setEnabled(has and self.form.dirty)
+        self.corrections.set_enabled(has and self.ctx.user_id is not None)
 
     def _form_edited(self) -> None:
         self._set_buttons()
@@ -332,6 +339,16 @@ class CustomerDetailView(View):
     def add_followup(self) -> None:
         if self.customer_id:
             dialogs.followup_dialog(self.ctx, self, self.customer_id)
+
+    def start_report(self, visit: dict[str, Any]) -> None:
+        """Correct a filed report in the report dialog."""
+        visit_id = visit["id"]
+
+        def open_report(info: visits.VisitWithContacts | None) -> None:
+            if info is not None:
+                dialogs.report_dialog(self.ctx, self, info)
+
+        self.ctx.read(lambda store: visits.visit_with_contacts(store, visit_id), open_report)
 
     def _followup_done(self) -> None:
         row = selected_row(self.followups_table)
