@@ -240,10 +240,12 @@ def _add_attachments(db: Path, count: int) -> None:
 
 def first_sync(work: Path, size: str, user: str, rounds: int) -> dict[str, Any]:
     base = server_db(size)
+    work.mkdir(parents=True, exist_ok=True)
     with_files = work / "with-files.db"
     shutil.copy(base, with_files)
     _add_attachments(with_files, 1000)
     times: dict[str, list[float]] = {"without": [], "with": []}
+    volume: dict[str, tuple[int, int]] = {}
     for n in range(rounds):
         for label, db in (("without", base), ("with", with_files)):
             run = work / f"{label}-{n}"
@@ -254,6 +256,7 @@ def first_sync(work: Path, size: str, user: str, rounds: int) -> dict[str, Any]:
                     result = SyncEngine(store, client).sync()
                     times[label].append(time.perf_counter() - started)
                 assert result.ok, result.errors
+                volume[label] = (result.pulled, result.bytes_received)
                 store.close()
     best = {label: min(values) for label, values in times.items()}
     return {
@@ -263,6 +266,7 @@ def first_sync(work: Path, size: str, user: str, rounds: int) -> dict[str, Any]:
         "best_without_s": best["without"],
         "best_with_s": best["with"],
         "extra_percent": (best["with"] / best["without"] - 1) * 100,
+        "rows_and_bytes": volume,
     }
 
 
