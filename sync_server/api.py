@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fieldcrm.domain.hlc import wall_clock_ms
 from fieldcrm.protocol import (
     DEVICE_REUSED,
+    DEVICE_WIPE,
     ENTITY_NAMES,
     MAX_ROWS_PER_PAGE,
     PROTOCOL_HEADER,
@@ -73,6 +74,7 @@ from sync_server.pull import (
 )
 from sync_server.push import DeviceReused, precheck, push
 from sync_server.scope import Caller, caller_scopes
+from sync_server.wipe import WipePending, confirm_wipe, refuse_if_wiped
 
 log = logging.getLogger("fieldcrm.server")
 request_log = logging.getLogger("fieldcrm.server.request")
@@ -401,6 +403,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         details = [{"op_no": op_no} for op_no in exc.op_nos[:100]]
         return error_response(409, DEVICE_REUSED, str(exc), details)
 
+    @app.exception_handler(WipePending)
+    async def _wipe_pending(_: Request, exc: WipePending) -> JSONResponse:
+        return error_response(410, DEVICE_WIPE, str(exc), [{"now": exc.now}])
+
     @app.exception_handler(CursorError)
     async def _cursor_error(_: Request, exc: CursorError) -> JSONResponse:
         return error_response(400, "invalid_cursor", str(exc))
@@ -519,6 +525,7 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
 
     @app.post(ApiPaths.PUSH, response_model=PushResponse, tags=["sync"])
     def push_route(body: PushRequest, caller: CurrentCaller, engine: EngineDep) -> PushResponse:
+        refuse_if_wiped(caller, pushing=True)
         if body.device_id != caller.device_id:
             raise auth.AuthError(
                 403,
@@ -561,6 +568,12 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
                 log.info("push retried", extra={"attempt": attempt, "sqlstate": _sqlstate(exc)})
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @app.post(ApiPaths.WIPE_CONFIRMED, status_code=204, tags=["auth"])
+    def wipe_confirmed(caller: CurrentCaller, engine: EngineDep, request: Request) -> Response:
+        with write_transaction(engine) as conn:
+            confirm_wipe(conn, caller, client_address(request))
+        return Response(status_code=204)
+
     @app.get(ApiPaths.PULL, response_model=PullPage, tags=["sync"])
     def pull_route(
         caller: CurrentCaller,
@@ -568,6 +581,7 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
         cursor: Annotated[str | None, Query(max_length=32)] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_ROWS_PER_PAGE)] = 1000,
     ) -> Response:
+        refuse_if_wiped(caller)
         after = parse_cursor(cursor)
         with read_transaction(engine) as conn:
             body, last = pull_page(conn, caller, after, limit)
@@ -580,6 +594,7 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
 def _install_verify_routes(app: FastAPI) -> None:
     @app.post(ApiPaths.DIGEST, response_model=DigestResponse, tags=["sync"])
     def digest_route(body: DigestRequest, caller: CurrentCaller, engine: EngineDep) -> Response:
+        refuse_if_wiped(caller)
         if body.entity not in ENTITY_NAMES:
             raise StarletteHTTPException(422, _unknown_entity(body.entity))
         with read_transaction(engine) as conn:
@@ -588,6 +603,7 @@ def _install_verify_routes(app: FastAPI) -> None:
 
     @app.post(ApiPaths.ROWS, response_model=RowsResponse, tags=["sync"])
     def rows_route(body: RowsRequest, caller: CurrentCaller, engine: EngineDep) -> Response:
+        refuse_if_wiped(caller)
         if body.entity not in ENTITY_NAMES:
             raise StarletteHTTPException(422, _unknown_entity(body.entity))
         with read_transaction(engine) as conn:

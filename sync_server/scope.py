@@ -24,6 +24,8 @@ class Caller:
     territory_id: str | None
     device_id: str
     session_id: str
+    #: A remote wipe waiting for this device: "now", "after_push", or None.
+    wipe: str | None = None
 
     @property
     def is_admin(self) -> bool:

@@ -54,8 +54,10 @@ from fieldcrm.sync.errors import (
     SyncCancelled,
     SyncError,
     VerificationFailed,
+    WipeRequested,
 )
 from fieldcrm.sync.files import FileSync, FileTransfer
+from fieldcrm.sync.wipe import carry_out_wipe
 
 log = logging.getLogger("fieldcrm.sync")
 
@@ -134,6 +136,12 @@ class SyncResult:
     device_reused: bool = False
     #: Outbox entries left after the run (edits made while it ran, or not acknowledged).
     pending: int = 0
+    #: An administrator had this laptop wiped: its local data is gone (the store is closed).
+    wiped: bool = False
+    #: ... and the server was told (else the next start tells it).
+    wipe_confirmed: bool = False
+    #: Every pending change had reached the server before the wipe.
+    pushed_before_wipe: bool = False
     offline: bool = False
     requests: int = 0
     bytes_sent: int = 0
@@ -219,6 +227,8 @@ class SyncEngine:
             if held_back is not None:
                 raise held_back  # pulled all the same; the changes wait in the outbox
             result.ok = True
+        except WipeRequested as exc:
+            self._wipe(result, exc)
         except FATAL_ERRORS:
             raise
         except SyncCancelled:
@@ -231,16 +241,39 @@ class SyncEngine:
             if self.raise_errors:
                 raise
         finally:
-            result.pending = self.store.pending_count()
+            if not result.wiped:
+                result.pending = self.store.pending_count()
             result.requests = traffic.requests - before[0]
             result.bytes_sent = traffic.bytes_sent - before[1]
             result.bytes_received = traffic.bytes_received - before[2]
             result.seconds = self._clock() - started
-            result.scope_change = self._scope_change(identity_before, removed, added)
-        if result.ok:
+            if not result.wiped:
+                result.scope_change = self._scope_change(identity_before, removed, added)
+        if result.ok and not result.wiped:
             self.store.set_meta(LAST_SYNC_KEY, self.store.now_text())
         self._report("done", result.pulled, result.pulled)
         return result
+
+    def _wipe(self, result: SyncResult, request: WipeRequested) -> None:
+        """Send what is pending (unless the wipe is "now"), then delete the local data.
+
+        If the pending changes cannot be sent now (offline again), nothing is deleted: the
+        next contact tries again, so no change is lost on the way."""
+        if not request.now:
+            try:
+                self._push(result)
+            except WipeRequested as now:
+                if not now.now:
+                    raise
+            except SyncError as exc:
+                log.warning("wipe postponed: the pending changes were not sent (%s)", exc)
+                result.errors.append(exc.message)
+                result.offline = isinstance(exc, ServerUnreachable)
+                return
+        result.pushed_before_wipe = self.store.pending_count() == 0
+        result.wipe_confirmed = carry_out_wipe(self.store, self.client)
+        result.wiped = True
+        result.ok = True
 
     def _report(self, phase: Phase, done: int, total: int, message: str = "") -> None:
         if self._progress is not None:

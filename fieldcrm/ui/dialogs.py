@@ -412,7 +412,8 @@ class LoginDialog(QDialog):
 
 
 class SettingsDialog(QDialog):
-    """Server address, sync interval and language; values fixed by IT are shown locked."""
+    """Server address, sync interval, app lock and language; values fixed by IT are shown
+    locked."""
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -429,6 +430,12 @@ class SettingsDialog(QDialog):
         self.interval.setAccessibleName(self.tr("Sync interval in minutes"))
         self.interval.setRange(1, 1440)
         self.interval.setSuffix(self.tr(" min"))
+        self.lock = QSpinBox(self)
+        self.lock.setObjectName("lock_minutes")
+        self.lock.setAccessibleName(self.tr("Lock after minutes without input"))
+        self.lock.setRange(0, 1440)
+        self.lock.setSuffix(self.tr(" min"))
+        self.lock.setSpecialValueText(self.tr("Never"))
         self.language = QComboBox(self)
         self.language.setObjectName("language")
         self.language.setAccessibleName(self.tr("Language"))
@@ -438,11 +445,13 @@ class SettingsDialog(QDialog):
         self.editors: dict[str, QWidget] = {
             "server_url": self.server,
             "sync_interval_minutes": self.interval,
+            "lock_minutes": self.lock,
             "language": self.language,
         }
         captions = {
             "server_url": self.tr("Server:"),
             "sync_interval_minutes": self.tr("Sync every:"),
+            "lock_minutes": self.tr("Lock after:"),
             "language": self.tr("Language:"),
         }
         self.lock_labels: dict[str, QLabel] = {}
@@ -452,6 +461,8 @@ class SettingsDialog(QDialog):
                 self.server.setText(resolved.value)
             elif key == "sync_interval_minutes":
                 self.interval.setValue(int(resolved.value))
+            elif key == "lock_minutes":
+                self.lock.setValue(int(resolved.value))
             else:
                 self.language.setCurrentIndex(max(0, self.language.findData(resolved.value)))
             column = QVBoxLayout()
@@ -487,6 +498,7 @@ class SettingsDialog(QDialog):
         return {
             "server_url": self.server.text(),
             "sync_interval_minutes": self.interval.value(),
+            "lock_minutes": self.lock.value(),
             "language": self.language.currentData(),
         }
 

@@ -207,6 +207,8 @@ class SyncController(QObject):
     state_changed = Signal()
     #: A sync finished successfully; the views reload.
     synced = Signal(object)
+    #: An administrator had this laptop wiped: the local data is gone, the store closed.
+    wiped = Signal()
     _progress = Signal(int, int)
 
     def __init__(
@@ -315,6 +317,10 @@ class SyncController(QObject):
 
     def _finished(self, result: Any) -> None:
         self.state.syncing = False
+        if getattr(result, "wiped", False):
+            self.stop()  # nothing is left to sync, and the store must not be reopened
+            self.wiped.emit()
+            return
         if self._edited_while_syncing:
             # E.g. a run that started offline and waited for the server to come back: an
             # edit made meanwhile is sent now, not at the next periodic sync.

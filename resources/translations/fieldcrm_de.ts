@@ -716,6 +716,33 @@
     </message>
   </context>
   <context>
+    <name>LockScreen</name>
+    <message>
+      <source>FieldCRM is locked</source>
+      <translation>FieldCRM ist gesperrt</translation>
+    </message>
+    <message>
+      <source>Enter your password to go on.</source>
+      <translation>Geben Sie Ihr Passwort ein, um weiterzuarbeiten.</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>Passwort</translation>
+    </message>
+    <message>
+      <source>Unlock</source>
+      <translation>Entsperren</translation>
+    </message>
+    <message>
+      <source>Forgot it? Sign in again</source>
+      <translation>Vergessen? Erneut anmelden</translation>
+    </message>
+    <message>
+      <source>Wrong password. Try again, or sign in again.</source>
+      <translation>Falsches Passwort. Versuchen Sie es erneut oder melden Sie sich erneut an.</translation>
+    </message>
+  </context>
+  <context>
     <name>LoginDialog</name>
     <message>
       <source>Sign in to FieldCRM</source>
@@ -1406,20 +1433,28 @@
       <translation>Die Auswertung konnte nicht berechnet werden: %1</translation>
     </message>
     <message>
-      <source>Export CSV</source>
-      <translation>CSV exportieren</translation>
+      <source>Export CSV (the file is not encrypted)</source>
+      <translation>CSV exportieren (die Datei ist nicht verschlüsselt)</translation>
     </message>
     <message>
       <source>CSV files (*.csv)</source>
       <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-      <source>Export PDF</source>
-      <translation>PDF exportieren</translation>
+      <source>Export CSV</source>
+      <translation>CSV exportieren</translation>
+    </message>
+    <message>
+      <source>Export PDF (the file is not encrypted)</source>
+      <translation>PDF exportieren (die Datei ist nicht verschlüsselt)</translation>
     </message>
     <message>
       <source>PDF files (*.pdf)</source>
       <translation>PDF-Dateien (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Export PDF</source>
+      <translation>PDF exportieren</translation>
     </message>
   </context>
   <context>
@@ -1774,6 +1809,14 @@
       <translation> Min.</translation>
     </message>
     <message>
+      <source>Lock after minutes without input</source>
+      <translation>Sperren nach Minuten ohne Eingabe</translation>
+    </message>
+    <message>
+      <source>Never</source>
+      <translation>Nie</translation>
+    </message>
+    <message>
       <source>Language</source>
       <translation>Sprache</translation>
     </message>
@@ -1788,6 +1831,10 @@
     <message>
       <source>Sync every:</source>
       <translation>Synchronisieren alle:</translation>
+    </message>
+    <message>
+      <source>Lock after:</source>
+      <translation>Sperren nach:</translation>
     </message>
     <message>
       <source>Language:</source>
@@ -2516,6 +2563,17 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>Report…</source>
       <translation>Bericht…</translation>
+    </message>
+  </context>
+  <context>
+    <name>Wipe</name>
+    <message>
+      <source>An administrator had this laptop's FieldCRM data deleted (a lost or handed-over laptop). Nothing of it is left here; sign in again to start afresh.</source>
+      <translation>Ein Administrator hat die FieldCRM-Daten dieses Laptops löschen lassen (ein verlorener oder weitergegebener Laptop). Hier ist nichts davon übrig; melden Sie sich erneut an, um neu zu beginnen.</translation>
+    </message>
+    <message>
+      <source>FieldCRM</source>
+      <translation>FieldCRM</translation>
     </message>
   </context>
 </TS>

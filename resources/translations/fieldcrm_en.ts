@@ -716,6 +716,33 @@
     </message>
   </context>
   <context>
+    <name>LockScreen</name>
+    <message>
+      <source>FieldCRM is locked</source>
+      <translation>FieldCRM is locked</translation>
+    </message>
+    <message>
+      <source>Enter your password to go on.</source>
+      <translation>Enter your password to go on.</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>Password</translation>
+    </message>
+    <message>
+      <source>Unlock</source>
+      <translation>Unlock</translation>
+    </message>
+    <message>
+      <source>Forgot it? Sign in again</source>
+      <translation>Forgot it? Sign in again</translation>
+    </message>
+    <message>
+      <source>Wrong password. Try again, or sign in again.</source>
+      <translation>Wrong password. Try again, or sign in again.</translation>
+    </message>
+  </context>
+  <context>
     <name>LoginDialog</name>
     <message>
       <source>Sign in to FieldCRM</source>
@@ -1406,20 +1433,28 @@
       <translation>The report could not be computed: %1</translation>
     </message>
     <message>
-      <source>Export CSV</source>
-      <translation>Export CSV</translation>
+      <source>Export CSV (the file is not encrypted)</source>
+      <translation>Export CSV (the file is not encrypted)</translation>
     </message>
     <message>
       <source>CSV files (*.csv)</source>
       <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-      <source>Export PDF</source>
-      <translation>Export PDF</translation>
+      <source>Export CSV</source>
+      <translation>Export CSV</translation>
+    </message>
+    <message>
+      <source>Export PDF (the file is not encrypted)</source>
+      <translation>Export PDF (the file is not encrypted)</translation>
     </message>
     <message>
       <source>PDF files (*.pdf)</source>
       <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Export PDF</source>
+      <translation>Export PDF</translation>
     </message>
   </context>
   <context>
@@ -1774,6 +1809,14 @@
       <translation> min</translation>
     </message>
     <message>
+      <source>Lock after minutes without input</source>
+      <translation>Lock after minutes without input</translation>
+    </message>
+    <message>
+      <source>Never</source>
+      <translation>Never</translation>
+    </message>
+    <message>
       <source>Language</source>
       <translation>Language</translation>
     </message>
@@ -1788,6 +1831,10 @@
     <message>
       <source>Sync every:</source>
       <translation>Sync every:</translation>
+    </message>
+    <message>
+      <source>Lock after:</source>
+      <translation>Lock after:</translation>
     </message>
     <message>
       <source>Language:</source>
@@ -2516,6 +2563,17 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>Report…</source>
       <translation>Report…</translation>
+    </message>
+  </context>
+  <context>
+    <name>Wipe</name>
+    <message>
+      <source>An administrator had this laptop's FieldCRM data deleted (a lost or handed-over laptop). Nothing of it is left here; sign in again to start afresh.</source>
+      <translation>An administrator had this laptop's FieldCRM data deleted (a lost or handed-over laptop). Nothing of it is left here; sign in again to start afresh.</translation>
+    </message>
+    <message>
+      <source>FieldCRM</source>
+      <translation>FieldCRM</translation>
     </message>
   </context>
 </TS>
