@@ -174,12 +174,25 @@ def _gui_stall(work: Any) -> dict[str, Any]:
 def _add_attachments(db: Path, count: int) -> None:
     """``count`` photo attachments with real thumbnails on customers of one territory,
     written straight into the server's tables like the benchmark area itself."""
+    from PIL import Image
+
     from fieldcrm.domain.ids import uuid7
     from sync_server.store import REBUILD_LIVE_COUNTS_SQL, render_payload
 
-    photo = io.BytesIO(_photo_bytes(0, 3))
-    thumbnail = make_thumbnail(photo)
-    assert thumbnail is not None
+    def thumbnail_of(n: int) -> str:
+        # Each photo its own picture, so the thumbnails do not compress into each other.
+        rng = random.Random(n)
+        image = Image.new("RGB", (320, 240))
+        image.putdata(
+            [(rng.randrange(256), (x + n) % 256, y % 256) for y in range(240) for x in range(320)]
+        )
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=90)
+        out.seek(0)
+        made = make_thumbnail(out)
+        assert made is not None
+        return made
+
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("BEGIN")
     seq = conn.execute("SELECT value FROM seq_counter WHERE id = 1").fetchone()[0]
@@ -207,7 +220,7 @@ def _add_attachments(db: Path, count: int) -> None:
             "media_type": "image/jpeg",
             "size": 3_000_000,
             "sha256": hashlib.sha256(str(n).encode()).hexdigest(),
-            "thumbnail": thumbnail,
+            "thumbnail": thumbnail_of(n),
             "uploaded_at": "2026-06-30T10:00:00Z",
         }
         stamps = dict.fromkeys(data, stamp)
@@ -235,7 +248,8 @@ def _add_attachments(db: Path, count: int) -> None:
     conn.execute("UPDATE seq_counter SET value = ? WHERE id = 1", (seq,))
     conn.execute("COMMIT")
     conn.close()
-    print(f"thumbnail: {len(thumbnail)} bytes of base64")
+    sizes = [len(orjson.loads(r[4])["thumbnail"]) for r in rows]
+    print(f"thumbnails: {sum(sizes) / len(sizes):.0f} bytes of base64 on average")
 
 
 def first_sync(work: Path, size: str, user: str, rounds: int) -> dict[str, Any]:
