@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -24,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcrm.app import Changes, customers, visits
+from fieldcrm.app import Changes, customers, duplicates, visits
 from fieldcrm.store import Store
 from fieldcrm.ui import i18n
 from fieldcrm.ui.context import AppContext
+from fieldcrm.ui.duplicates import CheckedSaveDialog
 from fieldcrm.ui.forms import ERROR_STYLE, RecordForm, SaveDialog
 from fieldcrm.ui.settings import LANGUAGES, Settings
 from fieldcrm.ui.texts import fill
@@ -74,16 +76,21 @@ def customer_dialog(
         def save(values: dict[str, Any]) -> Changes:
             return customers.update_customer(ctx.store, row_id, values)
 
-        title = _t("Edit customer")
+        dialog = SaveDialog(_t("Edit customer"), form, ctx.db, save, parent)
     else:
         form.set_values({"status": "prospect"})
-        user_id = ctx.user_id
+        user_id, store = ctx.user_id, ctx.store
 
-        def save(values: dict[str, Any]) -> Changes:
-            return customers.create_customer(ctx.store, values, user_id)
+        def save_new(values: dict[str, Any], confirmed: bool) -> Changes:
+            return duplicates.create_customer_checked(store, values, user_id, confirmed=confirmed)
 
-        title = _t("New customer")
-    dialog = SaveDialog(title, form, ctx.db, save, parent)
+        def open_existing(candidate: duplicates.Candidate) -> None:
+            if on_saved is not None:
+                on_saved(candidate.id)
+
+        dialog = CheckedSaveDialog(
+            _t("New customer"), "customer", form, ctx.db, save_new, open_existing, parent
+        )
     dialog.setObjectName("customer_dialog")
     return _open(ctx, dialog, on_saved)
 
@@ -93,13 +100,21 @@ def contact_dialog(
     parent: QWidget,
     customer_id: str,
     on_saved: Callable[[Any], None] | None = None,
+    open_customer: Callable[[str], None] | None = None,
 ) -> SaveDialog:
     form = RecordForm("contact", CONTACT_FIELDS)
+    store = ctx.store
 
-    def save(values: dict[str, Any]) -> Changes:
-        return customers.add_contact(ctx.store, customer_id, values)
+    def save(values: dict[str, Any], confirmed: bool) -> Changes:
+        return duplicates.add_contact_checked(store, customer_id, values, confirmed=confirmed)
 
-    dialog = SaveDialog(_t("New contact"), form, ctx.db, save, parent)
+    def open_existing(candidate: duplicates.Candidate) -> None:
+        if open_customer is not None:
+            open_customer(candidate.customer_id)
+
+    dialog = CheckedSaveDialog(
+        _t("New contact"), "contact", form, ctx.db, save, open_existing, parent
+    )
     dialog.setObjectName("contact_dialog")
     return _open(ctx, dialog, on_saved)
 
@@ -175,10 +190,37 @@ class ReportExtras(QWidget):
         contacts: Sequence[Mapping[str, Any]],
         attending: list[str],
         parent: QWidget | None = None,
+        *,
+        ask_times: tuple[str, str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        #: A visit never checked in: its real times, or none (the group left unchecked).
+        self.times_box: QGroupBox | None = None
+        if ask_times is not None:
+            self.times_box = QGroupBox(_t("I know when the visit really took place"), self)
+            self.times_box.setObjectName("real_times")
+            self.times_box.setCheckable(True)
+            self.times_box.setChecked(False)
+            self.times_box.setToolTip(
+                _t("Not checked in: without the real times the visit keeps no duration.")
+            )
+            times = QFormLayout(self.times_box)
+            self.real_start = QDateTimeEdit(
+                i18n.to_local(ask_times[0]) or QDateTime.currentDateTime(), self.times_box
+            )
+            self.real_start.setObjectName("real_start")
+            end = ask_times[1] or ask_times[0]
+            self.real_end = QDateTimeEdit(
+                i18n.to_local(end) or QDateTime.currentDateTime(), self.times_box
+            )
+            self.real_end.setObjectName("real_end")
+            for edit in (self.real_start, self.real_end):
+                edit.setCalendarPopup(True)
+            times.addRow(_t("Began:"), self.real_start)
+            times.addRow(_t("Ended:"), self.real_end)
+            layout.addWidget(self.times_box)
         self.attendees_box = QGroupBox(_t("Attending contacts"), self)
         box_layout = QVBoxLayout(self.attendees_box)
         self.attendees_model = QStandardItemModel(self)
@@ -238,7 +280,14 @@ def report_dialog(
     visit = visit_info["visit"]
     form = RecordForm("visit", ("outcome", "report", "next_steps"))
     form.set_values(visit)
-    extras = ReportExtras(visit_info["contacts"], list(visit.get("attendee_ids") or []))
+    never_checked_in = not visit["check_in_at"]
+    extras = ReportExtras(
+        visit_info["contacts"],
+        list(visit.get("attendee_ids") or []),
+        ask_times=(visit["planned_start"] or "", visit["planned_end"])
+        if never_checked_in
+        else None,
+    )
     form.editors["next_steps"].textChanged.connect(  # type: ignore[attr-defined]
         lambda: _suggest_title(form, extras)
     )
@@ -253,11 +302,14 @@ def report_dialog(
             attendee_ids=attendee_ids,
             followup_title=followup[0],
             followup_due=followup[1],
+            check_in_at=real_times[0],
+            check_out_at=real_times[1],
         )
         return visits.save_report(store, visit_id, report, user_id)
 
     attendee_ids: list[str] = []
     followup: list[Any] = [None, None]
+    real_times: list[Any] = [None, None]
 
     dialog = SaveDialog(
         fill(_t("Visit report: %1"), visit_info["customer_name"] or ""),
@@ -276,6 +328,11 @@ def report_dialog(
             followup[1] = extras.followup_due.date().toPython()
         else:
             followup[0] = followup[1] = None
+        if extras.times_box is not None and extras.times_box.isChecked():
+            real_times[0] = i18n.utc_text(extras.real_start.dateTime())
+            real_times[1] = i18n.utc_text(extras.real_end.dateTime())
+        else:
+            real_times[0] = real_times[1] = None
 
     dialog.buttons.accepted.disconnect()
 

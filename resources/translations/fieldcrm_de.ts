@@ -288,6 +288,203 @@
     </message>
   </context>
   <context>
+    <name>ContactImport</name>
+    <message>
+      <source>The file is too large (at most 5 MB).</source>
+      <translation>Die Datei ist zu groß (höchstens 5 MB).</translation>
+    </message>
+    <message>
+      <source>The first line names no column for the last name (e.g. “Last name” or “Nachname”).</source>
+      <translation>Die erste Zeile nennt keine Spalte für den Nachnamen (z. B. „Nachname“ oder „Last name“).</translation>
+    </message>
+    <message>
+      <source>The file is empty.</source>
+      <translation>Die Datei ist leer.</translation>
+    </message>
+    <message>
+      <source>The file holds no contacts.</source>
+      <translation>Die Datei enthält keine Kontakte.</translation>
+    </message>
+    <message>
+      <source>The file holds no vCard.</source>
+      <translation>Die Datei enthält keine vCard.</translation>
+    </message>
+    <message>
+      <source>The file is not a readable vCard file.</source>
+      <translation>Die Datei ist keine lesbare vCard-Datei.</translation>
+    </message>
+    <message>
+      <source>The file is not a text file.</source>
+      <translation>Die Datei ist keine Textdatei.</translation>
+    </message>
+    <message>
+      <source>Looks like %1</source>
+      <translation>Sieht aus wie %1</translation>
+    </message>
+    <message>
+      <source>Line</source>
+      <translation>Zeile</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>Problem</translation>
+    </message>
+    <message>
+      <source>Import contacts into %1</source>
+      <translation>Ansprechpartner in %1 importieren</translation>
+    </message>
+    <message>
+      <source>Choose &amp;file…</source>
+      <translation>&amp;Datei wählen…</translation>
+    </message>
+    <message>
+      <source>A CSV file with a header line, or vCards (.vcf).</source>
+      <translation>Eine CSV-Datei mit Kopfzeile oder vCards (.vcf).</translation>
+    </message>
+    <message>
+      <source>Also import contacts that look like existing ones</source>
+      <translation>Auch Ansprechpartner importieren, die vorhandenen ähneln</translation>
+    </message>
+    <message>
+      <source>&amp;Import</source>
+      <translation>&amp;Importieren</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+    <message>
+      <source>Contacts file</source>
+      <translation>Kontaktdatei</translation>
+    </message>
+    <message>
+      <source>Contacts (*.csv *.vcf *.txt);;All files (*)</source>
+      <translation>Kontakte (*.csv *.vcf *.txt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+      <source>The file cannot be read: %1</source>
+      <translation>Die Datei kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+      <source>The file cannot be read.</source>
+      <translation>Die Datei kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+      <source>%1 contacts will be imported; %2 lines have errors and are left out; %3 look like existing contacts.</source>
+      <translation>%1 Ansprechpartner werden importiert; %2 Zeilen haben Fehler und werden ausgelassen; %3 ähneln vorhandenen Ansprechpartnern.</translation>
+    </message>
+  </context>
+  <context>
+    <name>CorrectionDialogs</name>
+    <message>
+      <source>Only a planned visit can be cancelled; a visit that took place cannot be moved.</source>
+      <translation>Nur ein geplanter Besuch kann abgesagt werden; ein stattgefundener Besuch kann nicht verschoben werden.</translation>
+    </message>
+    <message>
+      <source>This record no longer exists (deleted, perhaps on another laptop).</source>
+      <translation>Diesen Datensatz gibt es nicht mehr (gelöscht, vielleicht auf einem anderen Laptop).</translation>
+    </message>
+    <message>
+      <source>This follow-up no longer exists.</source>
+      <translation>Diese Wiedervorlage gibt es nicht mehr.</translation>
+    </message>
+    <message>
+      <source>This follow-up is done already.</source>
+      <translation>Diese Wiedervorlage ist schon erledigt.</translation>
+    </message>
+    <message>
+      <source>Only the person who wrote it can change it.</source>
+      <translation>Nur wer es geschrieben hat, kann es ändern.</translation>
+    </message>
+    <message>
+      <source>Edit contact</source>
+      <translation>Ansprechpartner bearbeiten</translation>
+    </message>
+    <message>
+      <source>Edit note</source>
+      <translation>Notiz bearbeiten</translation>
+    </message>
+    <message>
+      <source>Edit follow-up</source>
+      <translation>Wiedervorlage bearbeiten</translation>
+    </message>
+    <message>
+      <source>Ask someone to do something</source>
+      <translation>Jemanden um etwas bitten</translation>
+    </message>
+    <message>
+      <source>Cancel the visit: %1</source>
+      <translation>Besuch absagen: %1</translation>
+    </message>
+    <message>
+      <source>Cancel the visit</source>
+      <translation>Besuch absagen</translation>
+    </message>
+    <message>
+      <source>Move the visit</source>
+      <translation>Besuch verschieben</translation>
+    </message>
+    <message>
+      <source>Decline: %1</source>
+      <translation>Ablehnen: %1</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Löschen</translation>
+    </message>
+    <message>
+      <source>Delete %1? You can undo it (Ctrl+Z) or restore it from the trash.</source>
+      <translation>%1 löschen? Sie können es rückgängig machen (Strg+Z) oder aus dem Papierkorb wiederherstellen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>CustomerCorrections</name>
+    <message>
+      <source>Edit…</source>
+      <translation>Bearbeiten…</translation>
+    </message>
+    <message>
+      <source>Edit the selected note, visit, contact or follow-up</source>
+      <translation>Die gewählte Notiz, den Besuch, Ansprechpartner oder die Wiedervorlage bearbeiten</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Löschen</translation>
+    </message>
+    <message>
+      <source>Cancel visit…</source>
+      <translation>Besuch absagen…</translation>
+    </message>
+    <message>
+      <source>Ask someone…</source>
+      <translation>Jemanden bitten…</translation>
+    </message>
+    <message>
+      <source>Ask a teammate or a rep of your area to do something</source>
+      <translation>Eine Kollegin, einen Kollegen oder einen Außendienstler Ihres Bereichs um etwas bitten</translation>
+    </message>
+    <message>
+      <source>this contact (its relationships go with it)</source>
+      <translation>diesen Ansprechpartner (seine Beziehungen werden mitgelöscht)</translation>
+    </message>
+    <message>
+      <source>this note</source>
+      <translation>diese Notiz</translation>
+    </message>
+    <message>
+      <source>this visit (its feedback goes with it)</source>
+      <translation>diesen Besuch (sein Feedback wird mitgelöscht)</translation>
+    </message>
+    <message>
+      <source>this follow-up</source>
+      <translation>diese Wiedervorlage</translation>
+    </message>
+    <message>
+      <source>Choose a planned visit on the timeline first.</source>
+      <translation>Wählen Sie zuerst einen geplanten Besuch im Verlauf.</translation>
+    </message>
+  </context>
+  <context>
     <name>CustomerModel</name>
     <message>
       <source>Number</source>
@@ -345,6 +542,22 @@
       <translation>Besuch planen: %1</translation>
     </message>
     <message>
+      <source>I know when the visit really took place</source>
+      <translation>Ich weiß, wann der Besuch wirklich stattfand</translation>
+    </message>
+    <message>
+      <source>Not checked in: without the real times the visit keeps no duration.</source>
+      <translation>Nicht eingecheckt: Ohne die tatsächlichen Zeiten hat der Besuch keine Dauer.</translation>
+    </message>
+    <message>
+      <source>Began:</source>
+      <translation>Begann:</translation>
+    </message>
+    <message>
+      <source>Ended:</source>
+      <translation>Endete:</translation>
+    </message>
+    <message>
       <source>Attending contacts</source>
       <translation>Teilnehmende Ansprechpartner</translation>
     </message>
@@ -371,6 +584,184 @@
     <message>
       <source>Visit report: %1</source>
       <translation>Besuchsbericht: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>Duplicates</name>
+    <message>
+      <source>Same phone number</source>
+      <translation>Gleiche Telefonnummer</translation>
+    </message>
+    <message>
+      <source>Same e-mail address</source>
+      <translation>Gleiche E-Mail-Adresse</translation>
+    </message>
+    <message>
+      <source>Similar name</source>
+      <translation>Ähnlicher Name</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Where</source>
+      <translation>Wo</translation>
+    </message>
+    <message>
+      <source>Why</source>
+      <translation>Warum</translation>
+    </message>
+    <message>
+      <source>This customer may exist already</source>
+      <translation>Diesen Kunden gibt es vielleicht schon</translation>
+    </message>
+    <message>
+      <source>A customer like this is on this laptop already. Open it instead?</source>
+      <translation>Ein solcher Kunde ist bereits auf diesem Laptop. Stattdessen diesen öffnen?</translation>
+    </message>
+    <message>
+      <source>This contact may exist already</source>
+      <translation>Diesen Ansprechpartner gibt es vielleicht schon</translation>
+    </message>
+    <message>
+      <source>A contact like this is on this laptop already. Open it instead?</source>
+      <translation>Ein solcher Ansprechpartner ist bereits auf diesem Laptop. Stattdessen diesen öffnen?</translation>
+    </message>
+    <message>
+      <source>&amp;Open existing</source>
+      <translation>Vorhandenen &amp;öffnen</translation>
+    </message>
+    <message>
+      <source>&amp;Save as new</source>
+      <translation>Als &amp;neu speichern</translation>
+    </message>
+    <message>
+      <source>&amp;Back</source>
+      <translation>&amp;Zurück</translation>
+    </message>
+  </context>
+  <context>
+    <name>EditMenu</name>
+    <message>
+      <source>New customer</source>
+      <translation>Neuer Kunde</translation>
+    </message>
+    <message>
+      <source>Edit customer</source>
+      <translation>Kunde bearbeiten</translation>
+    </message>
+    <message>
+      <source>Delete customer</source>
+      <translation>Kunde löschen</translation>
+    </message>
+    <message>
+      <source>New contact</source>
+      <translation>Neuer Ansprechpartner</translation>
+    </message>
+    <message>
+      <source>Edit contact</source>
+      <translation>Ansprechpartner bearbeiten</translation>
+    </message>
+    <message>
+      <source>Delete contact</source>
+      <translation>Ansprechpartner löschen</translation>
+    </message>
+    <message>
+      <source>New note</source>
+      <translation>Neue Notiz</translation>
+    </message>
+    <message>
+      <source>Edit note</source>
+      <translation>Notiz bearbeiten</translation>
+    </message>
+    <message>
+      <source>Delete note</source>
+      <translation>Notiz löschen</translation>
+    </message>
+    <message>
+      <source>New follow-up</source>
+      <translation>Neue Wiedervorlage</translation>
+    </message>
+    <message>
+      <source>Edit follow-up</source>
+      <translation>Wiedervorlage bearbeiten</translation>
+    </message>
+    <message>
+      <source>Delete follow-up</source>
+      <translation>Wiedervorlage löschen</translation>
+    </message>
+    <message>
+      <source>Mark follow-up done</source>
+      <translation>Wiedervorlage erledigt</translation>
+    </message>
+    <message>
+      <source>Ask someone</source>
+      <translation>Jemanden bitten</translation>
+    </message>
+    <message>
+      <source>Plan visit</source>
+      <translation>Besuch planen</translation>
+    </message>
+    <message>
+      <source>Check in</source>
+      <translation>Einchecken</translation>
+    </message>
+    <message>
+      <source>Cancel visit</source>
+      <translation>Besuch absagen</translation>
+    </message>
+    <message>
+      <source>Move visit</source>
+      <translation>Besuch verschieben</translation>
+    </message>
+    <message>
+      <source>Correct report</source>
+      <translation>Bericht korrigieren</translation>
+    </message>
+    <message>
+      <source>Delete visit</source>
+      <translation>Besuch löschen</translation>
+    </message>
+    <message>
+      <source>Edit relationship</source>
+      <translation>Beziehung bearbeiten</translation>
+    </message>
+    <message>
+      <source>Delete relationship</source>
+      <translation>Beziehung löschen</translation>
+    </message>
+    <message>
+      <source>Withdraw "I know this person"</source>
+      <translation>„Ich kenne diese Person“ zurückziehen</translation>
+    </message>
+    <message>
+      <source>Restore</source>
+      <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+      <source>Could not undo: %1</source>
+      <translation>Rückgängig nicht möglich: %1</translation>
+    </message>
+    <message>
+      <source>&amp;Edit</source>
+      <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+      <source>Edit</source>
+      <translation>Bearbeiten</translation>
+    </message>
+    <message>
+      <source>&amp;Undo %1</source>
+      <translation>&amp;Rückgängig: %1</translation>
+    </message>
+    <message>
+      <source>&amp;Undo</source>
+      <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+      <source>&amp;Trash</source>
+      <translation>&amp;Papierkorb</translation>
     </message>
   </context>
   <context>
@@ -571,6 +962,18 @@
     <message>
       <source>Done at</source>
       <translation>Erledigt am</translation>
+    </message>
+    <message>
+      <source>Who does it</source>
+      <translation>Wer erledigt es</translation>
+    </message>
+    <message>
+      <source>Why cancelled</source>
+      <translation>Grund der Absage</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>Grund</translation>
     </message>
   </context>
   <context>
@@ -991,6 +1394,10 @@
       <source>Rejected changes</source>
       <translation>Abgelehnte Änderungen</translation>
     </message>
+    <message>
+      <source>Trash</source>
+      <translation>Papierkorb</translation>
+    </message>
   </context>
   <context>
     <name>ManagerView</name>
@@ -1278,8 +1685,12 @@
       <translation>Anteil</translation>
     </message>
     <message>
-      <source>Visits with check-out</source>
-      <translation>Besuche mit Check-out</translation>
+      <source>Visits with check-in and check-out</source>
+      <translation>Besuche mit Check-in und Check-out</translation>
+    </message>
+    <message>
+      <source>Over 12 hours (not averaged)</source>
+      <translation>Über 12 Stunden (nicht gemittelt)</translation>
     </message>
     <message>
       <source>Average minutes</source>
@@ -1455,6 +1866,77 @@
     <message>
       <source>Export PDF</source>
       <translation>PDF exportieren</translation>
+    </message>
+  </context>
+  <context>
+    <name>Requests</name>
+    <message>
+      <source>done %1</source>
+      <translation>erledigt %1</translation>
+    </message>
+    <message>
+      <source>accepted</source>
+      <translation>angenommen</translation>
+    </message>
+    <message>
+      <source>declined</source>
+      <translation>abgelehnt</translation>
+    </message>
+    <message>
+      <source>no answer yet</source>
+      <translation>noch keine Antwort</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>Fällig</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>Was</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Kunde</translation>
+    </message>
+    <message>
+      <source>Asked by</source>
+      <translation>Gebeten von</translation>
+    </message>
+    <message>
+      <source>Your answer</source>
+      <translation>Ihre Antwort</translation>
+    </message>
+    <message>
+      <source>Asked of</source>
+      <translation>Gebeten</translation>
+    </message>
+    <message>
+      <source>Answer</source>
+      <translation>Antwort</translation>
+    </message>
+    <message>
+      <source>Asked of you</source>
+      <translation>Bitten an Sie</translation>
+    </message>
+    <message>
+      <source>Answers to your requests</source>
+      <translation>Antworten auf Ihre Bitten</translation>
+    </message>
+    <message>
+      <source>Accept</source>
+      <translation>Annehmen</translation>
+    </message>
+    <message>
+      <source>Decline…</source>
+      <translation>Ablehnen…</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Erledigt</translation>
+    </message>
+    <message>
+      <source>Could not answer: %1</source>
+      <translation>Antworten nicht möglich: %1</translation>
     </message>
   </context>
   <context>
@@ -1652,6 +2134,68 @@
     </message>
   </context>
   <context>
+    <name>SearchCommand</name>
+    <message>
+      <source>Search everything</source>
+      <translation>Alles durchsuchen</translation>
+    </message>
+    <message>
+      <source>Search everything (Ctrl+Shift+F)</source>
+      <translation>Alles durchsuchen (Strg+Umschalt+F)</translation>
+    </message>
+  </context>
+  <context>
+    <name>SearchWindow</name>
+    <message>
+      <source>Customers</source>
+      <translation>Kunden</translation>
+    </message>
+    <message>
+      <source>Contacts</source>
+      <translation>Ansprechpartner</translation>
+    </message>
+    <message>
+      <source>Follow-ups</source>
+      <translation>Wiedervorlagen</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Besuche</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>Notizen</translation>
+    </message>
+    <message>
+      <source>Search everything</source>
+      <translation>Alles durchsuchen</translation>
+    </message>
+    <message>
+      <source>Names, numbers, phone numbers, job titles, notes, visit reports…</source>
+      <translation>Namen, Nummern, Telefonnummern, Funktionen, Notizen, Besuchsberichte…</translation>
+    </message>
+    <message>
+      <source>Search</source>
+      <translation>Suchen</translation>
+    </message>
+    <message>
+      <source>Search results</source>
+      <translation>Suchergebnisse</translation>
+    </message>
+    <message>
+      <source>Type to search everything on this laptop.</source>
+      <translation>Tippen Sie, um alles auf diesem Laptop zu durchsuchen.</translation>
+    </message>
+    <message>
+      <source>Nothing found.</source>
+      <translation>Nichts gefunden.</translation>
+    </message>
+    <message>
+      <source>%1 found</source>
+      <translation>%1 gefunden</translation>
+    </message>
+  </context>
+  <context>
     <name>ServerReasons</name>
     <message>
       <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
@@ -1768,6 +2312,10 @@
     <message>
       <source>This user name is already taken.</source>
       <translation>Dieser Benutzername ist bereits vergeben.</translation>
+    </message>
+    <message>
+      <source>You have already said you know this person.</source>
+      <translation>Sie haben bereits angegeben, dass Sie diese Person kennen.</translation>
     </message>
     <message>
       <source>The server refused this change.</source>
@@ -1943,6 +2491,69 @@
     </message>
   </context>
   <context>
+    <name>Trash</name>
+    <message>
+      <source>Customer</source>
+      <translation>Kunde</translation>
+    </message>
+    <message>
+      <source>Contact</source>
+      <translation>Ansprechpartner</translation>
+    </message>
+    <message>
+      <source>Visit</source>
+      <translation>Besuch</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>Notiz</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Wiedervorlage</translation>
+    </message>
+    <message>
+      <source>Relationship</source>
+      <translation>Beziehung</translation>
+    </message>
+    <message>
+      <source>I know this person</source>
+      <translation>Ich kenne diese Person</translation>
+    </message>
+    <message>
+      <source>Deleted</source>
+      <translation>Gelöscht</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>Art</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>Was</translation>
+    </message>
+    <message>
+      <source>Deleted with it</source>
+      <translation>Mitgelöscht</translation>
+    </message>
+    <message>
+      <source>Trash</source>
+      <translation>Papierkorb</translation>
+    </message>
+    <message>
+      <source>Records deleted in the last %1 days, on this laptop or another. A restored record comes back with what was deleted with it, on every laptop after a sync.</source>
+      <translation>Datensätze, die in den letzten %1 Tagen gelöscht wurden, auf diesem oder einem anderen Laptop. Ein wiederhergestellter Datensatz kommt mit allem zurück, was mit ihm gelöscht wurde – nach einer Synchronisierung auf jedem Laptop.</translation>
+    </message>
+    <message>
+      <source>Deleted records</source>
+      <translation>Gelöschte Datensätze</translation>
+    </message>
+    <message>
+      <source>&amp;Restore</source>
+      <translation>&amp;Wiederherstellen</translation>
+    </message>
+  </context>
+  <context>
     <name>Unlock</name>
     <message>
       <source>FieldCRM is locked</source>
@@ -2056,6 +2667,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>Must be another contact</source>
       <translation>Muss ein anderer Kontakt sein</translation>
+    </message>
+    <message>
+      <source>You have already said you know this person</source>
+      <translation>Sie haben bereits angegeben, dass Sie diese Person kennen</translation>
     </message>
     <message>
       <source>Must be a SHA-256 hash (64 hexadecimal digits)</source>
@@ -2173,6 +2788,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
       <translation>Löschung akzeptieren</translation>
     </message>
     <message>
+      <source>Restore with my edit</source>
+      <translation>Mit meiner Änderung wiederherstellen</translation>
+    </message>
+    <message>
       <source>New value</source>
       <translation>Neuer Wert</translation>
     </message>
@@ -2211,6 +2830,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>Conflict resolved.</source>
       <translation>Konflikt gelöst.</translation>
+    </message>
+    <message>
+      <source>Restored with the edit.</source>
+      <translation>Mit der Änderung wiederhergestellt.</translation>
     </message>
     <message>
       <source>Name</source>
@@ -2291,6 +2914,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>Add contact…</source>
       <translation>Ansprechpartner hinzufügen…</translation>
+    </message>
+    <message>
+      <source>Import contacts…</source>
+      <translation>Ansprechpartner importieren…</translation>
     </message>
     <message>
       <source>New note…</source>
@@ -2493,6 +3120,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
       <translation>Besuch überfällig</translation>
     </message>
     <message>
+      <source>Follow-ups and requests</source>
+      <translation>Wiedervorlagen und Bitten</translation>
+    </message>
+    <message>
       <source>Open follow-ups</source>
       <translation>Offene Wiedervorlagen</translation>
     </message>
@@ -2503,6 +3134,22 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>Check in to the selected (or next) visit and write the report</source>
       <translation>Beim gewählten (oder nächsten) Besuch einchecken und den Bericht schreiben</translation>
+    </message>
+    <message>
+      <source>Asked of you (%1)</source>
+      <translation>Bitten an Sie (%1)</translation>
+    </message>
+    <message>
+      <source>Asked of you</source>
+      <translation>Bitten an Sie</translation>
+    </message>
+    <message>
+      <source>Answers (%1)</source>
+      <translation>Antworten (%1)</translation>
+    </message>
+    <message>
+      <source>Answers</source>
+      <translation>Antworten</translation>
     </message>
     <message>
       <source>Planned</source>

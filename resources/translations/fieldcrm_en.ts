@@ -288,6 +288,203 @@
     </message>
   </context>
   <context>
+    <name>ContactImport</name>
+    <message>
+      <source>The file is too large (at most 5 MB).</source>
+      <translation>The file is too large (at most 5 MB).</translation>
+    </message>
+    <message>
+      <source>The first line names no column for the last name (e.g. “Last name” or “Nachname”).</source>
+      <translation>The first line names no column for the last name (e.g. “Last name” or “Nachname”).</translation>
+    </message>
+    <message>
+      <source>The file is empty.</source>
+      <translation>The file is empty.</translation>
+    </message>
+    <message>
+      <source>The file holds no contacts.</source>
+      <translation>The file holds no contacts.</translation>
+    </message>
+    <message>
+      <source>The file holds no vCard.</source>
+      <translation>The file holds no vCard.</translation>
+    </message>
+    <message>
+      <source>The file is not a readable vCard file.</source>
+      <translation>The file is not a readable vCard file.</translation>
+    </message>
+    <message>
+      <source>The file is not a text file.</source>
+      <translation>The file is not a text file.</translation>
+    </message>
+    <message>
+      <source>Looks like %1</source>
+      <translation>Looks like %1</translation>
+    </message>
+    <message>
+      <source>Line</source>
+      <translation>Line</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>Problem</translation>
+    </message>
+    <message>
+      <source>Import contacts into %1</source>
+      <translation>Import contacts into %1</translation>
+    </message>
+    <message>
+      <source>Choose &amp;file…</source>
+      <translation>Choose &amp;file…</translation>
+    </message>
+    <message>
+      <source>A CSV file with a header line, or vCards (.vcf).</source>
+      <translation>A CSV file with a header line, or vCards (.vcf).</translation>
+    </message>
+    <message>
+      <source>Also import contacts that look like existing ones</source>
+      <translation>Also import contacts that look like existing ones</translation>
+    </message>
+    <message>
+      <source>&amp;Import</source>
+      <translation>&amp;Import</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>Contacts file</source>
+      <translation>Contacts file</translation>
+    </message>
+    <message>
+      <source>Contacts (*.csv *.vcf *.txt);;All files (*)</source>
+      <translation>Contacts (*.csv *.vcf *.txt);;All files (*)</translation>
+    </message>
+    <message>
+      <source>The file cannot be read: %1</source>
+      <translation>The file cannot be read: %1</translation>
+    </message>
+    <message>
+      <source>The file cannot be read.</source>
+      <translation>The file cannot be read.</translation>
+    </message>
+    <message>
+      <source>%1 contacts will be imported; %2 lines have errors and are left out; %3 look like existing contacts.</source>
+      <translation>%1 contacts will be imported; %2 lines have errors and are left out; %3 look like existing contacts.</translation>
+    </message>
+  </context>
+  <context>
+    <name>CorrectionDialogs</name>
+    <message>
+      <source>Only a planned visit can be cancelled; a visit that took place cannot be moved.</source>
+      <translation>Only a planned visit can be cancelled; a visit that took place cannot be moved.</translation>
+    </message>
+    <message>
+      <source>This record no longer exists (deleted, perhaps on another laptop).</source>
+      <translation>This record no longer exists (deleted, perhaps on another laptop).</translation>
+    </message>
+    <message>
+      <source>This follow-up no longer exists.</source>
+      <translation>This follow-up no longer exists.</translation>
+    </message>
+    <message>
+      <source>This follow-up is done already.</source>
+      <translation>This follow-up is done already.</translation>
+    </message>
+    <message>
+      <source>Only the person who wrote it can change it.</source>
+      <translation>Only the person who wrote it can change it.</translation>
+    </message>
+    <message>
+      <source>Edit contact</source>
+      <translation>Edit contact</translation>
+    </message>
+    <message>
+      <source>Edit note</source>
+      <translation>Edit note</translation>
+    </message>
+    <message>
+      <source>Edit follow-up</source>
+      <translation>Edit follow-up</translation>
+    </message>
+    <message>
+      <source>Ask someone to do something</source>
+      <translation>Ask someone to do something</translation>
+    </message>
+    <message>
+      <source>Cancel the visit: %1</source>
+      <translation>Cancel the visit: %1</translation>
+    </message>
+    <message>
+      <source>Cancel the visit</source>
+      <translation>Cancel the visit</translation>
+    </message>
+    <message>
+      <source>Move the visit</source>
+      <translation>Move the visit</translation>
+    </message>
+    <message>
+      <source>Decline: %1</source>
+      <translation>Decline: %1</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Delete</translation>
+    </message>
+    <message>
+      <source>Delete %1? You can undo it (Ctrl+Z) or restore it from the trash.</source>
+      <translation>Delete %1? You can undo it (Ctrl+Z) or restore it from the trash.</translation>
+    </message>
+  </context>
+  <context>
+    <name>CustomerCorrections</name>
+    <message>
+      <source>Edit…</source>
+      <translation>Edit…</translation>
+    </message>
+    <message>
+      <source>Edit the selected note, visit, contact or follow-up</source>
+      <translation>Edit the selected note, visit, contact or follow-up</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Delete</translation>
+    </message>
+    <message>
+      <source>Cancel visit…</source>
+      <translation>Cancel visit…</translation>
+    </message>
+    <message>
+      <source>Ask someone…</source>
+      <translation>Ask someone…</translation>
+    </message>
+    <message>
+      <source>Ask a teammate or a rep of your area to do something</source>
+      <translation>Ask a teammate or a rep of your area to do something</translation>
+    </message>
+    <message>
+      <source>this contact (its relationships go with it)</source>
+      <translation>this contact (its relationships go with it)</translation>
+    </message>
+    <message>
+      <source>this note</source>
+      <translation>this note</translation>
+    </message>
+    <message>
+      <source>this visit (its feedback goes with it)</source>
+      <translation>this visit (its feedback goes with it)</translation>
+    </message>
+    <message>
+      <source>this follow-up</source>
+      <translation>this follow-up</translation>
+    </message>
+    <message>
+      <source>Choose a planned visit on the timeline first.</source>
+      <translation>Choose a planned visit on the timeline first.</translation>
+    </message>
+  </context>
+  <context>
     <name>CustomerModel</name>
     <message>
       <source>Number</source>
@@ -345,6 +542,22 @@
       <translation>Plan a visit: %1</translation>
     </message>
     <message>
+      <source>I know when the visit really took place</source>
+      <translation>I know when the visit really took place</translation>
+    </message>
+    <message>
+      <source>Not checked in: without the real times the visit keeps no duration.</source>
+      <translation>Not checked in: without the real times the visit keeps no duration.</translation>
+    </message>
+    <message>
+      <source>Began:</source>
+      <translation>Began:</translation>
+    </message>
+    <message>
+      <source>Ended:</source>
+      <translation>Ended:</translation>
+    </message>
+    <message>
       <source>Attending contacts</source>
       <translation>Attending contacts</translation>
     </message>
@@ -371,6 +584,184 @@
     <message>
       <source>Visit report: %1</source>
       <translation>Visit report: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>Duplicates</name>
+    <message>
+      <source>Same phone number</source>
+      <translation>Same phone number</translation>
+    </message>
+    <message>
+      <source>Same e-mail address</source>
+      <translation>Same e-mail address</translation>
+    </message>
+    <message>
+      <source>Similar name</source>
+      <translation>Similar name</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Where</source>
+      <translation>Where</translation>
+    </message>
+    <message>
+      <source>Why</source>
+      <translation>Why</translation>
+    </message>
+    <message>
+      <source>This customer may exist already</source>
+      <translation>This customer may exist already</translation>
+    </message>
+    <message>
+      <source>A customer like this is on this laptop already. Open it instead?</source>
+      <translation>A customer like this is on this laptop already. Open it instead?</translation>
+    </message>
+    <message>
+      <source>This contact may exist already</source>
+      <translation>This contact may exist already</translation>
+    </message>
+    <message>
+      <source>A contact like this is on this laptop already. Open it instead?</source>
+      <translation>A contact like this is on this laptop already. Open it instead?</translation>
+    </message>
+    <message>
+      <source>&amp;Open existing</source>
+      <translation>&amp;Open existing</translation>
+    </message>
+    <message>
+      <source>&amp;Save as new</source>
+      <translation>&amp;Save as new</translation>
+    </message>
+    <message>
+      <source>&amp;Back</source>
+      <translation>&amp;Back</translation>
+    </message>
+  </context>
+  <context>
+    <name>EditMenu</name>
+    <message>
+      <source>New customer</source>
+      <translation>New customer</translation>
+    </message>
+    <message>
+      <source>Edit customer</source>
+      <translation>Edit customer</translation>
+    </message>
+    <message>
+      <source>Delete customer</source>
+      <translation>Delete customer</translation>
+    </message>
+    <message>
+      <source>New contact</source>
+      <translation>New contact</translation>
+    </message>
+    <message>
+      <source>Edit contact</source>
+      <translation>Edit contact</translation>
+    </message>
+    <message>
+      <source>Delete contact</source>
+      <translation>Delete contact</translation>
+    </message>
+    <message>
+      <source>New note</source>
+      <translation>New note</translation>
+    </message>
+    <message>
+      <source>Edit note</source>
+      <translation>Edit note</translation>
+    </message>
+    <message>
+      <source>Delete note</source>
+      <translation>Delete note</translation>
+    </message>
+    <message>
+      <source>New follow-up</source>
+      <translation>New follow-up</translation>
+    </message>
+    <message>
+      <source>Edit follow-up</source>
+      <translation>Edit follow-up</translation>
+    </message>
+    <message>
+      <source>Delete follow-up</source>
+      <translation>Delete follow-up</translation>
+    </message>
+    <message>
+      <source>Mark follow-up done</source>
+      <translation>Mark follow-up done</translation>
+    </message>
+    <message>
+      <source>Ask someone</source>
+      <translation>Ask someone</translation>
+    </message>
+    <message>
+      <source>Plan visit</source>
+      <translation>Plan visit</translation>
+    </message>
+    <message>
+      <source>Check in</source>
+      <translation>Check in</translation>
+    </message>
+    <message>
+      <source>Cancel visit</source>
+      <translation>Cancel visit</translation>
+    </message>
+    <message>
+      <source>Move visit</source>
+      <translation>Move visit</translation>
+    </message>
+    <message>
+      <source>Correct report</source>
+      <translation>Correct report</translation>
+    </message>
+    <message>
+      <source>Delete visit</source>
+      <translation>Delete visit</translation>
+    </message>
+    <message>
+      <source>Edit relationship</source>
+      <translation>Edit relationship</translation>
+    </message>
+    <message>
+      <source>Delete relationship</source>
+      <translation>Delete relationship</translation>
+    </message>
+    <message>
+      <source>Withdraw "I know this person"</source>
+      <translation>Withdraw "I know this person"</translation>
+    </message>
+    <message>
+      <source>Restore</source>
+      <translation>Restore</translation>
+    </message>
+    <message>
+      <source>Could not undo: %1</source>
+      <translation>Could not undo: %1</translation>
+    </message>
+    <message>
+      <source>&amp;Edit</source>
+      <translation>&amp;Edit</translation>
+    </message>
+    <message>
+      <source>Edit</source>
+      <translation>Edit</translation>
+    </message>
+    <message>
+      <source>&amp;Undo %1</source>
+      <translation>&amp;Undo %1</translation>
+    </message>
+    <message>
+      <source>&amp;Undo</source>
+      <translation>&amp;Undo</translation>
+    </message>
+    <message>
+      <source>&amp;Trash</source>
+      <translation>&amp;Trash</translation>
     </message>
   </context>
   <context>
@@ -571,6 +962,18 @@
     <message>
       <source>Done at</source>
       <translation>Done at</translation>
+    </message>
+    <message>
+      <source>Who does it</source>
+      <translation>Who does it</translation>
+    </message>
+    <message>
+      <source>Why cancelled</source>
+      <translation>Why cancelled</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>Reason</translation>
     </message>
   </context>
   <context>
@@ -991,6 +1394,10 @@
       <source>Rejected changes</source>
       <translation>Rejected changes</translation>
     </message>
+    <message>
+      <source>Trash</source>
+      <translation>Trash</translation>
+    </message>
   </context>
   <context>
     <name>ManagerView</name>
@@ -1278,8 +1685,12 @@
       <translation>Share</translation>
     </message>
     <message>
-      <source>Visits with check-out</source>
-      <translation>Visits with check-out</translation>
+      <source>Visits with check-in and check-out</source>
+      <translation>Visits with check-in and check-out</translation>
+    </message>
+    <message>
+      <source>Over 12 hours (not averaged)</source>
+      <translation>Over 12 hours (not averaged)</translation>
     </message>
     <message>
       <source>Average minutes</source>
@@ -1455,6 +1866,77 @@
     <message>
       <source>Export PDF</source>
       <translation>Export PDF</translation>
+    </message>
+  </context>
+  <context>
+    <name>Requests</name>
+    <message>
+      <source>done %1</source>
+      <translation>done %1</translation>
+    </message>
+    <message>
+      <source>accepted</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>declined</source>
+      <translation>declined</translation>
+    </message>
+    <message>
+      <source>no answer yet</source>
+      <translation>no answer yet</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>Due</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>What</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Customer</translation>
+    </message>
+    <message>
+      <source>Asked by</source>
+      <translation>Asked by</translation>
+    </message>
+    <message>
+      <source>Your answer</source>
+      <translation>Your answer</translation>
+    </message>
+    <message>
+      <source>Asked of</source>
+      <translation>Asked of</translation>
+    </message>
+    <message>
+      <source>Answer</source>
+      <translation>Answer</translation>
+    </message>
+    <message>
+      <source>Asked of you</source>
+      <translation>Asked of you</translation>
+    </message>
+    <message>
+      <source>Answers to your requests</source>
+      <translation>Answers to your requests</translation>
+    </message>
+    <message>
+      <source>Accept</source>
+      <translation>Accept</translation>
+    </message>
+    <message>
+      <source>Decline…</source>
+      <translation>Decline…</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>Could not answer: %1</source>
+      <translation>Could not answer: %1</translation>
     </message>
   </context>
   <context>
@@ -1652,6 +2134,68 @@
     </message>
   </context>
   <context>
+    <name>SearchCommand</name>
+    <message>
+      <source>Search everything</source>
+      <translation>Search everything</translation>
+    </message>
+    <message>
+      <source>Search everything (Ctrl+Shift+F)</source>
+      <translation>Search everything (Ctrl+Shift+F)</translation>
+    </message>
+  </context>
+  <context>
+    <name>SearchWindow</name>
+    <message>
+      <source>Customers</source>
+      <translation>Customers</translation>
+    </message>
+    <message>
+      <source>Contacts</source>
+      <translation>Contacts</translation>
+    </message>
+    <message>
+      <source>Follow-ups</source>
+      <translation>Follow-ups</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Visits</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>Notes</translation>
+    </message>
+    <message>
+      <source>Search everything</source>
+      <translation>Search everything</translation>
+    </message>
+    <message>
+      <source>Names, numbers, phone numbers, job titles, notes, visit reports…</source>
+      <translation>Names, numbers, phone numbers, job titles, notes, visit reports…</translation>
+    </message>
+    <message>
+      <source>Search</source>
+      <translation>Search</translation>
+    </message>
+    <message>
+      <source>Search results</source>
+      <translation>Search results</translation>
+    </message>
+    <message>
+      <source>Type to search everything on this laptop.</source>
+      <translation>Type to search everything on this laptop.</translation>
+    </message>
+    <message>
+      <source>Nothing found.</source>
+      <translation>Nothing found.</translation>
+    </message>
+    <message>
+      <source>%1 found</source>
+      <translation>%1 found</translation>
+    </message>
+  </context>
+  <context>
     <name>ServerReasons</name>
     <message>
       <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
@@ -1768,6 +2312,10 @@
     <message>
       <source>This user name is already taken.</source>
       <translation>This user name is already taken.</translation>
+    </message>
+    <message>
+      <source>You have already said you know this person.</source>
+      <translation>You have already said you know this person.</translation>
     </message>
     <message>
       <source>The server refused this change.</source>
@@ -1943,6 +2491,69 @@
     </message>
   </context>
   <context>
+    <name>Trash</name>
+    <message>
+      <source>Customer</source>
+      <translation>Customer</translation>
+    </message>
+    <message>
+      <source>Contact</source>
+      <translation>Contact</translation>
+    </message>
+    <message>
+      <source>Visit</source>
+      <translation>Visit</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>Note</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Follow-up</translation>
+    </message>
+    <message>
+      <source>Relationship</source>
+      <translation>Relationship</translation>
+    </message>
+    <message>
+      <source>I know this person</source>
+      <translation>I know this person</translation>
+    </message>
+    <message>
+      <source>Deleted</source>
+      <translation>Deleted</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>Kind</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>What</translation>
+    </message>
+    <message>
+      <source>Deleted with it</source>
+      <translation>Deleted with it</translation>
+    </message>
+    <message>
+      <source>Trash</source>
+      <translation>Trash</translation>
+    </message>
+    <message>
+      <source>Records deleted in the last %1 days, on this laptop or another. A restored record comes back with what was deleted with it, on every laptop after a sync.</source>
+      <translation>Records deleted in the last %1 days, on this laptop or another. A restored record comes back with what was deleted with it, on every laptop after a sync.</translation>
+    </message>
+    <message>
+      <source>Deleted records</source>
+      <translation>Deleted records</translation>
+    </message>
+    <message>
+      <source>&amp;Restore</source>
+      <translation>&amp;Restore</translation>
+    </message>
+  </context>
+  <context>
     <name>Unlock</name>
     <message>
       <source>FieldCRM is locked</source>
@@ -2056,6 +2667,10 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>Must be another contact</source>
       <translation>Must be another contact</translation>
+    </message>
+    <message>
+      <source>You have already said you know this person</source>
+      <translation>You have already said you know this person</translation>
     </message>
     <message>
       <source>Must be a SHA-256 hash (64 hexadecimal digits)</source>
@@ -2173,6 +2788,10 @@ Enter your FieldCRM password:</translation>
       <translation>Accept deletion</translation>
     </message>
     <message>
+      <source>Restore with my edit</source>
+      <translation>Restore with my edit</translation>
+    </message>
+    <message>
       <source>New value</source>
       <translation>New value</translation>
     </message>
@@ -2211,6 +2830,10 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>Conflict resolved.</source>
       <translation>Conflict resolved.</translation>
+    </message>
+    <message>
+      <source>Restored with the edit.</source>
+      <translation>Restored with the edit.</translation>
     </message>
     <message>
       <source>Name</source>
@@ -2291,6 +2914,10 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>Add contact…</source>
       <translation>Add contact…</translation>
+    </message>
+    <message>
+      <source>Import contacts…</source>
+      <translation>Import contacts…</translation>
     </message>
     <message>
       <source>New note…</source>
@@ -2493,6 +3120,10 @@ Enter your FieldCRM password:</translation>
       <translation>Overdue for a visit</translation>
     </message>
     <message>
+      <source>Follow-ups and requests</source>
+      <translation>Follow-ups and requests</translation>
+    </message>
+    <message>
       <source>Open follow-ups</source>
       <translation>Open follow-ups</translation>
     </message>
@@ -2503,6 +3134,22 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>Check in to the selected (or next) visit and write the report</source>
       <translation>Check in to the selected (or next) visit and write the report</translation>
+    </message>
+    <message>
+      <source>Asked of you (%1)</source>
+      <translation>Asked of you (%1)</translation>
+    </message>
+    <message>
+      <source>Asked of you</source>
+      <translation>Asked of you</translation>
+    </message>
+    <message>
+      <source>Answers (%1)</source>
+      <translation>Answers (%1)</translation>
+    </message>
+    <message>
+      <source>Answers</source>
+      <translation>Answers</translation>
     </message>
     <message>
       <source>Planned</source>

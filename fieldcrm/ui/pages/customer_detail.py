@@ -16,15 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcrm.app import customers
+from fieldcrm.app import customers, visits
 from fieldcrm.app.attachments import Owner
 from fieldcrm.app.changes import CONFLICT, EVERYTHING, REJECTED
 from fieldcrm.app.records import CustomerRecord
 from fieldcrm.domain.validation import ValidationError
 from fieldcrm.ui import dialogs, i18n
 from fieldcrm.ui.attachments_panel import AttachmentsPanel
+from fieldcrm.ui.contact_import_view import ImportContactsDialog
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.customer_connections import CustomerConnections
+from fieldcrm.ui.detail_corrections import DetailCorrections
 from fieldcrm.ui.forms import RecordForm, confirm_discard
 from fieldcrm.ui.models import Column, RowsModel
 from fieldcrm.ui.pages.base import (
@@ -107,6 +109,7 @@ class CustomerDetailView(View):
         self.attachments.changed.connect(ctx.changed)
         self.tabs.addTab(self.attachments, "")
         self.add_contact_button = make_button("add_contact", self)
+        self.import_contacts_button = make_button("import_contacts", self)
         self.add_note_button = make_button("add_note", self)
         self.plan_visit_button = make_button("plan_visit", self)
         self.add_followup_button = make_button("add_followup", self)
@@ -137,12 +140,17 @@ class CustomerDetailView(View):
             self.plan_visit_button,
             self.add_note_button,
             self.add_contact_button,
+            self.import_contacts_button,
             self.add_followup_button,
             self.followup_done_button,
         ):
             actions.addWidget(button)
         actions.addStretch()
         right_layout.addLayout(actions)
+        corrections_row = QHBoxLayout()
+        self.corrections = DetailCorrections(self, corrections_row)
+        corrections_row.addStretch()
+        right_layout.addLayout(corrections_row)
         right_layout.addWidget(self.tabs)
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -155,6 +163,7 @@ class CustomerDetailView(View):
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self._revert)
         self.add_contact_button.clicked.connect(self.add_contact)
+        self.import_contacts_button.clicked.connect(self.import_contacts)
         self.add_note_button.clicked.connect(self.add_note)
         self.plan_visit_button.clicked.connect(self.plan_visit)
         self.add_followup_button.clicked.connect(self.add_followup)
@@ -175,10 +184,12 @@ class CustomerDetailView(View):
         self.tabs.setTabText(4, _t("Files"))
         self.attachments.retranslate()
         self.add_contact_button.setText(_t("Add contact…"))
+        self.import_contacts_button.setText(_t("Import contacts…"))
         self.add_note_button.setText(_t("New note…"))
         self.plan_visit_button.setText(_t("Plan visit…"))
         self.add_followup_button.setText(_t("New follow-up…"))
         self.followup_done_button.setText(_t("Mark done"))
+        self.corrections.retranslate()
         self.contacts_table.setAccessibleName(_t("Contacts"))
         self.timeline_table.setAccessibleName(_t("Timeline"))
         self.followups_table.setAccessibleName(_t("Follow-ups"))
@@ -272,8 +283,10 @@ class CustomerDetailView(View):
                 (has and self.ctx.user_id is not None)
                 or (button is self.add_contact_button and has)
             )
+        self.import_contacts_button.setEnabled(has)
         self.save_button.setEnabled(has and self.form.dirty)
         self.revert_button.setEnabled(has and self.form.dirty)
+        self.corrections.set_enabled(has and self.ctx.user_id is not None)
 
     def _form_edited(self) -> None:
         self._set_buttons()
@@ -319,7 +332,18 @@ class CustomerDetailView(View):
 
     def add_contact(self) -> None:
         if self.customer_id:
-            dialogs.contact_dialog(self.ctx, self, self.customer_id)
+            dialogs.contact_dialog(
+                self.ctx, self, self.customer_id, open_customer=self.show_customer
+            )
+
+    def import_contacts(self) -> ImportContactsDialog | None:
+        if not self.customer_id or self.customer is None:
+            return None
+        name = self.customer["name"] or ""
+        dialog = ImportContactsDialog(self.ctx, self.customer_id, name, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def add_note(self) -> None:
         if self.customer_id:
@@ -332,6 +356,16 @@ class CustomerDetailView(View):
     def add_followup(self) -> None:
         if self.customer_id:
             dialogs.followup_dialog(self.ctx, self, self.customer_id)
+
+    def start_report(self, visit: dict[str, Any]) -> None:
+        """Correct a filed report in the report dialog."""
+        visit_id = visit["id"]
+
+        def open_report(info: visits.VisitWithContacts | None) -> None:
+            if info is not None:
+                dialogs.report_dialog(self.ctx, self, info)
+
+        self.ctx.read(lambda store: visits.visit_with_contacts(store, visit_id), open_report)
 
     def _followup_done(self) -> None:
         row = selected_row(self.followups_table)
