@@ -152,6 +152,11 @@ def create_sqlite_engine(path: Path | str, key: bytes | None = None) -> sa.Engin
             poolclass=sa.pool.QueuePool,
             pool_size=5,
             max_overflow=10,
+            # The connection used last is handed out again: its page cache holds decrypted
+            # pages. Handing out the pool's connections in turn (FIFO) would give each
+            # transaction a connection whose cache another one's commit has made stale, and
+            # every page it reads again would be decrypted and checked again.
+            pool_use_lifo=True,
         )
     else:
         url = "sqlite://" if str(path) == ":memory:" else f"sqlite:///{path}"
