@@ -37,11 +37,13 @@ from fieldcrm.protocol import (
 from fieldcrm.protocol.codes import REJECTIONS, english
 from fieldcrm.protocol.digest import Digest
 from fieldcrm.store import Store, replica
+from fieldcrm.store.meta import BULK_LOAD_KEY, VERIFIED_PULL_KEY
 from fieldcrm.store.replica import (
     CURSOR_KEY,
     FULL_RESYNC_KEY,
     LAST_SYNC_KEY,
     RESYNC_CURSOR_KEY,
+    get_meta,
     set_meta,
 )
 from fieldcrm.sync.client import SyncClient
@@ -134,6 +136,9 @@ class SyncResult:
     #: Outbox entries left after the run (edits made while it ran, or not acknowledged).
     pending: int = 0
     offline: bool = False
+    #: The server answered the pull "nothing changed for you" (304): nothing to pull, push
+    #: or verify.
+    not_modified: bool = False
     requests: int = 0
     bytes_sent: int = 0
     bytes_received: int = 0
@@ -145,6 +150,9 @@ class SyncResult:
 TOO_LARGE_REASON = english(REJECTIONS, "local_too_large", {})
 #: A laptop clock this close to the server's counts as right.
 CLOCK_TOLERANCE_MS = 60_000
+#: How long idle syncs may be answered "nothing changed" (304) before a sync pulls in
+#: full and compares digests again: the periodic full verification.
+FULL_CHECK_MS = 10 * 60 * 1000
 #: Requests are cut well below the server's body cap (``MAX_BODY_BYTES``).
 PUSH_BODY_BUDGET = MAX_BODY_BYTES // 2
 #: JSON keys, ids and punctuation of one entry around its fields and stamps.
@@ -179,6 +187,7 @@ class SyncEngine:
         clock: Callable[[], float] = time.monotonic,
         raise_errors: bool = True,
         bulk_load: bool = True,
+        full_check_ms: int = FULL_CHECK_MS,
     ) -> None:
         self.store = store
         self.client = client
@@ -190,6 +199,12 @@ class SyncEngine:
         self._clock = clock
         self.raise_errors = raise_errors
         self.bulk_load = bulk_load
+        #: How long idle syncs may be answered "nothing changed" before a full check.
+        self.full_check_ms = full_check_ms
+        #: The server's tag of this run's last pulled page (kept once the run is verified),
+        #: and a first page the idle check fetched already (its cursor and the page).
+        self._answer_tag: str | None = None
+        self._prefetched: tuple[str, dict[str, Any]] | None = None
 
     # ---- the run --------------------------------------------------------------------
 
@@ -200,8 +215,13 @@ class SyncEngine:
         before = (traffic.requests, traffic.bytes_sent, traffic.bytes_received)
         removed: dict[str, int] = {}
         added: dict[str, int] = {}
-        identity_before = self._own_identity()
+        identity_before: tuple[str | None, str | None] | None = None
+        self._answer_tag = self._prefetched = None
         try:
+            if self._unchanged(result):
+                result.ok = True
+                return self._finish(result, started, before)
+            identity_before = self._own_identity()
             held_back = self._push(result)
             scope = self._pull(result)
             if self.store.meta(FULL_RESYNC_KEY) == "1":
@@ -223,16 +243,79 @@ class SyncEngine:
             if self.raise_errors:
                 raise
         finally:
-            result.pending = self.store.pending_count()
-            result.requests = traffic.requests - before[0]
-            result.bytes_sent = traffic.bytes_sent - before[1]
-            result.bytes_received = traffic.bytes_received - before[2]
-            result.seconds = self._clock() - started
-            result.scope_change = self._scope_change(identity_before, removed, added)
+            if not result.not_modified:
+                result.pending = self.store.pending_count()
+                if identity_before is not None:
+                    result.scope_change = self._scope_change(identity_before, removed, added)
+                self._count_traffic(result, started, before)
+        return self._finish(result, started, before)
+
+    def _count_traffic(self, result: SyncResult, started: float, before: tuple[int, ...]) -> None:
+        traffic = self.client.traffic
+        result.requests = traffic.requests - before[0]
+        result.bytes_sent = traffic.bytes_sent - before[1]
+        result.bytes_received = traffic.bytes_received - before[2]
+        result.seconds = self._clock() - started
+
+    def _finish(self, result: SyncResult, started: float, before: tuple[int, ...]) -> SyncResult:
+        """Note a successful run (and a verified pull's tag) in one write; report done."""
         if result.ok:
-            self.store.set_meta(LAST_SYNC_KEY, self.store.now_text())
+            with self.store.write() as uow:
+                set_meta(uow.connection, LAST_SYNC_KEY, self.store.now_text())
+                if self._answer_tag is not None:
+                    cursor = get_meta(uow.connection, CURSOR_KEY)
+                    verified = {"cursor": cursor, "tag": self._answer_tag}
+                    set_meta(
+                        uow.connection,
+                        VERIFIED_PULL_KEY,
+                        orjson.dumps(verified | {"at": self.store.wall_ms()}).decode(),
+                    )
+        if result.not_modified:
+            self._count_traffic(result, started, before)
         self._report("done", result.pulled, result.pulled)
         return result
+
+    def _unchanged(self, result: SyncResult) -> bool:
+        """The idle check: with nothing to send, ask the server with the tag of the last
+        verified pull whether anything changed for this user since (one request). True
+        when it says nothing did. A page it sends instead is kept for the pull.
+
+        Not when a full check is due (``full_check_ms`` after the last one), a first sync
+        or a full resync is under way, or changes or resolutions wait to be sent.
+        """
+        with self.store.read() as conn:
+            waiting, resolving = conn.exec_driver_sql(
+                "SELECT EXISTS (SELECT 1 FROM outbox), "
+                "EXISTS (SELECT 1 FROM conflict WHERE resolution_pending)"
+            ).one()
+            meta: dict[str, str] = dict(
+                conn.exec_driver_sql(
+                    "SELECT key, value FROM meta WHERE key IN (?, ?, ?, ?)",
+                    (CURSOR_KEY, VERIFIED_PULL_KEY, FULL_RESYNC_KEY, BULK_LOAD_KEY),
+                ).all()
+            )
+        cursor = meta.get(CURSOR_KEY)
+        if waiting or resolving or cursor is None or meta.get(FULL_RESYNC_KEY) == "1":
+            return False
+        if meta.get(BULK_LOAD_KEY) is not None:
+            return False
+        try:
+            verified = orjson.loads(meta.get(VERIFIED_PULL_KEY) or "null")
+        except orjson.JSONDecodeError:
+            return False
+        if not isinstance(verified, dict) or verified.get("cursor") != cursor:
+            return False
+        tag, at = verified.get("tag"), verified.get("at")
+        if not isinstance(tag, str) or not isinstance(at, int):
+            return False
+        if not 0 <= self.store.wall_ms() - at < self.full_check_ms:
+            return False
+        page = self.client.pull(cursor, self.page_limit, if_none_match=tag)
+        if page is None:
+            result.not_modified = True
+            return True
+        self._prefetched = (cursor, page)
+        return False
 
     def _report(self, phase: Phase, done: int, total: int, message: str = "") -> None:
         if self._progress is not None:
@@ -518,6 +601,8 @@ class SyncEngine:
                     total = sum(counts["counts"].values()) if isinstance(counts, dict) else 0
                     self._report(phase, done, max(total, done))
                     if not more:
+                        tag = page.get("etag")
+                        self._answer_tag = tag if isinstance(tag, str) and phase == "pull" else None
                         team = page.get("team_last_sync")
                         if isinstance(team, dict):
                             self.store.set_meta(replica.TEAM_SYNC_KEY, orjson.dumps(team).decode())
@@ -530,7 +615,13 @@ class SyncEngine:
     def _fetch(self, cursor: str | None) -> tuple[dict[str, Any], replica.PreparedRows]:
         """Download the page after ``cursor`` and turn its rows into statement parameters
         (on the download thread: the writing thread then only runs the statements)."""
-        page = self.client.pull(cursor, self.page_limit)
+        prefetched, self._prefetched = self._prefetched, None
+        if prefetched is not None and prefetched[0] == cursor:
+            page: dict[str, Any] | None = prefetched[1]  # fetched by the idle check
+        else:
+            page = self.client.pull(cursor, self.page_limit)
+        if page is None:
+            raise SyncError("The server answered a pull with no page.")
         return page, replica.prepare_rows(page)
 
     def _full_resync(self, result: SyncResult) -> dict[str, Any] | None:
