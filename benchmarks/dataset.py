@@ -532,6 +532,8 @@ def visits(scale: Scale, seed: int = DEFAULT_SEED) -> Iterator[Row]:
             "report": None,
             "next_steps": None,
             "attendee_ids": [],
+            "cancel_reason": None,
+            "fixed_time": False,
         }
         if status == "done":
             check_in = start + randint(-10, 20)
@@ -609,6 +611,10 @@ def followups(scale: Scale, seed: int = DEFAULT_SEED) -> Iterator[Row]:
             "title": choice(FOLLOWUP_TITLES),
             "due_date": due.date().isoformat(),
             "done_at": done_at,
+            "requested_by_id": None,
+            "response": None,
+            "response_note": None,
+            "responded_at": None,
         }
 
 

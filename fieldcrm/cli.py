@@ -35,12 +35,14 @@ EXIT_AUTH = 3
 EXIT_UNREACHABLE = 4
 EXIT_REVOKED = 5
 EXIT_PROTOCOL = 6
+EXIT_LOCKED = 7
 
 EXIT_CODES_HELP = """exit status:
   0  done            1  sync incomplete or changes refused (see the message)
   2  wrong usage
   3  login needed or failed   4  server unreachable   5  access revoked
-  6  client and server versions do not fit"""
+  6  client and server versions do not fit
+  7  the local data cannot be opened (wrong password, keyring locked or gone)"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,16 +166,23 @@ def default_demo_profile() -> Path:
     return default_profile_dir().with_name("FieldCRM-demo")
 
 
-def _open_store(profile: Path) -> Store:
+def _open_store(profile: Path, password: str | None = None) -> Store:
+    """The profile's encrypted store. Where its key comes from the password, the password
+    is ``password`` when given (login), else asked at the terminal or read from the first
+    line of standard input."""
     from fieldcrm.profile import database_path, ensure_profile
-    from fieldcrm.store import Store
+    from fieldcrm.store.encryption import open_profile_store
 
-    return Store(database_path(ensure_profile(profile)))
+    def ask() -> str:
+        return password if password is not None else _read_password(None)
+
+    return open_profile_store(database_path(ensure_profile(profile)), ask)
 
 
 def status_report(profile: Path) -> dict[str, Any]:
     from fieldcrm.store import replica
     from fieldcrm.store.db import current_revision
+    from fieldcrm.store.encryption import cipher_version
 
     store = _open_store(profile)
     try:
@@ -189,6 +198,8 @@ def status_report(profile: Path) -> dict[str, Any]:
             "version": __version__,
             "profile": str(profile),
             "schema_revision": current_revision(store.engine),
+            "encrypted": store.encrypted,
+            "cipher_version": cipher_version(store),
             "device_id": store.device_id,
             "device_reused_at": reused_at,
             "previous_device_id": previous_device,
@@ -231,6 +242,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     else:
         print(f"Profile:        {report['profile']}")
         print(f"Schema:         {report['schema_revision']}")
+        encrypted = f"yes (SQLCipher {report['cipher_version']})" if report["encrypted"] else "no"
+        print(f"Encrypted:      {encrypted}")
         print(f"Device:         {report['device_id']}")
         if report["device_reused_at"]:
             print(
@@ -288,27 +301,28 @@ def _exit_code_for(exc: Exception) -> int:
     return EXIT_INCOMPLETE
 
 
-def _read_password(user: str) -> str:
-    if sys.stdin is not None and sys.stdin.isatty():
-        import getpass
+def _read_password(user: str | None) -> str:
+    """A password from the terminal, or the first line of standard input when that is not
+    a terminal (``user`` None: the password of this profile's local data)."""
+    from fieldcrm.store.keys import terminal_password
 
-        return getpass.getpass(f"Password for {user}: ")
-    line = sys.stdin.readline() if sys.stdin is not None else ""
-    return line.rstrip("\r\n")
+    if user is None:
+        return terminal_password()
+    return terminal_password(f"Password for {user}: ")
 
 
 def cmd_login(args: argparse.Namespace) -> int:
     from fieldcrm.store import replica
     from fieldcrm.sync import SyncError, login
 
-    store = _open_store(args.profile)
+    password = _read_password(args.user)
+    if not password:
+        return _fail("no password given (type it, or pipe it on standard input)", EXIT_USAGE)
+    store = _open_store(args.profile, password)
     try:
         server = args.server or store.meta(replica.SERVER_URL_KEY)
         if not server:
             return _fail("no server given; use --server URL", EXIT_USAGE)
-        password = _read_password(args.user)
-        if not password:
-            return _fail("no password given (type it, or pipe it on standard input)", EXIT_USAGE)
         try:
             user = login(store, server, args.user, password, allow_http=args.allow_http)
         except ValueError as exc:
@@ -445,11 +459,19 @@ def cmd_sync(args: argparse.Namespace) -> int:
         store.close()
 
 
+#: Said by every export: the file leaves the encrypted store.
+EXPORT_NOT_ENCRYPTED = (
+    "fieldcrm: the export is not encrypted (the local data is); keep the file safe and "
+    "delete it when done."
+)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from fieldcrm.store.export import export_csv, export_json
 
     entities = tuple(args.entity or ENTITY_NAMES)
     store = _open_store(args.profile)
+    print(EXPORT_NOT_ENCRYPTED, file=sys.stderr)
     try:
         if args.format == "json":
             if args.output is None:
@@ -500,8 +522,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return cmd_app(args)
     _setup_logging()
+    from fieldcrm.store.keys import StoreKeyError
+
     try:
         return COMMANDS[args.command](args)
+    except StoreKeyError as exc:
+        return _fail(exc.message, EXIT_LOCKED)
     except KeyboardInterrupt:
         return 130
 

@@ -458,6 +458,8 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
     fields = _client_fields(ctx, spec, entry)
     if current is not None:
         _check_people(ctx, spec, fields, current)
+    if spec.name == "followup":
+        _check_request(ctx, fields, current)
     if current is None:
         if entry.op == "update":
             raise Rejected("not_found", "row_id", entity=entry.entity)
@@ -568,8 +570,15 @@ def _is_server(caller: Caller) -> bool:
 
 #: Fields that name the person who writes the record: always the caller.
 _AUTHOR_FIELDS = frozenset(
-    {("note", "author_id"), ("comment", "author_id"), ("connection", "user_id")}
+    {
+        ("note", "author_id"),
+        ("comment", "author_id"),
+        ("connection", "user_id"),
+        ("followup", "requested_by_id"),
+    }
 )
+#: A follow-up's answer to a request: given by the person asked (its assignee) only.
+_ANSWER_FIELDS = ("response", "response_note", "responded_at")
 
 
 def _check_people(
@@ -624,6 +633,31 @@ def _check_people(
             account.territory_id is None or not ctx.scopes.can_read(account.territory_id)
         ):
             raise Rejected("person_outside", name)
+
+
+def _check_request(ctx: PushContext, values: dict[str, Any], current: Row | None) -> None:
+    """A follow-up asked of someone: they must be able to see its customer (a rep: the
+    customer's territory), and only they answer it."""
+    data = (current.data if current is not None else {}) | values
+    assignee_id = data.get("assignee_id")
+    if any(name in values for name in _ANSWER_FIELDS) and not ctx.caller.is_admin:
+        before = current.data if current is not None else {}
+        changes_answer = any(
+            values[name] != before.get(name) for name in _ANSWER_FIELDS if name in values
+        )
+        if changes_answer and assignee_id != ctx.caller.user_id:
+            raise Rejected("assignee_only", "response")
+    assigning = "assignee_id" in values and (
+        current is None or values["assignee_id"] != current.data.get("assignee_id")
+    )
+    if not assigning or assignee_id is None or assignee_id == ctx.caller.user_id:
+        return
+    account = ctx.account(assignee_id)
+    customer = ctx.row("customer", data.get("customer_id") or "")
+    if account is None or customer is None:
+        return  # unknown people and customers are refused by their own checks
+    if not caller_scopes(ctx.conn, account.role, account.territory_id).can_read(customer.scope):
+        raise Rejected("assignee_outside", "assignee_id")
 
 
 def _customer_scope(ctx: PushContext, spec: EntitySpec, values: dict[str, Any]) -> tuple[str, str]:

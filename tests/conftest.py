@@ -6,12 +6,21 @@ import logging
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Iterator
 
 import pytest
 
 # Qt tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The keyring of the test run and of the processes it starts: files in a folder of its
+# own (the keys of encrypted profiles go there, never to the developer's keyring). The
+# session token stays in the profile unless a test gives it a keyring.
+os.environ["PYTHON_KEYRING_BACKEND"] = "tests.helpers.file_keyring.FileKeyring"
+os.environ.setdefault(
+    "FIELDCRM_TEST_KEYRING_DIR", tempfile.mkdtemp(prefix="fieldcrm-test-keyring-")
+)
+os.environ.setdefault("FIELDCRM_NO_KEYRING", "1")
 
 
 @pytest.hookimpl(wrapper=True)

@@ -47,6 +47,8 @@ def visit_shaped(shape: type[T], row: Mapping[Any, Any]) -> T:
     visit = _with_flags(dict(row))
     if isinstance(visit.get("attendee_ids"), str):
         visit["attendee_ids"] = loads(visit["attendee_ids"])
+    if isinstance(visit.get("fixed_time"), int):
+        visit["fixed_time"] = bool(visit["fixed_time"])
     return cast(T, visit)
 
 
@@ -104,6 +106,8 @@ class VisitRecord(TypedDict):
     report: str | None
     next_steps: str | None
     attendee_ids: list[str] | None
+    cancel_reason: str | None
+    fixed_time: bool | None
     deleted: bool
 
 
@@ -129,6 +133,10 @@ class FollowupRecord(TypedDict):
     title: str | None
     due_date: str | None
     done_at: str | None
+    requested_by_id: str | None
+    response: str | None
+    response_note: str | None
+    responded_at: str | None
     deleted: bool
 
 

@@ -16,6 +16,8 @@ VISIT_STATUSES = ("planned", "done", "cancelled")
 VISIT_CHANNELS = ("in_person", "phone", "video")
 VISIT_OUTCOMES = ("order", "opportunity", "information", "no_interest", "not_reached")
 COMMENT_KINDS = ("comment", "acknowledgement")
+#: How the person asked to do a follow-up answered (completing it sets ``done_at``).
+FOLLOWUP_RESPONSES = ("accepted", "declined")
 RELATIONSHIP_KINDS = (
     "reports_to",
     "assistant_of",
@@ -146,6 +148,10 @@ VISIT = EntitySpec(
         FieldSpec("report", "text", max_length=100_000),
         FieldSpec("next_steps", "text", max_length=20_000),
         FieldSpec("attendee_ids", "ref_list", ref="contact", default=()),
+        #: Why a visit was cancelled (status ``cancelled``).
+        _s("cancel_reason", 500),
+        #: The visit keeps its time when the day's route is planned (an appointment).
+        FieldSpec("fixed_time", "bool", default=False),
     ),
     customer_field="customer_id",
 )
@@ -171,6 +177,12 @@ FOLLOWUP = EntitySpec(
         _s("title", 200, required=True),
         FieldSpec("due_date", "date", required=True),
         FieldSpec("done_at", "datetime"),
+        #: Who asked the assignee to do it (empty: the assignee's own follow-up).
+        FieldSpec("requested_by_id", "ref", ref="user"),
+        #: The assignee's answer to a request, with a reason when declined.
+        FieldSpec("response", "enum", choices=FOLLOWUP_RESPONSES),
+        FieldSpec("response_note", "text", max_length=2_000),
+        FieldSpec("responded_at", "datetime"),
     ),
     customer_field="customer_id",
 )

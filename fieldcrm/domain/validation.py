@@ -216,6 +216,9 @@ def _record_rules(spec: EntitySpec, v: Mapping[str, Any]) -> Iterable[FieldError
             yield FieldError.of("check_out_at", "needs_check_in")
         if v["check_in_at"] and v["check_out_at"] and v["check_out_at"] < v["check_in_at"]:
             yield FieldError.of("check_out_at", "before_check_in")
+    elif spec.name == "followup":
+        if v["response"] == "declined" and not (v["response_note"] or "").strip():
+            yield FieldError.of("response_note", "decline_needs_reason")
     elif spec.name == "customer":
         if (v["latitude"] is None) != (v["longitude"] is None):
             missing = "longitude" if v["longitude"] is None else "latitude"

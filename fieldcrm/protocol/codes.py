@@ -38,6 +38,7 @@ FIELD_PROBLEMS: dict[str, str] = {
     "coordinates_pair": "latitude and longitude go together",
     "same_contact": "must be another contact",
     "custom_needs_name": "a custom relationship needs a name",
+    "decline_needs_reason": "a declined request needs a reason",
     "unknown_ref": "no {ref} with id {id} exists",
     "other_customer": "{ref} {id} belongs to another customer",
     "bad_id": "{id!r} is not a record id (UUID)",
@@ -69,6 +70,9 @@ REJECTIONS: dict[str, str] = {
     "visit_rep_outside": "Choose yourself or an active rep of your territories as the visit's rep.",
     "person_disabled": "The person named here can no longer sign in (disabled).",
     "person_outside": "The person named here is outside your territory and area.",
+    "assignee_outside": "The person asked cannot see this customer: choose someone of the "
+    "customer's territory.",
+    "assignee_only": "Only the person asked can answer this request.",
     "customer_unavailable": "The customer does not exist on the server or is not in your "
     "territory.",
     "customer_deleted": "The customer was deleted.",

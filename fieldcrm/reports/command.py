@@ -60,7 +60,8 @@ PdfWriter = Callable[[Path, list[ReportTable], ReportFilter, list[str], str | No
 def run(args: argparse.Namespace, write_pdf: PdfWriter) -> int:
     from fieldcrm.app.reports import data_as_of, ids_by_name, run_reports
     from fieldcrm.profile import database_path
-    from fieldcrm.store import Store
+    from fieldcrm.store.encryption import open_profile_store
+    from fieldcrm.store.keys import terminal_password
 
     db = database_path(args.profile)
     if not db.exists():
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace, write_pdf: PdfWriter) -> int:
             "fieldcrm: CSV holds one report; name it (or use --format pdf for all)", file=sys.stderr
         )
         return 2
-    store = Store(db)
+    store = open_profile_store(db, terminal_password)
     try:
         try:
             flt = ReportFilter(
@@ -95,4 +96,5 @@ def run(args: argparse.Namespace, write_pdf: PdfWriter) -> int:
         filters = [f"territory {t}" for t in args.territory] + [f"rep {r}" for r in args.rep]
         pages = write_pdf(args.output, tables, flt, filters, last_sync)
         print(f"{args.output}: {pages} page(s)", file=sys.stderr)
+    print(f"fieldcrm: {args.output} is not encrypted; keep it safe.", file=sys.stderr)
     return 0

@@ -22,7 +22,7 @@ WRITE_OPTION = "fieldcrm_write"
 BUSY_TIMEOUT_S = 30
 #: The newest client schema revision (a test keeps it equal to Alembic's head). A database
 #: already there opens without importing Alembic, which takes ~0.3 s of every app start.
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0011"
 
 
 def alembic_config(engine_url: str = "sqlite://") -> Config:
@@ -58,6 +58,15 @@ def restrict_file(path: Path, mode: int = 0o600) -> None:
     os.close(fd)
 
 
+def _operational_errors() -> tuple[type[Exception], ...]:
+    """The "database is locked" error of the plain driver and of SQLCipher's."""
+    try:
+        from sqlcipher3 import dbapi2 as sqlcipher
+    except ImportError:
+        return (sqlite3.OperationalError,)
+    return (sqlite3.OperationalError, sqlcipher.OperationalError)
+
+
 def _switch_to_wal(cur: Any) -> None:
     """Put the database in write-ahead-log mode (it stays so in the file).
 
@@ -73,26 +82,82 @@ def _switch_to_wal(cur: Any) -> None:
                 return
             cur.execute("PRAGMA journal_mode=WAL")
             return
-        except sqlite3.OperationalError as exc:
+        except _operational_errors() as exc:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
 
 
-def create_sqlite_engine(path: Path | str) -> sa.Engine:
+#: Pages SQLCipher keeps decrypted in memory per connection (negative: KiB). Every page
+#: read from the file is decrypted and checked; a larger cache reads and decrypts less.
+CIPHER_CACHE_KIB = 65536
+
+
+def is_plain_sqlite(path: Path) -> bool:
+    """True when ``path`` is an unencrypted SQLite file (its header is readable text)."""
+    try:
+        with path.open("rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except FileNotFoundError:
+        return False
+
+
+def cipher_connect(path: Path | str, key: bytes) -> Any:
+    """A SQLCipher connection to ``path`` opened with the raw 256-bit ``key``.
+
+    A raw key (``x'…'``) skips SQLCipher's PBKDF2 (256,000 rounds, tens of milliseconds)
+    on every open. ``WrongKey`` when the key does not open the file.
+    """
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    from fieldcrm.store.keys import WrongKey
+
+    conn = sqlcipher.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
+    try:
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        # Page buffers are not wiped on free: the key stays in this process anyway, and
+        # wiping costs about a tenth of every read.
+        conn.execute("PRAGMA cipher_memory_security = OFF")
+        conn.execute(f"PRAGMA cache_size = -{CIPHER_CACHE_KIB}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher.DatabaseError as exc:
+        conn.close()
+        if "not a database" in str(exc):
+            raise WrongKey(
+                "The key does not open the local database: wrong password, or the "
+                "database was copied from another computer. Nothing was changed."
+            ) from exc
+        raise
+    return conn
+
+
+def create_sqlite_engine(path: Path | str, key: bytes | None = None) -> sa.Engine:
     """An engine for the local database with the pragmas every connection needs.
 
     pysqlite's own transaction handling is switched off so that SQLAlchemy's ``begin``
     emits the ``BEGIN``; writes take ``BEGIN IMMEDIATE`` so that a reader on another
     thread can never deadlock a writer that upgrades its lock. A database file is created
-    (or tightened) to mode 0600.
+    (or tightened) to mode 0600. With a ``key`` the file is a SQLCipher database; its
+    connections are pooled and kept open (opening one costs a key check).
     """
     if str(path) != ":memory:":
         restrict_file(Path(path))
-    url = "sqlite://" if str(path) == ":memory:" else f"sqlite:///{path}"
-    engine = sa.create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
-    )
+    if key is not None:
+        from sqlcipher3 import dbapi2 as sqlcipher
+
+        engine = sa.create_engine(
+            "sqlite://",
+            module=sqlcipher,
+            creator=lambda: cipher_connect(path, key),
+            poolclass=sa.pool.QueuePool,
+            pool_size=5,
+            max_overflow=10,
+        )
+    else:
+        url = "sqlite://" if str(path) == ":memory:" else f"sqlite:///{path}"
+        engine = sa.create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -31,6 +31,7 @@ from fieldcrm.domain.validation import (
 from fieldcrm.protocol import expand_stamps
 from fieldcrm.store import tables as t
 from fieldcrm.store.db import WRITE_OPTION, create_sqlite_engine, upgrade_to_head
+from fieldcrm.store.keys import load_key, read_key_info
 from fieldcrm.store.meta import DEVICE_ID_KEY, HLC_KEY, get_meta, set_meta
 
 DELETED_STAMP = "_deleted"
@@ -90,6 +91,14 @@ def loads(text: str) -> Any:
     return orjson.loads(text)
 
 
+def stored_key(path: Path) -> bytes | None:
+    """The key of an encrypted profile's database when it is in the keyring (None for a
+    profile never encrypted). A key derived from a password must be passed in instead:
+    ``KeyUnavailable`` then."""
+    info = read_key_info(path)
+    return None if info is None else load_key(path, info, None)
+
+
 class Store:
     """The local database of one profile: open (and upgrade) it, read it, write through it."""
 
@@ -99,9 +108,14 @@ class Store:
         *,
         wall_ms: Callable[[], int] = wall_clock_ms,
         engine: sa.Engine | None = None,
+        key: bytes | None = None,
     ) -> None:
         self.path = Path(path)
-        self.engine = engine or create_sqlite_engine(self.path)
+        if key is None and engine is None and str(path) != ":memory:":
+            key = stored_key(self.path)
+        #: True when the database is a SQLCipher file.
+        self.encrypted = key is not None
+        self.engine = engine or create_sqlite_engine(self.path, key)
         upgrade_to_head(self.engine)
         self._wall_ms = wall_ms
         self._now_second, self._now_text = -1, ""

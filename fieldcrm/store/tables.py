@@ -105,7 +105,9 @@ sa.Index(
     sqlite_where=sa.text("deleted = 0 AND status = 'done'"),
 )
 note = _entity_table(ENTITIES["note"], ("customer_id",), ("visit_id",), ("contact_id",))
-followup = _entity_table(ENTITIES["followup"], ("customer_id",), ("assignee_id", "due_date"))
+followup = _entity_table(
+    ENTITIES["followup"], ("customer_id",), ("assignee_id", "due_date"), ("requested_by_id",)
+)
 
 comment = _entity_table(ENTITIES["comment"], ("visit_id",), ("customer_id",))
 relationship = _entity_table(
@@ -199,6 +201,17 @@ comment_read = sa.Table(
     metadata,
     sa.Column("comment_id", sa.String(36), primary_key=True),
     sa.Column("read_at", sa.String(20), nullable=False),
+)
+
+#: Addresses the geocoding service was asked about (local only): the place it found, or
+#: none (``latitude`` empty) when it found nothing, so an address is asked for once.
+geocode_cache = sa.Table(
+    "geocode_cache",
+    metadata,
+    sa.Column("query", sa.Text(), primary_key=True),
+    sa.Column("latitude", sa.Float(), nullable=True),
+    sa.Column("longitude", sa.Float(), nullable=True),
+    sa.Column("looked_up_at", sa.String(32), nullable=False),
 )
 
 #: Full-text tables are virtual tables made by the migration, not part of ``metadata``.

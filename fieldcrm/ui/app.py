@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication
 
 from fieldcrm import __version__
 from fieldcrm.profile import database_path, ensure_profile
-from fieldcrm.store import Store
+from fieldcrm.store.encryption import open_profile_store
+from fieldcrm.store.keys import PasswordSource
 from fieldcrm.ui import i18n
 from fieldcrm.ui.mainwindow import MainWindow
 from fieldcrm.ui.settings import APPLICATION, ORGANISATION, Settings, user_settings
@@ -41,16 +42,24 @@ def open_main_window(
     policy: QSettings | None = None,
     backend: SyncBackend | None = None,
     translations: i18n.Translations | None = None,
+    ask_password: PasswordSource | None = None,
+    prefer_password: bool = False,
     **window_options: Any,
 ) -> MainWindow:
-    """Open (and upgrade) the profile's database and build the main window (not shown)."""
+    """Open (and upgrade) the profile's database and build the main window (not shown).
+
+    The database is the profile's encrypted store (a plain one of an earlier version is
+    encrypted first); ``ask_password`` gives the password where the key comes from it.
+    ``StoreKeyError`` when it cannot be opened."""
     application()
     profile = ensure_profile(profile)
     settings = Settings(user_settings(profile), policy=policy, flags=flags)
     if translations is None:
         translations = i18n.Translations()
         translations.install(i18n.effective_language(str(settings.value("language"))))
-    store = Store(database_path(profile))
+    store = open_profile_store(
+        database_path(profile), ask_password, prefer_password=prefer_password
+    )
     if backend is None:
         EngineBackend.warm_up()
     window = MainWindow(
@@ -80,8 +89,15 @@ def _leave_startup_objects_out_of_collections() -> None:
 
 def run(profile: Path, flags: Mapping[str, Any] | None = None) -> int:
     """Show the main window and run until it closes."""
+    from fieldcrm.store.keys import StoreKeyError
+    from fieldcrm.ui.unlock import ask_store_password, show_store_error
+
     app = application()
-    window = open_main_window(profile, flags)
+    try:
+        window = open_main_window(profile, flags, ask_password=ask_store_password)
+    except StoreKeyError as exc:
+        show_store_error(exc.message)
+        return 7
     window.show()
     window.start()
     code = app.exec()
@@ -95,10 +111,14 @@ def smoke_test(flags: Mapping[str, Any] | None = None) -> dict[str, Any]:
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from fieldcrm.store.db import current_revision
+    from fieldcrm.store.encryption import cipher_version
 
     application()
     with tempfile.TemporaryDirectory(prefix="fieldcrm-smoke-") as tmp:
-        window = open_main_window(Path(tmp), flags)
+        # The smoke test's key comes from a password: it leaves nothing in a keyring.
+        window = open_main_window(
+            Path(tmp), flags, ask_password=lambda: "smoke-test", prefer_password=True
+        )
         try:
             window.show()
             QCoreApplication.processEvents()
@@ -106,6 +126,8 @@ def smoke_test(flags: Mapping[str, Any] | None = None) -> dict[str, Any]:
                 "version": __version__,
                 "server_url": window.settings.value("server_url"),
                 "schema_revision": current_revision(window.store.engine),
+                "encrypted": window.store.encrypted,
+                "cipher_version": cipher_version(window.store),
                 "language": window.translations.language if window.translations else "en",
             }
         finally:

@@ -116,6 +116,7 @@ _FIELD_LABELS: dict[str, Callable[[], str]] = {
     "report": lambda: QCoreApplication.translate("Fields", "Report"),
     "next_steps": lambda: QCoreApplication.translate("Fields", "Next steps"),
     "attendee_ids": lambda: QCoreApplication.translate("Fields", "Attending contacts"),
+    "fixed_time": lambda: QCoreApplication.translate("Fields", "Fixed time"),
     "text": lambda: QCoreApplication.translate("Fields", "Text"),
     "title": lambda: QCoreApplication.translate("Fields", "Title"),
     "due_date": lambda: QCoreApplication.translate("Fields", "Due date"),

@@ -80,6 +80,9 @@ _FIELD_PROBLEMS: dict[str, Callable[[Params], str]] = {
     "custom_needs_name": lambda p: QCoreApplication.translate(
         "Validation", "A custom relationship needs a name"
     ),
+    "decline_needs_reason": lambda p: QCoreApplication.translate(
+        "Validation", "Say why you decline the request"
+    ),
     "unknown_ref": lambda p: fill(
         QCoreApplication.translate("Validation", "This record (%1) does not exist"), _kind(p)
     ),
@@ -184,6 +187,13 @@ _REJECTIONS: dict[str, Callable[[Params], str]] = {
     ),
     "person_outside": lambda p: QCoreApplication.translate(
         "ServerReasons", "The person named here is outside your territory and area."
+    ),
+    "assignee_outside": lambda p: QCoreApplication.translate(
+        "ServerReasons",
+        "The person asked cannot see this customer: choose someone of the customer's territory.",
+    ),
+    "assignee_only": lambda p: QCoreApplication.translate(
+        "ServerReasons", "Only the person asked can answer this request."
     ),
     "customer_unavailable": lambda p: QCoreApplication.translate(
         "ServerReasons", "The customer does not exist on the server or is not in your territory."

@@ -474,6 +474,10 @@
       <translation>Teilnehmende Ansprechpartner</translation>
     </message>
     <message>
+      <source>Fixed time</source>
+      <translation>Fester Termin</translation>
+    </message>
+    <message>
       <source>Text</source>
       <translation>Text</translation>
     </message>
@@ -1425,6 +1429,14 @@
       <translation>Die hier genannte Person gehört nicht zu Ihrem Gebiet oder Bereich.</translation>
     </message>
     <message>
+      <source>The person asked cannot see this customer: choose someone of the customer's territory.</source>
+      <translation>Die gefragte Person sieht diesen Kunden nicht: Wählen Sie jemanden aus dem Gebiet des Kunden.</translation>
+    </message>
+    <message>
+      <source>Only the person asked can answer this request.</source>
+      <translation>Nur die gefragte Person kann diese Bitte beantworten.</translation>
+    </message>
+    <message>
       <source>The customer does not exist on the server or is not in your territory.</source>
       <translation>Den Kunden gibt es auf dem Server nicht, oder er liegt nicht in Ihrem Gebiet.</translation>
     </message>
@@ -1614,6 +1626,27 @@
     </message>
   </context>
   <context>
+    <name>Unlock</name>
+    <message>
+      <source>FieldCRM is locked</source>
+      <translation>FieldCRM ist gesperrt</translation>
+    </message>
+    <message>
+      <source>This computer has no keyring, so your local data is encrypted with your password.
+Enter your FieldCRM password:</source>
+      <translation>Dieser Computer hat keinen Schlüsselbund, daher sind Ihre lokalen Daten mit Ihrem Passwort verschlüsselt.
+Geben Sie Ihr FieldCRM-Passwort ein:</translation>
+    </message>
+    <message>
+      <source>FieldCRM cannot open your data</source>
+      <translation>FieldCRM kann Ihre Daten nicht öffnen</translation>
+    </message>
+    <message>
+      <source>Your local data could not be opened. Nothing was changed.</source>
+      <translation>Ihre lokalen Daten konnten nicht geöffnet werden. Es wurde nichts geändert.</translation>
+    </message>
+  </context>
+  <context>
     <name>Validation</name>
     <message>
       <source>Required</source>
@@ -1710,6 +1743,10 @@
     <message>
       <source>A custom relationship needs a name</source>
       <translation>Eine eigene Beziehung braucht einen Namen</translation>
+    </message>
+    <message>
+      <source>Say why you decline the request</source>
+      <translation>Sagen Sie, warum Sie die Bitte ablehnen</translation>
     </message>
     <message>
       <source>This record (%1) does not exist</source>

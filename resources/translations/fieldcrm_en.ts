@@ -474,6 +474,10 @@
       <translation>Attending contacts</translation>
     </message>
     <message>
+      <source>Fixed time</source>
+      <translation>Fixed time</translation>
+    </message>
+    <message>
       <source>Text</source>
       <translation>Text</translation>
     </message>
@@ -1425,6 +1429,14 @@
       <translation>The person named here is outside your territory and area.</translation>
     </message>
     <message>
+      <source>The person asked cannot see this customer: choose someone of the customer's territory.</source>
+      <translation>The person asked cannot see this customer: choose someone of the customer's territory.</translation>
+    </message>
+    <message>
+      <source>Only the person asked can answer this request.</source>
+      <translation>Only the person asked can answer this request.</translation>
+    </message>
+    <message>
       <source>The customer does not exist on the server or is not in your territory.</source>
       <translation>The customer does not exist on the server or is not in your territory.</translation>
     </message>
@@ -1614,6 +1626,27 @@
     </message>
   </context>
   <context>
+    <name>Unlock</name>
+    <message>
+      <source>FieldCRM is locked</source>
+      <translation>FieldCRM is locked</translation>
+    </message>
+    <message>
+      <source>This computer has no keyring, so your local data is encrypted with your password.
+Enter your FieldCRM password:</source>
+      <translation>This computer has no keyring, so your local data is encrypted with your password.
+Enter your FieldCRM password:</translation>
+    </message>
+    <message>
+      <source>FieldCRM cannot open your data</source>
+      <translation>FieldCRM cannot open your data</translation>
+    </message>
+    <message>
+      <source>Your local data could not be opened. Nothing was changed.</source>
+      <translation>Your local data could not be opened. Nothing was changed.</translation>
+    </message>
+  </context>
+  <context>
     <name>Validation</name>
     <message>
       <source>Required</source>
@@ -1710,6 +1743,10 @@
     <message>
       <source>A custom relationship needs a name</source>
       <translation>A custom relationship needs a name</translation>
+    </message>
+    <message>
+      <source>Say why you decline the request</source>
+      <translation>Say why you decline the request</translation>
     </message>
     <message>
       <source>This record (%1) does not exist</source>

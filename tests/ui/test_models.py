@@ -191,6 +191,8 @@ def test_week_model_places_visits_on_their_day(
         report=None,
         next_steps=None,
         attendee_ids=[],
+        cancel_reason=None,
+        fixed_time=False,
         deleted=False,
         customer_name="Hotel Hansa KG",
         customer_city="Kiel",
