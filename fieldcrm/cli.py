@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("--json", action="store_true", help="print the summary as JSON")
     sync.add_argument("--quiet", action="store_true", help="no progress on standard error")
+    sync.add_argument(
+        "--full",
+        action="store_true",
+        help="pull and compare everything with the server now, even if the server would "
+        "answer that nothing changed (done by itself every 10 minutes)",
+    )
 
     sub.add_parser("logout", parents=[common], help="end this laptop's session with the server")
 
@@ -387,6 +393,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         page_limit = os.environ.get("FIELDCRM_SYNC_PAGE_LIMIT", "")
         push_batch = os.environ.get("FIELDCRM_SYNC_PUSH_BATCH", "")
         engine = SyncEngine(store, client, progress, raise_errors=False)
+        if args.full:
+            engine.full_check_ms = 0
         if page_limit.isdigit():
             engine.page_limit = max(1, int(page_limit))
         if push_batch.isdigit():

@@ -661,6 +661,10 @@ class SyncEngine:
         """
         with self.store.read() as conn:
             unknown = {e: ids for e in ENTITY_NAMES if (ids := replica.unversioned_rows(conn, e))}
+        if unknown or self._differing_entities(scope):
+            # Until this run ends verified, idle syncs must not skip the check (a run that
+            # stops while repairing repairs again next time).
+            self.store.set_meta(VERIFIED_PULL_KEY, None)
         for entity, ids in unknown.items():
             self._fetch_or_evict(result, entity, set(ids), removed, added)
         for _ in range(VERIFY_ROUNDS):
