@@ -88,8 +88,8 @@ def test_a_large_page_ends_as_the_upsert_does(
     assert len(neu) == 19 and ids[5] not in neu  # one of them was deleted
     assert len(alt) == N - 20 and len(frisch) == N // 2
     assert set(ids[60:]).isdisjoint(berlin)  # their city was emptied
-    row = merged.get("customer", ids[30])
-    assert row is not None and row["phone"] == "+49 2"
+    edited = merged.get("customer", ids[30])
+    assert edited is not None and edited["phone"] == "+49 2"
 
 
 def test_a_pending_local_edit_survives_a_large_page(
