@@ -542,7 +542,9 @@ class KintoLaptop:
         rows = 0
         etag = None
         while url is not None:
-            response = self._count(self.http.get(url, params=params, headers=headers))
+            # ``params=None`` for the next pages: httpx drops the query string of a URL
+            # given with ``params`` (the Next-Page token).
+            response = self._count(self.http.get(url, params=params or None, headers=headers))
             if response.status_code == 304:
                 return 0
             response.raise_for_status()

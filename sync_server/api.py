@@ -525,7 +525,7 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
             return user_info(conn, caller.user_id)
 
     @app.post(ApiPaths.PUSH, response_model=PushResponse, tags=["sync"])
-    def push_route(body: PushRequest, caller: CurrentCaller, engine: EngineDep) -> PushResponse:
+    def push_route(body: PushRequest, caller: CurrentCaller, engine: EngineDep) -> Response:
         if body.device_id != caller.device_id:
             raise auth.AuthError(
                 403,
@@ -559,7 +559,10 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
         for attempt in range(1, PUSH_ATTEMPTS + 1):
             try:
                 with write_transaction(engine) as conn:
-                    return push(conn, caller, body)
+                    answer = push(conn, caller, body)
+                # Serialised by pydantic itself (FastAPI would validate the answer again
+                # and encode it with the standard library: a third of a push's time).
+                return Response(answer.model_dump_json(), media_type="application/json")
             except sa.exc.DBAPIError as exc:
                 # Two pushes locking the same rows in another order: PostgreSQL ends one
                 # of them; it has written nothing and simply runs again.
