@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -111,6 +112,15 @@ def build_parser() -> argparse.ArgumentParser:
     from fieldcrm.reports import command as report_command
 
     report_command.add_parser(sub, common)
+    from fieldcrm import attachment_cli
+
+    attachment_cli.add_parser(sub, common)
+    from fieldcrm.app import command as corrections_command
+
+    corrections_command.add_parsers(sub, common)
+    from fieldcrm import calendar_command
+
+    calendar_command.add_parser(sub, common)
     return parser
 
 
@@ -285,6 +295,28 @@ def cmd_report(args: argparse.Namespace) -> int:
     return report_command.run(args, write_pdf)
 
 
+def cmd_attachment(args: argparse.Namespace) -> int:
+    from fieldcrm import attachment_cli
+
+    return attachment_cli.run(args)
+
+
+def cmd_corrections(args: argparse.Namespace) -> int:
+    from fieldcrm.app import command as corrections_command
+
+    store = _open_store(args.profile)
+    try:
+        return corrections_command.run(args, store)
+    finally:
+        store.close()
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from fieldcrm import calendar_command
+
+    return calendar_command.run(args, _open_store)
+
+
 def _fail(message: str, code: int) -> int:
     print(f"fieldcrm: {message}", file=sys.stderr)
     return code
@@ -392,7 +424,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         # Tuning knobs (also used by tests to get many small pages).
         page_limit = os.environ.get("FIELDCRM_SYNC_PAGE_LIMIT", "")
         push_batch = os.environ.get("FIELDCRM_SYNC_PUSH_BATCH", "")
-        engine = SyncEngine(store, client, progress, raise_errors=False)
+        from fieldcrm.sync.files import FileSync, file_policy
+
+        files = FileSync(store, client, file_policy())
+        engine = SyncEngine(store, client, progress, raise_errors=False, files=files)
         if args.full:
             engine.full_check_ms = 0
         if page_limit.isdigit():
@@ -430,6 +465,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             "pending": result.pending,
             "errors": result.errors,
             "seconds": round(result.seconds, 3),
+            "files": None if result.files is None else dataclasses.asdict(result.files),
         }
         if args.json:
             print(json.dumps(summary, indent=2))
@@ -439,6 +475,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 f"rejected {result.rejected}, evicted {result.evicted}, "
                 f"pending {result.pending} ({result.seconds:.1f} s)."
             )
+            if result.files is not None:
+                print(result.files.describe())
             if result.scope_change is not None:
                 print(result.scope_change.describe())
             if result.device_reused:
@@ -460,6 +498,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if result.pending:
             return _fail(
                 f"{result.pending} changes made during the sync wait for the next one.",
+                EXIT_INCOMPLETE,
+            )
+        if result.files is not None and result.files.waiting:
+            for error in result.files.errors:
+                print(f"fieldcrm: {error}", file=sys.stderr)
+            return _fail(
+                f"{result.files.waiting} attached files wait to upload; they go with the next "
+                "sync.",
                 EXIT_INCOMPLETE,
             )
         return 0
@@ -514,6 +560,12 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "demo": cmd_demo,
     "report": cmd_report,
+    "attachment": cmd_attachment,
+    **dict.fromkeys(
+        ("edit", "delete", "cancel-visit", "move-visit", "trash", "restore", "requests", "answer"),
+        cmd_corrections,
+    ),
+    "calendar": cmd_calendar,
 }
 
 

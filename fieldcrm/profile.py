@@ -7,6 +7,8 @@ from pathlib import Path
 
 APP_NAME = "FieldCRM"
 DATABASE_NAME = "fieldcrm.db"
+#: The folder of a profile that holds the contents of attachments (photos, documents).
+ATTACHMENTS_FOLDER = "attachments"
 
 
 def default_profile_dir() -> Path:
@@ -18,6 +20,22 @@ def default_profile_dir() -> Path:
 
 def database_path(profile: Path) -> Path:
     return profile / DATABASE_NAME
+
+
+def attachments_dir(profile: Path) -> Path:
+    """Where a profile keeps its attachments' contents: everything in it belongs to the
+    profile's user (a remote wipe deletes this folder with the database)."""
+    return Path(profile) / ATTACHMENTS_FOLDER
+
+
+def attachments_dir_for_database(database: Path) -> Path:
+    """The attachments folder that goes with a database file: the profile's own for a
+    profile's database, else one named after the file (databases side by side in tests
+    and tools keep their contents apart)."""
+    database = Path(database)
+    if database.name == DATABASE_NAME:
+        return attachments_dir(database.parent)
+    return database.parent / f"{database.stem}.{ATTACHMENTS_FOLDER}"
 
 
 def ensure_profile(profile: Path | None) -> Path:

@@ -41,6 +41,8 @@ from fieldcrm.protocol import (
     PROTOCOL_VERSION,
     SERVER_TIME_HEADER,
     ApiPaths,
+    CalendarSubscription,
+    CalendarSubscriptionRequest,
     DigestRequest,
     DigestResponse,
     ErrorBody,
@@ -57,7 +59,7 @@ from fieldcrm.protocol import (
     UserInfo,
     VersionInfo,
 )
-from sync_server import auth
+from sync_server import auth, subscriptions
 from sync_server import tables as t
 from sync_server.config import Settings
 from sync_server.db import make_engine, read_transaction, write_transaction
@@ -80,6 +82,8 @@ request_log = logging.getLogger("fieldcrm.server.request")
 
 #: Paths that answer without the protocol header.
 UNVERSIONED = frozenset({ApiPaths.HEALTH, ApiPaths.VERSION, "/openapi.json", "/docs", "/redoc"})
+#: Calendar programs fetch the subscription feed: they send no protocol header.
+UNVERSIONED_PREFIXES = ("/docs", "/calendar/")
 #: Deadlock, serialisation failure, and a unique key taken by a concurrent push (the same
 #: new row from two requests): the transaction is rolled back; run again, it sees the
 #: other one's row and merges into it.
@@ -191,7 +195,10 @@ class GuardMiddleware:
                 extra={
                     "request_id": request_id,
                     "method": scope["method"],
-                    "path": scope["path"],
+                    # A calendar address is a secret: its token is never logged.
+                    "path": "/calendar/…"
+                    if scope["path"].startswith("/calendar/")
+                    else scope["path"],
                     "status": status[0],
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "bytes_out": bytes_out[0],
@@ -203,7 +210,7 @@ class GuardMiddleware:
     async def _guarded(
         self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]
     ) -> None:
-        if scope["path"] not in UNVERSIONED and not scope["path"].startswith("/docs"):
+        if scope["path"] not in UNVERSIONED and not scope["path"].startswith(UNVERSIONED_PREFIXES):
             sent = headers.get(PROTOCOL_HEADER.lower())
             if sent != str(PROTOCOL_VERSION):
                 what = (
@@ -385,6 +392,10 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
     _install_error_handlers(app)
     _install_routes(app, settings)
     _install_verify_routes(app)
+    from sync_server.files import install_file_routes
+
+    install_file_routes(app)
+    _install_calendar_routes(app)
     return app
 
 
@@ -623,6 +634,59 @@ def _install_verify_routes(app: FastAPI) -> None:
         with read_transaction(engine) as conn:
             content = rows_by_id(conn, caller, body.entity, list(body.ids))
         return Response(content, media_type="application/json")
+
+
+def _install_calendar_routes(app: FastAPI) -> None:
+    @app.post(
+        ApiPaths.CALENDAR_SUBSCRIPTION, response_model=CalendarSubscription, tags=["calendar"]
+    )
+    def new_calendar_subscription(
+        body: CalendarSubscriptionRequest,
+        caller: CurrentCaller,
+        engine: EngineDep,
+        request: Request,
+    ) -> Response:
+        try:
+            with write_transaction(engine) as conn:
+                token = subscriptions.new_subscription(
+                    conn,
+                    caller.user_id,
+                    body.time_zone,
+                    actor=caller.username,
+                    address=client_address(request),
+                )
+        except ValueError as exc:
+            return error_response(422, "invalid_time_zone", str(exc))
+        answer = CalendarSubscription(path=subscriptions.feed_path(token), time_zone=body.time_zone)
+        return Response(
+            answer.model_dump_json(),
+            media_type="application/json",
+            headers={"Cache-Control": "no-store"},
+        )
+
+    @app.delete(ApiPaths.CALENDAR_SUBSCRIPTION, status_code=204, tags=["calendar"])
+    def revoke_calendar_subscription(
+        caller: CurrentCaller, engine: EngineDep, request: Request
+    ) -> Response:
+        with write_transaction(engine) as conn:
+            subscriptions.revoke_subscription(
+                conn, caller.user_id, actor=caller.username, address=client_address(request)
+            )
+        return Response(status_code=204)
+
+    @app.get(ApiPaths.CALENDAR_FEED, tags=["calendar"], include_in_schema=False)
+    def calendar_feed(token: str, engine: EngineDep) -> Response:
+        body = None
+        if 20 <= len(token) <= 100:
+            with read_transaction(engine) as conn:
+                body = subscriptions.feed(conn, token)
+        if body is None:
+            return error_response(404, "not_found", "There is no calendar at this address.")
+        return Response(
+            body,
+            media_type="text/calendar; charset=utf-8",
+            headers={"Cache-Control": "private, max-age=300"},
+        )
 
 
 def _unknown_entity(entity: str) -> str:

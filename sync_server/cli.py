@@ -122,6 +122,18 @@ def build_parser() -> argparse.ArgumentParser:
     d_rev = device.add_parser("revoke", parents=[common], help="revoke a device's tokens")
     d_rev.add_argument("id")
 
+    cal = sub.add_parser("calendar", help="private calendar subscriptions").add_subparsers(
+        dest="action", required=True
+    )
+    c_new = cal.add_parser(
+        "new", parents=[common], help="make a user's calendar address anew (the old one stops)"
+    )
+    c_new.add_argument("user")
+    c_new.add_argument("--timezone", default="UTC", help="IANA time zone, e.g. Europe/Berlin")
+    c_new.add_argument("--url", default="", help="the server's public address, to print in full")
+    c_rev = cal.add_parser("revoke", parents=[common], help="end a user's calendar address")
+    c_rev.add_argument("user")
+
     customer = sub.add_parser("customer", help="manage customers").add_subparsers(
         dest="action", required=True
     )
@@ -473,6 +485,32 @@ def cmd_device(args: argparse.Namespace) -> str:
     return _in_transaction(args, revoke)
 
 
+def cmd_calendar(args: argparse.Namespace) -> str:
+    from sync_server import subscriptions
+
+    actor = audit.command_line_actor()
+
+    def make(conn: sa.Connection) -> str:
+        acc = admin.account_by_name(conn, args.user)
+        if acc is None:
+            raise admin.AdminError(f"There is no user {args.user!r}.")
+        if args.action == "revoke":
+            if not subscriptions.revoke_subscription(conn, acc.id, actor=actor):
+                return f"{args.user} had no calendar subscription."
+            return f"The calendar address of {args.user} is revoked; it now answers 404."
+        try:
+            token = subscriptions.new_subscription(conn, acc.id, args.timezone, actor=actor)
+        except ValueError as exc:
+            raise admin.AdminError(str(exc)) from None
+        path = subscriptions.feed_path(token)
+        return (
+            f"Calendar address of {args.user} (times in {args.timezone}; any earlier address "
+            f"stops working):\n{args.url.rstrip('/')}{path}"
+        )
+
+    return _in_transaction(args, make)
+
+
 class _DryRun(Exception):
     """Rolls a dry run's transaction back, carrying its report."""
 
@@ -591,6 +629,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {
     "device": cmd_device,
     "import": cmd_import,
     "customer": cmd_customer,
+    "calendar": cmd_calendar,
     "audit": cmd_audit,
     "demo": cmd_demo,
 }

@@ -42,6 +42,7 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from fieldcrm.domain import cascade
 from fieldcrm.domain.entities import ENTITIES, EntitySpec
 from fieldcrm.domain.hlc import check_stamp, wall_clock_ms
 from fieldcrm.domain.merge import merge_fields
@@ -77,6 +78,8 @@ from sync_server.store import (
 log = logging.getLogger("sync_server.push")
 
 MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000
+#: What an attachment's content is: set when it is made, never changed.
+ATTACHMENT_CONTENT_FIELDS = ("sha256", "size", "media_type")
 CUSTOMER_CHILDREN = tuple(name for name, spec in ENTITIES.items() if spec.customer_field)
 SERVER_MANAGED = ("territory", "user")
 _ROW_ID = re.compile(
@@ -743,6 +746,11 @@ def _create(ctx: PushContext, spec: EntitySpec, entry: OutboxEntry, client: dict
 def _update(
     ctx: PushContext, spec: EntitySpec, entry: OutboxEntry, client: dict[str, Any], current: Row
 ) -> str:
+    if spec.name == "attachment":
+        for name in ATTACHMENT_CONTENT_FIELDS:
+            if name in client and client[name] != current.data.get(name):
+                # Other content would be another file: its hash was checked on upload.
+                raise Rejected("content_fixed", name)
     restoring = current.deleted
     stamps = {name: entry.stamps[name] for name in client}
     base = entry.base_stamps
@@ -820,7 +828,51 @@ def _delete(ctx: PushContext, spec: EntitySpec, entry: OutboxEntry, current: Row
         status = "conflict"
     if spec.name == "customer":
         _cascade_delete(ctx, current.id, delete_stamp)
+    elif cascade.dependents(spec.name):
+        _delete_dependents(ctx, spec.name, current, delete_stamp)
     return status
+
+
+def _delete_dependents(ctx: PushContext, entity: str, parent: Row, stamp: str) -> None:
+    """What points at a deleted contact or visit, as the laptop does it
+    (``fieldcrm.domain.cascade``): usually the laptop sent these changes before the delete
+    and nothing is left; records written elsewhere meanwhile are caught here."""
+    candidates = _children(ctx, parent.customer_id) if parent.customer_id else []
+    if entity == "contact":
+        # A relationship may name a contact of another customer.
+        r = t.record.c
+        ctx.writer.flush()
+        others = ctx.conn.execute(
+            sa.select(r.entity, r.id, r.scope, r.customer_id, r.data, r.stamps, r.deleted, r.seq)
+            .where(
+                r.entity == "relationship",
+                r.customer_id != parent.customer_id,
+                r.data.contains(parent.id),
+            )
+            .order_by(r.id)
+        ).all()
+        candidates += [ctx.rows.get((o.entity, o.id)) or Row.from_db(o) for o in others]
+    for dependent in cascade.dependents(entity):
+        for candidate in candidates:
+            child = ctx.rows.get((candidate.entity, candidate.id)) or candidate
+            if (
+                child.entity != dependent.entity
+                or child.deleted
+                or not cascade.points_at(dependent, child.data, parent.id)
+            ):
+                continue
+            if dependent.action == "delete":
+                stamps = child.stamps | {DELETED_STAMP: stamp}
+                changed = Row(
+                    child.entity, child.id, child.scope, child.customer_id, child.data, stamps, True
+                )
+            else:
+                data = child.data | cascade.cleared(dependent, child.data, parent.id)
+                stamps = child.stamps | {dependent.field: stamp}
+                changed = Row(
+                    child.entity, child.id, child.scope, child.customer_id, data, stamps, False
+                )
+            ctx.write(changed, child)
 
 
 def _children(ctx: PushContext, customer_id: str) -> list[Row]:

@@ -187,4 +187,33 @@ audit_log = sa.Table(
     sa.Index("ix_audit_log_at", "at"),
 )
 
+#: One resumable upload of an attachment's content (``sync_server.files``): ``offset`` is the
+#: last byte the server acknowledged; ``completed_at`` is set once the content is stored and
+#: checked by its hash. The user's uploads count against their quota.
+upload = sa.Table(
+    "upload",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(36), nullable=False),
+    sa.Column("attachment_id", sa.String(36), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("size", BigInt, nullable=False),
+    sa.Column("offset", BigInt, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Index("ix_upload_user", "user_id"),
+    sa.Index("ix_upload_attachment", "attachment_id"),
+)
+
+#: A user's private calendar subscription (``sync_server.calendar``): the SHA-256 of the
+#: token in the address, one per user.
+calendar_token = sa.Table(
+    "calendar_token",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(36), nullable=False, unique=True),
+    sa.Column("time_zone", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 ALL_TABLES = tuple(metadata.sorted_tables)

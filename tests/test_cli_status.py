@@ -39,4 +39,5 @@ def test_status_json_creates_database_at_head(tmp_path: Path) -> None:
         "relationship": 0,
         "connection": 0,
         "handover": 0,
+        "attachment": 0,
     }

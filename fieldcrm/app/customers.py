@@ -10,7 +10,9 @@ from typing import Any, Literal, TypedDict
 
 import sqlalchemy as sa
 
+from fieldcrm.app import corrections
 from fieldcrm.app.changes import Changes
+from fieldcrm.app.corrections import created
 from fieldcrm.app.records import (
     CommentEntry,
     ContactRecord,
@@ -28,7 +30,6 @@ from fieldcrm.domain.validation import format_datetime
 from fieldcrm.store import Store
 from fieldcrm.store import tables as t
 from fieldcrm.store.search import fts_query
-from fieldcrm.store.service import CUSTOMER_CHILDREN
 
 #: The last visit of a customer that took place (check-in time, else the planned time).
 LAST_VISIT_SQL = (
@@ -310,22 +311,22 @@ def create_customer(store: Store, values: Mapping[str, Any], owner_id: str | Non
     """A new customer, owned by ``owner_id`` when that user is known on this laptop."""
     if owner_id and store.get("user", owner_id):
         values = {**values, "owner_id": owner_id}
-    return Changes.of("customer", id=store.create("customer", values))
+    return created("customer", store.create("customer", values), "create_customer")
 
 
 def update_customer(store: Store, customer_id: str, changes: Mapping[str, Any]) -> Changes:
-    store.update("customer", customer_id, changes)
-    return Changes.of("customer", id=customer_id)
+    result = corrections.edit_customer(store, customer_id, changes)
+    return result if result.kinds else Changes.of("customer", id=customer_id)
 
 
 def delete_customer(store: Store, customer_id: str) -> Changes:
     """Delete a customer with everything that belongs to it."""
-    store.delete("customer", customer_id)
-    return Changes.of("customer", *CUSTOMER_CHILDREN, id=customer_id)
+    return corrections.delete_customer(store, customer_id)
 
 
 def add_contact(store: Store, customer_id: str, values: Mapping[str, Any]) -> Changes:
-    return Changes.of("contact", id=store.create("contact", {**values, "customer_id": customer_id}))
+    row_id = store.create("contact", {**values, "customer_id": customer_id})
+    return created("contact", row_id, "create_contact")
 
 
 def add_note(
@@ -338,7 +339,7 @@ def add_note(
     row_id = store.create(
         "note", {**values, "customer_id": customer_id, "visit_id": visit_id, "author_id": author_id}
     )
-    return Changes.of("note", id=row_id)
+    return created("note", row_id, "create_note")
 
 
 def add_followup(
@@ -347,9 +348,11 @@ def add_followup(
     row_id = store.create(
         "followup", {**values, "customer_id": customer_id, "assignee_id": assignee_id}
     )
-    return Changes.of("followup", id=row_id)
+    return created("followup", row_id, "create_followup")
 
 
 def complete_followup(store: Store, followup_id: str) -> Changes:
-    store.update("followup", followup_id, {"done_at": store.now_text()})
-    return Changes.of("followup", id=followup_id)
+    result = corrections.edit(
+        store, "followup", followup_id, {"done_at": store.now_text()}, "complete_followup"
+    )
+    return result if result.kinds else Changes.of("followup", id=followup_id)

@@ -155,8 +155,10 @@ def ask(
 ) -> Changes:
     """Ask ``assignee_id`` to do something for a customer by a date (a follow-up of theirs
     that names who asked). Asking oneself makes an ordinary follow-up."""
+    from fieldcrm.app.corrections import created
+
     with store.write() as uow:
-        _check_reach(uow.connection, assignee_id, customer_id, asker_id)
+        check_reach(uow.connection, assignee_id, customer_id, asker_id)
         row_id = uow.create(
             "followup",
             {
@@ -168,7 +170,7 @@ def ask(
                 "requested_by_id": asker_id if assignee_id != asker_id else None,
             },
         )
-    return Changes.of("followup", id=row_id)
+    return created("followup", row_id, "ask")
 
 
 def reassign(store: Store, followup_id: str, assignee_id: str, user_id: str) -> Changes:
@@ -177,7 +179,7 @@ def reassign(store: Store, followup_id: str, assignee_id: str, user_id: str) -> 
         current = _open_followup(uow.get("followup", followup_id), followup_id)
         if current["assignee_id"] == assignee_id:
             return Changes.of(id=followup_id)
-        _check_reach(uow.connection, assignee_id, current["customer_id"], user_id)
+        check_reach(uow.connection, assignee_id, current["customer_id"], user_id)
         uow.update(
             "followup",
             followup_id,
@@ -230,7 +232,7 @@ def _open_followup(row: dict[str, Any] | None, followup_id: str) -> dict[str, An
     return row
 
 
-def _check_reach(conn: sa.Connection, assignee_id: str, customer_id: str, asker_id: str) -> None:
+def check_reach(conn: sa.Connection, assignee_id: str, customer_id: str, asker_id: str) -> None:
     """The person asked must be an active user who can see the customer (the server's
     ``assignee_outside`` rule)."""
     if assignee_id == asker_id:

@@ -10,6 +10,7 @@ from typing import Any, TypedDict
 
 import sqlalchemy as sa
 
+from fieldcrm.app import corrections
 from fieldcrm.app.changes import Changes
 from fieldcrm.app.customers import LAST_VISIT_SQL, OVERDUE_SQL, utc_now
 from fieldcrm.app.records import (
@@ -224,8 +225,11 @@ def save_report(store: Store, visit_id: str, report: ReportInput, user_id: str) 
 
 
 def check_in(store: Store, visit_id: str) -> Changes:
-    store.update("visit", visit_id, {"check_in_at": store.now_text()})
-    return Changes.of("visit", id=visit_id)
+    """Check in now; the undo takes the check-in back."""
+    result = corrections.edit(
+        store, "visit", visit_id, {"check_in_at": store.now_text()}, "check_in"
+    )
+    return result if result.kinds else Changes.of("visit", id=visit_id)
 
 
 def begin_visit(store: Store, visit_id: str) -> Changes:
@@ -245,4 +249,4 @@ def plan_visit(store: Store, customer_id: str, values: Mapping[str, Any], rep_id
     row_id = store.create(
         "visit", {**values, "customer_id": customer_id, "rep_id": rep_id, "status": "planned"}
     )
-    return Changes.of("visit", id=row_id)
+    return corrections.created("visit", row_id, "plan_visit")

@@ -242,6 +242,29 @@ HANDOVER = EntitySpec(
     customer_field="customer_id",
 )
 
+#: A file (photo, PDF, office document) on a customer, or on one of its visits, notes or
+#: follow-ups. The record carries what describes the file; its content travels separately,
+#: content-addressed by ``sha256`` (``fieldcrm.store.attachments``, ``sync_server.files``).
+ATTACHMENT = EntitySpec(
+    "attachment",
+    (
+        FieldSpec("customer_id", "ref", required=True, ref="customer"),
+        FieldSpec("visit_id", "ref", ref="visit"),
+        FieldSpec("note_id", "ref", ref="note"),
+        FieldSpec("followup_id", "ref", ref="followup"),
+        FieldSpec("author_id", "ref", required=True, ref="user", server_controlled=True),
+        _s("name", 255, required=True),
+        _s("media_type", 127, required=True),
+        FieldSpec("size", "int", required=True, minimum=0, maximum=2**40),
+        _s("sha256", 64, required=True),
+        #: A small JPEG preview as base64 (photos only), at most 48 KiB of text.
+        FieldSpec("thumbnail", "text", max_length=49_152),
+        #: When the server had the whole content, checked by its hash (set by the server).
+        FieldSpec("uploaded_at", "datetime", server_controlled=True),
+    ),
+    customer_field="customer_id",
+)
+
 ENTITIES: dict[str, EntitySpec] = {
     spec.name: spec
     for spec in (
@@ -256,6 +279,7 @@ ENTITIES: dict[str, EntitySpec] = {
         RELATIONSHIP,
         CONNECTION,
         HANDOVER,
+        ATTACHMENT,
     )
 }
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from fieldcrm.domain.entities import EntitySpec, FieldSpec, entity_spec
+from fieldcrm.domain.files import is_sha256, safe_file_name
 from fieldcrm.protocol.codes import FIELD_PROBLEMS, english
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -225,8 +226,20 @@ def _record_rules(spec: EntitySpec, v: Mapping[str, Any]) -> Iterable[FieldError
             yield FieldError.of(missing, "coordinates_pair")
     elif spec.name == "comment" and v["kind"] == "comment" and not (v["text"] or "").strip():
         yield FieldError.of("text", "empty")
+    elif spec.name == "attachment":
+        yield from _attachment_rules(v)
     elif spec.name == "relationship":
         if v["from_contact_id"] == v["to_contact_id"]:
             yield FieldError.of("to_contact_id", "same_contact")
         if v["kind"] == "custom" and not v["label"]:
             yield FieldError.of("label", "custom_needs_name")
+
+
+def _attachment_rules(v: Mapping[str, Any]) -> Iterable[FieldError]:
+    if not is_sha256(v["sha256"] or ""):
+        yield FieldError.of("sha256", "not_sha256")
+    if v["name"] and safe_file_name(v["name"]) != v["name"]:
+        yield FieldError.of("name", "bad_file_name")
+    owners = [name for name in ("visit_id", "note_id", "followup_id") if v[name]]
+    if len(owners) > 1:
+        yield FieldError.of(owners[1], "one_owner")

@@ -43,6 +43,10 @@ FIELD_PROBLEMS: dict[str, str] = {
     "other_customer": "{ref} {id} belongs to another customer",
     "bad_id": "{id!r} is not a record id (UUID)",
     "id_taken": "a {entity} with id {id} exists",
+    "not_sha256": "must be a SHA-256 hash (64 hexadecimal digits)",
+    "bad_file_name": "is not a usable file name",
+    "one_owner": "an attachment belongs to one visit, note or follow-up at most",
+    "not_deleted": "the {entity} {id} is not deleted",
 }
 
 #: Why the server (or the laptop, for the ``local_*`` codes) refused a change
@@ -83,6 +87,8 @@ REJECTIONS: dict[str, str] = {
     "no_sync_delete": "A {entity} cannot be deleted by a sync; use the fieldcrm-server command.",
     "username_taken": "This user name is already taken.",
     "refused": "The server refused this change.",
+    "content_fixed": "The content of an attachment cannot be changed; add the new file as "
+    "another attachment.",
     # Set on the laptop, without asking the server:
     "local_too_large": "This change is too large to send to the server. Shorten its text and "
     "send it again.",

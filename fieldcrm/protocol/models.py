@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 #: Every request carries the protocol version in this header.
 PROTOCOL_HEADER = "X-FieldCRM-Protocol"
 #: The server's clock (ms since the epoch) on an answer that refuses changes dated in the
@@ -29,6 +29,7 @@ ENTITY_NAMES: tuple[str, ...] = (
     "relationship",
     "connection",
     "handover",
+    "attachment",
 )
 
 Operation = Literal["create", "update", "delete"]
@@ -51,6 +52,33 @@ class ApiPaths:
     REKEY = f"{API_PREFIX}/device/rekey"
     VERSION = f"{API_PREFIX}/version"
     HEALTH = "/healthz"
+    #: Attachment contents (protocol 4): ``POST`` starts or resumes an upload; ``HEAD`` and
+    #: ``PATCH`` on ``UPLOADS/<id>`` ask for and continue it; ``GET`` on ``CONTENT`` with the
+    #: attachment's id reads a content the caller may see.
+    UPLOADS = f"{API_PREFIX}/files/uploads"
+    CONTENT = f"{API_PREFIX}/files/attachments/{{attachment_id}}/content"
+    #: POST makes the caller's calendar subscription anew (the old address stops), DELETE
+    #: ends it.
+    CALENDAR_SUBSCRIPTION = f"{API_PREFIX}/calendar/subscription"
+    #: The subscription feed itself: no login, the token in the address is the key.
+    CALENDAR_FEED = "/calendar/{token}.ics"
+
+    @staticmethod
+    def upload(upload_id: str) -> str:
+        return f"{ApiPaths.UPLOADS}/{upload_id}"
+
+    @staticmethod
+    def content(attachment_id: str) -> str:
+        return ApiPaths.CONTENT.format(attachment_id=attachment_id)
+
+
+#: The byte offset of an upload (as in the tus protocol): what the server acknowledged, on
+#: answers; where a part starts, on ``PATCH`` requests.
+UPLOAD_OFFSET_HEADER = "Upload-Offset"
+#: The SHA-256 of a downloaded content (the laptop checks the bytes against it).
+CONTENT_SHA256_HEADER = "X-Content-SHA256"
+#: Bytes of one upload part: well below the body cap, large enough for speed.
+UPLOAD_PART_BYTES = 4 * 1024 * 1024
 
 
 #: Caps both sides agree on; the server refuses anything larger with a 4xx.
@@ -345,6 +373,38 @@ class ErrorBody(_Message):
     code: str
     message: str
     details: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class UploadCreate(_Message):
+    """Start (or resume) sending the content of an attachment the caller wrote."""
+
+    attachment_id: str = Field(pattern=r"^[0-9a-fA-F-]{32,36}$")
+    size: int = Field(ge=0, le=2**40)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class UploadState(_Message):
+    """How far an upload got; ``complete`` once the server holds the checked content."""
+
+    upload_id: str
+    offset: int
+    size: int
+    complete: bool
+
+
+class CalendarSubscriptionRequest(_Message):
+    """Make a new private calendar address for the caller (any earlier one stops)."""
+
+    time_zone: str = Field(
+        default="UTC", min_length=1, max_length=64, description="IANA name, e.g. Europe/Berlin"
+    )
+
+
+class CalendarSubscription(_Message):
+    """The new private address: ``path`` relative to the server URL (shown once)."""
+
+    path: str
+    time_zone: str
 
 
 class VersionInfo(_Message):

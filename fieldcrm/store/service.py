@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from fieldcrm.domain import cascade
 from fieldcrm.domain.entities import ENTITIES, entity_spec
 from fieldcrm.domain.hlc import HybridLogicalClock, wall_clock_ms
 from fieldcrm.domain.ids import new_device_id, uuid7
@@ -35,11 +36,6 @@ from fieldcrm.store.keys import load_key, read_key_info
 from fieldcrm.store.meta import DEVICE_ID_KEY, HLC_KEY, get_meta, set_meta
 
 DELETED_STAMP = "_deleted"
-#: Deleting a contact deletes the relationships and connections that name it.
-CONTACT_CHILDREN = {
-    "relationship": ("from_contact_id", "to_contact_id"),
-    "connection": ("contact_id",),
-}
 #: Deleting a customer deletes what belongs to it.
 CUSTOMER_CHILDREN = (
     "contact",
@@ -50,6 +46,7 @@ CUSTOMER_CHILDREN = (
     "relationship",
     "connection",
     "handover",
+    "attachment",
 )
 
 
@@ -284,8 +281,13 @@ class UnitOfWork:
         self._known_refs[entity, row_id] = record.get("customer_id") or ""
         return row_id
 
-    def update(self, entity: str, row_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-        """Apply the fields that really change; returns them (empty: nothing was written)."""
+    def update(
+        self, entity: str, row_id: str, changes: Mapping[str, Any], *, stamp: str | None = None
+    ) -> dict[str, Any]:
+        """Apply the fields that really change; returns them (empty: nothing was written).
+
+        ``stamp``: the clock stamp to write them with (a cascade writes with the stamp of the
+        delete that caused it); a new one by default."""
         self._check_usable()
         current = self._require_row(entity, row_id)
         normalised = validate_changes(entity, changes)
@@ -295,7 +297,7 @@ class UnitOfWork:
         merged = {name: current[name] for name in entity_spec(entity).field_names} | changed
         validate_record(entity, merged)
         self._check_refs(entity, changed, merged)
-        stamp = self._stamp()
+        stamp = stamp or self._stamp()
         old_stamps: dict[str, str] = current["stamps"]
         new_stamps = dict.fromkeys(changed, stamp)
         base = {k: old_stamps[k] for k in changed if k in old_stamps}
@@ -311,11 +313,17 @@ class UnitOfWork:
         self._known_refs.pop((entity, row_id), None)
         return changed
 
-    def delete(self, entity: str, row_id: str) -> None:
-        """Tombstone the row (and, for a customer or contact, everything that belongs to it)."""
+    def delete(
+        self, entity: str, row_id: str, *, stamp: str | None = None, _within: str | None = None
+    ) -> None:
+        """Tombstone the row, and what depends on it (``fieldcrm.domain.cascade``): for a
+        customer everything that belongs to it; for a contact or visit the records that
+        point at it. Every write of the cascade carries the delete's stamp, so that
+        ``restore`` puts back exactly what went with it."""
         self._check_usable()
         current = self._require_row(entity, row_id)
         self._known_refs.pop((entity, row_id), None)
+        stamp = stamp or self._stamp()
         if entity == "customer":
             for child in CUSTOMER_CHILDREN:
                 table = t.ENTITY_TABLES[child]
@@ -325,19 +333,20 @@ class UnitOfWork:
                     )
                 ).all()
                 for child_id in child_ids:
-                    self.delete(child, child_id)
-        elif entity == "contact":
-            for child, columns in CONTACT_CHILDREN.items():
-                table = t.ENTITY_TABLES[child]
-                child_ids = self.conn.scalars(
-                    sa.select(table.c.id).where(
-                        sa.or_(*(table.c[column] == row_id for column in columns)),
-                        table.c.deleted.is_(False),
-                    )
-                ).all()
-                for child_id in child_ids:
-                    self.delete(child, child_id)
-        stamp = self._stamp()
+                    if get_row(self.conn, child, child_id) is not None:
+                        self.delete(child, child_id, stamp=stamp, _within=row_id)
+        else:
+            for dependent in cascade.dependents(entity):
+                for child_id in self._pointing_at(dependent, current, row_id):
+                    child_row = self.get(dependent.entity, child_id)
+                    if child_row is None:
+                        continue  # deleted by an earlier step of this cascade
+                    if dependent.action == "delete":
+                        self.delete(dependent.entity, child_id, stamp=stamp, _within=_within)
+                    elif _within is None or child_row["customer_id"] != _within:
+                        # (Records of a customer being deleted go with it as they are.)
+                        change = cascade.cleared(dependent, child_row, row_id)
+                        self.update(dependent.entity, child_id, change, stamp=stamp)
         old_stamps: dict[str, str] = current["stamps"]
         with self._all_or_nothing():
             self._db.execute(
@@ -347,6 +356,116 @@ class UnitOfWork:
             self._append_outbox(
                 entity, row_id, "delete", "{}", dumps({DELETED_STAMP: stamp}), dumps(old_stamps)
             )
+
+    def restore(
+        self, entity: str, row_id: str, changes: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Bring a deleted record back (with ``changes``, e.g. the edit a delete won over),
+        and what was deleted or cleared with it. Returns the fields written.
+
+        The outbox entry is an update whose base stamps include the delete's stamp: the
+        server sees that the laptop saw the delete, and restores the row."""
+        self._check_usable()
+        current = get_row(self.conn, entity, row_id, include_deleted=True)
+        if current is None or not current["deleted"]:
+            raise ValidationError.single(entity, "id", "not_deleted", entity=entity, id=row_id)
+        spec = entity_spec(entity)
+        # Given fields are sent even when this laptop holds them already: a tombstone
+        # pulled over an unsent edit keeps the edited values here, not on the server.
+        changed = validate_changes(entity, changes or {})
+        merged = {name: current[name] for name in spec.field_names} | changed
+        validate_record(entity, merged)
+        self._check_refs(entity, merged, merged)
+        stamp = self._stamp()
+        old_stamps: dict[str, str] = dict(current["stamps"])
+        delete_stamp = old_stamps.pop(DELETED_STAMP, None)
+        new_stamps = dict.fromkeys(changed, stamp)
+        base = {k: old_stamps[k] for k in changed if k in old_stamps}
+        if delete_stamp:
+            base[DELETED_STAMP] = delete_stamp
+        assignments = "".join(f', "{name}" = ?' for name in changed)
+        with self._all_or_nothing():
+            self._db.execute(
+                f'UPDATE "{entity}" SET deleted = 0{assignments}, stamps = ? WHERE id = ?',
+                (*map(_db_value, changed.values()), dumps(old_stamps | new_stamps), row_id),
+            )
+            self._append_outbox(
+                entity, row_id, "update", dumps(changed), dumps(new_stamps), dumps(base)
+            )
+        if delete_stamp:
+            self._restore_dependents(entity, row_id, current, delete_stamp)
+        return changed
+
+    def _restore_dependents(
+        self, entity: str, row_id: str, current: Mapping[str, Any], delete_stamp: str
+    ) -> None:
+        if entity == "customer":
+            for child in CUSTOMER_CHILDREN:
+                for child_id in self._deleted_with(child, "customer_id", row_id, delete_stamp):
+                    if get_row(self.conn, child, child_id) is None:
+                        self.restore(child, child_id)
+            return
+        for dependent in cascade.dependents(entity):
+            if dependent.action == "delete":
+                found = self._deleted_with(dependent.entity, dependent.field, row_id, delete_stamp)
+                for child_id in found:
+                    if get_row(self.conn, dependent.entity, child_id) is None:
+                        self.restore(dependent.entity, child_id)
+                continue
+            table = t.ENTITY_TABLES[dependent.entity]
+            candidates = self.conn.scalars(
+                sa.select(table.c.id).where(
+                    table.c.deleted.is_(False),
+                    table.c.customer_id == current["customer_id"],
+                    sa.text(
+                        "coalesce(json_extract(stamps, :path), json_extract(stamps, '$.\"*\"'))"
+                        " = :stamp"
+                    ).bindparams(path=f"$.{dependent.field}", stamp=delete_stamp),
+                )
+            ).all()
+            for child_id in candidates:
+                child_row = self.get(dependent.entity, child_id)
+                if child_row is not None and not cascade.points_at(dependent, child_row, row_id):
+                    change = cascade.put_back(dependent, child_row, row_id)
+                    self.update(dependent.entity, child_id, change)
+
+    def _deleted_with(self, entity: str, field: str, row_id: str, delete_stamp: str) -> list[str]:
+        """Tombstones of ``entity`` naming ``row_id`` in ``field``, deleted by the same write."""
+        table = t.ENTITY_TABLES[entity]
+        return list(
+            self.conn.scalars(
+                sa.select(table.c.id).where(
+                    table.c[field] == row_id,
+                    table.c.deleted.is_(True),
+                    sa.text("json_extract(stamps, '$._deleted') = :stamp").bindparams(
+                        stamp=delete_stamp
+                    ),
+                )
+            ).all()
+        )
+
+    def _pointing_at(
+        self, dependent: cascade.Dependent, current: Mapping[str, Any], row_id: str
+    ) -> list[str]:
+        table = t.ENTITY_TABLES[dependent.entity]
+        column = table.c[dependent.field]
+        if dependent.action == "drop":
+            # A list of ids (JSON): narrowed to the customer's records, then checked.
+            query = sa.select(table.c.id, column).where(
+                table.c.deleted.is_(False),
+                table.c.customer_id == current.get("customer_id"),
+                sa.cast(column, sa.Text).contains(row_id),
+            )
+            return [
+                found.id
+                for found in self.conn.execute(query)
+                if cascade.points_at(dependent, {dependent.field: found[1]}, row_id)
+            ]
+        return list(
+            self.conn.scalars(
+                sa.select(table.c.id).where(column == row_id, table.c.deleted.is_(False))
+            ).all()
+        )
 
     def get(self, entity: str, row_id: str) -> dict[str, Any] | None:
         return get_row(self.conn, entity, row_id)

@@ -115,6 +115,9 @@ relationship = _entity_table(
 )
 connection = _entity_table(ENTITIES["connection"], ("contact_id",), ("customer_id",))
 handover = _entity_table(ENTITIES["handover"], ("customer_id",), ("to_user_id",))
+attachment = _entity_table(
+    ENTITIES["attachment"], ("customer_id",), ("visit_id",), ("note_id",), ("sha256",)
+)
 
 ENTITY_TABLES: dict[str, sa.Table] = {
     "territory": territory,
@@ -128,7 +131,22 @@ ENTITY_TABLES: dict[str, sa.Table] = {
     "relationship": relationship,
     "connection": connection,
     "handover": handover,
+    "attachment": attachment,
 }
+
+#: The content of attachments on this laptop, one row per SHA-256 (``store.attachments``):
+#: whether the file is in the profile's attachments folder, whether the server has it, the
+#: upload in progress, and when it was last used (the cache drops the least recently used).
+attachment_file = sa.Table(
+    "attachment_file",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("size", sa.Integer(), nullable=False),
+    sa.Column("present", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("uploaded", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("upload_id", sa.String(64), nullable=True),
+    sa.Column("last_used_at", sa.String(24), nullable=True),
+)
 
 meta = sa.Table(
     "meta",

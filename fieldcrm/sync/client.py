@@ -14,9 +14,9 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import orjson
@@ -28,9 +28,12 @@ from fieldcrm.protocol import (
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     SERVER_TIME_HEADER,
+    UPLOAD_OFFSET_HEADER,
     ApiPaths,
+    CalendarSubscription,
     PushResponse,
     TokenResponse,
+    UploadState,
     UserInfo,
     VersionInfo,
 )
@@ -53,6 +56,7 @@ from fieldcrm.sync.errors import (
 from fieldcrm.tls import tls_context
 
 log = logging.getLogger("fieldcrm.sync")
+T = TypeVar("T")
 
 #: Statuses worth retrying: the server is overloaded, restarting or timed out.
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -196,7 +200,7 @@ class SyncClient:
         if cursor is not None:
             params["cursor"] = cursor
         headers = {"If-None-Match": if_none_match} if if_none_match else None
-        response = self._request("GET", ApiPaths.PULL, params=params, headers=headers)
+        response = self._request("GET", ApiPaths.PULL, params=params, extra_headers=headers)
         if response.status_code == 304:
             return None
         try:
@@ -242,6 +246,76 @@ class SyncClient:
         response = self._request("POST", ApiPaths.REKEY, json_body=body)
         return TokenResponse.model_validate_json(response.content)
 
+    # ---- attachment contents ------------------------------------------------------------
+
+    def start_upload(self, attachment_id: str, size: int, sha256: str) -> UploadState:
+        """Start or resume the upload of an attachment's content (``UploadState``)."""
+        body = {"attachment_id": attachment_id, "size": size, "sha256": sha256}
+        response = self._request("POST", ApiPaths.UPLOADS, json_body=body)
+        return UploadState.model_validate_json(response.content)
+
+    def upload_offset(self, upload_id: str) -> int:
+        """The last byte the server acknowledged of an upload."""
+        response = self._request("HEAD", ApiPaths.upload(upload_id))
+        value = response.headers.get(UPLOAD_OFFSET_HEADER, "")
+        if not value.isdigit():
+            raise ServerError("The server sent an upload offset this client cannot read.")
+        return int(value)
+
+    def upload_part(self, upload_id: str, offset: int, data: bytes) -> UploadState:
+        """Send bytes from ``offset``; a 409 ``offset_mismatch`` says where to go on."""
+        response = self._request(
+            "PATCH",
+            ApiPaths.upload(upload_id),
+            body=data,
+            extra_headers={UPLOAD_OFFSET_HEADER: str(offset)},
+        )
+        return UploadState.model_validate_json(response.content)
+
+    def download(self, attachment_id: str, sink: Callable[[Iterator[bytes]], T]) -> T:
+        """Stream an attachment's content into ``sink`` (which gets the chunks) and return
+        what it returns; errors as for every request (the server checks the scope)."""
+        holder = self._holder()
+        for attempt in range(2):
+            if holder.access_token is None:
+                self.refresh()
+            headers = {
+                "Authorization": f"Bearer {holder.access_token}",
+                "Accept-Encoding": "identity",
+            }
+            try:
+                with self._http.stream(
+                    "GET", ApiPaths.content(attachment_id), headers=headers
+                ) as response:
+                    if response.status_code == 401 and attempt == 0:
+                        response.read()
+                        holder.access_token = None
+                        continue
+                    if response.status_code >= 300:
+                        response.read()
+                        self.traffic.record(response.request, response)
+                        raise _error_for(response, login=False, refresh=False)
+                    result = sink(response.iter_raw(1024 * 1024))
+                    self.traffic.record(response.request, response)
+                    return result
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                raise ServerUnreachable(
+                    f"Cannot reach the server at {self.server_url} ({_describe(exc)}); "
+                    "the file downloads with the next sync."
+                ) from None
+        raise LoginRequired("The session with the server has ended. Log in again.")
+
+    def calendar_subscription(self, time_zone: str) -> str:
+        """A new private calendar address (the full URL); any earlier one stops working."""
+        response = self._request(
+            "POST", ApiPaths.CALENDAR_SUBSCRIPTION, json_body={"time_zone": time_zone}
+        )
+        answer = CalendarSubscription.model_validate_json(response.content)
+        return f"{self.server_url}{answer.path}"
+
+    def revoke_calendar_subscription(self) -> None:
+        self._request("DELETE", ApiPaths.CALENDAR_SUBSCRIPTION)
+
     def adopt(self, tokens: TokenResponse) -> None:
         """Use these tokens from now on (and keep the refresh token)."""
         self._adopt(tokens)
@@ -275,18 +349,22 @@ class SyncClient:
         *,
         json_body: Mapping[str, Any] | None = None,
         params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
         auth: bool = True,
         login: bool = False,
         refresh: bool = False,
+        body: bytes | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        content = orjson.dumps(json_body) if json_body is not None else None
+        content = orjson.dumps(json_body) if json_body is not None else body
         refreshed = False
         attempt = 0
         while True:
-            sent: dict[str, str] = dict(headers or {})
-            if content is not None:
+            sent: dict[str, str] = {}
+            if json_body is not None:
                 sent["Content-Type"] = "application/json"
+            if body is not None:
+                sent["Content-Type"] = "application/offset+octet-stream"
+            sent.update(extra_headers or {})
             if auth:
                 holder = self._holder()
                 if holder.access_token is None:

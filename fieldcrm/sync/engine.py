@@ -57,6 +57,7 @@ from fieldcrm.sync.errors import (
     SyncError,
     VerificationFailed,
 )
+from fieldcrm.sync.files import FileSync, FileTransfer
 
 log = logging.getLogger("fieldcrm.sync")
 
@@ -143,6 +144,8 @@ class SyncResult:
     bytes_sent: int = 0
     bytes_received: int = 0
     seconds: float = 0.0
+    #: Attachment contents moved after the records (``fieldcrm.sync.files``), if asked to.
+    files: FileTransfer | None = None
 
 
 #: What the laptop writes to a change's rejected-list entry when the server refused the
@@ -188,8 +191,11 @@ class SyncEngine:
         raise_errors: bool = True,
         bulk_load: bool = True,
         full_check_ms: int = FULL_CHECK_MS,
+        files: FileSync | None = None,
     ) -> None:
         self.store = store
+        #: Moves attachment contents once the records are synced.
+        self.files = files
         self.client = client
         self._progress = progress
         self.push_batch = max(1, min(push_batch, MAX_ENTRIES_PER_PUSH))
@@ -219,6 +225,8 @@ class SyncEngine:
         self._answer_tag = self._prefetched = None
         try:
             if self._unchanged(result):
+                if self.files is not None:
+                    result.files = self.files.run()  # contents still waiting, if any
                 result.ok = True
                 return self._finish(result, started, before)
             identity_before = self._own_identity()
@@ -228,6 +236,8 @@ class SyncEngine:
                 scope = self._full_resync(result)
             if self.verify and scope is not None:
                 self._verify(result, scope, removed, added)
+            if self.files is not None:
+                result.files = self.files.run()
             if held_back is not None:
                 raise held_back  # pulled all the same; the changes wait in the outbox
             result.ok = True

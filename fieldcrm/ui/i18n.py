@@ -86,6 +86,7 @@ _LABELS: dict[str, Callable[[], str]] = {
     "relationship": lambda: QCoreApplication.translate("Labels", "Relationship"),
     "connection": lambda: QCoreApplication.translate("Labels", "Connection"),
     "handover": lambda: QCoreApplication.translate("Labels", "Handover"),
+    "attachment": lambda: QCoreApplication.translate("Labels", "Attachment"),
     "territory": lambda: QCoreApplication.translate("Labels", "Territory"),
     "user": lambda: QCoreApplication.translate("Labels", "User"),
 }

@@ -29,6 +29,7 @@ from fieldcrm.store import Store
 from fieldcrm.ui import dialogs, i18n
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.customer_picker import CustomerPicker
+from fieldcrm.ui.navigation import ICONS, PAGES, nav_texts
 from fieldcrm.ui.pages.base import View
 from fieldcrm.ui.pages.conflicts import ConflictsView
 from fieldcrm.ui.pages.customer_detail import CustomerDetailView
@@ -36,6 +37,7 @@ from fieldcrm.ui.pages.customers import CustomersView
 from fieldcrm.ui.pages.feedback import FeedbackPage
 from fieldcrm.ui.pages.rejected import RejectedView
 from fieldcrm.ui.pages.reports import ReportsPage
+from fieldcrm.ui.pages.road import RoadPage
 from fieldcrm.ui.pages.team import TeamPage
 from fieldcrm.ui.pages.today import TodayView
 from fieldcrm.ui.pages.visits import VisitsView
@@ -44,7 +46,6 @@ from fieldcrm.ui.sync import SyncBackend, SyncController
 from fieldcrm.ui.tasks import TaskRunner
 from fieldcrm.ui.texts import fill
 
-PAGES = ("today", "customers", "visits", "feedback", "reports", "team", "conflicts", "rejected")
 #: What the navigation's badges count: conflicts, rejected changes, unread feedback.
 BADGE_KINDS = frozenset({CONFLICT, REJECTED, "comment", SESSION})
 #: Pages only an area manager (or an admin) sees.
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.customers = CustomersView(self.ctx)
         self.detail = CustomerDetailView(self.ctx)
         self.visits = VisitsView(self.ctx)
+        self.road = RoadPage(self.ctx)
         self.conflicts = ConflictsView(self.ctx)
         self.rejected = RejectedView(self.ctx)
         self.feedback = FeedbackPage(self.ctx)
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
             "today": self.today,
             "customers": self.customers,
             "visits": self.visits,
+            "road": self.road,
             "feedback": self.feedback,
             "reports": self.reports,
             "team": self.team,
@@ -268,38 +271,12 @@ class MainWindow(QMainWindow):
     _badges: tuple[int, int] = (0, 0)
 
     def _refresh_nav_texts(self) -> None:
-        conflicts, rejected = self._badges
-        texts = {
-            "today": self.tr("Today"),
-            "customers": self.tr("Customers"),
-            "visits": self.tr("Visits"),
-            "feedback": fill(self.tr("Feedback (%1)"), i18n.format_number(self._unread_feedback))
-            if self._unread_feedback
-            else self.tr("Feedback"),
-            "reports": self.tr("Reports"),
-            "team": self.tr("My area"),
-            "conflicts": fill(self.tr("Conflicts (%1)"), i18n.format_number(conflicts))
-            if conflicts
-            else self.tr("Conflicts"),
-            "rejected": fill(self.tr("Rejected changes (%1)"), i18n.format_number(rejected))
-            if rejected
-            else self.tr("Rejected changes"),
-        }
-        icons = {
-            "today": QStyle.StandardPixmap.SP_DialogYesButton,
-            "customers": QStyle.StandardPixmap.SP_DirHomeIcon,
-            "visits": QStyle.StandardPixmap.SP_FileDialogListView,
-            "feedback": QStyle.StandardPixmap.SP_MessageBoxInformation,
-            "reports": QStyle.StandardPixmap.SP_FileDialogDetailedView,
-            "team": QStyle.StandardPixmap.SP_DirLinkIcon,
-            "conflicts": QStyle.StandardPixmap.SP_MessageBoxWarning,
-            "rejected": QStyle.StandardPixmap.SP_MessageBoxCritical,
-        }
+        texts = nav_texts(*self._badges, self._unread_feedback)
         for row in range(self.nav.count()):
             item = self.nav.item(row)
             name = item.data(Qt.ItemDataRole.UserRole)
             item.setText(texts[name])
-            item.setIcon(self.style().standardIcon(icons[name]))
+            item.setIcon(self.style().standardIcon(ICONS[name]))
         # Wide enough for the longest entry in the current language (no clipped text).
         self.nav.setMinimumWidth(self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 8)
 
@@ -590,6 +567,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_window_state()
+        self.road.shutdown()
         self.sync.shutdown()
         self.analysis.shutdown(drop_queued=True)
         self.db.shutdown()

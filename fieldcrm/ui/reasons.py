@@ -77,11 +77,23 @@ _FIELD_PROBLEMS: dict[str, Callable[[Params], str]] = {
         "Validation", "Latitude and longitude go together"
     ),
     "same_contact": lambda p: QCoreApplication.translate("Validation", "Must be another contact"),
+    "not_sha256": lambda p: QCoreApplication.translate(
+        "Validation", "Must be a SHA-256 hash (64 hexadecimal digits)"
+    ),
+    "bad_file_name": lambda p: QCoreApplication.translate(
+        "Validation", "Is not a usable file name"
+    ),
+    "one_owner": lambda p: QCoreApplication.translate(
+        "Validation", "An attachment belongs to one visit, note or follow-up at most"
+    ),
     "custom_needs_name": lambda p: QCoreApplication.translate(
         "Validation", "A custom relationship needs a name"
     ),
     "decline_needs_reason": lambda p: QCoreApplication.translate(
         "Validation", "Say why you decline the request"
+    ),
+    "not_deleted": lambda p: QCoreApplication.translate(
+        "Validation", "This record is not deleted (it may have been restored already)"
     ),
     "unknown_ref": lambda p: fill(
         QCoreApplication.translate("Validation", "This record (%1) does not exist"), _kind(p)
@@ -226,6 +238,10 @@ _REJECTIONS: dict[str, Callable[[Params], str]] = {
     ),
     "refused": lambda p: QCoreApplication.translate(
         "ServerReasons", "The server refused this change."
+    ),
+    "content_fixed": lambda p: QCoreApplication.translate(
+        "ServerReasons",
+        "The content of an attachment cannot be changed; add the new file as another attachment.",
     ),
     "local_too_large": lambda p: QCoreApplication.translate(
         "ServerReasons",

@@ -1,7 +1,7 @@
 """Desktop settings and where each value comes from (flag, environment, IT policy, user).
 
-Precedence, highest first, for the keys ``server_url``, ``sync_interval_minutes`` and
-``language``:
+Precedence, highest first, for the keys ``server_url``, ``sync_interval_minutes``,
+``language``, ``home_base``, ``tile_server_url`` and ``geocoding_url``:
 
 1. a command-line flag (``--server-url``, ``--sync-interval``, ``--language``);
 2. an environment variable (``FIELDCRM_SERVER_URL``, ``FIELDCRM_SYNC_INTERVAL_MINUTES``,
@@ -35,21 +35,39 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
+from fieldcrm.domain.geo import parse_point
+
 ORGANISATION = "FieldCRM"
 APPLICATION = "FieldCRM"
 USER_SETTINGS_FILE = "settings.ini"
 
-KEYS = ("server_url", "sync_interval_minutes", "language")
+KEYS = (
+    "server_url",
+    "sync_interval_minutes",
+    "language",
+    "home_base",
+    "tile_server_url",
+    "geocoding_url",
+)
 DEFAULTS: dict[str, Any] = {
     "server_url": "",
     "sync_interval_minutes": 5,
     # Empty: follow the system locale.
     "language": "",
+    # Where the rep's day starts and ends ("48.137, 11.575"); empty: no home base.
+    "home_base": "",
+    # Map tiles (``https://tiles.example.com/{z}/{x}/{y}.png``) and a Nominatim-compatible
+    # geocoding service: IT sets them by policy; empty, nothing leaves the laptop.
+    "tile_server_url": "",
+    "geocoding_url": "",
 }
 ENVIRONMENT = {
     "server_url": "FIELDCRM_SERVER_URL",
     "sync_interval_minutes": "FIELDCRM_SYNC_INTERVAL_MINUTES",
     "language": "FIELDCRM_LANGUAGE",
+    "home_base": "FIELDCRM_HOME_BASE",
+    "tile_server_url": "FIELDCRM_TILE_SERVER_URL",
+    "geocoding_url": "FIELDCRM_GEOCODING_URL",
 }
 LANGUAGES = ("", "en", "de")
 
@@ -91,6 +109,15 @@ def _coerce(key: str, raw: Any) -> Any:
     if key == "language" and text not in LANGUAGES:
         raise ValueError(f"language must be one of en, de (or empty for the system), not {text!r}")
     if key == "server_url":
+        return text.rstrip("/")
+    if key == "home_base" and text:
+        point = parse_point(text)
+        return f"{point.latitude:.6f}, {point.longitude:.6f}"
+    if key in ("tile_server_url", "geocoding_url") and text:
+        if not text.startswith(("https://", "http://")):
+            raise ValueError(f"{key} must be an http:// or https:// address, not {text!r}")
+        if key == "tile_server_url" and not all(p in text for p in ("{z}", "{x}", "{y}")):
+            raise ValueError("tile_server_url must hold {z}, {x} and {y}")
         return text.rstrip("/")
     return text
 

@@ -129,6 +129,10 @@ class EngineBackend:
             self._client_url = server_url
         return self._client
 
+    def calendar_subscription(self, server_url: str, time_zone: str) -> str:
+        """A new private calendar address (on the sync thread, like every request)."""
+        return self._client_for(server_url).calendar_subscription(time_zone)
+
     def login(self, server_url: str, username: str, password: str) -> dict[str, Any]:
         self.close()
         info = engine.login(self.store, server_url, username, password)

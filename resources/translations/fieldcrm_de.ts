@@ -624,6 +624,10 @@
       <translation>Übergabe</translation>
     </message>
     <message>
+      <source>Attachment</source>
+      <translation>Anhang</translation>
+    </message>
+    <message>
       <source>Territory</source>
       <translation>Gebiet</translation>
     </message>
@@ -754,50 +758,6 @@
       <translation>Fortschritt der Synchronisierung</translation>
     </message>
     <message>
-      <source>Today</source>
-      <translation>Heute</translation>
-    </message>
-    <message>
-      <source>Customers</source>
-      <translation>Kunden</translation>
-    </message>
-    <message>
-      <source>Visits</source>
-      <translation>Besuche</translation>
-    </message>
-    <message>
-      <source>Feedback (%1)</source>
-      <translation>Feedback (%1)</translation>
-    </message>
-    <message>
-      <source>Feedback</source>
-      <translation>Feedback</translation>
-    </message>
-    <message>
-      <source>Reports</source>
-      <translation>Auswertungen</translation>
-    </message>
-    <message>
-      <source>My area</source>
-      <translation>Mein Bereich</translation>
-    </message>
-    <message>
-      <source>Conflicts (%1)</source>
-      <translation>Konflikte (%1)</translation>
-    </message>
-    <message>
-      <source>Conflicts</source>
-      <translation>Konflikte</translation>
-    </message>
-    <message>
-      <source>Rejected changes (%1)</source>
-      <translation>Abgelehnte Änderungen (%1)</translation>
-    </message>
-    <message>
-      <source>Rejected changes</source>
-      <translation>Abgelehnte Änderungen</translation>
-    </message>
-    <message>
       <source>● Not yet synced</source>
       <translation>● Noch nicht synchronisiert</translation>
     </message>
@@ -876,6 +836,54 @@
     <message>
       <source>FieldCRM %1</source>
       <translation>FieldCRM %1</translation>
+    </message>
+    <message>
+      <source>Today</source>
+      <translation>Heute</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Kunden</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Besuche</translation>
+    </message>
+    <message>
+      <source>Route and map</source>
+      <translation>Route und Karte</translation>
+    </message>
+    <message>
+      <source>Feedback (%1)</source>
+      <translation>Feedback (%1)</translation>
+    </message>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
+    <message>
+      <source>Reports</source>
+      <translation>Auswertungen</translation>
+    </message>
+    <message>
+      <source>My area</source>
+      <translation>Mein Bereich</translation>
+    </message>
+    <message>
+      <source>Conflicts (%1)</source>
+      <translation>Konflikte (%1)</translation>
+    </message>
+    <message>
+      <source>Conflicts</source>
+      <translation>Konflikte</translation>
+    </message>
+    <message>
+      <source>Rejected changes (%1)</source>
+      <translation>Abgelehnte Änderungen (%1)</translation>
+    </message>
+    <message>
+      <source>Rejected changes</source>
+      <translation>Abgelehnte Änderungen</translation>
     </message>
   </context>
   <context>
@@ -1336,6 +1344,185 @@
     </message>
   </context>
   <context>
+    <name>Road</name>
+    <message>
+      <source>%1 km</source>
+      <translation>%1 km</translation>
+    </message>
+    <message>
+      <source>#</source>
+      <translation>Nr.</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>Uhrzeit</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Kunde</translation>
+    </message>
+    <message>
+      <source>City</source>
+      <translation>Ort</translation>
+    </message>
+    <message>
+      <source>Leg</source>
+      <translation>Strecke</translation>
+    </message>
+    <message>
+      <source>Fixed time</source>
+      <translation>Fester Termin</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>ja</translation>
+    </message>
+    <message>
+      <source>Distance</source>
+      <translation>Entfernung</translation>
+    </message>
+    <message>
+      <source>Visit due</source>
+      <translation>Besuch fällig</translation>
+    </message>
+    <message>
+      <source>overdue</source>
+      <translation>überfällig</translation>
+    </message>
+    <message>
+      <source>Home base:</source>
+      <translation>Ausgangspunkt:</translation>
+    </message>
+    <message>
+      <source>Where your day starts and ends: latitude, longitude</source>
+      <translation>Wo Ihr Tag beginnt und endet: Breite, Länge</translation>
+    </message>
+    <message>
+      <source>Apply this order</source>
+      <translation>Diese Reihenfolge übernehmen</translation>
+    </message>
+    <message>
+      <source>Move the planned times to the order of the route</source>
+      <translation>Die geplanten Zeiten in die Reihenfolge der Route legen</translation>
+    </message>
+    <message>
+      <source>Fixed time on/off</source>
+      <translation>Fester Termin an/aus</translation>
+    </message>
+    <message>
+      <source>Day route</source>
+      <translation>Tagesroute</translation>
+    </message>
+    <message>
+      <source>Nearby</source>
+      <translation>In der Nähe</translation>
+    </message>
+    <message>
+      <source>Around the day's route</source>
+      <translation>Entlang der Tagesroute</translation>
+    </message>
+    <message>
+      <source>Around the selected customer</source>
+      <translation>Um den gewählten Kunden</translation>
+    </message>
+    <message>
+      <source> km</source>
+      <translation> km</translation>
+    </message>
+    <message>
+      <source>Plan a visit on this day</source>
+      <translation>Besuch an diesem Tag planen</translation>
+    </message>
+    <message>
+      <source>Place pin</source>
+      <translation>Stecknadel setzen</translation>
+    </message>
+    <message>
+      <source>Click the map where the selected customer is</source>
+      <translation>Klicken Sie auf der Karte, wo der gewählte Kunde liegt</translation>
+    </message>
+    <message>
+      <source>Find coordinates</source>
+      <translation>Koordinaten suchen</translation>
+    </message>
+    <message>
+      <source>Look up addresses without coordinates</source>
+      <translation>Adressen ohne Koordinaten nachschlagen</translation>
+    </message>
+    <message>
+      <source>No geocoding service is set up (IT sets it)</source>
+      <translation>Kein Geokodierungsdienst eingerichtet (das richtet die IT ein)</translation>
+    </message>
+    <message>
+      <source>Calendar address…</source>
+      <translation>Kalenderadresse…</translation>
+    </message>
+    <message>
+      <source>A new private address for Outlook, Google or Thunderbird (the old one stops)</source>
+      <translation>Eine neue private Adresse für Outlook, Google oder Thunderbird (die alte gilt nicht mehr)</translation>
+    </message>
+    <message>
+      <source>No planned visits with coordinates on this day.</source>
+      <translation>An diesem Tag gibt es keine geplanten Besuche mit Koordinaten.</translation>
+    </message>
+    <message>
+      <source>%1 stops, %2 (in the planned order: %3).</source>
+      <translation>%1 Stationen, %2 (in der geplanten Reihenfolge: %3).</translation>
+    </message>
+    <message>
+      <source>No home base set: the day starts at its first stop.</source>
+      <translation>Kein Ausgangspunkt gesetzt: Der Tag beginnt bei der ersten Station.</translation>
+    </message>
+    <message>
+      <source>%1 visits have no coordinates and keep their time.</source>
+      <translation>%1 Besuche haben keine Koordinaten und behalten ihre Zeit.</translation>
+    </message>
+    <message>
+      <source>Distances as the crow flies, not by road.</source>
+      <translation>Entfernungen in Luftlinie, nicht auf der Straße.</translation>
+    </message>
+    <message>
+      <source>Home</source>
+      <translation>Ausgangspunkt</translation>
+    </message>
+    <message>
+      <source>Home base not saved: %1</source>
+      <translation>Ausgangspunkt nicht gespeichert: %1</translation>
+    </message>
+    <message>
+      <source>The planned times follow the route now.</source>
+      <translation>Die geplanten Zeiten folgen jetzt der Route.</translation>
+    </message>
+    <message>
+      <source>Visit to %1 planned.</source>
+      <translation>Besuch bei %1 geplant.</translation>
+    </message>
+    <message>
+      <source>Choose a customer first, then place the pin.</source>
+      <translation>Wählen Sie zuerst einen Kunden, dann setzen Sie die Stecknadel.</translation>
+    </message>
+    <message>
+      <source>Coordinates found for %1 customers.</source>
+      <translation>Koordinaten für %1 Kunden gefunden.</translation>
+    </message>
+    <message>
+      <source>Coordinates not found: %1</source>
+      <translation>Koordinaten nicht gefunden: %1</translation>
+    </message>
+    <message>
+      <source>Sign in to a server first.</source>
+      <translation>Melden Sie sich zuerst bei einem Server an.</translation>
+    </message>
+    <message>
+      <source>No calendar address: %1</source>
+      <translation>Keine Kalenderadresse: %1</translation>
+    </message>
+    <message>
+      <source>The new calendar address is copied; the old one stops.</source>
+      <translation>Die neue Kalenderadresse ist kopiert; die alte gilt nicht mehr.</translation>
+    </message>
+  </context>
+  <context>
     <name>SaveDialog</name>
     <message>
       <source>Save</source>
@@ -1471,6 +1658,10 @@
     <message>
       <source>The server refused this change.</source>
       <translation>Der Server hat diese Änderung abgelehnt.</translation>
+    </message>
+    <message>
+      <source>The content of an attachment cannot be changed; add the new file as another attachment.</source>
+      <translation>Der Inhalt eines Anhangs lässt sich nicht ändern; fügen Sie die neue Datei als weiteren Anhang hinzu.</translation>
     </message>
     <message>
       <source>This change is too large to send to the server. Shorten its text and send it again.</source>
@@ -1741,12 +1932,28 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
       <translation>Muss ein anderer Kontakt sein</translation>
     </message>
     <message>
+      <source>Must be a SHA-256 hash (64 hexadecimal digits)</source>
+      <translation>Muss ein SHA-256-Hash sein (64 Hexadezimalziffern)</translation>
+    </message>
+    <message>
+      <source>Is not a usable file name</source>
+      <translation>Ist kein verwendbarer Dateiname</translation>
+    </message>
+    <message>
+      <source>An attachment belongs to one visit, note or follow-up at most</source>
+      <translation>Ein Anhang gehört zu höchstens einem Besuch, einer Notiz oder einer Wiedervorlage</translation>
+    </message>
+    <message>
       <source>A custom relationship needs a name</source>
       <translation>Eine eigene Beziehung braucht einen Namen</translation>
     </message>
     <message>
       <source>Say why you decline the request</source>
       <translation>Sagen Sie, warum Sie die Bitte ablehnen</translation>
+    </message>
+    <message>
+      <source>This record is not deleted (it may have been restored already)</source>
+      <translation>Dieser Datensatz ist nicht gelöscht (vielleicht wurde er schon wiederhergestellt)</translation>
     </message>
     <message>
       <source>This record (%1) does not exist</source>

@@ -624,6 +624,10 @@
       <translation>Handover</translation>
     </message>
     <message>
+      <source>Attachment</source>
+      <translation>Attachment</translation>
+    </message>
+    <message>
       <source>Territory</source>
       <translation>Territory</translation>
     </message>
@@ -754,50 +758,6 @@
       <translation>Sync progress</translation>
     </message>
     <message>
-      <source>Today</source>
-      <translation>Today</translation>
-    </message>
-    <message>
-      <source>Customers</source>
-      <translation>Customers</translation>
-    </message>
-    <message>
-      <source>Visits</source>
-      <translation>Visits</translation>
-    </message>
-    <message>
-      <source>Feedback (%1)</source>
-      <translation>Feedback (%1)</translation>
-    </message>
-    <message>
-      <source>Feedback</source>
-      <translation>Feedback</translation>
-    </message>
-    <message>
-      <source>Reports</source>
-      <translation>Reports</translation>
-    </message>
-    <message>
-      <source>My area</source>
-      <translation>My area</translation>
-    </message>
-    <message>
-      <source>Conflicts (%1)</source>
-      <translation>Conflicts (%1)</translation>
-    </message>
-    <message>
-      <source>Conflicts</source>
-      <translation>Conflicts</translation>
-    </message>
-    <message>
-      <source>Rejected changes (%1)</source>
-      <translation>Rejected changes (%1)</translation>
-    </message>
-    <message>
-      <source>Rejected changes</source>
-      <translation>Rejected changes</translation>
-    </message>
-    <message>
       <source>● Not yet synced</source>
       <translation>● Not yet synced</translation>
     </message>
@@ -876,6 +836,54 @@
     <message>
       <source>FieldCRM %1</source>
       <translation>FieldCRM %1</translation>
+    </message>
+    <message>
+      <source>Today</source>
+      <translation>Today</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Customers</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Visits</translation>
+    </message>
+    <message>
+      <source>Route and map</source>
+      <translation>Route and map</translation>
+    </message>
+    <message>
+      <source>Feedback (%1)</source>
+      <translation>Feedback (%1)</translation>
+    </message>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
+    <message>
+      <source>Reports</source>
+      <translation>Reports</translation>
+    </message>
+    <message>
+      <source>My area</source>
+      <translation>My area</translation>
+    </message>
+    <message>
+      <source>Conflicts (%1)</source>
+      <translation>Conflicts (%1)</translation>
+    </message>
+    <message>
+      <source>Conflicts</source>
+      <translation>Conflicts</translation>
+    </message>
+    <message>
+      <source>Rejected changes (%1)</source>
+      <translation>Rejected changes (%1)</translation>
+    </message>
+    <message>
+      <source>Rejected changes</source>
+      <translation>Rejected changes</translation>
     </message>
   </context>
   <context>
@@ -1336,6 +1344,185 @@
     </message>
   </context>
   <context>
+    <name>Road</name>
+    <message>
+      <source>%1 km</source>
+      <translation>%1 km</translation>
+    </message>
+    <message>
+      <source>#</source>
+      <translation>#</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>Time</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Customer</translation>
+    </message>
+    <message>
+      <source>City</source>
+      <translation>City</translation>
+    </message>
+    <message>
+      <source>Leg</source>
+      <translation>Leg</translation>
+    </message>
+    <message>
+      <source>Fixed time</source>
+      <translation>Fixed time</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>yes</translation>
+    </message>
+    <message>
+      <source>Distance</source>
+      <translation>Distance</translation>
+    </message>
+    <message>
+      <source>Visit due</source>
+      <translation>Visit due</translation>
+    </message>
+    <message>
+      <source>overdue</source>
+      <translation>overdue</translation>
+    </message>
+    <message>
+      <source>Home base:</source>
+      <translation>Home base:</translation>
+    </message>
+    <message>
+      <source>Where your day starts and ends: latitude, longitude</source>
+      <translation>Where your day starts and ends: latitude, longitude</translation>
+    </message>
+    <message>
+      <source>Apply this order</source>
+      <translation>Apply this order</translation>
+    </message>
+    <message>
+      <source>Move the planned times to the order of the route</source>
+      <translation>Move the planned times to the order of the route</translation>
+    </message>
+    <message>
+      <source>Fixed time on/off</source>
+      <translation>Fixed time on/off</translation>
+    </message>
+    <message>
+      <source>Day route</source>
+      <translation>Day route</translation>
+    </message>
+    <message>
+      <source>Nearby</source>
+      <translation>Nearby</translation>
+    </message>
+    <message>
+      <source>Around the day's route</source>
+      <translation>Around the day's route</translation>
+    </message>
+    <message>
+      <source>Around the selected customer</source>
+      <translation>Around the selected customer</translation>
+    </message>
+    <message>
+      <source> km</source>
+      <translation> km</translation>
+    </message>
+    <message>
+      <source>Plan a visit on this day</source>
+      <translation>Plan a visit on this day</translation>
+    </message>
+    <message>
+      <source>Place pin</source>
+      <translation>Place pin</translation>
+    </message>
+    <message>
+      <source>Click the map where the selected customer is</source>
+      <translation>Click the map where the selected customer is</translation>
+    </message>
+    <message>
+      <source>Find coordinates</source>
+      <translation>Find coordinates</translation>
+    </message>
+    <message>
+      <source>Look up addresses without coordinates</source>
+      <translation>Look up addresses without coordinates</translation>
+    </message>
+    <message>
+      <source>No geocoding service is set up (IT sets it)</source>
+      <translation>No geocoding service is set up (IT sets it)</translation>
+    </message>
+    <message>
+      <source>Calendar address…</source>
+      <translation>Calendar address…</translation>
+    </message>
+    <message>
+      <source>A new private address for Outlook, Google or Thunderbird (the old one stops)</source>
+      <translation>A new private address for Outlook, Google or Thunderbird (the old one stops)</translation>
+    </message>
+    <message>
+      <source>No planned visits with coordinates on this day.</source>
+      <translation>No planned visits with coordinates on this day.</translation>
+    </message>
+    <message>
+      <source>%1 stops, %2 (in the planned order: %3).</source>
+      <translation>%1 stops, %2 (in the planned order: %3).</translation>
+    </message>
+    <message>
+      <source>No home base set: the day starts at its first stop.</source>
+      <translation>No home base set: the day starts at its first stop.</translation>
+    </message>
+    <message>
+      <source>%1 visits have no coordinates and keep their time.</source>
+      <translation>%1 visits have no coordinates and keep their time.</translation>
+    </message>
+    <message>
+      <source>Distances as the crow flies, not by road.</source>
+      <translation>Distances as the crow flies, not by road.</translation>
+    </message>
+    <message>
+      <source>Home</source>
+      <translation>Home</translation>
+    </message>
+    <message>
+      <source>Home base not saved: %1</source>
+      <translation>Home base not saved: %1</translation>
+    </message>
+    <message>
+      <source>The planned times follow the route now.</source>
+      <translation>The planned times follow the route now.</translation>
+    </message>
+    <message>
+      <source>Visit to %1 planned.</source>
+      <translation>Visit to %1 planned.</translation>
+    </message>
+    <message>
+      <source>Choose a customer first, then place the pin.</source>
+      <translation>Choose a customer first, then place the pin.</translation>
+    </message>
+    <message>
+      <source>Coordinates found for %1 customers.</source>
+      <translation>Coordinates found for %1 customers.</translation>
+    </message>
+    <message>
+      <source>Coordinates not found: %1</source>
+      <translation>Coordinates not found: %1</translation>
+    </message>
+    <message>
+      <source>Sign in to a server first.</source>
+      <translation>Sign in to a server first.</translation>
+    </message>
+    <message>
+      <source>No calendar address: %1</source>
+      <translation>No calendar address: %1</translation>
+    </message>
+    <message>
+      <source>The new calendar address is copied; the old one stops.</source>
+      <translation>The new calendar address is copied; the old one stops.</translation>
+    </message>
+  </context>
+  <context>
     <name>SaveDialog</name>
     <message>
       <source>Save</source>
@@ -1471,6 +1658,10 @@
     <message>
       <source>The server refused this change.</source>
       <translation>The server refused this change.</translation>
+    </message>
+    <message>
+      <source>The content of an attachment cannot be changed; add the new file as another attachment.</source>
+      <translation>The content of an attachment cannot be changed; add the new file as another attachment.</translation>
     </message>
     <message>
       <source>This change is too large to send to the server. Shorten its text and send it again.</source>
@@ -1741,12 +1932,28 @@ Enter your FieldCRM password:</translation>
       <translation>Must be another contact</translation>
     </message>
     <message>
+      <source>Must be a SHA-256 hash (64 hexadecimal digits)</source>
+      <translation>Must be a SHA-256 hash (64 hexadecimal digits)</translation>
+    </message>
+    <message>
+      <source>Is not a usable file name</source>
+      <translation>Is not a usable file name</translation>
+    </message>
+    <message>
+      <source>An attachment belongs to one visit, note or follow-up at most</source>
+      <translation>An attachment belongs to one visit, note or follow-up at most</translation>
+    </message>
+    <message>
       <source>A custom relationship needs a name</source>
       <translation>A custom relationship needs a name</translation>
     </message>
     <message>
       <source>Say why you decline the request</source>
       <translation>Say why you decline the request</translation>
+    </message>
+    <message>
+      <source>This record is not deleted (it may have been restored already)</source>
+      <translation>This record is not deleted (it may have been restored already)</translation>
     </message>
     <message>
       <source>This record (%1) does not exist</source>

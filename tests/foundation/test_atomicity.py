@@ -151,6 +151,7 @@ def test_public_api_is_known() -> None:
         "create",
         "update",
         "delete",
+        "restore",
         "get",
         "finish",
         "connection",

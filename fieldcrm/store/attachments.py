@@ -1,0 +1,268 @@
+"""The contents of attachments on this laptop: files in the profile, addressed by SHA-256.
+
+A content is written to a temporary name in the attachments folder while it is hashed,
+synced to disk and renamed into ``<folder>/ab/<sha256>``, so a crash leaves the whole file
+or none. ``attachment_file`` says per hash whether the file is here (``present``), whether
+the server has it (``uploaded``), the upload in progress and when it was last used. The
+cache keeps originals within a budget by dropping the least recently used ones; a content
+the server does not have yet is never dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import sqlalchemy as sa
+
+from fieldcrm.domain.files import is_sha256
+from fieldcrm.profile import attachments_dir_for_database
+from fieldcrm.store import tables as t
+from fieldcrm.store.meta import USER_ID_KEY
+from fieldcrm.store.service import Store
+
+CHUNK_BYTES = 1024 * 1024
+
+
+class ContentDamaged(Exception):
+    """Bytes that do not have the SHA-256 (or size) they should have; nothing was kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class PendingUpload:
+    """A content this laptop has and the server does not, with an attachment naming it."""
+
+    attachment_id: str
+    sha256: str
+    size: int
+    upload_id: str | None
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class AttachmentFiles:
+    """The attachments folder of one store and its ``attachment_file`` rows."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.root = attachments_dir_for_database(store.path)
+
+    # ---- paths ---------------------------------------------------------------------
+
+    def path_of(self, sha256: str) -> Path:
+        if not is_sha256(sha256):
+            raise ValueError(f"{sha256[:80]!r} is not a SHA-256")
+        return self.root / sha256[:2] / sha256
+
+    def _temp(self) -> Path:
+        folder = self.root / "tmp"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return folder / f"{uuid.uuid4().hex}.part"
+
+    def local_path(self, sha256: str) -> Path | None:
+        """The content's file if it is on this laptop."""
+        path = self.path_of(sha256)
+        return path if path.is_file() else None
+
+    # ---- writing contents ------------------------------------------------------------
+
+    def _write(self, chunks: Iterable[bytes]) -> tuple[Path, str, int]:
+        """Write chunks to a synced temporary file: (path, sha256, size)."""
+        temp = self._temp()
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with open(temp, "wb") as out:
+                os.chmod(temp, 0o600)
+                for chunk in chunks:
+                    digest.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        return temp, digest.hexdigest(), size
+
+    def _place(self, temp: Path, sha256: str) -> Path:
+        target = self.path_of(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.replace(temp, target)
+        _fsync_dir(target.parent)
+        return target
+
+    def import_file(self, source: IO[bytes]) -> tuple[str, int]:
+        """Copy a file the user attaches into the folder: (sha256, size). The content is
+        kept as not uploaded (the background upload sends it)."""
+        temp, sha256, size = self._write(iter(lambda: source.read(CHUNK_BYTES), b""))
+        self._place(temp, sha256)
+        with self.store.write() as uow:
+            conn = uow.conn
+            row = conn.execute(
+                sa.select(t.attachment_file.c.uploaded).where(t.attachment_file.c.sha256 == sha256)
+            ).first()
+            if row is None:
+                conn.execute(
+                    t.attachment_file.insert().values(
+                        sha256=sha256,
+                        size=size,
+                        present=True,
+                        uploaded=False,
+                        last_used_at=self.store.now_text(),
+                    )
+                )
+            else:
+                conn.execute(
+                    t.attachment_file.update()
+                    .where(t.attachment_file.c.sha256 == sha256)
+                    .values(present=True, last_used_at=self.store.now_text())
+                )
+        return sha256, size
+
+    def store_download(self, sha256: str, size: int, chunks: Iterable[bytes]) -> Path:
+        """Keep downloaded bytes as the content ``sha256`` if they are it (else nothing is
+        kept and ``ContentDamaged`` is raised)."""
+        temp, got, got_size = self._write(chunks)
+        if got != sha256 or got_size != size:
+            temp.unlink(missing_ok=True)
+            raise ContentDamaged(
+                f"the download has {got_size} bytes with SHA-256 {got}, not {size} with {sha256}"
+            )
+        path = self._place(temp, sha256)
+        with self.store.write() as uow:
+            uow.conn.execute(
+                sa.text(
+                    "INSERT INTO attachment_file (sha256, size, present, uploaded, last_used_at) "
+                    "VALUES (:sha, :size, 1, 1, :now) ON CONFLICT(sha256) DO UPDATE SET "
+                    "present = 1, uploaded = 1, last_used_at = :now"
+                ),
+                {"sha": sha256, "size": size, "now": self.store.now_text()},
+            )
+        return path
+
+    # ---- state ---------------------------------------------------------------------
+
+    def state(self, sha256: str) -> tuple[bool, bool]:
+        """(present, uploaded) of a content; (False, False) when this laptop never had it."""
+        with self.store.read() as conn:
+            row = conn.execute(
+                sa.select(t.attachment_file.c.present, t.attachment_file.c.uploaded).where(
+                    t.attachment_file.c.sha256 == sha256
+                )
+            ).first()
+        return (bool(row.present), bool(row.uploaded)) if row else (False, False)
+
+    def _set(self, sha256: str, **values: object) -> None:
+        with self.store.write() as uow:
+            uow.conn.execute(
+                t.attachment_file.update()
+                .where(t.attachment_file.c.sha256 == sha256)
+                .values(**values)
+            )
+
+    def mark_used(self, sha256: str) -> None:
+        self._set(sha256, last_used_at=self.store.now_text())
+
+    def mark_uploaded(self, sha256: str) -> None:
+        self._set(sha256, uploaded=True, upload_id=None)
+
+    def set_upload_id(self, sha256: str, upload_id: str | None) -> None:
+        self._set(sha256, upload_id=upload_id)
+
+    def pending_uploads(self) -> list[PendingUpload]:
+        """Contents the server does not have yet, each with one live attachment naming it
+        whose record the server has (no create of it is queued)."""
+        f, a = t.attachment_file.c, t.attachment.c
+        queued = sa.select(t.outbox.c.row_id).where(
+            t.outbox.c.entity == "attachment", t.outbox.c.op == "create"
+        )
+        query = (
+            sa.select(a.id, f.sha256, f.size, f.upload_id)
+            .join(t.attachment, a.sha256 == f.sha256)
+            .where(
+                f.present.is_(True),
+                f.uploaded.is_(False),
+                a.deleted.is_(False),
+                a.id.not_in(queued),
+                # The server takes an upload from the attachment's author only.
+                a.author_id == self.store.meta(USER_ID_KEY),
+            )
+            .order_by(a.id)
+        )
+        with self.store.read() as conn:
+            rows = conn.execute(query).all()
+        seen: set[str] = set()
+        pending = []
+        for row in rows:
+            if row.sha256 not in seen:
+                seen.add(row.sha256)
+                pending.append(PendingUpload(row.id, row.sha256, row.size, row.upload_id))
+        return pending
+
+    # ---- the cache -------------------------------------------------------------------
+
+    def present_bytes(self) -> int:
+        with self.store.read() as conn:
+            return int(
+                conn.scalar(
+                    sa.select(sa.func.coalesce(sa.func.sum(t.attachment_file.c.size), 0)).where(
+                        t.attachment_file.c.present.is_(True)
+                    )
+                )
+                or 0
+            )
+
+    def _drop(self, sha256: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path_of(sha256).unlink()
+        self._set(sha256, present=False)
+
+    def enforce_budget(self, budget_bytes: int) -> int:
+        """Drop the least recently used uploaded originals until the present ones fit the
+        budget (contents not uploaded yet are kept whatever their size); bytes freed."""
+        f = t.attachment_file.c
+        with self.store.read() as conn:
+            total = self.present_bytes()
+            candidates = conn.execute(
+                sa.select(f.sha256, f.size)
+                .where(f.present.is_(True), f.uploaded.is_(True))
+                .order_by(f.last_used_at.asc().nulls_first(), f.sha256)
+            ).all()
+        freed = 0
+        for row in candidates:
+            if total - freed <= budget_bytes:
+                break
+            self._drop(row.sha256)
+            freed += row.size
+        return freed
+
+    def prune_orphans(self) -> int:
+        """Drop uploaded contents no live attachment on this laptop names any more (their
+        records were deleted or left this user's scope); the number dropped."""
+        f, a = t.attachment_file.c, t.attachment.c
+        named = sa.select(a.sha256).where(a.deleted.is_(False), a.sha256.is_not(None))
+        with self.store.read() as conn:
+            orphans = conn.execute(
+                sa.select(f.sha256).where(
+                    f.present.is_(True), f.uploaded.is_(True), f.sha256.not_in(named)
+                )
+            ).scalars()
+            hashes = list(orphans)
+        for sha256 in hashes:
+            self._drop(sha256)
+        return len(hashes)
