@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 import orjson
@@ -211,6 +212,7 @@ class SyncEngine:
         #: and a first page the idle check fetched already (its cursor and the page).
         self._answer_tag: str | None = None
         self._prefetched: tuple[str, dict[str, Any]] | None = None
+        self._noted_recently = False
 
     # ---- the run --------------------------------------------------------------------
 
@@ -223,6 +225,7 @@ class SyncEngine:
         added: dict[str, int] = {}
         identity_before: tuple[str | None, str | None] | None = None
         self._answer_tag = self._prefetched = None
+        self._noted_recently = False
         try:
             if self._unchanged(result):
                 if self.files is not None:
@@ -269,7 +272,7 @@ class SyncEngine:
 
     def _finish(self, result: SyncResult, started: float, before: tuple[int, ...]) -> SyncResult:
         """Note a successful run (and a verified pull's tag) in one write; report done."""
-        if result.ok:
+        if result.ok and not (result.not_modified and self._noted_recently):
             with self.store.write() as uow:
                 set_meta(uow.connection, LAST_SYNC_KEY, self.store.now_text())
                 if self._answer_tag is not None:
@@ -300,8 +303,8 @@ class SyncEngine:
             ).one()
             meta: dict[str, str] = dict(
                 conn.exec_driver_sql(
-                    "SELECT key, value FROM meta WHERE key IN (?, ?, ?, ?)",
-                    (CURSOR_KEY, VERIFIED_PULL_KEY, FULL_RESYNC_KEY, BULK_LOAD_KEY),
+                    "SELECT key, value FROM meta WHERE key IN (?, ?, ?, ?, ?)",
+                    (CURSOR_KEY, VERIFIED_PULL_KEY, FULL_RESYNC_KEY, BULK_LOAD_KEY, LAST_SYNC_KEY),
                 ).all()
             )
         cursor = meta.get(CURSOR_KEY)
@@ -323,6 +326,11 @@ class SyncEngine:
         page = self.client.pull(cursor, self.page_limit, if_none_match=tag)
         if page is None:
             result.not_modified = True
+            # The time of the last sync is written again only when the one noted is a
+            # minute old: an idle poll then writes (and waits for the disk) at most once a
+            # minute; what the app shows is to the minute.
+            noted = meta.get(LAST_SYNC_KEY)
+            self._noted_recently = noted is not None and 0 <= _age_ms(noted, self.store) < 60_000
             return True
         self._prefetched = (cursor, page)
         return False
@@ -834,6 +842,15 @@ VERIFY_ROUNDS = 3
 REPAIR_LIST_BELOW = MAX_ROWS_PER_FETCH // 5
 #: Parts a differing range is cut into.
 REPAIR_FANOUT = 16
+
+
+def _age_ms(noted: str, store: Store) -> int:
+    """How long ago a time noted as canonical UTC text was (a huge age when unreadable)."""
+    try:
+        moment = datetime.fromisoformat(noted.replace("Z", "+00:00"))
+    except ValueError:
+        return 2**62
+    return store.wall_ms() - int(moment.timestamp() * 1000)
 
 
 def _split(after: int, upto: int) -> list[tuple[int, int]]:

@@ -93,3 +93,17 @@ def test_the_tag_counts_only_at_the_cursor_it_was_verified_at(
     result = anna.sync()
     assert result.ok and not result.not_modified
     assert anna.sync().not_modified
+
+
+def test_an_idle_sync_writes_the_sync_time_at_most_once_a_minute(
+    laptops: dict[str, Laptop],
+) -> None:
+    anna = laptops["anna"]
+    anna.store.set_meta(LAST_SYNC_KEY, "2026-01-01T00:00:00Z")
+    assert anna.sync().not_modified
+    noted = anna.store.meta(LAST_SYNC_KEY)
+    assert noted is not None and noted > "2026-01-01T00:00:00Z"
+    anna.store.set_meta(LAST_SYNC_KEY, anna.store.now_text())
+    before = anna.store.meta(LAST_SYNC_KEY)
+    assert anna.sync().not_modified
+    assert anna.store.meta(LAST_SYNC_KEY) == before  # noted less than a minute ago
