@@ -29,9 +29,12 @@ from fieldcrm.sync.credentials import FileTokenStore
 ENTITY_ORDER = ("territory", "user", "customer", "contact", "visit", "note", "followup")
 
 
-def first_sync(url: str, work: Path, user: str, page_limit: int) -> dict[str, Any]:
+def first_sync(
+    url: str, work: Path, user: str, page_limit: int, *, key: bytes | None = None
+) -> dict[str, Any]:
+    """``key``: the client store is encrypted with it (SQLCipher), as a profile is."""
     (work / "client").mkdir(parents=True)
-    store = Store(work / "client" / "fieldcrm.db")
+    store = Store(work / "client" / "fieldcrm.db", key=key)
     tokens = FileTokenStore(work / "client" / "session.token")
     login(store, url, user, BENCH_PASSWORD, token_store=tokens)
     pages = 0

@@ -9,6 +9,8 @@ from pathlib import Path
 from benchmarks.dataset import DATA_DIR
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The app opens profiles encrypted, with the key in the keyring: the benchmarks' own.
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "benchmarks.file_keyring.FileKeyring")
 
 CUSTOMERS = 100_000
 VERSION = 1

@@ -66,6 +66,7 @@ def run(args: argparse.Namespace, open_store: Any) -> int:
                 return _fail(str(exc), 2)
             args.output.write_bytes(data)
             print(f"{count} planned visits written to {args.output} (times in {zone_name}).")
+            print(f"fieldcrm: {args.output} is not encrypted; keep it safe.", file=sys.stderr)
             return 0
         return _subscription(args, store, zone_name)
     finally:

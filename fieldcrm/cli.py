@@ -188,6 +188,10 @@ def _open_store(profile: Path, password: str | None = None) -> Store:
     line of standard input."""
     from fieldcrm.profile import database_path, ensure_profile
     from fieldcrm.store.encryption import open_profile_store
+    from fieldcrm.sync.wipe import WIPED_NOTICE, finish_interrupted_wipe
+
+    if finish_interrupted_wipe(ensure_profile(profile), timeout=10):
+        print(f"fieldcrm: {WIPED_NOTICE}", file=sys.stderr)
 
     def ask() -> str:
         return password if password is not None else _read_password(None)
@@ -439,6 +443,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 result = engine.sync()
         except SyncError as exc:
             return _fail(exc.message, _exit_code_for(exc))
+        if result.wiped:
+            from fieldcrm.sync.wipe import WIPED_NOTICE
+
+            if args.json:
+                print(json.dumps({"ok": True, "wiped": True, "pushed": result.pushed}))
+            else:
+                print(WIPED_NOTICE)
+            return 0
         summary = {
             "ok": result.ok,
             "pushed": result.pushed,

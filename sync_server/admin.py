@@ -25,6 +25,7 @@ from sync_server.importing import Table, resolve_columns
 from sync_server.push import PushContext, Rejected, apply_entry
 from sync_server.scope import Caller, caller_scopes
 from sync_server.store import SERVER_DEVICE, Writer, utcnow
+from sync_server.wipe import wipe_columns
 
 SYSTEM = Caller(
     user_id="00000000-0000-0000-0000-000000000000",
@@ -469,7 +470,17 @@ def list_territories(conn: sa.Connection) -> list[dict[str, Any]]:
 def list_devices(conn: sa.Connection, username: str | None = None) -> list[dict[str, Any]]:
     d, a = t.device.c, t.account.c
     query = (
-        sa.select(d.id, d.name, a.username, d.created_at, d.last_sync_at, d.revoked_at)
+        sa.select(
+            d.id,
+            d.name,
+            a.username,
+            d.created_at,
+            d.last_sync_at,
+            d.revoked_at,
+            d.wipe_requested_at,
+            d.wipe_now,
+            d.wipe_confirmed_at,
+        )
         .select_from(t.device.join(t.account, a.id == d.user_id))
         .order_by(a.username, d.created_at)
     )
@@ -484,6 +495,7 @@ def list_devices(conn: sa.Connection, username: str | None = None) -> list[dict[
             "first_seen": _iso(row.created_at),
             "last_sync": _iso(row.last_sync_at),
             "revoked": _iso(row.revoked_at),
+            **wipe_columns(row),
         }
         for row in conn.execute(query)
     ]

@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fieldcrm.domain.hlc import wall_clock_ms
 from fieldcrm.protocol import (
     DEVICE_REUSED,
+    DEVICE_WIPE,
     ENTITY_NAMES,
     MAX_ROWS_PER_PAGE,
     PROTOCOL_HEADER,
@@ -76,6 +77,7 @@ from sync_server.pull import (
 )
 from sync_server.push import DeviceReused, precheck, push
 from sync_server.scope import Caller, caller_scopes
+from sync_server.wipe import WipePending, confirm_wipe, refuse_if_wiped
 
 log = logging.getLogger("fieldcrm.server")
 request_log = logging.getLogger("fieldcrm.server.request")
@@ -419,6 +421,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         details = [{"op_no": op_no} for op_no in exc.op_nos[:100]]
         return error_response(409, DEVICE_REUSED, str(exc), details)
 
+    @app.exception_handler(WipePending)
+    async def _wipe_pending(_: Request, exc: WipePending) -> JSONResponse:
+        return error_response(410, DEVICE_WIPE, str(exc), [{"now": exc.now}])
+
     @app.exception_handler(CursorError)
     async def _cursor_error(_: Request, exc: CursorError) -> JSONResponse:
         return error_response(400, "invalid_cursor", str(exc))
@@ -537,6 +543,7 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
 
     @app.post(ApiPaths.PUSH, response_model=PushResponse, tags=["sync"])
     def push_route(body: PushRequest, caller: CurrentCaller, engine: EngineDep) -> Response:
+        refuse_if_wiped(caller, pushing=True)
         if body.device_id != caller.device_id:
             raise auth.AuthError(
                 403,
@@ -582,6 +589,12 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
                 log.info("push retried", extra={"attempt": attempt, "sqlstate": _sqlstate(exc)})
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @app.post(ApiPaths.WIPE_CONFIRMED, status_code=204, tags=["auth"])
+    def wipe_confirmed(caller: CurrentCaller, engine: EngineDep, request: Request) -> Response:
+        with write_transaction(engine) as conn:
+            confirm_wipe(conn, caller, client_address(request))
+        return Response(status_code=204)
+
     @app.get(
         ApiPaths.PULL,
         response_model=PullPage,
@@ -598,8 +611,10 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
     ) -> Response:
         after = parse_cursor(cursor)
         # The caller is checked in the pull's own snapshot: an idle poll is one transaction.
+        # A wipe waiting for this device is answered before anything else, 304 included.
         with read_transaction(engine) as conn:
             caller = authenticated(conn, request, credentials)
+            refuse_if_wiped(caller)
             scopes = caller_scopes(conn, caller.role, caller.territory_id)
             tag = answer_tag(caller, scopes)
             unchanged = if_none_match == tag and unchanged_since(conn, scopes, after)
@@ -621,6 +636,7 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
 def _install_verify_routes(app: FastAPI) -> None:
     @app.post(ApiPaths.DIGEST, response_model=DigestResponse, tags=["sync"])
     def digest_route(body: DigestRequest, caller: CurrentCaller, engine: EngineDep) -> Response:
+        refuse_if_wiped(caller)
         if body.entity not in ENTITY_NAMES:
             raise StarletteHTTPException(422, _unknown_entity(body.entity))
         with read_transaction(engine) as conn:
@@ -629,6 +645,7 @@ def _install_verify_routes(app: FastAPI) -> None:
 
     @app.post(ApiPaths.ROWS, response_model=RowsResponse, tags=["sync"])
     def rows_route(body: RowsRequest, caller: CurrentCaller, engine: EngineDep) -> Response:
+        refuse_if_wiped(caller)
         if body.entity not in ENTITY_NAMES:
             raise StarletteHTTPException(422, _unknown_entity(body.entity))
         with read_transaction(engine) as conn:

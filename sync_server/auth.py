@@ -630,6 +630,9 @@ def _caller_query() -> sa.Select[Any]:
             a.active,
             d.revoked_at.label("device_revoked_at"),
             d.last_sync_at,
+            d.wipe_requested_at,
+            d.wipe_now,
+            d.wipe_confirmed_at,
         )
         .select_from(
             t.access_token.join(t.session, s.id == at.session_id)
@@ -666,4 +669,7 @@ def authenticate(conn: sa.Connection, token: str) -> Caller:
         device_id=row.device_id,
         session_id=row.session_id,
         last_sync_at=_aware(row.last_sync_at),
+        wipe=None
+        if row.wipe_requested_at is None or row.wipe_confirmed_at is not None
+        else ("now" if row.wipe_now else "after_push"),
     )

@@ -29,6 +29,7 @@ from sync_server.db import (
     write_transaction,
 )
 from sync_server.importing import ImportFileError, parse_mapping, read_table
+from sync_server.wipe import WipeError, request_user_wipe, request_wipe
 
 
 def _env_int(name: str, default: int) -> int:
@@ -112,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
     u_pw = user.add_parser("reset-password", parents=[common], help="set a new password")
     u_pw.add_argument("name")
     u_pw.add_argument("--password-stdin", action="store_true", help="read the password")
+    u_wipe = user.add_parser(
+        "wipe", parents=[common], help="wipe every device of a user at its next contact"
+    )
+    u_wipe.add_argument("name")
+    u_wipe.add_argument(
+        "--now", action="store_true", help="do not let them send their pending changes first"
+    )
 
     device = sub.add_parser("device", help="manage devices").add_subparsers(
         dest="action", required=True
@@ -121,6 +129,18 @@ def build_parser() -> argparse.ArgumentParser:
     _json_option(d_list)
     d_rev = device.add_parser("revoke", parents=[common], help="revoke a device's tokens")
     d_rev.add_argument("id")
+    d_wipe = device.add_parser(
+        "wipe",
+        parents=[common],
+        help="delete a lost laptop's local data at its next contact",
+        description="At its next contact the device sends its pending changes, deletes its "
+        "local data (database, attachments, session, key), confirms, and shows the sign-in "
+        "screen. `device list` shows the request and the confirmation.",
+    )
+    d_wipe.add_argument("id")
+    d_wipe.add_argument(
+        "--now", action="store_true", help="do not let it send its pending changes first"
+    )
 
     cal = sub.add_parser("calendar", help="private calendar subscriptions").add_subparsers(
         dest="action", required=True
@@ -371,6 +391,8 @@ def _user_text(user: dict[str, Any]) -> str:
 
 
 def cmd_user(args: argparse.Namespace) -> str:
+    if args.action == "wipe":
+        return cmd_user_wipe(args)
     if args.action == "list":
 
         def listing(conn: sa.Connection) -> str:
@@ -470,19 +492,58 @@ def cmd_device(args: argparse.Namespace) -> str:
                         d["first_seen"] or "",
                         d["last_sync"] or "never",
                         d["revoked"] or "",
+                        _wipe_text(d),
                     ]
                     for d in devices
                 ],
-                ["ID", "NAME", "USER", "FIRST SEEN", "LAST SYNC", "REVOKED"],
+                ["ID", "NAME", "USER", "FIRST SEEN", "LAST SYNC", "REVOKED", "WIPE"],
             )
 
         return _reading(args, listing)
+
+    if args.action == "wipe":
+
+        def wipe(conn: sa.Connection) -> str:
+            try:
+                request_wipe(conn, args.id, now=args.now, actor=audit.command_line_actor())
+            except WipeError as exc:
+                raise admin.AdminError(str(exc)) from exc
+            return _WIPE_ASKED.format(what=f"Device {args.id}")
+
+        return _in_transaction(args, wipe)
 
     def revoke(conn: sa.Connection) -> str:
         admin.revoke_device(conn, args.id)
         return f"Device {args.id} revoked; its tokens no longer work."
 
     return _in_transaction(args, revoke)
+
+
+_WIPE_ASKED = (
+    "{what} will delete its local data at its next contact (`device list` shows when it confirms)."
+)
+
+
+def _wipe_text(device: dict[str, Any]) -> str:
+    if device["wipe_confirmed"]:
+        return f"confirmed {device['wipe_confirmed']}"
+    if device["wipe_requested"]:
+        now = " (now)" if device["wipe_now"] else ""
+        return f"requested {device['wipe_requested']}{now}"
+    return ""
+
+
+def cmd_user_wipe(args: argparse.Namespace) -> str:
+    def wipe(conn: sa.Connection) -> str:
+        try:
+            ids = request_user_wipe(conn, args.name, now=args.now, actor=audit.command_line_actor())
+        except WipeError as exc:
+            raise admin.AdminError(str(exc)) from exc
+        if not ids:
+            return f"{args.name} has no device that can still be reached."
+        return _WIPE_ASKED.format(what=f"Each of {args.name}'s {len(ids)} devices")
+
+    return _in_transaction(args, wipe)
 
 
 def cmd_calendar(args: argparse.Namespace) -> str:

@@ -27,6 +27,8 @@ class Caller:
     session_id: str
     #: When this device last pulled to the end, as noted (UTC), if known.
     last_sync_at: datetime | None = None
+    #: A remote wipe waiting for this device: "now", "after_push", or None.
+    wipe: str | None = None
 
     @property
     def is_admin(self) -> bool:

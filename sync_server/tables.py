@@ -123,6 +123,12 @@ device = sa.Table(
     #: When this device last pulled to the end (the "data as of" a manager sees).
     sa.Column("last_sync_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+    #: A remote wipe: asked for (``wipe_now``: without sending pending changes first), by
+    #: whom, and when the device said it had deleted its data.
+    sa.Column("wipe_requested_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("wipe_now", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("wipe_requested_by", sa.String(128), nullable=True),
+    sa.Column("wipe_confirmed_at", sa.DateTime(timezone=True), nullable=True),
 )
 
 #: One login of one user on one device: the family of its rotating refresh tokens.

@@ -4,10 +4,12 @@ command line."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
 
+from fieldcrm.domain.validation import format_datetime
 from fieldcrm.reports import ReportFilter, ReportTable, compute_report
 from fieldcrm.store import Store
 from fieldcrm.store.meta import LAST_SYNC_KEY
@@ -39,7 +41,7 @@ def report_choices(store: Store) -> ReportChoices:
                 "AND role = 'rep' ORDER BY coalesce(display_name, username)"
             )
         ]
-    return ReportChoices(territories, reps, store.meta(LAST_SYNC_KEY))
+    return ReportChoices(territories, reps, data_as_of(store))
 
 
 def run_report(store: Store, name: str, flt: ReportFilter) -> ReportTable:
@@ -53,9 +55,13 @@ def run_reports(store: Store, names: Sequence[str], flt: ReportFilter) -> list[R
         return [compute_report(conn, name, flt) for name in names]
 
 
-def data_as_of(store: Store) -> str | None:
-    """When the data was last synced (UTC text), None when never."""
-    return store.meta(LAST_SYNC_KEY)
+def data_as_of(store: Store, now: datetime | None = None) -> str | None:
+    """When the data was last synced (UTC text), None when never; never later than now (a
+    clock that ran ahead at the sync must not date the reports in the future)."""
+    last_sync = store.meta(LAST_SYNC_KEY)
+    if last_sync is None:
+        return None
+    return min(last_sync, format_datetime(now or datetime.now(UTC)))
 
 
 def ids_by_name(store: Store, kind: str, wanted: Sequence[str]) -> tuple[str, ...]:

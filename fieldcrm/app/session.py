@@ -64,3 +64,20 @@ def remember_sign_in(store: Store, server_url: str, user: Mapping[str, Any]) -> 
                 },
             )
     return Changes(EVERYTHING)
+
+
+def unlocks(store: Store, password: str) -> bool | None:
+    """Whether ``password`` unlocks the app lock (checked on the laptop against the Argon2id
+    verifier written at sign-in); None when there is no verifier (not signed in since)."""
+    from fieldcrm.sync.credentials import LOCK_VERIFIER_KEY, check_lock_password
+
+    verifier = store.meta(LOCK_VERIFIER_KEY)
+    if verifier is None:
+        return None
+    return check_lock_password(verifier, password)
+
+
+def can_lock(store: Store) -> bool:
+    from fieldcrm.sync.credentials import LOCK_VERIFIER_KEY
+
+    return store.meta(LOCK_VERIFIER_KEY) is not None

@@ -24,6 +24,7 @@ from fieldcrm.app.records import (
     shaped,
     visit_shaped,
 )
+from fieldcrm.app.requests import RequestRow, incoming_requests, outgoing_requests
 from fieldcrm.domain.validation import format_datetime
 from fieldcrm.store import Store
 from fieldcrm.store import tables as t
@@ -36,6 +37,9 @@ class TodayOverview(TypedDict):
     week: list[VisitRow]
     overdue_customers: list[OverdueCustomer]
     followups: list[OpenFollowup]
+    #: What others asked of the user (open), and the answers to what the user asked.
+    requests: list[RequestRow]
+    answers: list[RequestRow]
 
 
 class VisitWithContacts(TypedDict):
@@ -151,7 +155,11 @@ def today_overview(
     fu_params: dict[str, Any] = {}
     fu_clause = ""
     if user_id:
-        fu_clause = " AND f.assignee_id = :user"
+        # Requests of others are listed with who asked (``requests``).
+        fu_clause = (
+            " AND f.assignee_id = :user AND (f.requested_by_id IS NULL "
+            "OR f.requested_by_id = f.assignee_id)"
+        )
         fu_params["user"] = user_id
     followup_sql = sa.text(
         "SELECT f.id, f.title, f.due_date, f.customer_id, c.name AS customer_name "
@@ -169,6 +177,12 @@ def today_overview(
         "week": week_visits,
         "overdue_customers": overdue,
         "followups": followups,
+        "requests": incoming_requests(store, user_id) if user_id else [],
+        "answers": [
+            r
+            for r in (outgoing_requests(store, user_id, limit=50) if user_id else [])
+            if r["response"] or r["done_at"]
+        ],
     }
 
 
@@ -185,6 +199,9 @@ class ReportInput:
     attendee_ids: list[str] = field(default_factory=list)
     followup_title: str | None = None
     followup_due: date | None = None
+    #: The real times of a visit that was never checked in (both or neither; empty: unknown).
+    check_in_at: datetime | str | None = None
+    check_out_at: datetime | str | None = None
 
 
 def save_report(store: Store, visit_id: str, report: ReportInput, user_id: str) -> Changes:
@@ -200,14 +217,17 @@ def save_report(store: Store, visit_id: str, report: ReportInput, user_id: str) 
             "next_steps": report.next_steps,
             "attendee_ids": report.attendee_ids,
         }
+        if report.check_in_at is not None:
+            changes["check_in_at"] = report.check_in_at
+        if report.check_out_at is not None:
+            changes["check_out_at"] = report.check_out_at
         if visit["status"] == "planned":
             changes["status"] = "done"
-            if not visit["check_in_at"]:
-                changes["check_in_at"] = visit["planned_start"]
-            if not visit["check_out_at"]:
-                changes["check_out_at"] = max(
-                    store.now_text(), changes.get("check_in_at") or visit["check_in_at"]
-                )
+            # Checked in and filed now: the visit ends now. Never checked in: the times
+            # are what the rep says, or stay empty; a report filed days later never makes
+            # a visit of days.
+            if visit["check_in_at"] and not visit["check_out_at"] and "check_out_at" not in changes:
+                changes["check_out_at"] = max(store.now_text(), visit["check_in_at"])
         uow.update("visit", visit_id, changes)
         if report.followup_title:
             followup_id = uow.create(

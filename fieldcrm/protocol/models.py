@@ -50,6 +50,8 @@ class ApiPaths:
     DIGEST = f"{API_PREFIX}/sync/digest"
     ROWS = f"{API_PREFIX}/sync/rows"
     REKEY = f"{API_PREFIX}/device/rekey"
+    #: POST, no body: the device has deleted its data as an administrator asked (204).
+    WIPE_CONFIRMED = f"{API_PREFIX}/device/wipe-confirmed"
     VERSION = f"{API_PREFIX}/version"
     HEALTH = "/healthz"
     #: Attachment contents (protocol 4): ``POST`` starts or resumes an upload; ``HEAD`` and
@@ -80,6 +82,10 @@ CONTENT_SHA256_HEADER = "X-Content-SHA256"
 #: Bytes of one upload part: well below the body cap, large enough for speed.
 UPLOAD_PART_BYTES = 4 * 1024 * 1024
 
+
+#: The error code of a request refused because the device is to be wiped; its one detail
+#: says whether at once (``{"now": true}``: not even pending changes are taken).
+DEVICE_WIPE = "device_wipe"
 
 #: Caps both sides agree on; the server refuses anything larger with a 4xx.
 MAX_ENTRIES_PER_PUSH = 1000

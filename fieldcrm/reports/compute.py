@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -292,17 +292,24 @@ def outcomes(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
     return table
 
 
+#: A visit longer than this is flagged, not averaged (a check-out forgotten, a typo).
+LONGEST_VISIT_MINUTES = 12 * 60
+
+
 def visit_duration(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
-    """Average time from check-in to check-out per rep; visits without check-out don't count."""
+    """Average time from check-in to check-out per rep. Only visits with both times count;
+    a visit over 12 hours is counted as flagged and left out of the average."""
     scope, params = _visit_scope(flt, "rep_id", "customer_id")
+    minutes = "((julianday(check_out_at) - julianday(check_in_at)) * 1440.0)"
     rows = conn.execute(
         sa.text(
-            "SELECT rep_id, count(*), "
-            "avg((julianday(check_out_at) - julianday(check_in_at)) * 1440.0) FROM visit "
+            f"SELECT rep_id, sum(CASE WHEN {minutes} <= :longest THEN 1 ELSE 0 END), "
+            f"avg(CASE WHEN {minutes} <= :longest THEN {minutes} END), "
+            f"sum(CASE WHEN {minutes} > :longest THEN 1 ELSE 0 END) FROM visit "
             f"WHERE deleted = 0 AND visit_day BETWEEN :d0 AND :d1 AND status = 'done'{scope} "
             "AND check_in_at IS NOT NULL AND check_out_at IS NOT NULL GROUP BY rep_id"
         ),
-        params | _period(flt),
+        params | _period(flt) | {"longest": LONGEST_VISIT_MINUTES},
     ).all()
     users = _user_names(conn)
     table = ReportTable(
@@ -310,8 +317,9 @@ def visit_duration(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
         "Average visit duration",
         (
             Column("rep", "Rep"),
-            Column("visits", "Visits with check-out", "int"),
+            Column("visits", "Visits with check-in and check-out", "int"),
             Column("average_minutes", "Average minutes", "float"),
+            Column("flagged", "Over 12 hours (not averaged)", "int"),
         ),
     )
     table.rows = sorted(
@@ -319,10 +327,11 @@ def visit_duration(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
             {
                 "rep_id": rep_id,
                 "rep": users.get(rep_id, rep_id),
-                "visits": n,
-                "average_minutes": round(minutes, 1),
+                "visits": int(n or 0),
+                "average_minutes": round(avg, 1) if avg is not None else None,
+                "flagged": int(flagged or 0),
             }
-            for rep_id, n, minutes in rows
+            for rep_id, n, avg, flagged in rows
         ),
         key=lambda r: r["rep"],
     )
@@ -332,8 +341,10 @@ def visit_duration(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
 def followups(conn: sa.Connection, flt: ReportFilter) -> ReportTable:
     """Open and overdue follow-ups per assignee at the period's end."""
     scope, params = _visit_scope(flt, "f.assignee_id", "f.customer_id")
-    as_of = flt.date_to.isoformat()
-    end_of_day = (flt.date_to + timedelta(days=1)).isoformat()
+    # "As of" the period's end, but never a day that has not come yet.
+    as_of_day = min(flt.date_to, datetime.now(UTC).date())
+    as_of = as_of_day.isoformat()
+    end_of_day = (as_of_day + timedelta(days=1)).isoformat()
     rows = conn.execute(
         sa.text(
             f"SELECT f.assignee_id, "

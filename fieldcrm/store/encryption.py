@@ -26,6 +26,7 @@ from fieldcrm.store.db import (
     is_plain_sqlite,
     restrict_file,
 )
+from fieldcrm.store.erase import finish_erasing
 from fieldcrm.store.keys import (
     PasswordSource,
     StoreKeyError,
@@ -81,6 +82,7 @@ def open_profile_store(
     database of an earlier version encrypted in place first. ``StoreKeyError`` (with a
     message for the user) when the key cannot be had or does not fit. ``prefer_password``
     makes a new profile's key from the password even where a keyring exists."""
+    finish_erasing(database)
     remove_half_copy(database)
     info = read_key_info(database)
     if info is None:

@@ -26,6 +26,7 @@ from fieldcrm.sync.errors import (
     SyncError,
     TooManyAttempts,
     VerificationFailed,
+    WipeRequested,
 )
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "SyncResult",
     "TooManyAttempts",
     "VerificationFailed",
+    "WipeRequested",
     "current_user",
     "load_credentials",
     "login",

@@ -24,6 +24,7 @@ import orjson
 from fieldcrm import __version__
 from fieldcrm.protocol import (
     DEVICE_REUSED,
+    DEVICE_WIPE,
     MAX_ROWS_PER_PAGE,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
@@ -52,6 +53,7 @@ from fieldcrm.sync.errors import (
     ServerUnreachable,
     SyncError,
     TooManyAttempts,
+    WipeRequested,
 )
 from fieldcrm.tls import tls_context
 
@@ -173,6 +175,10 @@ class SyncClient:
         if token:
             self._request("POST", ApiPaths.LOGOUT, json_body={"refresh_token": token}, auth=False)
         holder.access_token = None
+
+    def confirm_wipe(self) -> None:
+        """Tell the server this device has deleted its data (ends the device there)."""
+        self._request("POST", ApiPaths.WIPE_CONFIRMED)
 
     def me(self) -> UserInfo:
         return UserInfo.model_validate_json(self._request("GET", ApiPaths.ME).content)
@@ -520,6 +526,14 @@ def _error_for(response: httpx.Response, *, login: bool, refresh: bool) -> SyncE
     code, server_message, details = _error_body(response)
     said = f" The server said: {server_message}" if server_message else ""
     lowered = (code or "").lower()
+    if code == DEVICE_WIPE:
+        now = any(isinstance(d, dict) and d.get("now") is True for d in details or [])
+        return WipeRequested(
+            "An administrator asked this laptop to delete its FieldCRM data.",
+            status=status,
+            code=code,
+            now=now,
+        )
     if status == 426 or lowered.startswith("protocol"):
         return ProtocolMismatch(
             "This FieldCRM version cannot sync with the server (protocol version "

@@ -40,6 +40,8 @@ log = logging.getLogger("fieldcrm.sync")
 KEYRING_SERVICE = "FieldCRM"
 TOKEN_FILE_NAME = "session.token"
 TOKEN_WARNED_KEY = "token_file_warning_shown"
+#: The app lock's Argon2id verifier of the password used at sign-in.
+LOCK_VERIFIER_KEY = "lock_verifier"
 #: Where the session went at login: "keyring" or "file".
 TOKEN_STORAGE_KEY = "token_storage"
 #: Set to 1 to keep the token in the profile even where a keyring exists (tests, kiosks).
@@ -319,7 +321,26 @@ def login(
         set_meta(conn, USERNAME_KEY, user.username)
         set_meta(conn, USER_INFO_KEY, user.model_dump_json())
         set_meta(conn, USER_ID_KEY, user.id)
+        # What the app lock checks the password against, on the laptop (works offline).
+        set_meta(conn, LOCK_VERIFIER_KEY, lock_verifier(password))
     return user
+
+
+def lock_verifier(password: str) -> str:
+    """An Argon2id hash of the password (the app lock's verifier; never the password)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher().hash(password)
+
+
+def check_lock_password(verifier: str, password: str) -> bool:
+    from argon2 import PasswordHasher
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return PasswordHasher().verify(verifier, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def logout(

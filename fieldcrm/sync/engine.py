@@ -57,8 +57,10 @@ from fieldcrm.sync.errors import (
     SyncCancelled,
     SyncError,
     VerificationFailed,
+    WipeRequested,
 )
 from fieldcrm.sync.files import FileSync, FileTransfer
+from fieldcrm.sync.wipe import carry_out_wipe
 
 log = logging.getLogger("fieldcrm.sync")
 
@@ -137,6 +139,12 @@ class SyncResult:
     device_reused: bool = False
     #: Outbox entries left after the run (edits made while it ran, or not acknowledged).
     pending: int = 0
+    #: An administrator had this laptop wiped: its local data is gone (the store is closed).
+    wiped: bool = False
+    #: ... and the server was told (else the next start tells it).
+    wipe_confirmed: bool = False
+    #: Every pending change had reached the server before the wipe.
+    pushed_before_wipe: bool = False
     offline: bool = False
     #: The server answered the pull "nothing changed for you" (304): nothing to pull, push
     #: or verify.
@@ -244,6 +252,8 @@ class SyncEngine:
             if held_back is not None:
                 raise held_back  # pulled all the same; the changes wait in the outbox
             result.ok = True
+        except WipeRequested as exc:
+            self._wipe(result, exc)
         except FATAL_ERRORS:
             raise
         except SyncCancelled:
@@ -257,9 +267,10 @@ class SyncEngine:
                 raise
         finally:
             if not result.not_modified:
-                result.pending = self.store.pending_count()
-                if identity_before is not None:
-                    result.scope_change = self._scope_change(identity_before, removed, added)
+                if not result.wiped:
+                    result.pending = self.store.pending_count()
+                    if identity_before is not None:
+                        result.scope_change = self._scope_change(identity_before, removed, added)
                 self._count_traffic(result, started, before)
         return self._finish(result, started, before)
 
@@ -272,7 +283,7 @@ class SyncEngine:
 
     def _finish(self, result: SyncResult, started: float, before: tuple[int, ...]) -> SyncResult:
         """Note a successful run (and a verified pull's tag) in one write; report done."""
-        if result.ok and not (result.not_modified and self._noted_recently):
+        if result.ok and not result.wiped and not (result.not_modified and self._noted_recently):
             with self.store.write() as uow:
                 set_meta(uow.connection, LAST_SYNC_KEY, self.store.now_text())
                 if self._answer_tag is not None:
@@ -287,6 +298,27 @@ class SyncEngine:
             self._count_traffic(result, started, before)
         self._report("done", result.pulled, result.pulled)
         return result
+
+    def _wipe(self, result: SyncResult, request: WipeRequested) -> None:
+        """Send what is pending (unless the wipe is "now"), then delete the local data.
+
+        If the pending changes cannot be sent now (offline again), nothing is deleted: the
+        next contact tries again, so no change is lost on the way."""
+        if not request.now:
+            try:
+                self._push(result)
+            except WipeRequested as now:
+                if not now.now:
+                    raise
+            except SyncError as exc:
+                log.warning("wipe postponed: the pending changes were not sent (%s)", exc)
+                result.errors.append(exc.message)
+                result.offline = isinstance(exc, ServerUnreachable)
+                return
+        result.pushed_before_wipe = self.store.pending_count() == 0
+        result.wipe_confirmed = carry_out_wipe(self.store, self.client)
+        result.wiped = True
+        result.ok = True
 
     def _unchanged(self, result: SyncResult) -> bool:
         """The idle check: with nothing to send, ask the server with the tag of the last

@@ -112,6 +112,15 @@ class DeviceReused(RequestRejected):
     profile was restored from a backup or copied. The engine takes a new identity."""
 
 
+class WipeRequested(SyncError):
+    """An administrator asked this device to delete its local data (a lost laptop).
+    ``now``: without sending its pending changes first."""
+
+    def __init__(self, message: str, *, now: bool = False, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.now = now
+
+
 class SyncCancelled(SyncError):
     """The sync was cancelled on request (e.g. the app is closing)."""
 

@@ -70,6 +70,9 @@ def open_main_window(
         **window_options,
     )
     window.destroyed.connect(store.close)
+    from fieldcrm.ui.applock import AppLock
+
+    AppLock(window)
     _leave_startup_objects_out_of_collections()
     return window
 
@@ -98,10 +101,16 @@ def run(profile: Path, flags: Mapping[str, Any] | None = None) -> int:
     except StoreKeyError as exc:
         show_store_error(exc.message)
         return 7
+    from fieldcrm.ui.wiped import replace_when_wiped, successors
+
+    replace_when_wiped(
+        window, lambda: open_main_window(profile, flags, ask_password=ask_store_password)
+    )
     window.show()
     window.start()
     code = app.exec()
-    window.store.close()
+    for each in (window, *successors):
+        each.store.close()
     return code
 
 

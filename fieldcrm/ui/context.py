@@ -8,6 +8,7 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from fieldcrm.app import EVERYTHING, Changes
+from fieldcrm.app.corrections import UndoHistory
 from fieldcrm.store import Store
 from fieldcrm.ui import i18n
 from fieldcrm.ui.settings import Settings
@@ -25,6 +26,8 @@ class AppContext(QObject):
     data_changed = Signal(object)
     #: A message for the status bar (already translated).
     message = Signal(str)
+    #: What Ctrl+Z would undo changed (the action's name, or "" when nothing).
+    undo_changed = Signal(str)
 
     def __init__(
         self,
@@ -49,6 +52,8 @@ class AppContext(QObject):
         self.display_name: str | None = None
         #: "rep", "manager" or "admin"; decides which pages show.
         self.role: str | None = None
+        #: The last actions since the app started, for Ctrl+Z.
+        self.undo_history = UndoHistory()
         sync.synced.connect(self._synced)
 
     def _synced(self, result: object) -> None:
@@ -84,9 +89,28 @@ class AppContext(QObject):
         self.db.submit(lambda: work(store), done, on_error)
 
     def changed(self, changes: Changes) -> None:
-        """A write went through: the views of its kinds reload and a sync is due."""
+        """A write went through: the views of its kinds reload and a sync is due; what it
+        did can be undone."""
+        if changes.undo is not None:
+            self.undo_history.record(changes)
+            self.undo_changed.emit(self.undo_history.next_action() or "")
         self.data_changed.emit(changes.kinds)
         self.sync.note_edit()
+
+    def undo(self, on_error: Callable[[BaseException], None] | None = None) -> bool:
+        """Undo the last action (on the database thread); False when there is none."""
+        entry = self.undo_history.take()
+        self.undo_changed.emit(self.undo_history.next_action() or "")
+        if entry is None:
+            return False
+        store = self.store
+
+        def done(changes: Changes) -> None:
+            self.data_changed.emit(changes.kinds)
+            self.sync.note_edit()
+
+        self.db.submit(lambda: entry.run(store), done, on_error)
+        return True
 
     def require_user(self) -> str:
         if self.user_id is None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -175,10 +176,37 @@ class ReportExtras(QWidget):
         contacts: Sequence[Mapping[str, Any]],
         attending: list[str],
         parent: QWidget | None = None,
+        *,
+        ask_times: tuple[str, str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        #: A visit never checked in: its real times, or none (the group left unchecked).
+        self.times_box: QGroupBox | None = None
+        if ask_times is not None:
+            self.times_box = QGroupBox(_t("I know when the visit really took place"), self)
+            self.times_box.setObjectName("real_times")
+            self.times_box.setCheckable(True)
+            self.times_box.setChecked(False)
+            self.times_box.setToolTip(
+                _t("Not checked in: without the real times the visit keeps no duration.")
+            )
+            times = QFormLayout(self.times_box)
+            self.real_start = QDateTimeEdit(
+                i18n.to_local(ask_times[0]) or QDateTime.currentDateTime(), self.times_box
+            )
+            self.real_start.setObjectName("real_start")
+            end = ask_times[1] or ask_times[0]
+            self.real_end = QDateTimeEdit(
+                i18n.to_local(end) or QDateTime.currentDateTime(), self.times_box
+            )
+            self.real_end.setObjectName("real_end")
+            for edit in (self.real_start, self.real_end):
+                edit.setCalendarPopup(True)
+            times.addRow(_t("Began:"), self.real_start)
+            times.addRow(_t("Ended:"), self.real_end)
+            layout.addWidget(self.times_box)
         self.attendees_box = QGroupBox(_t("Attending contacts"), self)
         box_layout = QVBoxLayout(self.attendees_box)
         self.attendees_model = QStandardItemModel(self)
@@ -238,7 +266,14 @@ def report_dialog(
     visit = visit_info["visit"]
     form = RecordForm("visit", ("outcome", "report", "next_steps"))
     form.set_values(visit)
-    extras = ReportExtras(visit_info["contacts"], list(visit.get("attendee_ids") or []))
+    never_checked_in = not visit["check_in_at"]
+    extras = ReportExtras(
+        visit_info["contacts"],
+        list(visit.get("attendee_ids") or []),
+        ask_times=(visit["planned_start"] or "", visit["planned_end"])
+        if never_checked_in
+        else None,
+    )
     form.editors["next_steps"].textChanged.connect(  # type: ignore[attr-defined]
         lambda: _suggest_title(form, extras)
     )
@@ -253,11 +288,14 @@ def report_dialog(
             attendee_ids=attendee_ids,
             followup_title=followup[0],
             followup_due=followup[1],
+            check_in_at=real_times[0],
+            check_out_at=real_times[1],
         )
         return visits.save_report(store, visit_id, report, user_id)
 
     attendee_ids: list[str] = []
     followup: list[Any] = [None, None]
+    real_times: list[Any] = [None, None]
 
     dialog = SaveDialog(
         fill(_t("Visit report: %1"), visit_info["customer_name"] or ""),
@@ -276,6 +314,11 @@ def report_dialog(
             followup[1] = extras.followup_due.date().toPython()
         else:
             followup[0] = followup[1] = None
+        if extras.times_box is not None and extras.times_box.isChecked():
+            real_times[0] = i18n.utc_text(extras.real_start.dateTime())
+            real_times[1] = i18n.utc_text(extras.real_end.dateTime())
+        else:
+            real_times[0] = real_times[1] = None
 
     dialog.buttons.accepted.disconnect()
 
@@ -412,7 +455,8 @@ class LoginDialog(QDialog):
 
 
 class SettingsDialog(QDialog):
-    """Server address, sync interval and language; values fixed by IT are shown locked."""
+    """Server address, sync interval, app lock and language; values fixed by IT are shown
+    locked."""
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -429,6 +473,12 @@ class SettingsDialog(QDialog):
         self.interval.setAccessibleName(self.tr("Sync interval in minutes"))
         self.interval.setRange(1, 1440)
         self.interval.setSuffix(self.tr(" min"))
+        self.lock = QSpinBox(self)
+        self.lock.setObjectName("lock_minutes")
+        self.lock.setAccessibleName(self.tr("Lock after minutes without input"))
+        self.lock.setRange(0, 1440)
+        self.lock.setSuffix(self.tr(" min"))
+        self.lock.setSpecialValueText(self.tr("Never"))
         self.language = QComboBox(self)
         self.language.setObjectName("language")
         self.language.setAccessibleName(self.tr("Language"))
@@ -438,11 +488,13 @@ class SettingsDialog(QDialog):
         self.editors: dict[str, QWidget] = {
             "server_url": self.server,
             "sync_interval_minutes": self.interval,
+            "lock_minutes": self.lock,
             "language": self.language,
         }
         captions = {
             "server_url": self.tr("Server:"),
             "sync_interval_minutes": self.tr("Sync every:"),
+            "lock_minutes": self.tr("Lock after:"),
             "language": self.tr("Language:"),
         }
         self.lock_labels: dict[str, QLabel] = {}
@@ -452,6 +504,8 @@ class SettingsDialog(QDialog):
                 self.server.setText(resolved.value)
             elif key == "sync_interval_minutes":
                 self.interval.setValue(int(resolved.value))
+            elif key == "lock_minutes":
+                self.lock.setValue(int(resolved.value))
             else:
                 self.language.setCurrentIndex(max(0, self.language.findData(resolved.value)))
             column = QVBoxLayout()
@@ -487,6 +541,7 @@ class SettingsDialog(QDialog):
         return {
             "server_url": self.server.text(),
             "sync_interval_minutes": self.interval.value(),
+            "lock_minutes": self.lock.value(),
             "language": self.language.currentData(),
         }
 

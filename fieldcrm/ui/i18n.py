@@ -122,6 +122,9 @@ _FIELD_LABELS: dict[str, Callable[[], str]] = {
     "title": lambda: QCoreApplication.translate("Fields", "Title"),
     "due_date": lambda: QCoreApplication.translate("Fields", "Due date"),
     "done_at": lambda: QCoreApplication.translate("Fields", "Done at"),
+    "assignee_id": lambda: QCoreApplication.translate("Fields", "Who does it"),
+    "cancel_reason": lambda: QCoreApplication.translate("Fields", "Why cancelled"),
+    "response_note": lambda: QCoreApplication.translate("Fields", "Reason"),
 }
 
 

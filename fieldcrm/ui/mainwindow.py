@@ -7,7 +7,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSplitter,
     QStackedWidget,
-    QStyle,
     QToolBar,
     QToolButton,
 )
@@ -26,7 +25,7 @@ from fieldcrm import __version__
 from fieldcrm.app import EVERYTHING, review, session, visits
 from fieldcrm.app.changes import CONFLICT, REJECTED, SESSION
 from fieldcrm.store import Store
-from fieldcrm.ui import dialogs, i18n
+from fieldcrm.ui import dialogs, i18n, window_actions
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.customer_picker import CustomerPicker
 from fieldcrm.ui.navigation import ICONS, PAGES, nav_texts
@@ -40,6 +39,7 @@ from fieldcrm.ui.pages.reports import ReportsPage
 from fieldcrm.ui.pages.road import RoadPage
 from fieldcrm.ui.pages.team import TeamPage
 from fieldcrm.ui.pages.today import TodayView
+from fieldcrm.ui.pages.trash import TrashView
 from fieldcrm.ui.pages.visits import VisitsView
 from fieldcrm.ui.settings import Settings
 from fieldcrm.ui.sync import SyncBackend, SyncController
@@ -57,6 +57,15 @@ class MainWindow(QMainWindow):
 
     #: Someone signed in (after the login dialog or an automatic demo login).
     logged_in = Signal(dict)
+    # Made by ``window_actions.make_toolbar``.
+    toolbar: QToolBar
+    sync_action: QAction
+    new_customer_action: QAction
+    new_visit_action: QAction
+    new_note_action: QAction
+    search_action: QAction
+    settings_action: QAction
+    about_action: QAction
 
     def __init__(
         self,
@@ -112,6 +121,7 @@ class MainWindow(QMainWindow):
             "team": self.team,
             "conflicts": self.conflicts,
             "rejected": self.rejected,
+            "trash": TrashView(self.ctx),
             "detail": self.detail,
         }
         self.stack = QStackedWidget(self)
@@ -159,63 +169,8 @@ class MainWindow(QMainWindow):
     # ---- actions and shortcuts -------------------------------------------------------
 
     def _make_actions(self) -> None:
-        style = self.style()
-        self.toolbar = QToolBar(self)
-        self.toolbar.setObjectName("toolbar")
-        self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(self.toolbar)
-
-        def action(name: str, icon: QStyle.StandardPixmap, shortcut: Any, slot: Any) -> QAction:
-            act = QAction(style.standardIcon(icon), "", self)
-            act.setObjectName(name)
-            act.setShortcut(QKeySequence(shortcut))
-            act.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-            act.triggered.connect(slot)
-            self.toolbar.addAction(act)
-            return act
-
-        self.sync_action = action(
-            "action_sync", QStyle.StandardPixmap.SP_BrowserReload, "F5", self.sync.sync_now
-        )
-        self.toolbar.addSeparator()
-        self.new_customer_action = action(
-            "action_new_customer",
-            QStyle.StandardPixmap.SP_FileIcon,
-            QKeySequence.StandardKey.New,
-            self.new_customer,
-        )
-        self.new_visit_action = action(
-            "action_new_visit",
-            QStyle.StandardPixmap.SP_FileDialogNewFolder,
-            "Ctrl+Shift+V",
-            self.new_visit,
-        )
-        self.new_note_action = action(
-            "action_new_note",
-            QStyle.StandardPixmap.SP_FileDialogDetailedView,
-            "Ctrl+Shift+N",
-            self.new_note,
-        )
-        self.search_action = action(
-            "action_search",
-            QStyle.StandardPixmap.SP_FileDialogContentsView,
-            QKeySequence.StandardKey.Find,
-            self.search,
-        )
-        self.toolbar.addSeparator()
-        self.settings_action = action(
-            "action_settings",
-            QStyle.StandardPixmap.SP_FileDialogInfoView,
-            "Ctrl+,",
-            self.open_settings,
-        )
-        self.about_action = action(
-            "action_about",
-            QStyle.StandardPixmap.SP_MessageBoxInformation,
-            QKeySequence.StandardKey.HelpContents,
-            self.show_about,
-        )
+        window_actions.make_toolbar(self)
+        self.edit_menu = window_actions.EditMenu(self, self.ctx, lambda: self.show_page("trash"))
 
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
@@ -262,6 +217,7 @@ class MainWindow(QMainWindow):
         self.about_action.setText(self.tr("About"))
         self.about_action.setToolTip(self.tr("FieldCRM and server versions (F1)"))
         self._show_retry_as_sign_in(self.sync.state.needs_sign_in)
+        self.edit_menu.retranslate()
         self.sync.retranslate()
         self.progress.setAccessibleName(self.tr("Sync progress"))
         for page in self.pages.values():

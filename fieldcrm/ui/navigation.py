@@ -19,6 +19,7 @@ PAGES = (
     "team",
     "conflicts",
     "rejected",
+    "trash",
 )
 
 ICONS = {
@@ -31,6 +32,7 @@ ICONS = {
     "team": QStyle.StandardPixmap.SP_DirLinkIcon,
     "conflicts": QStyle.StandardPixmap.SP_MessageBoxWarning,
     "rejected": QStyle.StandardPixmap.SP_MessageBoxCritical,
+    "trash": QStyle.StandardPixmap.SP_TrashIcon,
 }
 
 
@@ -59,4 +61,5 @@ def nav_texts(conflicts: int, rejected: int, unread_feedback: int) -> dict[str, 
         "rejected": fill(_t("Rejected changes (%1)"), i18n.format_number(rejected))
         if rejected
         else _t("Rejected changes"),
+        "trash": _t("Trash"),
     }

@@ -58,7 +58,12 @@ def report_titles() -> dict[str, str]:
         "Outcome": QCoreApplication.translate("Reports", "Outcome"),
         "Visits": QCoreApplication.translate("Reports", "Visits"),
         "Share": QCoreApplication.translate("Reports", "Share"),
-        "Visits with check-out": QCoreApplication.translate("Reports", "Visits with check-out"),
+        "Visits with check-in and check-out": QCoreApplication.translate(
+            "Reports", "Visits with check-in and check-out"
+        ),
+        "Over 12 hours (not averaged)": QCoreApplication.translate(
+            "Reports", "Over 12 hours (not averaged)"
+        ),
         "Average minutes": QCoreApplication.translate("Reports", "Average minutes"),
         "Open": QCoreApplication.translate("Reports", "Open"),
         "Overdue": QCoreApplication.translate("Reports", "Overdue"),
@@ -222,7 +227,7 @@ def build_chart(table: ReportTable) -> QChart:
         series.append(
             _bar_set(
                 translate_title("Average minutes"),
-                [float(r["average_minutes"]) for r in table.rows],
+                [float(r["average_minutes"] or 0) for r in table.rows],
                 1,
             )
         )

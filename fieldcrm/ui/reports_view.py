@@ -368,7 +368,10 @@ class ReportsView(QWidget):
         if self._table is None:
             return
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export CSV"), f"{self._table.name}.csv", self.tr("CSV files (*.csv)")
+            self,
+            self.tr("Export CSV (the file is not encrypted)"),
+            f"{self._table.name}.csv",
+            self.tr("CSV files (*.csv)"),
         )
         if path:
             self.export_csv(Path(path))
@@ -384,7 +387,10 @@ class ReportsView(QWidget):
         if self._table is None:
             return
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export PDF"), f"{self._table.name}.pdf", self.tr("PDF files (*.pdf)")
+            self,
+            self.tr("Export PDF (the file is not encrypted)"),
+            f"{self._table.name}.pdf",
+            self.tr("PDF files (*.pdf)"),
         )
         if path:
             self.export_pdf(Path(path))

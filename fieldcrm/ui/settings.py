@@ -1,7 +1,8 @@
 """Desktop settings and where each value comes from (flag, environment, IT policy, user).
 
 Precedence, highest first, for the keys ``server_url``, ``sync_interval_minutes``,
-``language``, ``home_base``, ``tile_server_url`` and ``geocoding_url``:
+``language``, ``lock_minutes`` (idle minutes before the window locks, 0: never),
+``home_base``, ``tile_server_url`` and ``geocoding_url``:
 
 1. a command-line flag (``--server-url``, ``--sync-interval``, ``--language``);
 2. an environment variable (``FIELDCRM_SERVER_URL``, ``FIELDCRM_SYNC_INTERVAL_MINUTES``,
@@ -45,6 +46,7 @@ KEYS = (
     "server_url",
     "sync_interval_minutes",
     "language",
+    "lock_minutes",
     "home_base",
     "tile_server_url",
     "geocoding_url",
@@ -54,6 +56,8 @@ DEFAULTS: dict[str, Any] = {
     "sync_interval_minutes": 5,
     # Empty: follow the system locale.
     "language": "",
+    # Minutes without input before the window locks (0: never).
+    "lock_minutes": 15,
     # Where the rep's day starts and ends ("48.137, 11.575"); empty: no home base.
     "home_base": "",
     # Map tiles (``https://tiles.example.com/{z}/{x}/{y}.png``) and a Nominatim-compatible
@@ -65,6 +69,7 @@ ENVIRONMENT = {
     "server_url": "FIELDCRM_SERVER_URL",
     "sync_interval_minutes": "FIELDCRM_SYNC_INTERVAL_MINUTES",
     "language": "FIELDCRM_LANGUAGE",
+    "lock_minutes": "FIELDCRM_LOCK_MINUTES",
     "home_base": "FIELDCRM_HOME_BASE",
     "tile_server_url": "FIELDCRM_TILE_SERVER_URL",
     "geocoding_url": "FIELDCRM_GEOCODING_URL",
@@ -104,6 +109,14 @@ def _coerce(key: str, raw: Any) -> Any:
             raise ValueError(f"sync_interval_minutes must be a whole number, not {raw!r}") from None
         if not 1 <= minutes <= 1440:
             raise ValueError("sync_interval_minutes must be between 1 and 1440")
+        return minutes
+    if key == "lock_minutes":
+        try:
+            minutes = int(str(raw).strip())
+        except ValueError:
+            raise ValueError(f"lock_minutes must be a whole number, not {raw!r}") from None
+        if not 0 <= minutes <= 1440:
+            raise ValueError("lock_minutes must be between 0 (never) and 1440")
         return minutes
     text = str(raw).strip()
     if key == "language" and text not in LANGUAGES:

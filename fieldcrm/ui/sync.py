@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -24,6 +25,7 @@ from fieldcrm.store import Store
 from fieldcrm.store.meta import LAST_SYNC_KEY, SERVER_VERSION_KEY
 from fieldcrm.sync.credentials import keyring_available
 from fieldcrm.sync.errors import SyncCancelled
+from fieldcrm.sync.files import FileSync, file_policy
 from fieldcrm.tls import tls_context
 from fieldcrm.ui import i18n
 from fieldcrm.ui.tasks import TaskRunner
@@ -37,6 +39,8 @@ class SyncBackend(Protocol):
     """What the controller needs from the sync engine (runs on the sync thread)."""
 
     def login(self, server_url: str, username: str, password: str) -> dict[str, Any]: ...
+
+    def fetch_attachment(self, server_url: str, attachment_id: str) -> Path: ...
 
     def sync(self, server_url: str, progress: Progress) -> Any: ...
 
@@ -152,10 +156,20 @@ class EngineBackend:
                 progress=_progress_adapter(progress),
                 page_limit=self.page_limit,
                 cancel=self._cancel,
+                files=FileSync(self.store, client, file_policy(), cancel=self._cancel),
             )
             return run.sync()
         except BaseException:
             # A session that ended, a server that went away: the next run starts afresh.
+            self.close()
+            raise
+
+    def fetch_attachment(self, server_url: str, attachment_id: str) -> Path:
+        """An attachment's original on this laptop, downloaded if needed (sync thread)."""
+        client = self._client_for(server_url)
+        try:
+            return FileSync(self.store, client, file_policy()).fetch(attachment_id)
+        except BaseException:
             self.close()
             raise
 
@@ -193,6 +207,8 @@ class SyncController(QObject):
     state_changed = Signal()
     #: A sync finished successfully; the views reload.
     synced = Signal(object)
+    #: An administrator had this laptop wiped: the local data is gone, the store closed.
+    wiped = Signal()
     _progress = Signal(int, int)
 
     def __init__(
@@ -260,6 +276,19 @@ class SyncController(QObject):
         if self._enabled and self.state.online is not False:
             self._after_edit.start()
 
+    def fetch_attachment(
+        self,
+        attachment_id: str,
+        on_done: Callable[[Path], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """Download an attachment's original on the sync thread (opened on demand)."""
+        url, backend = self.server_url(), self.backend
+        if not url:
+            on_error(RuntimeError("no server"))
+            return
+        self.net.submit(lambda: backend.fetch_attachment(url, attachment_id), on_done, on_error)
+
     def sync_now(self) -> None:
         if not self.server_url():
             self._error_cause = "no_server"
@@ -288,6 +317,10 @@ class SyncController(QObject):
 
     def _finished(self, result: Any) -> None:
         self.state.syncing = False
+        if getattr(result, "wiped", False):
+            self.stop()  # nothing is left to sync, and the store must not be reopened
+            self.wiped.emit()
+            return
         if self._edited_while_syncing:
             # E.g. a run that started offline and waited for the server to come back: an
             # edit made meanwhile is sent now, not at the next periodic sync.

@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
   <context>
+    <name>Attachments</name>
+    <message>
+      <source>%1 MB</source>
+      <translation>%1 MB</translation>
+    </message>
+    <message>
+      <source>%1 KB</source>
+      <translation>%1 KB</translation>
+    </message>
+    <message>
+      <source>Waiting to upload</source>
+      <translation>Wartet auf Hochladen</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>Datei</translation>
+    </message>
+    <message>
+      <source>Add file…</source>
+      <translation>Datei hinzufügen…</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Öffnen</translation>
+    </message>
+    <message>
+      <source>Rename…</source>
+      <translation>Umbenennen…</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Löschen</translation>
+    </message>
+    <message>
+      <source>Attached files</source>
+      <translation>Angehängte Dateien</translation>
+    </message>
+    <message>
+      <source>Drop files here or paste an image. Photos, PDFs and office documents.</source>
+      <translation>Dateien hierher ziehen oder ein Bild einfügen. Fotos, PDFs und Office-Dokumente.</translation>
+    </message>
+    <message>
+      <source>Attach files</source>
+      <translation>Dateien anhängen</translation>
+    </message>
+    <message>
+      <source>File not attached: %1</source>
+      <translation>Datei nicht angehängt: %1</translation>
+    </message>
+    <message>
+      <source>Pasted image</source>
+      <translation>Eingefügtes Bild</translation>
+    </message>
+    <message>
+      <source>Downloading…</source>
+      <translation>Wird heruntergeladen…</translation>
+    </message>
+    <message>
+      <source>The file cannot be downloaded now; open it again once the laptop is online.</source>
+      <translation>Die Datei lässt sich gerade nicht herunterladen; öffnen Sie sie erneut, sobald der Laptop online ist.</translation>
+    </message>
+    <message>
+      <source>Rename file</source>
+      <translation>Datei umbenennen</translation>
+    </message>
+    <message>
+      <source>File name</source>
+      <translation>Dateiname</translation>
+    </message>
+    <message>
+      <source>Delete %1 for everyone?</source>
+      <translation>%1 für alle löschen?</translation>
+    </message>
+    <message>
+      <source>Delete file</source>
+      <translation>Datei löschen</translation>
+    </message>
+  </context>
+  <context>
     <name>Connections</name>
     <message>
       <source>reports to / manages</source>
@@ -209,6 +288,116 @@
     </message>
   </context>
   <context>
+    <name>CorrectionDialogs</name>
+    <message>
+      <source>Only a planned visit can be cancelled; a visit that took place cannot be moved.</source>
+      <translation>Nur ein geplanter Besuch kann abgesagt werden; ein stattgefundener Besuch kann nicht verschoben werden.</translation>
+    </message>
+    <message>
+      <source>This record no longer exists (deleted, perhaps on another laptop).</source>
+      <translation>Diesen Datensatz gibt es nicht mehr (gelöscht, vielleicht auf einem anderen Laptop).</translation>
+    </message>
+    <message>
+      <source>This follow-up no longer exists.</source>
+      <translation>Diese Wiedervorlage gibt es nicht mehr.</translation>
+    </message>
+    <message>
+      <source>This follow-up is done already.</source>
+      <translation>Diese Wiedervorlage ist schon erledigt.</translation>
+    </message>
+    <message>
+      <source>Only the person who wrote it can change it.</source>
+      <translation>Nur wer es geschrieben hat, kann es ändern.</translation>
+    </message>
+    <message>
+      <source>Edit contact</source>
+      <translation>Ansprechpartner bearbeiten</translation>
+    </message>
+    <message>
+      <source>Edit note</source>
+      <translation>Notiz bearbeiten</translation>
+    </message>
+    <message>
+      <source>Edit follow-up</source>
+      <translation>Wiedervorlage bearbeiten</translation>
+    </message>
+    <message>
+      <source>Ask someone to do something</source>
+      <translation>Jemanden um etwas bitten</translation>
+    </message>
+    <message>
+      <source>Cancel the visit: %1</source>
+      <translation>Besuch absagen: %1</translation>
+    </message>
+    <message>
+      <source>Cancel the visit</source>
+      <translation>Besuch absagen</translation>
+    </message>
+    <message>
+      <source>Move the visit</source>
+      <translation>Besuch verschieben</translation>
+    </message>
+    <message>
+      <source>Decline: %1</source>
+      <translation>Ablehnen: %1</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Löschen</translation>
+    </message>
+    <message>
+      <source>Delete %1? You can undo it (Ctrl+Z) or restore it from the trash.</source>
+      <translation>%1 löschen? Sie können es rückgängig machen (Strg+Z) oder aus dem Papierkorb wiederherstellen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>CustomerCorrections</name>
+    <message>
+      <source>Edit…</source>
+      <translation>Bearbeiten…</translation>
+    </message>
+    <message>
+      <source>Edit the selected note, visit, contact or follow-up</source>
+      <translation>Die gewählte Notiz, den Besuch, Ansprechpartner oder die Wiedervorlage bearbeiten</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Löschen</translation>
+    </message>
+    <message>
+      <source>Cancel visit…</source>
+      <translation>Besuch absagen…</translation>
+    </message>
+    <message>
+      <source>Ask someone…</source>
+      <translation>Jemanden bitten…</translation>
+    </message>
+    <message>
+      <source>Ask a teammate or a rep of your area to do something</source>
+      <translation>Eine Kollegin, einen Kollegen oder einen Außendienstler Ihres Bereichs um etwas bitten</translation>
+    </message>
+    <message>
+      <source>this contact (its relationships go with it)</source>
+      <translation>diesen Ansprechpartner (seine Beziehungen werden mitgelöscht)</translation>
+    </message>
+    <message>
+      <source>this note</source>
+      <translation>diese Notiz</translation>
+    </message>
+    <message>
+      <source>this visit (its feedback goes with it)</source>
+      <translation>diesen Besuch (sein Feedback wird mitgelöscht)</translation>
+    </message>
+    <message>
+      <source>this follow-up</source>
+      <translation>diese Wiedervorlage</translation>
+    </message>
+    <message>
+      <source>Choose a planned visit on the timeline first.</source>
+      <translation>Wählen Sie zuerst einen geplanten Besuch im Verlauf.</translation>
+    </message>
+  </context>
+  <context>
     <name>CustomerModel</name>
     <message>
       <source>Number</source>
@@ -266,6 +455,22 @@
       <translation>Besuch planen: %1</translation>
     </message>
     <message>
+      <source>I know when the visit really took place</source>
+      <translation>Ich weiß, wann der Besuch wirklich stattfand</translation>
+    </message>
+    <message>
+      <source>Not checked in: without the real times the visit keeps no duration.</source>
+      <translation>Nicht eingecheckt: Ohne die tatsächlichen Zeiten hat der Besuch keine Dauer.</translation>
+    </message>
+    <message>
+      <source>Began:</source>
+      <translation>Begann:</translation>
+    </message>
+    <message>
+      <source>Ended:</source>
+      <translation>Endete:</translation>
+    </message>
+    <message>
       <source>Attending contacts</source>
       <translation>Teilnehmende Ansprechpartner</translation>
     </message>
@@ -292,6 +497,129 @@
     <message>
       <source>Visit report: %1</source>
       <translation>Besuchsbericht: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>EditMenu</name>
+    <message>
+      <source>New customer</source>
+      <translation>Neuer Kunde</translation>
+    </message>
+    <message>
+      <source>Edit customer</source>
+      <translation>Kunde bearbeiten</translation>
+    </message>
+    <message>
+      <source>Delete customer</source>
+      <translation>Kunde löschen</translation>
+    </message>
+    <message>
+      <source>New contact</source>
+      <translation>Neuer Ansprechpartner</translation>
+    </message>
+    <message>
+      <source>Edit contact</source>
+      <translation>Ansprechpartner bearbeiten</translation>
+    </message>
+    <message>
+      <source>Delete contact</source>
+      <translation>Ansprechpartner löschen</translation>
+    </message>
+    <message>
+      <source>New note</source>
+      <translation>Neue Notiz</translation>
+    </message>
+    <message>
+      <source>Edit note</source>
+      <translation>Notiz bearbeiten</translation>
+    </message>
+    <message>
+      <source>Delete note</source>
+      <translation>Notiz löschen</translation>
+    </message>
+    <message>
+      <source>New follow-up</source>
+      <translation>Neue Wiedervorlage</translation>
+    </message>
+    <message>
+      <source>Edit follow-up</source>
+      <translation>Wiedervorlage bearbeiten</translation>
+    </message>
+    <message>
+      <source>Delete follow-up</source>
+      <translation>Wiedervorlage löschen</translation>
+    </message>
+    <message>
+      <source>Mark follow-up done</source>
+      <translation>Wiedervorlage erledigt</translation>
+    </message>
+    <message>
+      <source>Ask someone</source>
+      <translation>Jemanden bitten</translation>
+    </message>
+    <message>
+      <source>Plan visit</source>
+      <translation>Besuch planen</translation>
+    </message>
+    <message>
+      <source>Check in</source>
+      <translation>Einchecken</translation>
+    </message>
+    <message>
+      <source>Cancel visit</source>
+      <translation>Besuch absagen</translation>
+    </message>
+    <message>
+      <source>Move visit</source>
+      <translation>Besuch verschieben</translation>
+    </message>
+    <message>
+      <source>Correct report</source>
+      <translation>Bericht korrigieren</translation>
+    </message>
+    <message>
+      <source>Delete visit</source>
+      <translation>Besuch löschen</translation>
+    </message>
+    <message>
+      <source>Edit relationship</source>
+      <translation>Beziehung bearbeiten</translation>
+    </message>
+    <message>
+      <source>Delete relationship</source>
+      <translation>Beziehung löschen</translation>
+    </message>
+    <message>
+      <source>Withdraw "I know this person"</source>
+      <translation>„Ich kenne diese Person“ zurückziehen</translation>
+    </message>
+    <message>
+      <source>Restore</source>
+      <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+      <source>Could not undo: %1</source>
+      <translation>Rückgängig nicht möglich: %1</translation>
+    </message>
+    <message>
+      <source>&amp;Edit</source>
+      <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+      <source>Edit</source>
+      <translation>Bearbeiten</translation>
+    </message>
+    <message>
+      <source>&amp;Undo %1</source>
+      <translation>&amp;Rückgängig: %1</translation>
+    </message>
+    <message>
+      <source>&amp;Undo</source>
+      <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+      <source>&amp;Trash</source>
+      <translation>&amp;Papierkorb</translation>
     </message>
   </context>
   <context>
@@ -493,6 +821,18 @@
       <source>Done at</source>
       <translation>Erledigt am</translation>
     </message>
+    <message>
+      <source>Who does it</source>
+      <translation>Wer erledigt es</translation>
+    </message>
+    <message>
+      <source>Why cancelled</source>
+      <translation>Grund der Absage</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>Grund</translation>
+    </message>
   </context>
   <context>
     <name>Forms</name>
@@ -634,6 +974,33 @@
     <message>
       <source>User</source>
       <translation>Benutzer</translation>
+    </message>
+  </context>
+  <context>
+    <name>LockScreen</name>
+    <message>
+      <source>FieldCRM is locked</source>
+      <translation>FieldCRM ist gesperrt</translation>
+    </message>
+    <message>
+      <source>Enter your password to go on.</source>
+      <translation>Geben Sie Ihr Passwort ein, um weiterzuarbeiten.</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>Passwort</translation>
+    </message>
+    <message>
+      <source>Unlock</source>
+      <translation>Entsperren</translation>
+    </message>
+    <message>
+      <source>Forgot it? Sign in again</source>
+      <translation>Vergessen? Erneut anmelden</translation>
+    </message>
+    <message>
+      <source>Wrong password. Try again, or sign in again.</source>
+      <translation>Falsches Passwort. Versuchen Sie es erneut oder melden Sie sich erneut an.</translation>
     </message>
   </context>
   <context>
@@ -884,6 +1251,10 @@
     <message>
       <source>Rejected changes</source>
       <translation>Abgelehnte Änderungen</translation>
+    </message>
+    <message>
+      <source>Trash</source>
+      <translation>Papierkorb</translation>
     </message>
   </context>
   <context>
@@ -1172,8 +1543,12 @@
       <translation>Anteil</translation>
     </message>
     <message>
-      <source>Visits with check-out</source>
-      <translation>Besuche mit Check-out</translation>
+      <source>Visits with check-in and check-out</source>
+      <translation>Besuche mit Check-in und Check-out</translation>
+    </message>
+    <message>
+      <source>Over 12 hours (not averaged)</source>
+      <translation>Über 12 Stunden (nicht gemittelt)</translation>
     </message>
     <message>
       <source>Average minutes</source>
@@ -1327,20 +1702,99 @@
       <translation>Die Auswertung konnte nicht berechnet werden: %1</translation>
     </message>
     <message>
-      <source>Export CSV</source>
-      <translation>CSV exportieren</translation>
+      <source>Export CSV (the file is not encrypted)</source>
+      <translation>CSV exportieren (die Datei ist nicht verschlüsselt)</translation>
     </message>
     <message>
       <source>CSV files (*.csv)</source>
       <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-      <source>Export PDF</source>
-      <translation>PDF exportieren</translation>
+      <source>Export CSV</source>
+      <translation>CSV exportieren</translation>
+    </message>
+    <message>
+      <source>Export PDF (the file is not encrypted)</source>
+      <translation>PDF exportieren (die Datei ist nicht verschlüsselt)</translation>
     </message>
     <message>
       <source>PDF files (*.pdf)</source>
       <translation>PDF-Dateien (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Export PDF</source>
+      <translation>PDF exportieren</translation>
+    </message>
+  </context>
+  <context>
+    <name>Requests</name>
+    <message>
+      <source>done %1</source>
+      <translation>erledigt %1</translation>
+    </message>
+    <message>
+      <source>accepted</source>
+      <translation>angenommen</translation>
+    </message>
+    <message>
+      <source>declined</source>
+      <translation>abgelehnt</translation>
+    </message>
+    <message>
+      <source>no answer yet</source>
+      <translation>noch keine Antwort</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>Fällig</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>Was</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Kunde</translation>
+    </message>
+    <message>
+      <source>Asked by</source>
+      <translation>Gebeten von</translation>
+    </message>
+    <message>
+      <source>Your answer</source>
+      <translation>Ihre Antwort</translation>
+    </message>
+    <message>
+      <source>Asked of</source>
+      <translation>Gebeten</translation>
+    </message>
+    <message>
+      <source>Answer</source>
+      <translation>Antwort</translation>
+    </message>
+    <message>
+      <source>Asked of you</source>
+      <translation>Bitten an Sie</translation>
+    </message>
+    <message>
+      <source>Answers to your requests</source>
+      <translation>Antworten auf Ihre Bitten</translation>
+    </message>
+    <message>
+      <source>Accept</source>
+      <translation>Annehmen</translation>
+    </message>
+    <message>
+      <source>Decline…</source>
+      <translation>Ablehnen…</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Erledigt</translation>
+    </message>
+    <message>
+      <source>Could not answer: %1</source>
+      <translation>Antworten nicht möglich: %1</translation>
     </message>
   </context>
   <context>
@@ -1695,6 +2149,14 @@
       <translation> Min.</translation>
     </message>
     <message>
+      <source>Lock after minutes without input</source>
+      <translation>Sperren nach Minuten ohne Eingabe</translation>
+    </message>
+    <message>
+      <source>Never</source>
+      <translation>Nie</translation>
+    </message>
+    <message>
       <source>Language</source>
       <translation>Sprache</translation>
     </message>
@@ -1709,6 +2171,10 @@
     <message>
       <source>Sync every:</source>
       <translation>Synchronisieren alle:</translation>
+    </message>
+    <message>
+      <source>Lock after:</source>
+      <translation>Sperren nach:</translation>
     </message>
     <message>
       <source>Language:</source>
@@ -1814,6 +2280,69 @@
     <message>
       <source>This profile had been restored from a backup or copied from another computer, so it took a new device identity; its changes were sent again and nothing was lost.</source>
       <translation>Dieses Profil wurde aus einer Sicherung zurückgeholt oder von einem anderen Computer kopiert und hat deshalb eine neue Gerätekennung erhalten; seine Änderungen wurden erneut gesendet, nichts ging verloren.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Trash</name>
+    <message>
+      <source>Customer</source>
+      <translation>Kunde</translation>
+    </message>
+    <message>
+      <source>Contact</source>
+      <translation>Ansprechpartner</translation>
+    </message>
+    <message>
+      <source>Visit</source>
+      <translation>Besuch</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>Notiz</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Wiedervorlage</translation>
+    </message>
+    <message>
+      <source>Relationship</source>
+      <translation>Beziehung</translation>
+    </message>
+    <message>
+      <source>I know this person</source>
+      <translation>Ich kenne diese Person</translation>
+    </message>
+    <message>
+      <source>Deleted</source>
+      <translation>Gelöscht</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>Art</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>Was</translation>
+    </message>
+    <message>
+      <source>Deleted with it</source>
+      <translation>Mitgelöscht</translation>
+    </message>
+    <message>
+      <source>Trash</source>
+      <translation>Papierkorb</translation>
+    </message>
+    <message>
+      <source>Records deleted in the last %1 days, on this laptop or another. A restored record comes back with what was deleted with it, on every laptop after a sync.</source>
+      <translation>Datensätze, die in den letzten %1 Tagen gelöscht wurden, auf diesem oder einem anderen Laptop. Ein wiederhergestellter Datensatz kommt mit allem zurück, was mit ihm gelöscht wurde – nach einer Synchronisierung auf jedem Laptop.</translation>
+    </message>
+    <message>
+      <source>Deleted records</source>
+      <translation>Gelöschte Datensätze</translation>
+    </message>
+    <message>
+      <source>&amp;Restore</source>
+      <translation>&amp;Wiederherstellen</translation>
     </message>
   </context>
   <context>
@@ -2047,6 +2576,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
       <translation>Löschung akzeptieren</translation>
     </message>
     <message>
+      <source>Restore with my edit</source>
+      <translation>Mit meiner Änderung wiederherstellen</translation>
+    </message>
+    <message>
       <source>New value</source>
       <translation>Neuer Wert</translation>
     </message>
@@ -2085,6 +2618,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>Conflict resolved.</source>
       <translation>Konflikt gelöst.</translation>
+    </message>
+    <message>
+      <source>Restored with the edit.</source>
+      <translation>Mit der Änderung wiederhergestellt.</translation>
     </message>
     <message>
       <source>Name</source>
@@ -2157,6 +2694,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>People and connections</source>
       <translation>Personen und Beziehungen</translation>
+    </message>
+    <message>
+      <source>Files</source>
+      <translation>Dateien</translation>
     </message>
     <message>
       <source>Add contact…</source>
@@ -2363,6 +2904,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
       <translation>Besuch überfällig</translation>
     </message>
     <message>
+      <source>Follow-ups and requests</source>
+      <translation>Wiedervorlagen und Bitten</translation>
+    </message>
+    <message>
       <source>Open follow-ups</source>
       <translation>Offene Wiedervorlagen</translation>
     </message>
@@ -2373,6 +2918,22 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>Check in to the selected (or next) visit and write the report</source>
       <translation>Beim gewählten (oder nächsten) Besuch einchecken und den Bericht schreiben</translation>
+    </message>
+    <message>
+      <source>Asked of you (%1)</source>
+      <translation>Bitten an Sie (%1)</translation>
+    </message>
+    <message>
+      <source>Asked of you</source>
+      <translation>Bitten an Sie</translation>
+    </message>
+    <message>
+      <source>Answers (%1)</source>
+      <translation>Antworten (%1)</translation>
+    </message>
+    <message>
+      <source>Answers</source>
+      <translation>Antworten</translation>
     </message>
     <message>
       <source>Planned</source>
@@ -2433,6 +2994,17 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>Report…</source>
       <translation>Bericht…</translation>
+    </message>
+  </context>
+  <context>
+    <name>Wipe</name>
+    <message>
+      <source>An administrator had this laptop's FieldCRM data deleted (a lost or handed-over laptop). Nothing of it is left here; sign in again to start afresh.</source>
+      <translation>Ein Administrator hat die FieldCRM-Daten dieses Laptops löschen lassen (ein verlorener oder weitergegebener Laptop). Hier ist nichts davon übrig; melden Sie sich erneut an, um neu zu beginnen.</translation>
+    </message>
+    <message>
+      <source>FieldCRM</source>
+      <translation>FieldCRM</translation>
     </message>
   </context>
 </TS>

@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
   <context>
+    <name>Attachments</name>
+    <message>
+      <source>%1 MB</source>
+      <translation>%1 MB</translation>
+    </message>
+    <message>
+      <source>%1 KB</source>
+      <translation>%1 KB</translation>
+    </message>
+    <message>
+      <source>Waiting to upload</source>
+      <translation>Waiting to upload</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>File</translation>
+    </message>
+    <message>
+      <source>Add file…</source>
+      <translation>Add file…</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Open</translation>
+    </message>
+    <message>
+      <source>Rename…</source>
+      <translation>Rename…</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Delete</translation>
+    </message>
+    <message>
+      <source>Attached files</source>
+      <translation>Attached files</translation>
+    </message>
+    <message>
+      <source>Drop files here or paste an image. Photos, PDFs and office documents.</source>
+      <translation>Drop files here or paste an image. Photos, PDFs and office documents.</translation>
+    </message>
+    <message>
+      <source>Attach files</source>
+      <translation>Attach files</translation>
+    </message>
+    <message>
+      <source>File not attached: %1</source>
+      <translation>File not attached: %1</translation>
+    </message>
+    <message>
+      <source>Pasted image</source>
+      <translation>Pasted image</translation>
+    </message>
+    <message>
+      <source>Downloading…</source>
+      <translation>Downloading…</translation>
+    </message>
+    <message>
+      <source>The file cannot be downloaded now; open it again once the laptop is online.</source>
+      <translation>The file cannot be downloaded now; open it again once the laptop is online.</translation>
+    </message>
+    <message>
+      <source>Rename file</source>
+      <translation>Rename file</translation>
+    </message>
+    <message>
+      <source>File name</source>
+      <translation>File name</translation>
+    </message>
+    <message>
+      <source>Delete %1 for everyone?</source>
+      <translation>Delete %1 for everyone?</translation>
+    </message>
+    <message>
+      <source>Delete file</source>
+      <translation>Delete file</translation>
+    </message>
+  </context>
+  <context>
     <name>Connections</name>
     <message>
       <source>reports to / manages</source>
@@ -209,6 +288,116 @@
     </message>
   </context>
   <context>
+    <name>CorrectionDialogs</name>
+    <message>
+      <source>Only a planned visit can be cancelled; a visit that took place cannot be moved.</source>
+      <translation>Only a planned visit can be cancelled; a visit that took place cannot be moved.</translation>
+    </message>
+    <message>
+      <source>This record no longer exists (deleted, perhaps on another laptop).</source>
+      <translation>This record no longer exists (deleted, perhaps on another laptop).</translation>
+    </message>
+    <message>
+      <source>This follow-up no longer exists.</source>
+      <translation>This follow-up no longer exists.</translation>
+    </message>
+    <message>
+      <source>This follow-up is done already.</source>
+      <translation>This follow-up is done already.</translation>
+    </message>
+    <message>
+      <source>Only the person who wrote it can change it.</source>
+      <translation>Only the person who wrote it can change it.</translation>
+    </message>
+    <message>
+      <source>Edit contact</source>
+      <translation>Edit contact</translation>
+    </message>
+    <message>
+      <source>Edit note</source>
+      <translation>Edit note</translation>
+    </message>
+    <message>
+      <source>Edit follow-up</source>
+      <translation>Edit follow-up</translation>
+    </message>
+    <message>
+      <source>Ask someone to do something</source>
+      <translation>Ask someone to do something</translation>
+    </message>
+    <message>
+      <source>Cancel the visit: %1</source>
+      <translation>Cancel the visit: %1</translation>
+    </message>
+    <message>
+      <source>Cancel the visit</source>
+      <translation>Cancel the visit</translation>
+    </message>
+    <message>
+      <source>Move the visit</source>
+      <translation>Move the visit</translation>
+    </message>
+    <message>
+      <source>Decline: %1</source>
+      <translation>Decline: %1</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Delete</translation>
+    </message>
+    <message>
+      <source>Delete %1? You can undo it (Ctrl+Z) or restore it from the trash.</source>
+      <translation>Delete %1? You can undo it (Ctrl+Z) or restore it from the trash.</translation>
+    </message>
+  </context>
+  <context>
+    <name>CustomerCorrections</name>
+    <message>
+      <source>Edit…</source>
+      <translation>Edit…</translation>
+    </message>
+    <message>
+      <source>Edit the selected note, visit, contact or follow-up</source>
+      <translation>Edit the selected note, visit, contact or follow-up</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Delete</translation>
+    </message>
+    <message>
+      <source>Cancel visit…</source>
+      <translation>Cancel visit…</translation>
+    </message>
+    <message>
+      <source>Ask someone…</source>
+      <translation>Ask someone…</translation>
+    </message>
+    <message>
+      <source>Ask a teammate or a rep of your area to do something</source>
+      <translation>Ask a teammate or a rep of your area to do something</translation>
+    </message>
+    <message>
+      <source>this contact (its relationships go with it)</source>
+      <translation>this contact (its relationships go with it)</translation>
+    </message>
+    <message>
+      <source>this note</source>
+      <translation>this note</translation>
+    </message>
+    <message>
+      <source>this visit (its feedback goes with it)</source>
+      <translation>this visit (its feedback goes with it)</translation>
+    </message>
+    <message>
+      <source>this follow-up</source>
+      <translation>this follow-up</translation>
+    </message>
+    <message>
+      <source>Choose a planned visit on the timeline first.</source>
+      <translation>Choose a planned visit on the timeline first.</translation>
+    </message>
+  </context>
+  <context>
     <name>CustomerModel</name>
     <message>
       <source>Number</source>
@@ -266,6 +455,22 @@
       <translation>Plan a visit: %1</translation>
     </message>
     <message>
+      <source>I know when the visit really took place</source>
+      <translation>I know when the visit really took place</translation>
+    </message>
+    <message>
+      <source>Not checked in: without the real times the visit keeps no duration.</source>
+      <translation>Not checked in: without the real times the visit keeps no duration.</translation>
+    </message>
+    <message>
+      <source>Began:</source>
+      <translation>Began:</translation>
+    </message>
+    <message>
+      <source>Ended:</source>
+      <translation>Ended:</translation>
+    </message>
+    <message>
       <source>Attending contacts</source>
       <translation>Attending contacts</translation>
     </message>
@@ -292,6 +497,129 @@
     <message>
       <source>Visit report: %1</source>
       <translation>Visit report: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>EditMenu</name>
+    <message>
+      <source>New customer</source>
+      <translation>New customer</translation>
+    </message>
+    <message>
+      <source>Edit customer</source>
+      <translation>Edit customer</translation>
+    </message>
+    <message>
+      <source>Delete customer</source>
+      <translation>Delete customer</translation>
+    </message>
+    <message>
+      <source>New contact</source>
+      <translation>New contact</translation>
+    </message>
+    <message>
+      <source>Edit contact</source>
+      <translation>Edit contact</translation>
+    </message>
+    <message>
+      <source>Delete contact</source>
+      <translation>Delete contact</translation>
+    </message>
+    <message>
+      <source>New note</source>
+      <translation>New note</translation>
+    </message>
+    <message>
+      <source>Edit note</source>
+      <translation>Edit note</translation>
+    </message>
+    <message>
+      <source>Delete note</source>
+      <translation>Delete note</translation>
+    </message>
+    <message>
+      <source>New follow-up</source>
+      <translation>New follow-up</translation>
+    </message>
+    <message>
+      <source>Edit follow-up</source>
+      <translation>Edit follow-up</translation>
+    </message>
+    <message>
+      <source>Delete follow-up</source>
+      <translation>Delete follow-up</translation>
+    </message>
+    <message>
+      <source>Mark follow-up done</source>
+      <translation>Mark follow-up done</translation>
+    </message>
+    <message>
+      <source>Ask someone</source>
+      <translation>Ask someone</translation>
+    </message>
+    <message>
+      <source>Plan visit</source>
+      <translation>Plan visit</translation>
+    </message>
+    <message>
+      <source>Check in</source>
+      <translation>Check in</translation>
+    </message>
+    <message>
+      <source>Cancel visit</source>
+      <translation>Cancel visit</translation>
+    </message>
+    <message>
+      <source>Move visit</source>
+      <translation>Move visit</translation>
+    </message>
+    <message>
+      <source>Correct report</source>
+      <translation>Correct report</translation>
+    </message>
+    <message>
+      <source>Delete visit</source>
+      <translation>Delete visit</translation>
+    </message>
+    <message>
+      <source>Edit relationship</source>
+      <translation>Edit relationship</translation>
+    </message>
+    <message>
+      <source>Delete relationship</source>
+      <translation>Delete relationship</translation>
+    </message>
+    <message>
+      <source>Withdraw "I know this person"</source>
+      <translation>Withdraw "I know this person"</translation>
+    </message>
+    <message>
+      <source>Restore</source>
+      <translation>Restore</translation>
+    </message>
+    <message>
+      <source>Could not undo: %1</source>
+      <translation>Could not undo: %1</translation>
+    </message>
+    <message>
+      <source>&amp;Edit</source>
+      <translation>&amp;Edit</translation>
+    </message>
+    <message>
+      <source>Edit</source>
+      <translation>Edit</translation>
+    </message>
+    <message>
+      <source>&amp;Undo %1</source>
+      <translation>&amp;Undo %1</translation>
+    </message>
+    <message>
+      <source>&amp;Undo</source>
+      <translation>&amp;Undo</translation>
+    </message>
+    <message>
+      <source>&amp;Trash</source>
+      <translation>&amp;Trash</translation>
     </message>
   </context>
   <context>
@@ -493,6 +821,18 @@
       <source>Done at</source>
       <translation>Done at</translation>
     </message>
+    <message>
+      <source>Who does it</source>
+      <translation>Who does it</translation>
+    </message>
+    <message>
+      <source>Why cancelled</source>
+      <translation>Why cancelled</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>Reason</translation>
+    </message>
   </context>
   <context>
     <name>Forms</name>
@@ -634,6 +974,33 @@
     <message>
       <source>User</source>
       <translation>User</translation>
+    </message>
+  </context>
+  <context>
+    <name>LockScreen</name>
+    <message>
+      <source>FieldCRM is locked</source>
+      <translation>FieldCRM is locked</translation>
+    </message>
+    <message>
+      <source>Enter your password to go on.</source>
+      <translation>Enter your password to go on.</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>Password</translation>
+    </message>
+    <message>
+      <source>Unlock</source>
+      <translation>Unlock</translation>
+    </message>
+    <message>
+      <source>Forgot it? Sign in again</source>
+      <translation>Forgot it? Sign in again</translation>
+    </message>
+    <message>
+      <source>Wrong password. Try again, or sign in again.</source>
+      <translation>Wrong password. Try again, or sign in again.</translation>
     </message>
   </context>
   <context>
@@ -884,6 +1251,10 @@
     <message>
       <source>Rejected changes</source>
       <translation>Rejected changes</translation>
+    </message>
+    <message>
+      <source>Trash</source>
+      <translation>Trash</translation>
     </message>
   </context>
   <context>
@@ -1172,8 +1543,12 @@
       <translation>Share</translation>
     </message>
     <message>
-      <source>Visits with check-out</source>
-      <translation>Visits with check-out</translation>
+      <source>Visits with check-in and check-out</source>
+      <translation>Visits with check-in and check-out</translation>
+    </message>
+    <message>
+      <source>Over 12 hours (not averaged)</source>
+      <translation>Over 12 hours (not averaged)</translation>
     </message>
     <message>
       <source>Average minutes</source>
@@ -1327,20 +1702,99 @@
       <translation>The report could not be computed: %1</translation>
     </message>
     <message>
-      <source>Export CSV</source>
-      <translation>Export CSV</translation>
+      <source>Export CSV (the file is not encrypted)</source>
+      <translation>Export CSV (the file is not encrypted)</translation>
     </message>
     <message>
       <source>CSV files (*.csv)</source>
       <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-      <source>Export PDF</source>
-      <translation>Export PDF</translation>
+      <source>Export CSV</source>
+      <translation>Export CSV</translation>
+    </message>
+    <message>
+      <source>Export PDF (the file is not encrypted)</source>
+      <translation>Export PDF (the file is not encrypted)</translation>
     </message>
     <message>
       <source>PDF files (*.pdf)</source>
       <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Export PDF</source>
+      <translation>Export PDF</translation>
+    </message>
+  </context>
+  <context>
+    <name>Requests</name>
+    <message>
+      <source>done %1</source>
+      <translation>done %1</translation>
+    </message>
+    <message>
+      <source>accepted</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>declined</source>
+      <translation>declined</translation>
+    </message>
+    <message>
+      <source>no answer yet</source>
+      <translation>no answer yet</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>Due</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>What</translation>
+    </message>
+    <message>
+      <source>Customer</source>
+      <translation>Customer</translation>
+    </message>
+    <message>
+      <source>Asked by</source>
+      <translation>Asked by</translation>
+    </message>
+    <message>
+      <source>Your answer</source>
+      <translation>Your answer</translation>
+    </message>
+    <message>
+      <source>Asked of</source>
+      <translation>Asked of</translation>
+    </message>
+    <message>
+      <source>Answer</source>
+      <translation>Answer</translation>
+    </message>
+    <message>
+      <source>Asked of you</source>
+      <translation>Asked of you</translation>
+    </message>
+    <message>
+      <source>Answers to your requests</source>
+      <translation>Answers to your requests</translation>
+    </message>
+    <message>
+      <source>Accept</source>
+      <translation>Accept</translation>
+    </message>
+    <message>
+      <source>Decline…</source>
+      <translation>Decline…</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>Could not answer: %1</source>
+      <translation>Could not answer: %1</translation>
     </message>
   </context>
   <context>
@@ -1695,6 +2149,14 @@
       <translation> min</translation>
     </message>
     <message>
+      <source>Lock after minutes without input</source>
+      <translation>Lock after minutes without input</translation>
+    </message>
+    <message>
+      <source>Never</source>
+      <translation>Never</translation>
+    </message>
+    <message>
       <source>Language</source>
       <translation>Language</translation>
     </message>
@@ -1709,6 +2171,10 @@
     <message>
       <source>Sync every:</source>
       <translation>Sync every:</translation>
+    </message>
+    <message>
+      <source>Lock after:</source>
+      <translation>Lock after:</translation>
     </message>
     <message>
       <source>Language:</source>
@@ -1814,6 +2280,69 @@
     <message>
       <source>This profile had been restored from a backup or copied from another computer, so it took a new device identity; its changes were sent again and nothing was lost.</source>
       <translation>This profile had been restored from a backup or copied from another computer, so it took a new device identity; its changes were sent again and nothing was lost.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Trash</name>
+    <message>
+      <source>Customer</source>
+      <translation>Customer</translation>
+    </message>
+    <message>
+      <source>Contact</source>
+      <translation>Contact</translation>
+    </message>
+    <message>
+      <source>Visit</source>
+      <translation>Visit</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>Note</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Follow-up</translation>
+    </message>
+    <message>
+      <source>Relationship</source>
+      <translation>Relationship</translation>
+    </message>
+    <message>
+      <source>I know this person</source>
+      <translation>I know this person</translation>
+    </message>
+    <message>
+      <source>Deleted</source>
+      <translation>Deleted</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>Kind</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>What</translation>
+    </message>
+    <message>
+      <source>Deleted with it</source>
+      <translation>Deleted with it</translation>
+    </message>
+    <message>
+      <source>Trash</source>
+      <translation>Trash</translation>
+    </message>
+    <message>
+      <source>Records deleted in the last %1 days, on this laptop or another. A restored record comes back with what was deleted with it, on every laptop after a sync.</source>
+      <translation>Records deleted in the last %1 days, on this laptop or another. A restored record comes back with what was deleted with it, on every laptop after a sync.</translation>
+    </message>
+    <message>
+      <source>Deleted records</source>
+      <translation>Deleted records</translation>
+    </message>
+    <message>
+      <source>&amp;Restore</source>
+      <translation>&amp;Restore</translation>
     </message>
   </context>
   <context>
@@ -2047,6 +2576,10 @@ Enter your FieldCRM password:</translation>
       <translation>Accept deletion</translation>
     </message>
     <message>
+      <source>Restore with my edit</source>
+      <translation>Restore with my edit</translation>
+    </message>
+    <message>
       <source>New value</source>
       <translation>New value</translation>
     </message>
@@ -2085,6 +2618,10 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>Conflict resolved.</source>
       <translation>Conflict resolved.</translation>
+    </message>
+    <message>
+      <source>Restored with the edit.</source>
+      <translation>Restored with the edit.</translation>
     </message>
     <message>
       <source>Name</source>
@@ -2157,6 +2694,10 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>People and connections</source>
       <translation>People and connections</translation>
+    </message>
+    <message>
+      <source>Files</source>
+      <translation>Files</translation>
     </message>
     <message>
       <source>Add contact…</source>
@@ -2363,6 +2904,10 @@ Enter your FieldCRM password:</translation>
       <translation>Overdue for a visit</translation>
     </message>
     <message>
+      <source>Follow-ups and requests</source>
+      <translation>Follow-ups and requests</translation>
+    </message>
+    <message>
       <source>Open follow-ups</source>
       <translation>Open follow-ups</translation>
     </message>
@@ -2373,6 +2918,22 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>Check in to the selected (or next) visit and write the report</source>
       <translation>Check in to the selected (or next) visit and write the report</translation>
+    </message>
+    <message>
+      <source>Asked of you (%1)</source>
+      <translation>Asked of you (%1)</translation>
+    </message>
+    <message>
+      <source>Asked of you</source>
+      <translation>Asked of you</translation>
+    </message>
+    <message>
+      <source>Answers (%1)</source>
+      <translation>Answers (%1)</translation>
+    </message>
+    <message>
+      <source>Answers</source>
+      <translation>Answers</translation>
     </message>
     <message>
       <source>Planned</source>
@@ -2433,6 +2994,17 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>Report…</source>
       <translation>Report…</translation>
+    </message>
+  </context>
+  <context>
+    <name>Wipe</name>
+    <message>
+      <source>An administrator had this laptop's FieldCRM data deleted (a lost or handed-over laptop). Nothing of it is left here; sign in again to start afresh.</source>
+      <translation>An administrator had this laptop's FieldCRM data deleted (a lost or handed-over laptop). Nothing of it is left here; sign in again to start afresh.</translation>
+    </message>
+    <message>
+      <source>FieldCRM</source>
+      <translation>FieldCRM</translation>
     </message>
   </context>
 </TS>

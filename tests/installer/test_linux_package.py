@@ -154,6 +154,8 @@ def test_smoke_test_offscreen_takes_server_url_from_package_policy(
         assert report["server_url"] == PACKAGE_SERVER_URL
     assert report["version"] == __version__
     assert report["schema_revision"] == head_revision()
+    # The bundle carries SQLCipher: the smoke test's profile is an encrypted store.
+    assert report["encrypted"] is True and report["cipher_version"].startswith("4.")
 
 
 def test_smoke_test_without_policy_and_with_environment_override(

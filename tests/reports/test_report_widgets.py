@@ -180,3 +180,27 @@ def test_thread_shows_feedback_written_elsewhere(
     qtbot.waitUntil(lambda: widget.model.rowCount() == 1, timeout=5000)
     assert "Nice one." in str(widget.model.index(0, 0).data())
     assert "Ben Kraus" in str(widget.model.index(0, 0).data())
+
+
+def test_the_export_dialogs_say_the_file_is_not_encrypted(
+    qtbot: QtBot,
+    area: Area,
+    runner: TaskRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    view = _reports_view(qtbot, area, runner)
+    captions: list[str] = []
+
+    def save_dialog(_parent: object, caption: str, name: str, _filter: str) -> tuple[str, str]:
+        captions.append(caption)
+        return str(tmp_path / name), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    view.csv_button.click()
+    view.pdf_button.click()
+    assert len(captions) == 2
+    assert all("not encrypted" in caption for caption in captions)
+    assert len(list(tmp_path.glob("*.csv"))) == 1 and len(list(tmp_path.glob("*.pdf"))) == 1

@@ -23,6 +23,9 @@ class SlowBackend:
     def login(self, server_url: str, username: str, password: str) -> dict[str, Any]:
         raise NotImplementedError
 
+    def fetch_attachment(self, server_url: str, attachment_id: str) -> Path:
+        raise NotImplementedError
+
     def sync(self, server_url: str, progress: Any) -> dict[str, int]:
         self.calls += 1
         assert self.release.wait(20)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcrm.app import customers, review
+from fieldcrm.app import corrections, customers, review
 from fieldcrm.app.changes import EVERYTHING, REJECTED
 from fieldcrm.domain.entities import entity_spec
 from fieldcrm.domain.validation import ValidationError
@@ -95,6 +95,7 @@ class ConflictsView(PickAndEditView):
         self.edit_value.setObjectName("edit_value")
         self.edit_button = make_button("save_edited", self)
         self.accept_delete_button = make_button("accept_delete", self)
+        self.restore_button = make_button("restore_with_my_edit", self)
         self.error = QLabel(self)
         self.error.setObjectName("conflict_error")
         self.error.setStyleSheet(ERROR_STYLE)
@@ -116,6 +117,7 @@ class ConflictsView(PickAndEditView):
         actions.addWidget(self.keep_mine_button)
         actions.addWidget(self.take_theirs_button)
         actions.addWidget(self.accept_delete_button)
+        actions.addWidget(self.restore_button)
         actions.addSpacing(20)
         actions.addWidget(self.edit_value, 1)
         actions.addWidget(self.edit_button)
@@ -127,6 +129,7 @@ class ConflictsView(PickAndEditView):
         self.take_theirs_button.clicked.connect(lambda: self._resolve(self._theirs(), write=True))
         self.edit_button.clicked.connect(self._resolve_edited)
         self.accept_delete_button.clicked.connect(lambda: self._resolve(None, write=False))
+        self.restore_button.clicked.connect(self._restore_with_edit)
         self.retranslate()
         self._show(None)
 
@@ -144,6 +147,7 @@ class ConflictsView(PickAndEditView):
         self.keep_mine_button.setText(_t("Keep mine"))
         self.take_theirs_button.setText(_t("Take theirs"))
         self.accept_delete_button.setText(_t("Accept deletion"))
+        self.restore_button.setText(_t("Restore with my edit"))
         self.edit_value.setAccessibleName(_t("New value"))
         self.edit_value.setPlaceholderText(_t("Or type a new value…"))
         self.edit_button.setText(_t("Save this value"))
@@ -176,8 +180,9 @@ class ConflictsView(PickAndEditView):
             self.edit_button,
         ):
             widget.setEnabled(bool(is_field))
-        self.accept_delete_button.setVisible(has and not is_field)
-        self.accept_delete_button.setEnabled(has and not is_field)
+        for button in (self.accept_delete_button, self.restore_button):
+            button.setVisible(has and not is_field)
+            button.setEnabled(has and not is_field)
         if conflict is None:
             self.mine_value.setText(_t("No conflicts. Everything is in agreement."))
             self.theirs_value.clear()
@@ -273,6 +278,17 @@ class ConflictsView(PickAndEditView):
             lambda store: review.resolve_conflict(store, conflict_id, value, write_value=write),
             lambda _r: self.ctx.message.emit(_t("Conflict resolved.")),
             failed,
+        )
+
+    def _restore_with_edit(self) -> None:
+        """The delete won: bring the record back with the edit it won over."""
+        if self.current is None:
+            return
+        conflict_id = self.current["id"]
+        self.ctx.write(
+            lambda store: corrections.restore_with_my_edit(store, conflict_id),
+            lambda _r: self.ctx.message.emit(_t("Restored with the edit.")),
+            lambda exc: self._show_error(str(exc)),
         )
 
     def _show_error(self, text: str) -> None:

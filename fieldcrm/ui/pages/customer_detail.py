@@ -16,13 +16,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcrm.app import customers
+from fieldcrm.app import customers, visits
+from fieldcrm.app.attachments import Owner
 from fieldcrm.app.changes import CONFLICT, EVERYTHING, REJECTED
 from fieldcrm.app.records import CustomerRecord
 from fieldcrm.domain.validation import ValidationError
 from fieldcrm.ui import dialogs, i18n
+from fieldcrm.ui.attachments_panel import AttachmentsPanel
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.customer_connections import CustomerConnections
+from fieldcrm.ui.detail_corrections import DetailCorrections
 from fieldcrm.ui.forms import RecordForm, confirm_discard
 from fieldcrm.ui.models import Column, RowsModel
 from fieldcrm.ui.pages.base import (
@@ -101,6 +104,9 @@ class CustomerDetailView(View):
         self.connections = CustomerConnections(ctx.store, ctx.db, "")
         self.connections.changed.connect(ctx.changed)
         self.tabs.addTab(self.connections, "")
+        self.attachments = AttachmentsPanel(ctx, "customer_attachments", self)
+        self.attachments.changed.connect(ctx.changed)
+        self.tabs.addTab(self.attachments, "")
         self.add_contact_button = make_button("add_contact", self)
         self.add_note_button = make_button("add_note", self)
         self.plan_visit_button = make_button("plan_visit", self)
@@ -138,6 +144,10 @@ class CustomerDetailView(View):
             actions.addWidget(button)
         actions.addStretch()
         right_layout.addLayout(actions)
+        corrections_row = QHBoxLayout()
+        self.corrections = DetailCorrections(self, corrections_row)
+        corrections_row.addStretch()
+        right_layout.addLayout(corrections_row)
         right_layout.addWidget(self.tabs)
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -167,11 +177,14 @@ class CustomerDetailView(View):
         self.tabs.setTabText(1, _t("Contacts"))
         self.tabs.setTabText(2, _t("Follow-ups"))
         self.tabs.setTabText(3, _t("People and connections"))
+        self.tabs.setTabText(4, _t("Files"))
+        self.attachments.retranslate()
         self.add_contact_button.setText(_t("Add contact…"))
         self.add_note_button.setText(_t("New note…"))
         self.plan_visit_button.setText(_t("Plan visit…"))
         self.add_followup_button.setText(_t("New follow-up…"))
         self.followup_done_button.setText(_t("Mark done"))
+        self.corrections.retranslate()
         self.contacts_table.setAccessibleName(_t("Contacts"))
         self.timeline_table.setAccessibleName(_t("Timeline"))
         self.followups_table.setAccessibleName(_t("Follow-ups"))
@@ -217,6 +230,7 @@ class CustomerDetailView(View):
     def show_customer(self, customer_id: str) -> None:
         self.connections.user_id = self.ctx.user_id or ""
         self.connections.show_customer(customer_id)
+        self.attachments.show_owner(Owner("customer", customer_id))
         if customer_id != self.customer_id:
             self.customer_id = customer_id
             self.customer = None
@@ -230,6 +244,7 @@ class CustomerDetailView(View):
             return
         customer_id = self.customer_id
         self.ctx.read(lambda store: customers.customer_detail(store, customer_id), self._loaded)
+        self.attachments.reload()
 
     def _loaded(self, data: customers.CustomerDetail | None) -> None:
         if data is None:
@@ -265,6 +280,7 @@ class CustomerDetailView(View):
             )
         self.save_button.setEnabled(has and self.form.dirty)
         self.revert_button.setEnabled(has and self.form.dirty)
+        self.corrections.set_enabled(has and self.ctx.user_id is not None)
 
     def _form_edited(self) -> None:
         self._set_buttons()
@@ -323,6 +339,16 @@ class CustomerDetailView(View):
     def add_followup(self) -> None:
         if self.customer_id:
             dialogs.followup_dialog(self.ctx, self, self.customer_id)
+
+    def start_report(self, visit: dict[str, Any]) -> None:
+        """Correct a filed report in the report dialog."""
+        visit_id = visit["id"]
+
+        def open_report(info: visits.VisitWithContacts | None) -> None:
+            if info is not None:
+                dialogs.report_dialog(self.ctx, self, info)
+
+        self.ctx.read(lambda store: visits.visit_with_contacts(store, visit_id), open_report)
 
     def _followup_done(self) -> None:
         row = selected_row(self.followups_table)

@@ -67,6 +67,9 @@ class RoadPage(View):
         self.home = QLineEdit(str(ctx.settings.value("home_base") or ""), self)
         self.home.setObjectName("home_base")
         self.home.setPlaceholderText("48.137, 11.575")
+        self.home.setMinimumWidth(
+            self.home.fontMetrics().horizontalAdvance("-48.137000, 11.575000__")
+        )
         self.home.editingFinished.connect(self._home_edited)
         self.home.setEnabled(not ctx.settings.resolve("home_base").locked)
         self.apply_button = make_button("apply_route", self)
@@ -176,7 +179,7 @@ class RoadPage(View):
         split = QSplitter(self)
         split.addWidget(self.tabs)
         split.addWidget(map_side)
-        split.setSizes([420, 600])
+        split.setSizes([520, 640])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +32,7 @@ from fieldcrm.ui.pages.base import (
     selected_row,
     translator,
 )
+from fieldcrm.ui.requests_box import RequestsBox
 from fieldcrm.ui.texts import fill
 
 TR_CONTEXT = "Views"
@@ -115,20 +117,41 @@ class TodayView(View):
         self.start_button = make_button("start_visit", self)
         self.plan_button = make_button("plan_overdue", self)
         self.followup_done_button = make_button("followup_done", self)
+        # Work that comes to the rep from others, and the answers to what she asked: tabs
+        # beside her own follow-ups.
+        self.requests = RequestsBox(ctx, self)
+        self.followup_tabs = QTabWidget(self)
+        self.followup_tabs.setObjectName("followup_tabs")
+        self.followup_tabs.setDocumentMode(True)
+        for table in (
+            self.followup_table,
+            self.requests.incoming_table,
+            self.requests.answers_table,
+        ):
+            table.setMinimumHeight(40)
+        self.followup_tabs.addTab(self.followup_table, "")
+        self.followup_tabs.addTab(self.requests.incoming_box, "")
+        self.followup_tabs.addTab(self.requests.answers_box, "")
         self.boxes = [QGroupBox(self) for _ in range(4)]
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         grid = QGridLayout()
-        for i, (box, table, button) in enumerate(
+        contents: tuple[QWidget, ...] = (
+            self.today_table,
+            self.week_table,
+            self.overdue_table,
+            self.followup_tabs,
+        )
+        for i, (box, content, button) in enumerate(
             zip(
                 self.boxes,
-                (self.today_table, self.week_table, self.overdue_table, self.followup_table),
+                contents,
                 (self.start_button, None, self.plan_button, self.followup_done_button),
                 strict=True,
             )
         ):
             inner = QVBoxLayout(box)
-            inner.addWidget(table)
+            inner.addWidget(content)
             if button is not None:
                 row = QHBoxLayout()
                 row.addStretch()
@@ -136,6 +159,11 @@ class TodayView(View):
                 inner.addLayout(row)
             grid.addWidget(box, i // 2, i % 2)
         layout.addLayout(grid)
+        self.requests.counts_changed.connect(lambda *_: self._name_followup_tabs())
+        # "Mark done" is for her own follow-ups; requests have their own answers.
+        self.followup_tabs.currentChanged.connect(
+            lambda index: self.followup_done_button.setVisible(index == 0)
+        )
         # People and customers past their stay-in-touch cadence (see fieldcrm.store.connections).
         self.losing_touch = LosingTouchView(ctx.store, ctx.analysis)
         self.losing_touch.open_customer.connect(self.open_customer)
@@ -157,11 +185,13 @@ class TodayView(View):
     def retranslate(self) -> None:
         self.title.setText(fill(_t("Today, %1"), i18n.format_date(date.today())))
         self.losing_touch.retranslate()
+        self.requests.retranslate()
+        self._name_followup_tabs()
         titles = (
             _t("Visits today"),
             _t("This week"),
             _t("Overdue for a visit"),
-            _t("Open follow-ups"),
+            _t("Follow-ups and requests"),
         )
         for box, text in zip(self.boxes, titles, strict=True):
             box.setTitle(text)
@@ -191,9 +221,24 @@ class TodayView(View):
         self.week_model.set_rows(data["week"])
         self.overdue_model.set_rows(data["overdue_customers"])
         self.followup_model.set_rows(data["followups"])
+        self.requests.show_rows(data["requests"], data["answers"])
         self.start_button.setEnabled(bool(data["today"]))
         for table in (self.today_table, self.week_table, self.overdue_table, self.followup_table):
             table.resizeColumnsToContents()
+
+    def _name_followup_tabs(self) -> None:
+        incoming = self.requests.incoming_model.rowCount()
+        answers = self.requests.answers_model.rowCount()
+        self.followup_tabs.setTabText(0, _t("Mine"))
+        self.followup_tabs.setTabText(
+            1,
+            fill(_t("Asked of you (%1)"), i18n.format_number(incoming))
+            if incoming
+            else _t("Asked of you"),
+        )
+        self.followup_tabs.setTabText(
+            2, fill(_t("Answers (%1)"), i18n.format_number(answers)) if answers else _t("Answers")
+        )
 
     def _start(self, *_args: object) -> None:
         row = selected_row(self.today_table)

@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from fieldcrm.app import visits
+from fieldcrm.app.attachments import Owner
 from fieldcrm.app.changes import SESSION
 from fieldcrm.app.records import VisitRow
 from fieldcrm.domain.entities import VISIT_STATUSES
 from fieldcrm.store import Store
 from fieldcrm.ui import dialogs, i18n
+from fieldcrm.ui.attachments_panel import AttachmentsPanel
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.customer_picker import CustomerPicker
 from fieldcrm.ui.models import ID_ROLE, RECORD_ROLE, SORT_ROLE, Column, RowsModel
@@ -120,7 +122,7 @@ class WeekModel(RowsModel):
 class VisitsView(View):
     """Week planner and list; plan, check in and out, write the report."""
 
-    kinds = frozenset({"visit", "customer", "contact", SESSION})
+    kinds = frozenset({"visit", "customer", "contact", "attachment", SESSION})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -190,7 +192,14 @@ class VisitsView(View):
         filter_row.addWidget(self.status_filter)
         filter_row.addStretch()
         lower_layout.addLayout(filter_row)
-        lower_layout.addWidget(self.list_table)
+        lists = QSplitter(Qt.Orientation.Horizontal, lower)
+        lists.addWidget(self.list_table)
+        self.attachments = AttachmentsPanel(ctx, "visit_attachments", lists)
+        self.attachments.changed.connect(ctx.changed)
+        lists.addWidget(self.attachments)
+        lists.setStretchFactor(0, 3)
+        lists.setStretchFactor(1, 2)
+        lower_layout.addWidget(lists)
         splitter.addWidget(lower)
         layout.addWidget(splitter)
         actions = QHBoxLayout()
@@ -251,6 +260,7 @@ class VisitsView(View):
         self.check_in_button.setText(_t("Check in"))
         self.check_out_button.setText(_t("Check out"))
         self.report_button.setText(_t("Report…"))
+        self.attachments.retranslate()
         self._update_week_label()
         self.list_model.retranslate()
         self.week_model.retranslate()
@@ -291,7 +301,16 @@ class VisitsView(View):
         if self.selected_visit is not None:
             fresh = next((v for v in listed + week if v["id"] == self.selected_visit["id"]), None)
             self.selected_visit = fresh
+        self._show_attachments()
         self._update_buttons()
+
+    def _show_attachments(self) -> None:
+        visit = self.selected_visit
+        owner = None if visit is None else Owner("visit", visit["id"])
+        if owner != self.attachments.owner:
+            self.attachments.show_owner(owner)
+        else:
+            self.attachments.reload()
 
     def _week_clicked(self, index: QModelIndex) -> None:
         visit = self.week_model.visit_at(index)
@@ -310,6 +329,7 @@ class VisitsView(View):
             if item["id"] == visit["id"]:
                 self.list_table.selectRow(row)
                 break
+        self._show_attachments()
         self._update_buttons()
 
     def _update_buttons(self) -> None:
