@@ -671,15 +671,20 @@ def write_client_store(
     """Create a client store at ``path`` holding the area as if it had been pulled.
 
     The schema comes from the client migrations (``Store`` upgrades the new file); the
-    rows go in with ``executemany``, search triggers included, with no outbox entries.
-    Returns the rows written per entity.
+    rows go in with ``executemany`` into bare tables, and the indexes, search indexes and
+    their triggers are built at the end, as a first sync does (``replica.begin_bulk_load``
+    / ``end_bulk_load``); no outbox entries. Returns the rows written per entity.
     """
-    from fieldcrm.store import Store
+    from fieldcrm.store import Store, replica
 
     path = Path(path)
     if path.exists():
         raise FileExistsError(f"{path} exists; the dataset is written into a new store")
-    Store(path).close()
+    store = Store(path)
+    try:
+        replica.begin_bulk_load(store)
+    finally:
+        store.close()
     conn = sqlite3.connect(path, isolation_level=None)
     written: dict[str, int] = {}
     try:
@@ -711,6 +716,15 @@ def write_client_store(
             written[entity] = count
             if progress:
                 progress(entity, count)
+    finally:
+        conn.close()
+    store = Store(path)
+    try:
+        replica.end_bulk_load(store)
+    finally:
+        store.close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
         conn.execute("PRAGMA optimize")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -121,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     from fieldcrm import calendar_command
 
     calendar_command.add_parser(sub, common)
+    from fieldcrm.app import search_command
+
+    search_command.add_parser(sub, common)
     return parser
 
 
@@ -319,6 +322,12 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     from fieldcrm import calendar_command
 
     return calendar_command.run(args, _open_store)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from fieldcrm.app import search_command
+
+    return search_command.run(args, _open_store)
 
 
 def _fail(message: str, code: int) -> int:
@@ -578,6 +587,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
         cmd_corrections,
     ),
     "calendar": cmd_calendar,
+    "search": cmd_search,
 }
 
 

@@ -455,7 +455,7 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
     if current is not None and not ctx.scopes.can_write(current.scope):
         raise Rejected("other_territory", "territory_id", entity=entry.entity)
     if current is not None and not current.deleted:
-        _check_personal(ctx, spec, current)
+        _check_personal(ctx, spec, current, entry)
     if entry.op == "delete":
         return _delete(ctx, spec, entry, current)
     fields = _client_fields(ctx, spec, entry)
@@ -557,9 +557,17 @@ def _personal_fields(spec: EntitySpec) -> list[str]:
     ]
 
 
-def _check_personal(ctx: PushContext, spec: EntitySpec, current: Row) -> None:
-    """Only the author changes or deletes their own comment or connection."""
+#: What others may change of someone's record: that they read a comment.
+_READER_FIELDS = {"comment": frozenset({"read_at"})}
+
+
+def _check_personal(ctx: PushContext, spec: EntitySpec, current: Row, entry: OutboxEntry) -> None:
+    """Only the author changes or deletes their own comment or connection (the person a
+    comment was written to marks it read)."""
     if ctx.caller.is_admin:
+        return
+    readers_may = _READER_FIELDS.get(spec.name)
+    if readers_may and entry.op == "update" and entry.fields and set(entry.fields) <= readers_may:
         return
     for name in _personal_fields(spec):
         if current.data.get(name) not in (None, ctx.caller.user_id):
@@ -728,6 +736,8 @@ def _create(ctx: PushContext, spec: EntitySpec, entry: OutboxEntry, client: dict
     except ValidationError as exc:
         raise _reject_invalid(exc) from None
     _check_people(ctx, spec, record, None)
+    if spec.name == "connection":
+        _check_new_connection(ctx, record)
     entry_stamps = [entry.stamps[name] for name in client]
     latest = max(entry_stamps) if entry_stamps else None
     fallback = server_stamp(latest, ctx.now_ms)
@@ -921,6 +931,23 @@ def _move_children(ctx: PushContext, customer_id: str, scope: str) -> None:
             child.deleted,
         )
         ctx.write(moved, child, evict=False)
+
+
+def _check_new_connection(ctx: PushContext, record: dict[str, Any]) -> None:
+    """A person says once that they know a contact: a second declaration (from another
+    laptop, or made offline on both) is refused with ``already_declared``."""
+    rows = ctx.conn.execute(
+        sa.select(t.record.c.data).where(
+            t.record.c.entity == "connection",
+            t.record.c.customer_id == record["customer_id"],
+            t.record.c.deleted.is_(False),
+        )
+    )
+    person = record.get("user_id") or ctx.caller.user_id
+    for (data,) in rows:
+        known = orjson.loads(data)
+        if (known.get("contact_id"), known.get("user_id")) == (record["contact_id"], person):
+            raise Rejected("already_declared", "contact_id")
 
 
 def _check_new_user(ctx: PushContext, values: dict[str, Any], user_id: str | None = None) -> None:

@@ -26,6 +26,7 @@ from fieldcrm.app.records import (
     visit_shaped,
 )
 from fieldcrm.domain.hlc import stamp_ms
+from fieldcrm.domain.textfold import fold, person_order_sql
 from fieldcrm.domain.validation import format_datetime
 from fieldcrm.store import Store
 from fieldcrm.store import tables as t
@@ -141,7 +142,7 @@ def customer_page(
     many_contacts = _is_broad(store, query, "contact_fts")
     by_contact = _page(store, [*where, _CONTACT_MATCH], params, 0, offset + limit, many_contacts)
     merged = {row["id"]: row for row in [*by_customer, *by_contact]}
-    ordered = sorted(merged.values(), key=lambda row: (row["name"], row["id"]))
+    ordered = sorted(merged.values(), key=lambda row: (fold(row["name"]), row["id"]))
     return ordered[offset : offset + limit]
 
 
@@ -157,8 +158,8 @@ def _page(
         # Walking the name index in order stops after one page; sorting every match would
         # not. During a first sync the index is set aside until the end (bulk load), and
         # the list still opens, sorted without it.
-        if walk_name_index and _has_index(conn, "ix_customer_name"):
-            index = "INDEXED BY ix_customer_name"
+        if walk_name_index and _has_index(conn, "ix_customer_sort_name"):
+            index = "INDEXED BY ix_customer_sort_name"
         else:
             index = ""
     sql = sa.text(
@@ -168,7 +169,7 @@ def _page(
         f"FROM customer AS c {index} "
         "LEFT JOIN territory AS tr ON tr.id = c.territory_id "
         f"WHERE {' AND '.join(where)} "
-        "ORDER BY c.name, c.id LIMIT :limit OFFSET :offset"
+        "ORDER BY c.sort_name, c.id LIMIT :limit OFFSET :offset"
     )
     with store.read() as conn:
         return [
@@ -222,7 +223,7 @@ def customer_detail(store: Store, customer_id: str) -> CustomerDetail | None:
             for r in conn.execute(
                 sa.select(*record_columns(t.contact))
                 .where(t.contact.c.customer_id == customer_id, t.contact.c.deleted.is_(False))
-                .order_by(t.contact.c.last_name, t.contact.c.first_name)
+                .order_by(sa.text(person_order_sql("contact")))
             )
         ]
         visits = [

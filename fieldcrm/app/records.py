@@ -20,9 +20,10 @@ T = TypeVar("T")
 
 
 def record_columns(table: sa.Table) -> list[sa.ColumnElement[Any]]:
-    """The columns of a record of ``table``: id, the entity's fields, deleted."""
-    skip = {"stamps", "server_seq", "visit_day"}
-    return [column for column in table.columns if column.name not in skip]
+    """The columns of a record of ``table``: id, the entity's fields, deleted (no
+    generated columns such as a visit's day or a customer's sort key)."""
+    skip = {"stamps", "server_seq"}
+    return [c for c in table.columns if c.name not in skip and c.computed is None]
 
 
 def columns_sql(table: sa.Table, alias: str) -> str:
@@ -149,6 +150,7 @@ class CommentRecord(TypedDict):
     author_id: str | None
     kind: str | None
     text: str | None
+    read_at: str | None
     deleted: bool
 
 

@@ -25,6 +25,7 @@ from fieldcrm.app.records import (
     visit_shaped,
 )
 from fieldcrm.app.requests import RequestRow, incoming_requests, outgoing_requests
+from fieldcrm.domain.textfold import person_order_sql
 from fieldcrm.domain.validation import format_datetime
 from fieldcrm.store import Store
 from fieldcrm.store import tables as t
@@ -117,7 +118,7 @@ def visit_with_contacts(store: Store, visit_id: str) -> VisitWithContacts | None
                 .where(
                     t.contact.c.customer_id == visit["customer_id"], t.contact.c.deleted.is_(False)
                 )
-                .order_by(t.contact.c.last_name)
+                .order_by(sa.text(person_order_sql("contact")))
             )
         ]
         customer_name = conn.scalar(
@@ -150,7 +151,7 @@ def today_overview(
     overdue_sql = sa.text(
         f"SELECT c.id, c.name, c.city, c.visit_cadence_days, {LAST_VISIT_SQL} AS last_visit "
         f"FROM customer AS c WHERE c.deleted = 0 AND {OVERDUE_SQL}{owner_clause} "
-        "ORDER BY last_visit IS NOT NULL, last_visit, c.name LIMIT 50"
+        f"ORDER BY last_visit IS NOT NULL, last_visit, c.sort_name LIMIT 50"
     )
     fu_params: dict[str, Any] = {}
     fu_clause = ""

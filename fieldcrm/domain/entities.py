@@ -196,6 +196,10 @@ COMMENT = EntitySpec(
         FieldSpec("author_id", "ref", required=True, ref="user", server_controlled=True),
         FieldSpec("kind", "enum", required=True, choices=COMMENT_KINDS, default="comment"),
         FieldSpec("text", "text", max_length=20_000),
+        #: When the person it was written to read it, on whichever of their laptops: it
+        #: syncs, so the other laptop shows it read too. Only this field of someone
+        #: else's comment may be changed.
+        FieldSpec("read_at", "datetime"),
     ),
     customer_field="customer_id",
 )

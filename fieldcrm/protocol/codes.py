@@ -37,6 +37,7 @@ FIELD_PROBLEMS: dict[str, str] = {
     "before_check_in": "must not be before the check-in",
     "coordinates_pair": "latitude and longitude go together",
     "same_contact": "must be another contact",
+    "already_declared": "you have already said you know this person",
     "custom_needs_name": "a custom relationship needs a name",
     "decline_needs_reason": "a declined request needs a reason",
     "unknown_ref": "no {ref} with id {id} exists",
@@ -86,6 +87,7 @@ REJECTIONS: dict[str, str] = {
     "no_territory": "You have no territory to add customers to.",
     "no_sync_delete": "A {entity} cannot be deleted by a sync; use the fieldcrm-server command.",
     "username_taken": "This user name is already taken.",
+    "already_declared": "You have already said you know this person.",
     "refused": "The server refused this change.",
     "content_fixed": "The content of an attachment cannot be changed; add the new file as "
     "another attachment.",

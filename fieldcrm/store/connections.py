@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from fieldcrm.domain.relationships import relationship_names
+from fieldcrm.domain.textfold import person_order_sql
 from fieldcrm.store.service import Store
 
 
@@ -231,7 +232,7 @@ def handover_summary(
             sa.text(
                 "SELECT id, first_name, last_name, job_title, phone, mobile, email, "
                 "touch_cadence_days FROM contact WHERE customer_id = :c AND deleted = 0 "
-                "ORDER BY last_name, first_name"
+                f"ORDER BY {person_order_sql()}"
             ),
             {"c": customer_id},
         )

@@ -33,7 +33,7 @@ class FeedbackItem:
 _ITEM_SQL = """
     SELECT cm.id, cm.visit_id, cm.customer_id, cm.author_id,
            coalesce(u.display_name, u.username, '') AS author_name, cm.kind, cm.text,
-           cm.stamps, cr.comment_id IS NOT NULL AS read,
+           cm.stamps, (cm.read_at IS NOT NULL OR cr.comment_id IS NOT NULL) AS read,
            coalesce(c.name, '') AS customer_name, coalesce(v.visit_day, '') AS visit_day
     FROM comment AS cm
     LEFT JOIN user AS u ON u.id = cm.author_id
@@ -111,6 +111,7 @@ def unread_feedback(conn: sa.Connection, user_id: str) -> list[FeedbackItem]:
     rows = conn.execute(
         sa.text(
             _ITEM_SQL + " WHERE cm.deleted = 0 AND cm.author_id != :u AND cr.comment_id IS NULL"
+            " AND cm.read_at IS NULL"
             " AND (cm.visit_id IN (SELECT id FROM visit WHERE rep_id = :u)"
             "      OR cm.visit_id IN (SELECT visit_id FROM comment WHERE author_id = :u"
             "                         AND deleted = 0))"
@@ -122,18 +123,17 @@ def unread_feedback(conn: sa.Connection, user_id: str) -> list[FeedbackItem]:
 
 
 def mark_read(store: Store, comment_ids: list[str]) -> None:
-    """Remember on this laptop that the user has seen these comments (not replicated)."""
+    """Record that the user has read these comments: ``read_at`` is set and syncs, so the
+    user's other laptops show them read too. (Comments read before it synced are in the
+    local ``comment_read`` table, which still counts.)"""
     if not comment_ids:
         return
     now = store.now_text()
-    with store.engine.connect().execution_options(fieldcrm_write=True) as conn, conn.begin():
-        conn.execute(
-            sa.text(
-                "INSERT INTO comment_read(comment_id, read_at) VALUES (:c, :at) "
-                "ON CONFLICT(comment_id) DO NOTHING"
-            ),
-            [{"c": c, "at": now} for c in comment_ids],
-        )
+    with store.write() as uow:
+        for comment_id in comment_ids:
+            current = uow.get("comment", comment_id)
+            if current is not None and current.get("read_at") is None:
+                uow.update("comment", comment_id, {"read_at": now})
 
 
 @dataclass(frozen=True, slots=True)

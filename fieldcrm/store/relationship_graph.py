@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from fieldcrm.domain.relationships import relationship_names
+from fieldcrm.domain.textfold import person_order_sql
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,8 @@ def relationship_graph(conn: sa.Connection, customer_id: str) -> RelationshipGra
     for row in conn.execute(
         sa.text(
             "SELECT id, first_name, last_name, job_title FROM contact "
-            "WHERE customer_id = :c AND deleted = 0 ORDER BY last_name, first_name"
+            "WHERE customer_id = :c AND deleted = 0 "
+            f"ORDER BY {person_order_sql()}"
         ),
         {"c": customer_id},
     ):

@@ -44,6 +44,7 @@ from fieldcrm.store.meta import (  # noqa: F401 - the sync engine imports the ke
     set_meta,
 )
 from fieldcrm.store.service import CUSTOMER_CHILDREN, DELETED_STAMP, Store
+from fieldcrm.store.textindex import TEXT_INDEXES, refill_sql
 
 #: SQLite helper threads for sorting while the set-aside indexes are built.
 INDEX_SORT_THREADS = max(1, min(4, (os.cpu_count() or 2) - 1))
@@ -288,6 +289,9 @@ def _put_back(conn: sa.Connection, objects: list[dict[str, str]]) -> None:
             f"INSERT INTO {fts}(rowid, {cols}) SELECT rowid, {cols} FROM {_q(entity)} "
             "WHERE deleted = 0"
         )
+    for index in TEXT_INDEXES:
+        for statement in refill_sql(index):
+            conn.exec_driver_sql(statement)
     for obj in objects:
         if obj["type"] == "trigger":
             # Exactly as set aside, even if something else put a trigger back meanwhile.

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+
+from fieldcrm.domain.textfold import person_order_sql, phone_digits, query_variants, words
+from fieldcrm.store.textindex import TextIndex
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def fts_query(text: str) -> str | None:
-    """Turn what a person typed into an FTS5 query: every word, each as a prefix."""
+    """Turn what a person typed into an FTS5 query of the name indexes: every word, each
+    as a prefix, with its spelled-out umlauts and ``ss`` also read as umlauts and ß
+    (``baeckerei`` finds Bäckerei, ``strasse`` finds Straße)."""
     tokens = _TOKEN.findall(text)
     if not tokens:
         return None
-    return " AND ".join(f'"{token}"*' for token in tokens)
+    parts = []
+    for token in tokens:
+        variants = dict.fromkeys(query_variants(token.lower()))
+        for variant in list(variants):
+            if "ss" in variant:
+                variants[variant.replace("ss", "ß")] = None
+        parts.append("(" + " OR ".join(f'"{v}"*' for v in variants) + ")")
+    return " AND ".join(parts)
 
 
 #: Customers matching by their own fields or by one of their contacts (names, e-mail).
@@ -35,7 +48,7 @@ def search_customers(conn: sa.Connection, text: str, limit: int = 200) -> list[s
         return []
     sql = sa.text(
         f"SELECT id FROM customer WHERE deleted = 0 AND id IN ({MATCHING_CUSTOMER_IDS}) "
-        "ORDER BY name COLLATE NOCASE LIMIT :limit"
+        "ORDER BY sort_name, id LIMIT :limit"
     )
     return list(conn.scalars(sql, {"q": query, "limit": limit}))
 
@@ -47,6 +60,61 @@ def search_contacts(conn: sa.Connection, text: str, limit: int = 200) -> list[st
     sql = sa.text(
         "SELECT ct.id FROM contact AS ct WHERE ct.deleted = 0 AND ct.rowid IN "
         "(SELECT rowid FROM contact_fts WHERE contact_fts MATCH :q) "
-        "ORDER BY ct.last_name COLLATE NOCASE LIMIT :limit"
+        f"ORDER BY {person_order_sql('ct')} LIMIT :limit"
     )
     return list(conn.scalars(sql, {"q": query, "limit": limit}))
+
+
+# --- Search over everything typed (the search window, ``fieldcrm search``) -------------
+
+#: The fewest characters a word needs to be looked up inside words (a trigram).
+MIN_INNER = 3
+
+
+@dataclass(frozen=True, slots=True)
+class SearchTerms:
+    """What a person typed, made ready for the indexes."""
+
+    #: Each typed word (folded) with its readings (``baeckerei``: also ``backerei``).
+    words: tuple[tuple[str, ...], ...]
+    #: The digits when the whole text reads as a phone number.
+    phone: str | None
+
+    @classmethod
+    def parse(cls, text: str) -> SearchTerms:
+        return cls(tuple(tuple(query_variants(w)) for w in words(text)), phone_digits(text))
+
+    @property
+    def empty(self) -> bool:
+        return not self.words and not self.phone
+
+    def long_words(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(v for v in self.words if len(v[0]) >= MIN_INNER)
+
+    def short_words(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(v for v in self.words if len(v[0]) < MIN_INNER)
+
+
+def _any_of(variants: tuple[str, ...], prefix: bool) -> str:
+    star = "*" if prefix else ""
+    return "(" + " OR ".join(f'"{v}"{star}' for v in variants) + ")"
+
+
+def match_expression(terms: SearchTerms, index: TextIndex) -> str | None:
+    """The FTS5 query for ``index``, or None when it cannot answer (e.g. only 2 letters)."""
+    if index.substrings:
+        long_words = terms.long_words()
+        parts = [" AND ".join(_any_of(v, prefix=False) for v in long_words)] if long_words else []
+        if terms.phone and index.phones:
+            parts.append(f'"{terms.phone}"')
+        return " OR ".join(f"({p})" for p in parts) if parts else None
+    usable = [v for v in terms.words if len(v[0]) >= 2]
+    if not usable:
+        return None
+    return " AND ".join(_any_of(v, prefix=len(v[0]) >= MIN_INNER) for v in usable)
+
+
+def matching_rowids(conn: sa.Connection, index: TextIndex, query: str, cap: int) -> list[int]:
+    """Row ids of the newest ``cap`` rows ``query`` matches in ``index``."""
+    sql = f"SELECT rowid FROM {index.table} WHERE {index.table} MATCH ? ORDER BY rowid DESC LIMIT ?"
+    return [rowid for (rowid,) in conn.exec_driver_sql(sql, (query, cap))]

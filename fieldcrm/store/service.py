@@ -269,6 +269,8 @@ class UnitOfWork:
         record = validate_record(entity, values)
         row_id = uuid7() if row_id is None else self._check_new_id(entity, row_id)
         self._check_refs(entity, record, record)
+        if entity == "connection":
+            self._check_new_connection(record)
         stamps = dumps(dict.fromkeys(spec.field_names, self._stamp()))
         # ``record`` holds every field in the entity's order (see ``with_defaults``).
         columns = map(_db_value, record.values()) if spec.has_list else record.values()
@@ -589,6 +591,17 @@ class UnitOfWork:
                     )
         if errors:
             raise ValidationError(entity, errors)
+
+    def _check_new_connection(self, record: Mapping[str, Any]) -> None:
+        """A person says once that they know a contact (the server refuses a second, too)."""
+        if record.get("user_id") is None:
+            return
+        known = self._db.execute(
+            "SELECT 1 FROM connection WHERE contact_id = ? AND user_id = ? AND deleted = 0",
+            (record["contact_id"], record["user_id"]),
+        ).fetchone()
+        if known is not None:
+            raise ValidationError.single("connection", "contact_id", "already_declared")
 
     def _ref_owner(self, entity: str, row_id: str) -> str | None:
         """The customer a live row belongs to ("" for none); ``None`` when there is no such row."""

@@ -17,8 +17,10 @@ from fieldcrm import __version__
 from fieldcrm.profile import database_path, ensure_profile
 from fieldcrm.store.encryption import open_profile_store
 from fieldcrm.store.keys import PasswordSource
+from fieldcrm.store.meta import SERVER_URL_KEY
 from fieldcrm.ui import i18n
 from fieldcrm.ui.mainwindow import MainWindow
+from fieldcrm.ui.search_window import SearchCommand
 from fieldcrm.ui.settings import APPLICATION, ORGANISATION, Settings, user_settings
 from fieldcrm.ui.sync import EngineBackend, SyncBackend
 
@@ -60,6 +62,8 @@ def open_main_window(
     store = open_profile_store(
         database_path(profile), ask_password, prefer_password=prefer_password
     )
+    # Signed in from the command line: the profile knows its server, the settings not yet.
+    settings.signed_in_server = store.meta(SERVER_URL_KEY)
     if backend is None:
         EngineBackend.warm_up()
     window = MainWindow(
@@ -69,6 +73,7 @@ def open_main_window(
         translations=translations,
         **window_options,
     )
+    SearchCommand(window, window.ctx, window.show_customer)
     window.destroyed.connect(store.close)
     from fieldcrm.ui.applock import AppLock
 

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcrm.app import Changes, customers, visits
+from fieldcrm.app import Changes, customers, duplicates, visits
 from fieldcrm.store import Store
 from fieldcrm.ui import i18n
 from fieldcrm.ui.context import AppContext
+from fieldcrm.ui.duplicates import CheckedSaveDialog
 from fieldcrm.ui.forms import ERROR_STYLE, RecordForm, SaveDialog
 from fieldcrm.ui.settings import LANGUAGES, Settings
 from fieldcrm.ui.texts import fill
@@ -75,16 +76,21 @@ def customer_dialog(
         def save(values: dict[str, Any]) -> Changes:
             return customers.update_customer(ctx.store, row_id, values)
 
-        title = _t("Edit customer")
+        dialog = SaveDialog(_t("Edit customer"), form, ctx.db, save, parent)
     else:
         form.set_values({"status": "prospect"})
-        user_id = ctx.user_id
+        user_id, store = ctx.user_id, ctx.store
 
-        def save(values: dict[str, Any]) -> Changes:
-            return customers.create_customer(ctx.store, values, user_id)
+        def save_new(values: dict[str, Any], confirmed: bool) -> Changes:
+            return duplicates.create_customer_checked(store, values, user_id, confirmed=confirmed)
 
-        title = _t("New customer")
-    dialog = SaveDialog(title, form, ctx.db, save, parent)
+        def open_existing(candidate: duplicates.Candidate) -> None:
+            if on_saved is not None:
+                on_saved(candidate.id)
+
+        dialog = CheckedSaveDialog(
+            _t("New customer"), "customer", form, ctx.db, save_new, open_existing, parent
+        )
     dialog.setObjectName("customer_dialog")
     return _open(ctx, dialog, on_saved)
 
@@ -94,13 +100,21 @@ def contact_dialog(
     parent: QWidget,
     customer_id: str,
     on_saved: Callable[[Any], None] | None = None,
+    open_customer: Callable[[str], None] | None = None,
 ) -> SaveDialog:
     form = RecordForm("contact", CONTACT_FIELDS)
+    store = ctx.store
 
-    def save(values: dict[str, Any]) -> Changes:
-        return customers.add_contact(ctx.store, customer_id, values)
+    def save(values: dict[str, Any], confirmed: bool) -> Changes:
+        return duplicates.add_contact_checked(store, customer_id, values, confirmed=confirmed)
 
-    dialog = SaveDialog(_t("New contact"), form, ctx.db, save, parent)
+    def open_existing(candidate: duplicates.Candidate) -> None:
+        if open_customer is not None:
+            open_customer(candidate.customer_id)
+
+    dialog = CheckedSaveDialog(
+        _t("New contact"), "contact", form, ctx.db, save, open_existing, parent
+    )
     dialog.setObjectName("contact_dialog")
     return _open(ctx, dialog, on_saved)
 

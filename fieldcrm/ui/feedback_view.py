@@ -244,6 +244,7 @@ class FeedbackInbox(QWidget):
         self.list_view.activated.connect(self._activated)
         self.empty_label = QLabel()
         self.read_all_button = QPushButton()
+        self.read_all_button.setEnabled(False)  # until unread feedback is shown
         self.read_all_button.clicked.connect(self._read_all)
         layout = QVBoxLayout(self)
         self.title = QLabel()

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from fieldcrm.app.customers import CustomerFilter, CustomerRow, customer_page
+from fieldcrm.domain.textfold import sort_key
 from fieldcrm.store import Store
 from fieldcrm.ui import i18n
 from fieldcrm.ui.tasks import TaskRunner
@@ -26,6 +27,15 @@ from fieldcrm.ui.tasks import TaskRunner
 log = logging.getLogger(__name__)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def reading_order(text: str) -> str:
+    """A text as a list sorts it: German order, case ignored (``Bäckerei`` < ``Bauer``),
+    the text itself breaking ties so that equal keys keep a fixed order."""
+    folded, raw = sort_key(text)
+    return f"{folded}\x00{raw}"
+
+
 #: The value a ``QSortFilterProxyModel`` sorts a column by (``proxy.setSortRole(SORT_ROLE)``).
 SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -113,7 +123,8 @@ class RowsModel(QAbstractTableModel):
             render = column.render or _plain(column.key)
             return render(row)
         if role == SORT_ROLE:
-            return column.sort(row) if column.sort else field_of(row, column.key)
+            value = column.sort(row) if column.sort else field_of(row, column.key)
+            return reading_order(value) if isinstance(value, str) else value
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return None if column.align is None else int(column.align)
         if role == ID_ROLE:

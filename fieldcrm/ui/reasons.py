@@ -77,6 +77,9 @@ _FIELD_PROBLEMS: dict[str, Callable[[Params], str]] = {
         "Validation", "Latitude and longitude go together"
     ),
     "same_contact": lambda p: QCoreApplication.translate("Validation", "Must be another contact"),
+    "already_declared": lambda p: QCoreApplication.translate(
+        "Validation", "You have already said you know this person"
+    ),
     "not_sha256": lambda p: QCoreApplication.translate(
         "Validation", "Must be a SHA-256 hash (64 hexadecimal digits)"
     ),
@@ -235,6 +238,9 @@ _REJECTIONS: dict[str, Callable[[Params], str]] = {
     ),
     "username_taken": lambda p: QCoreApplication.translate(
         "ServerReasons", "This user name is already taken."
+    ),
+    "already_declared": lambda p: QCoreApplication.translate(
+        "ServerReasons", "You have already said you know this person."
     ),
     "refused": lambda p: QCoreApplication.translate(
         "ServerReasons", "The server refused this change."

@@ -11,7 +11,9 @@ Precedence, highest first, for the keys ``server_url``, ``sync_interval_minutes`
    application ``FieldCRM`` (``/etc/xdg/FieldCRM/FieldCRM.conf`` on Linux,
    ``HKLM\\Software\\FieldCRM\\FieldCRM`` on Windows, ``/Library/Preferences`` on macOS);
 4. the user's own setting (``settings.ini`` in the profile folder);
-5. the built-in default.
+5. for ``server_url`` only: the server the profile is signed in to (``fieldcrm login``
+   signs a profile in without the app);
+6. the built-in default.
 
 A policy value is fixed (the settings dialog shows it locked) when the policy also sets
 ``locked/<key>=true``. A policy value that is not locked is a preset: it applies until
@@ -84,6 +86,7 @@ class Source(Enum):
     ENVIRONMENT = "environment"
     POLICY = "policy"
     USER = "user"
+    SIGNED_IN = "signed in"
     POLICY_PRESET = "policy preset"
     DEFAULT = "default"
 
@@ -160,6 +163,9 @@ class Settings:
         self.policy = policy if policy is not None else system_policy()
         self.flags = {k: v for k, v in (flags or {}).items() if v is not None}
         self.environ = os.environ if environ is None else environ
+        #: The server this profile is signed in to (also by ``fieldcrm login``), if any:
+        #: the server address when the user chose none.
+        self.signed_in_server: str | None = None
 
     def resolve(self, key: str) -> Resolved:
         if key not in KEYS:
@@ -179,6 +185,8 @@ class Settings:
                 return Resolved(key, _coerce(key, user_value), Source.USER)
             except ValueError:
                 pass  # a broken user file falls back to the preset or default
+        if key == "server_url" and self.signed_in_server:
+            return Resolved(key, _coerce(key, self.signed_in_server), Source.SIGNED_IN)
         if policy_value is not None:
             return Resolved(key, _coerce(key, policy_value), Source.POLICY_PRESET)
         return Resolved(key, DEFAULTS[key], Source.DEFAULT)

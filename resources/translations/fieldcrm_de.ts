@@ -288,6 +288,93 @@
     </message>
   </context>
   <context>
+    <name>ContactImport</name>
+    <message>
+      <source>The file is too large (at most 5 MB).</source>
+      <translation>Die Datei ist zu groß (höchstens 5 MB).</translation>
+    </message>
+    <message>
+      <source>The first line names no column for the last name (e.g. “Last name” or “Nachname”).</source>
+      <translation>Die erste Zeile nennt keine Spalte für den Nachnamen (z. B. „Nachname“ oder „Last name“).</translation>
+    </message>
+    <message>
+      <source>The file is empty.</source>
+      <translation>Die Datei ist leer.</translation>
+    </message>
+    <message>
+      <source>The file holds no contacts.</source>
+      <translation>Die Datei enthält keine Kontakte.</translation>
+    </message>
+    <message>
+      <source>The file holds no vCard.</source>
+      <translation>Die Datei enthält keine vCard.</translation>
+    </message>
+    <message>
+      <source>The file is not a readable vCard file.</source>
+      <translation>Die Datei ist keine lesbare vCard-Datei.</translation>
+    </message>
+    <message>
+      <source>The file is not a text file.</source>
+      <translation>Die Datei ist keine Textdatei.</translation>
+    </message>
+    <message>
+      <source>Looks like %1</source>
+      <translation>Sieht aus wie %1</translation>
+    </message>
+    <message>
+      <source>Line</source>
+      <translation>Zeile</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>Problem</translation>
+    </message>
+    <message>
+      <source>Import contacts into %1</source>
+      <translation>Ansprechpartner in %1 importieren</translation>
+    </message>
+    <message>
+      <source>Choose &amp;file…</source>
+      <translation>&amp;Datei wählen…</translation>
+    </message>
+    <message>
+      <source>A CSV file with a header line, or vCards (.vcf).</source>
+      <translation>Eine CSV-Datei mit Kopfzeile oder vCards (.vcf).</translation>
+    </message>
+    <message>
+      <source>Also import contacts that look like existing ones</source>
+      <translation>Auch Ansprechpartner importieren, die vorhandenen ähneln</translation>
+    </message>
+    <message>
+      <source>&amp;Import</source>
+      <translation>&amp;Importieren</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+    <message>
+      <source>Contacts file</source>
+      <translation>Kontaktdatei</translation>
+    </message>
+    <message>
+      <source>Contacts (*.csv *.vcf *.txt);;All files (*)</source>
+      <translation>Kontakte (*.csv *.vcf *.txt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+      <source>The file cannot be read: %1</source>
+      <translation>Die Datei kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+      <source>The file cannot be read.</source>
+      <translation>Die Datei kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+      <source>%1 contacts will be imported; %2 lines have errors and are left out; %3 look like existing contacts.</source>
+      <translation>%1 Ansprechpartner werden importiert; %2 Zeilen haben Fehler und werden ausgelassen; %3 ähneln vorhandenen Ansprechpartnern.</translation>
+    </message>
+  </context>
+  <context>
     <name>CorrectionDialogs</name>
     <message>
       <source>Only a planned visit can be cancelled; a visit that took place cannot be moved.</source>
@@ -497,6 +584,61 @@
     <message>
       <source>Visit report: %1</source>
       <translation>Besuchsbericht: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>Duplicates</name>
+    <message>
+      <source>Same phone number</source>
+      <translation>Gleiche Telefonnummer</translation>
+    </message>
+    <message>
+      <source>Same e-mail address</source>
+      <translation>Gleiche E-Mail-Adresse</translation>
+    </message>
+    <message>
+      <source>Similar name</source>
+      <translation>Ähnlicher Name</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Where</source>
+      <translation>Wo</translation>
+    </message>
+    <message>
+      <source>Why</source>
+      <translation>Warum</translation>
+    </message>
+    <message>
+      <source>This customer may exist already</source>
+      <translation>Diesen Kunden gibt es vielleicht schon</translation>
+    </message>
+    <message>
+      <source>A customer like this is on this laptop already. Open it instead?</source>
+      <translation>Ein solcher Kunde ist bereits auf diesem Laptop. Stattdessen diesen öffnen?</translation>
+    </message>
+    <message>
+      <source>This contact may exist already</source>
+      <translation>Diesen Ansprechpartner gibt es vielleicht schon</translation>
+    </message>
+    <message>
+      <source>A contact like this is on this laptop already. Open it instead?</source>
+      <translation>Ein solcher Ansprechpartner ist bereits auf diesem Laptop. Stattdessen diesen öffnen?</translation>
+    </message>
+    <message>
+      <source>&amp;Open existing</source>
+      <translation>Vorhandenen &amp;öffnen</translation>
+    </message>
+    <message>
+      <source>&amp;Save as new</source>
+      <translation>Als &amp;neu speichern</translation>
+    </message>
+    <message>
+      <source>&amp;Back</source>
+      <translation>&amp;Zurück</translation>
     </message>
   </context>
   <context>
@@ -1992,6 +2134,68 @@
     </message>
   </context>
   <context>
+    <name>SearchCommand</name>
+    <message>
+      <source>Search everything</source>
+      <translation>Alles durchsuchen</translation>
+    </message>
+    <message>
+      <source>Search everything (Ctrl+Shift+F)</source>
+      <translation>Alles durchsuchen (Strg+Umschalt+F)</translation>
+    </message>
+  </context>
+  <context>
+    <name>SearchWindow</name>
+    <message>
+      <source>Customers</source>
+      <translation>Kunden</translation>
+    </message>
+    <message>
+      <source>Contacts</source>
+      <translation>Ansprechpartner</translation>
+    </message>
+    <message>
+      <source>Follow-ups</source>
+      <translation>Wiedervorlagen</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Besuche</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>Notizen</translation>
+    </message>
+    <message>
+      <source>Search everything</source>
+      <translation>Alles durchsuchen</translation>
+    </message>
+    <message>
+      <source>Names, numbers, phone numbers, job titles, notes, visit reports…</source>
+      <translation>Namen, Nummern, Telefonnummern, Funktionen, Notizen, Besuchsberichte…</translation>
+    </message>
+    <message>
+      <source>Search</source>
+      <translation>Suchen</translation>
+    </message>
+    <message>
+      <source>Search results</source>
+      <translation>Suchergebnisse</translation>
+    </message>
+    <message>
+      <source>Type to search everything on this laptop.</source>
+      <translation>Tippen Sie, um alles auf diesem Laptop zu durchsuchen.</translation>
+    </message>
+    <message>
+      <source>Nothing found.</source>
+      <translation>Nichts gefunden.</translation>
+    </message>
+    <message>
+      <source>%1 found</source>
+      <translation>%1 gefunden</translation>
+    </message>
+  </context>
+  <context>
     <name>ServerReasons</name>
     <message>
       <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
@@ -2108,6 +2312,10 @@
     <message>
       <source>This user name is already taken.</source>
       <translation>Dieser Benutzername ist bereits vergeben.</translation>
+    </message>
+    <message>
+      <source>You have already said you know this person.</source>
+      <translation>Sie haben bereits angegeben, dass Sie diese Person kennen.</translation>
     </message>
     <message>
       <source>The server refused this change.</source>
@@ -2461,6 +2669,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
       <translation>Muss ein anderer Kontakt sein</translation>
     </message>
     <message>
+      <source>You have already said you know this person</source>
+      <translation>Sie haben bereits angegeben, dass Sie diese Person kennen</translation>
+    </message>
+    <message>
       <source>Must be a SHA-256 hash (64 hexadecimal digits)</source>
       <translation>Muss ein SHA-256-Hash sein (64 Hexadezimalziffern)</translation>
     </message>
@@ -2702,6 +2914,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>Add contact…</source>
       <translation>Ansprechpartner hinzufügen…</translation>
+    </message>
+    <message>
+      <source>Import contacts…</source>
+      <translation>Ansprechpartner importieren…</translation>
     </message>
     <message>
       <source>New note…</source>

@@ -288,6 +288,93 @@
     </message>
   </context>
   <context>
+    <name>ContactImport</name>
+    <message>
+      <source>The file is too large (at most 5 MB).</source>
+      <translation>The file is too large (at most 5 MB).</translation>
+    </message>
+    <message>
+      <source>The first line names no column for the last name (e.g. “Last name” or “Nachname”).</source>
+      <translation>The first line names no column for the last name (e.g. “Last name” or “Nachname”).</translation>
+    </message>
+    <message>
+      <source>The file is empty.</source>
+      <translation>The file is empty.</translation>
+    </message>
+    <message>
+      <source>The file holds no contacts.</source>
+      <translation>The file holds no contacts.</translation>
+    </message>
+    <message>
+      <source>The file holds no vCard.</source>
+      <translation>The file holds no vCard.</translation>
+    </message>
+    <message>
+      <source>The file is not a readable vCard file.</source>
+      <translation>The file is not a readable vCard file.</translation>
+    </message>
+    <message>
+      <source>The file is not a text file.</source>
+      <translation>The file is not a text file.</translation>
+    </message>
+    <message>
+      <source>Looks like %1</source>
+      <translation>Looks like %1</translation>
+    </message>
+    <message>
+      <source>Line</source>
+      <translation>Line</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>Problem</translation>
+    </message>
+    <message>
+      <source>Import contacts into %1</source>
+      <translation>Import contacts into %1</translation>
+    </message>
+    <message>
+      <source>Choose &amp;file…</source>
+      <translation>Choose &amp;file…</translation>
+    </message>
+    <message>
+      <source>A CSV file with a header line, or vCards (.vcf).</source>
+      <translation>A CSV file with a header line, or vCards (.vcf).</translation>
+    </message>
+    <message>
+      <source>Also import contacts that look like existing ones</source>
+      <translation>Also import contacts that look like existing ones</translation>
+    </message>
+    <message>
+      <source>&amp;Import</source>
+      <translation>&amp;Import</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>Contacts file</source>
+      <translation>Contacts file</translation>
+    </message>
+    <message>
+      <source>Contacts (*.csv *.vcf *.txt);;All files (*)</source>
+      <translation>Contacts (*.csv *.vcf *.txt);;All files (*)</translation>
+    </message>
+    <message>
+      <source>The file cannot be read: %1</source>
+      <translation>The file cannot be read: %1</translation>
+    </message>
+    <message>
+      <source>The file cannot be read.</source>
+      <translation>The file cannot be read.</translation>
+    </message>
+    <message>
+      <source>%1 contacts will be imported; %2 lines have errors and are left out; %3 look like existing contacts.</source>
+      <translation>%1 contacts will be imported; %2 lines have errors and are left out; %3 look like existing contacts.</translation>
+    </message>
+  </context>
+  <context>
     <name>CorrectionDialogs</name>
     <message>
       <source>Only a planned visit can be cancelled; a visit that took place cannot be moved.</source>
@@ -497,6 +584,61 @@
     <message>
       <source>Visit report: %1</source>
       <translation>Visit report: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>Duplicates</name>
+    <message>
+      <source>Same phone number</source>
+      <translation>Same phone number</translation>
+    </message>
+    <message>
+      <source>Same e-mail address</source>
+      <translation>Same e-mail address</translation>
+    </message>
+    <message>
+      <source>Similar name</source>
+      <translation>Similar name</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Where</source>
+      <translation>Where</translation>
+    </message>
+    <message>
+      <source>Why</source>
+      <translation>Why</translation>
+    </message>
+    <message>
+      <source>This customer may exist already</source>
+      <translation>This customer may exist already</translation>
+    </message>
+    <message>
+      <source>A customer like this is on this laptop already. Open it instead?</source>
+      <translation>A customer like this is on this laptop already. Open it instead?</translation>
+    </message>
+    <message>
+      <source>This contact may exist already</source>
+      <translation>This contact may exist already</translation>
+    </message>
+    <message>
+      <source>A contact like this is on this laptop already. Open it instead?</source>
+      <translation>A contact like this is on this laptop already. Open it instead?</translation>
+    </message>
+    <message>
+      <source>&amp;Open existing</source>
+      <translation>&amp;Open existing</translation>
+    </message>
+    <message>
+      <source>&amp;Save as new</source>
+      <translation>&amp;Save as new</translation>
+    </message>
+    <message>
+      <source>&amp;Back</source>
+      <translation>&amp;Back</translation>
     </message>
   </context>
   <context>
@@ -1992,6 +2134,68 @@
     </message>
   </context>
   <context>
+    <name>SearchCommand</name>
+    <message>
+      <source>Search everything</source>
+      <translation>Search everything</translation>
+    </message>
+    <message>
+      <source>Search everything (Ctrl+Shift+F)</source>
+      <translation>Search everything (Ctrl+Shift+F)</translation>
+    </message>
+  </context>
+  <context>
+    <name>SearchWindow</name>
+    <message>
+      <source>Customers</source>
+      <translation>Customers</translation>
+    </message>
+    <message>
+      <source>Contacts</source>
+      <translation>Contacts</translation>
+    </message>
+    <message>
+      <source>Follow-ups</source>
+      <translation>Follow-ups</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Visits</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>Notes</translation>
+    </message>
+    <message>
+      <source>Search everything</source>
+      <translation>Search everything</translation>
+    </message>
+    <message>
+      <source>Names, numbers, phone numbers, job titles, notes, visit reports…</source>
+      <translation>Names, numbers, phone numbers, job titles, notes, visit reports…</translation>
+    </message>
+    <message>
+      <source>Search</source>
+      <translation>Search</translation>
+    </message>
+    <message>
+      <source>Search results</source>
+      <translation>Search results</translation>
+    </message>
+    <message>
+      <source>Type to search everything on this laptop.</source>
+      <translation>Type to search everything on this laptop.</translation>
+    </message>
+    <message>
+      <source>Nothing found.</source>
+      <translation>Nothing found.</translation>
+    </message>
+    <message>
+      <source>%1 found</source>
+      <translation>%1 found</translation>
+    </message>
+  </context>
+  <context>
     <name>ServerReasons</name>
     <message>
       <source>This change is dated %1 minutes in the future. Check the date, time and time zone of this computer, then edit again.</source>
@@ -2108,6 +2312,10 @@
     <message>
       <source>This user name is already taken.</source>
       <translation>This user name is already taken.</translation>
+    </message>
+    <message>
+      <source>You have already said you know this person.</source>
+      <translation>You have already said you know this person.</translation>
     </message>
     <message>
       <source>The server refused this change.</source>
@@ -2461,6 +2669,10 @@ Enter your FieldCRM password:</translation>
       <translation>Must be another contact</translation>
     </message>
     <message>
+      <source>You have already said you know this person</source>
+      <translation>You have already said you know this person</translation>
+    </message>
+    <message>
       <source>Must be a SHA-256 hash (64 hexadecimal digits)</source>
       <translation>Must be a SHA-256 hash (64 hexadecimal digits)</translation>
     </message>
@@ -2702,6 +2914,10 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>Add contact…</source>
       <translation>Add contact…</translation>
+    </message>
+    <message>
+      <source>Import contacts…</source>
+      <translation>Import contacts…</translation>
     </message>
     <message>
       <source>New note…</source>

@@ -327,3 +327,15 @@ def test_a_customer_whose_owner_left_this_laptop_can_still_be_handed_over(store:
     assert row is not None
     assert (row["from_user_id"], row["to_user_id"], row["note"]) == (None, None, "Bitte")
     assert store.get("customer", ids["acme"])["territory_id"] == ids["south"]  # type: ignore[index]
+
+
+def test_a_person_declares_knowing_a_contact_once_on_the_laptop(store: Store) -> None:
+    ids = _people(store)
+    values = {"customer_id": ids["acme"], "contact_id": ids["jo"], "user_id": ids["anna"]}
+    first = store.create("connection", values)
+    with pytest.raises(ValidationError) as refused:
+        store.create("connection", values)
+    assert [(e.field, e.code) for e in refused.value.errors] == [("contact_id", "already_declared")]
+    store.create("connection", {**values, "user_id": ids["ben"]})  # someone else may
+    store.delete("connection", first)
+    store.create("connection", values)  # withdrawn, then declared again

@@ -199,6 +199,7 @@ CASES: dict[str, Case] = {
             "author_id": w.manager,
             "kind": "comment",
             "text": "Good report.",
+            "read_at": None,
         },
         update={"text": "Good report, thanks.", "kind": "comment"},
         updated={"text": "Good report, thanks."},

@@ -158,6 +158,9 @@ def test_limit(store: Store, area: Area) -> None:
 
 
 def test_query_is_words_as_prefixes() -> None:
-    assert fts_query("Müller  K-1") == '"Müller"* AND "K"* AND "1"*'
-    assert fts_query('a"b OR c') == '"a"* AND "b"* AND "OR"* AND "c"*'
+    assert fts_query("Müller  K-1") == '("müller"*) AND ("k"*) AND ("1"*)'
+    assert fts_query('a"b OR c') == '("a"*) AND ("b"*) AND ("or"*) AND ("c"*)'
+    # Spelled-out umlauts are also read as umlauts, ss also as ß.
+    assert fts_query("Baeckerei") == '("baeckerei"* OR "backerei"*)'
+    assert fts_query("strasse") == '("strasse"* OR "straße"*)'
     assert fts_query("—") is None

@@ -66,7 +66,9 @@ def test_unread_feedback_for_the_rep_and_for_the_manager(store: Store) -> None:
     mark_read(store, [comment])  # reading twice is harmless
     with store.read() as conn:
         assert unread_feedback(conn, ids["anna"]) == []
-    assert store.pending_count() == 2 + 5  # read marks are local, not replicated
+    # Reading is recorded on the comment (read_at) and syncs: one change, not two.
+    assert store.pending_count() == 2 + 5 + 1
+    assert (store.get("comment", comment) or {}).get("read_at") is not None
 
 
 def test_empty_comment_and_unknown_visit_are_refused(store: Store) -> None:

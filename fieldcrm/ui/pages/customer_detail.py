@@ -23,6 +23,7 @@ from fieldcrm.app.records import CustomerRecord
 from fieldcrm.domain.validation import ValidationError
 from fieldcrm.ui import dialogs, i18n
 from fieldcrm.ui.attachments_panel import AttachmentsPanel
+from fieldcrm.ui.contact_import_view import ImportContactsDialog
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.customer_connections import CustomerConnections
 from fieldcrm.ui.detail_corrections import DetailCorrections
@@ -108,6 +109,7 @@ class CustomerDetailView(View):
         self.attachments.changed.connect(ctx.changed)
         self.tabs.addTab(self.attachments, "")
         self.add_contact_button = make_button("add_contact", self)
+        self.import_contacts_button = make_button("import_contacts", self)
         self.add_note_button = make_button("add_note", self)
         self.plan_visit_button = make_button("plan_visit", self)
         self.add_followup_button = make_button("add_followup", self)
@@ -138,6 +140,7 @@ class CustomerDetailView(View):
             self.plan_visit_button,
             self.add_note_button,
             self.add_contact_button,
+            self.import_contacts_button,
             self.add_followup_button,
             self.followup_done_button,
         ):
@@ -160,6 +163,7 @@ class CustomerDetailView(View):
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self._revert)
         self.add_contact_button.clicked.connect(self.add_contact)
+        self.import_contacts_button.clicked.connect(self.import_contacts)
         self.add_note_button.clicked.connect(self.add_note)
         self.plan_visit_button.clicked.connect(self.plan_visit)
         self.add_followup_button.clicked.connect(self.add_followup)
@@ -180,6 +184,7 @@ class CustomerDetailView(View):
         self.tabs.setTabText(4, _t("Files"))
         self.attachments.retranslate()
         self.add_contact_button.setText(_t("Add contact…"))
+        self.import_contacts_button.setText(_t("Import contacts…"))
         self.add_note_button.setText(_t("New note…"))
         self.plan_visit_button.setText(_t("Plan visit…"))
         self.add_followup_button.setText(_t("New follow-up…"))
@@ -278,6 +283,7 @@ class CustomerDetailView(View):
                 (has and self.ctx.user_id is not None)
                 or (button is self.add_contact_button and has)
             )
+        self.import_contacts_button.setEnabled(has)
         self.save_button.setEnabled(has and self.form.dirty)
         self.revert_button.setEnabled(has and self.form.dirty)
         self.corrections.set_enabled(has and self.ctx.user_id is not None)
@@ -326,7 +332,18 @@ class CustomerDetailView(View):
 
     def add_contact(self) -> None:
         if self.customer_id:
-            dialogs.contact_dialog(self.ctx, self, self.customer_id)
+            dialogs.contact_dialog(
+                self.ctx, self, self.customer_id, open_customer=self.show_customer
+            )
+
+    def import_contacts(self) -> ImportContactsDialog | None:
+        if not self.customer_id or self.customer is None:
+            return None
+        name = self.customer["name"] or ""
+        dialog = ImportContactsDialog(self.ctx, self.customer_id, name, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def add_note(self) -> None:
         if self.customer_id:
