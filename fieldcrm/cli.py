@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     from fieldcrm.app import command as corrections_command
 
     corrections_command.add_parsers(sub, common)
+    from fieldcrm.app import bulletin_command
+
+    bulletin_command.add_parser(sub, common)
     from fieldcrm import calendar_command
 
     calendar_command.add_parser(sub, common)
@@ -316,6 +319,12 @@ def cmd_corrections(args: argparse.Namespace) -> int:
         return corrections_command.run(args, store)
     finally:
         store.close()
+
+
+def cmd_bulletin(args: argparse.Namespace) -> int:
+    from fieldcrm.app import bulletin_command
+
+    return bulletin_command.run(args)
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
@@ -586,6 +595,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
         ("edit", "delete", "cancel-visit", "move-visit", "trash", "restore", "requests", "answer"),
         cmd_corrections,
     ),
+    "bulletin": cmd_bulletin,
     "calendar": cmd_calendar,
     "search": cmd_search,
 }

@@ -615,7 +615,7 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
         with read_transaction(engine) as conn:
             caller = authenticated(conn, request, credentials)
             refuse_if_wiped(caller)
-            scopes = caller_scopes(conn, caller.role, caller.territory_id)
+            scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
             tag = answer_tag(caller, scopes)
             unchanged = if_none_match == tag and unchanged_since(conn, scopes, after)
             if unchanged:

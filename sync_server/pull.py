@@ -188,7 +188,7 @@ def pull_page(
     """The JSON body of a ``PullPage`` for ``caller`` (inside one read transaction), and
     whether it is the last page. ``scopes``: the caller's, when already known."""
     if scopes is None:
-        scopes = caller_scopes(conn, caller.role, caller.territory_id)
+        scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
     last_seq = conn.execute(
         sa.select(t.seq_counter.c.value).where(t.seq_counter.c.id == 1)
     ).scalar_one()
@@ -349,7 +349,7 @@ def range_digests(
 ) -> list[dict[str, Any]]:
     """The digest of the caller's live rows of one entity in each requested range of
     versions, with the rows listed where there are at most ``list_below``."""
-    scopes = caller_scopes(conn, caller.role, caller.territory_id)
+    scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
     r = t.record.c
     where = [r.entity == request.entity, r.deleted.is_(False)]
     if scopes.read is not None:
@@ -378,7 +378,7 @@ def rows_by_id(conn: sa.Connection, caller: Caller, entity: str, ids: list[str])
     may read, tombstones included, up to ``MAX_PAGE_BYTES`` (at least one row); ``gone``
     names the ids outside the caller's scope or unknown. Ids in neither list did not fit:
     the client asks for them again."""
-    scopes = caller_scopes(conn, caller.role, caller.territory_id)
+    scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
     r = t.record.c
     where = [r.entity == entity, r.id.in_(sorted(set(ids)))]
     if scopes.read is not None:

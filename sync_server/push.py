@@ -61,6 +61,7 @@ from fieldcrm.protocol import (
     PushResponse,
 )
 from fieldcrm.protocol.codes import REJECTIONS, english
+from sync_server import bulletins
 from sync_server import tables as t
 from sync_server.scope import GLOBAL_SCOPE, Caller, Scopes, caller_scopes
 from sync_server.store import (
@@ -329,7 +330,7 @@ class PushContext:
 def push(conn: sa.Connection, caller: Caller, request: PushRequest) -> PushResponse:
     """Apply a push inside the caller's open write transaction."""
     # Territories change rarely (admin commands); reading them before the lock is fine.
-    scopes = caller_scopes(conn, caller.role, caller.territory_id)
+    scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
     if conn.dialect.name == "postgresql":
         # Pushes of one device run one after the other (a retry racing its original).
         conn.execute(
@@ -452,7 +453,9 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
         if entry.op == "create":
             raise Rejected("bad_record_id", "row_id")
         raise Rejected("not_found", "row_id", entity=entry.entity)
-    if current is not None and not ctx.scopes.can_write(current.scope):
+    if bulletins.governs(spec.name, current, entry):
+        bulletins.authorize(ctx, spec.name, current)
+    elif current is not None and not ctx.scopes.can_write(current.scope):
         raise Rejected("other_territory", "territory_id", entity=entry.entity)
     if current is not None and not current.deleted:
         _check_personal(ctx, spec, current, entry)
@@ -605,8 +608,8 @@ def _check_people(
     customer is handed over from may have left (that is often why it is handed over).
     """
     for fspec in spec.ref_fields:
-        if fspec.ref != "user":
-            continue
+        if fspec.ref != "user" or fspec.kind == "ref_list":
+            continue  # the reps a bulletin is addressed to: ``bulletins``
         name = fspec.name
         user_id = values.get(name)
         if user_id is None or (current is not None and current.data.get(name) == user_id):
@@ -698,6 +701,8 @@ def _scope_of_new(
 ) -> tuple[str, str | None]:
     """Scope and customer id of a new row; fills server-controlled fields in ``values``."""
     caller = ctx.caller
+    if spec.name in ("bulletin", "bulletin_receipt") or client.get("bulletin_id"):
+        return bulletins.scope_of_new(ctx, spec, values)
     if spec.customer_field:
         for name in _personal_fields(spec):
             # The author of a comment, the person who knows a contact: always the caller.
@@ -786,6 +791,9 @@ def _update(
         elif spec.name == "customer" and data["territory_id"] != current.data.get("territory_id"):
             scope = _check_territory(ctx, data["territory_id"], "territory_id")
             moved = scope != current.scope
+        elif spec.name == "bulletin":
+            scope = bulletins.scope_of_changed(ctx, data, current)
+            moved = scope != current.scope
         elif spec.name == "user":
             scope = data.get("territory_id") or GLOBAL_SCOPE
             if data["username"] != current.data.get("username"):
@@ -794,7 +802,8 @@ def _update(
         row = Row(spec.name, current.id, scope, customer_id, data, new_stamps, False)
         ctx.write(row, current)
         if moved:
-            _move_children(ctx, current.id, scope)
+            # A laptop evicts a customer's records with it, not a bulletin's comments.
+            _move_children(ctx, current.id, scope, evict=spec.name == "bulletin")
         if spec.name == "user":
             _sync_account(ctx, row, created=False)
         complete = set(outcome.applied) == set(client)
@@ -836,7 +845,7 @@ def _delete(ctx: PushContext, spec: EntitySpec, entry: OutboxEntry, current: Row
         losing_stamp = max(current.stamps[name] for name in unseen)
         ctx.add_conflict(tomb, "delete", None, None, delete_stamp, unseen, losing_stamp)
         status = "conflict"
-    if spec.name == "customer":
+    if spec.name in ("customer", "bulletin"):
         _cascade_delete(ctx, current.id, delete_stamp)
     elif cascade.dependents(spec.name):
         _delete_dependents(ctx, spec.name, current, delete_stamp)
@@ -918,7 +927,7 @@ def _cascade_delete(ctx: PushContext, customer_id: str, stamp: str) -> None:
         ctx.write(tomb, child)
 
 
-def _move_children(ctx: PushContext, customer_id: str, scope: str) -> None:
+def _move_children(ctx: PushContext, customer_id: str, scope: str, *, evict: bool = False) -> None:
     """A customer changed territory: its rows follow it (the new territory receives them)."""
     for child in _children(ctx, customer_id):
         moved = Row(
@@ -930,7 +939,7 @@ def _move_children(ctx: PushContext, customer_id: str, scope: str) -> None:
             child.stamps,
             child.deleted,
         )
-        ctx.write(moved, child, evict=False)
+        ctx.write(moved, child, evict=evict)
 
 
 def _check_new_connection(ctx: PushContext, record: dict[str, Any]) -> None:

@@ -66,9 +66,18 @@ def territory_parents(conn: sa.Connection) -> dict[str, str | None]:
     }
 
 
-def caller_scopes(conn: sa.Connection, role: str, territory_id: str | None) -> Scopes:
+def caller_scopes(
+    conn: sa.Connection, role: str, territory_id: str | None, user_id: str | None = None
+) -> Scopes:
     """A rep reads their territory and its area (the area's row and managers), writes the
-    territory; a manager reads and writes the area and its territories; an admin all."""
+    territory; a manager reads and writes the area and its territories; an admin all.
+
+    With ``user_id``, the read scope also holds the personal scopes (a user's id: their
+    bulletin receipts, bulletins to them alone) and the bulletin audiences the user is in:
+    a rep their own and the audiences naming their territory or them; a manager those of
+    every user and audience of the area. Nobody writes these scopes by scope alone
+    (``sync_server.bulletins`` says who changes what in them).
+    """
     parents = territory_parents(conn)
     areas = frozenset(p for p in parents.values() if p is not None)
     territories = frozenset(parents)
@@ -79,7 +88,25 @@ def caller_scopes(conn: sa.Connection, role: str, territory_id: str | None) -> S
     if role == "manager":
         members = {tid for tid, parent in parents.items() if parent == territory_id}
         own = frozenset({territory_id, *members})
-        return Scopes(own, own, areas, territories)
+        extra = _manager_extra(conn, territory_id, own) if user_id else frozenset()
+        return Scopes(own | extra, own, areas, territories)
     parent = parents[territory_id]
     read = {territory_id} if parent is None else {territory_id, parent}
+    if user_id:
+        read |= _rep_extra(conn, territory_id, user_id)
     return Scopes(frozenset(read), frozenset({territory_id}), areas, territories)
+
+
+def _rep_extra(conn: sa.Connection, territory_id: str, user_id: str) -> set[str]:
+    au = t.audience.c
+    found = conn.execute(
+        sa.select(au.scope).where(au.member_id.in_((territory_id, user_id))).distinct()
+    ).scalars()
+    return {user_id, *found}
+
+
+def _manager_extra(conn: sa.Connection, area_id: str, own: frozenset[str]) -> frozenset[str]:
+    a, au = t.account.c, t.audience.c
+    people = conn.execute(sa.select(a.id).where(a.territory_id.in_(sorted(own)))).scalars()
+    audiences = conn.execute(sa.select(au.scope).where(au.area_id == area_id).distinct()).scalars()
+    return frozenset((*people, *audiences))

@@ -92,6 +92,18 @@ live_count = sa.Table(
     sa.Column("cube_sum", BigInt, nullable=False, server_default="0"),
 )
 
+#: The members (territory or user ids) of a bulletin audience scope, and its area
+#: (``sync_server.bulletins``).
+audience = sa.Table(
+    "audience",
+    metadata,
+    sa.Column("scope", sa.String(36), primary_key=True),
+    sa.Column("member_id", sa.String(36), primary_key=True),
+    sa.Column("area_id", sa.String(36), nullable=False),
+    sa.Index("ix_audience_member", "member_id"),
+    sa.Index("ix_audience_area", "area_id"),
+)
+
 #: One row (id 1): the last change sequence number handed out.
 seq_counter = sa.Table(
     "seq_counter",

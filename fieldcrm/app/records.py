@@ -151,6 +151,33 @@ class CommentRecord(TypedDict):
     kind: str | None
     text: str | None
     read_at: str | None
+    bulletin_id: str | None
+    deleted: bool
+
+
+class BulletinRecord(TypedDict):
+    """A bulletin as stored."""
+
+    id: str
+    area_id: str | None
+    author_id: str | None
+    title: str | None
+    body: str | None
+    territory_ids: list[str] | None
+    rep_ids: list[str] | None
+    confirm_by: str | None
+    posted_at: str | None
+    deleted: bool
+
+
+class BulletinReceiptRecord(TypedDict):
+    """A read receipt as stored."""
+
+    id: str
+    bulletin_id: str | None
+    user_id: str | None
+    read_at: str | None
+    confirmed_at: str | None
     deleted: bool
 
 

@@ -41,7 +41,8 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
     """The IANA time zone ``name``; ``ValueError`` with a clear message otherwise."""
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a name that is a folder of the zone database ("Europe")
         raise ValueError(
             f"unknown time zone {name!r}; use a name like Europe/Berlin or UTC"
         ) from None

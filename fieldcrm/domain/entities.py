@@ -187,12 +187,14 @@ FOLLOWUP = EntitySpec(
     customer_field="customer_id",
 )
 
-#: Feedback on a visit report: a manager's acknowledgement or comment, or a reply.
+#: Feedback on a visit report (a manager's acknowledgement or comment, or a reply), or a
+#: question or answer under a bulletin: a comment names a visit and its customer, or a
+#: bulletin (``validation`` checks that it is one or the other).
 COMMENT = EntitySpec(
     "comment",
     (
-        FieldSpec("visit_id", "ref", required=True, ref="visit"),
-        FieldSpec("customer_id", "ref", required=True, ref="customer"),
+        FieldSpec("visit_id", "ref", ref="visit"),
+        FieldSpec("customer_id", "ref", ref="customer"),
         FieldSpec("author_id", "ref", required=True, ref="user", server_controlled=True),
         FieldSpec("kind", "enum", required=True, choices=COMMENT_KINDS, default="comment"),
         FieldSpec("text", "text", max_length=20_000),
@@ -200,8 +202,40 @@ COMMENT = EntitySpec(
         #: syncs, so the other laptop shows it read too. Only this field of someone
         #: else's comment may be changed.
         FieldSpec("read_at", "datetime"),
+        FieldSpec("bulletin_id", "ref", ref="bulletin"),
     ),
     customer_field="customer_id",
+)
+
+#: A manager's message to the field: the whole area (no territories and no reps named),
+#: chosen territories of the area, or chosen reps; optionally to be confirmed by a date.
+#: The server files it under its audience (``sync_server.bulletins``), so only the people
+#: addressed and the area's managers receive it.
+BULLETIN = EntitySpec(
+    "bulletin",
+    (
+        FieldSpec("area_id", "ref", ref="territory", server_controlled=True),
+        FieldSpec("author_id", "ref", ref="user", server_controlled=True),
+        _s("title", 200, required=True),
+        FieldSpec("body", "text", max_length=50_000),
+        FieldSpec("territory_ids", "ref_list", ref="territory", default=()),
+        FieldSpec("rep_ids", "ref_list", ref="user", default=()),
+        FieldSpec("confirm_by", "date"),
+        FieldSpec("posted_at", "datetime"),
+    ),
+)
+
+#: That a person opened a bulletin, and when they confirmed it ("read and understood").
+#: One per bulletin and reader (its id is made from both); seen by the reader, the author
+#: and the area's managers only.
+BULLETIN_RECEIPT = EntitySpec(
+    "bulletin_receipt",
+    (
+        FieldSpec("bulletin_id", "ref", required=True, ref="bulletin"),
+        FieldSpec("user_id", "ref", ref="user", server_controlled=True),
+        FieldSpec("read_at", "datetime", required=True),
+        FieldSpec("confirmed_at", "datetime"),
+    ),
 )
 
 #: How two contacts relate; scoped by the customer of the "from" contact.
@@ -284,6 +318,8 @@ ENTITIES: dict[str, EntitySpec] = {
         CONNECTION,
         HANDOVER,
         ATTACHMENT,
+        BULLETIN,
+        BULLETIN_RECEIPT,
     )
 }
 

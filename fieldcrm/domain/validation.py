@@ -224,8 +224,18 @@ def _record_rules(spec: EntitySpec, v: Mapping[str, Any]) -> Iterable[FieldError
         if (v["latitude"] is None) != (v["longitude"] is None):
             missing = "longitude" if v["longitude"] is None else "latitude"
             yield FieldError.of(missing, "coordinates_pair")
-    elif spec.name == "comment" and v["kind"] == "comment" and not (v["text"] or "").strip():
-        yield FieldError.of("text", "empty")
+    elif spec.name == "comment":
+        if v["kind"] == "comment" and not (v["text"] or "").strip():
+            yield FieldError.of("text", "empty")
+        # On a visit report (with its customer) or under a bulletin, never both.
+        if v["bulletin_id"] is None:
+            for name in ("visit_id", "customer_id"):
+                if v[name] is None:
+                    yield FieldError.of(name, "required")
+        elif v["visit_id"] is not None or v["customer_id"] is not None:
+            yield FieldError.of("bulletin_id", "comment_subject")
+    elif spec.name == "bulletin" and not (v["title"] or "").strip():
+        yield FieldError.of("title", "empty")
     elif spec.name == "attachment":
         yield from _attachment_rules(v)
     elif spec.name == "relationship":

@@ -48,6 +48,7 @@ FIELD_PROBLEMS: dict[str, str] = {
     "bad_file_name": "is not a usable file name",
     "one_owner": "an attachment belongs to one visit, note or follow-up at most",
     "not_deleted": "the {entity} {id} is not deleted",
+    "comment_subject": "a comment is on a visit report or under a bulletin, not both",
 }
 
 #: Why the server (or the laptop, for the ``local_*`` codes) refused a change
@@ -91,6 +92,10 @@ REJECTIONS: dict[str, str] = {
     "refused": "The server refused this change.",
     "content_fixed": "The content of an attachment cannot be changed; add the new file as "
     "another attachment.",
+    "bulletin_managers_only": "Only a manager or an administrator can post bulletins.",
+    "bulletin_no_area": "Choose the area the bulletin is for.",
+    "bulletin_audience_outside": "Address only territories and active reps of the bulletin's area.",
+    "bulletin_unavailable": "The bulletin does not exist on the server or is not addressed to you.",
     # Set on the laptop, without asking the server:
     "local_too_large": "This change is too large to send to the server. Shorten its text and "
     "send it again.",

@@ -30,6 +30,8 @@ ENTITY_NAMES: tuple[str, ...] = (
     "connection",
     "handover",
     "attachment",
+    "bulletin",
+    "bulletin_receipt",
 )
 
 Operation = Literal["create", "update", "delete"]

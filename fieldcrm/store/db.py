@@ -22,7 +22,7 @@ WRITE_OPTION = "fieldcrm_write"
 BUSY_TIMEOUT_S = 30
 #: The newest client schema revision (a test keeps it equal to Alembic's head). A database
 #: already there opens without importing Alembic, which takes ~0.3 s of every app start.
-HEAD_REVISION = "0014"
+HEAD_REVISION = "0015"
 
 
 def alembic_config(engine_url: str = "sqlite://") -> Config:
@@ -152,6 +152,11 @@ def create_sqlite_engine(path: Path | str, key: bytes | None = None) -> sa.Engin
             poolclass=sa.pool.QueuePool,
             pool_size=5,
             max_overflow=10,
+            # The connection used last is handed out again: its page cache holds decrypted
+            # pages. Handing out the pool's connections in turn (FIFO) would give each
+            # transaction a connection whose cache another one's commit has made stale, and
+            # every page it reads again would be decrypted and checked again.
+            pool_use_lifo=True,
         )
     else:
         url = "sqlite://" if str(path) == ":memory:" else f"sqlite:///{path}"

@@ -28,13 +28,16 @@ class FeedbackItem:
     customer_name: str = ""
     #: The day of the visit the feedback is about (YYYY-MM-DD).
     visit_day: str = ""
+    #: The bulletin a question or answer is under ("" for feedback on a visit report).
+    bulletin_id: str = ""
 
 
 _ITEM_SQL = """
     SELECT cm.id, cm.visit_id, cm.customer_id, cm.author_id,
            coalesce(u.display_name, u.username, '') AS author_name, cm.kind, cm.text,
            cm.stamps, (cm.read_at IS NOT NULL OR cr.comment_id IS NOT NULL) AS read,
-           coalesce(c.name, '') AS customer_name, coalesce(v.visit_day, '') AS visit_day
+           coalesce(c.name, '') AS customer_name, coalesce(v.visit_day, '') AS visit_day,
+           coalesce(cm.bulletin_id, '') AS bulletin_id
     FROM comment AS cm
     LEFT JOIN user AS u ON u.id = cm.author_id
     LEFT JOIN comment_read AS cr ON cr.comment_id = cm.id
@@ -49,8 +52,8 @@ def _item(row: sa.Row[tuple[object, ...]]) -> FeedbackItem:
     stamp = stamps.get(ALL_FIELDS) or min(stamps.values(), default="0")
     return FeedbackItem(
         id=str(row.id),
-        visit_id=str(row.visit_id),
-        customer_id=str(row.customer_id),
+        visit_id=str(row.visit_id or ""),
+        customer_id=str(row.customer_id or ""),
         author_id=str(row.author_id),
         author_name=str(row.author_name),
         kind=str(row.kind),
@@ -59,6 +62,7 @@ def _item(row: sa.Row[tuple[object, ...]]) -> FeedbackItem:
         read=bool(row.read),
         customer_name=str(row.customer_name),
         visit_day=str(row.visit_day),
+        bulletin_id=str(row.bulletin_id),
     )
 
 
@@ -83,6 +87,41 @@ def add_feedback(
             },
         )
     return comment_id
+
+
+def add_bulletin_comment(store: Store, bulletin_id: str, author_id: str, text: str) -> str:
+    """A question or answer under a bulletin; the comment is filed with the bulletin."""
+    with store.write() as uow:
+        if uow.get("bulletin", bulletin_id) is None:
+            raise ValidationError.single(
+                "comment", "bulletin_id", "unknown_ref", ref="bulletin", id=bulletin_id
+            )
+        return uow.create(
+            "comment",
+            {"bulletin_id": bulletin_id, "author_id": author_id, "kind": "comment", "text": text},
+        )
+
+
+def bulletin_thread(conn: sa.Connection, bulletin_id: str) -> list[FeedbackItem]:
+    """The questions and answers under a bulletin, oldest first."""
+    rows = conn.execute(
+        sa.text(_ITEM_SQL + " WHERE cm.deleted = 0 AND cm.bulletin_id = :b ORDER BY cm.id"),
+        {"b": bulletin_id},
+    )
+    return [_item(row) for row in rows]
+
+
+def unread_bulletin_comments(conn: sa.Connection, user_id: str) -> list[FeedbackItem]:
+    """Questions and answers by others under the live bulletins on this laptop, unread."""
+    rows = conn.execute(
+        sa.text(
+            _ITEM_SQL + " JOIN bulletin AS b ON b.id = cm.bulletin_id AND b.deleted = 0"
+            " WHERE cm.deleted = 0 AND cm.author_id != :u AND cr.comment_id IS NULL"
+            " ORDER BY cm.id"
+        ),
+        {"u": user_id},
+    )
+    return [_item(row) for row in rows]
 
 
 def visit_summary(conn: sa.Connection, visit_id: str) -> tuple[str, str, str | None] | None:
@@ -134,6 +173,22 @@ def mark_read(store: Store, comment_ids: list[str]) -> None:
             current = uow.get("comment", comment_id)
             if current is not None and current.get("read_at") is None:
                 uow.update("comment", comment_id, {"read_at": now})
+
+
+def mark_read_here(store: Store, comment_ids: list[str]) -> None:
+    """Remember on this laptop only that the user has read these comments: a question
+    under a bulletin has many readers, so its one ``read_at`` cannot say it for each."""
+    if not comment_ids:
+        return
+    now = store.now_text()
+    with store.write() as uow:
+        uow.connection.execute(
+            sa.text(
+                "INSERT INTO comment_read(comment_id, read_at) VALUES (:c, :at) "
+                "ON CONFLICT(comment_id) DO NOTHING"
+            ),
+            [{"c": c, "at": now} for c in comment_ids],
+        )
 
 
 @dataclass(frozen=True, slots=True)

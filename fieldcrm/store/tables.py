@@ -120,7 +120,7 @@ followup = _entity_table(
     ENTITIES["followup"], ("customer_id",), ("assignee_id", "due_date"), ("requested_by_id",)
 )
 
-comment = _entity_table(ENTITIES["comment"], ("visit_id",), ("customer_id",))
+comment = _entity_table(ENTITIES["comment"], ("visit_id",), ("customer_id",), ("bulletin_id",))
 relationship = _entity_table(
     ENTITIES["relationship"], ("customer_id",), ("from_contact_id",), ("to_contact_id",)
 )
@@ -129,6 +129,8 @@ handover = _entity_table(ENTITIES["handover"], ("customer_id",), ("to_user_id",)
 attachment = _entity_table(
     ENTITIES["attachment"], ("customer_id",), ("visit_id",), ("note_id",), ("sha256",)
 )
+bulletin = _entity_table(ENTITIES["bulletin"], ("area_id",))
+bulletin_receipt = _entity_table(ENTITIES["bulletin_receipt"], ("bulletin_id",), ("user_id",))
 
 ENTITY_TABLES: dict[str, sa.Table] = {
     "territory": territory,
@@ -143,6 +145,8 @@ ENTITY_TABLES: dict[str, sa.Table] = {
     "connection": connection,
     "handover": handover,
     "attachment": attachment,
+    "bulletin": bulletin,
+    "bulletin_receipt": bulletin_receipt,
 }
 
 #: The content of attachments on this laptop, one row per SHA-256 (``store.attachments``):

@@ -109,6 +109,9 @@ _FIELD_PROBLEMS: dict[str, Callable[[Params], str]] = {
     "id_taken": lambda p: fill(
         QCoreApplication.translate("Validation", "This record (%1) exists already"), _kind(p)
     ),
+    "comment_subject": lambda p: QCoreApplication.translate(
+        "Validation", "A comment is on a visit report or under a bulletin, not both"
+    ),
 }
 
 
@@ -248,6 +251,19 @@ _REJECTIONS: dict[str, Callable[[Params], str]] = {
     "content_fixed": lambda p: QCoreApplication.translate(
         "ServerReasons",
         "The content of an attachment cannot be changed; add the new file as another attachment.",
+    ),
+    "bulletin_managers_only": lambda p: QCoreApplication.translate(
+        "ServerReasons", "Only a manager or an administrator can post bulletins."
+    ),
+    "bulletin_no_area": lambda p: QCoreApplication.translate(
+        "ServerReasons", "Choose the area the bulletin is for."
+    ),
+    "bulletin_audience_outside": lambda p: QCoreApplication.translate(
+        "ServerReasons", "Address only territories and active reps of the bulletin's area."
+    ),
+    "bulletin_unavailable": lambda p: QCoreApplication.translate(
+        "ServerReasons",
+        "The bulletin does not exist on the server or is not addressed to you.",
     ),
     "local_too_large": lambda p: QCoreApplication.translate(
         "ServerReasons",

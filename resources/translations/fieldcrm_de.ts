@@ -2326,6 +2326,22 @@
       <translation>Der Inhalt eines Anhangs lässt sich nicht ändern; fügen Sie die neue Datei als weiteren Anhang hinzu.</translation>
     </message>
     <message>
+      <source>Only a manager or an administrator can post bulletins.</source>
+      <translation>Nur Vertriebsleitung oder Administration können Rundschreiben veröffentlichen.</translation>
+    </message>
+    <message>
+      <source>Choose the area the bulletin is for.</source>
+      <translation>Wählen Sie den Bereich, für den das Rundschreiben bestimmt ist.</translation>
+    </message>
+    <message>
+      <source>Address only territories and active reps of the bulletin's area.</source>
+      <translation>Richten Sie das Rundschreiben nur an Gebiete und aktive Außendienstmitarbeiter seines Bereichs.</translation>
+    </message>
+    <message>
+      <source>The bulletin does not exist on the server or is not addressed to you.</source>
+      <translation>Das Rundschreiben gibt es auf dem Server nicht, oder es ist nicht an Sie gerichtet.</translation>
+    </message>
+    <message>
       <source>This change is too large to send to the server. Shorten its text and send it again.</source>
       <translation>Diese Änderung ist zu groß, um sie an den Server zu senden. Kürzen Sie den Text und senden Sie sie erneut.</translation>
     </message>
@@ -2711,6 +2727,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>This record (%1) exists already</source>
       <translation>Dieser Datensatz (%1) existiert bereits</translation>
+    </message>
+    <message>
+      <source>A comment is on a visit report or under a bulletin, not both</source>
+      <translation>Ein Kommentar gehört zu einem Besuchsbericht oder zu einem Rundschreiben, nicht zu beidem</translation>
     </message>
   </context>
   <context>

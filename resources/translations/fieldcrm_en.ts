@@ -2326,6 +2326,22 @@
       <translation>The content of an attachment cannot be changed; add the new file as another attachment.</translation>
     </message>
     <message>
+      <source>Only a manager or an administrator can post bulletins.</source>
+      <translation>Only a manager or an administrator can post bulletins.</translation>
+    </message>
+    <message>
+      <source>Choose the area the bulletin is for.</source>
+      <translation>Choose the area the bulletin is for.</translation>
+    </message>
+    <message>
+      <source>Address only territories and active reps of the bulletin's area.</source>
+      <translation>Address only territories and active reps of the bulletin's area.</translation>
+    </message>
+    <message>
+      <source>The bulletin does not exist on the server or is not addressed to you.</source>
+      <translation>The bulletin does not exist on the server or is not addressed to you.</translation>
+    </message>
+    <message>
       <source>This change is too large to send to the server. Shorten its text and send it again.</source>
       <translation>This change is too large to send to the server. Shorten its text and send it again.</translation>
     </message>
@@ -2711,6 +2727,10 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>This record (%1) exists already</source>
       <translation>This record (%1) exists already</translation>
+    </message>
+    <message>
+      <source>A comment is on a visit report or under a bulletin, not both</source>
+      <translation>A comment is on a visit report or under a bulletin, not both</translation>
     </message>
   </context>
   <context>

@@ -23,6 +23,8 @@ RECORDS = {
     "note": records.NoteRecord,
     "followup": records.FollowupRecord,
     "comment": records.CommentRecord,
+    "bulletin": records.BulletinRecord,
+    "bulletin_receipt": records.BulletinReceiptRecord,
 }
 
 

@@ -200,6 +200,7 @@ CASES: dict[str, Case] = {
             "kind": "comment",
             "text": "Good report.",
             "read_at": None,
+            "bulletin_id": None,
         },
         update={"text": "Good report, thanks.", "kind": "comment"},
         updated={"text": "Good report, thanks."},
@@ -283,6 +284,42 @@ CASES: dict[str, Case] = {
         },
         update={"name": "  shelf, aisle 4.jpg "},
         updated={"name": "shelf, aisle 4.jpg"},
+    ),
+    "bulletin": Case(
+        create=lambda w: {
+            "area_id": w.territory,
+            "author_id": w.manager,
+            "title": " New price list ",
+            "territory_ids": [w.subterritory, w.subterritory],
+            "confirm_by": date(2026, 6, 30),
+        },
+        created=lambda w: {
+            "area_id": w.territory,
+            "author_id": w.manager,
+            "title": "New price list",
+            "body": None,
+            "territory_ids": [w.subterritory],
+            "rep_ids": [],
+            "confirm_by": "2026-06-30",
+            "posted_at": None,
+        },
+        update={"body": "Valid from July.", "title": "New price list"},
+        updated={"body": "Valid from July."},
+    ),
+    "bulletin_receipt": Case(
+        create=lambda w: {
+            "bulletin_id": w.bulletin,
+            "user_id": w.rep,
+            "read_at": datetime(2026, 6, 3, 10, 0, tzinfo=CEST),
+        },
+        created=lambda w: {
+            "bulletin_id": w.bulletin,
+            "user_id": w.rep,
+            "read_at": "2026-06-03T08:00:00Z",
+            "confirmed_at": None,
+        },
+        update={"confirmed_at": "2026-06-03T08:05:00Z"},
+        updated={"confirmed_at": "2026-06-03T08:05:00Z"},
     ),
 }
 
@@ -449,7 +486,7 @@ def test_update_that_changes_nothing_writes_nothing(store: Store, wall: WallCloc
         assert uow.update("territory", world.territory, {"name": "Süd"}) == {}
     assert snapshot(store) == before_rows
     assert store.outbox_entries() == before_outbox
-    assert store.meta("hlc") == stamp(store, START_MS, 9)  # the clock did not move either
+    assert store.meta("hlc") == stamp(store, START_MS, 10)  # the clock did not move either
 
 
 def test_op_numbers_keep_increasing_after_pushed_entries_are_removed(store: Store) -> None:

@@ -65,8 +65,9 @@ class RealServer:
         finally:
             engine.dispose()
 
-    def start(self) -> None:
-        self.process = start_server(self.db_url, self.port, self.log, log_level="warning")
+    def start(self, **env: str) -> None:
+        """Start the server process (``env``: more environment, e.g. a faked clock)."""
+        self.process = start_server(self.db_url, self.port, self.log, log_level="warning", env=env)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no flushing, like a power cut of the server process."""

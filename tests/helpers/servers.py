@@ -39,6 +39,7 @@ def start_server(
     workers: int = 1,
     log_level: str = "info",
     timeout: float = 60,
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start ``python -m sync_server serve`` on ``port`` of 127.0.0.1 (output appended to
     ``log_path``) and return once ``/healthz`` answers; AssertionError with the end of the
@@ -62,7 +63,7 @@ def start_server(
                 log_level,
             ],
             cwd=ROOT,
-            env=child_env(),
+            env=child_env(**(env or {})),
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -119,7 +119,7 @@ class InProcessServer:
         """Every live row the user may see, read from the server's database."""
         with self.engine.connect() as conn:
             account = admin.account_by_name(conn, username)
-            scopes = caller_scopes(conn, account.role, account.territory_id)
+            scopes = caller_scopes(conn, account.role, account.territory_id, account.id)
             query = sa.select(t.record.c.entity, t.record.c.id, t.record.c.data).where(
                 t.record.c.deleted.is_(False)
             )

@@ -48,6 +48,7 @@ class World:
     note: str
     followup: str
     colleague: str
+    bulletin: str = ""
 
 
 def make_world(s: Store) -> World:
@@ -102,8 +103,22 @@ def make_world(s: Store) -> World:
                 "due_date": "2026-06-10",
             },
         )
+        bulletin = uow.create(
+            "bulletin",
+            {"area_id": territory, "author_id": manager, "title": "Price list", "body": "New"},
+        )
     return World(
-        territory, subterritory, rep, manager, customer, contact, visit, note, followup, colleague
+        territory,
+        subterritory,
+        rep,
+        manager,
+        customer,
+        contact,
+        visit,
+        note,
+        followup,
+        colleague,
+        bulletin,
     )
 
 

@@ -113,10 +113,11 @@ def test_token_is_stored_hashed_and_a_disabled_user_gets_nothing(env: ServerEnv)
 def test_unknown_time_zone_is_refused(env: ServerEnv) -> None:
     env.setup_area()
     anna = env.session("anna")
-    response = env.http.post(
-        ApiPaths.CALENDAR_SUBSCRIPTION, json={"time_zone": "Mars/Olympus"}, headers=anna.auth
-    )
-    assert response.status_code == 422 and "Europe/Berlin" in response.json()["message"]
+    for name in ("Mars/Olympus", "Europe", "../etc"):  # "Europe" is a folder of zones
+        response = env.http.post(
+            ApiPaths.CALENDAR_SUBSCRIPTION, json={"time_zone": name}, headers=anna.auth
+        )
+        assert response.status_code == 422 and "Europe/Berlin" in response.json()["message"]
     assert env.http.post(ApiPaths.CALENDAR_SUBSCRIPTION, json={}).status_code == 401
 
 

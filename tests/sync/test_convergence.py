@@ -41,6 +41,7 @@ from hypothesis.stateful import (
     rule,
 )
 
+from fieldcrm.app import bulletins
 from fieldcrm.domain.entities import (
     COMMENT_KINDS,
     CUSTOMER_STATUSES,
@@ -93,7 +94,11 @@ SERVER_MANAGED = ("territory", "user")
 #: Written in the seed only (an attachment's content travels outside the record sync; its
 #: record converges like the others: pulled, cascaded with its customer, compared).
 SEEDED_ONLY = ("attachment",)
-assert set(WRITABLE) | set(SERVER_MANAGED) | set(SEEDED_ONLY) == set(ENTITIES)
+#: Posted by the manager and read by the reps in ``_seed`` (tests/sync/test_bulletins.py
+#: covers writing them); they are pulled and compared like everything else while the
+#: machine moves people and territories, which moves what bulletins each laptop receives.
+BULLETINS = ("bulletin", "bulletin_receipt")
+assert set(WRITABLE) | set(SERVER_MANAGED) | set(SEEDED_ONLY) | set(BULLETINS) == set(ENTITIES)
 #: The live records of a laptop, each with the customer it belongs to (one query: it runs
 #: for every laptop at every step).
 _LIVE_SQL = " UNION ALL ".join(
@@ -199,6 +204,21 @@ def _seed(laptops: dict[str, Laptop]) -> None:
         mia.store.create(
             "connection", {"customer_id": customer, "contact_id": contact, "user_id": mia.user_id}
         )
+    ids = {name: lap.user_id for name, lap in laptops.items()}
+    with mia.store.read() as conn:
+        north = conn.exec_driver_sql("SELECT territory_id FROM user WHERE id = ?", (ids["anna"],))
+        north_id = str(north.scalar())
+    to_north = bulletins.post(mia.store, ids["mia"], "North", "n", territory_ids=[north_id]).id
+    to_area = bulletins.post(mia.store, ids["mia"], "Area", "a", confirm_by=DAY).id
+    to_both = bulletins.post(mia.store, ids["mia"], "Two", rep_ids=[ids["anna"], ids["sven"]]).id
+    mia.sync(raise_errors=True)
+    for name in ("anna", "sven"):
+        laptops[name].sync(raise_errors=True)
+        for bulletin_id in (to_north, to_area, to_both):
+            store = laptops[name].store
+            if bulletin_id and store.get("bulletin", bulletin_id) is not None:
+                bulletins.confirm(store, bulletin_id, ids[name])
+                bulletins.ask(store, bulletin_id, ids[name], f"Question of {name}")
     for _round in range(2):
         for lap in laptops.values():
             lap.sync(raise_errors=True)

@@ -337,7 +337,9 @@ def test_followup_assignee_must_be_an_active_user_in_reach(http: httpx.Client) -
     base = {"customer_id": customer, "title": "Anrufen", "due_date": "2026-12-10"}
     outside = _push_one(anna, "followup", base | {"assignee_id": ids["otto"]})
     assert (outside["status"], outside["field"]) == ("rejected", "assignee_id")
-    assert outside["reason"] == "The person named here is outside your territory and area."
+    assert outside["reason"] == (
+        "The person asked cannot see this customer: choose someone of the customer's territory."
+    )
     disabled = _push_one(anna, "followup", base | {"assignee_id": ids["gone"]})
     assert disabled["reason"] == "The person named here can no longer sign in (disabled)."
     nobody = _push_one(anna, "followup", base | {"assignee_id": uuid7()})

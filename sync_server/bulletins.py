@@ -1,0 +1,167 @@
+"""Bulletins on the server: who may post, change and read them, and where they are filed.
+
+A bulletin is filed under the scope of its audience, so that a pull hands it to the people
+addressed and the area's managers and to nobody else:
+
+* the whole area (no territories, no reps named): the area's own scope;
+* one territory: that territory's scope; one rep: the rep's personal scope (their id);
+* anything else: an audience scope (a UUID made from the area and the members), whose
+  members are rows of ``audience``. ``sync_server.scope`` gives a rep the audiences that
+  name their territory or them, a manager every audience of the area.
+
+Questions and answers under a bulletin are comments filed with it (its scope; the
+bulletin's id in ``record.customer_id``, so they move and are deleted with it like a
+customer's records). A read receipt is filed under its reader's personal scope: the
+reader, the area's managers and admins see it, no other rep.
+
+Only managers (in their own area) and admins post or change bulletins; only the reader
+writes their receipt; only its author changes a comment.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from sync_server import tables as t
+from sync_server.scope import territory_parents
+
+if TYPE_CHECKING:
+    from fieldcrm.domain.entities import EntitySpec
+    from fieldcrm.protocol import OutboxEntry
+    from sync_server.push import PushContext
+    from sync_server.store import Row
+
+#: Namespace of audience scopes (``uuid5`` of the area and the sorted members).
+AUDIENCE_NAMESPACE = uuid.UUID("6f1d3c8e-2b4a-5e7f-9c1d-0a2b3c4d5e6f")
+
+
+def _rejected(code: str, field: str | None = None, **params: Any) -> Exception:
+    from sync_server.push import Rejected
+
+    return Rejected(code, field, **params)
+
+
+def governs(entity: str, current: Row | None, entry: OutboxEntry) -> bool:
+    """Whether the rules here (not the territory rules) decide about this entry."""
+    if entity in ("bulletin", "bulletin_receipt"):
+        return True
+    if entity != "comment":
+        return False
+    if current is not None:
+        return bool(current.data.get("bulletin_id"))
+    return bool(entry.fields.get("bulletin_id"))
+
+
+def authorize(ctx: PushContext, entity: str, current: Row | None) -> None:
+    """May the caller change (or create) this row at all? (Readability is checked first.)"""
+    caller = ctx.caller
+    if entity == "bulletin":
+        if caller.role not in ("manager", "admin"):
+            raise _rejected("bulletin_managers_only", "entity")
+        mine = current is None or current.data.get("area_id") == caller.territory_id
+        if not (mine or caller.is_admin):
+            raise _rejected("other_territory", "area_id", entity=entity)
+    elif entity == "bulletin_receipt" and current is not None and not caller.is_admin:
+        owner = current.data.get("user_id")
+        if owner not in (None, caller.user_id):
+            raise _rejected("author_only", "user_id", entity=entity)
+    # A comment's author is checked like any comment's (``push._check_personal``).
+
+
+def audience_scope(area_id: str, territory_ids: list[str], rep_ids: list[str]) -> str:
+    """The scope a bulletin to these people is filed under."""
+    if not territory_ids and not rep_ids:
+        return area_id
+    if len(territory_ids) == 1 and not rep_ids:
+        return territory_ids[0]
+    if not territory_ids and len(rep_ids) == 1:
+        return rep_ids[0]
+    members = ",".join(sorted({*territory_ids, *rep_ids}))
+    return str(uuid.uuid5(AUDIENCE_NAMESPACE, f"{area_id}:{members}"))
+
+
+def _check_audience(ctx: PushContext, values: dict[str, Any]) -> str:
+    """The bulletin's area, territories and reps; returns its scope (registering an
+    audience scope's members)."""
+    caller = ctx.caller
+    area_id = values.get("area_id") if caller.is_admin else caller.territory_id
+    if area_id is None or area_id not in ctx.scopes.areas:
+        raise _rejected("bulletin_no_area", "area_id")
+    values["area_id"] = area_id
+    parents = territory_parents(ctx.conn)
+    territory_ids = list(values.get("territory_ids") or [])
+    for territory_id in territory_ids:
+        if parents.get(territory_id) != area_id:
+            raise _rejected("bulletin_audience_outside", "territory_ids")
+    rep_ids = list(values.get("rep_ids") or [])
+    for rep_id in rep_ids:
+        account = ctx.account(rep_id)
+        if (
+            account is None
+            or not account.active
+            or account.role != "rep"
+            or parents.get(account.territory_id or "") != area_id
+        ):
+            raise _rejected("bulletin_audience_outside", "rep_ids")
+    scope = audience_scope(area_id, territory_ids, rep_ids)
+    members = {*territory_ids, *rep_ids}
+    if len(members) > 1:
+        _register(ctx.conn, scope, area_id, sorted(members))
+    return scope
+
+
+def _register(conn: sa.Connection, scope: str, area_id: str, members: list[str]) -> None:
+    au = t.audience.c
+    known = set(conn.execute(sa.select(au.member_id).where(au.scope == scope)).scalars())
+    rows = [{"scope": scope, "member_id": m, "area_id": area_id} for m in members if m not in known]
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        conn.execute(pg_insert(t.audience).on_conflict_do_nothing(), rows)
+    else:
+        conn.execute(t.audience.insert(), rows)
+
+
+def _readable_bulletin(ctx: PushContext, bulletin_id: str | None, field: str) -> Row:
+    bulletin = ctx.row("bulletin", bulletin_id) if bulletin_id else None
+    if bulletin is None or bulletin.deleted or not ctx.scopes.can_read(bulletin.scope):
+        raise _rejected("bulletin_unavailable", field)
+    return bulletin
+
+
+def scope_of_new(
+    ctx: PushContext, spec: EntitySpec, values: dict[str, Any]
+) -> tuple[str, str | None]:
+    """Scope and owner (``record.customer_id``) of a new bulletin, receipt or comment
+    under a bulletin; fills the fields the server sets in ``values``."""
+    caller = ctx.caller
+    if spec.name == "bulletin":
+        if not caller.is_admin or values.get("author_id") is None:
+            values["author_id"] = caller.user_id
+        return _check_audience(ctx, values), None
+    if spec.name == "bulletin_receipt":
+        if not caller.is_admin or values.get("user_id") is None:
+            values["user_id"] = caller.user_id
+        _readable_bulletin(ctx, values.get("bulletin_id"), "bulletin_id")
+        return values["user_id"], None
+    # A question or an answer under a bulletin.
+    if not caller.is_admin or values.get("author_id") is None:
+        values["author_id"] = caller.user_id
+    bulletin = _readable_bulletin(ctx, values.get("bulletin_id"), "bulletin_id")
+    return bulletin.scope, bulletin.id
+
+
+def scope_of_changed(ctx: PushContext, data: dict[str, Any], current: Row) -> str:
+    """The scope of a bulletin after an edit (its audience may have changed)."""
+    fields = ("territory_ids", "rep_ids")
+    if all(data.get(f) == current.data.get(f) for f in fields):
+        return current.scope
+    values = dict(data)
+    if ctx.caller.is_admin:
+        values["area_id"] = current.data.get("area_id")
+    return _check_audience(ctx, values)
