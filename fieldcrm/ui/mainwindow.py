@@ -41,6 +41,7 @@ from fieldcrm.ui.pages.team import TeamPage
 from fieldcrm.ui.pages.today import TodayView
 from fieldcrm.ui.pages.trash import TrashView
 from fieldcrm.ui.pages.visits import VisitsView
+from fieldcrm.ui.reminders import Reminders
 from fieldcrm.ui.settings import Settings
 from fieldcrm.ui.sync import SyncBackend, SyncController
 from fieldcrm.ui.tasks import TaskRunner
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self._make_status_bar()
+        self.reminders = Reminders(self.ctx, self)
         self.sync.state_changed.connect(self._show_sync_state)
         self.retranslate()
         if not self._restore_geometry():
@@ -218,6 +220,7 @@ class MainWindow(QMainWindow):
         self.about_action.setToolTip(self.tr("FieldCRM and server versions (F1)"))
         self._show_retry_as_sign_in(self.sync.state.needs_sign_in)
         self.edit_menu.retranslate()
+        self.reminders.retranslate()
         self.sync.retranslate()
         self.progress.setAccessibleName(self.tr("Sync progress"))
         for page in self.pages.values():

@@ -2,6 +2,8 @@
 
 Precedence, highest first, for the keys ``server_url``, ``sync_interval_minutes``,
 ``language``, ``lock_minutes`` (idle minutes before the window locks, 0: never),
+``reminder_minutes`` (reminders of the next visit so many minutes ahead and of the
+follow-ups due today; 0: no reminders),
 ``home_base``, ``tile_server_url`` and ``geocoding_url``:
 
 1. a command-line flag (``--server-url``, ``--sync-interval``, ``--language``);
@@ -52,6 +54,7 @@ KEYS = (
     "home_base",
     "tile_server_url",
     "geocoding_url",
+    "reminder_minutes",
 )
 DEFAULTS: dict[str, Any] = {
     "server_url": "",
@@ -66,6 +69,9 @@ DEFAULTS: dict[str, Any] = {
     # geocoding service: IT sets them by policy; empty, nothing leaves the laptop.
     "tile_server_url": "",
     "geocoding_url": "",
+    # Desktop reminders: the next visit this many minutes before it starts, and the
+    # follow-ups due today; 0: no reminders (IT can fix it by policy).
+    "reminder_minutes": 15,
 }
 ENVIRONMENT = {
     "server_url": "FIELDCRM_SERVER_URL",
@@ -75,6 +81,7 @@ ENVIRONMENT = {
     "home_base": "FIELDCRM_HOME_BASE",
     "tile_server_url": "FIELDCRM_TILE_SERVER_URL",
     "geocoding_url": "FIELDCRM_GEOCODING_URL",
+    "reminder_minutes": "FIELDCRM_REMINDER_MINUTES",
 }
 LANGUAGES = ("", "en", "de")
 
@@ -112,6 +119,14 @@ def _coerce(key: str, raw: Any) -> Any:
             raise ValueError(f"sync_interval_minutes must be a whole number, not {raw!r}") from None
         if not 1 <= minutes <= 1440:
             raise ValueError("sync_interval_minutes must be between 1 and 1440")
+        return minutes
+    if key == "reminder_minutes":
+        try:
+            minutes = int(str(raw).strip())
+        except ValueError:
+            raise ValueError(f"reminder_minutes must be a whole number, not {raw!r}") from None
+        if not 0 <= minutes <= 240:
+            raise ValueError("reminder_minutes must be between 0 (no reminders) and 240")
         return minutes
     if key == "lock_minutes":
         try:

@@ -1571,6 +1571,25 @@
     </message>
   </context>
   <context>
+    <name>Reminders</name>
+    <message>
+      <source>Visit at %1</source>
+      <translation>Visit at %1</translation>
+    </message>
+    <message>
+      <source>Follow-up due today</source>
+      <translation>Follow-up due today</translation>
+    </message>
+    <message>
+      <source>Remind me again in %1 minutes</source>
+      <translation>Remind me again in %1 minutes</translation>
+    </message>
+    <message>
+      <source>%1 reminders</source>
+      <translation>%1 reminders</translation>
+    </message>
+  </context>
+  <context>
     <name>Reports</name>
     <message>
       <source>Visits per rep and week</source>
