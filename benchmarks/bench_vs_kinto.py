@@ -224,6 +224,30 @@ def edit_of(record: dict[str, Any], n: int) -> dict[str, Any]:
     return {"phone": f"+49 89 {7000000 + n}", "street": f"Neue Straße {n % 200 + 1}, 2. OG"}
 
 
+class Cpu:
+    """CPU seconds of this process (the laptops, every thread) and of the server process:
+    on a machine shared with other work they move far less than wall time."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+
+    def now(self) -> tuple[float, float]:
+        return time.process_time(), process_cpu(self.server_pid)
+
+    def since(self, start: tuple[float, float]) -> dict[str, float]:
+        client, server = self.now()
+        return {"client_cpu_s": client - start[0], "server_cpu_s": server - start[1]}
+
+
+def process_cpu(pid: int) -> float:
+    """User and system CPU seconds of a process (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
@@ -266,9 +290,21 @@ class Laptop:
             self.store, token_store=tokens, transport=self.transport
         )
         self.phases: dict[str, float] = {}
+        self.cpu: Cpu | None = None
+        self.phase_cpu: dict[str, tuple[float, float]] = {}
 
     def _progress(self, progress: SyncProgress) -> None:
-        self.phases.setdefault(progress.phase, time.perf_counter())
+        if progress.phase not in self.phases:
+            self.phases[progress.phase] = time.perf_counter()
+            if self.cpu is not None:
+                self.phase_cpu[progress.phase] = self.cpu.now()
+
+    def push_cpu(self, start: tuple[float, float]) -> dict[str, float]:
+        """CPU of the push phase (until the pull starts)."""
+        assert self.cpu is not None
+        end = self.phase_cpu.get("pull") or self.cpu.now()
+        begin = self.phase_cpu.get("push", start)
+        return {"client_cpu_s": end[0] - begin[0], "server_cpu_s": end[1] - begin[1]}
 
     def sync(self) -> tuple[Any, float]:
         self.phases = {}
@@ -305,9 +341,11 @@ def run_fieldcrm(records: list[dict[str, Any]], work: Path) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     url_db = _fieldcrm_server_db(work / "server.db")
     out: dict[str, Any] = {}
-    with server_process(url_db, work / "server") as (url, _process):
+    with server_process(url_db, work / "server") as (url, process):
+        cpu = Cpu(process.pid)
         a = Laptop(work / "a", url, "rep")
         b = Laptop(work / "b", url, "rep")
+        a.cpu = b.cpu = cpu
         try:
             a.sync()
             territory = a.user.territory_ids[0]
@@ -317,7 +355,7 @@ def run_fieldcrm(records: list[dict[str, Any]], work: Path) -> dict[str, Any]:
                     values["territory_id"] = territory
                     values["owner_id"] = a.user.id
                     uow.create("customer", values, row_id=record["id"])
-            started = time.perf_counter()
+            started, start_cpu = time.perf_counter(), cpu.now()
             result, _ = a.sync()
             assert result.pushed == len(records), result
             seconds = a.push_seconds(started)
@@ -325,8 +363,10 @@ def run_fieldcrm(records: list[dict[str, Any]], work: Path) -> dict[str, Any]:
                 "records": len(records),
                 "seconds": seconds,
                 "per_s": len(records) / seconds,
+                **a.push_cpu(start_cpu),
             }
 
+            start_cpu = cpu.now()
             result, seconds = b.sync()
             customers = b.store.counts()["customer"]
             assert customers == len(records), customers
@@ -336,33 +376,45 @@ def run_fieldcrm(records: list[dict[str, Any]], work: Path) -> dict[str, Any]:
                 "per_s": result.pulled / seconds,
                 "requests": result.requests,
                 "bytes_received": result.bytes_received,
+                **cpu.since(start_cpu),
             }
 
             with a.store.write() as uow:
                 for n, record in enumerate(records[:EDITS]):
                     uow.update("customer", record["id"], edit_of(record, n))
-            started = time.perf_counter()
+            started, start_cpu = time.perf_counter(), cpu.now()
             result, _ = a.sync()
             assert result.pushed == EDITS, result
-            out["push_edits"] = {"records": EDITS, "seconds": a.push_seconds(started)}
+            out["push_edits"] = {
+                "records": EDITS,
+                "seconds": a.push_seconds(started),
+                **a.push_cpu(start_cpu),
+            }
 
+            start_cpu = cpu.now()
             result, seconds = b.sync()
             assert result.pulled == EDITS, result
             check = b.store.get("customer", records[EDITS - 1]["id"])
             assert check is not None and check["phone"] == edit_of({}, EDITS - 1)["phone"]
-            out["pull_edits"] = {"records": EDITS, "seconds": seconds, "requests": result.requests}
+            out["pull_edits"] = {
+                "records": EDITS,
+                "seconds": seconds,
+                "requests": result.requests,
+                **cpu.since(start_cpu),
+            }
 
-            out["idle"] = _idle(b)
+            out["idle"] = _idle(b, cpu)
         finally:
             a.close()
             b.close()
     return out
 
 
-def _idle(laptop: Laptop) -> dict[str, Any]:
+def _idle(laptop: Laptop, cpu: Cpu) -> dict[str, Any]:
     laptop.sync()
     times, server = [], []
     result = None
+    start_cpu = cpu.now()
     for _ in range(IDLE_ROUNDS):
         result, seconds = laptop.sync()
         times.append(seconds)
@@ -375,6 +427,7 @@ def _idle(laptop: Laptop) -> dict[str, Any]:
         "server_ms_median": statistics.median(server) if server else None,
         "requests": result.requests,
         "bytes": result.bytes_sent + result.bytes_received,
+        **{k: v / IDLE_ROUNDS for k, v in cpu.since(start_cpu).items()},
     }
 
 
@@ -444,7 +497,7 @@ def install_kinto(venv: Path) -> None:
 
 
 @contextlib.contextmanager
-def kinto_server(venv: Path, work: Path) -> Iterator[str]:
+def kinto_server(venv: Path, work: Path) -> Iterator[tuple[str, int]]:
     work.mkdir(parents=True, exist_ok=True)
     port = free_port()
     ini = work / "kinto.ini"
@@ -468,7 +521,7 @@ def kinto_server(venv: Path, work: Path) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError("Kinto did not come up")
             time.sleep(0.1)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         try:
@@ -542,7 +595,9 @@ class KintoLaptop:
         rows = 0
         etag = None
         while url is not None:
-            response = self._count(self.http.get(url, params=params, headers=headers))
+            # ``params=None`` for the next pages: httpx drops the query string of a URL
+            # given with ``params`` (the Next-Page token).
+            response = self._count(self.http.get(url, params=params or None, headers=headers))
             if response.status_code == 304:
                 return 0
             response.raise_for_status()
@@ -565,29 +620,31 @@ class KintoLaptop:
         self.db.close()
 
 
-def _timed(action: Callable[[], Any]) -> tuple[Any, float]:
-    started = time.perf_counter()
+def _timed(action: Callable[[], Any], cpu: Cpu) -> tuple[Any, float, dict[str, float]]:
+    started, start_cpu = time.perf_counter(), cpu.now()
     value = action()
-    return value, time.perf_counter() - started
+    return value, time.perf_counter() - started, cpu.since(start_cpu)
 
 
 def run_kinto(records: list[dict[str, Any]], venv: Path, work: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    with kinto_server(venv, work / "kinto") as url:
+    with kinto_server(venv, work / "kinto") as (url, pid):
+        cpu = Cpu(pid)
         a = KintoLaptop(work / "ka", url)
         b = KintoLaptop(work / "kb", url)
         try:
             a.setup()
             bodies = [(r["id"], {k: v for k, v in r.items() if k != "id"}) for r in records]
-            _, seconds = _timed(lambda: a.push("PUT", bodies))
+            _, seconds, used = _timed(lambda: a.push("PUT", bodies), cpu)
             out["push_new"] = {
                 "records": len(records),
                 "seconds": seconds,
                 "per_s": len(records) / seconds,
+                **used,
             }
 
             before = (b.requests, b.bytes)
-            rows, seconds = _timed(b.pull)
+            rows, seconds, used = _timed(b.pull, cpu)
             assert rows == len(records), rows
             out["first_sync"] = {
                 "rows": rows,
@@ -595,29 +652,33 @@ def run_kinto(records: list[dict[str, Any]], venv: Path, work: Path) -> dict[str
                 "per_s": rows / seconds,
                 "requests": b.requests - before[0],
                 "bytes_received": b.bytes - before[1],
+                **used,
             }
 
             edits = [(r["id"], edit_of(r, n)) for n, r in enumerate(records[:EDITS])]
-            _, seconds = _timed(lambda: a.push("PATCH", edits))
-            out["push_edits"] = {"records": EDITS, "seconds": seconds}
+            _, seconds, used = _timed(lambda: a.push("PATCH", edits), cpu)
+            out["push_edits"] = {"records": EDITS, "seconds": seconds, **used}
 
-            rows, seconds = _timed(b.pull)
+            rows, seconds, used = _timed(b.pull, cpu)
             assert rows == EDITS, rows
-            out["pull_edits"] = {"records": EDITS, "seconds": seconds, "requests": 1}
+            out["pull_edits"] = {"records": EDITS, "seconds": seconds, "requests": 1, **used}
 
             b.pull()
             times = []
+            start_cpu = cpu.now()
             for _ in range(IDLE_ROUNDS):
                 before = (b.requests, b.bytes)
-                rows, seconds = _timed(b.pull)
+                rows, seconds, _ = _timed(b.pull, cpu)
                 assert rows == 0
                 times.append(seconds)
+            idle_cpu = {k: v / IDLE_ROUNDS for k, v in cpu.since(start_cpu).items()}
             out["idle"] = {
                 "ms_median": statistics.median(times) * 1000,
                 "ms_min": min(times) * 1000,
                 "server_ms_median": None,
                 "requests": b.requests - before[0],
                 "bytes": b.bytes - before[1],
+                **idle_cpu,
             }
         finally:
             a.close()
@@ -630,6 +691,12 @@ def run_kinto(records: list[dict[str, Any]], venv: Path, work: Path) -> dict[str
 
 def _ratio(mine: float, theirs: float | None) -> str:
     return "—" if not theirs else f"{mine / theirs:.2f}×"
+
+
+def _cpu(phase: dict[str, Any], scale: float) -> tuple[float, str]:
+    client, server = phase["client_cpu_s"] * scale, phase["server_cpu_s"] * scale
+    digits = 2 if scale == 1 else 1
+    return client + server, f"{client:.{digits}f} + {server:.{digits}f}"
 
 
 def table(report: dict[str, Any]) -> str:
@@ -687,6 +754,23 @@ def table(report: dict[str, Any]) -> str:
             _ratio(fi["ms_median"], ki["ms_median"] if ki else None),
         ),
     ]
+    for phase, label, scale, unit in (
+        ("push_new", f"push {f['push_new']['records']:,} new records", 1, "s"),
+        ("first_sync", "first sync of a fresh laptop", 1, "s"),
+        ("push_edits", f"push {EDITS:,} edits", 1, "s"),
+        ("pull_edits", f"pull and apply {EDITS:,} edits", 1, "s"),
+        ("idle", "one idle sync", 1000, "ms"),
+    ):
+        mine = _cpu(f[phase], scale)
+        theirs = _cpu(k[phase], scale) if k else None
+        rows.append(
+            (
+                f"CPU of {label}, laptop + server ({unit})",
+                mine[1],
+                "—" if theirs is None else theirs[1],
+                _ratio(mine[0], theirs[0] if theirs else None),
+            )
+        )
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     lines = [
         "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |"

@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("--json", action="store_true", help="print the summary as JSON")
     sync.add_argument("--quiet", action="store_true", help="no progress on standard error")
+    sync.add_argument(
+        "--full",
+        action="store_true",
+        help="pull and compare everything with the server now, even if the server would "
+        "answer that nothing changed (done by itself every 10 minutes)",
+    )
 
     sub.add_parser("logout", parents=[common], help="end this laptop's session with the server")
 
@@ -444,6 +450,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
         files = FileSync(store, client, file_policy())
         engine = SyncEngine(store, client, progress, raise_errors=False, files=files)
+        if args.full:
+            engine.full_check_ms = 0
         if page_limit.isdigit():
             engine.page_limit = max(1, int(page_limit))
         if push_batch.isdigit():

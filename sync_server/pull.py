@@ -17,6 +17,7 @@ in scope with a ``seq`` in the page's range come with it. The last page
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -26,7 +27,7 @@ from typing import Any, TypeVar
 import orjson
 import sqlalchemy as sa
 
-from fieldcrm.protocol import ENTITY_NAMES, MAX_PAGE_BYTES, DigestRequest
+from fieldcrm.protocol import ENTITY_NAMES, MAX_PAGE_BYTES, PROTOCOL_VERSION, DigestRequest
 from fieldcrm.protocol.digest import Digest, digest_sql
 from sync_server import tables as t
 from sync_server.scope import Caller, Scopes, caller_scopes
@@ -181,10 +182,13 @@ def _rows_measured(
     return rows, has_more
 
 
-def pull_page(conn: sa.Connection, caller: Caller, after: int, limit: int) -> tuple[bytes, bool]:
+def pull_page(
+    conn: sa.Connection, caller: Caller, after: int, limit: int, *, scopes: Scopes | None = None
+) -> tuple[bytes, bool]:
     """The JSON body of a ``PullPage`` for ``caller`` (inside one read transaction), and
-    whether it is the last page."""
-    scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
+    whether it is the last page. ``scopes``: the caller's, when already known."""
+    if scopes is None:
+        scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
     last_seq = conn.execute(
         sa.select(t.seq_counter.c.value).where(t.seq_counter.c.id == 1)
     ).scalar_one()
@@ -216,6 +220,46 @@ def pull_page(conn: sa.Connection, caller: Caller, after: int, limit: int) -> tu
         b"}",
     ]
     return b"".join(parts), not has_more
+
+
+def answer_tag(caller: Caller, scopes: Scopes) -> str:
+    """The ETag of every pull answer to ``caller``: it names who asks and what they may
+    read (role, territory, the scope keys), so it changes when the caller's scope does.
+
+    A client that holds everything up to its cursor and verified it sends the tag back
+    (``If-None-Match``); while the tag holds and nothing in its scope came after the cursor
+    (``unchanged_since``), the answer is 304 with no body.
+    """
+    read = "*" if scopes.read is None else ",".join(sorted(scopes.read))
+    who = f"{caller.user_id}|{caller.role}|{caller.territory_id or ''}|{read}"
+    return f'"p{PROTOCOL_VERSION}-{hashlib.sha256(who.encode()).hexdigest()[:20]}"'
+
+
+def unchanged_since(conn: sa.Connection, scopes: Scopes, after: int) -> bool:
+    """Whether nothing in ``scopes`` changed after the cursor ``after``: no row, eviction
+    or conflict record, and a cursor this server handed out. Index probes only."""
+    dbapi = conn.connection.driver_connection
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    cursor = dbapi.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute("SELECT value FROM seq_counter WHERE id = 1")
+        (last_seq,) = cursor.fetchone()
+        if after > last_seq:
+            return False  # a cursor from another database: the full answer says so
+        if after == last_seq:
+            return True
+        # Evictions are only sent to callers with a scope (an admin sees everything).
+        tables = ("record", "conflict", *(("eviction",) if scopes.read is not None else ()))
+        for table in tables:
+            for query, params in _scope_queries(
+                scopes, f"SELECT 1 FROM {table} WHERE seq > {mark}", mark, (after,), " LIMIT 1", ()
+            ):
+                cursor.execute(query, params)
+                if cursor.fetchone() is not None:
+                    return False
+    finally:
+        cursor.close()
+    return True
 
 
 def with_seq(seq: int, payload: bytes) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import orjson
 import sqlalchemy as sa
@@ -24,6 +25,8 @@ class Caller:
     territory_id: str | None
     device_id: str
     session_id: str
+    #: When this device last pulled to the end, as noted (UTC), if known.
+    last_sync_at: datetime | None = None
     #: A remote wipe waiting for this device: "now", "after_push", or None.
     wipe: str | None = None
 
@@ -49,14 +52,18 @@ class Scopes:
         return self.write is None or scope in self.write
 
 
+#: Built once: every request of a user runs it.
+_TERRITORIES = sa.select(t.record.c.id, t.record.c.data).where(
+    t.record.c.entity == "territory", t.record.c.deleted.is_(False)
+)
+
+
 def territory_parents(conn: sa.Connection) -> dict[str, str | None]:
     """Every live territory with its parent area (``None`` for a top-level territory)."""
-    rows = conn.execute(
-        sa.select(t.record.c.id, t.record.c.data).where(
-            t.record.c.entity == "territory", t.record.c.deleted.is_(False)
-        )
-    ).all()
-    return {row.id: orjson.loads(row.data).get("parent_id") for row in rows}
+    return {
+        row_id: orjson.loads(data).get("parent_id")
+        for row_id, data in conn.execute(_TERRITORIES).all()
+    }
 
 
 def caller_scopes(

@@ -40,4 +40,6 @@ def test_status_json_creates_database_at_head(tmp_path: Path) -> None:
         "connection": 0,
         "handover": 0,
         "attachment": 0,
+        "bulletin": 0,
+        "bulletin_receipt": 0,
     }

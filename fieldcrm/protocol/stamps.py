@@ -31,7 +31,11 @@ def compact_stamps(stamps: Mapping[str, str], field_names: Collection[str]) -> d
         return dict(stamps)
     if not field_names or any(name not in stamps for name in field_names):
         return dict(stamps)
-    common, times = Counter(stamps[name] for name in field_names).most_common(1)[0]
+    values = [stamps[name] for name in field_names]
+    if values.count(values[0]) == len(values):
+        common, times = values[0], len(values)  # written in one go: the usual case
+    else:
+        common, times = Counter(values).most_common(1)[0]
     if times < 2:
         return dict(stamps)
     out = {ALL_FIELDS: common}

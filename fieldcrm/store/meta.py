@@ -29,6 +29,10 @@ USER_ID_KEY = "user_id"
 USER_INFO_KEY = "user_info"
 #: For managers: when each user in scope last synced (JSON object of user id to UTC time).
 TEAM_SYNC_KEY = "team_last_sync"
+#: The last pull answered in full that ended verified: its cursor, the server's tag of
+#: the answer (ETag) and when (JSON). An idle sync at that cursor sends the tag back
+#: (If-None-Match) and is answered "nothing changed" (304) without a body.
+VERIFIED_PULL_KEY = "sync_verified_pull"
 #: While a first sync loads rows in bulk: the secondary indexes and search triggers of the
 #: replicated tables that were set aside (JSON list of their ``CREATE`` statements).
 BULK_LOAD_KEY = "bulk_load_set_aside"

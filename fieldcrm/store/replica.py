@@ -79,6 +79,10 @@ class _EntitySql:
     special_columns: tuple[tuple[int, str], ...]
     upsert: str
     tombstone: str
+    #: Set-based merge of a page (``_merge_rows``): fill the temp table, insert what is
+    #: new, then one UPDATE per column for the rows whose value differs.
+    stage: tuple[str, ...]
+    merge: tuple[str, ...]
 
 
 def _entity_sql(spec: EntitySpec) -> _EntitySql:
@@ -94,6 +98,22 @@ def _entity_sql(spec: EntitySpec) -> _EntitySql:
     tombstone = (
         f"UPDATE {_q(spec.name)} SET deleted = 1, stamps = ?, server_seq = NULL WHERE id = ?"
     )
+    staged = f"temp.{_q('pulled_' + spec.name)}"
+    stage = (
+        f"CREATE TEMP TABLE IF NOT EXISTS {_q('pulled_' + spec.name)} AS "
+        f"SELECT {col_list} FROM main.{_q(spec.name)} WHERE 0",
+        f"DELETE FROM {staged}",
+        f"INSERT INTO {staged} ({col_list}) VALUES ({marks})",
+    )
+    merge = (
+        f"INSERT INTO main.{_q(spec.name)} ({col_list}) SELECT {col_list} FROM {staged} p "
+        f"WHERE NOT EXISTS (SELECT 1 FROM main.{_q(spec.name)} c WHERE c.id = p.id)",
+        *(
+            f"UPDATE main.{_q(spec.name)} SET {_q(c)} = p.{_q(c)} FROM {staged} p "
+            f"WHERE p.id = {_q(spec.name)}.id AND p.{_q(c)} IS NOT {_q(spec.name)}.{_q(c)}"
+            for c in all_cols[1:]
+        ),
+    )
     json_columns = frozenset(f.name for f in spec.fields if f.kind == "ref_list")
     bool_columns = frozenset(f.name for f in spec.fields if f.kind == "bool")
     return _EntitySql(
@@ -108,6 +128,8 @@ def _entity_sql(spec: EntitySpec) -> _EntitySql:
         ),
         upsert=upsert,
         tombstone=tombstone,
+        stage=stage,
+        merge=merge,
     )
 
 
@@ -403,13 +425,41 @@ def _rows_to_params(
     return out
 
 
+#: From this many rows of one entity on, a page is merged set-based (``_merge_rows``).
+MERGE_FROM_ROWS = 64
+
+
 def _write_rows(conn: sa.Connection, params: PreparedRows) -> None:
+    # Into tables whose indexes and search triggers are set aside (a first sync), rows go
+    # straight in; into indexed tables a larger page is merged set-based.
+    bulk = get_meta(conn, BULK_LOAD_KEY) is not None
     # Tables in dependency order, so a reader never sees a child before its parent.
     for entity in ENTITIES:
         if entity in params.upserts:
-            _executemany(conn, _SQL[entity].upsert, params.upserts[entity])
+            rows = params.upserts[entity]
+            if bulk or len(rows) < MERGE_FROM_ROWS:
+                _executemany(conn, _SQL[entity].upsert, rows)
+            else:
+                _merge_rows(conn, _SQL[entity], rows)
         if entity in params.tombstones:
             conn.exec_driver_sql(_SQL[entity].tombstone, params.tombstones[entity])
+
+
+def _merge_rows(conn: sa.Connection, sql: _EntitySql, rows: Sequence[Sequence[Any]]) -> None:
+    """Write ``rows`` as the upsert would, set-based: into a temp table first, then insert
+    the new ones and, column by column, update only the values that differ.
+
+    An edit of a few fields then rewrites only those: the search triggers (``UPDATE OF``
+    the searched columns) and the indexes of other columns are left alone, which costs
+    about a fifth of upserting every column of every row.
+    """
+    create, clear, insert = sql.stage
+    conn.exec_driver_sql(create)
+    conn.exec_driver_sql(clear)
+    _executemany(conn, insert, rows)
+    for statement in sql.merge:
+        conn.exec_driver_sql(statement)
+    conn.exec_driver_sql(clear)
 
 
 def _merge_with_pending(

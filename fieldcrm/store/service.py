@@ -216,6 +216,10 @@ class Store:
         with self._begin_write() as conn:
             set_meta(conn, key, value)
 
+    def wall_ms(self) -> int:
+        """The wall clock this store was made with (ms since the epoch)."""
+        return self._wall_ms()
+
     def now_text(self) -> str:
         """The wall-clock time as canonical text (second precision; cached per second)."""
         second = self._wall_ms() // 1000

@@ -194,18 +194,30 @@ class SyncClient:
     def push_model(self, body: Mapping[str, Any]) -> PushResponse:
         return PushResponse.model_validate(self.push(body))
 
-    def pull(self, cursor: str | None, limit: int = MAX_ROWS_PER_PAGE) -> dict[str, Any]:
-        """One page of changes after ``cursor`` (None: the first page of a snapshot)."""
+    def pull(
+        self, cursor: str | None, limit: int = MAX_ROWS_PER_PAGE, if_none_match: str | None = None
+    ) -> dict[str, Any] | None:
+        """One page of changes after ``cursor`` (None: the first page of a snapshot).
+
+        With ``if_none_match`` (the ``etag`` of an earlier answer, which the page carries
+        under that key), ``None`` means the server has nothing new for this user (304).
+        """
         params: dict[str, Any] = {"limit": limit}
         if cursor is not None:
             params["cursor"] = cursor
-        response = self._request("GET", ApiPaths.PULL, params=params)
+        headers = {"If-None-Match": if_none_match} if if_none_match else None
+        response = self._request("GET", ApiPaths.PULL, params=params, extra_headers=headers)
+        if response.status_code == 304:
+            return None
         try:
             data: dict[str, Any] = orjson.loads(response.content)
         except orjson.JSONDecodeError:
             raise ServerError("The server sent a page this client cannot read.") from None
         if not isinstance(data, dict) or not isinstance(data.get("cursor"), str):
             raise ServerError("The server sent a page this client cannot read.")
+        etag = response.headers.get("ETag")
+        if etag:
+            data["etag"] = etag
         return data
 
     def digest(
@@ -353,19 +365,21 @@ class SyncClient:
         refreshed = False
         attempt = 0
         while True:
-            headers = {"Content-Type": "application/json"} if json_body is not None else {}
+            sent: dict[str, str] = {}
+            if json_body is not None:
+                sent["Content-Type"] = "application/json"
             if body is not None:
-                headers["Content-Type"] = "application/offset+octet-stream"
-            headers.update(extra_headers or {})
+                sent["Content-Type"] = "application/offset+octet-stream"
+            sent.update(extra_headers or {})
             if auth:
                 holder = self._holder()
                 if holder.access_token is None:
                     self.refresh()
                     refreshed = True
-                headers["Authorization"] = f"Bearer {holder.access_token}"
+                sent["Authorization"] = f"Bearer {holder.access_token}"
             try:
                 response = self._http.request(
-                    method, path, content=content, params=params, headers=headers
+                    method, path, content=content, params=params, headers=sent
                 )
                 response.read()
             except (httpx.TransportError, httpx.DecodingError) as exc:
@@ -375,6 +389,8 @@ class SyncClient:
                 )
             else:
                 self.traffic.record(response.request, response)
+                if response.status_code == 304:
+                    return response  # "not modified", asked for with If-None-Match
                 if 300 <= response.status_code < 400:
                     raise _moved(self.server_url, response)
                 if response.status_code < 400:

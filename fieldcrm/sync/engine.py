@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 import orjson
@@ -37,11 +38,13 @@ from fieldcrm.protocol import (
 from fieldcrm.protocol.codes import REJECTIONS, english
 from fieldcrm.protocol.digest import Digest
 from fieldcrm.store import Store, replica
+from fieldcrm.store.meta import BULK_LOAD_KEY, VERIFIED_PULL_KEY
 from fieldcrm.store.replica import (
     CURSOR_KEY,
     FULL_RESYNC_KEY,
     LAST_SYNC_KEY,
     RESYNC_CURSOR_KEY,
+    get_meta,
     set_meta,
 )
 from fieldcrm.sync.client import SyncClient
@@ -143,6 +146,9 @@ class SyncResult:
     #: Every pending change had reached the server before the wipe.
     pushed_before_wipe: bool = False
     offline: bool = False
+    #: The server answered the pull "nothing changed for you" (304): nothing to pull, push
+    #: or verify.
+    not_modified: bool = False
     requests: int = 0
     bytes_sent: int = 0
     bytes_received: int = 0
@@ -156,6 +162,9 @@ class SyncResult:
 TOO_LARGE_REASON = english(REJECTIONS, "local_too_large", {})
 #: A laptop clock this close to the server's counts as right.
 CLOCK_TOLERANCE_MS = 60_000
+#: How long idle syncs may be answered "nothing changed" (304) before a sync pulls in
+#: full and compares digests again: the periodic full verification.
+FULL_CHECK_MS = 10 * 60 * 1000
 #: Requests are cut well below the server's body cap (``MAX_BODY_BYTES``).
 PUSH_BODY_BUDGET = MAX_BODY_BYTES // 2
 #: JSON keys, ids and punctuation of one entry around its fields and stamps.
@@ -190,6 +199,7 @@ class SyncEngine:
         clock: Callable[[], float] = time.monotonic,
         raise_errors: bool = True,
         bulk_load: bool = True,
+        full_check_ms: int = FULL_CHECK_MS,
         files: FileSync | None = None,
     ) -> None:
         self.store = store
@@ -204,6 +214,13 @@ class SyncEngine:
         self._clock = clock
         self.raise_errors = raise_errors
         self.bulk_load = bulk_load
+        #: How long idle syncs may be answered "nothing changed" before a full check.
+        self.full_check_ms = full_check_ms
+        #: The server's tag of this run's last pulled page (kept once the run is verified),
+        #: and a first page the idle check fetched already (its cursor and the page).
+        self._answer_tag: str | None = None
+        self._prefetched: tuple[str, dict[str, Any]] | None = None
+        self._noted_recently = False
 
     # ---- the run --------------------------------------------------------------------
 
@@ -214,8 +231,16 @@ class SyncEngine:
         before = (traffic.requests, traffic.bytes_sent, traffic.bytes_received)
         removed: dict[str, int] = {}
         added: dict[str, int] = {}
-        identity_before = self._own_identity()
+        identity_before: tuple[str | None, str | None] | None = None
+        self._answer_tag = self._prefetched = None
+        self._noted_recently = False
         try:
+            if self._unchanged(result):
+                if self.files is not None:
+                    result.files = self.files.run()  # contents still waiting, if any
+                result.ok = True
+                return self._finish(result, started, before)
+            identity_before = self._own_identity()
             held_back = self._push(result)
             scope = self._pull(result)
             if self.store.meta(FULL_RESYNC_KEY) == "1":
@@ -241,16 +266,36 @@ class SyncEngine:
             if self.raise_errors:
                 raise
         finally:
-            if not result.wiped:
-                result.pending = self.store.pending_count()
-            result.requests = traffic.requests - before[0]
-            result.bytes_sent = traffic.bytes_sent - before[1]
-            result.bytes_received = traffic.bytes_received - before[2]
-            result.seconds = self._clock() - started
-            if not result.wiped:
-                result.scope_change = self._scope_change(identity_before, removed, added)
-        if result.ok and not result.wiped:
-            self.store.set_meta(LAST_SYNC_KEY, self.store.now_text())
+            if not result.not_modified:
+                if not result.wiped:
+                    result.pending = self.store.pending_count()
+                    if identity_before is not None:
+                        result.scope_change = self._scope_change(identity_before, removed, added)
+                self._count_traffic(result, started, before)
+        return self._finish(result, started, before)
+
+    def _count_traffic(self, result: SyncResult, started: float, before: tuple[int, ...]) -> None:
+        traffic = self.client.traffic
+        result.requests = traffic.requests - before[0]
+        result.bytes_sent = traffic.bytes_sent - before[1]
+        result.bytes_received = traffic.bytes_received - before[2]
+        result.seconds = self._clock() - started
+
+    def _finish(self, result: SyncResult, started: float, before: tuple[int, ...]) -> SyncResult:
+        """Note a successful run (and a verified pull's tag) in one write; report done."""
+        if result.ok and not result.wiped and not (result.not_modified and self._noted_recently):
+            with self.store.write() as uow:
+                set_meta(uow.connection, LAST_SYNC_KEY, self.store.now_text())
+                if self._answer_tag is not None:
+                    cursor = get_meta(uow.connection, CURSOR_KEY)
+                    verified = {"cursor": cursor, "tag": self._answer_tag}
+                    set_meta(
+                        uow.connection,
+                        VERIFIED_PULL_KEY,
+                        orjson.dumps(verified | {"at": self.store.wall_ms()}).decode(),
+                    )
+        if result.not_modified:
+            self._count_traffic(result, started, before)
         self._report("done", result.pulled, result.pulled)
         return result
 
@@ -274,6 +319,53 @@ class SyncEngine:
         result.wipe_confirmed = carry_out_wipe(self.store, self.client)
         result.wiped = True
         result.ok = True
+
+    def _unchanged(self, result: SyncResult) -> bool:
+        """The idle check: with nothing to send, ask the server with the tag of the last
+        verified pull whether anything changed for this user since (one request). True
+        when it says nothing did. A page it sends instead is kept for the pull.
+
+        Not when a full check is due (``full_check_ms`` after the last one), a first sync
+        or a full resync is under way, or changes or resolutions wait to be sent.
+        """
+        with self.store.read() as conn:
+            waiting, resolving = conn.exec_driver_sql(
+                "SELECT EXISTS (SELECT 1 FROM outbox), "
+                "EXISTS (SELECT 1 FROM conflict WHERE resolution_pending)"
+            ).one()
+            meta: dict[str, str] = dict(
+                conn.exec_driver_sql(
+                    "SELECT key, value FROM meta WHERE key IN (?, ?, ?, ?, ?)",
+                    (CURSOR_KEY, VERIFIED_PULL_KEY, FULL_RESYNC_KEY, BULK_LOAD_KEY, LAST_SYNC_KEY),
+                ).all()
+            )
+        cursor = meta.get(CURSOR_KEY)
+        if waiting or resolving or cursor is None or meta.get(FULL_RESYNC_KEY) == "1":
+            return False
+        if meta.get(BULK_LOAD_KEY) is not None:
+            return False
+        try:
+            verified = orjson.loads(meta.get(VERIFIED_PULL_KEY) or "null")
+        except orjson.JSONDecodeError:
+            return False
+        if not isinstance(verified, dict) or verified.get("cursor") != cursor:
+            return False
+        tag, at = verified.get("tag"), verified.get("at")
+        if not isinstance(tag, str) or not isinstance(at, int):
+            return False
+        if not 0 <= self.store.wall_ms() - at < self.full_check_ms:
+            return False
+        page = self.client.pull(cursor, self.page_limit, if_none_match=tag)
+        if page is None:
+            result.not_modified = True
+            # The time of the last sync is written again only when the one noted is a
+            # minute old: an idle poll then writes (and waits for the disk) at most once a
+            # minute; what the app shows is to the minute.
+            noted = meta.get(LAST_SYNC_KEY)
+            self._noted_recently = noted is not None and 0 <= _age_ms(noted, self.store) < 60_000
+            return True
+        self._prefetched = (cursor, page)
+        return False
 
     def _report(self, phase: Phase, done: int, total: int, message: str = "") -> None:
         if self._progress is not None:
@@ -559,6 +651,8 @@ class SyncEngine:
                     total = sum(counts["counts"].values()) if isinstance(counts, dict) else 0
                     self._report(phase, done, max(total, done))
                     if not more:
+                        tag = page.get("etag")
+                        self._answer_tag = tag if isinstance(tag, str) and phase == "pull" else None
                         team = page.get("team_last_sync")
                         if isinstance(team, dict):
                             self.store.set_meta(replica.TEAM_SYNC_KEY, orjson.dumps(team).decode())
@@ -571,7 +665,13 @@ class SyncEngine:
     def _fetch(self, cursor: str | None) -> tuple[dict[str, Any], replica.PreparedRows]:
         """Download the page after ``cursor`` and turn its rows into statement parameters
         (on the download thread: the writing thread then only runs the statements)."""
-        page = self.client.pull(cursor, self.page_limit)
+        prefetched, self._prefetched = self._prefetched, None
+        if prefetched is not None and prefetched[0] == cursor:
+            page: dict[str, Any] | None = prefetched[1]  # fetched by the idle check
+        else:
+            page = self.client.pull(cursor, self.page_limit)
+        if page is None:
+            raise SyncError("The server answered a pull with no page.")
         return page, replica.prepare_rows(page)
 
     def _full_resync(self, result: SyncResult) -> dict[str, Any] | None:
@@ -611,6 +711,10 @@ class SyncEngine:
         """
         with self.store.read() as conn:
             unknown = {e: ids for e in ENTITY_NAMES if (ids := replica.unversioned_rows(conn, e))}
+        if unknown or self._differing_entities(scope):
+            # Until this run ends verified, idle syncs must not skip the check (a run that
+            # stops while repairing repairs again next time).
+            self.store.set_meta(VERIFIED_PULL_KEY, None)
         for entity, ids in unknown.items():
             self._fetch_or_evict(result, entity, set(ids), removed, added)
         for _ in range(VERIFY_ROUNDS):
@@ -770,6 +874,15 @@ VERIFY_ROUNDS = 3
 REPAIR_LIST_BELOW = MAX_ROWS_PER_FETCH // 5
 #: Parts a differing range is cut into.
 REPAIR_FANOUT = 16
+
+
+def _age_ms(noted: str, store: Store) -> int:
+    """How long ago a time noted as canonical UTC text was (a huge age when unreadable)."""
+    try:
+        moment = datetime.fromisoformat(noted.replace("Z", "+00:00"))
+    except ValueError:
+        return 2**62
+    return store.wall_ms() - int(moment.timestamp() * 1000)
 
 
 def _split(after: int, upto: int) -> list[tuple[int, int]]:

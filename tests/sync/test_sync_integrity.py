@@ -173,8 +173,8 @@ def login(profile: Path, server: RealServer, user: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def sync(profile: Path) -> dict[str, Any]:
-    result = fieldcrm(profile, "sync", "--json")
+def sync(profile: Path, *options: str) -> dict[str, Any]:
+    result = fieldcrm(profile, "sync", "--json", *options)
     assert result.returncode == 0, result.stdout + result.stderr
     summary: dict[str, Any] = json.loads(result.stdout)
     return summary
@@ -427,7 +427,7 @@ def test_a_swapped_row_is_found_and_repaired(tmp_path: Path, server: RealServer)
     store.close()
     assert len(held(laptop, "customer")) == 4  # the count is right
 
-    summary = sync(laptop)
+    summary = sync(laptop, "--full")  # nothing changed on the server: the full check finds it
 
     assert summary["repaired"] == 2
     assert held(laptop, "customer") == set(customers["East"] + customers["West"])

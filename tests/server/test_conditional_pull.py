@@ -1,0 +1,157 @@
+"""Conditional pull: a pull with the tag of the last answer (If-None-Match) is answered 304
+with no body when nothing changed for the caller since the cursor; the caller is still
+checked, and any change in the caller's scope, or of the scope itself, gets the full answer.
+On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import httpx
+import sqlalchemy as sa
+
+from fieldcrm.protocol import ApiPaths
+from sync_server import admin
+from sync_server import tables as t
+from sync_server.db import write_transaction
+from tests.helpers.server_env import Client, ServerEnv, customer_fields
+
+
+def _pull(client: Client, tag: str | None, cursor: str | None = None) -> httpx.Response:
+    headers = dict(client.auth)
+    if tag is not None:
+        headers["If-None-Match"] = tag
+    return client.http.get(
+        ApiPaths.PULL,
+        params={"cursor": client.cursor if cursor is None else cursor, "limit": 1000},
+        headers=headers,
+    )
+
+
+def _synced(client: Client) -> str:
+    """Pull to the end; the tag of the last answer."""
+    pages = client.sync()
+    assert pages
+    response = _pull(client, None)
+    assert response.status_code == 200
+    tag = response.headers["ETag"]
+    assert tag.startswith('"') and tag.endswith('"')
+    return tag
+
+
+def test_nothing_changed_is_304_without_body(env: ServerEnv) -> None:
+    env.setup_area()
+    anna = env.session("anna")
+    anna.create("customer", customer_fields())
+    tag = _synced(anna)
+    response = _pull(anna, tag)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response.headers["ETag"] == tag
+    # Without the tag, or with another one, the full (empty) page comes.
+    assert _pull(anna, None).status_code == 200
+    assert _pull(anna, '"p3-other"').status_code == 200
+
+
+def test_a_change_in_scope_gets_the_page(env: ServerEnv) -> None:
+    env.setup_area()
+    anna, ben = env.session("anna"), env.session("ben")
+    tag = _synced(anna)
+    ben.create("customer", customer_fields("Süd GmbH"))  # another territory
+    assert _pull(anna, tag).status_code == 304
+    customer_id, _ = env.session("anna", "anna-phone").create("customer", customer_fields())
+    response = _pull(anna, tag)
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["rows"]] == [customer_id]
+
+
+def test_an_eviction_or_conflict_gets_the_page(env: ServerEnv) -> None:
+    env.setup_area()
+    maria, anna = env.session("maria"), env.session("anna")
+    customer_id, _ = anna.create("customer", customer_fields())
+    tag = _synced(anna)
+    # The manager moves the customer to South: it leaves anna's scope (an eviction).
+    maria.sync()
+    (result,) = maria.push(
+        maria.entry(
+            "customer",
+            "update",
+            customer_id,
+            {"territory_id": env.ids["South"]},
+            maria.rows[("customer", customer_id)]["stamps"],
+        )
+    )
+    assert result["status"] == "applied", result
+    response = _pull(anna, tag)
+    assert response.status_code == 200
+    assert response.json()["evictions"] == [{"entity": "customer", "id": customer_id}]
+
+
+def test_the_caller_is_checked_first(env: ServerEnv) -> None:
+    env.setup_area()
+    anna = env.session("anna")
+    tag = _synced(anna)
+    response = anna.http.get(
+        ApiPaths.PULL,
+        params={"cursor": anna.cursor},
+        headers={"Authorization": "Bearer not-a-token", "If-None-Match": tag},
+    )
+    assert response.status_code == 401
+    env.session("anna", "other")  # a second device keeps the account in use
+    with write_transaction(env.engine) as conn:
+        admin.disable_user(conn, "anna")
+    assert _pull(anna, tag).status_code == 401
+
+
+def test_a_scope_change_changes_the_tag(env: ServerEnv) -> None:
+    env.setup_area()
+    anna = env.session("anna")
+    tag = _synced(anna)
+    with write_transaction(env.engine) as conn:
+        admin.set_user(conn, "anna", territory="South")
+    response = _pull(anna, tag)
+    assert response.status_code == 200
+    assert response.headers["ETag"] != tag
+    # The area of North moves: the rep's scope (territory and area) changes too.
+    ben = env.session("ben")
+    tag = _synced(ben)
+    with write_transaction(env.engine) as conn:
+        admin.set_territory_area(conn, "South", "Coast")
+    assert _pull(ben, tag).status_code == 200
+
+
+def test_a_cursor_this_server_never_gave_gets_the_error(env: ServerEnv) -> None:
+    env.setup_area()
+    anna = env.session("anna")
+    tag = _synced(anna)
+    response = _pull(anna, tag, cursor="999999")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cursor"
+
+
+def test_304_notes_the_sync_only_when_the_noted_time_is_old(env: ServerEnv) -> None:
+    env.setup_area()
+    anna = env.session("anna")
+    tag = _synced(anna)
+    device = t.device.c
+    with env.engine.connect() as conn:
+        noted = conn.execute(
+            sa.select(device.last_sync_at).where(device.id == anna.device_id)
+        ).scalar()
+    assert noted is not None
+    assert _pull(anna, tag).status_code == 304
+    with env.engine.connect() as conn:
+        again = conn.execute(
+            sa.select(device.last_sync_at).where(device.id == anna.device_id)
+        ).scalar()
+    assert again == noted  # an idle poll wrote nothing
+    with write_transaction(env.engine) as conn:
+        conn.execute(
+            t.device.update()
+            .where(device.id == anna.device_id)
+            .values(last_sync_at=noted.replace(year=noted.year - 1))
+        )
+    assert _pull(anna, tag).status_code == 304
+    with env.engine.connect() as conn:
+        renewed = conn.execute(
+            sa.select(device.last_sync_at).where(device.id == anna.device_id)
+        ).scalar()
+    assert renewed is not None and renewed.replace(tzinfo=None) > noted.replace(tzinfo=None)
