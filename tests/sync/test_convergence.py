@@ -283,6 +283,18 @@ class ConvergenceMachine(RuleBasedStateMachine):
         live = self._live(name)
         return [i for i, owner in live[entity].items() if owner in live["customer"]]
 
+    def _undeclared(self, name: str) -> list[str]:
+        """Contacts the laptop's user may declare knowing: a person declares a contact once."""
+        with self.laptops[name].store.read() as conn:
+            known = {
+                row[0]
+                for row in conn.exec_driver_sql(
+                    "SELECT contact_id FROM connection WHERE user_id = ? AND deleted = 0",
+                    (self.server.ids[name],),
+                )
+            }
+        return [c for c in self._owned(name, "contact") if c not in known]
+
     def _territories_of(self, name: str) -> list[str]:
         """The territories a manager's laptop holds (her area's, as the last sync left it);
         none for a rep."""
@@ -308,7 +320,7 @@ class ConvergenceMachine(RuleBasedStateMachine):
         if entity == "comment":
             return me and bool(self._owned(name, "visit"))
         if entity == "connection":
-            return me and bool(self._owned(name, "contact"))
+            return me and bool(self._undeclared(name))
         assert entity == "relationship"
         return len(live["contact"]) >= 2 and bool(self._owned(name, "contact"))
 
@@ -468,7 +480,8 @@ class ConvergenceMachine(RuleBasedStateMachine):
                 "text": text,
             }
         if entity in ("relationship", "connection"):
-            contact = draw(st.sampled_from(self._owned(name, "contact")))
+            contacts = self._undeclared(name) if entity == "connection" else None
+            contact = draw(st.sampled_from(contacts or self._owned(name, "contact")))
             customer = live["contact"][contact]
             if entity == "connection":
                 return {
