@@ -8,7 +8,8 @@ each with contacts, past visits with reports, planned visits, notes and follow-u
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -170,8 +171,14 @@ def seed_demo(
     customers_per_territory: int = 25,
     *,
     force: bool = False,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
 ) -> str:
     """Seed the demo; does nothing when the demo users exist already.
+
+    Visits fall at working hours (8:00 to 17:00, weekdays) in the time zone ``tz`` (this
+    computer's by default): this week's are planned or done around ``now``, and one visit
+    of each rep starts a quarter of an hour from ``now``.
 
     The demo users have the password ``demo`` and one of them is an administrator, so a
     database that holds other users (a real one) is refused unless ``force``.
@@ -222,7 +229,10 @@ def seed_demo(
         conn, "admin", "admin", DEMO_PASSWORD, display_name="Administrator", check_strength=False
     )
     session = admin.AdminSession(conn)
-    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    # Times at working hours of the user's day: the demo runs on the user's own computer,
+    # so its local time zone is the user's.
+    local_now = (now or datetime.now(UTC)).astimezone(tz or datetime.now().astimezone().tzinfo)
+    here = local_now.tzinfo
     counts = {
         "customer": 0,
         "contact": 0,
@@ -237,6 +247,7 @@ def seed_demo(
     for territory, rep, cities in (("North", "anna", _NORTH), ("South", "ben", _SOUTH)):
         territory_id = admin.territory_by_name(conn, territory)
         rep_id = users[rep]
+        rep_customers: list[str] = []
         for _ in range(customers_per_territory):
             number += rng.randint(1, 40)
             city, postal = rng.choice(cities)
@@ -286,7 +297,12 @@ def seed_demo(
                 counts["contact"] += 1
             last_visit_id = None
             for k in range(rng.randint(1, 3)):
-                start = now - timedelta(days=rng.randint(3, 120), hours=rng.randint(0, 6))
+                start = _at_work(
+                    local_now.date() - timedelta(days=rng.randint(3, 120)),
+                    rng,
+                    -1,
+                    local_now.tzinfo,
+                )
                 visit_id = last_visit_id = uuid7()
                 session.apply(
                     "visit",
@@ -311,7 +327,9 @@ def seed_demo(
                 counts["visit"] += 1
             _people(session, rng, users, rep_id, customer_id, contact_ids, last_visit_id, counts)
             if rng.random() < 0.6:
-                start = now + timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 6))
+                start = _at_work(
+                    local_now.date() + timedelta(days=rng.randint(7, 30)), rng, 1, here
+                )
                 session.apply(
                     "visit",
                     "create",
@@ -353,6 +371,8 @@ def seed_demo(
                     },
                 )
                 counts["followup"] += 1
+            rep_customers.append(customer_id)
+        _working_week(session, rng, rep_id, rep_customers, local_now, counts)
     session.finish()
     accounts = conn.execute(sa.select(sa.func.count()).select_from(t.account)).scalar_one()
     summary = ", ".join(f"{n} {entity}s" for entity, n in counts.items())
@@ -367,6 +387,63 @@ def seed_demo(
         f"Demo area {AREA!r} seeded: territories North and South, {accounts} users "
         f"(anna, ben, maria, admin; password {DEMO_PASSWORD!r}), {summary}."
     )
+
+
+#: Start times of visits at working hours (local hour, minute).
+_SLOTS = ((8, 30), (9, 0), (10, 0), (10, 30), (11, 0), (13, 30), (14, 0), (15, 0), (16, 0))
+
+
+def _at_work(day: date, rng: random.Random, step: int, tz: tzinfo | None) -> datetime:
+    """A start at working hours on ``day`` (moved by ``step`` days off a weekend), local."""
+    while day.weekday() >= 5:
+        day += timedelta(days=step)
+    hour, minute = rng.choice(_SLOTS)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+
+
+def _working_week(
+    session: admin.AdminSession,
+    rng: random.Random,
+    rep_id: str,
+    customers: list[str],
+    now: datetime,
+    counts: dict[str, int],
+) -> None:
+    """Today's and this week's visits of a rep at working hours, one about to start:
+    before now they are done (reported), after it planned."""
+    soon = (now + timedelta(minutes=15)).replace(second=0, microsecond=0)
+    soon = soon.replace(minute=soon.minute - soon.minute % 5)
+    starts = [soon]
+    day, workdays = now.date(), 0
+    while workdays < 5:  # today (if a weekday) and the next workdays: a week's plan
+        if day.weekday() < 5:
+            slots = ((8, 30), (11, 0), (14, 0), (16, 0)) if workdays == 0 else ((9, 0), (14, 30))
+            for hour, minute in slots:
+                start = datetime(day.year, day.month, day.day, hour, minute, tzinfo=now.tzinfo)
+                if abs((start - soon).total_seconds()) >= 3600:
+                    starts.append(start)
+            workdays += 1
+        day += timedelta(days=1)
+    for n, start in enumerate(sorted(starts)):
+        done = start + timedelta(hours=1) <= now
+        values: dict[str, Any] = {
+            "customer_id": customers[n % len(customers)],
+            "rep_id": rep_id,
+            "status": "done" if done else "planned",
+            "planned_start": _iso(start),
+            "planned_end": _iso(start + timedelta(hours=1)),
+            "channel": "in_person",
+            "purpose": rng.choice(_PURPOSES),
+        }
+        if done:
+            values |= {
+                "check_in_at": _iso(start + timedelta(minutes=3)),
+                "check_out_at": _iso(start + timedelta(minutes=52)),
+                "outcome": "information",
+                "report": rng.choice(_REPORTS),
+            }
+        session.apply("visit", "create", uuid7(), values)
+        counts["visit"] += 1
 
 
 def _people(
