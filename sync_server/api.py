@@ -616,7 +616,7 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
             caller = authenticated(conn, request, credentials)
             refuse_if_wiped(caller)
             scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
-            tag = answer_tag(caller, scopes)
+            tag = answer_tag(conn, caller, scopes)
             unchanged = if_none_match == tag and unchanged_since(conn, scopes, after)
             if unchanged:
                 body, last = None, True

@@ -222,9 +222,11 @@ def pull_page(
     return b"".join(parts), not has_more
 
 
-def answer_tag(caller: Caller, scopes: Scopes) -> str:
+def answer_tag(conn: sa.Connection, caller: Caller, scopes: Scopes) -> str:
     """The ETag of every pull answer to ``caller``: it names who asks and what they may
     read (role, territory, the scope keys), so it changes when the caller's scope does.
+    A manager's or admin's answer also carries when each rep last synced
+    (``team_last_sync``), so the tag changes when one of them syncs.
 
     A client that holds everything up to its cursor and verified it sends the tag back
     (``If-None-Match``); while the tag holds and nothing in its scope came after the cursor
@@ -232,6 +234,10 @@ def answer_tag(caller: Caller, scopes: Scopes) -> str:
     """
     read = "*" if scopes.read is None else ",".join(sorted(scopes.read))
     who = f"{caller.user_id}|{caller.role}|{caller.territory_id or ''}|{read}"
+    if caller.role in ("manager", "admin"):
+        who += (
+            "|" + orjson.dumps(team_last_sync(conn, scopes), option=orjson.OPT_SORT_KEYS).decode()
+        )
     return f'"p{PROTOCOL_VERSION}-{hashlib.sha256(who.encode()).hexdigest()[:20]}"'
 
 
