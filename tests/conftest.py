@@ -81,3 +81,19 @@ def _background_task_failures_fail_the_test(request: pytest.FixtureRequest) -> I
             for r in collect.records
         )
         pytest.fail(f"A background task failed and nothing handled it:\n{details}")
+
+
+@pytest.fixture(autouse=True)
+def _no_window_outlives_its_test() -> Iterator[None]:
+    """A dialog or window a test leaves open would be the next test's "active modal
+    widget" in the same process: every top-level window still shown is closed here."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    for widget in app.topLevelWidgets():
+        if widget.isVisible():
+            widget.hide()
+            widget.deleteLater()

@@ -408,7 +408,7 @@ def test_shortcuts_open_new_customer_new_visit_settings_and_about(
         qtbot.keyClick(window, key, modifiers)
         dialog = active_dialog(qtbot, name)
         dialog.reject()
-        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+        qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
     for action, text in (
         (window.new_customer_action, "Ctrl+N"),
         (window.new_visit_action, "Ctrl+Shift+V"),
