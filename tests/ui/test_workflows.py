@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 from typing import Any
 
 import shiboken6
 import sqlalchemy as sa
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from fieldcrm.app import EVERYTHING
@@ -391,6 +392,10 @@ def test_shortcuts_search_and_sync(window: MainWindow, qtbot: QtBot) -> None:
     assert "No server configured" in window.error_label.text()
 
 
+def closed(widget: QWidget) -> bool:
+    return not shiboken6.isValid(widget) or not widget.isVisible()
+
+
 def test_shortcuts_open_new_customer_new_visit_settings_and_about(
     window: MainWindow, qtbot: QtBot
 ) -> None:
@@ -408,7 +413,7 @@ def test_shortcuts_open_new_customer_new_visit_settings_and_about(
         qtbot.keyClick(window, key, modifiers)
         dialog = active_dialog(qtbot, name)
         dialog.reject()
-        qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
+        qtbot.waitUntil(partial(closed, dialog))
     for action, text in (
         (window.new_customer_action, "Ctrl+N"),
         (window.new_visit_action, "Ctrl+Shift+V"),
