@@ -504,8 +504,7 @@ class SettingsDialog(QDialog):
         self.reminders.setSpecialValueText(self.tr("Off"))
         self.reminders.setToolTip(
             self.tr(
-                "Reminds you of your next visit and of the follow-ups due today. "
-                "Off: no reminders."
+                "Reminds you of your next visit and of the follow-ups due today. Off: no reminders."
             )
         )
         self.language = QComboBox(self)

@@ -3247,6 +3247,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
       <translation>Wochenplaner</translation>
     </message>
     <message>
+      <source>Drag a planned visit to another day to move it.</source>
+      <translation>Einen geplanten Besuch auf einen anderen Tag ziehen, um ihn zu verschieben.</translation>
+    </message>
+    <message>
       <source>Visit list</source>
       <translation>Besuchsliste</translation>
     </message>

@@ -3247,6 +3247,10 @@ Enter your FieldCRM password:</translation>
       <translation>Week planner</translation>
     </message>
     <message>
+      <source>Drag a planned visit to another day to move it.</source>
+      <translation>Drag a planned visit to another day to move it.</translation>
+    </message>
+    <message>
       <source>Visit list</source>
       <translation>Visit list</translation>
     </message>
