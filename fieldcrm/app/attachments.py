@@ -241,20 +241,28 @@ def add_attachment(
         )
     except ValidationError as exc:
         raise AttachmentError(f"The attachment cannot be recorded: {exc}") from None
-    return Changes.of("attachment", id=attachment_id)
+    from fieldcrm.app.corrections import created
+
+    return created("attachment", attachment_id, "add_attachment")
 
 
 def rename_attachment(store: Store, attachment_id: str, name: str) -> Changes:
+    """Rename like any record: the undo (Ctrl+Z) gives the previous name back."""
+    from fieldcrm.app import corrections
+
     file_name = safe_file_name(name, fallback="")
     if not file_name:
         raise AttachmentError("A file name needs at least one letter or digit.")
-    store.update("attachment", attachment_id, {"name": file_name})
-    return Changes.of("attachment", id=attachment_id)
+    return corrections.edit(
+        store, "attachment", attachment_id, {"name": file_name}, "rename_attachment"
+    )
 
 
 def delete_attachment(store: Store, attachment_id: str) -> Changes:
-    store.delete("attachment", attachment_id)
-    return Changes.of("attachment")
+    """Delete like any record: to the trash (restored from there, or by the undo)."""
+    from fieldcrm.app import corrections
+
+    return corrections.delete(store, "attachment", attachment_id, "delete_attachment")
 
 
 # ---- reads ----------------------------------------------------------------------------
