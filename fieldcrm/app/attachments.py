@@ -34,7 +34,7 @@ OWNER_KINDS: tuple[OwnerKind, ...] = ("customer", "visit", "note", "followup")
 AttachmentState = Literal["waiting", "here", "server"]
 #: Thumbnails are as large as the attachment list shows them (``ICON_PIXELS``).
 THUMBNAIL_PIXELS = 96
-THUMBNAIL_QUALITY = 60
+THUMBNAIL_QUALITY = 50
 #: Bytes of the file's beginning that decide its type.
 SNIFF_BYTES = 8192
 
@@ -149,7 +149,7 @@ def _webp_available() -> bool:
 def make_thumbnail(source: BinaryIO) -> str | None:
     """A small picture of a photo as base64 (WebP, or JPEG where Pillow has no WebP), or
     None when it is no image Pillow can read (a broken image gets an icon, not an error).
-    It is as large as the list shows it (96 pixels) and about 1 KB: a territory's first
+    It is as large as the list shows it (96 pixels) and under 1 KB: a territory's first
     sync carries one for every photo."""
     try:
         from PIL import Image, ImageOps
