@@ -592,7 +592,17 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": cmd_report,
     "attachment": cmd_attachment,
     **dict.fromkeys(
-        ("edit", "delete", "cancel-visit", "move-visit", "trash", "restore", "requests", "answer"),
+        (
+            "edit",
+            "delete",
+            "cancel-visit",
+            "move-visit",
+            "trash",
+            "restore",
+            "requests",
+            "ask",
+            "answer",
+        ),
         cmd_corrections,
     ),
     "bulletin": cmd_bulletin,
