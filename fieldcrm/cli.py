@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     from fieldcrm.app import bulletin_command
 
     bulletin_command.add_parser(sub, common)
+    bulletin_command.add_shelf_parser(sub, common)
     from fieldcrm import calendar_command
 
     calendar_command.add_parser(sub, common)
@@ -606,6 +607,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
         cmd_corrections,
     ),
     "bulletin": cmd_bulletin,
+    "shelf": cmd_bulletin,
     "calendar": cmd_calendar,
     "search": cmd_search,
 }
