@@ -13,7 +13,7 @@ ever offered. Only managers of the area and admins publish; the server checks th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 
@@ -47,7 +47,7 @@ class ShelfDocument(TypedDict):
     state: AttachmentState
 
 
-def _me(conn: sa.Connection, user_id: str | None) -> sa.Row[tuple[str, str, str]] | None:
+def _me(conn: sa.Connection, user_id: str | None) -> Any:
     if user_id is None:
         return None
     u = t.user.c
