@@ -325,13 +325,15 @@ def attachment(store: Store, attachment_id: str) -> AttachmentRecord | None:
 
 
 def local_content(store: Store, attachment_id: str) -> Path | None:
-    """The attachment's file on this laptop (marked as just used), or None when it must be
-    downloaded first."""
+    """The attachment's content as a file the system's viewer can open (marked as just
+    used), or None when it must be downloaded first. In an encrypted profile the file is
+    a decrypted copy in a private temporary folder, removed when the app ends."""
     record = attachment(store, attachment_id)
     if record is None or not record["sha256"]:
         return None
     files = AttachmentFiles(store)
-    path = files.local_path(record["sha256"])
-    if path is not None:
-        files.mark_used(record["sha256"])
+    if files.local_path(record["sha256"]) is None:
+        return None
+    path = files.viewable_copy(record["sha256"], record["name"] or "")
+    files.mark_used(record["sha256"])
     return path
