@@ -242,19 +242,18 @@ def _shelf_get(store: Store, user_id: str, args: argparse.Namespace) -> int:
 
 
 def _write_document(store: Store, attachment_id: str, output: Path) -> int:
-    import shutil
-
-    from fieldcrm.app.attachments import attachment, local_content
+    from fieldcrm.app.attachments import attachment
+    from fieldcrm.store.attachments import AttachmentFiles
 
     record = attachment(store, attachment_id)
-    path = local_content(store, attachment_id)
-    if record is None or path is None:
+    files = AttachmentFiles(store)
+    sha256 = str(record["sha256"]) if record is not None else ""
+    if record is None or files.local_path(sha256) is None:
         return _fail("the document is not on this laptop yet; run `fieldcrm sync`", 1)
+    files.mark_used(sha256)
     if output.is_dir():
         output = output / str(record["name"])
-    temp = output.with_name(f".{output.name}.part")
-    shutil.copyfile(path, temp)
-    temp.replace(output)
+    files.copy_plain(sha256, output)  # the user's own copy, in plain where they chose
     print(output)
     return 0
 
