@@ -17,6 +17,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,10 +158,25 @@ class FileSync:
         state = self.client.start_upload(pending.attachment_id, pending.size, pending.sha256)
         self.files.set_upload_id(pending.sha256, state.upload_id)
         offset, sent, restarts = state.offset, 0, 0
-        with source:
+        size = self.policy.part_bytes
+        # The next part is read (and decrypted) while the current one is on its way.
+        ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldcrm-upload-read")
+        with source, ahead:
+            upcoming: tuple[int, Future[bytes]] | None = None
             while not state.complete:
                 self._check_cancel()
-                part = source.read_at(offset, self.policy.part_bytes)
+                if upcoming is not None and upcoming[0] == offset:
+                    part = upcoming[1].result()
+                else:
+                    if upcoming is not None:
+                        upcoming[1].result()  # one reader of the file at a time
+                    part = source.read_at(offset, size)
+                upcoming = None
+                if offset + len(part) < pending.size:
+                    upcoming = (
+                        offset + len(part),
+                        ahead.submit(source.read_at, offset + len(part), size),
+                    )
                 try:
                     state = self.client.upload_part(state.upload_id, offset, part)
                 except RequestRejected as exc:
@@ -175,6 +191,8 @@ class FileSync:
                 offset = state.offset
                 if self._on_bytes is not None:
                     self._on_bytes(len(part))
+            if upcoming is not None:
+                upcoming[1].cancel()
         self.files.mark_uploaded(pending.sha256)
         return sent
 
