@@ -20,7 +20,6 @@ from fieldcrm.store import Store
 from fieldcrm.ui.mainwindow import MainWindow
 from fieldcrm.ui.navigation import PAGES
 from tests.helpers.qt import settle
-from tests.ui.test_language_switch import switch_language
 
 
 def _area(profile: Path, tmp_path: Path, who: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -32,6 +31,14 @@ def _area(profile: Path, tmp_path: Path, who: str) -> tuple[dict[str, str], dict
     finally:
         store.close()
     return ids, channel
+
+
+def switch_language(window: MainWindow, language: str) -> None:
+    """Choose the language in the Settings dialog and save, as a user does."""
+    window.settings.flags.pop("language", None)
+    dialog = window.open_settings()
+    dialog.language.setCurrentIndex(dialog.language.findData(language))
+    dialog.save()
 
 
 def _open(win: MainWindow, qtbot: QtBot, user_id: str) -> None:
