@@ -53,6 +53,7 @@ from fieldcrm.sync.errors import (
     ClockAhead,
     DeviceReused,
     RequestRejected,
+    ServerError,
     ServerUnreachable,
     SyncCancelled,
     SyncError,
@@ -672,7 +673,10 @@ class SyncEngine:
             page = self.client.pull(cursor, self.page_limit)
         if page is None:
             raise SyncError("The server answered a pull with no page.")
-        return page, replica.prepare_rows(page)
+        try:
+            return page, replica.prepare_rows(page)
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+            raise ServerError("The server sent a page this client cannot read.") from None
 
     def _full_resync(self, result: SyncResult) -> dict[str, Any] | None:
         """Pull a fresh snapshot; drop local rows it lacks unless they have pending edits.
