@@ -81,8 +81,9 @@ def _cut(rows: Iterable[_V], limit: int, size: Callable[[_V], int]) -> tuple[lis
     return page, False
 
 
-def _seq(row: tuple[int, Any]) -> int:
-    return row[0]
+def _seq(row: tuple[Any, ...]) -> int:
+    seq: int = row[0]
+    return seq
 
 
 def _payload_size(row: tuple[int, bytes, bytes]) -> int:

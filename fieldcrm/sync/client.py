@@ -244,7 +244,7 @@ class SyncClient:
             self._request("POST", ApiPaths.ROWS, json_body={"entity": entity, "ids": ids})
         )
         tables, gone = data.get("tables"), data.get("gone")
-        if not check_tables(tables) or not isinstance(gone, list):
+        if not isinstance(tables, dict) or not check_tables(tables) or not isinstance(gone, list):
             raise ServerError("The server sent rows this client cannot read.")
         return row_states(tables), [str(i) for i in gone]
 
