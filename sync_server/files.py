@@ -304,7 +304,9 @@ def install_file_routes(app: FastAPI) -> None:
         request: Request,
         upload_offset: Annotated[int, Header(alias=UPLOAD_OFFSET_HEADER, ge=0)],
     ) -> Response:
-        data = await request.body()
+        # The part's bytes as they arrive (the guard does not hold a copy of uploads).
+        chunks = [chunk async for chunk in request.stream()]
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         storage = app_storage(request)
         from starlette.concurrency import run_in_threadpool
 

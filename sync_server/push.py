@@ -459,6 +459,8 @@ def apply_entry(ctx: PushContext, entry: OutboxEntry) -> str:
         raise Rejected("other_territory", "territory_id", entity=entry.entity)
     if current is not None and not current.deleted:
         _check_personal(ctx, spec, current, entry)
+    elif current is not None and entry.op != "delete":
+        _check_personal_restore(ctx, spec, current)
     if entry.op == "delete":
         return _delete(ctx, spec, entry, current)
     fields = _client_fields(ctx, spec, entry)
@@ -574,6 +576,19 @@ def _check_personal(ctx: PushContext, spec: EntitySpec, current: Row, entry: Out
         return
     for name in _personal_fields(spec):
         if current.data.get(name) not in (None, ctx.caller.user_id):
+            raise Rejected("author_only", name, entity=spec.name)
+
+
+def _check_personal_restore(ctx: PushContext, spec: EntitySpec, current: Row) -> None:
+    """A comment or connection its author withdrew comes back only by its author. One
+    deleted with what it pointed at (a contact or visit deleted by someone else) comes
+    back when that record is restored, by whoever restores it."""
+    if ctx.caller.is_admin:
+        return
+    deleted_by = ctx.user_of_stamp(current.stamps.get(DELETED_STAMP))
+    for name in _personal_fields(spec):
+        author = current.data.get(name)
+        if author not in (None, ctx.caller.user_id) and deleted_by == author:
             raise Rejected("author_only", name, entity=spec.name)
 
 

@@ -2400,6 +2400,22 @@
       <translation>Nie</translation>
     </message>
     <message>
+      <source>Remind of the next visit this many minutes before it</source>
+      <translation>An den nächsten Besuch so viele Minuten vorher erinnern</translation>
+    </message>
+    <message>
+      <source> min before a visit</source>
+      <translation> Min. vor einem Besuch</translation>
+    </message>
+    <message>
+      <source>Off</source>
+      <translation>Aus</translation>
+    </message>
+    <message>
+      <source>Reminds you of your next visit and of the follow-ups due today. Off: no reminders.</source>
+      <translation>Erinnert an den nächsten Besuch und an die heute fälligen Wiedervorlagen. Aus: keine Erinnerungen.</translation>
+    </message>
+    <message>
       <source>Language</source>
       <translation>Sprache</translation>
     </message>
@@ -2418,6 +2434,10 @@
     <message>
       <source>Lock after:</source>
       <translation>Sperren nach:</translation>
+    </message>
+    <message>
+      <source>Reminders:</source>
+      <translation>Erinnerungen:</translation>
     </message>
     <message>
       <source>Language:</source>
@@ -3225,6 +3245,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>Week planner</source>
       <translation>Wochenplaner</translation>
+    </message>
+    <message>
+      <source>Drag a planned visit to another day to move it.</source>
+      <translation>Einen geplanten Besuch auf einen anderen Tag ziehen, um ihn zu verschieben.</translation>
     </message>
     <message>
       <source>Visit list</source>

@@ -2400,6 +2400,22 @@
       <translation>Never</translation>
     </message>
     <message>
+      <source>Remind of the next visit this many minutes before it</source>
+      <translation>Remind of the next visit this many minutes before it</translation>
+    </message>
+    <message>
+      <source> min before a visit</source>
+      <translation> min before a visit</translation>
+    </message>
+    <message>
+      <source>Off</source>
+      <translation>Off</translation>
+    </message>
+    <message>
+      <source>Reminds you of your next visit and of the follow-ups due today. Off: no reminders.</source>
+      <translation>Reminds you of your next visit and of the follow-ups due today. Off: no reminders.</translation>
+    </message>
+    <message>
       <source>Language</source>
       <translation>Language</translation>
     </message>
@@ -2418,6 +2434,10 @@
     <message>
       <source>Lock after:</source>
       <translation>Lock after:</translation>
+    </message>
+    <message>
+      <source>Reminders:</source>
+      <translation>Reminders:</translation>
     </message>
     <message>
       <source>Language:</source>
@@ -3225,6 +3245,10 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>Week planner</source>
       <translation>Week planner</translation>
+    </message>
+    <message>
+      <source>Drag a planned visit to another day to move it.</source>
+      <translation>Drag a planned visit to another day to move it.</translation>
     </message>
     <message>
       <source>Visit list</source>

@@ -80,3 +80,58 @@ def test_a_person_declares_knowing_a_contact_once(env: ServerEnv) -> None:
     assert withdrawn["status"] == "applied", withdrawn
     _again, result = anna.create("connection", values)
     assert result["status"] == "applied", result
+
+
+def test_a_withdrawn_connection_comes_back_only_by_its_author(env: ServerEnv) -> None:
+    anna, maria = env.session("anna"), env.session("maria")
+    customer, contact = _north_customer_and_contact(anna, env)
+    values = {"customer_id": customer, "contact_id": contact, "strength": 3}
+    mine, result = anna.create("connection", values)
+    assert result["status"] == "applied", result
+    anna.sync()
+    stamps = anna.rows[("connection", mine)]["stamps"]
+    withdrawn_at = anna.clock.now()
+    (withdrawn,) = anna.push(anna.entry("connection", "delete", mine, {}, stamps, withdrawn_at))
+    assert withdrawn["status"] == "applied", withdrawn
+
+    seen_delete = stamps | {"_deleted": withdrawn_at}
+    (restored,) = maria.push(
+        maria.entry("connection", "update", mine, {"strength": 3}, seen_delete)
+    )
+    assert (restored["status"], restored["code"]) == ("rejected", "author_only")
+    maria.sync()
+    assert ("connection", mine) not in maria.rows
+
+    (restored,) = anna.push(anna.entry("connection", "update", mine, {"strength": 2}, seen_delete))
+    assert restored["status"] == "applied", restored
+    anna.sync()
+    assert anna.rows[("connection", mine)]["fields"]["strength"] == 2
+
+
+def test_a_connection_deleted_with_its_contact_comes_back_with_it(env: ServerEnv) -> None:
+    """Deleting a contact takes everyone's connections to it along; whoever restores the
+    contact brings them back."""
+    anna, maria = env.session("anna"), env.session("maria")
+    customer, contact = _north_customer_and_contact(anna, env)
+    values = {"customer_id": customer, "contact_id": contact, "strength": 3}
+    hers, result = anna.create("connection", values)
+    assert result["status"] == "applied", result
+    maria.sync()
+    contact_stamps = maria.rows[("contact", contact)]["stamps"]
+    link_stamps = maria.rows[("connection", hers)]["stamps"]
+    deleted_at = maria.clock.now()
+    (deleted,) = maria.push(
+        maria.entry("contact", "delete", contact, {}, contact_stamps, deleted_at)
+    )
+    assert deleted["status"] == "applied", deleted
+    anna.sync()
+    assert ("connection", hers) not in anna.rows
+
+    seen = {"_deleted": deleted_at}
+    results = maria.push(
+        maria.entry("contact", "update", contact, {"last_name": "Weiß"}, contact_stamps | seen),
+        maria.entry("connection", "update", hers, {"strength": 3}, link_stamps | seen),
+    )
+    assert [r["status"] for r in results] == ["applied", "applied"], results
+    anna.sync()
+    assert ("connection", hers) in anna.rows
