@@ -56,7 +56,9 @@ def test_0009_renders_stored_rows_positionally_and_back(tmp_path: Path) -> None:
         for n in range(7):
             _insert(conn, f"c{n}", n + 1, data | {"number": f"K-{n}"}, False)
         _insert(conn, "gone", 9, {"name": "Alt"}, True)
-        old_payloads = dict(conn.execute(sa.text("SELECT id, payload FROM record")).all())
+        old_payloads: dict[str, str] = dict(
+            conn.execute(sa.text("SELECT id, payload FROM record")).all()
+        )
     upgrade(engine, "0009")
     assert schema_state(engine)[0] == "0009"
     with engine.connect() as conn:
@@ -78,7 +80,7 @@ def test_0009_renders_stored_rows_positionally_and_back(tmp_path: Path) -> None:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0008")
     with engine.connect() as conn:
-        back = dict(conn.execute(sa.text("SELECT id, payload FROM record")).all())
+        back: dict[str, str] = dict(conn.execute(sa.text("SELECT id, payload FROM record")).all())
     assert {k: orjson.loads(v) for k, v in back.items()} == {
         k: orjson.loads(v) for k, v in old_payloads.items()
     }
