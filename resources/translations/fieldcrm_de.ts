@@ -2349,6 +2349,10 @@
       <translation>Nur Vertriebsleitung oder Administration können Rundschreiben veröffentlichen.</translation>
     </message>
     <message>
+      <source>Only a manager of the area or an administrator can publish documents to its shelf or to a bulletin.</source>
+      <translation>Nur die Vertriebsleitung des Bereichs oder die Administration kann Dokumente in seine Ablage oder zu einem Rundschreiben stellen.</translation>
+    </message>
+    <message>
       <source>Choose the area the bulletin is for.</source>
       <translation>Wählen Sie den Bereich, für den das Rundschreiben bestimmt ist.</translation>
     </message>
@@ -2770,6 +2774,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>A comment is on a visit report or under a bulletin, not both</source>
       <translation>Ein Kommentar gehört zu einem Besuchsbericht oder zu einem Rundschreiben, nicht zu beidem</translation>
+    </message>
+    <message>
+      <source>A file belongs to a customer, a bulletin or an area's shelf, one of them</source>
+      <translation>Eine Datei gehört zu einem Kunden, einem Rundschreiben oder der Ablage eines Bereichs, zu genau einem davon</translation>
     </message>
   </context>
   <context>

@@ -2349,6 +2349,10 @@
       <translation>Only a manager or an administrator can post bulletins.</translation>
     </message>
     <message>
+      <source>Only a manager of the area or an administrator can publish documents to its shelf or to a bulletin.</source>
+      <translation>Only a manager of the area or an administrator can publish documents to its shelf or to a bulletin.</translation>
+    </message>
+    <message>
       <source>Choose the area the bulletin is for.</source>
       <translation>Choose the area the bulletin is for.</translation>
     </message>
@@ -2770,6 +2774,10 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>A comment is on a visit report or under a bulletin, not both</source>
       <translation>A comment is on a visit report or under a bulletin, not both</translation>
+    </message>
+    <message>
+      <source>A file belongs to a customer, a bulletin or an area's shelf, one of them</source>
+      <translation>A file belongs to a customer, a bulletin or an area's shelf, one of them</translation>
     </message>
   </context>
   <context>
