@@ -3,7 +3,8 @@ and what 1,000 photo attachments (thumbnails only) add to a first sync.
 
 Client and server run on this machine: ``python -m sync_server serve`` on SQLite with the
 filesystem storage, and client stores that log in and move files with ``FileSync`` (the
-code ``fieldcrm sync`` and the desktop use).
+code ``fieldcrm sync`` and the desktop use). The client stores are encrypted like the
+app's profiles, so uploads read and downloads write encrypted contents.
 
 - ``transfer``: one rep uploads a 100 MB file (parts of 4 MiB, each stored with fsync,
   the whole checked by SHA-256 at the end); a teammate downloads it (checked the same way).
@@ -36,6 +37,7 @@ import orjson
 from benchmarks.sync_server_fixture import BENCH_PASSWORD, running_server, server_db
 from fieldcrm.app.attachments import Owner, add_attachment, make_thumbnail
 from fieldcrm.store import Store
+from fieldcrm.store.attachments import AttachmentFiles
 from fieldcrm.sync import SyncEngine, login, open_client
 from fieldcrm.sync.credentials import FileTokenStore
 from fieldcrm.sync.files import FilePolicy, FileSync
@@ -66,7 +68,9 @@ def _photo_bytes(size: int, seed: int) -> bytes:
 
 def _client(url: str, work: Path, user: str) -> tuple[Store, Any]:
     work.mkdir(parents=True, exist_ok=True)
-    store = Store(work / "fieldcrm.db")
+    # Encrypted like the app's profiles (store and attachment contents), the key given
+    # here instead of kept in a keyring.
+    store = Store(work / "fieldcrm.db", key=os.urandom(32))
     tokens = FileTokenStore(work / "session.token")
     login(store, url, user, BENCH_PASSWORD, token_store=tokens)
     return store, open_client(store, token_store=tokens)
@@ -102,9 +106,12 @@ def transfer(work: Path, *, gui: bool = False) -> dict[str, Any]:
             mate, mate_client = _client(url, work / "mate", "rep02")
             SyncEngine(mate, mate_client).sync()
             started = time.perf_counter()
-            path = FileSync(mate, mate_client, FilePolicy()).fetch(str(changes.id))
+            FileSync(mate, mate_client, FilePolicy()).fetch(str(changes.id))
             down = time.perf_counter() - started
-            assert hashlib.sha256(path.read_bytes()).hexdigest() == pending.sha256
+            digest = hashlib.sha256()
+            for chunk in AttachmentFiles(mate).plain_chunks(pending.sha256):
+                digest.update(chunk)
+            assert digest.hexdigest() == pending.sha256
             result["download_mb_s"] = FILE_BYTES / MB / down
             result["download_s"] = down
             mate_client.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -134,28 +133,31 @@ def _list(store: Any, args: argparse.Namespace) -> int:
 
 
 def _get(store: Any, args: argparse.Namespace) -> int:
-    from fieldcrm.app.attachments import attachment, local_content
+    from fieldcrm.app.attachments import attachment
     from fieldcrm.cli import _exit_code_for
+    from fieldcrm.store.attachments import AttachmentFiles
 
     record = attachment(store, args.id)
-    if record is None:
+    if record is None or not record["sha256"]:
         return _fail(f"No attachment {args.id} on this laptop.")
-    path = local_content(store, args.id)
-    if path is None:
+    files = AttachmentFiles(store)
+    sha256 = str(record["sha256"])
+    if files.local_path(sha256) is None:
         from fieldcrm.sync import SyncError, open_client
         from fieldcrm.sync.files import FileSync, file_policy
 
         try:
             client = open_client(store, max_attempts=4)
             with client:
-                path = FileSync(store, client, file_policy()).fetch(args.id)
+                FileSync(store, client, file_policy()).fetch(args.id)
         except SyncError as exc:
             return _fail(exc.message, _exit_code_for(exc))
+    else:
+        files.mark_used(sha256)
     output: Path = args.output
     if output.is_dir():
         output = output / str(record["name"])
-    temp = output.with_name(f".{output.name}.part")
-    shutil.copyfile(path, temp)
-    temp.replace(output)
+    # The copy is the user's own: written in plain where they chose.
+    files.copy_plain(sha256, output)
     print(output)
     return 0

@@ -104,7 +104,8 @@ def _attachment(conn: sa.Connection, caller: Caller, attachment_id: str) -> dict
     ).first()
     if row is None or row.deleted:
         raise FileError(404, "not_found", NOT_FOUND_MESSAGE)
-    scopes = caller_scopes(conn, caller.role, caller.territory_id)
+    # The personal and audience scopes too: a bulletin's documents are filed with it.
+    scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
     if not scopes.can_read(row.scope):
         raise FileError(404, "not_found", NOT_FOUND_MESSAGE)
     data: dict[str, Any] = orjson.loads(row.data)
@@ -304,7 +305,9 @@ def install_file_routes(app: FastAPI) -> None:
         request: Request,
         upload_offset: Annotated[int, Header(alias=UPLOAD_OFFSET_HEADER, ge=0)],
     ) -> Response:
-        data = await request.body()
+        # The part's bytes as they arrive (the guard does not hold a copy of uploads).
+        chunks = [chunk async for chunk in request.stream()]
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         storage = app_storage(request)
         from starlette.concurrency import run_in_threadpool
 

@@ -23,8 +23,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -98,6 +101,79 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+#: Hashes uploaded parts beside the requests (hashlib lets other threads run meanwhile).
+_HASHING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="upload-hash")
+
+
+class RunningHashes:
+    """SHA-256 of uploads in progress, advanced as their parts are written in order (on a
+    thread of its own, while the part is written and the next one is on its way), so the
+    check at the end need not read the whole upload back.
+
+    Kept in this process only. Beside each part file lies a small file naming the process
+    that last wrote to it (a random token of this process); a process that finds another
+    token there, after a restart or when another worker wrote meanwhile, has no running
+    hash for it, and the upload is read back and hashed at the end as before. So is one
+    whose part was written again at an earlier offset. (Writes to one upload never run at
+    once: each holds the upload's row lock.)"""
+
+    LIMIT = 64
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[str, tuple[int, Future[Any]]] = OrderedDict()
+        self.token = uuid.uuid4().bytes
+
+    def advance(
+        self, upload_id: str, writer_file: Path, offset: int, data: bytes
+    ) -> Future[Any] | None:
+        """Call before writing ``data`` at ``offset`` of the part file; the digest (to
+        come) to ``settle`` after the write, or None."""
+        with self._lock:
+            item = self._items.pop(upload_id, None)
+        try:
+            ours = writer_file.read_bytes() == self.token
+        except FileNotFoundError:
+            ours = False
+        if not ours:
+            item = None
+            writer_file.write_bytes(self.token)
+        previous: Future[Any] | None = None
+        if offset > 0:
+            if item is None or item[0] != offset:
+                return None
+            previous = item[1]
+
+        def update() -> Any:
+            digest = previous.result() if previous is not None else hashlib.sha256()
+            digest.update(data)
+            return digest
+
+        return _HASHING.submit(update)
+
+    def settle(self, upload_id: str, end: int, digest: Future[Any]) -> None:
+        with self._lock:
+            self._items[upload_id] = (end, digest)
+            while len(self._items) > self.LIMIT:
+                self._items.popitem(last=False)
+
+    def take(self, upload_id: str, writer_file: Path, size: int) -> str | None:
+        """The hex digest of the part file's ``size`` bytes, if this process hashed all."""
+        with self._lock:
+            item = self._items.pop(upload_id, None)
+        try:
+            ours = writer_file.read_bytes() == self.token
+        except FileNotFoundError:
+            ours = False
+        if item is None or item[0] != size or not ours:
+            return None
+        return str(item[1].result().hexdigest())
+
+    def drop(self, upload_id: str) -> None:
+        with self._lock:
+            self._items.pop(upload_id, None)
+
+
 class FileSystemStorage:
     """Contents as files below one folder (see the module's description)."""
 
@@ -105,6 +181,7 @@ class FileSystemStorage:
         self.root = Path(root)
         for sub in ("blobs", "uploads", "tmp"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
+        self.hashes = RunningHashes()
 
     def __repr__(self) -> str:
         return f"FileSystemStorage({str(self.root)!r})"
@@ -116,6 +193,9 @@ class FileSystemStorage:
     def _part(self, upload_id: str) -> Path:
         return self.root / "uploads" / f"{_check_upload(upload_id)}.part"
 
+    def _writer(self, upload_id: str) -> Path:
+        return self.root / "uploads" / f"{_check_upload(upload_id)}.writer"
+
     def write_part(self, upload_id: str, offset: int, data: bytes) -> None:
         path = self._part(upload_id)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -126,10 +206,13 @@ class FileSystemStorage:
             if stored > offset:
                 os.ftruncate(fd, offset)
             os.lseek(fd, offset, os.SEEK_SET)
+            digest = self.hashes.advance(upload_id, self._writer(upload_id), offset, data)
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)
                 view = view[written:]
+            if digest is not None:
+                self.hashes.settle(upload_id, offset + len(data), digest)
             # No fsync per part: a killed process loses nothing (the bytes are in the page
             # cache); a machine that loses power may lose acknowledged parts, which the
             # next part finds (``PartGap``) or the hash check at the end does, and the
@@ -142,18 +225,25 @@ class FileSystemStorage:
         part = self._part(upload_id)
         if not part.exists():
             raise ContentMismatch(f"upload {upload_id} has no bytes")
-        digest = hashlib.sha256()
-        length = 0
         with part.open("rb") as source:
-            while chunk := source.read(CHUNK_BYTES):
-                digest.update(chunk)
-                length += len(chunk)
+            length = os.fstat(source.fileno()).st_size
+            running = self.hashes.take(upload_id, self._writer(upload_id), length)
+            if running is not None:
+                got = running
+            else:
+                digest = hashlib.sha256()
+                length = 0
+                while chunk := source.read(CHUNK_BYTES):
+                    digest.update(chunk)
+                    length += len(chunk)
+                got = digest.hexdigest()
             os.fsync(source.fileno())
-        if length != size or digest.hexdigest() != sha256:
+        if length != size or got != sha256:
             raise ContentMismatch(
-                f"upload {upload_id}: {length} bytes with SHA-256 {digest.hexdigest()}, "
+                f"upload {upload_id}: {length} bytes with SHA-256 {got}, "
                 f"announced {size} bytes with {sha256}"
             )
+        self._writer(upload_id).unlink(missing_ok=True)
         if target.exists():
             part.unlink()  # stored once: the same content came before
             return
@@ -162,7 +252,9 @@ class FileSystemStorage:
         _fsync_dir(target.parent)
 
     def drop_parts(self, upload_id: str) -> None:
+        self.hashes.drop(upload_id)
         self._part(upload_id).unlink(missing_ok=True)
+        self._writer(upload_id).unlink(missing_ok=True)
 
     def put(self, sha256: str, chunks: Iterable[bytes]) -> None:
         target = self._blob(sha256)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypedDict
 
 import sqlalchemy as sa
@@ -246,6 +246,25 @@ def move_visit(
     if visit["status"] == "cancelled":
         changes.update(status="planned", cancel_reason=None)
     return edit(store, "visit", visit_id, changes, "move_visit")
+
+
+def move_visit_to_day(store: Store, visit_id: str, day: date) -> Changes:
+    """Plan a visit for ``day`` at the same local time of day (what dragging it to another
+    day of the week planner does); it keeps its length. Undone like ``move_visit``."""
+    visit = store.get("visit", visit_id)
+    if visit is None:
+        raise _unknown("visit", visit_id)
+    return move_visit(store, visit_id, same_time_on(visit["planned_start"], day))
+
+
+def same_time_on(start: datetime | str, day: date) -> datetime:
+    """``start`` moved to ``day`` at the same wall-clock time in the local time zone (a
+    visit at 9:00 stays at 9:00 across a change to or from summer time), in UTC."""
+    moment = start if isinstance(start, datetime) else parse_datetime(start)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    wall = moment.astimezone().replace(tzinfo=None)
+    return datetime.combine(day, wall.time()).astimezone().astimezone(UTC)
 
 
 def correct_report(store: Store, visit_id: str, changes: Mapping[str, Any]) -> Changes:

@@ -102,7 +102,21 @@ def open_profile_store(
             return Store(database, engine=create_sqlite_engine(database), **store_options)
     if before_open is not None:
         before_open(database)
-    return Store(database, key=key, **store_options)
+    store = Store(database, key=key, **store_options)
+    try:
+        encrypt_attachment_contents(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def encrypt_attachment_contents(store: Store) -> int:
+    """Attachment contents written in plain by an earlier version are encrypted in place
+    (a profile whose contents are all encrypted costs one meta read); the number done."""
+    from fieldcrm.store.attachments import AttachmentFiles
+
+    return AttachmentFiles(store).encrypt_plain_files()
 
 
 def remove_half_copy(database: Path) -> None:

@@ -112,6 +112,8 @@ class Store:
             key = stored_key(self.path)
         #: True when the database is a SQLCipher file.
         self.encrypted = key is not None
+        self._store_key = key
+        self._content_key: bytes | None = None
         self.engine = engine or create_sqlite_engine(self.path, key)
         upgrade_to_head(self.engine)
         self._wall_ms = wall_ms
@@ -127,6 +129,17 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def content_key(self) -> bytes | None:
+        """The key of this profile's attachment contents (derived from the store's key);
+        None for a plain store, whose contents stay plain too."""
+        if self._store_key is None:
+            return None
+        if self._content_key is None:
+            from fieldcrm.store.content_crypto import content_key
+
+            self._content_key = content_key(self._store_key)
+        return self._content_key
 
     # ---- transactions -------------------------------------------------------------
 

@@ -17,6 +17,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,17 +149,34 @@ class FileSync:
 
     def upload(self, pending: PendingUpload) -> int:
         """Send one content from the server's offset on; bytes sent."""
-        path = self.files.local_path(pending.sha256)
-        if path is None:
-            raise RequestRejected(f"The file {pending.sha256[:12]}… is missing on this laptop.")
+        try:
+            source = self.files.reader(pending.sha256)
+        except FileNotFoundError:
+            raise RequestRejected(
+                f"The file {pending.sha256[:12]}… is missing on this laptop."
+            ) from None
         state = self.client.start_upload(pending.attachment_id, pending.size, pending.sha256)
         self.files.set_upload_id(pending.sha256, state.upload_id)
         offset, sent, restarts = state.offset, 0, 0
-        with path.open("rb") as source:
+        size = self.policy.part_bytes
+        # The next part is read (and decrypted) while the current one is on its way.
+        ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldcrm-upload-read")
+        with source, ahead:
+            upcoming: tuple[int, Future[bytes]] | None = None
             while not state.complete:
                 self._check_cancel()
-                source.seek(offset)
-                part = source.read(self.policy.part_bytes)
+                if upcoming is not None and upcoming[0] == offset:
+                    part = upcoming[1].result()
+                else:
+                    if upcoming is not None:
+                        upcoming[1].result()  # one reader of the file at a time
+                    part = source.read_at(offset, size)
+                upcoming = None
+                if offset + len(part) < pending.size:
+                    upcoming = (
+                        offset + len(part),
+                        ahead.submit(source.read_at, offset + len(part), size),
+                    )
                 try:
                     state = self.client.upload_part(state.upload_id, offset, part)
                 except RequestRejected as exc:
@@ -173,13 +191,17 @@ class FileSync:
                 offset = state.offset
                 if self._on_bytes is not None:
                     self._on_bytes(len(part))
+            if upcoming is not None:
+                upcoming[1].cancel()
         self.files.mark_uploaded(pending.sha256)
         return sent
 
     # ---- downloads -------------------------------------------------------------------
 
     def download_by_policy(self, report: FileTransfer) -> None:
-        """Originals within the automatic size that this laptop does not have yet."""
+        """Originals within the automatic size that this laptop does not have yet, and the
+        documents of bulletins and of the area's shelf whatever their size (they are meant
+        to be read offline)."""
         a, f = t.attachment.c, t.attachment_file.c
         query = (
             sa.select(a.id, a.sha256, a.size)
@@ -187,7 +209,11 @@ class FileSync:
             .where(
                 a.deleted.is_(False),
                 a.uploaded_at.is_not(None),
-                a.size <= self.policy.auto_download_bytes,
+                sa.or_(
+                    a.size <= self.policy.auto_download_bytes,
+                    a.bulletin_id.is_not(None),
+                    a.area_id.is_not(None),
+                ),
                 sa.or_(f.present.is_(None), f.present.is_(False)),
             )
             .order_by(a.id)
@@ -210,7 +236,8 @@ class FileSync:
 
     def fetch(self, attachment_id: str) -> Path:
         """The attachment's original on this laptop, downloaded if needed (checked by its
-        SHA-256; a damaged download keeps nothing)."""
+        SHA-256; a damaged download keeps nothing). The stored file: encrypted in an
+        encrypted profile (``open_copy`` gives one a viewer can open)."""
         record = self.store.get("attachment", attachment_id)
         if record is None or not record.get("sha256"):
             raise RequestRejected("There is no such attachment on this laptop.")
@@ -224,6 +251,14 @@ class FileSync:
             return self.files.store_download(sha256, size, self._counted(chunks))
 
         return self.client.download(attachment_id, keep)
+
+    def open_copy(self, attachment_id: str) -> Path:
+        """The attachment's original as a file the system's viewer can open (downloaded
+        if needed; decrypted into a private temporary folder in an encrypted profile)."""
+        self.fetch(attachment_id)
+        record = self.store.get("attachment", attachment_id)
+        assert record is not None
+        return self.files.viewable_copy(str(record["sha256"]), str(record.get("name") or ""))
 
     def _counted(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
         for chunk in chunks:

@@ -469,8 +469,8 @@ class LoginDialog(QDialog):
 
 
 class SettingsDialog(QDialog):
-    """Server address, sync interval, app lock and language; values fixed by IT are shown
-    locked."""
+    """Server address, sync interval, app lock, reminders and language; values fixed by IT
+    are shown locked."""
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -493,6 +493,20 @@ class SettingsDialog(QDialog):
         self.lock.setRange(0, 1440)
         self.lock.setSuffix(self.tr(" min"))
         self.lock.setSpecialValueText(self.tr("Never"))
+        self.reminders = QSpinBox(self)
+        self.reminders.setObjectName("reminder_minutes")
+        self.reminders.setAccessibleName(
+            self.tr("Remind of the next visit this many minutes before it")
+        )
+        self.reminders.setRange(0, 240)
+        self.reminders.setSingleStep(5)
+        self.reminders.setSuffix(self.tr(" min before a visit"))
+        self.reminders.setSpecialValueText(self.tr("Off"))
+        self.reminders.setToolTip(
+            self.tr(
+                "Reminds you of your next visit and of the follow-ups due today. Off: no reminders."
+            )
+        )
         self.language = QComboBox(self)
         self.language.setObjectName("language")
         self.language.setAccessibleName(self.tr("Language"))
@@ -503,12 +517,14 @@ class SettingsDialog(QDialog):
             "server_url": self.server,
             "sync_interval_minutes": self.interval,
             "lock_minutes": self.lock,
+            "reminder_minutes": self.reminders,
             "language": self.language,
         }
         captions = {
             "server_url": self.tr("Server:"),
             "sync_interval_minutes": self.tr("Sync every:"),
             "lock_minutes": self.tr("Lock after:"),
+            "reminder_minutes": self.tr("Reminders:"),
             "language": self.tr("Language:"),
         }
         self.lock_labels: dict[str, QLabel] = {}
@@ -520,6 +536,8 @@ class SettingsDialog(QDialog):
                 self.interval.setValue(int(resolved.value))
             elif key == "lock_minutes":
                 self.lock.setValue(int(resolved.value))
+            elif key == "reminder_minutes":
+                self.reminders.setValue(int(resolved.value))
             else:
                 self.language.setCurrentIndex(max(0, self.language.findData(resolved.value)))
             column = QVBoxLayout()
@@ -556,6 +574,7 @@ class SettingsDialog(QDialog):
             "server_url": self.server.text(),
             "sync_interval_minutes": self.interval.value(),
             "lock_minutes": self.lock.value(),
+            "reminder_minutes": self.reminders.value(),
             "language": self.language.currentData(),
         }
 

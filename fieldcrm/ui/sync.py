@@ -165,10 +165,11 @@ class EngineBackend:
             raise
 
     def fetch_attachment(self, server_url: str, attachment_id: str) -> Path:
-        """An attachment's original on this laptop, downloaded if needed (sync thread)."""
+        """An attachment's original on this laptop, downloaded if needed, as a file the
+        system's viewer can open (sync thread)."""
         client = self._client_for(server_url)
         try:
-            return FileSync(self.store, client, file_policy()).fetch(attachment_id)
+            return FileSync(self.store, client, file_policy()).open_copy(attachment_id)
         except BaseException:
             self.close()
             raise

@@ -2349,6 +2349,10 @@
       <translation>Nur Vertriebsleitung oder Administration können Rundschreiben veröffentlichen.</translation>
     </message>
     <message>
+      <source>Only a manager of the area or an administrator can publish documents to its shelf or to a bulletin.</source>
+      <translation>Nur die Vertriebsleitung des Bereichs oder die Administration kann Dokumente in seine Ablage oder zu einem Rundschreiben stellen.</translation>
+    </message>
+    <message>
       <source>Choose the area the bulletin is for.</source>
       <translation>Wählen Sie den Bereich, für den das Rundschreiben bestimmt ist.</translation>
     </message>
@@ -2400,6 +2404,22 @@
       <translation>Nie</translation>
     </message>
     <message>
+      <source>Remind of the next visit this many minutes before it</source>
+      <translation>An den nächsten Besuch so viele Minuten vorher erinnern</translation>
+    </message>
+    <message>
+      <source> min before a visit</source>
+      <translation> Min. vor einem Besuch</translation>
+    </message>
+    <message>
+      <source>Off</source>
+      <translation>Aus</translation>
+    </message>
+    <message>
+      <source>Reminds you of your next visit and of the follow-ups due today. Off: no reminders.</source>
+      <translation>Erinnert an den nächsten Besuch und an die heute fälligen Wiedervorlagen. Aus: keine Erinnerungen.</translation>
+    </message>
+    <message>
       <source>Language</source>
       <translation>Sprache</translation>
     </message>
@@ -2418,6 +2438,10 @@
     <message>
       <source>Lock after:</source>
       <translation>Sperren nach:</translation>
+    </message>
+    <message>
+      <source>Reminders:</source>
+      <translation>Erinnerungen:</translation>
     </message>
     <message>
       <source>Language:</source>
@@ -2750,6 +2774,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>A comment is on a visit report or under a bulletin, not both</source>
       <translation>Ein Kommentar gehört zu einem Besuchsbericht oder zu einem Rundschreiben, nicht zu beidem</translation>
+    </message>
+    <message>
+      <source>A file belongs to a customer, a bulletin or an area's shelf, one of them</source>
+      <translation>Eine Datei gehört zu einem Kunden, einem Rundschreiben oder der Ablage eines Bereichs, zu genau einem davon</translation>
     </message>
   </context>
   <context>
@@ -3225,6 +3253,10 @@ Geben Sie Ihr FieldCRM-Passwort ein:</translation>
     <message>
       <source>Week planner</source>
       <translation>Wochenplaner</translation>
+    </message>
+    <message>
+      <source>Drag a planned visit to another day to move it.</source>
+      <translation>Einen geplanten Besuch auf einen anderen Tag ziehen, um ihn zu verschieben.</translation>
     </message>
     <message>
       <source>Visit list</source>

@@ -2349,6 +2349,10 @@
       <translation>Only a manager or an administrator can post bulletins.</translation>
     </message>
     <message>
+      <source>Only a manager of the area or an administrator can publish documents to its shelf or to a bulletin.</source>
+      <translation>Only a manager of the area or an administrator can publish documents to its shelf or to a bulletin.</translation>
+    </message>
+    <message>
       <source>Choose the area the bulletin is for.</source>
       <translation>Choose the area the bulletin is for.</translation>
     </message>
@@ -2400,6 +2404,22 @@
       <translation>Never</translation>
     </message>
     <message>
+      <source>Remind of the next visit this many minutes before it</source>
+      <translation>Remind of the next visit this many minutes before it</translation>
+    </message>
+    <message>
+      <source> min before a visit</source>
+      <translation> min before a visit</translation>
+    </message>
+    <message>
+      <source>Off</source>
+      <translation>Off</translation>
+    </message>
+    <message>
+      <source>Reminds you of your next visit and of the follow-ups due today. Off: no reminders.</source>
+      <translation>Reminds you of your next visit and of the follow-ups due today. Off: no reminders.</translation>
+    </message>
+    <message>
       <source>Language</source>
       <translation>Language</translation>
     </message>
@@ -2418,6 +2438,10 @@
     <message>
       <source>Lock after:</source>
       <translation>Lock after:</translation>
+    </message>
+    <message>
+      <source>Reminders:</source>
+      <translation>Reminders:</translation>
     </message>
     <message>
       <source>Language:</source>
@@ -2750,6 +2774,10 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>A comment is on a visit report or under a bulletin, not both</source>
       <translation>A comment is on a visit report or under a bulletin, not both</translation>
+    </message>
+    <message>
+      <source>A file belongs to a customer, a bulletin or an area's shelf, one of them</source>
+      <translation>A file belongs to a customer, a bulletin or an area's shelf, one of them</translation>
     </message>
   </context>
   <context>
@@ -3225,6 +3253,10 @@ Enter your FieldCRM password:</translation>
     <message>
       <source>Week planner</source>
       <translation>Week planner</translation>
+    </message>
+    <message>
+      <source>Drag a planned visit to another day to move it.</source>
+      <translation>Drag a planned visit to another day to move it.</translation>
     </message>
     <message>
       <source>Visit list</source>

@@ -72,7 +72,8 @@ def test_a_photo_is_kept_by_its_hash_with_a_thumbnail(
     )
     assert record["customer_id"] == world["customer"] and record["author_id"] == world["me"]
     thumbnail = Image.open(io.BytesIO(__import__("base64").b64decode(record["thumbnail"])))
-    assert max(thumbnail.size) <= 160
+    assert max(thumbnail.size) == 96 and thumbnail.format == "WEBP"
+    assert len(record["thumbnail"]) < 2000
     stored = attachments_dir(tmp_path) / digest[:2] / digest
     assert stored.read_bytes() == photo.read_bytes()
     assert local_content(store, str(changes.id)) == stored

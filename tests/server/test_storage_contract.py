@@ -166,3 +166,32 @@ def test_empty_content(storage: ContentStorage) -> None:
     storage.put(sha(b""), [])
     assert storage.size(sha(b"")) == 0
     assert read_all(storage, sha(b"")) == b""
+
+
+def test_bytes_another_server_process_rewrote_are_checked_not_taken_on_trust(
+    tmp_path: Path,
+) -> None:
+    """Each server process hashes the parts it writes as they come, so that the end need
+    not read the upload back. When another process (a second worker) started the same
+    upload over meanwhile and wrote other bytes, the first one's running hash no longer
+    describes the file: the file itself is checked, and other bytes are refused."""
+    data = os.urandom(300_000)
+    upload = uuid.uuid4().hex
+    first = FileSystemStorage(tmp_path / "files")
+    second = FileSystemStorage(tmp_path / "files")
+    first.write_part(upload, 0, data[:100_000])
+    first.write_part(upload, 100_000, data[100_000:200_000])
+    # The second worker starts over and writes other bytes up to the same offset.
+    second.write_part(upload, 0, data[:100_000])
+    second.write_part(upload, 100_000, os.urandom(100_000))
+    first.write_part(upload, 200_000, data[200_000:])
+    with pytest.raises(ContentMismatch):
+        first.finish(upload, len(data), sha(data))
+    assert not first.exists(sha(data))
+
+    # Written by one process in order, the running hash is used and right.
+    again = uuid.uuid4().hex
+    for offset in range(0, len(data), 100_000):
+        first.write_part(again, offset, data[offset : offset + 100_000])
+    first.finish(again, len(data), sha(data))
+    assert read_all(first, sha(data)) == data

@@ -7,9 +7,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
+    QMimeData,
     QModelIndex,
     QObject,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldcrm.app import visits
+from fieldcrm.app import corrections, visits
 from fieldcrm.app.attachments import Owner
 from fieldcrm.app.changes import SESSION
 from fieldcrm.app.records import VisitRow
@@ -51,6 +53,8 @@ _t = translator(TR_CONTEXT)
 
 #: One line of the week planner: the n-th visit of each day, Monday first (None: none).
 WeekLine = tuple[VisitRow | None, ...]
+#: What a visit dragged in the week planner carries: its id.
+VISIT_MIME = "application/x-fieldcrm-visit"
 
 
 def _week_cell(day: int, title: Callable[[], str]) -> Column:
@@ -67,7 +71,11 @@ class WeekModel(RowsModel):
     """A week planner: one column per day, that day's visits from top to bottom.
 
     A row is a ``WeekLine``; ``visit_at`` and ``ID_ROLE`` answer for the visit in a cell.
+    A visit not yet done can be dragged to another day: ``visit_dropped`` says which visit
+    went to which day (0: Monday); the view moves it.
     """
+
+    visit_dropped = Signal(str, int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         self.monday = visits.week_start(date.today())
@@ -115,8 +123,55 @@ class WeekModel(RowsModel):
             return visit
         return super().data(index, role)
 
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        flags = super().flags(index) | Qt.ItemFlag.ItemIsDropEnabled
+        visit = self.visit_at(index)
+        if visit is not None and visit["status"] != "done":
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        return flags
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [VISIT_MIME]
+
+    def mimeData(self, indexes: Any) -> QMimeData:
+        data = QMimeData()
+        for index in indexes:
+            visit = self.visit_at(index)
+            if visit is not None:
+                data.setData(VISIT_MIME, visit["id"].encode())
+                break
+        return data
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        return data.hasFormat(VISIT_MIME) and 0 <= _drop_day(column, parent) < 7
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        day = _drop_day(column, parent)
+        if not data.hasFormat(VISIT_MIME) or not 0 <= day < 7:
+            return False
+        self.visit_dropped.emit(bytes(data.data(VISIT_MIME).data()).decode(), day)
+        return True
+
+    def visit(self, visit_id: str) -> VisitRow | None:
+        return next((v for line in self.rows for v in line if v and v["id"] == visit_id), None)
+
     def _weekday(self, day: int) -> Callable[[], str]:
         return lambda: i18n.format_weekday(self.monday + timedelta(days=day))
+
+
+def _drop_day(column: int, parent: AnyIndex) -> int:
+    """The day a drop landed on: the cell's column, or the column between lines."""
+    return parent.column() if parent.isValid() else column
 
 
 class VisitsView(View):
@@ -141,6 +196,11 @@ class VisitsView(View):
         self.week_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.week_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.week_table.verticalHeader().hide()
+        self.week_table.setDragEnabled(True)
+        self.week_table.setAcceptDrops(True)
+        self.week_table.setDropIndicatorShown(True)
+        self.week_table.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.week_table.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.status_filter = QComboBox(self)
         self.status_filter.setObjectName("visit_status_filter")
         self.list_model = RowsModel(
@@ -225,6 +285,7 @@ class VisitsView(View):
         self.status_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.week_table.clicked.connect(self._week_clicked)
         self.week_table.doubleClicked.connect(self._week_double_clicked)
+        self.week_model.visit_dropped.connect(self.move_to_day)
         self.list_table.clicked.connect(
             lambda index: self.select_visit(self.list_model.row_at(index.row()))
         )
@@ -248,6 +309,7 @@ class VisitsView(View):
         self.next_button.setToolTip(_t("Next week"))
         self.this_week_button.setText(_t("This week"))
         self.week_table.setAccessibleName(_t("Week planner"))
+        self.week_table.setToolTip(_t("Drag a planned visit to another day to move it."))
         self.list_table.setAccessibleName(_t("Visit list"))
         self.status_filter.setAccessibleName(_t("Visit status filter"))
         current = self.status_filter.currentData()
@@ -322,6 +384,21 @@ class VisitsView(View):
         if visit is not None:
             self.select_visit(visit)
             self.write_report()
+
+    def move_to_day(self, visit_id: str, day: int) -> None:
+        """A visit dropped on a day of the week shown: planned for that day at the same
+        time (Ctrl+Z moves it back)."""
+        visit = self.week_model.visit(visit_id)
+        target = self.week_model.monday + timedelta(days=day)
+        if visit is None or visit["status"] == "done":
+            return
+        local = i18n.to_local(visit["planned_start"])
+        if local is not None and local.date().toPython() == target:
+            return  # dropped on its own day
+        self.ctx.write(
+            lambda store: corrections.move_visit_to_day(store, visit_id, target),
+            on_error=self.report_error,
+        )
 
     def select_visit(self, visit: VisitRow) -> None:
         self.selected_visit = visit
