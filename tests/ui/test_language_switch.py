@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
@@ -316,3 +317,29 @@ def test_date_fields_of_an_open_form_take_the_new_date_format(qtbot: QtBot) -> N
         assert "." in editor.text()  # type: ignore[attr-defined]  # 28.11.26 14:00
     finally:
         translations.install("en")
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_page_fits_a_laptop_screen_in_both_languages(
+    language: str, seeded: dict[str, Any], make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
+    """German labels are long: no page may need a window wider than a 1280-pixel laptop
+    screen (the customer page's actions wrap instead)."""
+    from tests.helpers.workflows import open_first_customer
+
+    window = make_window()
+    window._set_user(seeded)
+    switch_language(window, language)
+    try:
+        open_first_customer(window, qtbot)
+        for page in ("customers", "visits", "today", "reports", "trash", "road"):
+            window.show_page(page)
+            settle(qtbot, window)
+            assert window.minimumSizeHint().width() <= 1280, (page, window.minimumSizeHint())
+        window.show_customer(window.customers.model.rows[0]["id"])
+        settle(qtbot, window)
+        assert window.minimumSizeHint().width() <= 1280, window.minimumSizeHint()
+        assert window.detail.plan_visit_button.isVisible()
+    finally:
+        assert window.translations is not None
+        window.translations.install("en")
