@@ -10,7 +10,11 @@ On a copy of the benchmark area's client store (notes and visit reports included
    way for comparison.
 2. *Search*: ``fieldcrm.app.search.search`` for each query of ``QUERIES`` (names, parts
    of compounds, phone numbers typed several ways, words of notes and reports, umlauts
-   spelled out), every kind, 20 hits per kind; ``--rounds`` times; p50, p95 and max.
+   spelled out), every kind, 20 hits per kind; ``--rounds`` times; p50, p95 and max; the
+   same on an encrypted copy of the store (SQLCipher, as a profile opens it), rounds
+   alternating between the two so that load from other processes falls on both alike.
+   ``TYPING`` (words not finished yet, as search-as-you-type sees them) is reported
+   apart.
 """
 
 from __future__ import annotations
@@ -68,6 +72,12 @@ QUERIES = [
     "budget",
     "zz",
 ]
+#: Words as they are being typed: the last word is looked up as a word beginning.
+TYPING = ["liefer", "angeb", "termi", "rückr", "preisl", "kunde inter", "pre"]
+
+
+def _load() -> str:
+    return ", ".join(f"{v:.1f}" for v in os.getloadavg())
 
 
 def index_cost(path: Path) -> list[tuple[str, float, int | None]]:
@@ -112,24 +122,40 @@ def index_cost(path: Path) -> list[tuple[str, float, int | None]]:
     return results
 
 
-def search_latency(path: Path, rounds: int) -> tuple[list[float], dict[str, int]]:
+def search_latency(
+    paths: dict[str, tuple[Path, bytes | None]], queries: list[str], rounds: int
+) -> tuple[dict[str, list[float]], dict[str, int], dict[str, dict[str, float]]]:
     from fieldcrm.app.search import search
     from fieldcrm.store import Store
 
-    store = Store(path)
-    timings: list[float] = []
+    stores = {side: Store(path, key=key) for side, (path, key) in paths.items()}
+    timings: dict[str, list[float]] = {side: [] for side in stores}
+    last: dict[str, dict[str, float]] = {side: {} for side in stores}
     found: dict[str, int] = {}
     try:
-        search(store, "warm up")
-        for _ in range(rounds):
-            for query in QUERIES:
-                began = time.perf_counter()
-                hits = search(store, query)
-                timings.append((time.perf_counter() - began) * 1000)
-                found[query] = len(hits)
+        for store in stores.values():
+            search(store, "warm up")
+        for n in range(rounds):
+            sides = list(stores) if n % 2 == 0 else list(reversed(stores))
+            for side in sides:
+                for query in queries:
+                    began = time.perf_counter()
+                    hits = search(stores[side], query)
+                    ms = (time.perf_counter() - began) * 1000
+                    timings[side].append(ms)
+                    last[side][query] = ms
+                    found[query] = len(hits)
     finally:
-        store.close()
-    return timings, found
+        for store in stores.values():
+            store.close()
+    return timings, found, last
+
+
+def _report(label: str, timings: list[float]) -> str:
+    return (
+        f"{label}: {len(timings)} searches, p50 {statistics.median(timings):.1f} ms, "
+        f"p95 {percentile(timings, 0.95):.1f} ms, max {max(timings):.1f} ms"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,12 +163,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="standard", choices=("small", "standard"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-index", action="store_true", help="only the search latency")
+    parser.add_argument("--plain-only", action="store_true", help="no encrypted copy")
     args = parser.parse_args(argv)
     source = cached_client_db(args.size)
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         path = Path(tmp) / "fieldcrm.db"
         shutil.copyfile(source, path)
-        print(f"{args.size} area, load average {os.getloadavg()[0]:.1f}")
+        print(f"{args.size} area, load average {_load()}")
         if not args.skip_index:
             total = 0.0
             for name, seconds, size in index_cost(path):
@@ -150,15 +177,27 @@ def main(argv: list[str] | None = None) -> int:
                 mib = f"{size / 2**20:,.0f} MiB" if size is not None else "size unknown"
                 print(f"refill {name:<15} {seconds:7.1f} s  {mib}")
             print(f"refill of the new search indexes together: {total:.1f} s")
-        timings, found = search_latency(path, args.rounds)
-        print(
-            f"search: {len(timings)} searches, p50 {statistics.median(timings):.1f} ms, "
-            f"p95 {percentile(timings, 0.95):.1f} ms, max {max(timings):.1f} ms; "
-            f"load average {os.getloadavg()[0]:.1f}"
-        )
-        slow = sorted(zip(timings[-len(QUERIES) :], QUERIES, strict=True), reverse=True)[:5]
-        print("slowest of the last round: " + ", ".join(f"{q!r} {t:.0f} ms" for t, q in slow))
-        print("hits: " + ", ".join(f"{q!r} {n}" for q, n in found.items()))
+        paths: dict[str, tuple[Path, bytes | None]] = {"plain": (path, None)}
+        if not args.plain_only:
+            from fieldcrm.store.encryption import encrypt_in_place
+
+            encrypted = Path(tmp) / "encrypted.db"
+            shutil.copyfile(path, encrypted)
+            key = os.urandom(32)
+            began = time.perf_counter()
+            encrypt_in_place(encrypted, key)
+            print(f"encrypted copy made in {time.perf_counter() - began:.0f} s")
+            paths["encrypted"] = (encrypted, key)
+        for label, queries in (("search", QUERIES), ("typing", TYPING)):
+            timings, found, last = search_latency(paths, queries, args.rounds)
+            for side, values in timings.items():
+                print(f"{_report(f'{label}, {side}', values)}; load average {_load()}")
+                slow = sorted(((ms, q) for q, ms in last[side].items()), reverse=True)[:5]
+                print(
+                    "  slowest of the last round: "
+                    + ", ".join(f"{q!r} {t:.0f} ms" for t, q in slow)
+                )
+            print("  hits: " + ", ".join(f"{q!r} {n}" for q, n in found.items()))
     return 0
 
 

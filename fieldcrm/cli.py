@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     from fieldcrm.app import bulletin_command
 
     bulletin_command.add_parser(sub, common)
+    bulletin_command.add_shelf_parser(sub, common)
     from fieldcrm import calendar_command
 
     calendar_command.add_parser(sub, common)
@@ -592,10 +593,21 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": cmd_report,
     "attachment": cmd_attachment,
     **dict.fromkeys(
-        ("edit", "delete", "cancel-visit", "move-visit", "trash", "restore", "requests", "answer"),
+        (
+            "edit",
+            "delete",
+            "cancel-visit",
+            "move-visit",
+            "trash",
+            "restore",
+            "requests",
+            "ask",
+            "answer",
+        ),
         cmd_corrections,
     ),
     "bulletin": cmd_bulletin,
+    "shelf": cmd_bulletin,
     "calendar": cmd_calendar,
     "search": cmd_search,
 }

@@ -14,6 +14,13 @@ bulletin's id in ``record.customer_id``, so they move and are deleted with it li
 customer's records). A read receipt is filed under its reader's personal scope: the
 reader, the area's managers and admins see it, no other rep.
 
+Documents of a bulletin are attachments that name it: filed with it like its questions,
+so only the people addressed receive them (and download their content,
+``sync_server.files``). Documents on an area's shelf are attachments that name the area:
+filed under the area's own scope, which every rep and manager of the area reads. Only
+managers of the area and admins add them; any of them may take a shelf document back (a
+new version replaces the old one).
+
 Only managers (in their own area) and admins post or change bulletins; only the reader
 writes their receipt; only its author changes a comment.
 """
@@ -48,11 +55,14 @@ def governs(entity: str, current: Row | None, entry: OutboxEntry) -> bool:
     """Whether the rules here (not the territory rules) decide about this entry."""
     if entity in ("bulletin", "bulletin_receipt"):
         return True
-    if entity != "comment":
+    if entity not in ("comment", "attachment"):
         return False
-    if current is not None:
-        return bool(current.data.get("bulletin_id"))
-    return bool(entry.fields.get("bulletin_id"))
+    data = current.data if current is not None else entry.fields
+    return bool(data.get("bulletin_id") or (entity == "attachment" and data.get("area_id")))
+
+
+def is_shelf_document(entity: str, data: dict[str, Any]) -> bool:
+    return entity == "attachment" and bool(data.get("area_id"))
 
 
 def authorize(ctx: PushContext, entity: str, current: Row | None) -> None:
@@ -64,6 +74,16 @@ def authorize(ctx: PushContext, entity: str, current: Row | None) -> None:
         mine = current is None or current.data.get("area_id") == caller.territory_id
         if not (mine or caller.is_admin):
             raise _rejected("other_territory", "area_id", entity=entity)
+    elif entity == "attachment":
+        if caller.role not in ("manager", "admin"):
+            raise _rejected("shelf_managers_only", "entity")
+        if current is not None and not caller.is_admin:
+            area = current.data.get("area_id")
+            if area is None:  # a bulletin's document: the bulletin's area
+                bulletin = ctx.row("bulletin", current.data.get("bulletin_id") or "")
+                area = bulletin.data.get("area_id") if bulletin is not None else None
+            if area != caller.territory_id:
+                raise _rejected("shelf_managers_only", "area_id")
     elif entity == "bulletin_receipt" and current is not None and not caller.is_admin:
         owner = current.data.get("user_id")
         if owner not in (None, caller.user_id):
@@ -149,10 +169,21 @@ def scope_of_new(
             values["user_id"] = caller.user_id
         _readable_bulletin(ctx, values.get("bulletin_id"), "bulletin_id")
         return values["user_id"], None
-    # A question or an answer under a bulletin.
+    # A question or an answer under a bulletin, or a document of a bulletin or a shelf.
     if not caller.is_admin or values.get("author_id") is None:
         values["author_id"] = caller.user_id
+    if is_shelf_document(spec.name, values):
+        area_id = values.get("area_id")
+        if area_id not in ctx.scopes.areas or not (
+            caller.is_admin or area_id == caller.territory_id
+        ):
+            raise _rejected("shelf_managers_only", "area_id")
+        return str(area_id), None
     bulletin = _readable_bulletin(ctx, values.get("bulletin_id"), "bulletin_id")
+    if spec.name == "attachment" and not (
+        caller.is_admin or bulletin.data.get("area_id") == caller.territory_id
+    ):
+        raise _rejected("shelf_managers_only", "bulletin_id")
     return bulletin.scope, bulletin.id
 
 

@@ -104,7 +104,8 @@ def _attachment(conn: sa.Connection, caller: Caller, attachment_id: str) -> dict
     ).first()
     if row is None or row.deleted:
         raise FileError(404, "not_found", NOT_FOUND_MESSAGE)
-    scopes = caller_scopes(conn, caller.role, caller.territory_id)
+    # The personal and audience scopes too: a bulletin's documents are filed with it.
+    scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
     if not scopes.can_read(row.scope):
         raise FileError(404, "not_found", NOT_FOUND_MESSAGE)
     data: dict[str, Any] = orjson.loads(row.data)

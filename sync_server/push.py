@@ -569,8 +569,8 @@ _READER_FIELDS = {"comment": frozenset({"read_at"})}
 def _check_personal(ctx: PushContext, spec: EntitySpec, current: Row, entry: OutboxEntry) -> None:
     """Only the author changes or deletes their own comment or connection (the person a
     comment was written to marks it read)."""
-    if ctx.caller.is_admin:
-        return
+    if ctx.caller.is_admin or bulletins.is_shelf_document(spec.name, current.data):
+        return  # a shelf document: any manager of the area (``bulletins.authorize``)
     readers_may = _READER_FIELDS.get(spec.name)
     if readers_may and entry.op == "update" and entry.fields and set(entry.fields) <= readers_may:
         return
@@ -716,7 +716,11 @@ def _scope_of_new(
 ) -> tuple[str, str | None]:
     """Scope and customer id of a new row; fills server-controlled fields in ``values``."""
     caller = ctx.caller
-    if spec.name in ("bulletin", "bulletin_receipt") or client.get("bulletin_id"):
+    if (
+        spec.name in ("bulletin", "bulletin_receipt")
+        or client.get("bulletin_id")
+        or bulletins.is_shelf_document(spec.name, client)
+    ):
         return bulletins.scope_of_new(ctx, spec, values)
     if spec.customer_field:
         for name in _personal_fields(spec):

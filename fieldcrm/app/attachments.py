@@ -27,7 +27,7 @@ from fieldcrm.store import Store
 from fieldcrm.store import tables as t
 from fieldcrm.store.attachments import AttachmentFiles
 
-OwnerKind = Literal["customer", "visit", "note", "followup"]
+OwnerKind = Literal["customer", "visit", "note", "followup", "bulletin"]
 OWNER_KINDS: tuple[OwnerKind, ...] = ("customer", "visit", "note", "followup")
 #: Where an attachment is: waiting to upload (author only), uploaded and on this laptop,
 #: or uploaded and only on the server (downloaded when opened).
@@ -94,6 +94,10 @@ class AttachmentRecord(TypedDict):
     sha256: str | None
     thumbnail: str | None
     uploaded_at: str | None
+    bulletin_id: str | None
+    area_id: str | None
+    title: str | None
+    version: int | None
     deleted: bool
 
 
@@ -179,11 +183,71 @@ def _owner_values(store: Store, owner: Owner) -> dict[str, str | None]:
     row = store.get(owner.kind, owner.id)
     if row is None:
         raise AttachmentError(f"There is no {owner.kind} {owner.id} on this laptop.")
+    if owner.kind == "bulletin":
+        return {"bulletin_id": owner.id}
     customer_id = owner.id if owner.kind == "customer" else row.get("customer_id")
     values: dict[str, str | None] = {"customer_id": customer_id}
     if owner.kind != "customer":
         values[f"{owner.kind}_id"] = owner.id
     return values
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFile:
+    """A file that may be attached: its safe name and its type (found from the content)."""
+
+    path: Path
+    name: str
+    media_type: str
+    size: int
+
+
+def check_file(
+    path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> CheckedFile:
+    """Whether the file at ``path`` can be attached (readable, within the size limit, of a
+    type FieldCRM takes); AttachmentError says why not. Nothing is stored."""
+    try:
+        size = os.stat(path).st_size
+        with open(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise AttachmentError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    if size > max_bytes:
+        raise AttachmentError(
+            f"{Path(path).name} is {size / 1_048_576:.1f} MB; files of at most "
+            f"{max_bytes / 1_048_576:.0f} MB can be attached."
+        )
+    file_name = safe_file_name(name or Path(path).name)
+    media_type = media_type_of(head, file_name)
+    if media_type is None:
+        raise AttachmentError(
+            f"{file_name} is not a photo, PDF, office document or text file "
+            "(its content decides, not its name)."
+        )
+    return CheckedFile(Path(path), file_name, media_type, size)
+
+
+def import_checked(store: Store, checked: CheckedFile, max_bytes: int) -> dict[str, object]:
+    """Copy a checked file into the profile; the attachment record's describing fields."""
+    try:
+        handle = open(checked.path, "rb")  # noqa: SIM115 - closed below, after the copy
+    except OSError as exc:
+        raise AttachmentError(f"Cannot read {checked.path}: {exc.strerror or exc}.") from None
+    with handle:
+        is_image = checked.media_type.startswith("image/")
+        thumbnail = make_thumbnail(handle) if is_image else None
+        handle.seek(0)
+        sha256, copied = AttachmentFiles(store).import_file(handle)
+    if copied > max_bytes:  # the file grew while it was copied
+        raise AttachmentError(f"{checked.name} changed while it was being attached; try again.")
+    return {
+        "name": checked.name,
+        "media_type": checked.media_type,
+        "size": copied,
+        "sha256": sha256,
+        "thumbnail": thumbnail,
+    }
 
 
 def add_attachment(
@@ -200,44 +264,12 @@ def add_attachment(
     if author is None:
         raise AttachmentError("Sign in once before attaching files (fieldcrm login).")
     values = _owner_values(store, owner)
-    try:
-        size = os.stat(path).st_size
-        handle = open(path, "rb")  # noqa: SIM115 - closed below, after the copy
-    except OSError as exc:
-        raise AttachmentError(f"Cannot read {path}: {exc.strerror or exc}.") from None
-    with handle:
-        if size > max_bytes:
-            raise AttachmentError(
-                f"{Path(path).name} is {size / 1_048_576:.1f} MB; files of at most "
-                f"{max_bytes / 1_048_576:.0f} MB can be attached."
-            )
-        file_name = safe_file_name(name or Path(path).name)
-        head = handle.read(SNIFF_BYTES)
-        media_type = media_type_of(head, file_name)
-        if media_type is None:
-            raise AttachmentError(
-                f"{file_name} is not a photo, PDF, office document or text file "
-                "(its content decides, not its name)."
-            )
-        handle.seek(0)
-        thumbnail = make_thumbnail(handle) if media_type.startswith("image/") else None
-        handle.seek(0)
-        files = AttachmentFiles(store)
-        sha256, copied = files.import_file(handle)
-    if copied > max_bytes:  # the file grew while it was copied
-        raise AttachmentError(f"{file_name} changed while it was being attached; try again.")
+    checked = check_file(path, name=name, max_bytes=max_bytes)
+    described = import_checked(store, checked, max_bytes)
     try:
         attachment_id = store.create(
             "attachment",
-            {
-                **values,
-                "author_id": author,
-                "name": file_name,
-                "media_type": media_type,
-                "size": copied,
-                "sha256": sha256,
-                "thumbnail": thumbnail,
-            },
+            {**values, "author_id": author, **described},
         )
     except ValidationError as exc:
         raise AttachmentError(f"The attachment cannot be recorded: {exc}") from None
@@ -277,14 +309,20 @@ def _state(row: sa.Row[tuple[object, ...]]) -> AttachmentState:
 def attachments_of(store: Store, owner: Owner) -> list[AttachmentRow]:
     """The attachments of a record, oldest first; ones still waiting to upload only for
     their author. A customer's list holds those of its visits, notes and follow-ups too."""
+    a = t.attachment.c
+    column = a.customer_id if owner.kind == "customer" else a[f"{owner.kind}_id"]
+    return attachments_where(store, column == owner.id)
+
+
+def attachments_where(store: Store, where: sa.ColumnElement[bool]) -> list[AttachmentRow]:
+    """Live attachments matching ``where``, oldest first (waiting ones for the author only)."""
     a, f = t.attachment.c, t.attachment_file.c
     me = current_user_id(store)
-    column = a.customer_id if owner.kind == "customer" else a[f"{owner.kind}_id"]
     columns = [c for c in t.attachment.columns if c.name not in ("stamps", "server_seq")]
     query = (
         sa.select(*columns, f.present, f.uploaded)
         .outerjoin(t.attachment_file, f.sha256 == a.sha256)
-        .where(column == owner.id, a.deleted.is_(False))
+        .where(where, a.deleted.is_(False))
         .where(sa.or_(a.uploaded_at.is_not(None), f.uploaded.is_(True), a.author_id == me))
         .order_by(a.id)
     )

@@ -1,4 +1,5 @@
-"""``fieldcrm bulletin``: post, list, read and show bulletins from a terminal.
+"""``fieldcrm bulletin``: post, list, read and show bulletins from a terminal;
+``fieldcrm shelf``: the area's documents shelf.
 
 ``post`` writes the bulletin on this laptop (bad input is refused with a message and
 nothing is written); the next ``fieldcrm sync`` sends it. ``read`` is opening: it writes
@@ -49,6 +50,14 @@ def add_parser(
         "--rep", action="append", default=[], metavar="USER", help="rep user name (repeatable)"
     )
     post.add_argument(
+        "--attach",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="PATH",
+        help="a document for the readers (repeatable; downloaded on every laptop addressed)",
+    )
+    post.add_argument(
         "--confirm-by",
         type=date.fromisoformat,
         metavar="YYYY-MM-DD",
@@ -65,6 +74,34 @@ def add_parser(
     )
     show.add_argument("id", help="the bulletin's id (or the beginning of it)")
     show.add_argument("--json", action="store_true", help="print JSON")
+
+
+def add_shelf_parser(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    parser = sub.add_parser(
+        "shelf",
+        parents=[common],
+        help="the area's documents shelf: publish, list, get",
+        description="The current version of each document of the area (price lists, "
+        "catalogues, forms). A new version replaces the old one on every laptop at its next "
+        "sync.",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    publish = actions.add_parser(
+        "publish", parents=[common], help="put a document on the shelf (managers)"
+    )
+    publish.add_argument("path", type=Path, help="the file")
+    publish.add_argument(
+        "--title",
+        help="the document's name on the shelf (default: the file's name); a document of "
+        "the same title is replaced by this new version",
+    )
+    listing = actions.add_parser("list", parents=[common], help="the shelf's documents")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    get = actions.add_parser("get", parents=[common], help="write a document's file")
+    get.add_argument("title", help="the document's title (or its id)")
+    get.add_argument("--output", type=Path, required=True, help="where to write it")
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
@@ -85,6 +122,9 @@ def run(args: argparse.Namespace) -> int:
         user = signed_in_user(store)
         if user is None:
             return _fail("nobody is logged in on this profile; run `fieldcrm login`", 3)
+        if args.command == "shelf":
+            shelf_action = {"publish": _publish, "list": _shelf_list, "get": _shelf_get}
+            return shelf_action[args.action](store, user["id"], args)
         action = {"post": _post, "list": _list, "read": _read, "show": _show}[args.action]
         return action(store, user["id"], args)
     finally:
@@ -105,7 +145,9 @@ def _resolve(choices: list[tuple[str, str]], wanted: list[str], kind: str) -> li
 
 def _post(store: Store, user_id: str, args: argparse.Namespace) -> int:
     from fieldcrm.app import bulletins
+    from fieldcrm.app.attachments import AttachmentError
     from fieldcrm.domain.validation import ValidationError
+    from fieldcrm.sync.files import max_file_bytes
 
     if args.body_file is not None:
         try:
@@ -132,12 +174,87 @@ def _post(store: Store, user_id: str, args: argparse.Namespace) -> int:
             territory_ids=territory_ids,
             rep_ids=sorted(set(rep_ids), key=rep_ids.index),
             confirm_by=args.confirm_by,
+            attachments=args.attach,
+            max_file_bytes=max_file_bytes(),
         )
     except LookupError as exc:
         return _fail(str(exc))
-    except (bulletins.BulletinRefused, ValidationError) as exc:
+    except (bulletins.BulletinRefused, ValidationError, AttachmentError) as exc:
         return _fail(f"not posted: {exc}")
-    print(f"Posted bulletin {changes.id}; it is sent with the next `fieldcrm sync`.")
+    documents = f" with {len(args.attach)} document(s)" if args.attach else ""
+    print(f"Posted bulletin {changes.id}{documents}; it is sent with the next `fieldcrm sync`.")
+    return 0
+
+
+_STATES = {
+    "here": "available offline",
+    "waiting": "waiting to upload",
+    "server": "on the server",
+}
+
+
+def _publish(store: Store, user_id: str, args: argparse.Namespace) -> int:
+    from fieldcrm.app import shelf
+    from fieldcrm.app.attachments import AttachmentError
+    from fieldcrm.app.bulletins import BulletinRefused
+    from fieldcrm.domain.validation import ValidationError
+    from fieldcrm.sync.files import max_file_bytes
+
+    try:
+        changes = shelf.publish(
+            store, user_id, args.path, title=args.title, max_bytes=max_file_bytes()
+        )
+    except (BulletinRefused, ValidationError, AttachmentError) as exc:
+        return _fail(f"not published: {exc}")
+    document = store.get("attachment", str(changes.id)) or {}
+    print(
+        f"Published {document.get('title')} (version {document.get('version')}) as "
+        f"{changes.id}; it is sent with the next `fieldcrm sync`."
+    )
+    return 0
+
+
+def _shelf_list(store: Store, user_id: str, args: argparse.Namespace) -> int:
+    from fieldcrm.app import shelf
+
+    documents = shelf.shelf(store)
+    if args.json:
+        print(json.dumps(documents, indent=2, ensure_ascii=False))
+        return 0
+    if not documents:
+        print("The shelf is empty.")
+    for d in documents:
+        print(
+            f"{d['id']}  v{d['version']:<3} {_STATES[d['state']]:<18} {d['title']}"
+            f"  ({d['name']}, {d['size']} bytes)"
+        )
+    return 0
+
+
+def _shelf_get(store: Store, user_id: str, args: argparse.Namespace) -> int:
+    from fieldcrm.app import shelf
+
+    wanted = args.title.casefold()
+    found = [d for d in shelf.shelf(store) if wanted in (d["title"].casefold(), d["id"].casefold())]
+    if len(found) != 1:
+        return _fail(f"no document {args.title!r} on the shelf (see `fieldcrm shelf list`)")
+    return _write_document(store, found[0]["id"], args.output)
+
+
+def _write_document(store: Store, attachment_id: str, output: Path) -> int:
+    from fieldcrm.app.attachments import attachment
+    from fieldcrm.store.attachments import AttachmentFiles
+
+    record = attachment(store, attachment_id)
+    files = AttachmentFiles(store)
+    sha256 = str(record["sha256"]) if record is not None else ""
+    if record is None or files.local_path(sha256) is None:
+        return _fail("the document is not on this laptop yet; run `fieldcrm sync`", 1)
+    files.mark_used(sha256)
+    if output.is_dir():
+        output = output / str(record["name"])
+    files.copy_plain(sha256, output)  # the user's own copy, in plain where they chose
+    print(output)
     return 0
 
 
@@ -241,6 +358,11 @@ def _print_view(view: BulletinView, user_id: str) -> None:
     print()
     print(b["body"] or "")
     print()
+    for document in view["documents"]:
+        print(
+            f"Document: {document['name']} ({document['size']} bytes, "
+            f"{_STATES[document['state']]}) — {document['id']}"
+        )
     if b["author_id"] != user_id and view["read_at"]:
         mine = f"You read it {view['read_at']}"
         mine += f", confirmed {view['confirmed_at']}." if view["confirmed_at"] else "."

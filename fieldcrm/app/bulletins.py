@@ -5,7 +5,10 @@ The rules the server enforces (only managers and admins post, only to territorie
 active reps of their area) are checked here first, so that bad input is refused with a
 clear message before anything is written or sent. Reading a bulletin writes the reader's
 receipt (one per bulletin and reader, its id made from both, so two laptops of one rep
-write the same record); confirming sets its ``confirmed_at``.
+write the same record); confirming sets its ``confirmed_at``. A bulletin's documents are
+attachments that name it (``fieldcrm.app.attachments``): checked before anything is
+written, recorded with the bulletin in one transaction, downloaded by every laptop it
+reaches whatever their size.
 """
 
 from __future__ import annotations
@@ -14,12 +17,20 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any, TypedDict
 
 import sqlalchemy as sa
 
+from fieldcrm.app.attachments import (
+    AttachmentRow,
+    attachments_where,
+    check_file,
+    import_checked,
+)
 from fieldcrm.app.changes import Changes
 from fieldcrm.app.records import BulletinRecord, shaped
+from fieldcrm.domain.files import DEFAULT_MAX_FILE_BYTES
 from fieldcrm.domain.validation import ValidationError
 from fieldcrm.protocol.codes import REJECTIONS, english
 from fieldcrm.store import Store
@@ -76,6 +87,8 @@ class BulletinView(TypedDict):
     read_at: str | None
     confirmed_at: str | None
     thread: list[FeedbackItem]
+    #: The attached documents (``state`` "here": available offline).
+    documents: list[AttachmentRow]
     #: Who read and confirmed it: for its author, the area's managers and admins only.
     receipts: list[ReceiptRow] | None
 
@@ -192,12 +205,19 @@ def post(
     rep_ids: Sequence[str] = (),
     confirm_by: date | str | None = None,
     area_id: str | None = None,
+    attachments: Sequence[Path] = (),
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> Changes:
     """Post a bulletin to the whole area (no territories and no reps), to territories of
-    the area or to reps of it. Bad input raises ``BulletinRefused`` or ``ValidationError``
-    and writes nothing."""
+    the area or to reps of it, with documents (files at ``attachments``). Bad input raises
+    ``BulletinRefused``, ``ValidationError`` or ``AttachmentError`` and writes nothing."""
     if not (title or "").strip():
         raise ValidationError.single("bulletin", "title", "empty")
+    with store.read() as conn:  # refused before any file is copied
+        area = _check_poster(conn, author_id, area_id)
+        _check_audience(conn, area, territory_ids, rep_ids)
+    checked = [check_file(path, max_bytes=max_file_bytes) for path in attachments]
+    documents = [import_checked(store, file, max_file_bytes) for file in checked]
     with store.write() as uow:
         area = _check_poster(uow.connection, author_id, area_id)
         _check_audience(uow.connection, area, territory_ids, rep_ids)
@@ -214,7 +234,16 @@ def post(
                 "posted_at": store.now_text(),
             },
         )
-    return Changes.of("bulletin", id=bulletin_id)
+        for described in documents:
+            uow.create(
+                "attachment", {**described, "bulletin_id": bulletin_id, "author_id": author_id}
+            )
+    return Changes.of("bulletin", "attachment", id=bulletin_id)
+
+
+def documents_of(store: Store, bulletin_id: str) -> list[AttachmentRow]:
+    """A bulletin's documents, oldest first (not yet uploaded ones for their author only)."""
+    return attachments_where(store, t.attachment.c.bulletin_id == bulletin_id)
 
 
 def correct(store: Store, user_id: str, bulletin_id: str, changes: dict[str, Any]) -> Changes:
@@ -334,6 +363,7 @@ def open_bulletin(store: Store, bulletin_id: str, reader_id: str) -> BulletinVie
         read_at=receipt.read_at if receipt else None,
         confirmed_at=receipt.confirmed_at if receipt else None,
         thread=thread,
+        documents=documents_of(store, bulletin_id),
         receipts=receipts,
     )
 

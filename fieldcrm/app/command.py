@@ -1,5 +1,5 @@
 """``fieldcrm edit``, ``delete``, ``cancel-visit``, ``move-visit``, ``trash``, ``restore``,
-``requests`` and ``answer``: the corrections and requests of ``fieldcrm.app`` from a
+``requests``, ``ask`` and ``answer``: the corrections and requests of ``fieldcrm.app`` from a
 terminal, on the local profile (the next ``fieldcrm sync`` sends them)."""
 
 from __future__ import annotations
@@ -89,6 +89,18 @@ def add_parsers(
         help="follow-ups others asked of you, and the answers to what you asked",
     )
     listing.add_argument("--json", action="store_true", help="print JSON")
+    ask = sub.add_parser(
+        "ask",
+        parents=[common],
+        help="ask someone to do something for a customer by a date (a request)",
+        description="Ask a teammate, or as a manager a rep of your area, to do something for "
+        "a customer by a date. They answer with `fieldcrm answer`; `fieldcrm requests` shows "
+        "the answer after a sync.",
+    )
+    ask.add_argument("--customer", required=True, metavar="NUMBER", help="the customer's number")
+    ask.add_argument("--to", required=True, metavar="USER", help="user name of the person asked")
+    ask.add_argument("--title", required=True, help="what to do")
+    ask.add_argument("--due", required=True, metavar="YYYY-MM-DD", help="by when")
     answer = sub.add_parser("answer", parents=[common], help="answer a request")
     answer.add_argument("id")
     answer.add_argument("answer", choices=("accept", "decline", "done"))
@@ -103,6 +115,7 @@ COMMANDS = (
     "trash",
     "restore",
     "requests",
+    "ask",
     "answer",
 )
 
@@ -161,6 +174,8 @@ def _run(args: argparse.Namespace, store: Store) -> int:
                         f"  {r['id']}  {r['due_date']}  {r['title']}  ({r['customer_name']}; "
                         f"{r['requested_by_name']} → {r['assignee_name']}): {state}{note}"
                     )
+    elif command == "ask":
+        return _ask(args, store, user_id)
     elif command == "answer":
         if args.answer == "accept":
             requests.accept(store, args.id, user_id)
@@ -169,6 +184,35 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         else:
             requests.complete(store, args.id, user_id, args.reason or None)
         print(f"answered {args.id}: {args.answer}")
+    return 0
+
+
+def _ask(args: argparse.Namespace, store: Store, user_id: str) -> int:
+    import sqlalchemy as sa
+
+    from fieldcrm.app.bulletins import usernames
+    from fieldcrm.store import tables as t
+
+    with store.read() as conn:
+        customer_id = conn.scalar(
+            sa.select(t.customer.c.id).where(
+                t.customer.c.number == args.customer, t.customer.c.deleted.is_(False)
+            )
+        )
+    if customer_id is None:
+        return _fail(f"no customer with number {args.customer!r} on this laptop", EXIT_USAGE)
+    people = requests.assignable_people(store)
+    names = usernames(store, [p["id"] for p in people])
+    wanted = args.to.casefold()
+    found = [
+        p
+        for p in people
+        if wanted in (p["name"].casefold(), names.get(p["id"], "").casefold(), p["id"])
+    ]
+    if len(found) != 1:
+        return _fail(f"nobody called {args.to!r} on this laptop", EXIT_USAGE)
+    changes = requests.ask(store, customer_id, found[0]["id"], args.title, args.due, user_id)
+    print(f"asked {found[0]['name']}: {changes.id} (sent with the next `fieldcrm sync`)")
     return 0
 
 

@@ -281,12 +281,15 @@ HANDOVER = EntitySpec(
 )
 
 #: A file (photo, PDF, office document) on a customer, or on one of its visits, notes or
-#: follow-ups. The record carries what describes the file; its content travels separately,
-#: content-addressed by ``sha256`` (``fieldcrm.store.attachments``, ``sync_server.files``).
+#: follow-ups; or a document of a bulletin; or a document on an area's shelf (``area_id``
+#: with the document's ``title`` and ``version``). Exactly one of customer, bulletin and
+#: area (``validation``). The record carries what describes the file; its content travels
+#: separately, content-addressed by ``sha256`` (``fieldcrm.store.attachments``,
+#: ``sync_server.files``).
 ATTACHMENT = EntitySpec(
     "attachment",
     (
-        FieldSpec("customer_id", "ref", required=True, ref="customer"),
+        FieldSpec("customer_id", "ref", ref="customer"),
         FieldSpec("visit_id", "ref", ref="visit"),
         FieldSpec("note_id", "ref", ref="note"),
         FieldSpec("followup_id", "ref", ref="followup"),
@@ -299,6 +302,12 @@ ATTACHMENT = EntitySpec(
         FieldSpec("thumbnail", "text", max_length=49_152),
         #: When the server had the whole content, checked by its hash (set by the server).
         FieldSpec("uploaded_at", "datetime", server_controlled=True),
+        FieldSpec("bulletin_id", "ref", ref="bulletin"),
+        FieldSpec("area_id", "ref", ref="territory"),
+        #: A shelf document's name ("Price list"): a new version replaces the one of the
+        #: same title on the area's shelf.
+        _s("title", 200),
+        FieldSpec("version", "int", minimum=1, maximum=1_000_000),
     ),
     customer_field="customer_id",
 )

@@ -15,9 +15,10 @@ migration) gets it the same.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 #: The kinds of record the search finds, in the order its results are shown.
 SEARCH_KINDS = ("customer", "contact", "followup", "visit", "note")
@@ -200,22 +201,43 @@ def phone_forms_sql(expr: str) -> str:
     )
 
 
-def fold_with_positions(text: str) -> tuple[str, list[int]]:
+def fold_with_positions(text: str) -> tuple[str, Sequence[int]]:
     """``text`` folded for matching, with the position in ``text`` of each folded letter.
 
     Used to highlight a match in the text as it was written (folding may lengthen it:
     ß becomes ss). Letters beyond ``FOLDS`` lose their accents as the word index does.
+    ASCII letters fold one to one, so only the others are looked at one by one.
     """
+    folded = fold(text)
+    if folded.isascii() and len(folded) == len(text):
+        return folded, range(len(text))
     out: list[str] = []
     positions: list[int] = []
-    for i, ch in enumerate(text):
-        folded = fold(ch)
-        if not folded.isascii():
-            decomposed = unicodedata.normalize("NFKD", folded)
-            folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-        out.append(folded)
-        positions.extend([i] * len(folded))
+    last = 0
+    for match in _NON_ASCII.finditer(text):
+        at = match.start()
+        if at > last:
+            out.append(text[last:at].translate(_ASCII_LOWER))
+            positions.extend(range(last, at))
+        letter = _fold_letter(match.group())
+        out.append(letter)
+        positions.extend([at] * len(letter))
+        last = at + 1
+    out.append(text[last:].translate(_ASCII_LOWER))
+    positions.extend(range(last, len(text)))
     return "".join(out), positions
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_letter(ch: str) -> str:
+    letter = fold(ch)
+    if not letter.isascii():
+        decomposed = unicodedata.normalize("NFKD", letter)
+        letter = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return letter
 
 
 def person_order_sql(alias: str = "") -> str:

@@ -253,3 +253,11 @@ def _attachment_rules(v: Mapping[str, Any]) -> Iterable[FieldError]:
     owners = [name for name in ("visit_id", "note_id", "followup_id") if v[name]]
     if len(owners) > 1:
         yield FieldError.of(owners[1], "one_owner")
+    # A customer's file, a bulletin's document or a document on an area's shelf.
+    subjects = [name for name in ("customer_id", "bulletin_id", "area_id") if v[name]]
+    if not subjects:
+        yield FieldError.of("customer_id", "required")
+    elif len(subjects) > 1 or (v["customer_id"] is None and owners):
+        yield FieldError.of(subjects[-1], "attachment_subject")
+    if v["area_id"] and not (v["title"] or "").strip():
+        yield FieldError.of("title", "required")

@@ -49,6 +49,8 @@ FIELD_PROBLEMS: dict[str, str] = {
     "one_owner": "an attachment belongs to one visit, note or follow-up at most",
     "not_deleted": "the {entity} {id} is not deleted",
     "comment_subject": "a comment is on a visit report or under a bulletin, not both",
+    "attachment_subject": "a file belongs to a customer, a bulletin or an area's shelf, "
+    "one of them",
 }
 
 #: Why the server (or the laptop, for the ``local_*`` codes) refused a change
@@ -96,6 +98,8 @@ REJECTIONS: dict[str, str] = {
     "bulletin_no_area": "Choose the area the bulletin is for.",
     "bulletin_audience_outside": "Address only territories and active reps of the bulletin's area.",
     "bulletin_unavailable": "The bulletin does not exist on the server or is not addressed to you.",
+    "shelf_managers_only": "Only a manager of the area or an administrator can publish "
+    "documents to its shelf or to a bulletin.",
     # Set on the laptop, without asking the server:
     "local_too_large": "This change is too large to send to the server. Shorten its text and "
     "send it again.",

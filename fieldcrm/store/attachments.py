@@ -357,13 +357,19 @@ class AttachmentFiles:
 
     def enforce_budget(self, budget_bytes: int) -> int:
         """Drop the least recently used uploaded originals until the present ones fit the
-        budget (contents not uploaded yet are kept whatever their size); bytes freed."""
-        f = t.attachment_file.c
+        budget (contents not uploaded yet, and documents of bulletins and of the shelf, which
+        are promised offline, are kept whatever their size); bytes freed."""
+        f, a = t.attachment_file.c, t.attachment.c
+        offline = sa.select(a.sha256).where(
+            a.deleted.is_(False),
+            a.sha256.is_not(None),
+            sa.or_(a.bulletin_id.is_not(None), a.area_id.is_not(None)),
+        )
         with self.store.read() as conn:
             total = self.present_bytes()
             candidates = conn.execute(
                 sa.select(f.sha256, f.size)
-                .where(f.present.is_(True), f.uploaded.is_(True))
+                .where(f.present.is_(True), f.uploaded.is_(True), f.sha256.not_in(offline))
                 .order_by(f.last_used_at.asc().nulls_first(), f.sha256)
             ).all()
         freed = 0

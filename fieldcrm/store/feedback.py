@@ -161,6 +161,35 @@ def unread_feedback(conn: sa.Connection, user_id: str) -> list[FeedbackItem]:
     return [_item(row) for row in rows]
 
 
+def feedback_to(conn: sa.Connection, user_id: str, limit: int = 200) -> list[FeedbackItem]:
+    """Feedback by others, read or not, on the user's visits or in threads the user took
+    part in; newest first."""
+    rows = conn.execute(
+        sa.text(
+            _ITEM_SQL + " WHERE cm.deleted = 0 AND cm.author_id != :u AND cm.visit_id IS NOT NULL"
+            " AND (cm.visit_id IN (SELECT id FROM visit WHERE rep_id = :u)"
+            "      OR cm.visit_id IN (SELECT visit_id FROM comment WHERE author_id = :u"
+            "                         AND deleted = 0))"
+            " ORDER BY cm.id DESC LIMIT :limit"
+        ),
+        {"u": user_id, "limit": limit},
+    )
+    return [_item(row) for row in rows]
+
+
+def bulletin_comments_to(conn: sa.Connection, user_id: str, limit: int = 200) -> list[FeedbackItem]:
+    """Questions and answers by others under the live bulletins on this laptop, read or
+    not; newest first."""
+    rows = conn.execute(
+        sa.text(
+            _ITEM_SQL + " JOIN bulletin AS b ON b.id = cm.bulletin_id AND b.deleted = 0"
+            " WHERE cm.deleted = 0 AND cm.author_id != :u ORDER BY cm.id DESC LIMIT :limit"
+        ),
+        {"u": user_id, "limit": limit},
+    )
+    return [_item(row) for row in rows]
+
+
 def mark_read(store: Store, comment_ids: list[str]) -> None:
     """Record that the user has read these comments: ``read_at`` is set and syncs, so the
     user's other laptops show them read too. (Comments read before it synced are in the

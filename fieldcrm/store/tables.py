@@ -127,7 +127,13 @@ relationship = _entity_table(
 connection = _entity_table(ENTITIES["connection"], ("contact_id",), ("customer_id",))
 handover = _entity_table(ENTITIES["handover"], ("customer_id",), ("to_user_id",))
 attachment = _entity_table(
-    ENTITIES["attachment"], ("customer_id",), ("visit_id",), ("note_id",), ("sha256",)
+    ENTITIES["attachment"],
+    ("customer_id",),
+    ("visit_id",),
+    ("note_id",),
+    ("sha256",),
+    ("bulletin_id",),
+    ("area_id",),
 )
 bulletin = _entity_table(ENTITIES["bulletin"], ("area_id",))
 bulletin_receipt = _entity_table(ENTITIES["bulletin_receipt"], ("bulletin_id",), ("user_id",))

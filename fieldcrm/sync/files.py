@@ -199,7 +199,9 @@ class FileSync:
     # ---- downloads -------------------------------------------------------------------
 
     def download_by_policy(self, report: FileTransfer) -> None:
-        """Originals within the automatic size that this laptop does not have yet."""
+        """Originals within the automatic size that this laptop does not have yet, and the
+        documents of bulletins and of the area's shelf whatever their size (they are meant
+        to be read offline)."""
         a, f = t.attachment.c, t.attachment_file.c
         query = (
             sa.select(a.id, a.sha256, a.size)
@@ -207,7 +209,11 @@ class FileSync:
             .where(
                 a.deleted.is_(False),
                 a.uploaded_at.is_not(None),
-                a.size <= self.policy.auto_download_bytes,
+                sa.or_(
+                    a.size <= self.policy.auto_download_bytes,
+                    a.bulletin_id.is_not(None),
+                    a.area_id.is_not(None),
+                ),
                 sa.or_(f.present.is_(None), f.present.is_(False)),
             )
             .order_by(a.id)

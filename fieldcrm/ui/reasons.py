@@ -112,6 +112,9 @@ _FIELD_PROBLEMS: dict[str, Callable[[Params], str]] = {
     "comment_subject": lambda p: QCoreApplication.translate(
         "Validation", "A comment is on a visit report or under a bulletin, not both"
     ),
+    "attachment_subject": lambda p: QCoreApplication.translate(
+        "Validation", "A file belongs to a customer, a bulletin or an area's shelf, one of them"
+    ),
 }
 
 
@@ -254,6 +257,11 @@ _REJECTIONS: dict[str, Callable[[Params], str]] = {
     ),
     "bulletin_managers_only": lambda p: QCoreApplication.translate(
         "ServerReasons", "Only a manager or an administrator can post bulletins."
+    ),
+    "shelf_managers_only": lambda p: QCoreApplication.translate(
+        "ServerReasons",
+        "Only a manager of the area or an administrator can publish documents to its shelf "
+        "or to a bulletin.",
     ),
     "bulletin_no_area": lambda p: QCoreApplication.translate(
         "ServerReasons", "Choose the area the bulletin is for."

@@ -52,3 +52,35 @@ def test_the_customer_list_search_takes_spelled_out_umlauts_and_ss(tmp_path: Pat
     names = [r["name"] for r in customer_page(store, CustomerFilter(text="strassenb mue"), 0, 50)]
     assert names == ["Straßenbau Müller"]
     store.close()
+
+
+def test_overdue_customers_on_today_never_visited_first_in_reading_order(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, date, datetime, timedelta
+
+    from fieldcrm.app.visits import today_overview
+    from fieldcrm.sampledata.demo import seed_user
+
+    store = Store(tmp_path / "fieldcrm.db")
+    rep = seed_user(store)["id"]
+    now = datetime.now(UTC).replace(microsecond=0)
+    ids = {}
+    for name in reversed(GERMAN):
+        ids[name] = store.create("customer", {"name": name, "visit_cadence_days": 30})
+    store.create("customer", {"name": "Aal ohne Rhythmus"})  # no cadence: never overdue
+    # Visited long ago (overdue, the older first), recently (not overdue), or only planned.
+    for name, days in (("Zahn", 90), ("Bauer KG", 60), ("Baumarkt Nord", 5)):
+        store.create(
+            "visit",
+            {
+                "customer_id": ids[name],
+                "rep_id": rep,
+                "planned_start": now - timedelta(days=days),
+                "status": "done",
+            },
+        )
+    store.create("visit", {"customer_id": ids["Ärztehaus"], "rep_id": rep, "planned_start": now})
+    overdue = [c["name"] for c in today_overview(store, None, date.today())["overdue_customers"]]
+    assert overdue == ["Ärztehaus", "bäckerei Kurz", "Bäckerei Schmidt", "Zahn", "Bauer KG"]
+    store.close()

@@ -145,3 +145,38 @@ def test_folding_rules() -> None:
         "baumarkt",
         "Zander",
     ]
+
+
+def test_many_matching_customers_come_in_german_order_of_all_of_them(tmp_path: Path) -> None:
+    # More matches than are sorted in Python: the name index is walked instead, and the
+    # first page is the first of all matches in reading order, not of the newest ones.
+    store = Store(tmp_path / "many.db")
+    try:
+        names = [f"Bäckerei {n:03d}" for n in range(400)] + ["Backstube Alt", "Bäckerei ÄÄ"]
+        with store.write() as uow:
+            for name in names:
+                uow.create("customer", {"name": name})
+        titles = [h.title for h in search(store, "ckere", kinds=["customer"], limit=5)]
+        assert titles == [
+            "Bäckerei 000",
+            "Bäckerei 001",
+            "Bäckerei 002",
+            "Bäckerei 003",
+            "Bäckerei 004",
+        ]
+        # Bäckerei reads as Backerei: before Backstube, and the umlaut names after digits.
+        everything = [h.title for h in search(store, "back", kinds=["customer"], limit=500)]
+        assert everything[:2] == ["Bäckerei 000", "Bäckerei 001"]
+        assert everything[-2:] == ["Bäckerei ÄÄ", "Backstube Alt"]
+        assert len(everything) == 402
+    finally:
+        store.close()
+
+
+def test_whole_words_first_and_the_last_word_as_it_is_typed(world: World) -> None:
+    store, w = world
+    # "asked" is a whole word of the note; "quot" only begins one (being typed).
+    assert kinds_and_ids(store, "asked quot") == [("note", w.note)]
+    assert kinds_and_ids(store, "asked quotation") == [("note", w.note)]
+    # A finished word that only begins a word of the note is not looked up as a beginning.
+    assert kinds_and_ids(store, "quot asked") == []

@@ -133,3 +133,98 @@ def test_questions_go_with_the_bulletin_and_only_their_author_changes_them(
     assert deleted["status"] == "applied"
     p["anna"].sync()
     assert p["anna"].ids("bulletin") == set() and p["anna"].ids("comment") == set()
+
+
+def _document(author: Client, content: bytes, **owner: object) -> tuple[str, dict[str, object]]:
+    import hashlib
+
+    fields = {
+        "name": "preisliste.pdf",
+        "media_type": "application/pdf",
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        **owner,
+    }
+    return author.create("attachment", fields)
+
+
+def _upload(author: Client, attachment_id: str, content: bytes) -> None:
+    import hashlib
+
+    from fieldcrm.protocol import ApiPaths
+
+    body = {
+        "attachment_id": attachment_id,
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+    }
+    started = author.http.post(ApiPaths.UPLOADS, json=body, headers=author.auth)
+    assert started.status_code == 201, started.text
+    upload_id = started.json()["upload_id"]
+    sent = author.http.patch(
+        f"{ApiPaths.UPLOADS}/{upload_id}",
+        content=content,
+        headers={**author.auth, "Upload-Offset": "0"},
+    )
+    assert sent.status_code == 200 and sent.json()["complete"], sent.text
+
+
+def _download_status(client: Client, attachment_id: str) -> int:
+    from fieldcrm.protocol import ApiPaths
+
+    url = ApiPaths.CONTENT.format(attachment_id=attachment_id)
+    return client.http.get(url, headers=client.auth).status_code
+
+
+def test_a_bulletin_s_documents_reach_its_audience_only(env: ServerEnv) -> None:
+    p = _people(env)
+    content = b"%PDF-1.4\n% prices\n%%EOF"
+    # To one rep: filed under her personal scope, with its documents.
+    bulletin_id, _ = _bulletin(p["maria"], rep_ids=[env.ids["eva"]])
+    document_id, result = _document(p["maria"], content, bulletin_id=bulletin_id)
+    assert result["status"] == "applied", result
+    _upload(p["maria"], document_id, content)
+    for client in p.values():
+        client.sync()
+    for name in ("eva", "maria", "root"):
+        assert p[name].ids("attachment") == {document_id}, name
+        assert _download_status(p[name], document_id) == 200, name
+    for name in ("anna", "ben", "wim", "otto"):
+        assert p[name].ids("attachment") == set(), name
+        assert _download_status(p[name], document_id) == 404, name
+    # Only managers of the bulletin's area add documents to it.
+    eva_bulletin = {"bulletin_id": bulletin_id}
+    _, refused = _document(p["eva"], content, **eva_bulletin)
+    assert refused["code"] == "shelf_managers_only"
+
+
+def test_the_shelf_is_the_area_s_and_only_its_managers_publish(env: ServerEnv) -> None:
+    p = _people(env)
+    content = b"%PDF-1.4\n% catalogue\n%%EOF"
+    central = env.ids["Central"]
+    shelf = {"area_id": central, "title": "Catalogue", "version": 1}
+    document_id, result = _document(p["maria"], content, **shelf)
+    assert result["status"] == "applied", result
+    for name in ("anna", "otto"):
+        _, refused = _document(p[name], content, **shelf)
+        assert refused["code"] == "shelf_managers_only", name
+    _, untitled = _document(p["maria"], content, area_id=central)
+    assert untitled["status"] == "rejected" and untitled["field"] == "title"
+    _upload(p["maria"], document_id, content)
+    for client in p.values():
+        client.sync()
+    for name in ("anna", "ben", "eva", "maria", "root"):
+        assert p[name].ids("attachment") == {document_id}, name
+    for name in ("wim", "otto"):
+        assert p[name].ids("attachment") == set(), name
+        assert _download_status(p[name], document_id) == 404, name
+    # A rep cannot take it off the shelf; a manager of the area can.
+    (refused,) = p["anna"].push(p["anna"].entry("attachment", "delete", document_id, {}))
+    assert refused["code"] == "shelf_managers_only"
+    seen = p["maria"].rows[("attachment", document_id)]["stamps"]
+    (taken,) = p["maria"].push(
+        p["maria"].entry("attachment", "delete", document_id, {}, base_stamps=seen)
+    )
+    assert taken["status"] == "applied", taken
+    p["anna"].sync()
+    assert p["anna"].ids("attachment") == set()

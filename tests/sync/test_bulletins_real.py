@@ -1,4 +1,4 @@
-"""A bulletin through real processes: the server and every laptop are separate processes
+"""A bulletin with a PDF through real processes: the server and every laptop are separate processes
 (``fieldcrm`` commands); the network is cut by stopping the server; "two days later" is the
 wall clock of the server and the laptops moved ahead with libfaketime."""
 
@@ -48,6 +48,12 @@ def _time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def pdf(path: Path, size: int) -> Path:
+    head = b"%PDF-1.4\n% price list\n"
+    path.write_bytes(head + b"0" * (size - len(head) - 6) + b"\n%%EOF")
+    return path
+
+
 def test_a_bulletin_is_confirmed_offline_and_read_two_days_later(tmp_path: Path) -> None:
     server = RealServer(tmp_path / "server")
     server.setup_area()  # North and South in Area 1: anna, ben (North), sven (South)
@@ -76,6 +82,17 @@ def test_a_bulletin_is_confirmed_offline_and_read_two_days_later(tmp_path: Path)
         refused = fieldcrm(anna, "bulletin", "post", "--title", "T", "--body", "x")
         assert refused.returncode == 2
         assert "Only a manager or an administrator can post" in refused.stderr
+        price_list = pdf(tmp_path / "preisliste.pdf", 3 * 1_048_576)
+        refused = fieldcrm(
+            mia,
+            *("bulletin", "post", "--title", "T", "--body", "x", "--attach", str(price_list)),
+            FIELDCRM_MAX_FILE_MB="2",
+        )
+        assert refused.returncode == 2 and "files of at most 2 MB" in refused.stderr
+        refused = fieldcrm(
+            mia, "bulletin", "post", "--title", "T", "--body", "x", "--attach", "missing.pdf"
+        )
+        assert refused.returncode == 2 and "Cannot read missing.pdf" in refused.stderr
         assert _json(mia, "status")["pending"] == 0
 
         posted = _run(
@@ -90,19 +107,28 @@ def test_a_bulletin_is_confirmed_offline_and_read_two_days_later(tmp_path: Path)
             "North",
             "--confirm-by",
             "2027-01-10",
+            "--attach",
+            str(price_list),
         )
-        assert "Posted bulletin" in posted
+        assert "Posted bulletin" in posted and "with 1 document(s)" in posted
         _run(mia, "sync", "--quiet")
         [bulletin] = _json(mia, "bulletin", "list")
         bulletin_id = bulletin["id"]
 
-        # Rep A syncs, then reads and confirms with the network cut.
-        _run(anna, "sync", "--quiet")
+        # Rep A syncs (her laptop downloads no file by size: a bulletin's come all the
+        # same), then reads the bulletin and its PDF and confirms with the network cut.
+        _run(anna, "sync", "--quiet", env={"FIELDCRM_AUTO_DOWNLOAD_MB": "0"})
         [unread] = _json(anna, "bulletin", "list", "--unread")
         assert unread["id"] == bulletin_id and unread["confirm_by"] == "2027-01-10"
         server.stop()
         out = _run(anna, "bulletin", "read", bulletin_id[:13], "--confirm")
         assert "Prices change on **1 January**." in out and "Confirmed at" in out
+        assert "Document: preisliste.pdf (3145728 bytes, available offline)" in out
+        [document] = _json(anna, "bulletin", "show", bulletin_id)["documents"]
+        assert document["state"] == "here"
+        got = tmp_path / "read-offline.pdf"
+        _run(anna, "attachment", "get", document["id"], "--output", str(got))
+        assert got.read_bytes() == price_list.read_bytes()
         assert _json(anna, "bulletin", "list", "--unread") == []
         offline = fieldcrm(anna, "sync", "--quiet")
         assert offline.returncode == 4  # server unreachable: the receipt waits
@@ -137,6 +163,7 @@ def test_a_bulletin_is_confirmed_offline_and_read_two_days_later(tmp_path: Path)
             assert _json(profiles[name], "bulletin", "list") == []
             counts = _json(profiles[name], "status")["counts"]
             assert counts["bulletin"] == counts["bulletin_receipt"] == counts["comment"] == 0
+            assert counts["attachment"] == 0
         # Rep A sees her own receipt, never rep B's.
         _run(anna, "sync", "--quiet")
         assert _json(anna, "status")["counts"]["bulletin_receipt"] == 1
