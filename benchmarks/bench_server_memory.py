@@ -42,6 +42,7 @@ from benchmarks.sync_server_fixture import BENCH_PASSWORD, ROOT, server_db, serv
 from fieldcrm.domain.hlc import HybridLogicalClock
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ApiPaths
+from fieldcrm.protocol.positional import ID
 from sync_server import admin
 from sync_server.db import make_engine, normalise_url, upgrade, write_transaction
 
@@ -77,7 +78,7 @@ def push_large_visits(url: str, user: str, count: int) -> int:
         body = login.json()
         auth = {"Authorization": f"Bearer {body['access_token']}"}
         page = orjson.loads(http.get(ApiPaths.PULL, params={"limit": 1000}, headers=auth).content)
-        customer = next(row["id"] for row in page["rows"] if row["entity"] == "customer")
+        customer = next(row[ID] for row in page["tables"]["customer"]["rows"])
         applied = 0
         op_no = 0
         for start in range(0, count, PER_PUSH):

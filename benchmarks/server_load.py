@@ -30,6 +30,7 @@ from benchmarks.server_seed import BENCH_PASSWORD, seed_server
 from fieldcrm.domain.hlc import HybridLogicalClock
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ApiPaths
+from fieldcrm.protocol.positional import row_states
 from sync_server import tables as t
 from sync_server.db import make_engine, normalise_url, upgrade
 
@@ -90,8 +91,9 @@ def run_client(
                     errors.append(f"pull {r.status_code}: {r.text[:200]}")
                     return
                 page = r.json()
-                rows += len(page["rows"])
-                for row in page["rows"]:
+                pulled = row_states(page["tables"])
+                rows += len(pulled)
+                for row in pulled:
                     if row["entity"] == "customer" and not row["deleted"]:
                         known[row["id"]] = row["stamps"]
                 cursor = page["cursor"]

@@ -28,6 +28,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -635,7 +636,7 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
         tags=["sync"],
         responses={304: {"description": "Nothing changed for the caller since the cursor"}},
     )
-    def pull_route(
+    async def pull_route(
         request: Request,
         credentials: BearerDep,
         engine: EngineDep,
@@ -644,27 +645,73 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
         if_none_match: Annotated[str | None, Header(max_length=128)] = None,
     ) -> Response:
         after = parse_cursor(cursor)
-        # The caller is checked in the pull's own snapshot: an idle poll is one transaction.
-        # A wipe waiting for this device is answered before anything else, 304 included.
-        with read_transaction(engine) as conn:
-            caller = authenticated(conn, request, credentials)
-            refuse_if_wiped(caller)
-            scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
-            tag = answer_tag(conn, caller, scopes)
-            unchanged = if_none_match == tag and unchanged_since(conn, scopes, after)
-            if unchanged:
-                body, last = None, True
-            else:
-                body, last = pull_page(conn, caller, after, limit, scopes=scopes)
-        # Nothing new for this caller: no write either, unless the team's "last synced"
-        # time of this device is getting old.
-        noted = caller.last_sync_at if unchanged else None
-        if last and (noted is None or datetime.now(UTC) - noted > SYNC_NOTE_AGE):
-            with write_transaction(engine) as conn:
-                record_sync(conn, caller.device_id)
-        if body is None:
-            return Response(status_code=304, headers={"ETag": tag})
-        return Response(body, media_type="application/json", headers={"ETag": tag})
+        if if_none_match is not None:
+            # An idle poll is answered here, on the event loop: one read transaction of
+            # index probes, about a millisecond, instead of two thread switches (to the
+            # thread pool and back), which on a busy server cost more than the work.
+            tag, caller = _unchanged_answer(engine, request, credentials, after, if_none_match)
+            if caller is not None:
+                noted = caller.last_sync_at
+                if noted is None or datetime.now(UTC) - noted > SYNC_NOTE_AGE:
+                    await run_in_threadpool(_note_sync, engine, caller.device_id)
+                return Response(status_code=304, headers={"ETag": tag})
+        return await run_in_threadpool(
+            _pull_answer, request, credentials, engine, after, limit, if_none_match
+        )
+
+
+def _unchanged_answer(
+    engine: sa.Engine,
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+    after: int,
+    if_none_match: str,
+) -> tuple[str, Caller | None]:
+    """The answer tag, and the caller when nothing changed for them since ``after`` (the
+    tag they sent still holds): then the answer is 304."""
+    # The caller is checked in the poll's own snapshot: an idle poll is one transaction.
+    # A wipe waiting for this device is answered before anything else, 304 included.
+    with read_transaction(engine) as conn:
+        caller = authenticated(conn, request, credentials)
+        refuse_if_wiped(caller)
+        scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
+        tag = answer_tag(conn, caller, scopes)
+        unchanged = if_none_match == tag and unchanged_since(conn, scopes, after)
+    return tag, caller if unchanged else None
+
+
+def _note_sync(engine: sa.Engine, device_id: str) -> None:
+    with write_transaction(engine) as conn:
+        record_sync(conn, device_id)
+
+
+def _pull_answer(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+    engine: sa.Engine,
+    after: int,
+    limit: int,
+    if_none_match: str | None,
+) -> Response:
+    """A pull answer: a page, or 304 when the tag still holds and nothing changed."""
+    with read_transaction(engine) as conn:
+        caller = authenticated(conn, request, credentials)
+        refuse_if_wiped(caller)
+        scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
+        tag = answer_tag(conn, caller, scopes)
+        unchanged = if_none_match == tag and unchanged_since(conn, scopes, after)
+        if unchanged:
+            body, last = None, True
+        else:
+            body, last = pull_page(conn, caller, after, limit, scopes=scopes)
+    # Nothing new for this caller: no write either, unless the team's "last synced"
+    # time of this device is getting old.
+    noted = caller.last_sync_at if unchanged else None
+    if last and (noted is None or datetime.now(UTC) - noted > SYNC_NOTE_AGE):
+        _note_sync(engine, caller.device_id)
+    if body is None:
+        return Response(status_code=304, headers={"ETag": tag})
+    return Response(body, media_type="application/json", headers={"ETag": tag})
 
 
 def _install_verify_routes(app: FastAPI) -> None:

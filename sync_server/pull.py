@@ -31,7 +31,7 @@ from fieldcrm.protocol import ENTITY_NAMES, MAX_PAGE_BYTES, PROTOCOL_VERSION, Di
 from fieldcrm.protocol.digest import Digest, digest_sql
 from sync_server import tables as t
 from sync_server.scope import Caller, Scopes, caller_scopes
-from sync_server.store import iso_now
+from sync_server.store import COLUMNS_JSON, iso_now
 
 _CURSOR = re.compile(r"^[0-9]{1,18}$")
 _V = TypeVar("_V")
@@ -67,15 +67,13 @@ def _scope_queries(
     ]
 
 
-def _cut(
-    rows: Iterable[tuple[int, _V]], limit: int, size: Callable[[_V], int]
-) -> tuple[list[tuple[int, _V]], bool]:
+def _cut(rows: Iterable[_V], limit: int, size: Callable[[_V], int]) -> tuple[list[_V], bool]:
     """The first of ``rows`` (in ``seq`` order) up to ``limit`` rows and ``MAX_PAGE_BYTES``,
     at least one row so that paging always advances; and whether any row follows them."""
-    page: list[tuple[int, _V]] = []
+    page: list[_V] = []
     total = 0
     for row in rows:
-        n = size(row[1])
+        n = size(row)
         if page and (len(page) >= limit or total + n > MAX_PAGE_BYTES):
             return page, True
         page.append(row)
@@ -83,14 +81,27 @@ def _cut(
     return page, False
 
 
-def _seq(row: tuple[int, Any]) -> int:
-    return row[0]
+def _seq(row: tuple[Any, ...]) -> int:
+    seq: int = row[0]
+    return seq
+
+
+def _payload_size(row: tuple[int, bytes, bytes]) -> int:
+    return len(row[2])
+
+
+def _stated_size(row: tuple[int, int]) -> int:
+    return row[1]
+
+
+#: (seq, entity, payload as UTF-8 bytes) of a page's row.
+PageRow = tuple[int, bytes, bytes]
 
 
 def _rows(
     conn: sa.Connection, scopes: Scopes, after: int, limit: int
-) -> tuple[list[tuple[int, bytes]], bool]:
-    """(seq, payload as UTF-8 bytes) of the next page's rows in the caller's scope, and
+) -> tuple[list[PageRow], bool]:
+    """(seq, entity, payload as UTF-8 bytes) of the next page's rows in the caller's scope, and
     whether more rows follow.
 
     A page holds at most ``limit`` rows and, past its first row, at most ``MAX_PAGE_BYTES``
@@ -107,14 +118,14 @@ def _rows(
 
 def _rows_streamed(
     conn: sa.Connection, scopes: Scopes, after: int, limit: int
-) -> tuple[list[tuple[int, bytes]], bool]:
+) -> tuple[list[PageRow], bool]:
     """SQLite: a cursor steps through its result one row at a time, so the scans are
     merged while they run and stop at the page's end (one row past it shows that more
     follow)."""
     dbapi = conn.connection.driver_connection
     queries = _scope_queries(
         scopes,
-        "SELECT seq, payload FROM record WHERE seq > ?",
+        "SELECT seq, entity, payload FROM record WHERE seq > ?",
         "?",
         (after,),
         " ORDER BY seq LIMIT ?",
@@ -128,9 +139,9 @@ def _rows_streamed(
             cursor = dbapi.cursor()  # type: ignore[union-attr]
             cursors.append(cursor)
             cursor.execute(query, params)
-        streams: list[Iterator[tuple[int, bytes]]] = [iter(cursor) for cursor in cursors]
+        streams: list[Iterator[PageRow]] = [iter(cursor) for cursor in cursors]
         merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=_seq)
-        return _cut(merged, limit, len)
+        return _cut(merged, limit, _payload_size)
     finally:
         for cursor in cursors:
             cursor.close()
@@ -139,7 +150,7 @@ def _rows_streamed(
 
 def _rows_measured(
     conn: sa.Connection, scopes: Scopes, after: int, limit: int
-) -> tuple[list[tuple[int, bytes]], bool]:
+) -> tuple[list[PageRow], bool]:
     """PostgreSQL: psycopg reads a whole result into memory, so the page's end is found
     from the payloads' sizes first (``octet_length`` reads no stored text), and then only
     the payloads up to it are fetched (the same snapshot: REPEATABLE READ)."""
@@ -160,13 +171,13 @@ def _rows_measured(
         finally:
             cursor.close()
     merged = sizes[0] if len(sizes) == 1 else heapq.merge(*sizes, key=_seq)
-    page, has_more = _cut(merged, limit, int)
+    page, has_more = _cut(merged, limit, _stated_size)
     if not page:
         return [], False
     results = []
     for query, params in _scope_queries(
         scopes,
-        "SELECT seq, convert_to(payload, 'UTF8') FROM record WHERE seq > %s AND seq <= %s",
+        "SELECT seq, entity, convert_to(payload, 'UTF8') FROM record WHERE seq > %s AND seq <= %s",
         "%s",
         (after, page[-1][0]),
         " ORDER BY seq",
@@ -175,7 +186,12 @@ def _rows_measured(
         cursor = dbapi.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(query, params)
-            results.append([(seq, bytes(payload)) for seq, payload in cursor.fetchall()])
+            results.append(
+                [
+                    (seq, entity.encode(), bytes(payload))
+                    for seq, entity, payload in cursor.fetchall()
+                ]
+            )
         finally:
             cursor.close()
     rows = results[0] if len(results) == 1 else list(heapq.merge(*results, key=_seq))
@@ -199,9 +215,9 @@ def pull_page(
     evictions = _evictions(conn, scopes, after, upper)
     conflicts = _conflicts(conn, scopes, after, upper)
     parts = [
-        b'{"rows":[',
-        b",".join(with_seq(seq, payload) for seq, payload in rows),
-        b'],"evictions":',
+        b'{"tables":',
+        positional_tables(rows),
+        b',"evictions":',
         orjson.dumps(evictions),
         b',"conflicts":[',
         ",".join(conflicts).encode(),
@@ -268,9 +284,24 @@ def unchanged_since(conn: sa.Connection, scopes: Scopes, after: int) -> bool:
     return True
 
 
-def with_seq(seq: int, payload: bytes) -> bytes:
-    """A stored ``RowState`` payload with its version (``seq``) added."""
-    return b'%s,"seq":%d}' % (payload[:-1], seq)
+def positional_tables(rows: Iterable[PageRow]) -> bytes:
+    """The ``tables`` of a page (``fieldcrm.protocol.positional``) from stored payloads:
+    each row's version is put in front of its stored array, rows grouped by entity."""
+    by_entity: dict[bytes, list[bytes]] = {}
+    for seq, entity, payload in rows:
+        group = by_entity.get(entity)
+        if group is None:
+            group = by_entity[entity] = []
+        group.append(b"[%d,%s" % (seq, payload[1:]))
+    return (
+        b"{"
+        + b",".join(
+            b'"%s":{"columns":%s,"rows":[%s]}'
+            % (entity, COLUMNS_JSON[entity.decode()], b",".join(group))
+            for entity, group in by_entity.items()
+        )
+        + b"}"
+    )
 
 
 def _evictions(conn: sa.Connection, scopes: Scopes, after: int, upper: int) -> list[dict[str, str]]:
@@ -398,16 +429,16 @@ def rows_by_id(conn: sa.Connection, caller: Caller, entity: str, ids: list[str])
     sizes = conn.execute(sa.select(r.seq, r.id, size).where(*where).order_by(r.seq)).all()
     chosen, _ = _cut(((seq, (row_id, int(n or 0))) for seq, row_id, n in sizes), len(ids), _size)
     picked = [row_id for _, (row_id, _) in chosen]
-    rows = [
-        with_seq(seq, payload.encode())
+    rows = sorted(
+        (seq, entity.encode(), payload.encode())
         for seq, payload in conn.execute(
             sa.select(r.seq, r.payload).where(r.entity == entity, r.id.in_(picked))
         )
-    ]
+    )
     in_scope = {row_id for _, row_id, _ in sizes}
     gone = sorted(set(ids) - in_scope)
-    return b'{"rows":[' + b",".join(rows) + b'],"gone":' + orjson.dumps(gone) + b"}"
+    return b'{"tables":' + positional_tables(rows) + b',"gone":' + orjson.dumps(gone) + b"}"
 
 
-def _size(value: tuple[str, int]) -> int:
-    return value[1]
+def _size(row: tuple[int, tuple[str, int]]) -> int:
+    return row[1][1]

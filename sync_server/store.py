@@ -100,21 +100,25 @@ class Row:
 def render_payload(
     entity: str, row_id: str, data: dict[str, Any], stamps: dict[str, str], deleted: bool
 ) -> str:
-    """The row as a pull sends it (``RowState``); a tombstone carries no field values.
+    """The row as a pull sends it, positional (``fieldcrm.protocol.positional``) without
+    its version: ``[id, deleted, stamps, value of each field ...]`` in the order of the
+    entity's fields; a tombstone carries no field values.
 
     Stamps go out compacted (``fieldcrm.protocol.stamps``): a row written in one go
     carries its stamp once instead of once per field.
     """
-    spec = ENTITIES.get(entity)
-    return dumps(
-        {
-            "entity": entity,
-            "id": row_id,
-            "fields": {} if deleted else data,
-            "stamps": stamps if spec is None else compact_stamps(stamps, spec.field_names),
-            "deleted": deleted,
-        }
-    )
+    spec = ENTITIES[entity]
+    names = spec.field_names
+    compact = compact_stamps(stamps, names)
+    if deleted:
+        return dumps([row_id, True, compact])
+    return dumps([row_id, False, compact, *map(data.get, names)])
+
+
+#: Per entity, its column list as JSON (what a page says once per entity).
+COLUMNS_JSON: dict[str, bytes] = {
+    name: orjson.dumps(list(spec.field_names)) for name, spec in ENTITIES.items()
+}
 
 
 def load_rows(

@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PROTOCOL_VERSION = 4
+#: 5: pull pages and fetched rows are positional (``fieldcrm.protocol.positional``).
+PROTOCOL_VERSION = 5
 #: Every request carries the protocol version in this header.
 PROTOCOL_HEADER = "X-FieldCRM-Protocol"
 #: The server's clock (ms since the epoch) on an answer that refuses changes dated in the
@@ -273,8 +274,31 @@ class ScopeCounts(_Message):
     )
 
 
+class PositionalTable(_Message):
+    """The rows of one entity in a page (``fieldcrm.protocol.positional``). Since protocol 5."""
+
+    columns: list[str] = Field(description="The field names, in the order of the values")
+    rows: list[list[Any]] = Field(
+        default_factory=list,
+        description="[seq, id, deleted, stamps, value of each column ...]; a tombstone ends"
+        " after its stamps",
+    )
+
+
+def _row_states(tables: dict[str, PositionalTable]) -> list[RowState]:
+    from fieldcrm.protocol.positional import row_states
+
+    return [
+        RowState.model_validate(row)
+        for row in row_states({entity: t.model_dump() for entity, t in tables.items()})
+    ]
+
+
 class PullPage(_Message):
-    rows: list[RowState] = Field(default_factory=list)
+    tables: dict[str, PositionalTable] = Field(
+        default_factory=dict,
+        description="The page's rows per entity, positional (since protocol 5; before: rows)",
+    )
     evictions: list[Eviction] = Field(default_factory=list)
     conflicts: list[ConflictRecord] = Field(default_factory=list)
     cursor: str = Field(description="Pass back to get what changed after this page")
@@ -290,6 +314,11 @@ class PullPage(_Message):
         ),
     )
     server_time: str
+
+    @property
+    def rows(self) -> list[RowState]:
+        """The page's rows as ``RowState``, in version order."""
+        return _row_states(self.tables)
 
 
 class DigestRequest(_Message):
@@ -326,7 +355,9 @@ class RowsRequest(_Message):
 
 
 class RowsResponse(_Message):
-    rows: list[RowState]
+    tables: dict[str, PositionalTable] = Field(
+        default_factory=dict, description="The rows, positional as in a pull page"
+    )
     gone: list[str] = Field(
         default_factory=list,
         description=(
@@ -334,6 +365,10 @@ class RowsResponse(_Message):
             " Ids in neither list did not fit in this answer (its byte cap): ask again."
         ),
     )
+
+    @property
+    def rows(self) -> list[RowState]:
+        return _row_states(self.tables)
 
 
 class RekeyRequest(_Message):

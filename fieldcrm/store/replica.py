@@ -27,6 +27,7 @@ from fieldcrm.domain.entities import ENTITIES, EntitySpec
 from fieldcrm.protocol import expand_stamps
 from fieldcrm.protocol.codes import REJECTIONS, english
 from fieldcrm.protocol.digest import Digest, digest_sql
+from fieldcrm.protocol.positional import DELETED, ID, SEQ, STAMPS, VALUES, row_states
 from fieldcrm.store import tables as t
 from fieldcrm.store.meta import (  # noqa: F401 - the sync engine imports the keys from here
     BULK_LOAD_KEY,
@@ -87,10 +88,12 @@ class _EntitySql:
 
 def _entity_sql(spec: EntitySpec) -> _EntitySql:
     columns = spec.field_names
-    all_cols = ("id", *columns, "stamps", "deleted", "server_seq")
+    # The order of a positional row (``fieldcrm.protocol.positional``), so that a pulled
+    # row is its statement's parameters almost as it comes.
+    all_cols = ("server_seq", "id", "deleted", "stamps", *columns)
     col_list = ", ".join(_q(c) for c in all_cols)
     marks = ", ".join("?" for _ in all_cols)
-    updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in all_cols[1:])
+    updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in all_cols if c != "id")
     upsert = (
         f"INSERT INTO {_q(spec.name)} ({col_list}) VALUES ({marks}) "
         f"ON CONFLICT(id) DO UPDATE SET {updates}"
@@ -111,7 +114,8 @@ def _entity_sql(spec: EntitySpec) -> _EntitySql:
         *(
             f"UPDATE main.{_q(spec.name)} SET {_q(c)} = p.{_q(c)} FROM {staged} p "
             f"WHERE p.id = {_q(spec.name)}.id AND p.{_q(c)} IS NOT {_q(spec.name)}.{_q(c)}"
-            for c in all_cols[1:]
+            for c in all_cols
+            if c != "id"
         ),
     )
     json_columns = frozenset(f.name for f in spec.fields if f.kind == "ref_list")
@@ -122,7 +126,7 @@ def _entity_sql(spec: EntitySpec) -> _EntitySql:
         json_columns=json_columns,
         bool_columns=bool_columns,
         special_columns=tuple(
-            (index + 1, name)
+            (index + VALUES, name)
             for index, name in enumerate(columns)
             if name in json_columns or name in bool_columns
         ),
@@ -318,13 +322,103 @@ class PreparedRows:
 
 
 def prepare_rows(page: Mapping[str, Any]) -> PreparedRows:
-    """The parameters of a page's rows as they are written when nothing local is pending."""
-    rows: Sequence[Mapping[str, Any]] = page.get("rows") or ()
-    prepared = _rows_to_params(None, rows, {})
-    prepared.newest_stamp = max(
-        (max(stamps.values()) for row in rows if (stamps := row.get("stamps"))), default=""
-    )
-    return prepared
+    """The parameters of a page's rows as they are written when nothing local is pending.
+
+    ``page`` is a pull page: positional ``tables`` (protocol 5), or ``rows`` of
+    ``RowState`` dicts. Raises ``ValueError`` for rows that do not fit their columns.
+    """
+    tables = page.get("tables")
+    if tables is None:
+        rows: Sequence[Mapping[str, Any]] = page.get("rows") or ()
+        prepared = _rows_to_params(None, rows, {})
+        prepared.newest_stamp = max(
+            (max(stamps.values()) for row in rows if (stamps := row.get("stamps"))), default=""
+        )
+        return prepared
+    out = PreparedRows()
+    newest = ""
+    for entity, table in tables.items():
+        sql = _SQL.get(entity)
+        if sql is None:
+            continue  # an entity this client does not know yet
+        upserts, tombstones, newest = _positional_params(sql, table, newest)
+        if upserts:
+            out.upserts[entity] = upserts
+            out.rows += len(upserts)
+        if tombstones:
+            out.tombstones[entity] = tombstones
+            out.deleted += len(tombstones)
+    out.newest_stamp = newest
+    return out
+
+
+def _positional_params(
+    sql: _EntitySql, table: Mapping[str, Any], newest: str
+) -> tuple[list[list[Any]], list[tuple[str, str]], str]:
+    """Upsert parameters and tombstones of one entity's positional rows, and the newest
+    stamp seen. A row is its parameters but for its stamps, dumped to text here."""
+    columns = tuple(table["columns"])
+    rows: Sequence[list[Any]] = table["rows"]
+    width = VALUES + len(columns)
+    upserts: list[list[Any]] = []
+    tombstones: list[tuple[str, str]] = []
+    dump = _dump
+    if columns == sql.columns:
+        for row in rows:
+            stamps = row[STAMPS]
+            if stamps:
+                top = max(stamps.values())
+                newest = max(newest, top)
+            if row[DELETED]:
+                tombstones.append((dump(stamps or {}), row[ID]))
+                continue
+            if len(row) != width:
+                raise ValueError("a pulled row does not fit its columns")
+            params = row.copy()
+            params[STAMPS] = dump(stamps or {})
+            upserts.append(params)
+    else:
+        # Another version's columns: each of ours from its place, None where it has none.
+        places = [columns.index(c) + VALUES if c in columns else None for c in sql.columns]
+        for row in rows:
+            stamps = row[STAMPS]
+            if stamps:
+                top = max(stamps.values())
+                newest = max(newest, top)
+            if row[DELETED]:
+                tombstones.append((dump(stamps or {}), row[ID]))
+                continue
+            if len(row) != width:
+                raise ValueError("a pulled row does not fit its columns")
+            upserts.append(
+                [
+                    row[SEQ],
+                    row[ID],
+                    False,
+                    dump(stamps or {}),
+                    *(None if p is None else row[p] for p in places),
+                ]
+            )
+    for index, name in sql.special_columns:
+        for params in upserts:
+            params[index] = _db_value(sql, name, params[index])
+    return upserts, tombstones, newest
+
+
+def page_keys(page: Mapping[str, Any]) -> set[tuple[str, str]]:
+    """(entity, id) of every row of a pull page."""
+    tables = page.get("tables")
+    if tables is None:
+        return {(row["entity"], row["id"]) for row in page.get("rows") or ()}
+    return {(entity, row[ID]) for entity, table in tables.items() for row in table["rows"]}
+
+
+def page_rows(page: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The rows of a pull page as ``RowState`` dicts."""
+    tables = page.get("tables")
+    if tables is None:
+        return list(page.get("rows") or ())
+    return row_states(tables)
 
 
 def apply_page(
@@ -342,7 +436,6 @@ def apply_page(
     when no local edit needs merging.
     """
     stats = PageStats()
-    rows: Sequence[Mapping[str, Any]] = page.get("rows") or ()
     evictions: Sequence[Mapping[str, Any]] = page.get("evictions") or ()
     conflicts: Sequence[Mapping[str, Any]] = page.get("conflicts") or ()
     if prepared is None:
@@ -351,7 +444,7 @@ def apply_page(
         conn = uow.connection
         keys_in_page: set[tuple[str, str]] | None = None
         if seen is not None or evictions:
-            keys_in_page = {(row["entity"], row["id"]) for row in rows}
+            keys_in_page = page_keys(page)
             if seen is not None:
                 seen.update(keys_in_page)
             if evictions:
@@ -361,10 +454,10 @@ def apply_page(
         params = prepared
         if not _outbox_empty(conn):
             if keys_in_page is None:
-                keys_in_page = {(row["entity"], row["id"]) for row in rows}
+                keys_in_page = page_keys(page)
             pending = pending_rows(conn, keys_in_page)
             if pending:
-                params = _rows_to_params(conn, rows, pending)
+                params = _rows_to_params(conn, page_rows(page), pending)
                 stats.kept_local = params.kept_local
         _write_rows(conn, params)
         stats.rows, stats.tombstones = params.rows, params.deleted
@@ -413,11 +506,11 @@ def _rows_to_params(
             )
             out.kept_local += kept
         params = [
-            row_id,
-            *map(values.get, sql.columns),
-            _dump(server_stamps),
-            deleted,
             row.get("seq"),
+            row_id,
+            deleted,
+            _dump(server_stamps),
+            *map(values.get, sql.columns),
         ]
         for index, name in sql.special_columns:
             params[index] = _db_value(sql, name, params[index])

@@ -38,6 +38,7 @@ from fieldcrm.protocol import (
     UserInfo,
     VersionInfo,
 )
+from fieldcrm.protocol.positional import check_tables, row_states
 from fieldcrm.sync.errors import (
     AccessRevoked,
     ClockAhead,
@@ -213,7 +214,11 @@ class SyncClient:
             data: dict[str, Any] = orjson.loads(response.content)
         except orjson.JSONDecodeError:
             raise ServerError("The server sent a page this client cannot read.") from None
-        if not isinstance(data, dict) or not isinstance(data.get("cursor"), str):
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("cursor"), str)
+            or not isinstance(data.get("tables", {}), dict)
+        ):
             raise ServerError("The server sent a page this client cannot read.")
         etag = response.headers.get("ETag")
         if etag:
@@ -238,10 +243,10 @@ class SyncClient:
         data = self._decode(
             self._request("POST", ApiPaths.ROWS, json_body={"entity": entity, "ids": ids})
         )
-        rows, gone = data.get("rows"), data.get("gone")
-        if not isinstance(rows, list) or not isinstance(gone, list):
+        tables, gone = data.get("tables"), data.get("gone")
+        if not isinstance(tables, dict) or not check_tables(tables) or not isinstance(gone, list):
             raise ServerError("The server sent rows this client cannot read.")
-        return rows, [str(i) for i in gone]
+        return row_states(tables), [str(i) for i in gone]
 
     def rekey(self, new_device_id: str, device_name: str | None = None) -> TokenResponse:
         """Ask for a new device identity with a session of its own (after ``device_reused``).

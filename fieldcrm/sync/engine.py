@@ -53,6 +53,7 @@ from fieldcrm.sync.errors import (
     ClockAhead,
     DeviceReused,
     RequestRejected,
+    ServerError,
     ServerUnreachable,
     SyncCancelled,
     SyncError,
@@ -626,41 +627,51 @@ class SyncEngine:
         self._report(phase, 0, 0)
         # The next page is fetched while this one is applied: the server (or the network)
         # works while the laptop writes. Pages are still applied strictly in order, each
-        # with its own cursor, so a failure loses at most the pages in flight.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldcrm-pull") as fetcher:
-            pending: Future[tuple[dict[str, Any], replica.PreparedRows]] = fetcher.submit(
-                self._fetch, cursor
-            )
-            try:
-                while True:
-                    self._check_cancel()
-                    page, prepared = pending.result()
-                    more = bool(page.get("has_more"))
-                    if more:
-                        pending = fetcher.submit(self._fetch, page["cursor"])
-                    stats = replica.apply_page(
-                        self.store, page, cursor_key=cursor_key, seen=seen, prepared=prepared
-                    )
-                    result.pulled += stats.rows + stats.tombstones
-                    result.deleted += stats.tombstones
-                    result.evicted += sum(stats.removed.values())
-                    result.evicted_edits += stats.evicted_edits
-                    result.conflicts += stats.conflicts
-                    done += stats.rows + stats.tombstones
-                    counts = page.get("scope_counts")
-                    total = sum(counts["counts"].values()) if isinstance(counts, dict) else 0
-                    self._report(phase, done, max(total, done))
-                    if not more:
-                        tag = page.get("etag")
-                        self._answer_tag = tag if isinstance(tag, str) and phase == "pull" else None
-                        team = page.get("team_last_sync")
-                        if isinstance(team, dict):
-                            self.store.set_meta(replica.TEAM_SYNC_KEY, orjson.dumps(team).decode())
-                        if isinstance(counts, dict) and isinstance(counts.get("counts"), dict):
-                            return counts
-                        return None
-            finally:
+        # with its own cursor, so a failure loses at most the pages in flight. The first
+        # page is fetched on this thread, and the download thread is started only when
+        # more pages follow (a pull of one page, the usual case, hands nothing over).
+        fetcher: ThreadPoolExecutor | None = None
+        pending: Future[tuple[dict[str, Any], replica.PreparedRows]] | None = None
+        try:
+            self._check_cancel()
+            page, prepared = self._fetch(cursor)
+            while True:
+                more = bool(page.get("has_more"))
+                if more:
+                    if fetcher is None:
+                        fetcher = ThreadPoolExecutor(
+                            max_workers=1, thread_name_prefix="fieldcrm-pull"
+                        )
+                    pending = fetcher.submit(self._fetch, page["cursor"])
+                stats = replica.apply_page(
+                    self.store, page, cursor_key=cursor_key, seen=seen, prepared=prepared
+                )
+                result.pulled += stats.rows + stats.tombstones
+                result.deleted += stats.tombstones
+                result.evicted += sum(stats.removed.values())
+                result.evicted_edits += stats.evicted_edits
+                result.conflicts += stats.conflicts
+                done += stats.rows + stats.tombstones
+                counts = page.get("scope_counts")
+                total = sum(counts["counts"].values()) if isinstance(counts, dict) else 0
+                self._report(phase, done, max(total, done))
+                if not more:
+                    tag = page.get("etag")
+                    self._answer_tag = tag if isinstance(tag, str) and phase == "pull" else None
+                    team = page.get("team_last_sync")
+                    if isinstance(team, dict):
+                        self.store.set_meta(replica.TEAM_SYNC_KEY, orjson.dumps(team).decode())
+                    if isinstance(counts, dict) and isinstance(counts.get("counts"), dict):
+                        return counts
+                    return None
+                self._check_cancel()
+                assert pending is not None
+                page, prepared = pending.result()
+        finally:
+            if pending is not None:
                 pending.cancel()
+            if fetcher is not None:
+                fetcher.shutdown(wait=True)
 
     def _fetch(self, cursor: str | None) -> tuple[dict[str, Any], replica.PreparedRows]:
         """Download the page after ``cursor`` and turn its rows into statement parameters
@@ -672,7 +683,10 @@ class SyncEngine:
             page = self.client.pull(cursor, self.page_limit)
         if page is None:
             raise SyncError("The server answered a pull with no page.")
-        return page, replica.prepare_rows(page)
+        try:
+            return page, replica.prepare_rows(page)
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+            raise ServerError("The server sent a page this client cannot read.") from None
 
     def _full_resync(self, result: SyncResult) -> dict[str, Any] | None:
         """Pull a fresh snapshot; drop local rows it lacks unless they have pending edits.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLayout
 
 from fieldcrm.app import Changes, corrections, requests
 from fieldcrm.ui import correction_dialogs as cd
@@ -27,7 +27,7 @@ def _t(text: str) -> str:
 class DetailCorrections:
     """Buttons "Edit…", "Delete", "Cancel visit…" and "Ask someone…" on the customer page."""
 
-    def __init__(self, view: CustomerDetailView, row: QHBoxLayout) -> None:
+    def __init__(self, view: CustomerDetailView, row: QLayout) -> None:
         self.view = view
         self.edit_button = make_button("edit_selected", view)
         self.delete_button = make_button("delete_selected", view)

@@ -6,14 +6,27 @@ English and German.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+from PySide6.QtCore import QEventLoop, QTimer
+
+from fieldcrm.store import Store
+from fieldcrm.ui.mainwindow import MainWindow
+from fieldcrm.ui.screenshots import (
+    SERVER,
+    application,
+    capture,
+    close_window,
+    command,
+    open_window,
+    pause,
+    sample_profile,
+    settle,
+)
 
 IMPORT_CSV = (
     "Vorname;Nachname;Funktion;Telefon;Handy;E-Mail\n"
@@ -26,39 +39,12 @@ IMPORT_CSV = (
 
 
 def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
-    from PySide6.QtWidgets import QWidget
-
     from fieldcrm.profile import database_path
     from fieldcrm.sampledata.demo import seed_demo
-    from fieldcrm.store import Store
-    from fieldcrm.store.meta import LAST_SYNC_KEY
-    from fieldcrm.ui import i18n
-    from fieldcrm.ui.app import application, open_main_window
-    from fieldcrm.ui.screenshots import SIZE, _compose, _settle, _settle_plain
-    from fieldcrm.ui.search_window import search_command
-    from fieldcrm.ui.settings import user_settings
 
     application()
-    out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-
-    def wait_for(signal: Any, action: Any) -> None:
-        loop = QEventLoop()
-        signal.connect(loop.quit)
-        QTimer.singleShot(10_000, loop.quit)
-        action()
-        loop.exec()
-
-    def over_window(window: QWidget, dialog: QWidget, path: Path) -> None:
-        window.grab().save(str(path.with_suffix(".bg.png")))
-        _compose(window, dialog, path)
-        path.with_suffix(".bg.png").unlink()
-        written.append(path)
-
-    with tempfile.TemporaryDirectory(prefix="fieldcrm-find-") as tmp:
-        profile = Path(tmp)
+    with sample_profile("find", server_url=SERVER) as (profile, policy):
         store = Store(database_path(profile))
         user = seed_demo(store)
         with store.read() as conn:
@@ -76,90 +62,80 @@ def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
                 "text": "Straßenbau am Hafen: Angebot für Streusalz und Baustellenbake erbeten.",
             },
         )
-        store.set_meta(LAST_SYNC_KEY, store.now_text())
         store.close()
         csv_path = profile / "kontakte.csv"
         csv_path.write_text(IMPORT_CSV, encoding="utf-8")
-        policy = QSettings(str(profile / "policy.ini"), QSettings.Format.IniFormat)
-        policy.setValue("server_url", "https://crm.example.com")
-        policy.sync()
         for language in languages:
-            user_settings(profile).setValue("language", language)
-            translations = i18n.Translations()
-            if not translations.install(language):
-                raise SystemExit(f"no compiled translation for {language!r}")
-            window = open_main_window(profile, None, policy=policy, translations=translations)
-            window.resize(*SIZE)
-            window.show()
-            window._set_user(user)
-            _settle(window)
-            window.sync.stop()
-            window.sync.state.online = True
-            window.sync.state.error = None
-            window.sync.state.last_sync = window.store.now_text()
-            window.retranslate()
-
-            # The search window: a word inside compounds, across kinds.
-            window.show_page("customers")
-            _settle(window)
-            search = search_command(window).open()
-            search.resize(820, 560)
-            search.query.setText("bau")
-            wait_for(search.shown, search.run_search)
-            _settle(window)
-            over_window(window, search, out / f"search-{language}.png")
-            search.query.setText(phone.replace("+49 ", "0"))
-            wait_for(search.shown, search.run_search)
-            over_window(window, search, out / f"search-phone-{language}.png")
-            search.close()
-
-            # A new customer with a known phone number: the likely duplicates.
-            dialog = window.customers.new_customer()
-            dialog.form.set_values(
-                {
-                    "name": "Hahn Straßenbau",
-                    "phone": phone.replace("+49 ", "0"),
-                    "status": "prospect",
-                }
-            )
-            dialog.buttons.accepted.emit()
-            for _ in range(150):
-                if getattr(dialog, "duplicates", None) is not None:
-                    break
-                _settle_plain()
-            duplicates = getattr(dialog, "duplicates", None)
-            assert duplicates is not None, "no duplicates dialog"
-            _settle_plain()
-            over_window(window, duplicates, out / f"duplicates-{language}.png")
-            duplicates.reject()
-            dialog.form.mark_clean()
-            dialog.reject()
-
-            # Importing contacts: the preview with each line's problem.
-            window.show_customer(customer_id)
-            _settle(window)
-            importer = window.detail.import_contacts()
-            assert importer is not None
-            wait_for(importer.previewed, partial(importer.load_file, csv_path))
-            _settle_plain()
-            over_window(window, importer, out / f"contact-import-{language}.png")
-            importer.reject()
-
-            window.close()
-            window.deleteLater()
-            _settle_plain()
+            window = open_window(profile, policy, language, user)
+            written += _search(window, out, language, phone)
+            written.append(_duplicates(window, out, language, phone))
+            written.append(_contact_import(window, out, language, customer_id, csv_path))
+            close_window(window)
     return written
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--language", action="append", choices=("en", "de"))
-    args = parser.parse_args(argv)
-    for path in render(args.out, args.language or ("en", "de")):
-        print(path)
-    return 0
+def _wait_for(signal: Any, action: Callable[[], object]) -> None:
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(10_000, loop.quit)
+    action()
+    loop.exec()
+
+
+def _search(window: MainWindow, out: Path, language: str, phone: str) -> list[Path]:
+    """The search window: a word inside compounds, across kinds; a phone number typed
+    differently."""
+    from fieldcrm.ui.search_window import search_command
+
+    window.show_page("customers")
+    settle(window)
+    search = search_command(window).open()
+    search.resize(820, 560)
+    search.query.setText("bau")
+    _wait_for(search.shown, search.run_search)
+    shots = [capture(window, out / f"search-{language}.png", search)]
+    search.query.setText(phone.replace("+49 ", "0"))
+    _wait_for(search.shown, search.run_search)
+    shots.append(capture(window, out / f"search-phone-{language}.png", search))
+    search.close()
+    return shots
+
+
+def _duplicates(window: MainWindow, out: Path, language: str, phone: str) -> Path:
+    """A new customer with a known phone number: the likely duplicates."""
+    dialog = window.customers.new_customer()
+    dialog.form.set_values(
+        {"name": "Hahn Straßenbau", "phone": phone.replace("+49 ", "0"), "status": "prospect"}
+    )
+    dialog.buttons.accepted.emit()
+    for _ in range(150):
+        if getattr(dialog, "duplicates", None) is not None:
+            break
+        pause()
+    duplicates = getattr(dialog, "duplicates", None)
+    assert duplicates is not None, "no duplicates dialog"
+    pause()
+    shot = capture(window, out / f"duplicates-{language}.png", duplicates)
+    duplicates.reject()
+    dialog.form.mark_clean()
+    dialog.reject()
+    return shot
+
+
+def _contact_import(
+    window: MainWindow, out: Path, language: str, customer_id: str, csv_path: Path
+) -> Path:
+    """Importing contacts: the preview with each line's problem."""
+    window.show_customer(customer_id)
+    settle(window)
+    importer = window.detail.import_contacts()
+    assert importer is not None
+    _wait_for(importer.previewed, partial(importer.load_file, csv_path))
+    pause()
+    shot = capture(window, out / f"contact-import-{language}.png", importer)
+    importer.reject()
+    return shot
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command(render, __doc__))

@@ -5,123 +5,91 @@
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
+from functools import partial
 from pathlib import Path
+
+from fieldcrm.store import Store
+from fieldcrm.ui.mainwindow import MainWindow
+from fieldcrm.ui.screenshots import (
+    application,
+    capture,
+    close_window,
+    command,
+    open_window,
+    sample_profile,
+    settle,
+)
 
 
 def render(out: Path, languages: Sequence[str] = ("en", "de")) -> list[Path]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QSettings
-
     from fieldcrm.profile import database_path
-    from fieldcrm.reports import REPORTS
-    from fieldcrm.sampledata.people import seed_area, sign_in_as
-    from fieldcrm.store import Store
-    from fieldcrm.store.meta import LAST_SYNC_KEY, TEAM_SYNC_KEY
-    from fieldcrm.ui import i18n
-    from fieldcrm.ui.app import application, open_main_window
-    from fieldcrm.ui.mainwindow import MainWindow
-    from fieldcrm.ui.screenshots import SIZE, _settle
+    from fieldcrm.sampledata.people import seed_area
+    from fieldcrm.store.meta import TEAM_SYNC_KEY
 
     application()
-    out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    with tempfile.TemporaryDirectory(prefix="fieldcrm-people-") as tmp:
-        profile = Path(tmp)
+    with sample_profile("people") as (profile, policy):
         store = Store(database_path(profile))
         ids = seed_area(store, date.today())
-        # As the status bar of the pictures says: synced a moment ago, the reps this morning.
-        store.set_meta(LAST_SYNC_KEY, store.now_text())
+        # The reps synced this morning.
         morning = datetime.combine(date.today(), time(7, 40), tzinfo=UTC)
         team = {ids[rep]: morning.strftime("%Y-%m-%dT%H:%M:%SZ") for rep in ("anna", "ben")}
         store.set_meta(TEAM_SYNC_KEY, json.dumps(team))
         store.close()
-        policy = QSettings(str(profile / "policy.ini"), QSettings.Format.IniFormat)
         for language in languages:
-            translations = i18n.Translations()
-            if not translations.install(language):
-                raise SystemExit(f"no compiled translation for {language!r}")
-            for user, username in (("maria", "maria"), ("anna", "anna")):
-                store = Store(database_path(profile))
-                sign_in_as(store, ids[user], username)
-                store.close()
-                window = open_main_window(
-                    profile,
-                    {"server_url": "https://crm.example.com", "language": language},
-                    policy=policy,
-                    translations=translations,
+            for username in ("maria", "anna"):
+                window = open_window(
+                    profile, policy, language, sign_in=partial(_as, ids[username], username)
                 )
-                window.resize(*SIZE)
-                window.show()
-                window.start()
-                _settle(window)
-                window.sync.stop()
-                window.sync.state.online = True
-                window.sync.state.error = None
-                window.sync.state.last_sync = window.store.now_text()
-                window.retranslate()
-
-                def shot(name: str, window: MainWindow = window, language: str = language) -> None:
-                    _settle(window)
-                    path = out / f"{name}-{language}.png"
-                    window.grab().save(str(path))
-                    written.append(path)
-
-                if user == "maria":
-                    window.show_page("team")
-                    _settle(window)
-                    window.team.view.reports_table.selectRow(0)
-                    shot("manager-area")
-                    window.team.view.tabs.setCurrentIndex(1)
-                    reports = window.team.view.reports_view
-                    for index, name in enumerate(REPORTS):
-                        reports.report_box.setCurrentIndex(index)
-                        shot(f"report-{name.replace('_', '-')}")
+                if username == "maria":
+                    written += _manager(window, out, language)
                 else:
-                    window.show_page("feedback")
-                    _settle(window)
-                    window.feedback.inbox.list_view.setCurrentIndex(
-                        window.feedback.inbox.model.index(0, 0)
-                    )
-                    first = window.feedback.inbox.model.rows
-                    if first:
-                        window.feedback.show_visit(first[0].visit_id)
-                    shot("feedback")
-                    window.show_page("today")
-                    shot("today-losing-touch")
-                    window.show_customer(ids["showcase"])
-                    _settle(window)
-                    window.detail.tabs.setCurrentWidget(window.detail.connections)
-                    shot("relationship-map")
-                window.close()
-                window.deleteLater()
-                _settle_plain()
+                    written += _rep(window, out, language, ids["showcase"])
+                close_window(window)
     return written
 
 
-def _settle_plain() -> None:
-    from PySide6.QtCore import QEventLoop, QTimer
+def _as(user_id: str, username: str, store: Store) -> None:
+    from fieldcrm.sampledata.people import sign_in_as
 
-    loop = QEventLoop()
-    QTimer.singleShot(50, loop.quit)
-    loop.exec()
+    sign_in_as(store, user_id, username)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--language", action="append", choices=("en", "de"))
-    args = parser.parse_args(argv)
-    for path in render(args.out, args.language or ("en", "de")):
-        print(path)
-    return 0
+def _manager(window: MainWindow, out: Path, language: str) -> list[Path]:
+    from fieldcrm.reports import REPORTS
+
+    window.show_page("team")
+    settle(window)
+    window.team.view.reports_table.selectRow(0)
+    shots = [capture(window, out / f"manager-area-{language}.png")]
+    window.team.view.tabs.setCurrentIndex(1)
+    reports = window.team.view.reports_view
+    for index, name in enumerate(REPORTS):
+        reports.report_box.setCurrentIndex(index)
+        shots.append(capture(window, out / f"report-{name.replace('_', '-')}-{language}.png"))
+    return shots
+
+
+def _rep(window: MainWindow, out: Path, language: str, showcase: str) -> list[Path]:
+    window.show_page("feedback")
+    settle(window)
+    inbox = window.feedback.inbox
+    inbox.list_view.setCurrentIndex(inbox.model.index(0, 0))
+    if inbox.model.rows:
+        window.feedback.show_visit(inbox.model.rows[0].visit_id)
+    shots = [capture(window, out / f"feedback-{language}.png")]
+    window.show_page("today")
+    shots.append(capture(window, out / f"today-losing-touch-{language}.png"))
+    window.show_customer(showcase)
+    settle(window)
+    window.detail.tabs.setCurrentWidget(window.detail.connections)
+    shots.append(capture(window, out / f"relationship-map-{language}.png"))
+    return shots
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command(render, __doc__))

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import ApiPaths
+from fieldcrm.protocol.positional import row_states
 from sync_server.admin import AdminSession
 from sync_server.db import write_transaction
 from tests.helpers.server_env import PASSWORD, Client, ServerEnv, customer_fields
@@ -101,7 +102,7 @@ def test_authorisation_matrix(area: ServerEnv, role: str, endpoint: str) -> None
         # Everyone may add a customer in North; a rep's goes to North whatever it says.
         assert body["results"][0]["status"] == "applied"
     elif endpoint == "pull":
-        territories = {r["id"] for r in body["rows"] if r["entity"] == "territory"}
+        territories = {r["id"] for r in row_states(body["tables"]) if r["entity"] == "territory"}
         ids = area.ids
         expected_territories = {
             "rep": {ids["North"], ids["Central"]},

@@ -9,6 +9,7 @@ import httpx
 import sqlalchemy as sa
 
 from fieldcrm.protocol import ApiPaths
+from fieldcrm.protocol.positional import row_states
 from sync_server import admin
 from sync_server import tables as t
 from sync_server.db import write_transaction
@@ -60,7 +61,7 @@ def test_a_change_in_scope_gets_the_page(env: ServerEnv) -> None:
     customer_id, _ = env.session("anna", "anna-phone").create("customer", customer_fields())
     response = _pull(anna, tag)
     assert response.status_code == 200
-    assert [row["id"] for row in response.json()["rows"]] == [customer_id]
+    assert [row["id"] for row in row_states(response.json()["tables"])] == [customer_id]
 
 
 def test_an_eviction_or_conflict_gets_the_page(env: ServerEnv) -> None:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import ApiPaths
+from fieldcrm.protocol.positional import row_states
 from sync_server import auth
 from sync_server import tables as t
 from tests.helpers.server_env import PASSWORD, ServerEnv, customer_fields, db_state
@@ -244,7 +245,7 @@ def test_pull_idle_is_small(env: ServerEnv) -> None:
     response = env.http.get(ApiPaths.PULL, params={"cursor": anna.cursor}, headers=anna.auth)
     assert response.status_code == 200
     assert len(response.content) <= 2048
-    assert response.json()["rows"] == []
+    assert row_states(response.json()["tables"]) == []
 
 
 def test_pull_gzip_when_accepted(env: ServerEnv) -> None:
@@ -259,7 +260,7 @@ def test_pull_gzip_when_accepted(env: ServerEnv) -> None:
         headers={**anna.auth, "Accept-Encoding": "gzip"},
     )
     assert response.headers["content-encoding"] == "gzip"
-    assert len(response.json()["rows"]) > 20
+    assert len(row_states(response.json()["tables"])) > 20
 
 
 def test_push_replayed_has_one_effect(env: ServerEnv) -> None:

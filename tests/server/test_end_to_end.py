@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ApiPaths
+from fieldcrm.protocol.positional import row_states
 from sync_server.db import alembic_config
 from tests.helpers.server_cli import run_cli, serve
 from tests.helpers.server_env import Client, customer_fields
@@ -108,9 +109,8 @@ def test_end_to_end_cli_and_serve(tmp_path: Path) -> None:
             ApiPaths.PULL, headers={"Authorization": f"Bearer {tokens['access_token']}"}
         )
         assert pull.status_code == 200
-        customers = {
-            r["fields"]["number"] for r in pull.json()["rows"] if r["entity"] == "customer"
-        }
+        rows = row_states(pull.json()["tables"])
+        customers = {r["fields"]["number"] for r in rows if r["entity"] == "customer"}
         assert customers == {"K-1", "K-2", "K-3"}, "nothing of the bad file was imported"
         assert http.get(ApiPaths.PULL).status_code == 401
         assert httpx.get(f"{base}/openapi.json").json()["info"]["title"]

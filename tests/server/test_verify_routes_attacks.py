@@ -21,6 +21,7 @@ from fieldcrm.protocol import (
     ApiPaths,
 )
 from fieldcrm.protocol.digest import Digest
+from fieldcrm.protocol.positional import row_states
 from sync_server import auth
 from sync_server import tables as t
 from tests.helpers.server_env import PASSWORD, Client, ServerEnv, customer_fields
@@ -60,7 +61,7 @@ def test_rows_of_other_territories_come_back_gone_and_never_sent(env: ServerEnv)
     response = _rows(anna, {"entity": "customer", "ids": [*mine, *theirs, "no-such-id"]})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert sorted(r["id"] for r in body["rows"]) == sorted(mine)
+    assert sorted(r["id"] for r in row_states(body["tables"])) == sorted(mine)
     # Another territory's rows are told apart from unknown ids in no way.
     assert sorted(body["gone"]) == sorted([*theirs, "no-such-id"])
     assert "South" not in response.text
@@ -186,7 +187,7 @@ def test_rows_with_1000_duplicate_and_odd_ids_are_answered(env: ServerEnv) -> No
     response = _rows(anna, {"entity": "customer", "ids": ids})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert [r["id"] for r in body["rows"]] == [mine]
+    assert [r["id"] for r in row_states(body["tables"])] == [mine]
     assert len(body["gone"]) == 2
 
 
@@ -208,7 +209,7 @@ def test_rows_answer_is_capped_in_bytes_of_text_not_in_characters(
     response = _rows(anna, {"entity": "note", "ids": ids})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert 1 <= len(body["rows"]) <= 3, len(body["rows"])
+    assert 1 <= len(row_states(body["tables"])) <= 3, len(row_states(body["tables"]))
     assert body["gone"] == []
 
 

@@ -45,14 +45,18 @@ def test_a_row_written_in_one_go_carries_its_stamp_once() -> None:
     row = orjson.loads(
         render_payload("visit", "v1", {"status": "planned"}, dict.fromkeys(FIELDS, s), False)
     )
-    assert row["stamps"] == {ALL_FIELDS: s}
+    # Positional (protocol 5): [id, deleted, stamps, value of each field ...].
+    assert row[:3] == ["v1", False, {ALL_FIELDS: s}]
+    assert row[3 + FIELDS.index("status")] == "planned"
+    assert len(row) == 3 + len(FIELDS)
     edited = dict.fromkeys(FIELDS, s) | {"report": stamp(7), "_deleted": stamp(7, 1)}
     row = orjson.loads(render_payload("visit", "v1", {}, edited, True))
-    assert row["stamps"] == {ALL_FIELDS: s, "report": stamp(7), "_deleted": stamp(7, 1)}
+    # A tombstone carries no values.
+    assert row == ["v1", True, {ALL_FIELDS: s, "report": stamp(7), "_deleted": stamp(7, 1)}]
     # A field without a stamp (added to the entity later) keeps the spelled-out form.
     partial = {name: s for name in FIELDS if name != "report"}
     row = orjson.loads(render_payload("visit", "v1", {}, partial, False))
-    assert row["stamps"] == partial
+    assert row[2] == partial
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from fieldcrm.protocol import PROTOCOL_HEADER
+from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from fieldcrm.store.replica import (
     CURSOR_KEY,
     rejected_changes,
@@ -397,6 +397,45 @@ def test_sync_protocol_mismatch_stops_with_clear_error(
         SyncEngine(a.store, client).sync()
     assert "Update FieldCRM" in info.value.message
     assert a.store.meta(CURSOR_KEY) is None  # no partial data
+
+
+def test_a_laptop_of_protocol_4_gets_426_and_keeps_its_data_and_changes(
+    tmp_path: Path, server: InProcessServer
+) -> None:
+    """A laptop that synced with the app before positional pages (protocol 4) meets a
+    server of protocol 5: every request is refused with 426 and a message that says what
+    to do; what it holds and the changes it has not sent stay as they are."""
+    a = laptop(tmp_path, server, "anna")
+    kept = new_customer(a, "Bäckerei vor dem Update")
+    assert a.sync().pushed == 1
+    a.store.update("customer", kept, {"phone": "+49 30 1234567"})
+    cursor, pending = a.store.meta(CURSOR_KEY), a.store.pending_count()
+    assert PROTOCOL_VERSION == 5
+
+    class OldApp(httpx.BaseTransport):
+        """What the app of protocol 4 sends."""
+
+        def __init__(self, inner: httpx.BaseTransport) -> None:
+            self.inner = inner
+            self.statuses: list[int] = []
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            request.headers[PROTOCOL_HEADER] = "4"
+            response = self.inner.handle_request(request)
+            self.statuses.append(response.status_code)
+            return response
+
+    old = OldApp(a.transport)
+    client = open_client(a.store, old, token_store=a.tokens)
+    with client, pytest.raises(ProtocolMismatch) as info:
+        SyncEngine(a.store, client).sync()
+    assert old.statuses == [426]
+    assert "Update FieldCRM or ask IT" in info.value.message
+    assert "speaks sync protocol '4'; the server speaks protocol 5" in info.value.message
+    assert a.store.meta(CURSOR_KEY) == cursor
+    assert a.store.pending_count() == pending == 1
+    row = a.store.get("customer", kept)
+    assert row is not None and row["phone"] == "+49 30 1234567"
 
 
 def test_token_file_is_private_and_warned_about_once(

@@ -27,6 +27,7 @@ from fieldcrm.ui.contact_import_view import ImportContactsDialog
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.customer_connections import CustomerConnections
 from fieldcrm.ui.detail_corrections import DetailCorrections
+from fieldcrm.ui.flow import FlowLayout
 from fieldcrm.ui.forms import RecordForm, confirm_discard
 from fieldcrm.ui.models import Column, RowsModel
 from fieldcrm.ui.pages.base import (
@@ -135,7 +136,8 @@ class CustomerDetailView(View):
         right = QWidget(splitter)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        actions = QHBoxLayout()
+        # One row of actions that wraps when the window is narrow.
+        actions = FlowLayout()
         for button in (
             self.plan_visit_button,
             self.add_note_button,
@@ -145,12 +147,8 @@ class CustomerDetailView(View):
             self.followup_done_button,
         ):
             actions.addWidget(button)
-        actions.addStretch()
+        self.corrections = DetailCorrections(self, actions)
         right_layout.addLayout(actions)
-        corrections_row = QHBoxLayout()
-        self.corrections = DetailCorrections(self, corrections_row)
-        corrections_row.addStretch()
-        right_layout.addLayout(corrections_row)
         right_layout.addWidget(self.tabs)
         splitter.addWidget(left)
         splitter.addWidget(right)
