@@ -13,7 +13,6 @@ from fieldcrm.app.records import ConflictRow, RejectedChangeRow
 from fieldcrm.app.session import current_user_id
 from fieldcrm.store import Store, replica
 from fieldcrm.store import tables as t
-from fieldcrm.store.feedback import unread_feedback
 from fieldcrm.store.service import loads
 
 
@@ -22,15 +21,18 @@ class Badges(NamedTuple):
 
     conflicts: int
     rejected: int
+    #: Unread in the inbox (bulletins, requests, answers, feedback, questions).
     unread_feedback: int
 
 
 def badges(store: Store, user_id: str | None) -> Badges:
-    """Counted, not listed: open conflicts, rejected changes, unread feedback."""
+    """Counted, not listed: open conflicts, rejected changes, unread in the inbox."""
+    from fieldcrm.app.inbox import count_unread
+
     with store.read() as conn:
         conflicts = replica.unresolved_conflict_count(conn)
         rejected = conn.scalar(sa.select(sa.func.count()).select_from(t.rejected_change)) or 0
-        unread = len(unread_feedback(conn, user_id)) if user_id is not None else 0
+    unread = count_unread(store, user_id) if user_id is not None else 0
     return Badges(conflicts, rejected, unread)
 
 

@@ -33,7 +33,7 @@ from fieldcrm.ui.pages.base import View
 from fieldcrm.ui.pages.conflicts import ConflictsView
 from fieldcrm.ui.pages.customer_detail import CustomerDetailView
 from fieldcrm.ui.pages.customers import CustomersView
-from fieldcrm.ui.pages.feedback import FeedbackPage
+from fieldcrm.ui.pages.feedback import InboxPage
 from fieldcrm.ui.pages.rejected import RejectedView
 from fieldcrm.ui.pages.reports import ReportsPage
 from fieldcrm.ui.pages.road import RoadPage
@@ -48,7 +48,9 @@ from fieldcrm.ui.tasks import TaskRunner
 from fieldcrm.ui.texts import fill
 
 #: What the navigation's badges count: conflicts, rejected changes, unread feedback.
-BADGE_KINDS = frozenset({CONFLICT, REJECTED, "comment", SESSION})
+BADGE_KINDS = frozenset(
+    {CONFLICT, REJECTED, "comment", "bulletin", "bulletin_receipt", "followup", SESSION}
+)
 #: Pages only an area manager (or an admin) sees.
 MANAGER_PAGES = ("team",)
 
@@ -106,7 +108,7 @@ class MainWindow(QMainWindow):
         self.road = RoadPage(self.ctx)
         self.conflicts = ConflictsView(self.ctx)
         self.rejected = RejectedView(self.ctx)
-        self.feedback = FeedbackPage(self.ctx)
+        self.feedback = InboxPage(self.ctx)
         self.reports = ReportsPage(self.ctx)
         self.team = TeamPage(self.ctx)
         self.feedback.unread_changed.connect(self._feedback_count)

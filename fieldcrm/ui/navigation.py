@@ -50,9 +50,9 @@ def nav_texts(conflicts: int, rejected: int, unread_feedback: int) -> dict[str, 
         "customers": _t("Customers"),
         "visits": _t("Visits"),
         "road": _t("Route and map"),
-        "feedback": fill(_t("Feedback (%1)"), i18n.format_number(unread_feedback))
+        "feedback": fill(_t("Inbox (%1)"), i18n.format_number(unread_feedback))
         if unread_feedback
-        else _t("Feedback"),
+        else _t("Inbox"),
         "reports": _t("Reports"),
         "team": _t("My area"),
         "conflicts": fill(_t("Conflicts (%1)"), i18n.format_number(conflicts))

@@ -81,6 +81,145 @@
     </message>
   </context>
   <context>
+    <name>Bulletins</name>
+    <message>
+      <source>confirmed %1</source>
+      <translation>bestätigt %1</translation>
+    </message>
+    <message>
+      <source>read %1, not confirmed</source>
+      <translation>gelesen %1, nicht bestätigt</translation>
+    </message>
+    <message>
+      <source>not seen yet — last sync %1</source>
+      <translation>noch nicht gesehen — zuletzt synchronisiert %1</translation>
+    </message>
+    <message>
+      <source>not seen yet — never synced</source>
+      <translation>noch nicht gesehen — nie synchronisiert</translation>
+    </message>
+    <message>
+      <source>Person</source>
+      <translation>Person</translation>
+    </message>
+    <message>
+      <source>Territory</source>
+      <translation>Gebiet</translation>
+    </message>
+    <message>
+      <source>Read and confirmed</source>
+      <translation>Gelesen und bestätigt</translation>
+    </message>
+    <message>
+      <source>Documents of the bulletin</source>
+      <translation>Dokumente des Rundschreibens</translation>
+    </message>
+    <message>
+      <source>Read and &amp;understood</source>
+      <translation>Gelesen und &amp;verstanden</translation>
+    </message>
+    <message>
+      <source>Who has read it</source>
+      <translation>Wer es gelesen hat</translation>
+    </message>
+    <message>
+      <source>Questions and answers</source>
+      <translation>Fragen und Antworten</translation>
+    </message>
+    <message>
+      <source>Ask a question or answer one…</source>
+      <translation>Eine Frage stellen oder beantworten…</translation>
+    </message>
+    <message>
+      <source>&amp;Send</source>
+      <translation>&amp;Senden</translation>
+    </message>
+    <message>
+      <source>the whole area</source>
+      <translation>den ganzen Bereich</translation>
+    </message>
+    <message>
+      <source>From %1, %2 — to %3</source>
+      <translation>Von %1, %2 — an %3</translation>
+    </message>
+    <message>
+      <source>%1 — %2 — %3</source>
+      <translation>%1 — %2 — %3</translation>
+    </message>
+    <message>
+      <source>You confirmed it %1.</source>
+      <translation>Sie haben es am %1 bestätigt.</translation>
+    </message>
+    <message>
+      <source>Please confirm by %1.</source>
+      <translation>Bitte bis %1 bestätigen.</translation>
+    </message>
+    <message>
+      <source>Readers are asked to confirm by %1.</source>
+      <translation>Die Empfänger sollen bis %1 bestätigen.</translation>
+    </message>
+    <message>
+      <source>New bulletin</source>
+      <translation>Neues Rundschreiben</translation>
+    </message>
+    <message>
+      <source>Simple formatting: **bold**, *italic*, - lists</source>
+      <translation>Einfache Formatierung: **fett**, *kursiv*, - Listen</translation>
+    </message>
+    <message>
+      <source>The whole area</source>
+      <translation>Der ganze Bereich</translation>
+    </message>
+    <message>
+      <source>Chosen territories and reps:</source>
+      <translation>Ausgewählte Gebiete und Außendienstmitarbeiter:</translation>
+    </message>
+    <message>
+      <source>Ask to confirm by</source>
+      <translation>Bestätigung erbitten bis</translation>
+    </message>
+    <message>
+      <source>&amp;Attach document…</source>
+      <translation>Dokument &amp;anhängen…</translation>
+    </message>
+    <message>
+      <source>Title:</source>
+      <translation>Titel:</translation>
+    </message>
+    <message>
+      <source>Text:</source>
+      <translation>Text:</translation>
+    </message>
+    <message>
+      <source>To:</source>
+      <translation>An:</translation>
+    </message>
+    <message>
+      <source>Documents:</source>
+      <translation>Dokumente:</translation>
+    </message>
+    <message>
+      <source>&amp;Post</source>
+      <translation>&amp;Veröffentlichen</translation>
+    </message>
+    <message>
+      <source>Territory %1</source>
+      <translation>Gebiet %1</translation>
+    </message>
+    <message>
+      <source>Attach document</source>
+      <translation>Dokument anhängen</translation>
+    </message>
+    <message>
+      <source>Give the bulletin a title.</source>
+      <translation>Geben Sie dem Rundschreiben einen Titel.</translation>
+    </message>
+    <message>
+      <source>Not posted: %1</source>
+      <translation>Nicht veröffentlicht: %1</translation>
+    </message>
+  </context>
+  <context>
     <name>Connections</name>
     <message>
       <source>reports to / manages</source>
@@ -736,6 +875,18 @@
       <translation>„Ich kenne diese Person“ zurückziehen</translation>
     </message>
     <message>
+      <source>Attach file</source>
+      <translation>Datei anhängen</translation>
+    </message>
+    <message>
+      <source>Rename file</source>
+      <translation>Datei umbenennen</translation>
+    </message>
+    <message>
+      <source>Delete file</source>
+      <translation>Datei löschen</translation>
+    </message>
+    <message>
       <source>Restore</source>
       <translation>Wiederherstellen</translation>
     </message>
@@ -1000,6 +1151,128 @@
     </message>
   </context>
   <context>
+    <name>Inbox</name>
+    <message>
+      <source>Bulletin</source>
+      <translation>Rundschreiben</translation>
+    </message>
+    <message>
+      <source>Request</source>
+      <translation>Bitte</translation>
+    </message>
+    <message>
+      <source>Answer to your request</source>
+      <translation>Antwort auf Ihre Bitte</translation>
+    </message>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
+    <message>
+      <source>Question or answer</source>
+      <translation>Frage oder Antwort</translation>
+    </message>
+    <message>
+      <source>All</source>
+      <translation>Alles</translation>
+    </message>
+    <message>
+      <source>Bulletins</source>
+      <translation>Rundschreiben</translation>
+    </message>
+    <message>
+      <source>Requests and answers</source>
+      <translation>Bitten und Antworten</translation>
+    </message>
+    <message>
+      <source>Feedback on reports</source>
+      <translation>Feedback zu Berichten</translation>
+    </message>
+    <message>
+      <source>Questions and answers</source>
+      <translation>Fragen und Antworten</translation>
+    </message>
+    <message>
+      <source>(please confirm by %1)</source>
+      <translation>(bitte bis %1 bestätigen)</translation>
+    </message>
+    <message>
+      <source>Inbox</source>
+      <translation>Posteingang</translation>
+    </message>
+    <message>
+      <source>Show</source>
+      <translation>Anzeigen</translation>
+    </message>
+    <message>
+      <source>&amp;Unread only</source>
+      <translation>Nur &amp;ungelesene</translation>
+    </message>
+    <message>
+      <source>Nothing here.</source>
+      <translation>Nichts vorhanden.</translation>
+    </message>
+    <message>
+      <source>Mark feedback and questions as &amp;read</source>
+      <translation>Feedback und Fragen als &amp;gelesen markieren</translation>
+    </message>
+    <message>
+      <source>Inbox — %1 unread</source>
+      <translation>Posteingang — %1 ungelesen</translation>
+    </message>
+    <message>
+      <source>&amp;Accept</source>
+      <translation>&amp;Annehmen</translation>
+    </message>
+    <message>
+      <source>&amp;Decline…</source>
+      <translation>&amp;Ablehnen…</translation>
+    </message>
+    <message>
+      <source>D&amp;one</source>
+      <translation>&amp;Erledigt</translation>
+    </message>
+    <message>
+      <source>Customer: %1</source>
+      <translation>Kunde: %1</translation>
+    </message>
+    <message>
+      <source>Due: %1</source>
+      <translation>Fällig: %1</translation>
+    </message>
+    <message>
+      <source>Asked by %1 of %2</source>
+      <translation>%1 hat %2 gebeten</translation>
+    </message>
+    <message>
+      <source>Answer: %1</source>
+      <translation>Antwort: %1</translation>
+    </message>
+    <message>
+      <source>Could not answer: %1</source>
+      <translation>Antwort nicht möglich: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>InboxPage</name>
+    <message>
+      <source>Inbox</source>
+      <translation>Posteingang</translation>
+    </message>
+    <message>
+      <source>Documents shelf</source>
+      <translation>Dokumentenablage</translation>
+    </message>
+    <message>
+      <source>Choose something from the inbox.</source>
+      <translation>Wählen Sie etwas aus dem Posteingang.</translation>
+    </message>
+    <message>
+      <source>&amp;New bulletin…</source>
+      <translation>&amp;Neues Rundschreiben…</translation>
+    </message>
+  </context>
+  <context>
     <name>Labels</name>
     <message>
       <source>Prospect</source>
@@ -1039,7 +1312,7 @@
     </message>
     <message>
       <source>Order</source>
-      <translation>Auftrag</translation>
+      <translation>Bitte</translation>
     </message>
     <message>
       <source>Opportunity</source>
@@ -1363,12 +1636,12 @@
       <translation>Route und Karte</translation>
     </message>
     <message>
-      <source>Feedback (%1)</source>
-      <translation>Feedback (%1)</translation>
+      <source>Inbox (%1)</source>
+      <translation>Posteingang (%1)</translation>
     </message>
     <message>
-      <source>Feedback</source>
-      <translation>Feedback</translation>
+      <source>Inbox</source>
+      <translation>Posteingang</translation>
     </message>
     <message>
       <source>Reports</source>
@@ -1725,7 +1998,7 @@
     </message>
     <message>
       <source>Order</source>
-      <translation>Auftrag</translation>
+      <translation>Bitte</translation>
     </message>
     <message>
       <source>Opportunity</source>
@@ -2461,6 +2734,97 @@
     </message>
   </context>
   <context>
+    <name>Shelf</name>
+    <message>
+      <source>%1 MB</source>
+      <translation>%1 MB</translation>
+    </message>
+    <message>
+      <source>%1 KB</source>
+      <translation>%1 KB</translation>
+    </message>
+    <message>
+      <source>Available offline</source>
+      <translation>Offline verfügbar</translation>
+    </message>
+    <message>
+      <source>Waiting to upload</source>
+      <translation>Wartet auf Hochladen</translation>
+    </message>
+    <message>
+      <source>On the server</source>
+      <translation>Auf dem Server</translation>
+    </message>
+    <message>
+      <source>Downloading…</source>
+      <translation>Wird heruntergeladen…</translation>
+    </message>
+    <message>
+      <source>The document cannot be downloaded now; open it again once online.</source>
+      <translation>Das Dokument kann jetzt nicht heruntergeladen werden; öffnen Sie es erneut, sobald Sie online sind.</translation>
+    </message>
+    <message>
+      <source>Document</source>
+      <translation>Dokument</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>Version</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>Datei</translation>
+    </message>
+    <message>
+      <source>Size</source>
+      <translation>Größe</translation>
+    </message>
+    <message>
+      <source>Published</source>
+      <translation>Veröffentlicht</translation>
+    </message>
+    <message>
+      <source>On this laptop</source>
+      <translation>Auf diesem Laptop</translation>
+    </message>
+    <message>
+      <source>Documents shelf</source>
+      <translation>Dokumentenablage</translation>
+    </message>
+    <message>
+      <source>The current version of each document of your area. A new version replaces the old one on every laptop at its next sync.</source>
+      <translation>Die aktuelle Fassung jedes Dokuments Ihres Bereichs. Eine neue Fassung ersetzt die alte auf jedem Laptop bei dessen nächster Synchronisierung.</translation>
+    </message>
+    <message>
+      <source>&amp;Open</source>
+      <translation>Ö&amp;ffnen</translation>
+    </message>
+    <message>
+      <source>&amp;Publish document…</source>
+      <translation>Dokument &amp;veröffentlichen…</translation>
+    </message>
+    <message>
+      <source>New &amp;version…</source>
+      <translation>Neue &amp;Fassung…</translation>
+    </message>
+    <message>
+      <source>No documents on the shelf yet.</source>
+      <translation>Noch keine Dokumente in der Ablage.</translation>
+    </message>
+    <message>
+      <source>Publish document</source>
+      <translation>Dokument veröffentlichen</translation>
+    </message>
+    <message>
+      <source>Name on the shelf:</source>
+      <translation>Name in der Ablage:</translation>
+    </message>
+    <message>
+      <source>Not published: %1</source>
+      <translation>Nicht veröffentlicht: %1</translation>
+    </message>
+  </context>
+  <context>
     <name>SyncController</name>
     <message>
       <source>No server configured. Set the server address in Settings.</source>
@@ -2578,6 +2942,10 @@
     <message>
       <source>I know this person</source>
       <translation>Ich kenne diese Person</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>Datei</translation>
     </message>
     <message>
       <source>Deleted</source>

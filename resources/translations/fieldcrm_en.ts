@@ -81,6 +81,145 @@
     </message>
   </context>
   <context>
+    <name>Bulletins</name>
+    <message>
+      <source>confirmed %1</source>
+      <translation>confirmed %1</translation>
+    </message>
+    <message>
+      <source>read %1, not confirmed</source>
+      <translation>read %1, not confirmed</translation>
+    </message>
+    <message>
+      <source>not seen yet — last sync %1</source>
+      <translation>not seen yet — last sync %1</translation>
+    </message>
+    <message>
+      <source>not seen yet — never synced</source>
+      <translation>not seen yet — never synced</translation>
+    </message>
+    <message>
+      <source>Person</source>
+      <translation>Person</translation>
+    </message>
+    <message>
+      <source>Territory</source>
+      <translation>Territory</translation>
+    </message>
+    <message>
+      <source>Read and confirmed</source>
+      <translation>Read and confirmed</translation>
+    </message>
+    <message>
+      <source>Documents of the bulletin</source>
+      <translation>Documents of the bulletin</translation>
+    </message>
+    <message>
+      <source>Read and &amp;understood</source>
+      <translation>Read and &amp;understood</translation>
+    </message>
+    <message>
+      <source>Who has read it</source>
+      <translation>Who has read it</translation>
+    </message>
+    <message>
+      <source>Questions and answers</source>
+      <translation>Questions and answers</translation>
+    </message>
+    <message>
+      <source>Ask a question or answer one…</source>
+      <translation>Ask a question or answer one…</translation>
+    </message>
+    <message>
+      <source>&amp;Send</source>
+      <translation>&amp;Send</translation>
+    </message>
+    <message>
+      <source>the whole area</source>
+      <translation>the whole area</translation>
+    </message>
+    <message>
+      <source>From %1, %2 — to %3</source>
+      <translation>From %1, %2 — to %3</translation>
+    </message>
+    <message>
+      <source>%1 — %2 — %3</source>
+      <translation>%1 — %2 — %3</translation>
+    </message>
+    <message>
+      <source>You confirmed it %1.</source>
+      <translation>You confirmed it %1.</translation>
+    </message>
+    <message>
+      <source>Please confirm by %1.</source>
+      <translation>Please confirm by %1.</translation>
+    </message>
+    <message>
+      <source>Readers are asked to confirm by %1.</source>
+      <translation>Readers are asked to confirm by %1.</translation>
+    </message>
+    <message>
+      <source>New bulletin</source>
+      <translation>New bulletin</translation>
+    </message>
+    <message>
+      <source>Simple formatting: **bold**, *italic*, - lists</source>
+      <translation>Simple formatting: **bold**, *italic*, - lists</translation>
+    </message>
+    <message>
+      <source>The whole area</source>
+      <translation>The whole area</translation>
+    </message>
+    <message>
+      <source>Chosen territories and reps:</source>
+      <translation>Chosen territories and reps:</translation>
+    </message>
+    <message>
+      <source>Ask to confirm by</source>
+      <translation>Ask to confirm by</translation>
+    </message>
+    <message>
+      <source>&amp;Attach document…</source>
+      <translation>&amp;Attach document…</translation>
+    </message>
+    <message>
+      <source>Title:</source>
+      <translation>Title:</translation>
+    </message>
+    <message>
+      <source>Text:</source>
+      <translation>Text:</translation>
+    </message>
+    <message>
+      <source>To:</source>
+      <translation>To:</translation>
+    </message>
+    <message>
+      <source>Documents:</source>
+      <translation>Documents:</translation>
+    </message>
+    <message>
+      <source>&amp;Post</source>
+      <translation>&amp;Post</translation>
+    </message>
+    <message>
+      <source>Territory %1</source>
+      <translation>Territory %1</translation>
+    </message>
+    <message>
+      <source>Attach document</source>
+      <translation>Attach document</translation>
+    </message>
+    <message>
+      <source>Give the bulletin a title.</source>
+      <translation>Give the bulletin a title.</translation>
+    </message>
+    <message>
+      <source>Not posted: %1</source>
+      <translation>Not posted: %1</translation>
+    </message>
+  </context>
+  <context>
     <name>Connections</name>
     <message>
       <source>reports to / manages</source>
@@ -736,6 +875,18 @@
       <translation>Withdraw "I know this person"</translation>
     </message>
     <message>
+      <source>Attach file</source>
+      <translation>Attach file</translation>
+    </message>
+    <message>
+      <source>Rename file</source>
+      <translation>Rename file</translation>
+    </message>
+    <message>
+      <source>Delete file</source>
+      <translation>Delete file</translation>
+    </message>
+    <message>
       <source>Restore</source>
       <translation>Restore</translation>
     </message>
@@ -997,6 +1148,128 @@
     <message>
       <source>Cancel</source>
       <translation>Cancel</translation>
+    </message>
+  </context>
+  <context>
+    <name>Inbox</name>
+    <message>
+      <source>Bulletin</source>
+      <translation>Bulletin</translation>
+    </message>
+    <message>
+      <source>Request</source>
+      <translation>Request</translation>
+    </message>
+    <message>
+      <source>Answer to your request</source>
+      <translation>Answer to your request</translation>
+    </message>
+    <message>
+      <source>Feedback</source>
+      <translation>Feedback</translation>
+    </message>
+    <message>
+      <source>Question or answer</source>
+      <translation>Question or answer</translation>
+    </message>
+    <message>
+      <source>All</source>
+      <translation>All</translation>
+    </message>
+    <message>
+      <source>Bulletins</source>
+      <translation>Bulletins</translation>
+    </message>
+    <message>
+      <source>Requests and answers</source>
+      <translation>Requests and answers</translation>
+    </message>
+    <message>
+      <source>Feedback on reports</source>
+      <translation>Feedback on reports</translation>
+    </message>
+    <message>
+      <source>Questions and answers</source>
+      <translation>Questions and answers</translation>
+    </message>
+    <message>
+      <source>(please confirm by %1)</source>
+      <translation>(please confirm by %1)</translation>
+    </message>
+    <message>
+      <source>Inbox</source>
+      <translation>Inbox</translation>
+    </message>
+    <message>
+      <source>Show</source>
+      <translation>Show</translation>
+    </message>
+    <message>
+      <source>&amp;Unread only</source>
+      <translation>&amp;Unread only</translation>
+    </message>
+    <message>
+      <source>Nothing here.</source>
+      <translation>Nothing here.</translation>
+    </message>
+    <message>
+      <source>Mark feedback and questions as &amp;read</source>
+      <translation>Mark feedback and questions as &amp;read</translation>
+    </message>
+    <message>
+      <source>Inbox — %1 unread</source>
+      <translation>Inbox — %1 unread</translation>
+    </message>
+    <message>
+      <source>&amp;Accept</source>
+      <translation>&amp;Accept</translation>
+    </message>
+    <message>
+      <source>&amp;Decline…</source>
+      <translation>&amp;Decline…</translation>
+    </message>
+    <message>
+      <source>D&amp;one</source>
+      <translation>D&amp;one</translation>
+    </message>
+    <message>
+      <source>Customer: %1</source>
+      <translation>Customer: %1</translation>
+    </message>
+    <message>
+      <source>Due: %1</source>
+      <translation>Due: %1</translation>
+    </message>
+    <message>
+      <source>Asked by %1 of %2</source>
+      <translation>Asked by %1 of %2</translation>
+    </message>
+    <message>
+      <source>Answer: %1</source>
+      <translation>Answer: %1</translation>
+    </message>
+    <message>
+      <source>Could not answer: %1</source>
+      <translation>Could not answer: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>InboxPage</name>
+    <message>
+      <source>Inbox</source>
+      <translation>Inbox</translation>
+    </message>
+    <message>
+      <source>Documents shelf</source>
+      <translation>Documents shelf</translation>
+    </message>
+    <message>
+      <source>Choose something from the inbox.</source>
+      <translation>Choose something from the inbox.</translation>
+    </message>
+    <message>
+      <source>&amp;New bulletin…</source>
+      <translation>&amp;New bulletin…</translation>
     </message>
   </context>
   <context>
@@ -1363,12 +1636,12 @@
       <translation>Route and map</translation>
     </message>
     <message>
-      <source>Feedback (%1)</source>
-      <translation>Feedback (%1)</translation>
+      <source>Inbox (%1)</source>
+      <translation>Inbox (%1)</translation>
     </message>
     <message>
-      <source>Feedback</source>
-      <translation>Feedback</translation>
+      <source>Inbox</source>
+      <translation>Inbox</translation>
     </message>
     <message>
       <source>Reports</source>
@@ -2461,6 +2734,97 @@
     </message>
   </context>
   <context>
+    <name>Shelf</name>
+    <message>
+      <source>%1 MB</source>
+      <translation>%1 MB</translation>
+    </message>
+    <message>
+      <source>%1 KB</source>
+      <translation>%1 KB</translation>
+    </message>
+    <message>
+      <source>Available offline</source>
+      <translation>Available offline</translation>
+    </message>
+    <message>
+      <source>Waiting to upload</source>
+      <translation>Waiting to upload</translation>
+    </message>
+    <message>
+      <source>On the server</source>
+      <translation>On the server</translation>
+    </message>
+    <message>
+      <source>Downloading…</source>
+      <translation>Downloading…</translation>
+    </message>
+    <message>
+      <source>The document cannot be downloaded now; open it again once online.</source>
+      <translation>The document cannot be downloaded now; open it again once online.</translation>
+    </message>
+    <message>
+      <source>Document</source>
+      <translation>Document</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>Version</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>File</translation>
+    </message>
+    <message>
+      <source>Size</source>
+      <translation>Size</translation>
+    </message>
+    <message>
+      <source>Published</source>
+      <translation>Published</translation>
+    </message>
+    <message>
+      <source>On this laptop</source>
+      <translation>On this laptop</translation>
+    </message>
+    <message>
+      <source>Documents shelf</source>
+      <translation>Documents shelf</translation>
+    </message>
+    <message>
+      <source>The current version of each document of your area. A new version replaces the old one on every laptop at its next sync.</source>
+      <translation>The current version of each document of your area. A new version replaces the old one on every laptop at its next sync.</translation>
+    </message>
+    <message>
+      <source>&amp;Open</source>
+      <translation>&amp;Open</translation>
+    </message>
+    <message>
+      <source>&amp;Publish document…</source>
+      <translation>&amp;Publish document…</translation>
+    </message>
+    <message>
+      <source>New &amp;version…</source>
+      <translation>New &amp;version…</translation>
+    </message>
+    <message>
+      <source>No documents on the shelf yet.</source>
+      <translation>No documents on the shelf yet.</translation>
+    </message>
+    <message>
+      <source>Publish document</source>
+      <translation>Publish document</translation>
+    </message>
+    <message>
+      <source>Name on the shelf:</source>
+      <translation>Name on the shelf:</translation>
+    </message>
+    <message>
+      <source>Not published: %1</source>
+      <translation>Not published: %1</translation>
+    </message>
+  </context>
+  <context>
     <name>SyncController</name>
     <message>
       <source>No server configured. Set the server address in Settings.</source>
@@ -2578,6 +2942,10 @@
     <message>
       <source>I know this person</source>
       <translation>I know this person</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>File</translation>
     </message>
     <message>
       <source>Deleted</source>

@@ -143,9 +143,8 @@ def test_view_models(
         window.show_page(page)
         settle(qtbot, window)
     inbox = window.feedback.inbox.model
-    assert inbox.show_visit
     # Before a thread is opened (opening one marks its feedback read).
-    assert inbox.rowCount() == 3
+    assert sum(1 for item in inbox.rows if item["kind"] == "feedback" and item["unread"]) == 3
     qtmodeltester.check(inbox)
     window.feedback.show_visit(ids["visit_id"])
     settle(qtbot, window)
