@@ -7,11 +7,16 @@ built to the first page being in the view (the query runs on the database thread
 thread only inserts the rows); "opens again" asks the open list for all customers anew. A search
 is timed from the moment the debounce timer fires (typing pauses 150 ms first, on
 purpose) to the result rows being in the model.
+
+Both stores in the same run: the profile opened through the app (encrypted in place first,
+as every profile is) and the same profile kept plain (the app's window on a plain
+``Store``), one after the other, in alternating order over ``--runs``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import tempfile
@@ -60,29 +65,32 @@ QUERIES = [
 ]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=CUSTOMERS)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-
-    source = profile_with_customers(args.customers)
+def measure(source: Path, encrypted: bool, rounds: int) -> dict[str, float]:
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
     from fieldcrm.app.customers import CustomerFilter
+    from fieldcrm.profile import database_path
+    from fieldcrm.store import Store
+    from fieldcrm.ui import app as ui_app
     from fieldcrm.ui import i18n
-    from fieldcrm.ui.app import application, open_main_window
+    from fieldcrm.ui.app import open_main_window
 
-    application()
     with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-") as tmp:
         profile = Path(tmp) / "profile"
         shutil.copytree(source, profile)
         policy = QSettings(str(Path(tmp) / "policy.ini"), QSettings.Format.IniFormat)
         translations = i18n.Translations()
         translations.install("en")
-        window = open_main_window(
-            profile, {"server_url": ""}, policy=policy, translations=translations
-        )
+        opener = ui_app.open_profile_store
+        if not encrypted:
+            ui_app.open_profile_store = lambda database, *a, **k: Store(database)
+        try:
+            window = open_main_window(
+                profile, {"server_url": ""}, policy=policy, translations=translations
+            )
+        finally:
+            ui_app.open_profile_store = opener
+        assert window.store.encrypted == encrypted, database_path(profile)
         window.show()
         model = window.customers.model
 
@@ -101,14 +109,14 @@ def main() -> int:
         first_open = (time.perf_counter() - start) * 1000
         assert model.rowCount() == model.PAGE_SIZE
         opens = []
-        for _ in range(args.rounds):
+        for _ in range(rounds):
             start = time.perf_counter()
             model.set_filter(CustomerFilter())
             wait_page()
             opens.append((time.perf_counter() - start) * 1000)
             assert model.rowCount() == model.PAGE_SIZE
         searches = []
-        for _ in range(args.rounds):
+        for _ in range(rounds):
             for text in QUERIES:
                 start = time.perf_counter()
                 model.set_filter(CustomerFilter(text=text))
@@ -116,13 +124,40 @@ def main() -> int:
                 searches.append((time.perf_counter() - start) * 1000)
         window.close()
         window.store.close()
+    return {
+        "first": first_open,
+        "again": statistics.median(opens),
+        "again_max": max(opens),
+        "p50": percentile(searches, 0.5),
+        "p95": percentile(searches, 0.95),
+        "max": max(searches),
+        "n": len(searches),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=CUSTOMERS)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=2, help="windows opened per store")
+    args = parser.parse_args()
+
+    source = profile_with_customers(args.customers)
+    from fieldcrm.ui.app import application
+
+    application()
     print(f"customers: {args.customers:,}")
-    print(f"list opens the first time (navigation click to first page): {first_open:.1f} ms")
-    print(f"list opens again: median {statistics.median(opens):.1f} ms, max {max(opens):.1f} ms")
-    print(
-        f"search ({len(searches)} searches): p50 {percentile(searches, 0.5):.1f} ms, "
-        f"p95 {percentile(searches, 0.95):.1f} ms, max {max(searches):.1f} ms"
-    )
+    for run in range(args.runs):
+        sides = [False, True] if run % 2 == 0 else [True, False]
+        for encrypted in sides:
+            r = measure(source, encrypted, args.rounds)
+            load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+            print(
+                f"{'encrypted' if encrypted else 'plain':9}: list opens the first time "
+                f"{r['first']:.1f} ms; again median {r['again']:.1f} ms (max "
+                f"{r['again_max']:.1f}); search ({r['n']:.0f}) p50 {r['p50']:.1f} ms, "
+                f"p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms; load average {load}"
+            )
     return 0
 
 

@@ -34,7 +34,7 @@ OWNER_KINDS: tuple[OwnerKind, ...] = ("customer", "visit", "note", "followup")
 AttachmentState = Literal["waiting", "here", "server"]
 #: Thumbnails are as large as the attachment list shows them (``ICON_PIXELS``).
 THUMBNAIL_PIXELS = 96
-THUMBNAIL_QUALITY = 60
+THUMBNAIL_QUALITY = 50
 #: Bytes of the file's beginning that decide its type.
 SNIFF_BYTES = 8192
 
@@ -153,7 +153,7 @@ def _webp_available() -> bool:
 def make_thumbnail(source: BinaryIO) -> str | None:
     """A small picture of a photo as base64 (WebP, or JPEG where Pillow has no WebP), or
     None when it is no image Pillow can read (a broken image gets an icon, not an error).
-    It is as large as the list shows it (96 pixels) and about 1 KB: a territory's first
+    It is as large as the list shows it (96 pixels) and under 1 KB: a territory's first
     sync carries one for every photo."""
     try:
         from PIL import Image, ImageOps
@@ -273,20 +273,28 @@ def add_attachment(
         )
     except ValidationError as exc:
         raise AttachmentError(f"The attachment cannot be recorded: {exc}") from None
-    return Changes.of("attachment", id=attachment_id)
+    from fieldcrm.app.corrections import created
+
+    return created("attachment", attachment_id, "add_attachment")
 
 
 def rename_attachment(store: Store, attachment_id: str, name: str) -> Changes:
+    """Rename like any record: the undo (Ctrl+Z) gives the previous name back."""
+    from fieldcrm.app import corrections
+
     file_name = safe_file_name(name, fallback="")
     if not file_name:
         raise AttachmentError("A file name needs at least one letter or digit.")
-    store.update("attachment", attachment_id, {"name": file_name})
-    return Changes.of("attachment", id=attachment_id)
+    return corrections.edit(
+        store, "attachment", attachment_id, {"name": file_name}, "rename_attachment"
+    )
 
 
 def delete_attachment(store: Store, attachment_id: str) -> Changes:
-    store.delete("attachment", attachment_id)
-    return Changes.of("attachment")
+    """Delete like any record: to the trash (restored from there, or by the undo)."""
+    from fieldcrm.app import corrections
+
+    return corrections.delete(store, "attachment", attachment_id, "delete_attachment")
 
 
 # ---- reads ----------------------------------------------------------------------------

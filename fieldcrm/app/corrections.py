@@ -40,6 +40,7 @@ TRASH_ENTITIES = (
     "followup",
     "relationship",
     "connection",
+    "attachment",
 )
 #: What a filed report's correction may change.
 REPORT_FIELDS = frozenset(
@@ -330,6 +331,7 @@ _LABELS: dict[str, str] = {
     "followup": "x.title",
     "relationship": "x.kind",
     "connection": "x.contact_id",
+    "attachment": "x.name",
 }
 
 

@@ -110,6 +110,9 @@ def action_label(action: str) -> str:
         "edit_relationship": _t("Edit relationship"),
         "delete_relationship": _t("Delete relationship"),
         "withdraw_connection": _t('Withdraw "I know this person"'),
+        "add_attachment": _t("Attach file"),
+        "rename_attachment": _t("Rename file"),
+        "delete_attachment": _t("Delete file"),
         "restore": _t("Restore"),
     }
     return labels.get(action, action)

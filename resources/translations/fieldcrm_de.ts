@@ -887,6 +887,18 @@
       <translation>„Ich kenne diese Person“ zurückziehen</translation>
     </message>
     <message>
+      <source>Attach file</source>
+      <translation>Datei anhängen</translation>
+    </message>
+    <message>
+      <source>Rename file</source>
+      <translation>Datei umbenennen</translation>
+    </message>
+    <message>
+      <source>Delete file</source>
+      <translation>Datei löschen</translation>
+    </message>
+    <message>
       <source>Restore</source>
       <translation>Wiederherstellen</translation>
     </message>
@@ -2942,6 +2954,10 @@
     <message>
       <source>I know this person</source>
       <translation>Ich kenne diese Person</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>Datei</translation>
     </message>
     <message>
       <source>Deleted</source>

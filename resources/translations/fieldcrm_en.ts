@@ -887,6 +887,18 @@
       <translation>Withdraw "I know this person"</translation>
     </message>
     <message>
+      <source>Attach file</source>
+      <translation>Attach file</translation>
+    </message>
+    <message>
+      <source>Rename file</source>
+      <translation>Rename file</translation>
+    </message>
+    <message>
+      <source>Delete file</source>
+      <translation>Delete file</translation>
+    </message>
+    <message>
       <source>Restore</source>
       <translation>Restore</translation>
     </message>
@@ -2942,6 +2954,10 @@
     <message>
       <source>I know this person</source>
       <translation>I know this person</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>File</translation>
     </message>
     <message>
       <source>Deleted</source>

@@ -197,6 +197,44 @@ def test_rename_and_delete(store: Store, world: dict[str, str], tmp_path: Path) 
     assert attachments_of(store, Owner("customer", world["customer"])) == []
 
 
+def test_attachments_go_to_the_trash_and_come_back_like_other_records(
+    store: Store, world: dict[str, str], tmp_path: Path
+) -> None:
+    from fieldcrm.app import corrections
+
+    owner = Owner("customer", world["customer"])
+    added = add_attachment(store, owner, jpeg(tmp_path / "shelf.jpg"))
+    attachment_id = str(added.id)
+    assert added.undo is not None and added.undo.action == "add_attachment"
+
+    renamed = rename_attachment(store, attachment_id, "Regal 4.jpg")
+    assert renamed.undo is not None and renamed.undo.action == "rename_attachment"
+    renamed.undo.run(store)
+    assert [r["name"] for r in attachments_of(store, owner)] == ["shelf.jpg"]
+
+    deleted = delete_attachment(store, attachment_id)
+    assert deleted.undo is not None and deleted.undo.action == "delete_attachment"
+    assert attachments_of(store, owner) == []
+    [row] = corrections.trash(store)
+    assert (row["entity"], row["id"], row["label"], row["customer_name"]) == (
+        "attachment",
+        attachment_id,
+        "shelf.jpg",
+        "Bäckerei Nord",
+    )
+    deleted.undo.run(store)  # Ctrl+Z
+    assert [r["id"] for r in attachments_of(store, owner)] == [attachment_id]
+    assert corrections.trash(store) == []
+
+    delete_attachment(store, attachment_id)
+    corrections.restore(store, "attachment", attachment_id)  # from the trash
+    [back] = attachments_of(store, owner)
+    assert (back["id"], back["state"]) == (attachment_id, "waiting")
+
+    added.undo.run(store)  # taking the attach back deletes it
+    assert attachments_of(store, owner) == []
+
+
 def test_the_cache_drops_least_recently_used_uploaded_originals_only(
     store: Store, world: dict[str, str], tmp_path: Path
 ) -> None:

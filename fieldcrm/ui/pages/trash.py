@@ -33,6 +33,7 @@ def kind_name(entity: str) -> str:
         "followup": _t("Follow-up"),
         "relationship": _t("Relationship"),
         "connection": _t("I know this person"),
+        "attachment": _t("File"),
     }
     return names.get(entity, entity)
 
