@@ -8,8 +8,10 @@ keyed by (entity, id). Besides the field values and per-field clock stamps it ke
   a user's territory or area, ``""`` for admins),
 * ``seq`` - the change sequence number of the last write, handed out under a lock held
   until commit so that commit order equals ``seq`` order (see ``sync_server.sync``),
-* ``payload`` - the row exactly as a pull sends it (a ``RowState`` as JSON), so building a
-  pull page is a concatenation of stored text and never a per-row serialisation.
+* ``payload`` - the row as a pull sends it, positional without its version (protocol 5,
+  ``fieldcrm.protocol.positional``: ``[id, deleted, stamps, value of each field ...]``),
+  so building a pull page is a concatenation of stored text and never a per-row
+  serialisation.
 
 ``eviction`` remembers rows that left a scope, ``conflict`` the values that lost a merge,
 ``applied_op`` the result of every pushed outbox entry (idempotent replay), ``live_count``

@@ -304,6 +304,10 @@ def login(
     credentials = credentials_for(store, token_store, fresh=True)
     with SyncClient(url, credentials, transport, max_attempts=3) as client:
         tokens = client.login(username, password, store.device_id, device_name or _device_name())
+    # The next client of this profile starts with the access token the login gave, instead
+    # of asking for one first (a first sync right after signing in: one request less).
+    # Kept in memory only, like every access token.
+    _FRESH_ACCESS[(str(store.path.resolve()), url)] = tokens.access_token
     user = tokens.user
     with store.write() as uow:
         conn = uow.connection
@@ -369,6 +373,9 @@ def logout(
         except SyncError as exc:
             log.info("logout: the server was not told (%s)", exc.message)
     credentials.clear()
+    profile = str(store.path.resolve())
+    for key in [key for key in _FRESH_ACCESS if key[0] == profile]:
+        del _FRESH_ACCESS[key]
     with store.write() as uow:
         set_meta(uow.connection, USERNAME_KEY, None)
         set_meta(uow.connection, USER_INFO_KEY, None)
@@ -393,7 +400,12 @@ def open_client(
     credentials = credentials_for(store, token_store)
     if not url or store.meta(USER_INFO_KEY) is None or credentials.refresh_token() is None:
         raise NotLoggedIn("This profile is not logged in to a server. Run: fieldcrm login")
+    credentials.access_token = _FRESH_ACCESS.pop((str(store.path.resolve()), url), None)
     return SyncClient(url, credentials, transport, **client_options)
+
+
+#: The access token of the last login per (profile, server), for the next client (memory).
+_FRESH_ACCESS: dict[tuple[str, str], str] = {}
 
 
 def _device_name() -> str:

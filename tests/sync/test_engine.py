@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+from fieldcrm.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, ApiPaths
 from fieldcrm.store.replica import (
     CURSOR_KEY,
     rejected_changes,
@@ -436,6 +436,33 @@ def test_a_laptop_of_protocol_4_gets_426_and_keeps_its_data_and_changes(
     assert a.store.pending_count() == pending == 1
     row = a.store.get("customer", kept)
     assert row is not None and row["phone"] == "+49 30 1234567"
+
+
+def test_a_first_sync_right_after_login_is_one_request(
+    tmp_path: Path, server: InProcessServer
+) -> None:
+    """The access token of the login goes to the next client of the profile: the first
+    sync does not ask for one again. A later client (the app started again) refreshes."""
+    a = laptop(tmp_path, server, "anna")
+    new_customer(a)
+    assert a.sync().pushed == 1
+    b = laptop(tmp_path, server, "ben")
+    paths: list[str] = []
+
+    class Recording(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            paths.append(request.url.path)
+            return b.transport.handle_request(request)
+
+    with open_client(b.store, Recording(), token_store=b.tokens) as client:
+        result = SyncEngine(b.store, client).sync()
+    assert result.ok and result.pulled > 0
+    assert paths == [ApiPaths.PULL], paths
+    assert result.requests == 1
+    paths.clear()
+    with open_client(b.store, Recording(), token_store=b.tokens) as client:
+        assert SyncEngine(b.store, client).sync().ok
+    assert paths[0] == ApiPaths.REFRESH, paths
 
 
 def test_token_file_is_private_and_warned_about_once(
