@@ -3,7 +3,7 @@ the area's managers, questions and answers) and the manager's editor for a new o
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -52,6 +52,12 @@ def receipt_text(row: bulletins.ReceiptRow) -> str:
     if row["read_at"]:
         return fill(_t("read %1, not confirmed"), i18n.format_datetime_local(row["read_at"]))
     if row["last_sync_at"]:
+        synced = datetime.fromisoformat(row["last_sync_at"].replace("Z", "+00:00"))
+        days = (datetime.now(UTC) - synced).days
+        if days >= 2:
+            return fill(_t("not seen yet — last sync %1 days ago"), i18n.format_number(days))
+        if days == 1:
+            return _t("not seen yet — last sync yesterday")
         return fill(
             _t("not seen yet — last sync %1"), i18n.format_datetime_local(row["last_sync_at"])
         )
@@ -288,6 +294,8 @@ class BulletinEditor(QDialog):
         post_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         post_button.setText(_t("&Post"))
         post_button.setObjectName("post_bulletin")
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(_t("Cancel"))
         self.buttons.accepted.connect(self.post)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -78,9 +78,10 @@ def _rep(window: MainWindow, out: Path, language: str, showcase: str) -> list[Pa
     window.show_page("feedback")
     settle(window)
     inbox = window.feedback.inbox
-    inbox.list_view.setCurrentIndex(inbox.model.index(0, 0))
+    inbox.set_filter(3)  # feedback on reports
     if inbox.model.rows:
-        window.feedback.show_visit(inbox.model.rows[0].visit_id)
+        inbox.list_view.setCurrentIndex(inbox.model.index(0, 0))
+        window.feedback.open_item(inbox.model.rows[0])
     shots = [capture(window, out / f"feedback-{language}.png")]
     window.show_page("today")
     shots.append(capture(window, out / f"today-losing-touch-{language}.png"))

@@ -91,6 +91,14 @@
       <translation>gelesen %1, nicht bestätigt</translation>
     </message>
     <message>
+      <source>not seen yet — last sync %1 days ago</source>
+      <translation>noch nicht gesehen — zuletzt synchronisiert vor %1 Tagen</translation>
+    </message>
+    <message>
+      <source>not seen yet — last sync yesterday</source>
+      <translation>noch nicht gesehen — zuletzt gestern synchronisiert</translation>
+    </message>
+    <message>
       <source>not seen yet — last sync %1</source>
       <translation>noch nicht gesehen — zuletzt synchronisiert %1</translation>
     </message>
@@ -201,6 +209,10 @@
     <message>
       <source>&amp;Post</source>
       <translation>&amp;Veröffentlichen</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
     </message>
     <message>
       <source>Territory %1</source>

@@ -91,6 +91,14 @@
       <translation>read %1, not confirmed</translation>
     </message>
     <message>
+      <source>not seen yet — last sync %1 days ago</source>
+      <translation>not seen yet — last sync %1 days ago</translation>
+    </message>
+    <message>
+      <source>not seen yet — last sync yesterday</source>
+      <translation>not seen yet — last sync yesterday</translation>
+    </message>
+    <message>
       <source>not seen yet — last sync %1</source>
       <translation>not seen yet — last sync %1</translation>
     </message>
@@ -201,6 +209,10 @@
     <message>
       <source>&amp;Post</source>
       <translation>&amp;Post</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancel</translation>
     </message>
     <message>
       <source>Territory %1</source>

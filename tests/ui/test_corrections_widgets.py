@@ -14,10 +14,8 @@ from PySide6.QtWidgets import QComboBox, QLabel
 from pytestqt.qtbot import QtBot
 
 from fieldcrm.app import requests
-from fieldcrm.store import Store
-from fieldcrm.sync import SyncEngine, login, open_client
-from fieldcrm.sync.credentials import FileTokenStore
 from fieldcrm.ui.mainwindow import MainWindow
+from tests.helpers.laptops import OtherLaptop, area_server, sync_window
 from tests.helpers.qt import answer_next_message_box, settle
 from tests.helpers.realserver import PASSWORD, RealServer
 from tests.helpers.workflows import active_dialog, editor, save
@@ -25,39 +23,9 @@ from tests.helpers.workflows import active_dialog, editor, save
 pytestmark = pytest.mark.slow
 
 
-class OtherLaptop:
-    """Ben's laptop in the same territory: a second profile syncing with the server."""
-
-    def __init__(self, folder: Path, url: str) -> None:
-        folder.mkdir()
-        self.store = Store(folder / "fieldcrm.db")
-        self.tokens = FileTokenStore(folder / "session.token")
-        login(self.store, url, "ben", PASSWORD, token_store=self.tokens, allow_http=True)
-        self.client = open_client(self.store, token_store=self.tokens)
-
-    def sync(self) -> None:
-        result = SyncEngine(self.store, self.client, raise_errors=False).sync()
-        assert result.ok and result.rejected == 0, result
-
-    def close(self) -> None:
-        self.client.close()
-        self.store.close()
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[RealServer]:
-    srv = RealServer(tmp_path / "server")
-    srv.setup_area()
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-def _sync_window(window: MainWindow, qtbot: QtBot) -> None:
-    settle(qtbot, window)
-    with qtbot.waitSignal(window.sync.synced, timeout=120_000):
-        window.sync.sync_now()
-    settle(qtbot, window)
+    yield from area_server(tmp_path / "server")
 
 
 def _select(table: Any, predicate: Callable[[dict[str, Any]], bool]) -> None:
@@ -84,7 +52,7 @@ def test_correct_undo_restore_and_requests_reach_the_other_laptop(
     )
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
     visit = store.create("visit", {"customer_id": customer, "rep_id": anna, "planned_start": start})
-    _sync_window(window, qtbot)
+    sync_window(window, qtbot)
     ben = OtherLaptop(tmp_path / "ben", server.url)
     ben.sync()
 
@@ -153,7 +121,7 @@ def test_correct_undo_restore_and_requests_reach_the_other_laptop(
     assert asked is not None
 
     # Ben's laptop sees it all after a sync, declines, and asks Anna something back.
-    _sync_window(window, qtbot)
+    sync_window(window, qtbot)
     ben.sync()
     assert ben.store.get("contact", contact)["job_title"] == "Einkauf"  # type: ignore[index]
     assert ben.store.get("note", note) is not None
@@ -167,7 +135,7 @@ def test_correct_undo_restore_and_requests_reach_the_other_laptop(
     ben.sync()
 
     # Anna's Today shows the answer and the request; she accepts through the widgets.
-    _sync_window(window, qtbot)
+    sync_window(window, qtbot)
     window.show_page("today")
     box = window.today.requests
     qtbot.waitUntil(lambda: box.incoming_model.rowCount() == 1)
@@ -177,7 +145,7 @@ def test_correct_undo_restore_and_requests_reach_the_other_laptop(
     box.incoming_table.selectRow(0)
     box.accept_button.click()
     qtbot.waitUntil(lambda: store.get("followup", str(back))["response"] == "accepted")  # type: ignore[index]
-    _sync_window(window, qtbot)
+    sync_window(window, qtbot)
     ben.sync()
     [mine] = requests.outgoing_requests(ben.store, server_user(ben))
     assert mine["response"] == "accepted"

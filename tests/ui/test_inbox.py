@@ -171,7 +171,7 @@ def test_the_manager_sees_answers_questions_and_receipts(
         for i, row in enumerate(pane.receipts_model.rows)
     }
     assert receipts["Anna Albers"].startswith("confirmed ")
-    assert receipts["Ben Kraus"].startswith("not seen yet — last sync ")
+    assert receipts["Ben Kraus"] == "not seen yet — last sync 3 days ago"
 
 
 def test_the_bulletin_editor_refuses_bad_input_before_anything_is_written(
@@ -227,3 +227,28 @@ def test_the_inbox_speaks_german(
         assert QCoreApplication.translate("Shelf", "Available offline") == "Offline verfügbar"
     finally:
         switch_language(win, "en")
+
+
+def test_the_manager_publishes_a_new_version_on_the_shelf(
+    manager: tuple[MainWindow, dict[str, str], dict[str, str]],
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    win, _ids, channel = manager
+    win.feedback.tabs.setCurrentIndex(1)
+    shelf = win.feedback.shelf
+    qtbot.waitUntil(lambda: len(shelf.model.rows) == 3)
+    assert shelf.publish_button.isVisibleTo(shelf) and shelf.version_button.isVisibleTo(shelf)
+    monkeypatch.setenv("FIELDCRM_MAX_FILE_MB", "1")
+    shelf.publish(sample_pdf(tmp_path / "zu-gross.pdf", "gross", 2_000_000), "Preisliste")
+    qtbot.waitUntil(lambda: "files of at most 1 MB" in shelf.hint.text())
+    assert len(shelf.model.rows) == 3
+    monkeypatch.delenv("FIELDCRM_MAX_FILE_MB")
+    shelf.publish(sample_pdf(tmp_path / "preisliste-maerz.pdf", "März"), "preisliste")
+    qtbot.waitUntil(
+        lambda: any(r["title"] == "Preisliste" and r["version"] == 3 for r in shelf.model.rows)
+    )
+    [price_list] = [r for r in shelf.model.rows if r["title"] == "Preisliste"]
+    assert price_list["name"] == "preisliste-maerz.pdf"
+    assert win.store.get("attachment", channel["price_list"]) is None  # version 2 is gone

@@ -4,7 +4,7 @@ the visit went after a sync."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -19,8 +19,8 @@ from fieldcrm.app.corrections import same_time_on
 from fieldcrm.domain.validation import parse_datetime
 from fieldcrm.ui.mainwindow import MainWindow
 from fieldcrm.ui.pages.visits import VISIT_MIME
+from tests.helpers.laptops import OtherLaptop, area_server, sync_window
 from tests.helpers.realserver import PASSWORD, RealServer
-from tests.ui.test_corrections_widgets import OtherLaptop, _sync_window, server  # noqa: F401
 
 pytestmark = pytest.mark.slow
 
@@ -58,9 +58,14 @@ def _local(text: str) -> datetime:
     return parse_datetime(text).astimezone()
 
 
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[RealServer]:
+    yield from area_server(tmp_path / "server")
+
+
 def test_a_visit_dragged_to_another_day_moves_and_ctrl_z_moves_it_back(
     tmp_path: Path,
-    server: RealServer,  # noqa: F811
+    server: RealServer,
     make_window: Callable[..., MainWindow],
     qtbot: QtBot,
 ) -> None:
@@ -91,7 +96,7 @@ def test_a_visit_dragged_to_another_day_moves_and_ctrl_z_moves_it_back(
             "status": "done",
         },
     )
-    _sync_window(window, qtbot)
+    sync_window(window, qtbot)
     ben = OtherLaptop(tmp_path / "ben", server.url)
     try:
         ben.sync()
@@ -117,7 +122,7 @@ def test_a_visit_dragged_to_another_day_moves_and_ctrl_z_moves_it_back(
         assert _local(moved["planned_start"]).time() == time(9, 30)
 
         # The other laptop sees the visit on Friday after a sync.
-        _sync_window(window, qtbot)
+        sync_window(window, qtbot)
         ben.sync()
         there = ben.store.get("visit", planned)
         assert there is not None and _local(there["planned_start"]) == start + timedelta(days=3)
@@ -129,7 +134,7 @@ def test_a_visit_dragged_to_another_day_moves_and_ctrl_z_moves_it_back(
         qtbot.waitUntil(lambda: _cell_of(table, planned)[1] == 1, timeout=10_000)
         back = store.get("visit", planned)
         assert back is not None and _local(back["planned_start"]) == start
-        _sync_window(window, qtbot)
+        sync_window(window, qtbot)
         ben.sync()
         there = ben.store.get("visit", planned)
         assert there is not None and _local(there["planned_start"]) == start

@@ -119,7 +119,8 @@ class InboxPage(UserPage):
             self.request_pane.show_request(item["target_id"], answer=kind == "answer")
         else:
             self.panes.setCurrentWidget(self.visit_thread)
-            self.visit_thread.set_visit(item["target_id"])
+            self.visit_thread.set_visit(item["target_id"])  # reading the thread reads it
+            self.inbox.reload()  # queued after it: the count without what was just read
 
     def show_visit(self, visit_id: str) -> None:
         if self._ensure_built():
