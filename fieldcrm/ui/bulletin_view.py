@@ -3,8 +3,10 @@ the area's managers, questions and answers) and the manager's editor for a new o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -35,6 +37,7 @@ from fieldcrm.sync.files import max_file_bytes
 from fieldcrm.ui import i18n
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.feedback_view import FeedbackModel
+from fieldcrm.ui.forms import confirm
 from fieldcrm.ui.models import Column, RowsModel
 from fieldcrm.ui.pages.base import make_button, make_table, translator
 from fieldcrm.ui.reasons import rejection
@@ -94,6 +97,11 @@ class BulletinPane(QWidget):
         self.documents.itemActivated.connect(self._open_document)
         self.confirm_button = make_button("confirm_bulletin", self)
         self.confirm_button.clicked.connect(self._confirm)
+        # The area's managers correct or take back a bulletin; every laptop follows.
+        self.correct_button = make_button("correct_bulletin", self)
+        self.correct_button.clicked.connect(self.correct)
+        self.delete_button = make_button("delete_bulletin", self)
+        self.delete_button.clicked.connect(self.delete)
         self.confirm_label = QLabel()
         self.receipts_title = QLabel()
         self.receipts_title.setStyleSheet("font-weight: bold")
@@ -120,6 +128,8 @@ class BulletinPane(QWidget):
         confirm_row = QHBoxLayout()
         confirm_row.addWidget(self.confirm_label, 1)
         confirm_row.addWidget(self.confirm_button)
+        confirm_row.addWidget(self.correct_button)
+        confirm_row.addWidget(self.delete_button)
         ask_row = QHBoxLayout()
         ask_row.addWidget(self.question, 1)
         ask_row.addWidget(self.ask_button)
@@ -140,6 +150,8 @@ class BulletinPane(QWidget):
     def retranslate(self) -> None:
         self.documents.setAccessibleName(_t("Documents of the bulletin"))
         self.confirm_button.setText(_t("Read and &understood"))
+        self.correct_button.setText(_t("&Correct…"))
+        self.delete_button.setText(_t("&Delete"))
         self.receipts_title.setText(_t("Who has read it"))
         self.receipts.setAccessibleName(_t("Who has read it"))
         self.thread_view.setAccessibleName(_t("Questions and answers"))
@@ -194,6 +206,9 @@ class BulletinPane(QWidget):
         self.documents.setVisible(bool(view["documents"]))
         mine = b["author_id"] == self.ctx.user_id
         asks = bool(b["confirm_by"]) and not mine
+        manages = self.ctx.role in ("manager", "admin")
+        self.correct_button.setVisible(manages)
+        self.delete_button.setVisible(manages)
         self.confirm_button.setVisible(asks and not view["confirmed_at"])
         if view["confirmed_at"]:
             when = i18n.format_datetime_local(view["confirmed_at"])
@@ -234,6 +249,50 @@ class BulletinPane(QWidget):
             lambda exc: self.hint.setText(refusal(exc)),
         )
 
+    def correct(self) -> BulletinEditor | None:
+        """The editor with this bulletin's title, text, audience and date to change."""
+        if self.view is None:
+            return None
+        editor = BulletinEditor(self.ctx, self, bulletin=self.view["bulletin"])
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.accepted.connect(lambda: self._reopen(Changes.of("bulletin")))
+        editor.open()
+        return editor
+
+    def delete(self) -> None:
+        """Take the bulletin back (asked first): it leaves every laptop at their next sync."""
+        if self.view is None:
+            return
+        bulletin = self.view["bulletin"]
+        if not confirm(
+            self,
+            _t("Delete bulletin"),
+            fill(
+                _t("Delete the bulletin “%1”? It disappears from every laptop it reached."),
+                bulletin["title"] or "",
+            ),
+            _t("Delete"),
+        ):
+            return
+        bulletin_id, user_id = bulletin["id"], self.ctx.require_user()
+        self.ctx.write(
+            lambda store: bulletins.delete(store, user_id, bulletin_id),
+            self._deleted,
+            lambda exc: self.hint.setText(refusal(exc)),
+        )
+
+    def _deleted(self, changes: Changes) -> None:
+        self.view = None
+        for widget in (self.heading, self.meta, self.confirm_label):
+            widget.clear()
+        self.body.clear()
+        self.documents.clear()
+        self.receipts_model.set_rows([])
+        self.thread_model.set_rows([])
+        for button in (self.confirm_button, self.correct_button, self.delete_button):
+            button.setVisible(False)
+        self.changed.emit(changes)
+
     def _ask(self) -> None:
         text = self.question.text().strip()
         if self.view is None or not text:
@@ -251,11 +310,19 @@ class BulletinEditor(QDialog):
     """A new bulletin: title, text (Markdown), whom to, confirm by, documents. Bad input is
     refused here, with what is wrong, before anything is written or sent."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        bulletin: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("bulletin_editor")
         self.ctx = ctx
-        self.setWindowTitle(_t("New bulletin"))
+        #: The bulletin being corrected (None: a new one).
+        self.bulletin = bulletin
+        self.setWindowTitle(_t("New bulletin") if bulletin is None else _t("Correct bulletin"))
         self.title = QLineEdit()
         self.body = QPlainTextEdit()
         self.body.setPlaceholderText(_t("Simple formatting: **bold**, *italic*, - lists"))
@@ -292,7 +359,7 @@ class BulletinEditor(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         post_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        post_button.setText(_t("&Post"))
+        post_button.setText(_t("&Post") if bulletin is None else _t("&Save"))
         post_button.setObjectName("post_bulletin")
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setText(_t("Cancel"))
@@ -303,6 +370,21 @@ class BulletinEditor(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.resize(620, 640)
+        if bulletin is not None:
+            self.title.setText(bulletin["title"] or "")
+            self.body.setPlainText(bulletin["body"] or "")
+            if bulletin["confirm_by"]:
+                self.confirm.setChecked(True)
+                self.confirm_by.setDate(
+                    QDate.fromString(str(bulletin["confirm_by"])[:10], "yyyy-MM-dd")
+                )
+            # The documents stay as they are: a new document is a new bulletin or shelf
+            # version.
+            for widget in (self.files, self.add_file):
+                widget.setVisible(False)
+                label = form.labelForField(widget)
+                if label is not None:
+                    label.setVisible(False)
         ctx.read(bulletins.audience_choices, self._fill_audience)
 
     def _fill_audience(self, audience: bulletins.Audience) -> None:
@@ -317,6 +399,11 @@ class BulletinEditor(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, ("rep", rep_id))
             item.setCheckState(Qt.CheckState.Unchecked)
             self.audience.addItem(item)
+        if self.bulletin is not None:
+            for territory_id in self.bulletin["territory_ids"] or []:
+                self.choose("territory", territory_id)
+            for rep_id in self.bulletin["rep_ids"] or []:
+                self.choose("rep", rep_id)
 
     def add_path(self, path: Path) -> None:
         item = QListWidgetItem(path.name)
@@ -359,6 +446,21 @@ class BulletinEditor(QDialog):
             return
         self.error.clear()
         self.buttons.setEnabled(False)
+        if self.bulletin is not None:
+            bulletin_id = self.bulletin["id"]
+            values = {
+                "title": title,
+                "body": body,
+                "territory_ids": territories,
+                "rep_ids": reps,
+                "confirm_by": confirm_by,
+            }
+            self.ctx.write(
+                lambda store: bulletins.correct(store, user_id, bulletin_id, values),
+                lambda _changes: self.accept(),
+                self._refused,
+            )
+            return
 
         def work(store: Store) -> Changes:
             return bulletins.post(
@@ -377,4 +479,5 @@ class BulletinEditor(QDialog):
 
     def _refused(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
-        self.error.setText(fill(_t("Not posted: %1"), refusal(exc)))
+        text = _t("Not posted: %1") if self.bulletin is None else _t("Not saved: %1")
+        self.error.setText(fill(text, refusal(exc)))

@@ -127,6 +127,14 @@
       <translation>Gelesen und &amp;verstanden</translation>
     </message>
     <message>
+      <source>&amp;Correct…</source>
+      <translation>&amp;Korrigieren…</translation>
+    </message>
+    <message>
+      <source>&amp;Delete</source>
+      <translation>&amp;Löschen</translation>
+    </message>
+    <message>
       <source>Who has read it</source>
       <translation>Wer es gelesen hat</translation>
     </message>
@@ -167,8 +175,24 @@
       <translation>Die Empfänger sollen bis %1 bestätigen.</translation>
     </message>
     <message>
+      <source>Delete bulletin</source>
+      <translation>Rundschreiben löschen</translation>
+    </message>
+    <message>
+      <source>Delete the bulletin “%1”? It disappears from every laptop it reached.</source>
+      <translation>Das Rundschreiben „%1“ löschen? Es verschwindet von jedem Laptop, das es erreicht hat.</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Löschen</translation>
+    </message>
+    <message>
       <source>New bulletin</source>
       <translation>Neues Rundschreiben</translation>
+    </message>
+    <message>
+      <source>Correct bulletin</source>
+      <translation>Rundschreiben korrigieren</translation>
     </message>
     <message>
       <source>Simple formatting: **bold**, *italic*, - lists</source>
@@ -211,6 +235,10 @@
       <translation>&amp;Veröffentlichen</translation>
     </message>
     <message>
+      <source>&amp;Save</source>
+      <translation>&amp;Speichern</translation>
+    </message>
+    <message>
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
@@ -229,6 +257,10 @@
     <message>
       <source>Not posted: %1</source>
       <translation>Nicht veröffentlicht: %1</translation>
+    </message>
+    <message>
+      <source>Not saved: %1</source>
+      <translation>Nicht gespeichert: %1</translation>
     </message>
   </context>
   <context>

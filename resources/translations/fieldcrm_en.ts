@@ -127,6 +127,14 @@
       <translation>Read and &amp;understood</translation>
     </message>
     <message>
+      <source>&amp;Correct…</source>
+      <translation>&amp;Correct…</translation>
+    </message>
+    <message>
+      <source>&amp;Delete</source>
+      <translation>&amp;Delete</translation>
+    </message>
+    <message>
       <source>Who has read it</source>
       <translation>Who has read it</translation>
     </message>
@@ -167,8 +175,24 @@
       <translation>Readers are asked to confirm by %1.</translation>
     </message>
     <message>
+      <source>Delete bulletin</source>
+      <translation>Delete bulletin</translation>
+    </message>
+    <message>
+      <source>Delete the bulletin “%1”? It disappears from every laptop it reached.</source>
+      <translation>Delete the bulletin “%1”? It disappears from every laptop it reached.</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Delete</translation>
+    </message>
+    <message>
       <source>New bulletin</source>
       <translation>New bulletin</translation>
+    </message>
+    <message>
+      <source>Correct bulletin</source>
+      <translation>Correct bulletin</translation>
     </message>
     <message>
       <source>Simple formatting: **bold**, *italic*, - lists</source>
@@ -211,6 +235,10 @@
       <translation>&amp;Post</translation>
     </message>
     <message>
+      <source>&amp;Save</source>
+      <translation>&amp;Save</translation>
+    </message>
+    <message>
       <source>Cancel</source>
       <translation>Cancel</translation>
     </message>
@@ -229,6 +257,10 @@
     <message>
       <source>Not posted: %1</source>
       <translation>Not posted: %1</translation>
+    </message>
+    <message>
+      <source>Not saved: %1</source>
+      <translation>Not saved: %1</translation>
     </message>
   </context>
   <context>

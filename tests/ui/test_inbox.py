@@ -252,3 +252,58 @@ def test_the_manager_publishes_a_new_version_on_the_shelf(
     [price_list] = [r for r in shelf.model.rows if r["title"] == "Preisliste"]
     assert price_list["name"] == "preisliste-maerz.pdf"
     assert win.store.get("attachment", channel["price_list"]) is None  # version 2 is gone
+
+
+def test_the_manager_corrects_and_takes_back_a_bulletin(
+    manager: tuple[MainWindow, dict[str, str], dict[str, str]], qtbot: QtBot
+) -> None:
+    """Corrected and deleted through the widgets; what syncs to every laptop is the
+    bulletin's change in the outbox (the sync tests follow it to the other laptops)."""
+    from fieldcrm.ui.bulletin_view import BulletinEditor
+    from tests.helpers.qt import answer_next_message_box
+
+    win, ids, channel = manager
+    win.feedback.show_bulletin(channel["price_bulletin"])
+    settle(qtbot, win)
+    pane = win.feedback.bulletin_pane
+    assert pane.correct_button.isVisibleTo(pane) and pane.delete_button.isVisibleTo(pane)
+    editor = pane.correct()
+    assert isinstance(editor, BulletinEditor)
+    settle(qtbot, win)
+    assert editor.title.text() == "Neue Preisliste ab 1. Januar"
+    assert not editor.files.isVisibleTo(editor)
+    editor.title.setText("")
+    editor.buttons.accepted.emit()
+    assert editor.error.text() == "Give the bulletin a title."
+    editor.title.setText("Neue Preisliste ab 1. Februar")
+    editor.choose("territory", ids["north"])
+    with qtbot.waitSignal(editor.accepted, timeout=10_000):
+        editor.buttons.accepted.emit()
+    settle(qtbot, win)
+    corrected = win.store.get("bulletin", channel["price_bulletin"])
+    assert corrected is not None
+    assert corrected["title"] == "Neue Preisliste ab 1. Februar"
+    assert corrected["territory_ids"] == [ids["north"]]
+    assert pane.heading.text() == "Neue Preisliste ab 1. Februar"
+
+    answer_next_message_box("no")  # asked first; Cancel keeps it
+    pane.delete_button.click()
+    assert win.store.get("bulletin", channel["price_bulletin"]) is not None
+    answer_next_message_box("yes")
+    pane.delete_button.click()
+    qtbot.waitUntil(lambda: win.store.get("bulletin", channel["price_bulletin"]) is None)
+    settle(qtbot, win)
+    assert pane.heading.text() == ""
+    listed = [b["id"] for b in bulletins.bulletin_list(win.store, ids["maria"])]
+    assert channel["price_bulletin"] not in listed
+
+
+def test_a_rep_cannot_correct_or_delete_a_bulletin(
+    rep: tuple[MainWindow, dict[str, str], dict[str, str]], qtbot: QtBot
+) -> None:
+    win, _ids, channel = rep
+    win.feedback.show_bulletin(channel["price_bulletin"])
+    settle(qtbot, win)
+    pane = win.feedback.bulletin_pane
+    assert not pane.correct_button.isVisibleTo(pane)
+    assert not pane.delete_button.isVisibleTo(pane)
