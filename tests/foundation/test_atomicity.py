@@ -135,7 +135,7 @@ def test_process_killed_before_commit_leaves_nothing(tmp_path: Path) -> None:
 #: Every public method of the store and of a unit of work, by what it does. A new public
 #: method fails this test until it is listed here (and, if it writes, tested below).
 READS = {"get", "counts", "pending_count", "outbox_entries", "meta", "read", "now_text", "close"}
-READS |= {"wall_ms"}
+READS |= {"wall_ms", "content_key"}
 ROW_WRITES = {"create", "update", "delete"}
 OTHER = {"write", "set_meta", "connection", "clock", "device_id", "engine", "path", "store"}
 OTHER |= {"conn"}
