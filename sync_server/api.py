@@ -11,12 +11,16 @@ never a header or body, so no password or token is ever logged.
 
 from __future__ import annotations
 
+import gc
 import gzip
+import json
 import logging
+import os
 import re
 import time
 import uuid
 import zlib
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -26,6 +30,7 @@ from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -76,7 +81,7 @@ from sync_server.pull import (
     rows_by_id,
     unchanged_since,
 )
-from sync_server.push import DeviceReused, precheck, push
+from sync_server.push import DeviceReused, precheck, push_answer
 from sync_server.scope import Caller, caller_scopes
 from sync_server.wipe import WipePending, confirm_wipe, refuse_if_wiped
 
@@ -321,6 +326,37 @@ def _capped(receive: Receive, cap: int) -> Receive:
     return counted
 
 
+# ---- request bodies ----------------------------------------------------------------------
+
+
+class FastJsonRequest(Request):
+    """A request whose JSON body is parsed by orjson: a push of a thousand entries parses
+    in a third of the time. What orjson refuses (integers beyond 64 bits, ``NaN``, text
+    that is not UTF-8) goes to the standard library as before, so every body is read,
+    or refused, as it was."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            try:
+                self._json = orjson.loads(body)
+            except orjson.JSONDecodeError:
+                self._json = json.loads(body)
+        return self._json
+
+
+class FastJsonRoute(APIRoute):
+    """Routes that read their JSON bodies with ``FastJsonRequest``."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def with_fast_json(request: Request) -> Response:
+            return await handler(FastJsonRequest(request.scope, request.receive))
+
+        return with_fast_json
+
+
 # ---- dependencies ------------------------------------------------------------------------
 
 
@@ -418,6 +454,7 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
         docs_url="/docs" if settings.api_docs else None,
         redoc_url="/redoc" if settings.api_docs else None,
     )
+    app.router.route_class = FastJsonRoute
     app.state.engine = engine or make_engine(settings.database_url)
     app.state.settings = settings
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
@@ -612,10 +649,10 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
         for attempt in range(1, PUSH_ATTEMPTS + 1):
             try:
                 with write_transaction(engine) as conn:
-                    answer = push(conn, caller, body)
-                # Serialised by pydantic itself (FastAPI would validate the answer again
-                # and encode it with the standard library: a third of a push's time).
-                return Response(answer.model_dump_json(), media_type="application/json")
+                    answer = push_answer(conn, caller, body)
+                # The answer is JSON already (FastAPI would validate it again and encode it
+                # with the standard library: a third of a push's time).
+                return Response(answer, media_type="application/json")
             except sa.exc.DBAPIError as exc:
                 # Two pushes locking the same rows in another order: PostgreSQL ends one
                 # of them; it has written nothing and simply runs again.
@@ -795,5 +832,13 @@ def app_from_env() -> FastAPI:
     """Factory for ``uvicorn --factory`` (each worker process builds its own app)."""
     from sync_server.logs import configure
 
-    configure()
-    return create_app(Settings())
+    # The level ``serve --log-level`` chose (each worker process reads it here).
+    configure(os.environ.get("FIELDCRM_LOG_LEVEL", "INFO").upper())
+    app = create_app(Settings())
+    # What the process holds from here on (modules, the app, its routes) lives as long as
+    # the process: the garbage collector stops walking it at every full collection, and
+    # collects young objects less often (a push of a thousand entries makes hundreds of
+    # thousands of them). Full collections had made single pushes 50-100 % slower.
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+    return app
