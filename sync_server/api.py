@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 import orjson
 import sqlalchemy as sa
@@ -74,6 +75,7 @@ from sync_server.logs import request_id_var
 from sync_server.pull import (
     CursorError,
     answer_tag,
+    last_seq_now,
     parse_cursor,
     pull_page,
     range_digests,
@@ -82,7 +84,7 @@ from sync_server.pull import (
     unchanged_since,
 )
 from sync_server.push import DeviceReused, precheck, push_answer
-from sync_server.scope import Caller, caller_scopes
+from sync_server.scope import Caller, caller_scopes, scopes_at
 from sync_server.wipe import WipePending, confirm_wipe, refuse_if_wiped
 
 log = logging.getLogger("fieldcrm.server")
@@ -235,6 +237,9 @@ class GuardMiddleware:
                     headers={"Upgrade": f"FieldCRM-Protocol/{PROTOCOL_VERSION}"},
                 )(scope, receive, send)
                 return
+        polling = scope["method"] == "GET" and scope["path"] == ApiPaths.PULL
+        if polling and "if-none-match" in headers and await _idle_poll(scope, headers, send):
+            return
         if scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
@@ -302,6 +307,56 @@ class GuardMiddleware:
             return {"type": "http.request", "body": data, "more_body": False}
 
         await self.app(scope, replay, send)
+
+
+#: Set in a request's scope when the idle check was made and found changes: the pull
+#: route goes straight to the page.
+IDLE_CHECKED = "fieldcrm.idle_checked"
+_LIMIT = re.compile(r"^[0-9]{1,9}$")
+
+
+async def _idle_poll(scope: Scope, headers: dict[str, str], send: Send) -> bool:
+    """Answer an idle poll (a pull with ``If-None-Match``) with 304 when nothing changed
+    for the caller, without the routing, dependencies and error handling of the app: the
+    poll of every laptop every few minutes is most of a server's requests.
+
+    The caller is checked all the same (token, session, device, wipe). True when the
+    answer was sent; False hands the request to the app, which answers it in full: a
+    page when something changed, and every error (no or bad token, a wipe, a bad cursor
+    or limit, odd or repeated headers and parameters) as it always does."""
+    tag_sent = headers["if-none-match"]
+    authorization = headers.get("authorization", "")
+    scheme, _, token = authorization.partition(" ")
+    if len(tag_sent) > 128 or scheme.lower() != "bearer" or not token:
+        return False
+    names = [name for name, _ in scope["headers"]]
+    if names.count(b"if-none-match") != 1 or names.count(b"authorization") != 1:
+        return False
+    params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    query = dict(params)
+    if len(query) != len(params) or not set(query) <= {"cursor", "limit"}:
+        return False
+    limit = query.get("limit", "1000")
+    if not _LIMIT.match(limit) or not 1 <= int(limit) <= MAX_ROWS_PER_PAGE:
+        return False
+    cursor = query.get("cursor")
+    try:
+        after = parse_cursor(cursor)
+        if cursor is not None and len(cursor) > 32:
+            return False
+        tag, caller, unchanged = _idle_check(scope["app"].state.engine, token, after, tag_sent)
+    except (auth.AuthError, WipePending, CursorError):
+        return False
+    scope.setdefault("state", {})["user_id"] = caller.user_id
+    if not unchanged:
+        scope[IDLE_CHECKED] = True
+        return False
+    noted = caller.last_sync_at
+    if noted is None or datetime.now(UTC) - noted > SYNC_NOTE_AGE:
+        await run_in_threadpool(_note_sync, scope["app"].state.engine, caller.device_id)
+    await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", tag.encode())]})
+    await send({"type": "http.response.body", "body": b""})
+    return True
 
 
 #: The content type of an upload part (as in the tus protocol).
@@ -682,7 +737,7 @@ def _install_routes(app: FastAPI, settings: Settings) -> None:
         if_none_match: Annotated[str | None, Header(max_length=128)] = None,
     ) -> Response:
         after = parse_cursor(cursor)
-        if if_none_match is not None:
+        if if_none_match is not None and not request.scope.get(IDLE_CHECKED):
             # An idle poll is answered here, on the event loop: one read transaction of
             # index probes, about a millisecond, instead of two thread switches (to the
             # thread pool and back), which on a busy server cost more than the work.
@@ -706,15 +761,28 @@ def _unchanged_answer(
 ) -> tuple[str, Caller | None]:
     """The answer tag, and the caller when nothing changed for them since ``after`` (the
     tag they sent still holds): then the answer is 304."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise auth.AuthError(401, "not_authenticated", "Log in first (no access token sent).")
+    tag, caller, unchanged = _idle_check(engine, credentials.credentials, after, if_none_match)
+    request.state.user_id = caller.user_id
+    return tag, caller if unchanged else None
+
+
+def _idle_check(
+    engine: sa.Engine, token: str, after: int, if_none_match: str
+) -> tuple[str, Caller, bool]:
+    """(answer tag, caller, whether nothing changed for them since ``after`` and the tag
+    they sent still holds). Raises ``AuthError`` and ``WipePending``."""
     # The caller is checked in the poll's own snapshot: an idle poll is one transaction.
     # A wipe waiting for this device is answered before anything else, 304 included.
     with read_transaction(engine) as conn:
-        caller = authenticated(conn, request, credentials)
+        caller = auth.authenticate(conn, token)
         refuse_if_wiped(caller)
-        scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
+        last_seq = last_seq_now(conn)
+        scopes = scopes_at(conn, caller, last_seq)
         tag = answer_tag(conn, caller, scopes)
-        unchanged = if_none_match == tag and unchanged_since(conn, scopes, after)
-    return tag, caller if unchanged else None
+        unchanged = if_none_match == tag and unchanged_since(conn, scopes, after, last_seq)
+    return tag, caller, unchanged
 
 
 def _note_sync(engine: sa.Engine, device_id: str) -> None:
