@@ -182,7 +182,7 @@ def test_odd_polls_get_the_answers_of_a_full_pull(env: ServerEnv) -> None:
         assert with_tag.status_code == without.status_code == status, (query, with_tag.text)
         assert with_tag.json()["code"] == without.json()["code"]
     # A parameter twice: the app reads the last one, as it always did.
-    twice = [("cursor", "0"), ("cursor", anna.cursor)]
+    twice = f"cursor=0&cursor={anna.cursor}"
     assert _pull(anna, tag, cursor="0").status_code == 200
     response = anna.http.get(
         ApiPaths.PULL, params=twice, headers={**anna.auth, "If-None-Match": tag}
