@@ -14,7 +14,6 @@ from typing import Any
 
 from fieldcrm.domain.textfold import SEARCH_KINDS, fold, fold_with_positions, phone_forms, sort_key
 from fieldcrm.store import Store
-from fieldcrm.store.search_build import catch_up
 from fieldcrm.store.search import (
     SearchTerms,
     fts_query,
@@ -22,6 +21,7 @@ from fieldcrm.store.search import (
     matching_rowids,
     whole_words_first,
 )
+from fieldcrm.store.search_build import catch_up
 from fieldcrm.store.textindex import BY_ENTITY
 
 #: Characters of a long text shown around the first match.

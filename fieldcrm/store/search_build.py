@@ -23,7 +23,7 @@ from fieldcrm.store.textindex import BUILT, DIRTY_TABLE, PROGRESS_TABLE, TEXT_IN
 from fieldcrm.store.textindex import catch_up_sql as _catch_up_statements
 from fieldcrm.store.textindex import slice_sql as _slice_statement
 
-#: Rows indexed per transaction: about 0.1–0.2 s of CPU (trigram rows cost about 80 µs).
+#: Rows indexed per transaction: about 0.1 to 0.2 s of CPU (trigram rows cost about 80 µs).
 SLICE_ROWS = 2_000
 
 
@@ -132,12 +132,13 @@ def build(
     stop: threading.Event | None = None,
     rows: int = SLICE_ROWS,
 ) -> IndexProgress:
-    """Catch up and build the whole index, slice by slice; ``stop`` ends it between two
-    slices (the next build goes on from the watermarks). Returns the progress reached."""
-    while not (stop is not None and stop.is_set()):
-        more = build_step(store, rows)
+    """Catch up and build the whole index, slice by slice, reporting the progress before
+    the first slice and after each; ``stop`` ends it between two slices (the next build
+    goes on from the watermarks). Nothing is written when nothing is left to do."""
+    while True:
+        state = progress(store)
         if report is not None:
-            report(progress(store))
-        if not more:
-            break
-    return progress(store)
+            report(state)
+        if (state.built and not state.waiting) or (stop is not None and stop.is_set()):
+            return state
+        build_step(store, rows)

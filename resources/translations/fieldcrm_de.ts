@@ -2530,6 +2530,10 @@
       <source>%1 found</source>
       <translation>%1 gefunden</translation>
     </message>
+    <message>
+      <source>The search index is still being built (%1 %): records not indexed yet are not found.</source>
+      <translation>Der Suchindex wird noch aufgebaut (%1 %): Noch nicht indizierte Einträge werden nicht gefunden.</translation>
+    </message>
   </context>
   <context>
     <name>ServerReasons</name>

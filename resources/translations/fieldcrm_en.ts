@@ -2530,6 +2530,10 @@
       <source>%1 found</source>
       <translation>%1 found</translation>
     </message>
+    <message>
+      <source>The search index is still being built (%1 %): records not indexed yet are not found.</source>
+      <translation>The search index is still being built (%1 %): records not indexed yet are not found.</translation>
+    </message>
   </context>
   <context>
     <name>ServerReasons</name>

@@ -43,9 +43,7 @@ def upgrade() -> None:
         sa.Column("old", sa.Text(), nullable=True),
     )
     for index in TEXT_INDEXES:
-        op.execute(
-            f"INSERT INTO search_progress (name, upto) VALUES ('{index.table}', {BUILT})"
-        )
+        op.execute(f"INSERT INTO search_progress (name, upto) VALUES ('{index.table}', {BUILT})")
         for statement in (*drop_triggers_sql(index), *queue_trigger_sql(index)):
             op.execute(statement)
 
