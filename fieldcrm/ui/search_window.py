@@ -231,7 +231,7 @@ class SearchWindow(QDialog):
         if self.hits:
             found = fill(self.tr("%1 found"), str(len(self.hits)))
         if self.index_percent < 100:
-            found += " " + fill(
+            found += "\n" + fill(
                 self.tr(
                     "The search index is still being built (%1 %): records not indexed yet "
                     "are not found."
