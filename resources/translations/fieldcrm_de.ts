@@ -960,25 +960,6 @@
     </message>
   </context>
   <context>
-    <name>FeedbackInbox</name>
-    <message>
-      <source>New feedback</source>
-      <translation>Neues Feedback</translation>
-    </message>
-    <message>
-      <source>No new feedback.</source>
-      <translation>Kein neues Feedback.</translation>
-    </message>
-    <message>
-      <source>Mark all as &amp;read</source>
-      <translation>Alle als &amp;gelesen markieren</translation>
-    </message>
-    <message>
-      <source>New feedback on visit reports</source>
-      <translation>Neues Feedback zu Besuchsberichten</translation>
-    </message>
-  </context>
-  <context>
     <name>FeedbackModel</name>
     <message>
       <source>Feedback</source>

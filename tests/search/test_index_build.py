@@ -240,9 +240,11 @@ def test_everything_written_during_the_build_is_found_as_if_refilled(
             ben.store.delete("customer", mine.pop(0))
         elif move == 4:  # a note's text changed twice before anything caught up
             with ben.store.read() as conn:
-                note = conn.exec_driver_sql(
-                    "SELECT id FROM note WHERE deleted = 0 ORDER BY rowid LIMIT 1"
-                ).scalar()
+                note = str(
+                    conn.exec_driver_sql(
+                        "SELECT id FROM note WHERE deleted = 0 ORDER BY rowid LIMIT 1"
+                    ).scalar()
+                )
             ben.store.update("note", note, {"text": "Kachelofen erst"})
             ben.store.update("note", note, {"text": f"Kachelofen zweitens {steps}"})
     assert steps > 20
@@ -380,13 +382,10 @@ def test_a_profile_from_before_keeps_its_built_index_and_the_way_back_completes_
             for index in TEXT_INDEXES:
                 for statement in reset_sql(index):
                     uow.connection.exec_driver_sql(statement)
-            uow.update(
-                "customer",
-                uow.connection.exec_driver_sql(
-                    "SELECT id FROM customer WHERE number = 'K-2'"
-                ).scalar(),
-                {"name": "Estrich Neu"},
-            )
+            second = uow.connection.exec_driver_sql(
+                "SELECT id FROM customer WHERE number = 'K-2'"
+            ).scalar()
+            uow.update("customer", str(second), {"name": "Estrich Neu"})
     finally:
         store.close()
     _migrate(path, "downgrade", "0016")
