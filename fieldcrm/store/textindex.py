@@ -104,24 +104,32 @@ def queue_trigger_sql(index: TextIndex) -> list[str]:
 
     Only rows at or below the watermark (already indexed, or already passed by the
     builder) are noted; the builder reads the others' current values when it gets to
-    them. The first change since the last catch-up keeps the fields as indexed (``OR
-    IGNORE``): a contentless index needs them to take the row's entry out.
+    them. The first change since the last catch-up keeps the fields as indexed (later
+    ones do not replace them): a contentless index needs them to take the entry out.
     """
     t, e, w = index.table, index.entity, _watermark(index)
     watched = ", ".join((*index.columns, "deleted"))
     changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in (*index.columns, "deleted"))
-    note = f"INSERT OR IGNORE INTO {DIRTY_TABLE}(name, row, indexed, old) VALUES ('{t}', "
+
+    def note(row: str, indexed: str, old: str) -> str:
+        # Not ``INSERT OR IGNORE``: a trigger takes the conflict policy of the statement
+        # that fired it when that one has its own (the pull's upsert), so it is checked.
+        return (
+            f"INSERT INTO {DIRTY_TABLE}(name, row, indexed, old) SELECT '{t}', {row}.rowid, "
+            f"{indexed}, {old} WHERE NOT EXISTS (SELECT 1 FROM {DIRTY_TABLE} "
+            f"WHERE name = '{t}' AND row = {row}.rowid);"
+        )
+
+    was_indexed = f"CASE WHEN old.deleted = 0 THEN {_old_values(index)} END"
     return [
         f'CREATE TRIGGER {t}_ai AFTER INSERT ON "{e}" '
-        f"WHEN new.deleted = 0 AND new.rowid <= {w} BEGIN "
-        f"{note}new.rowid, 0, NULL); END",
+        f"WHEN new.deleted = 0 AND new.rowid <= {w} BEGIN {note('new', '0', 'NULL')} END",
         f'CREATE TRIGGER {t}_ad AFTER DELETE ON "{e}" '
         f"WHEN old.deleted = 0 AND old.rowid <= {w} BEGIN "
-        f"{note}old.rowid, 1, {_old_values(index)}); END",
+        f"{note('old', '1', _old_values(index))} END",
         f'CREATE TRIGGER {t}_au AFTER UPDATE OF {watched} ON "{e}" '
         f"WHEN (old.deleted = 0 OR new.deleted = 0) AND ({changed}) AND old.rowid <= {w} BEGIN "
-        f"{note}old.rowid, old.deleted = 0, "
-        f"CASE WHEN old.deleted = 0 THEN {_old_values(index)} END); END",
+        f"{note('old', 'old.deleted = 0', was_indexed)} END",
     ]
 
 
