@@ -32,6 +32,7 @@ from fieldcrm.ui.navigation import ICONS, PAGES, nav_texts
 from fieldcrm.ui.pages.base import View
 from fieldcrm.ui.pages.today import TodayView
 from fieldcrm.ui.reminders import Reminders
+from fieldcrm.ui.search_index import SearchIndexBuilder
 from fieldcrm.ui.settings import Settings
 from fieldcrm.ui.sync import SyncBackend, SyncController
 from fieldcrm.ui.tasks import TaskRunner
@@ -131,6 +132,12 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.ctx = AppContext(store, self.db, settings, self.sync, self, analysis=self.analysis)
+        # The search index is built after a sync, in the background (a first sync ends
+        # without it), and at start when a closed app left it half-built.
+        self.search_index = SearchIndexBuilder(store, self)
+        self.ctx.search_index = self.search_index
+        self.sync.synced.connect(lambda _result: self.search_index.start())
+        self.search_index.start()
         self._closing_confirmed = False
 
         self._unread_feedback = 0
@@ -659,6 +666,7 @@ class MainWindow(QMainWindow):
         self.save_window_state()
         if self.pages.made("road") is not None:
             self.road.shutdown()
+        self.search_index.shutdown()
         self.sync.shutdown()
         self.analysis.shutdown(drop_queued=True)
         self.db.shutdown()
