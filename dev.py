@@ -49,8 +49,9 @@ def run(*cmd: str) -> int:
 
 #: pytest options of the quick lane: everything not marked slow, on every core.
 FAST = ("-m", "not slow", "-n", "auto", "-q")
-#: The full run uses every core too (the tests keep to their own files, ports and databases).
-FULL = ("-n", "auto")
+#: The full run uses every core too (the tests keep to their own files, ports and databases)
+#: and names its thirty slowest tests, so a slow CI run says where the time went.
+FULL = ("-n", "auto", "--durations=30")
 
 
 def run_tests(extra: list[str]) -> int:

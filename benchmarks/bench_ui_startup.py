@@ -4,10 +4,13 @@
 
 Each run is a new process (``python -m benchmarks.bench_ui_startup --child``) that opens
 the profile (migrations check included), builds the main window, shows it and reports
-when the first event-loop turn after ``show()`` runs. The time is measured by the parent
-from just before it starts the process, so interpreter start and imports count. The
-child also reports the CPU time it used until then (user + system): on a machine shared
-with other work the wall time stretches with the load, the CPU time much less.
+twice: when the first event-loop turn after ``show()`` runs ("shown"), and when the first
+page (Today) has painted the rows its first read brought ("data painted": the first paint
+of its table after the rows arrived from the database thread). The times are measured by
+the parent from just before it starts the process, so interpreter start and imports
+count. The child also reports the CPU time it used until then (user + system): on a
+machine shared with other work the wall time stretches with the load, the CPU time much
+less. The load average is printed before and after the runs.
 
 The profile is encrypted as the app keeps it (key in the benchmarks' keyring). With
 ``--compare-plain`` a plain copy of the same profile is started too, the two alternating
@@ -35,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def child(profile: Path, plain: bool = False) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEvent, QObject, QTimer
 
     from fieldcrm.ui import app as ui_app
     from fieldcrm.ui.app import application, open_main_window
@@ -50,22 +53,41 @@ def child(profile: Path, plain: bool = False) -> int:
         ui_app.open_profile_store = open_plain
     app = application()
     window = open_main_window(profile, {"server_url": ""})
-    window.show()
-    window.start()
+    table = window.today.today_table
 
-    def shown() -> None:
-        print(f"shown {time.process_time() * 1000:.0f}", flush=True)
+    class FirstPaintWithData(QObject):
+        """Reports the first paint of the Today table after its rows arrived."""
+
+        rows_arrived = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if self.rows_arrived and event.type() == QEvent.Type.Paint:
+                self.rows_arrived = False
+                QTimer.singleShot(0, painted)
+            return False
+
+    def painted() -> None:
+        print(f"painted {time.process_time() * 1000:.0f}", flush=True)
         window.close()
         app.quit()
 
-    QTimer.singleShot(0, shown)
+    watcher = FirstPaintWithData()
+    table.viewport().installEventFilter(watcher)
+    window.today.today_model.modelReset.connect(lambda: setattr(watcher, "rows_arrived", True))
+    window.show()
+    window.start()
+    QTimer.singleShot(0, lambda: print(f"shown {time.process_time() * 1000:.0f}", flush=True))
     app.exec()
     window.store.close()
     return 0
 
 
-def _start(profile: Path, plain: bool) -> tuple[float, float]:
-    """One start: (wall ms, CPU ms of the child until the window showed)."""
+Start = tuple[float, float, float, float]
+
+
+def _start(profile: Path, plain: bool) -> Start:
+    """One start: wall ms and CPU ms of the child until the window showed, and until the
+    first page had painted its data."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     command = [sys.executable, "-m", "benchmarks.bench_ui_startup", "--child", str(profile)]
     started = time.perf_counter()
@@ -78,12 +100,15 @@ def _start(profile: Path, plain: bool) -> tuple[float, float]:
         text=True,
     )
     assert process.stdout is not None
-    line = process.stdout.readline()
-    elapsed = (time.perf_counter() - started) * 1000
+    found: dict[str, tuple[float, float]] = {}
+    for word in ("shown", "painted"):
+        line = process.stdout.readline()
+        elapsed = (time.perf_counter() - started) * 1000
+        said, _, cpu = line.strip().partition(" ")
+        assert said == word, line
+        found[word] = (elapsed, float(cpu))
     process.wait()
-    word, _, cpu = line.strip().partition(" ")
-    assert word == "shown", line
-    return elapsed, float(cpu)
+    return (*found["shown"], *found["painted"])
 
 
 def main() -> int:
@@ -97,7 +122,8 @@ def main() -> int:
         return child(args.child, args.plain)
     source = profile_with_customers(CUSTOMERS)
     kinds = ["encrypted", "plain"] if args.compare_plain else ["encrypted"]
-    times: dict[str, list[tuple[float, float]]] = {kind: [] for kind in kinds}
+    times: dict[str, list[Start]] = {kind: [] for kind in kinds}
+    print(f"load average at start: {_load()}")
     with tempfile.TemporaryDirectory(prefix="fieldcrm-start-") as tmp:
         profiles = {}
         for kind in kinds:
@@ -105,25 +131,31 @@ def main() -> int:
             shutil.copytree(source, profiles[kind])
         # The first start of the encrypted copy encrypts the plain profile in place.
         first = _start(profiles["encrypted"], False)
-        print(f"first start (encrypts the profile in place): {first[0]:.0f} ms")
+        print(f"first start (encrypts the profile in place): {first[2]:.0f} ms to data painted")
         for n in range(args.runs):
             order = kinds if n % 2 == 0 else kinds[::-1]
             for kind in order:
                 times[kind].append(_start(profiles[kind], kind == "plain"))
+    print(f"load average at end: {_load()}")
     for kind in kinds:
-        walls = [w for w, _ in times[kind]]
-        cpus = [c for _, c in times[kind]]
-        print(
-            f"cold start to main window, {kind} ({args.runs} runs): "
-            f"median {statistics.median(walls):.0f} ms, max {max(walls):.0f} ms; "
-            f"CPU time median {statistics.median(cpus):.0f} ms"
-        )
+        for label, at in (("main window shown", 0), ("first page's data painted", 2)):
+            walls = [run[at] for run in times[kind]]
+            cpus = [run[at + 1] for run in times[kind]]
+            print(
+                f"cold start to {label}, {kind} ({args.runs} runs): "
+                f"median {statistics.median(walls):.0f} ms, max {max(walls):.0f} ms; "
+                f"CPU time median {statistics.median(cpus):.0f} ms (budget 2,000 ms)"
+            )
     if args.compare_plain:
-        ratio = statistics.median(w for w, _ in times["encrypted"]) / statistics.median(
-            w for w, _ in times["plain"]
+        ratio = statistics.median(run[2] for run in times["encrypted"]) / statistics.median(
+            run[2] for run in times["plain"]
         )
-        print(f"encrypted / plain, median wall time: {ratio:.2f}")
+        print(f"encrypted / plain, median wall time to data painted: {ratio:.2f}")
     return 0
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

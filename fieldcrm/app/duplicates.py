@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from fieldcrm.app.changes import Changes
 from fieldcrm.domain.textfold import fold, phone_forms
 from fieldcrm.store import Store
+from fieldcrm.store.search_build import catch_up
 
 #: How alike two names must be (``difflib`` ratio of their folded forms, legal forms left out).
 SIMILAR_NAME = 0.85
@@ -120,6 +121,7 @@ def customer_candidates(store: Store, values: Mapping[str, Any]) -> list[Candida
     email = (values.get("email") or "").strip().lower()
     postal = (values.get("postal_code") or "").strip()
     found: dict[str, Candidate] = {}
+    catch_up(store)  # what was just written or synced is compared too
     with store.read() as conn:
         lookups: list[tuple[str, str]] = [("phone", p) for p in sorted(phones)]
         if email:
@@ -172,6 +174,7 @@ def contact_candidates(
     email = (values.get("email") or "").strip().lower()
     name = _person(values)
     found: dict[str, Candidate] = {}
+    catch_up(store)  # what was just written or synced is compared too
     with store.read() as conn:
         rows: list[tuple[str, dict[str, Any]]] = []
         for phone in sorted(phones):

@@ -21,6 +21,7 @@ from fieldcrm.store.search import (
     matching_rowids,
     whole_words_first,
 )
+from fieldcrm.store.search_build import catch_up
 from fieldcrm.store.textindex import BY_ENTITY
 
 #: Characters of a long text shown around the first match.
@@ -100,10 +101,16 @@ _ONE_LINE = str.maketrans("\n\r\t", "   ")
 def search(
     store: Store, text: str, kinds: Iterable[str] = SEARCH_KINDS, limit: int = 20
 ) -> list[SearchHit]:
-    """Up to ``limit`` hits per kind for what was typed, kinds in ``SEARCH_KINDS`` order."""
+    """Up to ``limit`` hits per kind for what was typed, kinds in ``SEARCH_KINDS`` order.
+
+    Rows changed since the index was last caught up are indexed first (a short write),
+    so what was just typed or synced is found. While the index is still being built
+    (``fieldcrm.store.search_build``) only the rows indexed so far are searched.
+    """
     terms = SearchTerms.parse(text)
     if terms.empty:
         return []
+    catch_up(store)
     wanted = set(kinds)
     hits: list[SearchHit] = []
     with store.read() as conn:

@@ -46,6 +46,7 @@ def run(args: argparse.Namespace, open_store: Callable[[Path], Store]) -> int:
         return 2
     store = open_store(Path(args.profile))
     try:
+        finish_index(store)
         hits = search(store, args.query, args.kind or SEARCH_KINDS, args.limit)
     finally:
         store.close()
@@ -57,3 +58,22 @@ def run(args: argparse.Namespace, open_store: Callable[[Path], Store]) -> int:
     if not hits:
         print(f"fieldcrm: nothing found for {args.query!r}", file=sys.stderr)
     return 0
+
+
+def finish_index(store: Store) -> None:
+    """Build what a first sync left of the search index before searching, so a search
+    from the command line always sees everything; the progress goes to stderr."""
+    from fieldcrm.store import search_build
+
+    if search_build.progress(store).built:
+        return
+    print("fieldcrm: the search index is being built (once, after a first sync)…", file=sys.stderr)
+    shown = -1
+
+    def report(state: search_build.IndexProgress) -> None:
+        nonlocal shown
+        if state.percent // 10 > shown // 10 or state.built:
+            shown = state.percent
+            print(f"fieldcrm: search index {state.percent} % built", file=sys.stderr, flush=True)
+
+    search_build.build(store, report)

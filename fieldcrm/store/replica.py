@@ -45,7 +45,7 @@ from fieldcrm.store.meta import (  # noqa: F401 - the sync engine imports the ke
     set_meta,
 )
 from fieldcrm.store.service import CUSTOMER_CHILDREN, DELETED_STAMP, Store
-from fieldcrm.store.textindex import TEXT_INDEXES, refill_sql
+from fieldcrm.store.textindex import TEXT_INDEXES, reset_sql
 
 #: SQLite helper threads for sorting while the set-aside indexes are built.
 INDEX_SORT_THREADS = max(1, min(4, (os.cpu_count() or 2) - 1))
@@ -257,12 +257,13 @@ def in_bulk_load(store: Store) -> bool:
 
 
 def end_bulk_load(store: Store) -> bool:
-    """Put back what ``begin_bulk_load`` set aside: indexes, search index, its triggers.
+    """Put back what ``begin_bulk_load`` set aside: indexes, search indexes, triggers.
 
     Safe to call at any time and more than once: indexes that exist already are kept,
-    triggers are put back exactly as they were, and the search indexes are refilled from
-    the tables (live rows only, as the triggers keep them), whatever happened meanwhile.
-    False when nothing was set aside.
+    triggers are put back exactly as they were, the customer list's search indexes are
+    refilled from the tables (live rows only, as the triggers keep them), and the search
+    index over everything typed is emptied with its watermarks at 0, for the background
+    builder, whatever happened meanwhile. False when nothing was set aside.
     """
     with store.write() as uow:
         conn = uow.connection
@@ -293,8 +294,11 @@ def _put_back(conn: sa.Connection, objects: list[dict[str, str]]) -> None:
             f"INSERT INTO {fts}(rowid, {cols}) SELECT rowid, {cols} FROM {_q(entity)} "
             "WHERE deleted = 0"
         )
+    # The search index over everything typed is not filled here: it is emptied and built
+    # afterwards in the background (``fieldcrm.store.search_build``), so the sync ends
+    # as soon as the data is in.
     for index in TEXT_INDEXES:
-        for statement in refill_sql(index):
+        for statement in reset_sql(index):
             conn.exec_driver_sql(statement)
     for obj in objects:
         if obj["type"] == "trigger":

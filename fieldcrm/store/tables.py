@@ -253,6 +253,25 @@ geocode_cache = sa.Table(
     sa.Column("looked_up_at", sa.String(32), nullable=False),
 )
 
+#: How far each search index over everything typed is built (``fieldcrm.store.textindex``):
+#: it holds the live rows up to ``upto`` (a rowid; ``textindex.BUILT`` when complete).
+search_progress = sa.Table(
+    "search_progress",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("upto", sa.BigInteger(), nullable=False),
+)
+
+#: Indexed rows changed since the last catch-up, and their indexed fields as they were.
+search_dirty = sa.Table(
+    "search_dirty",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("row", sa.BigInteger(), primary_key=True),
+    sa.Column("indexed", sa.Boolean(), nullable=False),
+    sa.Column("old", sa.Text(), nullable=True),
+)
+
 #: Full-text tables are virtual tables made by the migration, not part of ``metadata``.
 FTS_TABLES = (
     "customer_fts",

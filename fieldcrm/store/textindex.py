@@ -12,9 +12,18 @@ only), filled with one folded text per live row (``fieldcrm.domain.textfold``):
   A trigram index over them would hold several hundred million positions for the
   standard area (docs/PERFORMANCE.md).
 
-Triggers keep the indexes in step with every writer, in plain SQL (no Python function
-on the connection). A first sync sets the triggers aside and refills the indexes in one
-statement each (``refill_sql``, called by ``replica.end_bulk_load``).
+How far each index is built is its watermark (``search_progress``): the index holds the
+live rows with ``rowid <= upto``; ``BUILT`` means every row, also those still to come. A
+first sync ends with the indexes emptied and their watermarks at 0
+(``replica.end_bulk_load``); ``fieldcrm.store.search_build`` then indexes the rows in
+rowid slices, one short transaction each, in the background.
+
+Triggers, in plain SQL, only note which indexed rows changed (``search_dirty``: the row,
+and its indexed fields as they were, unfolded) and fold nothing: a pull of edited records
+does not pay the text folding per row. The noted rows are indexed again by
+``catch_up_sql`` (the builder after a sync; every search before it asks the index). A
+contentless FTS5 table needs the old text to take a row out (SQLite 3.40 has no
+``contentless_delete``); the queue keeps it, so the index stores no text of its own.
 """
 
 from __future__ import annotations
@@ -78,12 +87,72 @@ TEXT_INDEXES: tuple[TextIndex, ...] = (
 BY_ENTITY = {index.entity: index for index in TEXT_INDEXES}
 
 
+#: The watermark of an index built over every row, also the rows still to come.
+BUILT = 9_223_372_036_854_775_807
+#: How far each index is built: it holds the live rows with ``rowid <= upto``.
+PROGRESS_TABLE = "search_progress"
+#: Rows indexed (at or below the watermark) that changed since: (index, row, whether
+#: the row was in the index, its indexed fields as they were, a JSON array).
+DIRTY_TABLE = "search_dirty"
+
+
+def table_sql(index: TextIndex) -> str:
+    return f"CREATE VIRTUAL TABLE {index.table} USING fts5(body, content='', {index.options})"
+
+
+def _watermark(index: TextIndex) -> str:
+    return f"(SELECT upto FROM {PROGRESS_TABLE} WHERE name = '{index.table}')"
+
+
+def _old_values(index: TextIndex) -> str:
+    return "json_array(" + ", ".join(f"old.{c}" for c in index.columns) + ")"
+
+
+def queue_trigger_sql(index: TextIndex) -> list[str]:
+    """Triggers that note a changed row in the dirty queue, without folding any text.
+
+    Only rows at or below the watermark (already indexed, or already passed by the
+    builder) are noted; the builder reads the others' current values when it gets to
+    them. The first change since the last catch-up keeps the fields as indexed (later
+    ones do not replace them): a contentless index needs them to take the entry out.
+    """
+    t, e, w = index.table, index.entity, _watermark(index)
+    watched = ", ".join((*index.columns, "deleted"))
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in (*index.columns, "deleted"))
+
+    def note(row: str, indexed: str, old: str) -> str:
+        # Not ``INSERT OR IGNORE``: a trigger takes the conflict policy of the statement
+        # that fired it when that one has its own (the pull's upsert), so it is checked.
+        return (
+            f"INSERT INTO {DIRTY_TABLE}(name, row, indexed, old) SELECT '{t}', {row}.rowid, "
+            f"{indexed}, {old} WHERE NOT EXISTS (SELECT 1 FROM {DIRTY_TABLE} "
+            f"WHERE name = '{t}' AND row = {row}.rowid);"
+        )
+
+    was_indexed = f"CASE WHEN old.deleted = 0 THEN {_old_values(index)} END"
+    return [
+        f'CREATE TRIGGER {t}_ai AFTER INSERT ON "{e}" '
+        f"WHEN new.deleted = 0 AND new.rowid <= {w} BEGIN {note('new', '0', 'NULL')} END",
+        f'CREATE TRIGGER {t}_ad AFTER DELETE ON "{e}" '
+        f"WHEN old.deleted = 0 AND old.rowid <= {w} BEGIN "
+        f"{note('old', '1', _old_values(index))} END",
+        f'CREATE TRIGGER {t}_au AFTER UPDATE OF {watched} ON "{e}" '
+        f"WHEN (old.deleted = 0 OR new.deleted = 0) AND ({changed}) AND old.rowid <= {w} BEGIN "
+        f"{note('old', 'old.deleted = 0', was_indexed)} END",
+    ]
+
+
 def create_sql(index: TextIndex) -> list[str]:
-    """The FTS5 table and the three triggers that keep it in step."""
+    """The FTS5 table and the three triggers that note changes for the catch-up."""
+    return [table_sql(index), *queue_trigger_sql(index)]
+
+
+def direct_trigger_sql(index: TextIndex) -> list[str]:
+    """The triggers of revision 0013, which folded and indexed each change as it was
+    written (kept for that migration and the downgrade of 0017)."""
     t, e = index.table, index.entity
     watched = ", ".join((*index.columns, "deleted"))
     return [
-        f"CREATE VIRTUAL TABLE {t} USING fts5(body, content='', {index.options})",
         f'CREATE TRIGGER {t}_ai AFTER INSERT ON "{e}" WHEN new.deleted = 0 BEGIN '
         f"INSERT INTO {t}(rowid, body) VALUES (new.rowid, {index.body_sql('new')}); END",
         f'CREATE TRIGGER {t}_ad AFTER DELETE ON "{e}" WHEN old.deleted = 0 BEGIN '
@@ -97,19 +166,55 @@ def create_sql(index: TextIndex) -> list[str]:
     ]
 
 
+def drop_triggers_sql(index: TextIndex) -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS {index.table}_{suffix}" for suffix in ("ai", "ad", "au")]
+
+
 def drop_sql(index: TextIndex) -> list[str]:
-    t = index.table
-    return [
-        *(f"DROP TRIGGER IF EXISTS {t}_{suffix}" for suffix in ("ai", "ad", "au")),
-        f"DROP TABLE IF EXISTS {t}",
-    ]
+    return [*drop_triggers_sql(index), f"DROP TABLE IF EXISTS {index.table}"]
 
 
 def refill_sql(index: TextIndex) -> list[str]:
-    """Empty the index and fill it from the table's live rows, set-based."""
+    """Empty the index and fill it from the table's live rows, set-based, in one go (the
+    reference the built index is compared with; the benchmarks' index cost)."""
     t = index.table
     return [
         f"INSERT INTO {t}({t}) VALUES ('delete-all')",
         f'INSERT INTO {t}(rowid, body) SELECT r.rowid, {index.body_sql("r")} FROM "{index.entity}" '
         "AS r WHERE r.deleted = 0",
+    ]
+
+
+def reset_sql(index: TextIndex) -> list[str]:
+    """Empty the index and set its watermark to 0: the builder fills it from the start."""
+    t = index.table
+    return [
+        f"INSERT INTO {t}({t}) VALUES ('delete-all')",
+        f"DELETE FROM {DIRTY_TABLE} WHERE name = '{t}'",
+        f"INSERT INTO {PROGRESS_TABLE}(name, upto) VALUES ('{t}', 0) "
+        "ON CONFLICT(name) DO UPDATE SET upto = 0",
+    ]
+
+
+def slice_sql(index: TextIndex) -> str:
+    """Index the live rows of ``(:after, :upto]`` as they are now (one builder step)."""
+    return (
+        f"INSERT INTO {index.table}(rowid, body) SELECT r.rowid, {index.body_sql('r')} "
+        f'FROM "{index.entity}" AS r WHERE r.rowid > :after AND r.rowid <= :upto '
+        "AND r.deleted = 0"
+    )
+
+
+def catch_up_sql(index: TextIndex) -> list[str]:
+    """Take the noted rows' old entries out, put their current text in, empty the queue."""
+    t, e = index.table, index.entity
+    olds = ", ".join(f"json_extract(d.old, '$[{i}]') AS {c}" for i, c in enumerate(index.columns))
+    return [
+        f"INSERT INTO {t}({t}, rowid, body) SELECT 'delete', r.row_, {index.body_sql('r')} "
+        f"FROM (SELECT d.row AS row_, {olds} FROM {DIRTY_TABLE} AS d "
+        f"WHERE d.name = '{t}' AND d.indexed = 1) AS r",
+        f"INSERT INTO {t}(rowid, body) SELECT r.rowid, {index.body_sql('r')} "
+        f'FROM "{e}" AS r WHERE r.rowid IN (SELECT row FROM {DIRTY_TABLE} '
+        f"WHERE name = '{t}') AND r.deleted = 0",
+        f"DELETE FROM {DIRTY_TABLE} WHERE name = '{t}'",
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -14,6 +14,9 @@ from fieldcrm.ui import i18n
 from fieldcrm.ui.settings import Settings
 from fieldcrm.ui.sync import SyncController
 from fieldcrm.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from fieldcrm.ui.search_index import SearchIndexBuilder
 
 T = TypeVar("T")
 
@@ -54,6 +57,8 @@ class AppContext(QObject):
         self.role: str | None = None
         #: The last actions since the app started, for Ctrl+Z.
         self.undo_history = UndoHistory()
+        #: Builds the search index in the background (set by the main window).
+        self.search_index: SearchIndexBuilder | None = None
         sync.synced.connect(self._synced)
 
     def _synced(self, result: object) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from fieldcrm.app import Changes, feedback
 from fieldcrm.store import Store
 from fieldcrm.store.feedback import FeedbackItem
-from fieldcrm.ui.models import RECORD_ROLE, Column, RowsModel
+from fieldcrm.ui.models import Column, RowsModel
 from fieldcrm.ui.report_pdf import default_locale, format_datetime, format_day
 from fieldcrm.ui.reports_view import Submitter
 from fieldcrm.ui.texts import fill
@@ -220,65 +220,3 @@ class FeedbackThread(QWidget):
     def _failed(self, exc: BaseException) -> None:
         reason = str(exc)
         self._show_error(lambda: fill(self.tr("Could not save: %1"), reason))
-
-
-class FeedbackInbox(QWidget):
-    """New feedback for the user: what managers (or reps) wrote since it was last read."""
-
-    #: The number of unread items changed (for a badge on the navigation).
-    unread_changed = Signal(int)
-    #: The user wants to see a visit's thread.
-    open_visit = Signal(str)
-
-    def __init__(
-        self, store: Store, runner: Submitter, user_id: str, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._store, self._runner, self._user_id = store, runner, user_id
-        self.model = FeedbackModel(self, user_id)
-        self.model.show_visit = True
-        self.list_view = QListView()
-        self.list_view.setModel(self.model)
-        self.list_view.setWordWrap(True)
-        self.list_view.setSpacing(4)
-        self.list_view.activated.connect(self._activated)
-        self.empty_label = QLabel()
-        self.read_all_button = QPushButton()
-        self.read_all_button.setEnabled(False)  # until unread feedback is shown
-        self.read_all_button.clicked.connect(self._read_all)
-        layout = QVBoxLayout(self)
-        self.title = QLabel()
-        self.title.setStyleSheet("font-weight: bold")
-        layout.addWidget(self.title)
-        layout.addWidget(self.empty_label)
-        layout.addWidget(self.list_view, 1)
-        layout.addWidget(self.read_all_button)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        """Set every visible text (again, after a language change)."""
-        self.list_view.setAccessibleName(self.tr("New feedback"))
-        self.empty_label.setText(self.tr("No new feedback."))
-        self.read_all_button.setText(self.tr("Mark all as &read"))
-        self.title.setText(self.tr("New feedback on visit reports"))
-        self.model.retranslate()
-
-    def reload(self) -> None:
-        store, user_id = self._store, self._user_id
-
-        self._runner.submit(lambda: feedback.unread_feedback(store, user_id), self._loaded)
-
-    def _loaded(self, items: list[FeedbackItem]) -> None:
-        self.model.set_rows(items)
-        self.empty_label.setVisible(not items)
-        self.read_all_button.setEnabled(bool(items))
-        self.unread_changed.emit(len(items))
-
-    def _activated(self, index: QModelIndex) -> None:
-        item = self.model.data(index, RECORD_ROLE)
-        if isinstance(item, FeedbackItem):
-            self.open_visit.emit(item.visit_id)
-
-    def _read_all(self) -> None:
-        store, ids = self._store, [i.id for i in self.model.rows]
-        self._runner.submit(lambda: feedback.mark_read(store, ids), lambda _none: self.reload())

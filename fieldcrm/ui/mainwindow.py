@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSize, Qt, Signal
@@ -30,29 +30,62 @@ from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.customer_picker import CustomerPicker
 from fieldcrm.ui.navigation import ICONS, PAGES, nav_texts
 from fieldcrm.ui.pages.base import View
-from fieldcrm.ui.pages.conflicts import ConflictsView
-from fieldcrm.ui.pages.customer_detail import CustomerDetailView
-from fieldcrm.ui.pages.customers import CustomersView
-from fieldcrm.ui.pages.feedback import InboxPage
-from fieldcrm.ui.pages.rejected import RejectedView
-from fieldcrm.ui.pages.reports import ReportsPage
-from fieldcrm.ui.pages.road import RoadPage
-from fieldcrm.ui.pages.team import TeamPage
 from fieldcrm.ui.pages.today import TodayView
-from fieldcrm.ui.pages.trash import TrashView
-from fieldcrm.ui.pages.visits import VisitsView
 from fieldcrm.ui.reminders import Reminders
+from fieldcrm.ui.search_index import SearchIndexBuilder
 from fieldcrm.ui.settings import Settings
 from fieldcrm.ui.sync import SyncBackend, SyncController
 from fieldcrm.ui.tasks import TaskRunner
 from fieldcrm.ui.texts import fill
 
+if TYPE_CHECKING:
+    from fieldcrm.ui.pages.conflicts import ConflictsView
+    from fieldcrm.ui.pages.customer_detail import CustomerDetailView
+    from fieldcrm.ui.pages.customers import CustomersView
+    from fieldcrm.ui.pages.feedback import InboxPage
+    from fieldcrm.ui.pages.rejected import RejectedView
+    from fieldcrm.ui.pages.reports import ReportsPage
+    from fieldcrm.ui.pages.road import RoadPage
+    from fieldcrm.ui.pages.team import TeamPage
+    from fieldcrm.ui.pages.trash import TrashView
+    from fieldcrm.ui.pages.visits import VisitsView
+
+PageT = TypeVar("PageT", bound=View)
 #: What the navigation's badges count: conflicts, rejected changes, unread feedback.
 BADGE_KINDS = frozenset(
     {CONFLICT, REJECTED, "comment", "bulletin", "bulletin_receipt", "followup", SESSION}
 )
 #: Pages only an area manager (or an admin) sees.
 MANAGER_PAGES = ("team",)
+#: Every page: the navigation's and the customer's detail page.
+PAGE_NAMES = (*PAGES, "detail")
+
+
+class Pages:
+    """The main window's pages by name. A page other than the first is made (and its
+    module imported) when something first asks for it, mostly when it is first shown:
+    the window appears without building and importing the ten pages the user has not
+    opened yet."""
+
+    def __init__(self, make: Callable[[str], View]) -> None:
+        self._make = make
+        self._made: dict[str, View] = {}
+
+    def __getitem__(self, name: str) -> View:
+        page = self._made.get(name)
+        if page is None:
+            if name not in PAGE_NAMES:
+                raise KeyError(name)
+            page = self._made[name] = self._make(name)
+        return page
+
+    def made(self, name: str) -> View | None:
+        """The page if it was made already (None: nobody has asked for it yet)."""
+        return self._made.get(name)
+
+    def values(self) -> list[View]:
+        """The pages made so far."""
+        return list(self._made.values())
 
 
 class MainWindow(QMainWindow):
@@ -99,38 +132,18 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.ctx = AppContext(store, self.db, settings, self.sync, self, analysis=self.analysis)
+        # The search index is built after a sync, in the background (a first sync ends
+        # without it), and at start when a closed app left it half-built.
+        self.search_index = SearchIndexBuilder(store, self)
+        self.ctx.search_index = self.search_index
+        self.sync.synced.connect(lambda _result: self.search_index.start())
+        self.search_index.start()
         self._closing_confirmed = False
 
-        self.today = TodayView(self.ctx)
-        self.customers = CustomersView(self.ctx)
-        self.detail = CustomerDetailView(self.ctx)
-        self.visits = VisitsView(self.ctx)
-        self.road = RoadPage(self.ctx)
-        self.conflicts = ConflictsView(self.ctx)
-        self.rejected = RejectedView(self.ctx)
-        self.feedback = InboxPage(self.ctx)
-        self.reports = ReportsPage(self.ctx)
-        self.team = TeamPage(self.ctx)
-        self.feedback.unread_changed.connect(self._feedback_count)
         self._unread_feedback = 0
-        self.team.setObjectName("team_view")
-        self.pages: dict[str, View] = {
-            "today": self.today,
-            "customers": self.customers,
-            "visits": self.visits,
-            "road": self.road,
-            "feedback": self.feedback,
-            "reports": self.reports,
-            "team": self.team,
-            "conflicts": self.conflicts,
-            "rejected": self.rejected,
-            "trash": TrashView(self.ctx),
-            "detail": self.detail,
-        }
         self.stack = QStackedWidget(self)
-        for page in self.pages.values():
-            self.stack.addWidget(page)
-            page.open_customer.connect(self.show_customer)
+        self.pages = Pages(self._make_page)
+        self.today = self._page("today", TodayView)
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(20, 20))
@@ -149,7 +162,6 @@ class MainWindow(QMainWindow):
         self.splitter = splitter
         self.setCentralWidget(splitter)
 
-        self.detail.back.connect(lambda: self.show_page("customers"))
         self.today.start_visit.connect(self.start_visit)
         self.today.plan_visit.connect(
             lambda cid, name: dialogs.plan_visit_dialog(self.ctx, self, cid, name)
@@ -169,6 +181,129 @@ class MainWindow(QMainWindow):
         self._show_sync_state()
         self._show_role_pages()
         self._refresh_badges()
+
+    # ---- pages -------------------------------------------------------------------------
+
+    def _make_page(self, name: str) -> View:
+        """Make the page ``name``: its module is imported now, on first use."""
+        page: View
+        if name == "today":
+            page = TodayView(self.ctx)
+        elif name == "customers":
+            from fieldcrm.ui.pages.customers import CustomersView
+
+            page = CustomersView(self.ctx)
+        elif name == "detail":
+            from fieldcrm.ui.pages.customer_detail import CustomerDetailView
+
+            detail = CustomerDetailView(self.ctx)
+            detail.back.connect(lambda: self.show_page("customers"))
+            page = detail
+        elif name == "visits":
+            from fieldcrm.ui.pages.visits import VisitsView
+
+            page = VisitsView(self.ctx)
+        elif name == "road":
+            from fieldcrm.ui.pages.road import RoadPage
+
+            page = RoadPage(self.ctx)
+        elif name == "feedback":
+            from fieldcrm.ui.pages.feedback import InboxPage
+
+            inbox = InboxPage(self.ctx)
+            inbox.unread_changed.connect(self._feedback_count)
+            page = inbox
+        elif name == "reports":
+            from fieldcrm.ui.pages.reports import ReportsPage
+
+            page = ReportsPage(self.ctx)
+        elif name == "team":
+            from fieldcrm.ui.pages.team import TeamPage
+
+            page = TeamPage(self.ctx)
+            page.setObjectName("team_view")
+        elif name == "conflicts":
+            from fieldcrm.ui.pages.conflicts import ConflictsView
+
+            page = ConflictsView(self.ctx)
+        elif name == "rejected":
+            from fieldcrm.ui.pages.rejected import RejectedView
+
+            page = RejectedView(self.ctx)
+        else:
+            assert name == "trash", name
+            from fieldcrm.ui.pages.trash import TrashView
+
+            page = TrashView(self.ctx)
+        page.open_customer.connect(self.show_customer)
+        page.retranslate()
+        self.stack.addWidget(page)
+        return page
+
+    def _page(self, name: str, kind: type[PageT]) -> PageT:
+        page = self.pages[name]
+        assert isinstance(page, kind)
+        return page
+
+    @property
+    def customers(self) -> CustomersView:
+        from fieldcrm.ui.pages.customers import CustomersView
+
+        return self._page("customers", CustomersView)
+
+    @property
+    def detail(self) -> CustomerDetailView:
+        from fieldcrm.ui.pages.customer_detail import CustomerDetailView
+
+        return self._page("detail", CustomerDetailView)
+
+    @property
+    def visits(self) -> VisitsView:
+        from fieldcrm.ui.pages.visits import VisitsView
+
+        return self._page("visits", VisitsView)
+
+    @property
+    def road(self) -> RoadPage:
+        from fieldcrm.ui.pages.road import RoadPage
+
+        return self._page("road", RoadPage)
+
+    @property
+    def feedback(self) -> InboxPage:
+        from fieldcrm.ui.pages.feedback import InboxPage
+
+        return self._page("feedback", InboxPage)
+
+    @property
+    def reports(self) -> ReportsPage:
+        from fieldcrm.ui.pages.reports import ReportsPage
+
+        return self._page("reports", ReportsPage)
+
+    @property
+    def team(self) -> TeamPage:
+        from fieldcrm.ui.pages.team import TeamPage
+
+        return self._page("team", TeamPage)
+
+    @property
+    def conflicts(self) -> ConflictsView:
+        from fieldcrm.ui.pages.conflicts import ConflictsView
+
+        return self._page("conflicts", ConflictsView)
+
+    @property
+    def rejected(self) -> RejectedView:
+        from fieldcrm.ui.pages.rejected import RejectedView
+
+        return self._page("rejected", RejectedView)
+
+    @property
+    def trash(self) -> TrashView:
+        from fieldcrm.ui.pages.trash import TrashView
+
+        return self._page("trash", TrashView)
 
     # ---- actions and shortcuts -------------------------------------------------------
 
@@ -295,11 +430,12 @@ class MainWindow(QMainWindow):
             self.show_page(PAGES[row])
 
     def show_customer(self, customer_id: str) -> None:
-        switching = self.detail.customer_id != customer_id
-        if self.current_page() is self.detail and switching and not self.detail.can_leave():
+        detail = self.detail
+        switching = detail.customer_id != customer_id
+        if self.current_page() is detail and switching and not detail.can_leave():
             return
         if self.show_page("detail"):
-            self.detail.show_customer(customer_id)
+            detail.show_customer(customer_id)
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(PAGES.index("customers"))
             self._nav_row = PAGES.index("customers")
@@ -307,9 +443,9 @@ class MainWindow(QMainWindow):
 
     def _customer_context(self) -> Mapping[str, Any] | None:
         page = self.current_page()
-        if page is self.detail and self.detail.customer is not None:
+        if page is self.pages.made("detail") and self.detail.customer is not None:
             return self.detail.customer
-        if page is self.customers:
+        if page is self.pages.made("customers"):
             return self.customers.selected_customer()
         return None
 
@@ -528,7 +664,9 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_window_state()
-        self.road.shutdown()
+        if self.pages.made("road") is not None:
+            self.road.shutdown()
+        self.search_index.shutdown()
         self.sync.shutdown()
         self.analysis.shutdown(drop_queued=True)
         self.db.shutdown()

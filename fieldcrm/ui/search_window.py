@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from fieldcrm.app.search import SearchHit, search
 from fieldcrm.domain.textfold import SEARCH_KINDS
+from fieldcrm.store import Store, search_build
 from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.texts import fill
 
@@ -148,6 +149,8 @@ class SearchWindow(QDialog):
         self.ctx = ctx
         self.hits: list[SearchHit] = []
         self._asked = ""
+        #: Percent of the search index built when the shown search ran (100: complete).
+        self.index_percent = 100
         self.query = QLineEdit()
         self.query.setClearButtonEnabled(True)
         self.status = QLabel()
@@ -171,6 +174,10 @@ class SearchWindow(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.view, 1)
         self.resize(760, 560)
+        builder = ctx.search_index
+        if builder is not None:
+            builder.progressed.connect(self._index_progressed)
+            builder.finished.connect(self._index_finished)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -195,26 +202,49 @@ class SearchWindow(QDialog):
             self._show(text, [])
             return
         self.ctx.read(
-            lambda store: search(store, text, SEARCH_KINDS, HITS_PER_KIND),
-            lambda hits: self._show(text, hits),
+            lambda store: _search_and_progress(store, text),
+            lambda found: self._show(text, *found),
         )
 
-    def _show(self, text: str, hits: list[SearchHit]) -> None:
+    def _show(self, text: str, hits: list[SearchHit], percent: int = 100) -> None:
         if text != self._asked:
             return  # an older search answered after a newer one was asked
         self.hits = hits
+        self.index_percent = percent
         self._fill()
         self.shown.emit()
 
-    def _fill(self) -> None:
-        self.model.clear()
+    def _index_progressed(self, percent: int) -> None:
+        if self.index_percent < 100 and percent > self.index_percent:
+            self.index_percent = min(percent, 99)  # 100 only once the search ran again
+            self._fill_status()
+
+    def _index_finished(self) -> None:
+        if self.index_percent < 100 and self._asked.strip():
+            self.run_search()  # what was not indexed yet may match now
+
+    def _fill_status(self) -> None:
         if not self._asked.strip():
             self.status.setText(self.tr("Type to search everything on this laptop."))
             return
-        if not self.hits:
-            self.status.setText(self.tr("Nothing found."))
+        found = self.tr("Nothing found.")
+        if self.hits:
+            found = fill(self.tr("%1 found"), str(len(self.hits)))
+        if self.index_percent < 100:
+            found += "\n" + fill(
+                self.tr(
+                    "The search index is still being built (%1 %): records not indexed yet "
+                    "are not found."
+                ),
+                str(self.index_percent),
+            )
+        self.status.setText(found)
+
+    def _fill(self) -> None:
+        self.model.clear()
+        self._fill_status()
+        if not self._asked.strip() or not self.hits:
             return
-        self.status.setText(fill(self.tr("%1 found"), str(len(self.hits))))
         root = self.model.invisibleRootItem()
         for kind in SEARCH_KINDS:
             of_kind = [h for h in self.hits if h.kind == kind]
@@ -239,6 +269,12 @@ class SearchWindow(QDialog):
         hit = index.data(HIT_ROLE)
         if isinstance(hit, SearchHit) and hit.customer_id:
             self.open_customer.emit(hit.customer_id)
+
+
+def _search_and_progress(store: Store, text: str) -> tuple[list[SearchHit], int]:
+    """The hits, and how far the search index was built when they were found."""
+    hits = search(store, text, SEARCH_KINDS, HITS_PER_KIND)
+    return hits, search_build.progress(store).percent
 
 
 class SearchCommand(QObject):

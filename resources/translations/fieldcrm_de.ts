@@ -960,25 +960,6 @@
     </message>
   </context>
   <context>
-    <name>FeedbackInbox</name>
-    <message>
-      <source>New feedback</source>
-      <translation>Neues Feedback</translation>
-    </message>
-    <message>
-      <source>No new feedback.</source>
-      <translation>Kein neues Feedback.</translation>
-    </message>
-    <message>
-      <source>Mark all as &amp;read</source>
-      <translation>Alle als &amp;gelesen markieren</translation>
-    </message>
-    <message>
-      <source>New feedback on visit reports</source>
-      <translation>Neues Feedback zu Besuchsberichten</translation>
-    </message>
-  </context>
-  <context>
     <name>FeedbackModel</name>
     <message>
       <source>Feedback</source>
@@ -2529,6 +2510,10 @@
     <message>
       <source>%1 found</source>
       <translation>%1 gefunden</translation>
+    </message>
+    <message>
+      <source>The search index is still being built (%1 %): records not indexed yet are not found.</source>
+      <translation>Der Suchindex wird noch aufgebaut (%1 %): Noch nicht indizierte Einträge werden nicht gefunden.</translation>
     </message>
   </context>
   <context>

@@ -960,25 +960,6 @@
     </message>
   </context>
   <context>
-    <name>FeedbackInbox</name>
-    <message>
-      <source>New feedback</source>
-      <translation>New feedback</translation>
-    </message>
-    <message>
-      <source>No new feedback.</source>
-      <translation>No new feedback.</translation>
-    </message>
-    <message>
-      <source>Mark all as &amp;read</source>
-      <translation>Mark all as &amp;read</translation>
-    </message>
-    <message>
-      <source>New feedback on visit reports</source>
-      <translation>New feedback on visit reports</translation>
-    </message>
-  </context>
-  <context>
     <name>FeedbackModel</name>
     <message>
       <source>Feedback</source>
@@ -2529,6 +2510,10 @@
     <message>
       <source>%1 found</source>
       <translation>%1 found</translation>
+    </message>
+    <message>
+      <source>The search index is still being built (%1 %): records not indexed yet are not found.</source>
+      <translation>The search index is still being built (%1 %): records not indexed yet are not found.</translation>
     </message>
   </context>
   <context>

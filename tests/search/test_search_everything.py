@@ -9,7 +9,7 @@ import pytest
 
 from fieldcrm.app.search import search
 from fieldcrm.domain.textfold import fold, phone_forms, query_variants, sort_key
-from fieldcrm.store import Store, replica
+from fieldcrm.store import Store, replica, search_build
 from tests.helpers.search_data import SearchWorld, make_search_world
 
 World = tuple[Store, SearchWorld]
@@ -122,11 +122,16 @@ def test_deleted_and_edited_records_leave_the_index(world: World) -> None:
     ]
 
 
-def test_a_bulk_load_refills_the_index(world: World) -> None:
+def test_a_bulk_load_leaves_the_index_to_the_builder(world: World) -> None:
     store, w = world
     assert replica.begin_bulk_load(store)
     store.create("customer", {"name": "Tiefbau Nord"})  # no trigger while set aside
     assert replica.end_bulk_load(store)
+    # The sync ends with the index emptied, to be built in the background.
+    assert search_build.progress(store).percent == 0
+    assert search(store, "tiefbau") == []
+    search_build.build(store)
+    assert search_build.progress(store).built
     assert [h.title for h in search(store, "tiefbau")] == ["Tiefbau Nord"]
     assert kinds_and_ids(store, "quotation") == [("note", w.note)]
 

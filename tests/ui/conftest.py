@@ -70,9 +70,12 @@ def make_window(
     yield make
     for window in windows:
         # Closing with unsaved edits would ask; a finished test has nothing left to keep.
-        window.detail.form.mark_clean()
-        window.conflicts.forget_typed()
-        window.rejected.forget_typed()
+        if window.pages.made("detail") is not None:
+            window.detail.form.mark_clean()
+        if window.pages.made("conflicts") is not None:
+            window.conflicts.forget_typed()
+        if window.pages.made("rejected") is not None:
+            window.rejected.forget_typed()
         window.close()
         window.sync.shutdown()
         window.db.shutdown()

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from fieldcrm.app.search import SearchHit
+from fieldcrm.app.search import SearchHit, search
+from fieldcrm.store import search_build
+from fieldcrm.store.textindex import TEXT_INDEXES, reset_sql
 from fieldcrm.ui.mainwindow import MainWindow
 from fieldcrm.ui.search_window import HIT_ROLE, HTML_ROLE, SearchWindow, search_command
+from tests.helpers.laptops import OtherLaptop
+from tests.helpers.qt import settle
+from tests.helpers.realserver import PASSWORD, RealServer
 
 
 def _rows(window: SearchWindow) -> list[tuple[str, Any]]:
@@ -74,3 +82,76 @@ def test_search_everything_groups_highlights_and_opens(
     assert dialog.model.rowCount() == 0
     assert dialog.status.text() == "Nothing found."
     assert name  # the seeded customer has a name (shown as the hit's title above)
+
+
+def test_while_the_index_is_being_built_the_window_says_how_far_in_both_languages(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    for n in range(12):
+        window.store.create("customer", {"name": f"Ziegelei {n:02d}"})
+    # As a first sync leaves it: emptied, then the builder got through a few rows.
+    with window.store.write() as uow:
+        for index in TEXT_INDEXES:
+            for statement in reset_sql(index):
+                uow.connection.exec_driver_sql(statement)
+    search_build.build_step(window.store, rows=9)  # the 5 seeded customers and 4 more
+    dialog = search_command(window).open()
+    dialog.query.setText("ziegelei")
+    with qtbot.waitSignal(dialog.shown, timeout=10_000):
+        dialog.run_search()
+    percent = dialog.index_percent
+    assert 0 < percent < 100
+    found = [r for r in _rows(dialog) if r[1] is not None]
+    assert 0 < len(found) < 12
+    assert dialog.status.text() == (
+        f"{len(found)} found\nThe search index is still being built ({percent} %): "
+        "records not indexed yet are not found."
+    )
+    assert window.translations is not None
+    window.translations.install("de")
+    try:
+        dialog.retranslate()
+        assert f"Der Suchindex wird noch aufgebaut ({percent} %)" in dialog.status.text()
+    finally:
+        window.translations.install("en")
+        dialog.retranslate()
+
+    # The builder finishes in the background; the open search runs again by itself.
+    assert window.search_index is not None
+    progressed: list[int] = []
+    window.search_index.progressed.connect(progressed.append)
+    with qtbot.waitSignal(dialog.shown, timeout=30_000):
+        window.search_index.start()
+    assert progressed and progressed[-1] == 100
+    assert dialog.index_percent == 100
+    assert [r[0] for r in _rows(dialog)][:2] == ["Customers (12)", "Ziegelei 00"]
+    assert dialog.status.text() == "12 found"
+
+
+@pytest.mark.slow
+def test_the_app_builds_the_index_in_the_background_after_a_first_sync(
+    tmp_path: Path, make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
+    server = RealServer(tmp_path / "server")
+    server.setup_area()
+    server.start()
+    try:
+        ben = OtherLaptop(tmp_path / "ben", server.url)
+        for n in range(30):
+            ben.store.create("customer", {"name": f"Ziegelei {n:02d}"})
+        ben.sync()
+        ben.close()
+        window = make_window({"server_url": server.url})
+        assert window.search_index is not None
+        progressed: list[int] = []
+        window.search_index.progressed.connect(progressed.append)
+        with qtbot.waitSignal(window.sync.synced, timeout=120_000):
+            window.auto_login(server.url, "anna", PASSWORD)
+        # The sync ended with the index emptied; the builder started and completed it.
+        qtbot.waitUntil(lambda: 0 in progressed and progressed[-1] == 100, timeout=60_000)
+        assert not window.search_index.running or progressed[-1] == 100
+        found = search(window.store, "ziegelei", ["customer"], limit=100)
+        assert len(found) == 30
+        settle(qtbot, window)
+    finally:
+        server.stop()

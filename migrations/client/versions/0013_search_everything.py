@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from alembic import op
 
 from fieldcrm.domain.textfold import fold_sql_first, fold_sql_second
-from fieldcrm.store.textindex import TEXT_INDEXES, create_sql, drop_sql, refill_sql
+from fieldcrm.store.textindex import (
+    TEXT_INDEXES,
+    direct_trigger_sql,
+    drop_sql,
+    refill_sql,
+    table_sql,
+)
 
 revision: str = "0013"
 down_revision: str | None = "0012"
@@ -36,7 +42,8 @@ def upgrade() -> None:
     )
     op.execute("CREATE INDEX ix_customer_sort_name ON customer (sort_name, id)")
     for index in TEXT_INDEXES:
-        for statement in (*create_sql(index), *refill_sql(index)):
+        # The triggers of this revision (0017 replaces them), not today's.
+        for statement in (table_sql(index), *direct_trigger_sql(index), *refill_sql(index)):
             op.execute(statement)
 
 
