@@ -612,9 +612,10 @@ class SyncEngine:
                     "entity": entity,
                     "row_id": row_id,
                     "op": op,
-                    "fields": orjson.loads(fields),
-                    "stamps": orjson.loads(stamps),
-                    "base_stamps": orjson.loads(base_stamps),
+                    # Stored as JSON: sent as it is, not decoded to be encoded again.
+                    "fields": orjson.Fragment(fields),
+                    "stamps": orjson.Fragment(stamps),
+                    "base_stamps": orjson.Fragment(base_stamps),
                 }
             )
         return batch
