@@ -5,9 +5,11 @@
 On a copy of the benchmark area's client store (notes and visit reports included):
 
 1. *Index cost*: each search index emptied and refilled from its table in one statement,
-   as ``replica.end_bulk_load`` does after a first sync, timed per index; its size on disk
-   from SQLite's ``dbstat``. The name indexes of the customer list are refilled the same
-   way for comparison.
+   as ``replica.end_bulk_load`` did after a first sync before the background builder,
+   timed per index; its size on disk from SQLite's ``dbstat``. The name indexes of the
+   customer list are refilled the same way for comparison. Then the five emptied again
+   and built by the background builder (``fieldcrm.store.search_build``) in its slices,
+   as the app does after a first sync: wall and CPU time.
 2. *Search*: ``fieldcrm.app.search.search`` for each query of ``QUERIES`` (names, parts
    of compounds, phone numbers typed several ways, words of notes and reports, umlauts
    spelled out), every kind, 20 hits per kind; ``--rounds`` times; p50, p95 and max; the
@@ -122,6 +124,31 @@ def index_cost(path: Path) -> list[tuple[str, float, int | None]]:
     return results
 
 
+def background_build(path: Path) -> tuple[float, float, int]:
+    """Empty the five search indexes as a first sync leaves them and time the background
+    builder (``search_build``) making them again: wall, CPU of this thread, slices."""
+    from fieldcrm.store import Store, search_build
+    from fieldcrm.store.textindex import TEXT_INDEXES, reset_sql
+
+    store = Store(path)
+    try:
+        with store.write() as uow:
+            for index in TEXT_INDEXES:
+                for statement in reset_sql(index):
+                    uow.connection.exec_driver_sql(statement)
+        slices = 0
+
+        def count(_state: search_build.IndexProgress) -> None:
+            nonlocal slices
+            slices += 1
+
+        began, cpu = time.perf_counter(), time.thread_time()
+        assert search_build.build(store, count).built
+        return time.perf_counter() - began, time.thread_time() - cpu, slices - 1
+    finally:
+        store.close()
+
+
 def search_latency(
     paths: dict[str, tuple[Path, bytes | None]], queries: list[str], rounds: int
 ) -> tuple[dict[str, list[float]], dict[str, int], dict[str, dict[str, float]]]:
@@ -177,6 +204,11 @@ def main(argv: list[str] | None = None) -> int:
                 mib = f"{size / 2**20:,.0f} MiB" if size is not None else "size unknown"
                 print(f"refill {name:<15} {seconds:7.1f} s  {mib}")
             print(f"refill of the new search indexes together: {total:.1f} s")
+            seconds, cpu, slices = background_build(path)
+            print(
+                f"the same five built by the background builder after a first sync, in "
+                f"{slices} slices: {seconds:.1f} s ({cpu:.1f} s of CPU)"
+            )
         paths: dict[str, tuple[Path, bytes | None]] = {"plain": (path, None)}
         if not args.plain_only:
             from fieldcrm.store.encryption import encrypt_in_place

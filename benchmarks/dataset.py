@@ -673,9 +673,11 @@ def write_client_store(
     The schema comes from the client migrations (``Store`` upgrades the new file); the
     rows go in with ``executemany`` into bare tables, and the indexes, search indexes and
     their triggers are built at the end, as a first sync does (``replica.begin_bulk_load``
-    / ``end_bulk_load``); no outbox entries. Returns the rows written per entity.
+    / ``end_bulk_load``), and the search index over everything typed afterwards, as the
+    app's background builder does (``search_build.build``); no outbox entries. Returns
+    the rows written per entity.
     """
-    from fieldcrm.store import Store, replica
+    from fieldcrm.store import Store, replica, search_build
 
     path = Path(path)
     if path.exists():
@@ -721,6 +723,8 @@ def write_client_store(
     store = Store(path)
     try:
         replica.end_bulk_load(store)
+        # The search index, which the app builds after a first sync in the background.
+        search_build.build(store)
     finally:
         store.close()
     conn = sqlite3.connect(path, isolation_level=None)

@@ -12,9 +12,18 @@ only), filled with one folded text per live row (``fieldcrm.domain.textfold``):
   A trigram index over them would hold several hundred million positions for the
   standard area (docs/PERFORMANCE.md).
 
-Triggers keep the indexes in step with every writer, in plain SQL (no Python function
-on the connection). A first sync sets the triggers aside and refills the indexes in one
-statement each (``refill_sql``, called by ``replica.end_bulk_load``).
+How far each index is built is its watermark (``search_progress``): the index holds the
+live rows with ``rowid <= upto``; ``BUILT`` means every row, also those still to come. A
+first sync ends with the indexes emptied and their watermarks at 0
+(``replica.end_bulk_load``); ``fieldcrm.store.search_build`` then indexes the rows in
+rowid slices, one short transaction each, in the background.
+
+Triggers, in plain SQL, only note which indexed rows changed (``search_dirty``: the row,
+and its indexed fields as they were, unfolded) and fold nothing: a pull of edited records
+does not pay the text folding per row. The noted rows are indexed again by
+``catch_up_sql`` (the builder after a sync; every search before it asks the index). A
+contentless FTS5 table needs the old text to take a row out (SQLite 3.40 has no
+``contentless_delete``); the queue keeps it, so the index stores no text of its own.
 """
 
 from __future__ import annotations

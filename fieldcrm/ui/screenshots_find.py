@@ -97,8 +97,28 @@ def _search(window: MainWindow, out: Path, language: str, phone: str) -> list[Pa
     search.query.setText(phone.replace("+49 ", "0"))
     _wait_for(search.shown, search.run_search)
     shots.append(capture(window, out / f"search-phone-{language}.png", search))
+    shots.append(_search_while_building(window, out, language, search))
     search.close()
     return shots
+
+
+def _search_while_building(window: MainWindow, out: Path, language: str, search: Any) -> Path:
+    """The search window while the search index is still being built (after a first
+    sync): what is indexed is found, and the window says how far the index is."""
+    from fieldcrm.store import search_build
+    from fieldcrm.store.textindex import TEXT_INDEXES, reset_sql
+
+    with window.store.write() as uow:
+        for index in TEXT_INDEXES:
+            for statement in reset_sql(index):
+                uow.connection.exec_driver_sql(statement)
+    rows = window.store.counts()["customer"] * 2 // 3
+    search_build.build_step(window.store, rows=rows)
+    search.query.setText("bau")
+    _wait_for(search.shown, search.run_search)
+    shot = capture(window, out / f"search-building-{language}.png", search)
+    search_build.build(window.store)
+    return shot
 
 
 def _duplicates(window: MainWindow, out: Path, language: str, phone: str) -> Path:
