@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 from fieldcrm.app import Changes, feedback
 from fieldcrm.store import Store
 from fieldcrm.store.feedback import FeedbackItem
+from fieldcrm.ui.i18n import default_locale, format_day
 from fieldcrm.ui.models import Column, RowsModel
-from fieldcrm.ui.report_pdf import default_locale, format_datetime, format_day
+from fieldcrm.ui.report_pdf import format_datetime
 from fieldcrm.ui.reports_view import Submitter
 from fieldcrm.ui.texts import fill
 

@@ -364,3 +364,19 @@ def utc_text(value: QDateTime) -> str:
     """A QDateTime from an editor as the stored UTC text."""
     seconds = value.toSecsSinceEpoch()
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def format_day(value: date, locale: QLocale) -> str:
+    return locale.toString(qdate(value), QLocale.FormatType.ShortFormat)
+
+
+def default_locale() -> QLocale:
+    """The system's locale; English when the system names none (the "C" locale)."""
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    return locale

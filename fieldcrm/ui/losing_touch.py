@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -25,10 +26,12 @@ from PySide6.QtWidgets import (
 from fieldcrm.app import connections
 from fieldcrm.store import Store
 from fieldcrm.store.connections import LosingTouch
+from fieldcrm.ui.i18n import default_locale, format_day
 from fieldcrm.ui.models import NUMBER, RECORD_ROLE, SORT_ROLE, Column, RowsModel
-from fieldcrm.ui.report_pdf import default_locale, format_day
-from fieldcrm.ui.reports_view import Submitter
 from fieldcrm.ui.texts import fill
+
+if TYPE_CHECKING:
+    from fieldcrm.ui.reports_view import Submitter
 
 
 def day_text(value: date | None) -> str:

@@ -32,9 +32,10 @@ from fieldcrm.reports.team import TerritoryOverview
 from fieldcrm.store import Store
 from fieldcrm.store.feedback import ReportSummary
 from fieldcrm.ui.feedback_view import FeedbackThread
+from fieldcrm.ui.i18n import default_locale
 from fieldcrm.ui.models import RECORD_ROLE, Column, RowsModel
 from fieldcrm.ui.report_charts import value_labels
-from fieldcrm.ui.report_pdf import default_locale, format_datetime
+from fieldcrm.ui.report_pdf import format_datetime
 from fieldcrm.ui.reports_view import ReportsView, Submitter
 from fieldcrm.ui.texts import fill
 

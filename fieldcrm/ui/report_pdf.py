@@ -33,6 +33,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsScene
 
 from fieldcrm.reports import ReportFilter, ReportTable
+from fieldcrm.ui.i18n import default_locale, format_day
 from fieldcrm.ui.report_charts import build_chart, translate_title, value_labels
 from fieldcrm.ui.texts import fill
 
@@ -74,22 +75,6 @@ def format_cell(value: Any, kind: str, locale: QLocale) -> str:
 def format_datetime(value: datetime, locale: QLocale) -> str:
     moment = QDateTime.fromSecsSinceEpoch(int(value.timestamp())).toLocalTime()
     return locale.toString(moment, QLocale.FormatType.ShortFormat)
-
-
-def qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def format_day(value: date, locale: QLocale) -> str:
-    return locale.toString(qdate(value), QLocale.FormatType.ShortFormat)
-
-
-def default_locale() -> QLocale:
-    """The system's locale; English when the system names none (the "C" locale)."""
-    locale = QLocale()
-    if locale.language() == QLocale.Language.C:
-        return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
-    return locale
 
 
 Draw = Callable[[QPainter], None]

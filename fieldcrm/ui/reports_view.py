@@ -36,15 +36,10 @@ from fieldcrm.reports import REPORTS, ReportFilter, ReportTable
 from fieldcrm.reports.compute import Column as ReportColumn
 from fieldcrm.reports.export import save_csv
 from fieldcrm.store import Store
+from fieldcrm.ui.i18n import default_locale, qdate
 from fieldcrm.ui.models import NUMBER, RECORD_ROLE, SORT_ROLE, Column, RowsModel
 from fieldcrm.ui.report_charts import build_chart, translate_title, value_labels
-from fieldcrm.ui.report_pdf import (
-    ReportHeader,
-    default_locale,
-    format_cell,
-    qdate,
-    write_report_pdf,
-)
+from fieldcrm.ui.report_pdf import ReportHeader, format_cell, write_report_pdf
 from fieldcrm.ui.texts import fill
 
 

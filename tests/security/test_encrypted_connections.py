@@ -19,7 +19,8 @@ KEY = bytes(range(32))
 MANY = 150
 
 
-def _new_store(path: Path, key: bytes | None) -> Store:
+def _new_store(path: Path, key: bytes | None) -> tuple[Store, str]:
+    """A store and its territory, after more distinct reads than the driver caches."""
     store = Store(path, key=key)
     territory = store.create("territory", {"name": "Nord"})
     # Reads with distinct texts fill the driver's statement cache, as a session of the
@@ -27,11 +28,10 @@ def _new_store(path: Path, key: bytes | None) -> Store:
     with store.read() as conn:
         for n in range(MANY):
             conn.exec_driver_sql(f"SELECT {n} FROM territory WHERE id = ?", (territory,)).all()
-    store.territory_id = territory  # type: ignore[attr-defined]
-    return store
+    return store, territory
 
 
-def _compiles_of_customer_inserts(store: Store, writes: int) -> int:
+def _compiles_of_customer_inserts(store: Store, territory: str, writes: int) -> int:
     """How often SQLite compiled an insert into ``customer`` while ``writes`` customers
     were created one transaction each. The authorizer is asked at compile time only."""
     compiled = 0
@@ -47,10 +47,7 @@ def _compiles_of_customer_inserts(store: Store, writes: int) -> int:
         driver.set_authorizer(authorize)
     try:
         for n in range(writes):
-            store.create(
-                "customer",
-                {"name": f"Bäckerei {n}", "territory_id": store.territory_id},  # type: ignore[attr-defined]
-            )
+            store.create("customer", {"name": f"Bäckerei {n}", "territory_id": territory})
     finally:
         with store.engine.connect() as conn:
             conn.connection.driver_connection.set_authorizer(None)  # type: ignore[union-attr]
@@ -59,13 +56,13 @@ def _compiles_of_customer_inserts(store: Store, writes: int) -> int:
 
 @pytest.mark.parametrize("key", [None, KEY], ids=["plain", "encrypted"])
 def test_a_write_is_compiled_once_not_at_every_write(tmp_path: Path, key: bytes | None) -> None:
-    store = _new_store(tmp_path / "fieldcrm.db", key)
+    store, territory = _new_store(tmp_path / "fieldcrm.db", key)
     try:
         assert store.encrypted == (key is not None)
         # One connection serves this thread (the pool hands out the one used last).
         assert store.engine.pool.checkedin() == 1  # type: ignore[attr-defined]
         # Setting the authorizer makes SQLite compile the kept statements once more.
-        assert _compiles_of_customer_inserts(store, 10) <= 1
+        assert _compiles_of_customer_inserts(store, territory, 10) <= 1
     finally:
         store.close()
 
