@@ -427,3 +427,23 @@ def test_a_profile_from_before_keeps_its_built_index_and_the_way_back_completes_
             "SELECT rowid FROM customer_find WHERE customer_find MATCH 'estrich' ORDER BY 1"
         ).scalars().all() == [1, 2]
     engine.dispose()
+
+
+def test_an_empty_store_after_a_first_sync_is_built_by_one_step(tmp_path: Path) -> None:
+    """Nothing to index, but the watermarks must still reach ``BUILT``."""
+    store = Store(tmp_path / "fieldcrm.db")
+    try:
+        with store.write() as uow:
+            for index in TEXT_INDEXES:
+                for statement in reset_sql(index):
+                    uow.connection.exec_driver_sql(statement)
+        state = search_build.progress(store)
+        assert not state.built and state.percent == 99 and state.total == 0
+        assert search_build.build(store).built
+        assert set(watermarks(store).values()) == {BUILT}
+        user = store.create("user", {"username": "anna", "display_name": "Anna"})
+        add_customer(store, user, 1, "Gerüstbau")
+        assert titles(store, "geruestbau", "customer") == ["Gerüstbau 1 GmbH"]
+        assert search_build.progress(store).percent == 100
+    finally:
+        store.close()
