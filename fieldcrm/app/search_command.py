@@ -26,7 +26,9 @@ def add_parser(
         "numbers in any writing (040 123, +4940123), e-mail, job titles, follow-ups, visit "
         "reports and notes. Umlauts may be typed as ae, oe, ue, ß as ss; names and numbers "
         "are found by any part (bau finds Straßenbau), long texts by words and their "
-        "beginnings. One line per hit: kind, id, title, customer, snippet (tab-separated).",
+        "beginnings. One line per hit: kind, id, title, customer, snippet (tab-separated). "
+        "After a first sync the search index is built at the first search (the desktop app "
+        "builds it in the background); the progress is shown on stderr.",
     )
     parser.add_argument("query", help="what to look for")
     parser.add_argument(

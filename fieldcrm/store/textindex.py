@@ -18,11 +18,12 @@ first sync ends with the indexes emptied and their watermarks at 0
 (``replica.end_bulk_load``); ``fieldcrm.store.search_build`` then indexes the rows in
 rowid slices, one short transaction each, in the background.
 
-Triggers, in plain SQL, only note which indexed rows changed (``search_dirty``: the row,
-and its indexed fields as they were, unfolded) and fold nothing: a pull of edited records
-does not pay the text folding per row. The noted rows are indexed again by
-``catch_up_sql`` (the builder after a sync; every search before it asks the index). A
-contentless FTS5 table needs the old text to take a row out (SQLite 3.40 has no
+Triggers, in plain SQL, only note which rows changed (``search_dirty``: the row, whether
+the index held it, and its indexed fields as they were, unfolded) and fold nothing: a
+pull of edited records does not pay the text folding per row. The noted rows are indexed
+by ``catch_up_sql`` (the builder after a sync; every search before it asks the index),
+also rows the builder has not reached yet, which its slices then skip. A contentless
+FTS5 table needs the old text to take a row out (SQLite 3.40 has no
 ``contentless_delete``); the queue keeps it, so the index stores no text of its own.
 """
 
@@ -100,25 +101,33 @@ def table_sql(index: TextIndex) -> str:
     return f"CREATE VIRTUAL TABLE {index.table} USING fts5(body, content='', {index.options})"
 
 
-def _watermark(index: TextIndex) -> str:
-    return f"(SELECT upto FROM {PROGRESS_TABLE} WHERE name = '{index.table}')"
-
-
 def _old_values(index: TextIndex) -> str:
     return "json_array(" + ", ".join(f"old.{c}" for c in index.columns) + ")"
 
 
-def queue_trigger_sql(index: TextIndex) -> list[str]:
-    """Triggers that note a changed row in the dirty queue, without folding any text.
+def holds_sql(index: TextIndex, rowid: str) -> str:
+    """True when the index holds an entry for ``rowid`` (its ``_docsize`` table has a row
+    per entry, also in a contentless table)."""
+    return f"EXISTS (SELECT 1 FROM {index.table}_docsize WHERE id = {rowid})"
 
-    Only rows at or below the watermark (already indexed, or already passed by the
-    builder) are noted; the builder reads the others' current values when it gets to
-    them. The first change since the last catch-up keeps the fields as indexed (later
+
+def queue_trigger_sql(index: TextIndex, *, below_watermark: bool = False) -> list[str]:
+    """Triggers that note each changed row in the dirty queue, without folding any text.
+
+    Every insert, every change of an indexed field and every delete of a row the index
+    holds is noted, also above the builder's watermark: the catch-up indexes it at once,
+    so what the rep just typed is found while the index is still being built, and the
+    builder's slices skip the rows the index already holds. The first change since the
+    last catch-up keeps whether the index held the row and its fields as indexed (later
     ones do not replace them): a contentless index needs them to take the entry out.
+
+    ``below_watermark``: the triggers of revision 0017, which noted only the rows at or
+    below the builder's watermark (kept for that migration and the downgrade of 0018).
     """
-    t, e, w = index.table, index.entity, _watermark(index)
+    t, e = index.table, index.entity
     watched = ", ".join((*index.columns, "deleted"))
     changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in (*index.columns, "deleted"))
+    held = holds_sql(index, "old.rowid")
 
     def note(row: str, indexed: str, old: str) -> str:
         # Not ``INSERT OR IGNORE``: a trigger takes the conflict policy of the statement
@@ -129,16 +138,28 @@ def queue_trigger_sql(index: TextIndex) -> list[str]:
             f"WHERE name = '{t}' AND row = {row}.rowid);"
         )
 
-    was_indexed = f"CASE WHEN old.deleted = 0 THEN {_old_values(index)} END"
+    was_indexed = f"CASE WHEN {held} THEN {_old_values(index)} END"
+    if below_watermark:
+        w = f"(SELECT upto FROM {PROGRESS_TABLE} WHERE name = '{t}')"
+        was_indexed = f"CASE WHEN old.deleted = 0 THEN {_old_values(index)} END"
+        return [
+            f'CREATE TRIGGER {t}_ai AFTER INSERT ON "{e}" '
+            f"WHEN new.deleted = 0 AND new.rowid <= {w} BEGIN {note('new', '0', 'NULL')} END",
+            f'CREATE TRIGGER {t}_ad AFTER DELETE ON "{e}" '
+            f"WHEN old.deleted = 0 AND old.rowid <= {w} BEGIN "
+            f"{note('old', '1', _old_values(index))} END",
+            f'CREATE TRIGGER {t}_au AFTER UPDATE OF {watched} ON "{e}" '
+            f"WHEN (old.deleted = 0 OR new.deleted = 0) AND ({changed}) AND old.rowid <= {w} "
+            f"BEGIN {note('old', 'old.deleted = 0', was_indexed)} END",
+        ]
     return [
         f'CREATE TRIGGER {t}_ai AFTER INSERT ON "{e}" '
-        f"WHEN new.deleted = 0 AND new.rowid <= {w} BEGIN {note('new', '0', 'NULL')} END",
+        f"WHEN new.deleted = 0 BEGIN {note('new', '0', 'NULL')} END",
         f'CREATE TRIGGER {t}_ad AFTER DELETE ON "{e}" '
-        f"WHEN old.deleted = 0 AND old.rowid <= {w} BEGIN "
-        f"{note('old', '1', _old_values(index))} END",
+        f"WHEN {held} BEGIN {note('old', '1', _old_values(index))} END",
         f'CREATE TRIGGER {t}_au AFTER UPDATE OF {watched} ON "{e}" '
-        f"WHEN (old.deleted = 0 OR new.deleted = 0) AND ({changed}) AND old.rowid <= {w} BEGIN "
-        f"{note('old', 'old.deleted = 0', was_indexed)} END",
+        f"WHEN (old.deleted = 0 OR new.deleted = 0) AND ({changed}) BEGIN "
+        f"{note('old', held, was_indexed)} END",
     ]
 
 
@@ -197,11 +218,13 @@ def reset_sql(index: TextIndex) -> list[str]:
 
 
 def slice_sql(index: TextIndex) -> str:
-    """Index the live rows of ``(:after, :upto]`` as they are now (one builder step)."""
+    """Index the live rows of ``(:after, :upto]`` as they are now (one builder step),
+    but for those the catch-up indexed already."""
     return (
         f"INSERT INTO {index.table}(rowid, body) SELECT r.rowid, {index.body_sql('r')} "
         f'FROM "{index.entity}" AS r WHERE r.rowid > :after AND r.rowid <= :upto '
-        "AND r.deleted = 0"
+        f"AND r.deleted = 0 AND r.rowid NOT IN (SELECT id FROM {index.table}_docsize "
+        "WHERE id > :after AND id <= :upto)"
     )
 
 

@@ -206,6 +206,38 @@ def test_a_search_during_the_build_finds_what_is_indexed_and_reports_progress(
     assert again.returncode == 0 and "being built" not in again.stderr
 
 
+def test_what_the_rep_types_during_the_build_is_found_right_away(
+    laptops: tuple[Laptop, Laptop], tmp_path: Path
+) -> None:
+    anna, ben = laptops
+    customers = [add_customer(anna.store, anna.user_id, n) for n in range(20)]
+    anna.sync()
+    ben.sync()
+    assert search_build.build_step(ben.store, rows=5)  # five customers indexed, no notes
+    # A new customer and note, and an old customer the builder has not reached, edited.
+    mine = add_customer(ben.store, ben.user_id, 77, "Dachdeckerei")
+    ben.store.update("customer", customers[-1], {"name": "Dachdeckerei Alt"})
+    assert titles(ben.store, "dachdeckerei", "customer") == [
+        "Dachdeckerei 77 GmbH",
+        "Dachdeckerei Alt",
+    ]
+    assert titles(ben.store, "dachdeckerei", "note") == ["Dachdeckerei note 77"]
+    assert titles(ben.store, "dachdeckerei", "visit") == ["2026-11-30 · Besuch"]
+    assert not search_build.progress(ben.store).built  # the builder is still on its way
+    # Edited again before the builder arrives; then deleted; the builder skips what the
+    # catch-up indexed, and the result is the index refilled from scratch.
+    ben.store.update("customer", customers[-1], {"name": "Dachdeckerei Neu"})
+    assert titles(ben.store, "dachdeckerei", "customer") == [
+        "Dachdeckerei 77 GmbH",
+        "Dachdeckerei Neu",
+    ]
+    ben.store.delete("customer", mine)
+    assert titles(ben.store, "dachdeckerei", "customer") == ["Dachdeckerei Neu"]
+    assert search_build.build(ben.store, rows=5).built
+    assert len(titles(ben.store, "ziegelei", "customer")) == 19
+    assert_as_if_refilled(ben.store, tmp_path)
+
+
 def test_everything_written_during_the_build_is_found_as_if_refilled(
     laptops: tuple[Laptop, Laptop], tmp_path: Path
 ) -> None:

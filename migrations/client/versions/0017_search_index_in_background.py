@@ -44,7 +44,9 @@ def upgrade() -> None:
     )
     for index in TEXT_INDEXES:
         op.execute(f"INSERT INTO search_progress (name, upto) VALUES ('{index.table}', {BUILT})")
-        for statement in (*drop_triggers_sql(index), *queue_trigger_sql(index)):
+        # This revision's triggers (0018 replaces them), not today's.
+        triggers = queue_trigger_sql(index, below_watermark=True)
+        for statement in (*drop_triggers_sql(index), *triggers):
             op.execute(statement)
 
 
