@@ -257,15 +257,28 @@ def answer_tag(conn: sa.Connection, caller: Caller, scopes: Scopes) -> str:
     return f'"p{PROTOCOL_VERSION}-{hashlib.sha256(who.encode()).hexdigest()[:20]}"'
 
 
-def unchanged_since(conn: sa.Connection, scopes: Scopes, after: int) -> bool:
+def last_seq_now(conn: sa.Connection) -> int:
+    """The last sequence number handed out, as this transaction sees it."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute("SELECT value FROM seq_counter WHERE id = 1")
+        return int(cursor.fetchone()[0])
+    finally:
+        cursor.close()
+
+
+def unchanged_since(
+    conn: sa.Connection, scopes: Scopes, after: int, last_seq: int | None = None
+) -> bool:
     """Whether nothing in ``scopes`` changed after the cursor ``after``: no row, eviction
-    or conflict record, and a cursor this server handed out. Index probes only."""
+    or conflict record, and a cursor this server handed out. Index probes only.
+    ``last_seq``: the last sequence number, when this transaction read it already."""
+    if last_seq is None:
+        last_seq = last_seq_now(conn)
     dbapi = conn.connection.driver_connection
     mark = "?" if conn.dialect.name == "sqlite" else "%s"
     cursor = dbapi.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute("SELECT value FROM seq_counter WHERE id = 1")
-        (last_seq,) = cursor.fetchone()
         if after > last_seq:
             return False  # a cursor from another database: the full answer says so
         if after == last_seq:

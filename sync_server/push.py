@@ -107,50 +107,82 @@ def precheck(request: PushRequest, now_ms: int) -> tuple[str, list[dict[str, Any
     """
     problems: list[dict[str, Any]] = []
     clock_ahead = False
+    #: Stamps of this push found well-formed, with their milliseconds: an entry stamps
+    #: every field it sends with one stamp, so each is checked once.
+    good: dict[str, int] = {}
     for entry in request.entries:
         spec = ENTITIES.get(entry.entity)
-
-        def problem(field: str | None, message: str, entry: OutboxEntry = entry) -> None:
-            problems.append({"op_no": entry.op_no, "field": field, "message": message})
-
+        op_no = entry.op_no
         if spec is None:
-            problem("entity", f"unknown entity {entry.entity!r}")
+            problems.append(
+                {"op_no": op_no, "field": "entity", "message": f"unknown entity {entry.entity!r}"}
+            )
             continue
+        kinds = _FIELD_KINDS[spec.name]
         for name, value in entry.fields.items():
-            fspec = spec.by_name.get(name)
-            if fspec is None:
-                problem(name, f"{name!r} is not a field of {entry.entity}")
-            elif value is not None and not _json_type_ok(fspec.kind, value):
-                problem(name, f"{name!r} has the wrong type ({type(value).__name__})")
-        stamp_names = [DELETED_STAMP] if entry.op == "delete" else list(entry.fields)
+            kind = kinds.get(name)
+            if kind is None:
+                message = f"{name!r} is not a field of {entry.entity}"
+            elif value is None or _json_type_ok(kind, value):
+                continue
+            else:
+                message = f"{name!r} has the wrong type ({type(value).__name__})"
+            problems.append({"op_no": op_no, "field": name, "message": message})
+        stamps = entry.stamps
+        stamp_names = _DELETE_STAMP_NAMES if entry.op == "delete" else entry.fields.keys()
         for name in stamp_names:
-            stamp = entry.stamps.get(name)
+            stamp = stamps.get(name)
             if stamp is None:
-                problem(name, f"no clock stamp for {name!r}")
+                problems.append(
+                    {"op_no": op_no, "field": name, "message": f"no clock stamp for {name!r}"}
+                )
                 continue
-            try:
-                ms = check_stamp(stamp)[0]
-            except ValueError as exc:
-                problem(name, str(exc))
-                continue
+            ms = good.get(stamp)
+            if ms is None:
+                try:
+                    ms = good[stamp] = check_stamp(stamp)[0]
+                except ValueError as exc:
+                    problems.append({"op_no": op_no, "field": name, "message": str(exc)})
+                    continue
             if ms - now_ms > MAX_CLOCK_AHEAD_MS:
                 clock_ahead = True
                 minutes = (ms - now_ms) // 60000
-                problem(name, f"the change is dated {minutes} minutes in the future")
+                problems.append(
+                    {
+                        "op_no": op_no,
+                        "field": name,
+                        "message": f"the change is dated {minutes} minutes in the future",
+                    }
+                )
         # Every other stamp has the fixed form too (base stamps may name other devices).
-        for kind, stamps in (("stamp", entry.stamps), ("base stamp", entry.base_stamps)):
-            for name, stamp in stamps.items():
-                if kind == "stamp" and name in stamp_names:
+        for what, named in (("stamp", stamps), ("base stamp", entry.base_stamps)):
+            for name, stamp in named.items():
+                if stamp in good or (what == "stamp" and name in stamp_names):
                     continue
                 try:
-                    check_stamp(stamp)
+                    good[stamp] = check_stamp(stamp)[0]
                 except ValueError as exc:
                     known = name == DELETED_STAMP or name in spec.by_name
-                    problem(name if known else None, f"{kind}: {exc}")
+                    problems.append(
+                        {
+                            "op_no": op_no,
+                            "field": name if known else None,
+                            "message": f"{what}: {exc}",
+                        }
+                    )
     return ("clock_ahead" if clock_ahead else "invalid_entries"), problems
 
 
+_DELETE_STAMP_NAMES = (DELETED_STAMP,)
+#: Per entity, each field's kind.
+_FIELD_KINDS = {name: {f.name: f.kind for f in spec.fields} for name, spec in ENTITIES.items()}
+#: Kinds whose values are JSON text.
+_TEXT_KINDS = frozenset(("str", "text", "email", "enum", "date", "datetime", "ref"))
+
+
 def _json_type_ok(kind: str, value: Any) -> bool:
+    if value.__class__ is str:
+        return kind in _TEXT_KINDS  # the usual case, first
     if isinstance(value, bool) and kind != "bool":
         return False
     if kind == "ref_list":
@@ -314,21 +346,34 @@ class PushContext:
             "created_at": iso_now(),
             "resolved": False,
         }
-        self.conn.execute(
-            t.conflict.insert().values(
-                id=conflict_id,
-                seq=self.writer.next_seq(),
-                scope=row.scope,
-                entity=row.entity,
-                row_id=row.id,
-                resolved=False,
-                payload=dumps(payload),
-            )
-        )
+        self.writer.add_conflict(conflict_id, row.scope, row.entity, row.id, dumps(payload))
 
 
 def push(conn: sa.Connection, caller: Caller, request: PushRequest) -> PushResponse:
     """Apply a push inside the caller's open write transaction."""
+    return PushResponse.model_validate_json(push_answer(conn, caller, request))
+
+
+def _result_json(op_no: int, status: str) -> bytes:
+    """An ``EntryResult`` of an entry that was not rejected, as pydantic writes it (built by
+    hand: a push answers up to a thousand of them)."""
+    return _RESULT_JSON % (op_no, status.encode())
+
+
+_RESULT_JSON = (
+    b'{"op_no":%d,"status":"%s","replayed":false,"reason":null,"field":null,"code":null,'
+    b'"params":{},"problems":[]}'
+)
+
+
+def _as_replayed(result: bytes | str) -> bytes:
+    """A stored result as the answer to a replay (``replayed`` true)."""
+    replayed = EntryResult.model_validate_json(result).model_copy(update={"replayed": True})
+    return replayed.model_dump_json().encode()
+
+
+def push_answer(conn: sa.Connection, caller: Caller, request: PushRequest) -> bytes:
+    """Apply a push inside the caller's open write transaction; the ``PushResponse`` as JSON."""
     # Territories change rarely (admin commands); reading them before the lock is fine.
     scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
     if conn.dialect.name == "postgresql":
@@ -342,7 +387,8 @@ def push(conn: sa.Connection, caller: Caller, request: PushRequest) -> PushRespo
     mine = [e for e in request.entries if e.device_id == caller.device_id]
     digests = {e.op_no: entry_digest(e) for e in mine}
     op_nos = sorted(digests)
-    seen: dict[int, EntryResult] = {}
+    #: Answers of operations already applied (stored, or earlier in this request).
+    seen: dict[int, bytes | str] = {}
     reused: list[int] = []
     for i in range(0, len(op_nos), 500):
         a = t.applied_op.c
@@ -354,9 +400,7 @@ def push(conn: sa.Connection, caller: Caller, request: PushRequest) -> PushRespo
             if row.digest is not None and row.digest != digests[row.op_no]:
                 reused.append(row.op_no)
                 continue
-            seen[row.op_no] = EntryResult.model_validate_json(row.result).model_copy(
-                update={"replayed": True}
-            )
+            seen[row.op_no] = row.result
     if reused:
         log.warning(
             "device identity reused",
@@ -370,50 +414,42 @@ def push(conn: sa.Connection, caller: Caller, request: PushRequest) -> PushRespo
             if e.entity in ENTITIES and e.op_no not in seen
         ]
     )
-    results: list[EntryResult] = []
-    new_ops: list[dict[str, Any]] = []
-    applied_at = utcnow()
+    results: list[bytes] = []
+    new_ops: list[tuple[Any, ...]] = []
     for entry in request.entries:
+        op_no = entry.op_no
         if entry.device_id != caller.device_id:
             results.append(
                 EntryResult(
-                    op_no=entry.op_no,
+                    op_no=op_no,
                     status="rejected",
                     reason="This entry was written on another device than the one logged in.",
                     field="device_id",
                 )
+                .model_dump_json()
+                .encode()
             )
             continue
-        if entry.op_no in seen:
-            results.append(seen[entry.op_no])
+        if op_no in seen:
+            results.append(_as_replayed(seen[op_no]))
             continue
         try:
-            status = apply_entry(ctx, entry)
-            result = EntryResult(op_no=entry.op_no, status=status)
+            result = _result_json(op_no, apply_entry(ctx, entry))
         except Rejected as exc:
-            result = exc.result(entry.op_no)
+            result = exc.result(op_no).model_dump_json().encode()
         results.append(result)
-        seen[entry.op_no] = result.model_copy(update={"replayed": True})
-        new_ops.append(
-            {
-                "device_id": caller.device_id,
-                "op_no": entry.op_no,
-                "user_id": caller.user_id,
-                "result": result.model_dump_json(),
-                "applied_at": applied_at,
-                "digest": digests[entry.op_no],
-            }
-        )
-    if new_ops:
-        conn.execute(t.applied_op.insert(), new_ops)
+        seen[op_no] = result
+        new_ops.append((op_no, result.decode(), digests[op_no]))
+    writer.applied(caller.device_id, caller.user_id, new_ops)
     for conflict_id in dict.fromkeys(request.resolved_conflicts):
         resolve_conflict(ctx, conflict_id)
     writer.finish()
-    return PushResponse(results=results, server_time=iso_now())
+    return b'{"results":[%s],"server_time":"%s"}' % (b",".join(results), iso_now().encode())
 
 
 def resolve_conflict(ctx: PushContext, conflict_id: str) -> None:
     c = t.conflict.c
+    ctx.writer.flush()
     row = ctx.conn.execute(
         sa.select(c.scope, c.resolved, c.payload).where(c.id == conflict_id)
     ).first()

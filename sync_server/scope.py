@@ -110,3 +110,25 @@ def _manager_extra(conn: sa.Connection, area_id: str, own: frozenset[str]) -> fr
     people = conn.execute(sa.select(a.id).where(a.territory_id.in_(sorted(own)))).scalars()
     audiences = conn.execute(sa.select(au.scope).where(au.area_id == area_id).distinct()).scalars()
     return frozenset((*people, *audiences))
+
+
+#: Scopes worked out at a state of the database, by (role, territory, user, last sequence
+#: number). What decides a scope (territories, bulletin audiences, accounts) changes only
+#: in transactions that hand out sequence numbers (the rows that say it are replicated
+#: records), so at the same last sequence number the same caller has the same scopes:
+#: an idle poll, when nothing changed since the last one, reads no territory.
+_SCOPES_AT: dict[tuple[str, str | None, str, int], Scopes] = {}
+_SCOPES_AT_LIMIT = 4096
+
+
+def scopes_at(conn: sa.Connection, caller: Caller, last_seq: int) -> Scopes:
+    """``caller_scopes`` (with the personal scopes) in a snapshot whose last sequence
+    number is ``last_seq``, remembered for the next request at that same number."""
+    key = (caller.role, caller.territory_id, caller.user_id, last_seq)
+    scopes = _SCOPES_AT.get(key)
+    if scopes is None:
+        scopes = caller_scopes(conn, caller.role, caller.territory_id, caller.user_id)
+        if len(_SCOPES_AT) >= _SCOPES_AT_LIMIT:
+            _SCOPES_AT.clear()
+        _SCOPES_AT[key] = scopes
+    return scopes

@@ -15,7 +15,7 @@ device's pushes are serialised by an advisory lock on its id (a retry racing its
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -124,29 +124,79 @@ COLUMNS_JSON: dict[str, bytes] = {
 def load_rows(
     conn: sa.Connection, keys: Iterable[tuple[str, str]], *, lock: bool = False
 ) -> dict[tuple[str, str], Row]:
-    """Fetch many rows by (entity, id) in few queries; ``lock`` takes their row locks
-    (``FOR UPDATE``) so that a concurrent writer of the same rows waits for this one."""
+    """Fetch many rows by (entity, id), one statement per entity; ``lock`` takes their row
+    locks (``FOR UPDATE``) so that a concurrent writer of the same rows waits for this one."""
     by_entity: dict[str, set[str]] = defaultdict(set)
     for entity, row_id in keys:
         by_entity[entity].add(row_id)
     out: dict[tuple[str, str], Row] = {}
-    r = t.record.c
     for entity in sorted(by_entity):  # one lock order for every writer
-        id_list = sorted(by_entity[entity])
-        for i in range(0, len(id_list), 500):
-            chunk = id_list[i : i + 500]
-            query = sa.select(
-                r.entity, r.id, r.scope, r.customer_id, r.data, r.stamps, r.deleted, r.seq
-            ).where(r.entity == entity, r.id.in_(chunk))
-            if lock:
-                query = query.order_by(r.id).with_for_update()
-            for row in conn.execute(query):
-                out[(row.entity, row.id)] = Row.from_db(row)
+        rows = _select_ids(conn, _ROW_COLUMNS, entity, sorted(by_entity[entity]), lock=lock)
+        for row in rows:
+            out[(row.entity, row.id)] = Row.from_db(row)
     return out
+
+
+_ROW_COLUMNS = "entity, id, scope, customer_id, data, stamps, deleted, seq"
+
+
+def _select_ids(
+    conn: sa.Connection,
+    columns: str,
+    entity: str,
+    ids: list[str],
+    *,
+    live: bool = False,
+    lock: bool = False,
+) -> Sequence[sa.Row[Any]]:
+    """``columns`` of the ``record`` rows of ``entity`` with these ids (``live``: not
+    deleted), in one statement whatever the number of ids: the ids go as one parameter
+    (a JSON array on SQLite, an array on PostgreSQL), not one parameter each."""
+    if not ids:
+        return []
+    where = " AND NOT deleted" if live else ""
+    if conn.dialect.name == "sqlite":
+        sql = (
+            f"SELECT {columns} FROM record WHERE entity = ? "
+            f"AND id IN (SELECT value FROM json_each(?)){where}"
+        )
+        params: tuple[Any, ...] = (entity, orjson.dumps(ids).decode())
+    else:
+        sql = f"SELECT {columns} FROM record WHERE entity = %s AND id = ANY(%s){where}"
+        if lock:
+            sql += " ORDER BY id FOR UPDATE"
+        params = (entity, ids)
+    return conn.exec_driver_sql(sql, params).all()
 
 
 def load_row(conn: sa.Connection, entity: str, row_id: str) -> Row | None:
     return load_rows(conn, [(entity, row_id)]).get((entity, row_id))
+
+
+_RECORD_INSERT = (
+    "INSERT INTO record (entity, id, scope, customer_id, data, stamps, deleted, payload, seq) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_RECORD_UPDATE = (
+    "UPDATE record SET scope = ?, customer_id = ?, data = ?, stamps = ?, deleted = ?, "
+    "payload = ?, seq = ? WHERE entity = ? AND id = ?"
+)
+_EVICTION_INSERT = "INSERT INTO eviction (seq, scope, entity, id) VALUES (?, ?, ?, ?)"
+_CONFLICT_INSERT = (
+    "INSERT INTO conflict (id, seq, scope, entity, row_id, resolved, payload) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_APPLIED_OP_INSERT = (
+    "INSERT INTO applied_op (device_id, op_no, user_id, result, applied_at, digest) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def _bind_value(conn: sa.Connection, column: sa.Column[Any], value: Any) -> Any:
+    """``value`` as SQLAlchemy would hand it to the driver for ``column`` (a time on SQLite
+    becomes text in SQLAlchemy's format)."""
+    process = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    return value if process is None else process(value)
 
 
 @dataclass
@@ -172,6 +222,9 @@ class Writer:
     _locked_at: int = 0
     #: (entity, id) -> (column values, whether the row existed before this transaction)
     _pending: dict[tuple[str, str], tuple[dict[str, Any], bool]] = field(default_factory=dict)
+    #: Eviction and conflict rows (their sequence numbers given), written at flush.
+    _evictions: list[tuple[int, str, str, str]] = field(default_factory=list)
+    _conflicts: list[tuple[str, int, str, str, str, bool, str]] = field(default_factory=list)
 
     @property
     def row_locks(self) -> bool:
@@ -230,57 +283,84 @@ class Writer:
             if not old.deleted:
                 self._counts[(old.scope, entity)] -= 1
             if evict and old.scope != scope:
-                self.conn.execute(
-                    t.eviction.insert().values(
-                        seq=self.next_seq(), scope=old.scope, entity=entity, id=row_id
-                    )
-                )
+                self._evictions.append((self.next_seq(), old.scope, entity, row_id))
         if not deleted:
             self._counts[(scope, entity)] += 1
         return Row(entity, row_id, scope, customer_id, data, stamps, deleted)
 
+    def add_conflict(
+        self, conflict_id: str, scope: str, entity: str, row_id: str, payload: str
+    ) -> None:
+        """A conflict record (its sequence number now, the row at the next flush)."""
+        seq = self.next_seq()
+        self._conflicts.append((conflict_id, seq, scope, entity, row_id, False, payload))
+
+    def applied(self, device_id: str, user_id: str, ops: list[tuple[int, str, str]]) -> None:
+        """Note the results of a push's entries: (operation number, result JSON, digest)."""
+        if not ops:
+            return
+        applied_at = _bind_value(self.conn, t.applied_op.c.applied_at, utcnow())
+        self._execute_many(
+            _APPLIED_OP_INSERT,
+            [(device_id, op_no, user_id, result, applied_at, dig) for op_no, result, dig in ops],
+        )
+
+    def _execute_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """One statement for many rows, through the driver: SQLAlchemy's processing of each
+        row's parameters cost as much as the database's work (plain text, numbers and
+        booleans only; other values are bound with ``_bind_value`` first)."""
+        if self.conn.dialect.paramstyle != "qmark":
+            sql = sql.replace("?", "%s")
+        self.conn.exec_driver_sql(sql, rows)
+
     def flush(self) -> None:
-        """Write the buffered rows: one bulk INSERT and one bulk UPDATE."""
+        """Write the buffered rows: one bulk INSERT and one bulk UPDATE (and the buffered
+        evictions and conflict records)."""
+        if self._evictions:
+            self._execute_many(_EVICTION_INSERT, self._evictions)
+            self._evictions = []
+        if self._conflicts:
+            self._execute_many(_CONFLICT_INSERT, self._conflicts)
+            self._conflicts = []
         if not self._pending:
             return
         inserts = []
         updates = []
         self._forget_versions([key for key, (_, existed) in self._pending.items() if existed])
-        for key, (values, existed) in self._pending.items():
-            values["seq"] = self.next_seq()
-            if not values["deleted"]:
-                scoped = (values["scope"], key[0])
-                self._digests[scoped] = self._digests[scoped] + version_digest(values["seq"])
+        for (entity, row_id), (values, existed) in self._pending.items():
+            seq = self.next_seq()
+            scope, deleted = values["scope"], values["deleted"]
+            if not deleted:
+                scoped = (scope, entity)
+                self._digests[scoped] = self._digests[scoped] + version_digest(seq)
+            columns = (
+                scope,
+                values["customer_id"],
+                values["data"],
+                values["stamps"],
+                deleted,
+                values["payload"],
+                seq,
+            )
             if existed:
-                updates.append({"k_entity": key[0], "k_id": key[1], **values})
+                updates.append((*columns, entity, row_id))
             else:
-                inserts.append({"entity": key[0], "id": key[1], **values})
+                inserts.append((entity, row_id, *columns))
         self._pending.clear()
         if inserts:
-            self.conn.execute(t.record.insert(), inserts)
+            self._execute_many(_RECORD_INSERT, inserts)
         if updates:
-            r = t.record.c
-            self.conn.execute(
-                t.record.update().where(
-                    r.entity == sa.bindparam("k_entity"), r.id == sa.bindparam("k_id")
-                ),
-                updates,
-            )
+            self._execute_many(_RECORD_UPDATE, updates)
 
     def _forget_versions(self, keys: list[tuple[str, str]]) -> None:
         """Take the stored versions of rows about to be rewritten out of the digests."""
         by_entity: dict[str, list[str]] = defaultdict(list)
         for entity, row_id in keys:
             by_entity[entity].append(row_id)
-        r = t.record.c
         for entity, ids in by_entity.items():
-            for i in range(0, len(ids), 500):
-                query = sa.select(r.scope, r.seq).where(
-                    r.entity == entity, r.id.in_(ids[i : i + 500]), r.deleted.is_(False)
-                )
-                for scope, seq in self.conn.execute(query):
-                    scoped = (scope, entity)
-                    self._digests[scoped] = self._digests[scoped] - version_digest(seq)
+            for row in _select_ids(self.conn, "scope, seq", entity, ids, live=True):
+                scoped = (row.scope, entity)
+                self._digests[scoped] = self._digests[scoped] - version_digest(row.seq)
 
     def finish(self) -> None:
         """Write buffered rows, the counter and the live-row counts (under the lock)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime
@@ -165,18 +165,128 @@ def _check_range(spec: FieldSpec, value: float) -> None:
         raise Invalid("above_max", max=f"{spec.maximum:g}")
 
 
+Normaliser = Callable[[Any], Any]
+
+
+def _normaliser(spec: FieldSpec) -> Normaliser:
+    """``_normalise`` for one field, with the usual case checked first in few steps: a value
+    that passes every check of its kind as it is comes back at once; anything else (a
+    blank, a wrong type, a value out of range) takes ``_normalise``, so the answers and
+    the errors are the same. A server checks every field of every pushed record twice."""
+
+    def slow(value: Any) -> Any:
+        return _normalise(spec, value)
+
+    kind, required, limit = spec.kind, spec.required, spec.max_length
+    low, high = spec.minimum, spec.maximum
+    if kind in ("str", "email"):
+        email = _EMAIL.match if kind == "email" else None
+
+        def text(value: Any) -> Any:
+            if value.__class__ is str:
+                stripped = value.strip()
+                if (
+                    stripped
+                    and (limit is None or len(stripped) <= limit)
+                    and (email is None or email(stripped))
+                ):
+                    return stripped
+            elif value is None and not required:
+                return None
+            return slow(value)
+
+        return text
+    if kind == "text":
+
+        def free_text(value: Any) -> Any:
+            if (
+                value.__class__ is str
+                and (limit is None or len(value) <= limit)
+                and (not required or value.strip())
+            ):
+                return value
+            if value is None and not required:
+                return None
+            return slow(value)
+
+        return free_text
+    if kind == "enum":
+        choices = frozenset(spec.choices)
+
+        def choice(value: Any) -> Any:
+            if value.__class__ is str and value in choices:
+                return value
+            if value is None and not required:
+                return None
+            return slow(value)
+
+        return choice
+    if kind == "ref":
+        uuid = _UUID.match
+
+        def ref(value: Any) -> Any:
+            if value.__class__ is str and uuid(value):
+                return value
+            if value is None and not required:
+                return None
+            return slow(value)
+
+        return ref
+    if kind in ("int", "float"):
+        exact = int if kind == "int" else float
+
+        def number(value: Any) -> Any:
+            if (
+                value.__class__ is exact
+                and (exact is int or math.isfinite(value))
+                and (low is None or value >= low)
+                and (high is None or value <= high)
+            ):
+                return value
+            if value is None and not required:
+                return None
+            return slow(value)
+
+        return number
+    if kind == "bool":
+
+        def flag(value: Any) -> Any:
+            if value.__class__ is bool:
+                return value
+            if value is None and not required:
+                return None
+            return slow(value)
+
+        return flag
+    return slow
+
+
+#: Per entity, each field's normaliser (built on first use, for the entity spec it was
+#: built from).
+_NORMALISERS: dict[str, tuple[EntitySpec, dict[str, Normaliser]]] = {}
+
+
+def _normalisers(spec: EntitySpec) -> dict[str, Normaliser]:
+    known = _NORMALISERS.get(spec.name)
+    if known is None or known[0] is not spec:
+        known = (spec, {f.name: _normaliser(f) for f in spec.fields})
+        _NORMALISERS[spec.name] = known
+    return known[1]
+
+
 def validate_changes(entity: str, changes: Mapping[str, Any]) -> dict[str, Any]:
     """Check the type and form of each changed field; returns the normalised values."""
     spec = entity_spec(entity)
+    normalisers = _normalisers(spec)
     out: dict[str, Any] = {}
     errors: list[FieldError] = []
     for name, value in changes.items():
-        field_spec = spec.by_name.get(name)
-        if field_spec is None:
+        normalise = normalisers.get(name)
+        if normalise is None:
             errors.append(FieldError.of(name, "unknown_field", entity=entity))
             continue
         try:
-            out[name] = _normalise(field_spec, value)
+            out[name] = normalise(value)
         except Invalid as exc:
             errors.append(FieldError(name, str(exc), exc.code, exc.params))
     if errors:

@@ -14,7 +14,6 @@ The spelled-out form is valid too: a mapping without ``"*"`` is its own expansio
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Mapping
 
 #: The key standing for "every field not named".
@@ -32,10 +31,14 @@ def compact_stamps(stamps: Mapping[str, str], field_names: Collection[str]) -> d
     if not field_names or any(name not in stamps for name in field_names):
         return dict(stamps)
     values = [stamps[name] for name in field_names]
-    if values.count(values[0]) == len(values):
-        common, times = values[0], len(values)  # written in one go: the usual case
-    else:
-        common, times = Counter(values).most_common(1)[0]
+    common, times = values[0], values.count(values[0])
+    if times != len(values):
+        # Rows hold a few distinct stamps: count each once (the first of the most
+        # frequent wins, as ``Counter.most_common`` picks it).
+        for stamp in dict.fromkeys(values):
+            count = values.count(stamp)
+            if count > times:
+                common, times = stamp, count
     if times < 2:
         return dict(stamps)
     out = {ALL_FIELDS: common}

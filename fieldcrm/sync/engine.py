@@ -387,9 +387,18 @@ class SyncEngine:
         until the one entry is found. Only a refusal that concerns the laptop rather than
         its entries (its clock is ahead) stops pushing; that error is returned so the run
         still pulls and reports it at the end.
+
+        Batches go out one after the other, but the laptop does not wait for each: while
+        the server works on a batch, the next one is read from the outbox, and once the
+        server has answered, the next batch is sent before this answer is written down
+        (the entries leave the outbox, each with its own commit). The server sees the same
+        requests in the same order as without the overlap; only an accepted batch is
+        followed at once, so every refusal is handled before anything else is sent. An
+        answer that never gets written down (the run stops) is a lost answer: the entries
+        stay in the outbox and the next run's replay gets the same results.
         """
         with self.store.read() as conn:
-            last_op = conn.exec_driver_sql("SELECT max(op_no) FROM outbox").scalar()
+            last_op = conn.exec_driver_sql("SELECT max(op_no) FROM outbox").scalar() or 0
             total = conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar_one()
             resolved = replica.resolved_unsent(conn)
         if not total and not resolved:
@@ -398,70 +407,98 @@ class SyncEngine:
         done = 0
         after = 0
         limit = self.push_batch
-        while True:
-            self._check_cancel()
-            entries = self._outbox_batch(after, last_op or 0, limit)
-            if not entries and not resolved:
-                break
-            body: dict[str, Any] = {
-                "device_id": self.store.device_id,
-                "entries": entries,
-                "resolved_conflicts": resolved[:MAX_ENTRIES_PER_PUSH],
-            }
-            try:
-                response = self.client.push(body)
-            except DeviceReused as exc:
-                # Entries before the first reused number are this profile's own history
-                # (replays, or numbers the other copy has not used): they go as they are.
-                reused = [d["op_no"] for d in exc.details if isinstance(d.get("op_no"), int)]
-                first = min(reused, default=entries[0]["op_no"] if entries else 0)
-                earlier = sum(1 for e in entries if e["op_no"] < first)
-                if earlier:
-                    limit = earlier
+        sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldcrm-push")
+        #: The batch on its way (its request, entries and body), and the next one, read
+        #: from the outbox while the server works.
+        flying: tuple[Future[dict[str, Any]], list[dict[str, Any]], dict[str, Any]] | None
+        flying = None
+        following: list[dict[str, Any]] | None = None
+        try:
+            while True:
+                if flying is None:
+                    self._check_cancel()
+                    entries = self._outbox_batch(after, last_op, limit)
+                    if not entries and not resolved:
+                        break
+                    body = self._push_body(entries, resolved)
+                    flying = (sender.submit(self.client.push, body), entries, body)
+                future, entries, body = flying
+                if entries and following is None:
+                    following = self._outbox_batch(entries[-1]["op_no"], last_op, self.push_batch)
+                try:
+                    response = future.result()
+                except DeviceReused as exc:
+                    flying = following = None
+                    # Entries before the first reused number are this profile's own history
+                    # (replays, or numbers the other copy has not used): they go as they are.
+                    reused = [d["op_no"] for d in exc.details if isinstance(d.get("op_no"), int)]
+                    first = min(reused, default=entries[0]["op_no"] if entries else 0)
+                    earlier = sum(1 for e in entries if e["op_no"] < first)
+                    if earlier:
+                        limit = earlier
+                        continue
+                    if result.device_reused:
+                        raise  # a second time in one run: something else is wrong
+                    self._take_new_identity(result)
                     continue
-                if result.device_reused:
-                    raise  # a second time in one run: something else is wrong
-                self._take_new_identity(result)
-                continue
-            except ClockAhead as exc:
-                refused = self._future_entries(exc, entries)
-                if not refused:
-                    return exc
-                stats = replica.apply_push_results(self.store, refused)
-                result.rejected += stats.rejected
-                done += stats.rejected
-                self._report("push", done, total)
-                continue
-            except RequestRejected as exc:
-                refused = self._refused_entries(exc, entries)
-                if refused:
+                except ClockAhead as exc:
+                    flying = following = None
+                    refused = self._future_entries(exc, entries)
+                    if not refused:
+                        return exc
                     stats = replica.apply_push_results(self.store, refused)
                     result.rejected += stats.rejected
                     done += stats.rejected
                     self._report("push", done, total)
-                elif len(entries) > 1:
-                    limit = max(1, len(entries) // 2)
-                    log.info("push of %d entries refused (%s); halving", len(entries), exc)
-                else:
-                    raise  # a refusal without entries to blame (resolutions only)
-                continue
-            stats = replica.apply_push_results(
-                self.store, response["results"], body["resolved_conflicts"]
-            )
-            result.pushed += stats.acknowledged
-            result.rejected += stats.rejected
-            result.conflicts += stats.conflicts
-            resolved = resolved[MAX_ENTRIES_PER_PUSH:]
-            if not entries:
-                continue
-            answered = {int(r["op_no"]) for r in response["results"]}
-            if not answered.intersection(e["op_no"] for e in entries):
-                raise SyncError("The server answered a push without results; sync stopped.")
-            after = entries[-1]["op_no"]
-            done += len(entries)
-            self._report("push", done, total)
-            limit = self.push_batch
+                    continue
+                except RequestRejected as exc:
+                    flying = following = None
+                    refused = self._refused_entries(exc, entries)
+                    if refused:
+                        stats = replica.apply_push_results(self.store, refused)
+                        result.rejected += stats.rejected
+                        done += stats.rejected
+                        self._report("push", done, total)
+                    elif len(entries) > 1:
+                        limit = max(1, len(entries) // 2)
+                        log.info("push of %d entries refused (%s); halving", len(entries), exc)
+                    else:
+                        raise  # a refusal without entries to blame (resolutions only)
+                    continue
+                flying = None
+                if entries:
+                    answered = {int(r["op_no"]) for r in response["results"]}
+                    if not answered.intersection(e["op_no"] for e in entries):
+                        raise SyncError("The server answered a push without results; sync stopped.")
+                    after = entries[-1]["op_no"]
+                resolved = resolved[MAX_ENTRIES_PER_PUSH:]
+                limit = self.push_batch
+                if following is not None and not self.cancel.is_set() and (following or resolved):
+                    # The next batch goes out while this answer is written down.
+                    next_body = self._push_body(following, resolved)
+                    flying = (sender.submit(self.client.push, next_body), following, next_body)
+                following = None
+                stats = replica.apply_push_results(
+                    self.store, response["results"], body["resolved_conflicts"]
+                )
+                result.pushed += stats.acknowledged
+                result.rejected += stats.rejected
+                result.conflicts += stats.conflicts
+                if entries:
+                    done += len(entries)
+                    self._report("push", done, total)
+        finally:
+            # A batch still on its way when the run stops: wait for it (its answer is not
+            # written down; the next run's replay gets it again).
+            sender.shutdown(wait=True)
         return None
+
+    def _push_body(self, entries: list[dict[str, Any]], resolved: list[str]) -> dict[str, Any]:
+        return {
+            "device_id": self.store.device_id,
+            "entries": entries,
+            "resolved_conflicts": resolved[:MAX_ENTRIES_PER_PUSH],
+        }
 
     def _take_new_identity(self, result: SyncResult) -> None:
         """Another copy of this profile (a backup put back, a copied profile) used this
@@ -575,9 +612,10 @@ class SyncEngine:
                     "entity": entity,
                     "row_id": row_id,
                     "op": op,
-                    "fields": orjson.loads(fields),
-                    "stamps": orjson.loads(stamps),
-                    "base_stamps": orjson.loads(base_stamps),
+                    # Stored as JSON: sent as it is, not decoded to be encoded again.
+                    "fields": orjson.Fragment(fields),
+                    "stamps": orjson.Fragment(stamps),
+                    "base_stamps": orjson.Fragment(base_stamps),
                 }
             )
         return batch

@@ -26,11 +26,11 @@ def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess
 
 
 @contextmanager
-def serve(db_url: str, log_path: Path, workers: int = 1) -> Iterator[str]:
+def serve(db_url: str, log_path: Path, workers: int = 1, log_level: str = "info") -> Iterator[str]:
     """Start ``serve`` on a free port; yields its base URL once /healthz answers."""
     port = free_port()
     log_path.write_text("")
-    process = start_server(db_url, port, log_path, workers=workers)
+    process = start_server(db_url, port, log_path, workers=workers, log_level=log_level)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -156,3 +156,43 @@ def test_304_notes_the_sync_only_when_the_noted_time_is_old(env: ServerEnv) -> N
             sa.select(device.last_sync_at).where(device.id == anna.device_id)
         ).scalar()
     assert renewed is not None and renewed.replace(tzinfo=None) > noted.replace(tzinfo=None)
+
+
+def test_odd_polls_get_the_answers_of_a_full_pull(env: ServerEnv) -> None:
+    """The idle answer is made before the app's routing: every poll it does not answer
+    304 (a limit or cursor out of range, a parameter twice, no bearer token, a tag of
+    another user) gets what a pull without the tag gets, from the app as always."""
+    env.setup_area()
+    anna, ben = env.session("anna"), env.session("ben")
+    tag = _synced(anna)
+    ben_tag = _synced(ben)
+    fine = _pull(anna, tag)
+    assert fine.status_code == 304 and fine.content == b""
+    assert fine.headers["X-Request-ID"] and "app;dur=" in fine.headers["Server-Timing"]
+    for query, status in (
+        ({"cursor": anna.cursor, "limit": "0"}, 422),
+        ({"cursor": anna.cursor, "limit": "many"}, 422),
+        ({"cursor": "x" * 33}, 422),
+        ({"cursor": "-1"}, 400),
+    ):
+        with_tag = anna.http.get(
+            ApiPaths.PULL, params=query, headers={**anna.auth, "If-None-Match": tag}
+        )
+        without = anna.http.get(ApiPaths.PULL, params=query, headers=anna.auth)
+        assert with_tag.status_code == without.status_code == status, (query, with_tag.text)
+        assert with_tag.json()["code"] == without.json()["code"]
+    # A parameter twice: the app reads the last one, as it always did.
+    twice = f"cursor=0&cursor={anna.cursor}"
+    assert _pull(anna, tag, cursor="0").status_code == 200
+    response = anna.http.get(
+        ApiPaths.PULL, params=twice, headers={**anna.auth, "If-None-Match": tag}
+    )
+    assert response.status_code == 304
+    basic = anna.http.get(
+        ApiPaths.PULL,
+        params={"cursor": anna.cursor},
+        headers={"Authorization": "Basic YW5uYTpwdw==", "If-None-Match": tag},
+    )
+    assert basic.status_code == 401
+    # Another user's tag is no tag of anna's answers.
+    assert _pull(anna, ben_tag).status_code == 200

@@ -214,3 +214,22 @@ def test_two_servers_on_one_postgres_converge(pg_url: str, tmp_path: Path) -> No
         for key in anna.rows:
             if key[0] == "customer":
                 assert anna.rows[key]["fields"] == maria.rows[key]["fields"]
+
+
+@pytest.mark.parametrize(("level", "logged"), [("info", True), ("warning", False)])
+def test_serve_writes_the_request_log_at_the_level_asked_for(
+    tmp_path: Path, level: str, logged: bool
+) -> None:
+    """``serve --log-level warning`` leaves the request lines out (each worker used to
+    set up its logging at the info level whatever the operator asked for)."""
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    _ok(run_cli("init", "--db", db))
+    log = tmp_path / "server.log"
+    with serve(db, log, log_level=level) as base, _http_client(base) as http:
+        assert http.get(ApiPaths.VERSION).status_code == 200
+        assert http.get(ApiPaths.ME).status_code == 401
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    requests = [line for line in lines if line.get("logger") == "fieldcrm.server.request"]
+    assert bool(requests) is logged, lines
+    if logged:
+        assert {line["path"] for line in requests} >= {ApiPaths.VERSION, ApiPaths.ME}

@@ -177,6 +177,56 @@ def test_an_unreadable_change_is_set_aside_and_the_rest_syncs(
     assert ben.store.get("customer", damaged) is None
 
 
+def test_batches_overlap_and_a_refused_batch_in_the_middle_blocks_nothing(
+    tmp_path: Path, server: InProcessServer
+) -> None:
+    """Many batches: the next one goes out while the answer to the one before is written
+    down. A batch the server refuses as a whole in the middle is handled before anything
+    else is sent (its unreadable entry set aside, the rest sent again), and every other
+    change arrives exactly once, in the order it was made."""
+    anna = Laptop(tmp_path / "anna", server, "anna")
+    ben = Laptop(tmp_path / "ben", server, "ben")
+    anna.sync()
+    created = [
+        anna.store.create("customer", {"name": f"Kunde {n:02d}", "status": "active"})
+        for n in range(23)
+    ]
+    with anna.store.read() as conn:
+        ops: dict[str, int] = dict(
+            conn.exec_driver_sql("SELECT row_id, max(op_no) FROM outbox GROUP BY row_id").all()
+        )
+    damaged = created[12]  # in the third batch of five
+    _corrupt_entry(anna.store, ops[damaged], "unknown field")
+    pushes: list[list[int]] = []
+    original = anna.transport.handle_request
+
+    def watch(request: Any) -> Any:
+        if request.url.path.endswith("/push"):
+            pushes.append([e["op_no"] for e in orjson.loads(request.content)["entries"]])
+        return original(request)
+
+    anna.transport.handle_request = watch  # type: ignore[method-assign]
+
+    result = anna.sync(push_batch=5)
+
+    assert result.ok, result.errors
+    assert result.rejected == 1 and result.pending == 0 and result.pushed == 22
+    sent = [op_no for batch in pushes for op_no in batch]
+    # The refused batch goes once whole, then without the unreadable entry; every other
+    # entry goes once, and in order.
+    refused = [batch for batch in pushes if ops[damaged] in batch]
+    assert len(refused) == 1 and len(refused[0]) == 5
+    after_refusal = sent[sent.index(refused[0][-1]) + 1 :]
+    assert sorted(set(sent) - {ops[damaged]}) == sorted(ops[c] for c in created if c != damaged)
+    assert sorted(after_refusal) == after_refusal
+    assert len(sent) == 23 + 4  # the four readable entries of the refused batch again
+    ben.sync()
+    assert {ben.store.get("customer", c)["name"] for c in created if c != damaged} == {  # type: ignore[index]
+        f"Kunde {n:02d}" for n in range(23) if n != 12
+    }
+    assert ben.store.get("customer", damaged) is None
+
+
 class _Clock:
     """A laptop clock that can run ahead of the real one."""
 
