@@ -31,33 +31,34 @@ SLICE_ROWS = 2_000
 class IndexProgress:
     """How far the search index is built."""
 
-    #: Rowids covered, summed over the indexes (an estimate of rows: gaps count too).
+    #: Rowids passed by the builder, summed over the indexes (an estimate of rows: gaps
+    #: count too, and rows the catch-up indexed ahead of the builder do not).
     done: int
     total: int
     #: Changed rows waiting for the catch-up.
     waiting: int
-
-    @property
-    def built(self) -> bool:
-        return self.done >= self.total
+    #: Every watermark at ``BUILT``: the builder has passed every row.
+    built: bool
 
     @property
     def percent(self) -> int:
-        """Whole percent built; 99 until it is complete."""
+        """Whole percent built; at most 99 until the builder has passed every row."""
         if self.built:
             return 100
-        return min(99, int(100 * self.done / self.total)) if self.total else 0
+        return min(99, int(100 * self.done / self.total)) if self.total else 99
 
 
 def progress_in(conn: sa.Connection) -> IndexProgress:
     done = total = 0
+    built = True
     for index in TEXT_INDEXES:
         top = conn.exec_driver_sql(f'SELECT max(rowid) FROM "{index.entity}"').scalar() or 0
         upto = _upto(conn, index)
         total += top
         done += top if upto >= BUILT else min(upto, top)
+        built = built and upto >= BUILT
     waiting = conn.exec_driver_sql(f"SELECT count(*) FROM {DIRTY_TABLE}").scalar() or 0
-    return IndexProgress(done, total, waiting)
+    return IndexProgress(done, total, waiting, built)
 
 
 def progress(store: Store) -> IndexProgress:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 import shiboken6
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSize, Qt, Signal
@@ -30,6 +30,7 @@ from fieldcrm.ui.context import AppContext
 from fieldcrm.ui.customer_picker import CustomerPicker
 from fieldcrm.ui.navigation import ICONS, PAGES, nav_texts
 from fieldcrm.ui.pages.base import View
+from fieldcrm.ui.pages.registry import Pages, page_class
 from fieldcrm.ui.pages.today import TodayView
 from fieldcrm.ui.reminders import Reminders
 from fieldcrm.ui.search_index import SearchIndexBuilder
@@ -50,42 +51,12 @@ if TYPE_CHECKING:
     from fieldcrm.ui.pages.trash import TrashView
     from fieldcrm.ui.pages.visits import VisitsView
 
-PageT = TypeVar("PageT", bound=View)
 #: What the navigation's badges count: conflicts, rejected changes, unread feedback.
 BADGE_KINDS = frozenset(
     {CONFLICT, REJECTED, "comment", "bulletin", "bulletin_receipt", "followup", SESSION}
 )
 #: Pages only an area manager (or an admin) sees.
 MANAGER_PAGES = ("team",)
-#: Every page: the navigation's and the customer's detail page.
-PAGE_NAMES = (*PAGES, "detail")
-
-
-class Pages:
-    """The main window's pages by name. A page other than the first is made (and its
-    module imported) when something first asks for it, mostly when it is first shown:
-    the window appears without building and importing the ten pages the user has not
-    opened yet."""
-
-    def __init__(self, make: Callable[[str], View]) -> None:
-        self._make = make
-        self._made: dict[str, View] = {}
-
-    def __getitem__(self, name: str) -> View:
-        page = self._made.get(name)
-        if page is None:
-            if name not in PAGE_NAMES:
-                raise KeyError(name)
-            page = self._made[name] = self._make(name)
-        return page
-
-    def made(self, name: str) -> View | None:
-        """The page if it was made already (None: nobody has asked for it yet)."""
-        return self._made.get(name)
-
-    def values(self) -> list[View]:
-        """The pages made so far."""
-        return list(self._made.values())
 
 
 class MainWindow(QMainWindow):
@@ -143,7 +114,7 @@ class MainWindow(QMainWindow):
         self._unread_feedback = 0
         self.stack = QStackedWidget(self)
         self.pages = Pages(self._make_page)
-        self.today = self._page("today", TodayView)
+        self.today = cast(TodayView, self.pages["today"])
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(20, 20))
@@ -185,125 +156,58 @@ class MainWindow(QMainWindow):
     # ---- pages -------------------------------------------------------------------------
 
     def _make_page(self, name: str) -> View:
-        """Make the page ``name``: its module is imported now, on first use."""
-        page: View
-        if name == "today":
-            page = TodayView(self.ctx)
-        elif name == "customers":
-            from fieldcrm.ui.pages.customers import CustomersView
-
-            page = CustomersView(self.ctx)
-        elif name == "detail":
-            from fieldcrm.ui.pages.customer_detail import CustomerDetailView
-
-            detail = CustomerDetailView(self.ctx)
-            detail.back.connect(lambda: self.show_page("customers"))
-            page = detail
-        elif name == "visits":
-            from fieldcrm.ui.pages.visits import VisitsView
-
-            page = VisitsView(self.ctx)
-        elif name == "road":
-            from fieldcrm.ui.pages.road import RoadPage
-
-            page = RoadPage(self.ctx)
+        """Make the page ``name`` (its module is imported now, on first use) and wire it."""
+        page = page_class(name)(self.ctx)
+        if name == "detail":
+            page.back.connect(lambda: self.show_page("customers"))  # type: ignore[attr-defined]
         elif name == "feedback":
-            from fieldcrm.ui.pages.feedback import InboxPage
-
-            inbox = InboxPage(self.ctx)
-            inbox.unread_changed.connect(self._feedback_count)
-            page = inbox
-        elif name == "reports":
-            from fieldcrm.ui.pages.reports import ReportsPage
-
-            page = ReportsPage(self.ctx)
+            page.unread_changed.connect(self._feedback_count)  # type: ignore[attr-defined]
         elif name == "team":
-            from fieldcrm.ui.pages.team import TeamPage
-
-            page = TeamPage(self.ctx)
             page.setObjectName("team_view")
-        elif name == "conflicts":
-            from fieldcrm.ui.pages.conflicts import ConflictsView
-
-            page = ConflictsView(self.ctx)
-        elif name == "rejected":
-            from fieldcrm.ui.pages.rejected import RejectedView
-
-            page = RejectedView(self.ctx)
-        else:
-            assert name == "trash", name
-            from fieldcrm.ui.pages.trash import TrashView
-
-            page = TrashView(self.ctx)
         page.open_customer.connect(self.show_customer)
         page.retranslate()
         self.stack.addWidget(page)
         return page
 
-    def _page(self, name: str, kind: type[PageT]) -> PageT:
-        page = self.pages[name]
-        assert isinstance(page, kind)
-        return page
-
     @property
     def customers(self) -> CustomersView:
-        from fieldcrm.ui.pages.customers import CustomersView
-
-        return self._page("customers", CustomersView)
+        return cast("CustomersView", self.pages["customers"])
 
     @property
     def detail(self) -> CustomerDetailView:
-        from fieldcrm.ui.pages.customer_detail import CustomerDetailView
-
-        return self._page("detail", CustomerDetailView)
+        return cast("CustomerDetailView", self.pages["detail"])
 
     @property
     def visits(self) -> VisitsView:
-        from fieldcrm.ui.pages.visits import VisitsView
-
-        return self._page("visits", VisitsView)
+        return cast("VisitsView", self.pages["visits"])
 
     @property
     def road(self) -> RoadPage:
-        from fieldcrm.ui.pages.road import RoadPage
-
-        return self._page("road", RoadPage)
+        return cast("RoadPage", self.pages["road"])
 
     @property
     def feedback(self) -> InboxPage:
-        from fieldcrm.ui.pages.feedback import InboxPage
-
-        return self._page("feedback", InboxPage)
+        return cast("InboxPage", self.pages["feedback"])
 
     @property
     def reports(self) -> ReportsPage:
-        from fieldcrm.ui.pages.reports import ReportsPage
-
-        return self._page("reports", ReportsPage)
+        return cast("ReportsPage", self.pages["reports"])
 
     @property
     def team(self) -> TeamPage:
-        from fieldcrm.ui.pages.team import TeamPage
-
-        return self._page("team", TeamPage)
+        return cast("TeamPage", self.pages["team"])
 
     @property
     def conflicts(self) -> ConflictsView:
-        from fieldcrm.ui.pages.conflicts import ConflictsView
-
-        return self._page("conflicts", ConflictsView)
+        return cast("ConflictsView", self.pages["conflicts"])
 
     @property
     def rejected(self) -> RejectedView:
-        from fieldcrm.ui.pages.rejected import RejectedView
-
-        return self._page("rejected", RejectedView)
+        return cast("RejectedView", self.pages["rejected"])
 
     @property
     def trash(self) -> TrashView:
-        from fieldcrm.ui.pages.trash import TrashView
-
-        return self._page("trash", TrashView)
+        return cast("TrashView", self.pages["trash"])
 
     # ---- actions and shortcuts -------------------------------------------------------
 

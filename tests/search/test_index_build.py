@@ -427,3 +427,67 @@ def test_a_profile_from_before_keeps_its_built_index_and_the_way_back_completes_
             "SELECT rowid FROM customer_find WHERE customer_find MATCH 'estrich' ORDER BY 1"
         ).scalars().all() == [1, 2]
     engine.dispose()
+
+
+def test_an_empty_store_after_a_first_sync_is_built_by_one_step(tmp_path: Path) -> None:
+    """Nothing to index, but the watermarks must still reach ``BUILT``."""
+    store = Store(tmp_path / "fieldcrm.db")
+    try:
+        with store.write() as uow:
+            for index in TEXT_INDEXES:
+                for statement in reset_sql(index):
+                    uow.connection.exec_driver_sql(statement)
+        state = search_build.progress(store)
+        assert not state.built and state.percent == 99 and state.total == 0
+        assert search_build.build(store).built
+        assert set(watermarks(store).values()) == {BUILT}
+        user = store.create("user", {"username": "anna", "display_name": "Anna"})
+        add_customer(store, user, 1, "Gerüstbau")
+        assert titles(store, "geruestbau", "customer") == ["Gerüstbau 1 GmbH"]
+        assert search_build.progress(store).percent == 100
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_writes_between_builder_steps_end_as_a_refill(tmp_path: Path, seed: int) -> None:
+    """Creates, edits, deletes (tombstones and rows taken out), catch-ups by a search and
+    builder steps of random sizes, in a random order: the index ends exactly as a refill."""
+    rng = random.Random(seed)
+    store = Store(tmp_path / "fieldcrm.db")
+    try:
+        user = store.create("user", {"username": "anna", "display_name": "Anna"})
+        customers = [add_customer(store, user, n, "Backstein") for n in range(12)]
+        with store.write() as uow:  # as a first sync leaves it
+            for index in TEXT_INDEXES:
+                for statement in reset_sql(index):
+                    uow.connection.exec_driver_sql(statement)
+        for step in range(80):
+            move = rng.randrange(7)
+            live = [c for c in customers if store.get("customer", c) is not None]
+            if move == 0:
+                customers.append(add_customer(store, user, 100 + step, "Klinker"))
+            elif move == 1 and live:
+                store.update("customer", rng.choice(live), {"name": f"Klinker {step}"})
+            elif move == 2 and live:
+                store.delete("customer", rng.choice(live))
+            elif move == 3:
+                with store.write() as uow:
+                    uow.connection.exec_driver_sql(
+                        "DELETE FROM note WHERE rowid = (SELECT max(rowid) FROM note)"
+                    )
+            elif move == 4:
+                with store.read() as conn:
+                    note = conn.exec_driver_sql(
+                        "SELECT id FROM note WHERE deleted = 0 ORDER BY random() LIMIT 1"
+                    ).scalar()
+                if note is not None:
+                    store.update("note", str(note), {"text": f"Klinker Notiz {step}"})
+            elif move == 5:
+                titles(store, "klinker", "customer")  # a search catches up first
+            else:
+                search_build.build_step(store, rows=rng.randint(1, 4))
+        assert search_build.build(store, rows=3).built
+        assert_as_if_refilled(store, tmp_path)
+    finally:
+        store.close()

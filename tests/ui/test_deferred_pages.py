@@ -8,8 +8,9 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from fieldcrm.app.customers import create_customer
-from fieldcrm.ui.mainwindow import PAGE_NAMES, MainWindow
+from fieldcrm.ui.mainwindow import MainWindow
 from fieldcrm.ui.navigation import PAGES
+from fieldcrm.ui.pages.registry import PAGE_NAMES
 from tests.helpers.qt import settle
 
 
