@@ -384,19 +384,46 @@ def _capped(receive: Receive, cap: int) -> Receive:
 # ---- request bodies ----------------------------------------------------------------------
 
 
+#: A run of 20 digits: an integer literal orjson may read as a float (it reads integers
+#: beyond 64 bits as floats, 10**20 as 1e+20), or just digits in a text.
+_LONG_DIGITS = re.compile(rb"[0-9]{20}")
+#: The integers a JSON body may hold: those orjson reads as integers.
+_INT_RANGE = range(-(2**63), 2**64)
+
+
+def _json_int(text: str) -> int:
+    value = int(text) if len(text) <= 21 else None
+    if value is None or value not in _INT_RANGE:
+        shown = text if len(text) <= 24 else text[:24] + "…"
+        raise json.JSONDecodeError(f"the number {shown} is outside the 64-bit range", "", 0)
+    return value
+
+
+def parse_json_body(body: bytes) -> Any:
+    """A JSON body as the standard library reads it, by orjson when that reads it the same:
+    not when it has a run of 20 digits (orjson would make a float of a long integer).
+    Integers beyond 64 bits and nesting too deep for the parser are refused as malformed
+    JSON (``json.JSONDecodeError``): no rule downstream can hold them."""
+    if _LONG_DIGITS.search(body) is None:
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+    try:
+        return json.loads(body, parse_int=_json_int)
+    except RecursionError:
+        raise json.JSONDecodeError("the JSON is nested too deeply", "", 0) from None
+
+
 class FastJsonRequest(Request):
     """A request whose JSON body is parsed by orjson: a push of a thousand entries parses
-    in a third of the time. What orjson refuses (integers beyond 64 bits, ``NaN``, text
-    that is not UTF-8) goes to the standard library as before, so every body is read,
-    or refused, as it was."""
+    in a third of the time. What orjson refuses or reads otherwise (long integers,
+    ``NaN``, text that is not UTF-8) goes to the standard library (``parse_json_body``),
+    so every body is read, or refused, as it was."""
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
-            body = await self.body()
-            try:
-                self._json = orjson.loads(body)
-            except orjson.JSONDecodeError:
-                self._json = json.loads(body)
+            self._json = parse_json_body(await self.body())
         return self._json
 
 
@@ -563,9 +590,14 @@ def _install_error_handlers(app: FastAPI) -> None:
             {"loc": [str(p) for p in e.get("loc", ())], "message": str(e.get("msg", ""))}
             for e in errors[:20]
         ]
-        if any(e.get("type") == "json_invalid" for e in errors):
+        bad_json = [e for e in errors if e.get("type") == "json_invalid"]
+        if bad_json:
+            why = str((bad_json[0].get("ctx") or {}).get("error", ""))
             return error_response(
-                400, "malformed_json", "The request body is not valid JSON.", details
+                400,
+                "malformed_json",
+                f"The request body is not valid JSON{': ' + why if why else ''}.",
+                details,
             )
         summary = "; ".join(
             f"{'.'.join(d['loc'][1:] or d['loc'])}: {d['message']}" for d in details[:3]
