@@ -384,35 +384,30 @@ def _capped(receive: Receive, cap: int) -> Receive:
 # ---- request bodies ----------------------------------------------------------------------
 
 
-#: A run of 20 digits: an integer literal orjson may read as a float (it reads integers
-#: beyond 64 bits as floats, 10**20 as 1e+20), or just digits in a text.
-_LONG_DIGITS = re.compile(rb"[0-9]{20}")
-#: The integers a JSON body may hold: those orjson reads as integers.
-_INT_RANGE = range(-(2**63), 2**64)
-
-
-def _json_int(text: str) -> int:
-    value = int(text) if len(text) <= 21 else None
-    if value is None or value not in _INT_RANGE:
-        shown = text if len(text) <= 24 else text[:24] + "…"
-        raise json.JSONDecodeError(f"the number {shown} is outside the 64-bit range", "", 0)
-    return value
+#: A run of 19 digits: an integer literal orjson may read as a float (it reads integers
+#: beyond 64 bits as floats: 10**20 as 1e+20, -(2**63) - 1 as -9.2e+18), or just digits
+#: in a text.
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
 
 
 def parse_json_body(body: bytes) -> Any:
     """A JSON body as the standard library reads it, by orjson when that reads it the same:
-    not when it has a run of 20 digits (orjson would make a float of a long integer).
-    Integers beyond 64 bits and nesting too deep for the parser are refused as malformed
-    JSON (``json.JSONDecodeError``): no rule downstream can hold them."""
+    not when it has a run of 19 digits (orjson would make a float of a long integer).
+    A number of more digits than Python reads and nesting too deep for the parser are
+    refused as malformed JSON (``json.JSONDecodeError``), with the reason."""
     if _LONG_DIGITS.search(body) is None:
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError:
             pass
     try:
-        return json.loads(body, parse_int=_json_int)
+        return json.loads(body)
+    except json.JSONDecodeError:
+        raise
     except RecursionError:
         raise json.JSONDecodeError("the JSON is nested too deeply", "", 0) from None
+    except ValueError:
+        raise json.JSONDecodeError("a number has too many digits", "", 0) from None
 
 
 class FastJsonRequest(Request):

@@ -55,9 +55,8 @@ def _refused_as_malformed(env: ServerEnv, response: httpx.Response, why: str) ->
         # write again: a 500 from the entry's digest.
         ("latitude", "9" * 400),
         ("latitude", "-" + "9" * 400),
-        ("name", "9" * 30),
-        # Beyond Python's limit on the digits of an integer: a 400 without a reason.
-        ("latitude", "9" * 5000),
+        ("visit_cadence_days", str(2**64)),
+        ("longitude", str(-(2**63) - 1)),
     ],
 )
 def test_integers_beyond_64_bits_are_refused_clearly(
@@ -65,7 +64,18 @@ def test_integers_beyond_64_bits_are_refused_clearly(
 ) -> None:
     before = db_state(env)
     response = _push_with(anna, field, literal)
-    _refused_as_malformed(env, response, "outside the 64-bit range")
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["code"] == "invalid_entries"
+    assert f"'{field}' is a number beyond the 64-bit range" in body["message"]
+    assert [d["field"] for d in body["details"]] == [field]
+    assert db_state(env) == before
+
+
+def test_a_number_of_too_many_digits_is_refused_clearly(env: ServerEnv, anna: Client) -> None:
+    """Beyond Python's limit on the digits of an integer: was a 400 without a reason."""
+    before = db_state(env)
+    _refused_as_malformed(env, _push_with(anna, "latitude", "9" * 5000), "too many digits")
     assert db_state(env) == before
 
 
@@ -79,6 +89,10 @@ def test_integers_within_64_bits_get_the_general_rules(env: ServerEnv, anna: Cli
     assert [p["code"] for p in result["problems"]] == ["below_min"]
     response = _push_with(anna, "phone", '"+49 12345678901234567890"')
     assert response.json()["results"][0]["status"] == "applied", response.text
+    # A long integer in a text field: the wrong type, as the standard library reads it.
+    response = _push_with(anna, "city", "9" * 30)
+    assert response.status_code == 422
+    assert "'city' has the wrong type (int)" in response.json()["message"]
 
 
 def test_nesting_too_deep_is_refused_clearly(env: ServerEnv, anna: Client) -> None:
