@@ -104,8 +104,8 @@ def audience_scope(area_id: str, territory_ids: list[str], rep_ids: list[str]) -
 
 
 def _check_audience(ctx: PushContext, values: dict[str, Any]) -> str:
-    """The bulletin's area, territories and reps; returns its scope (registering an
-    audience scope's members)."""
+    """The bulletin's area, territories and reps; returns its scope (``register_audience``
+    registers an audience scope's members when the bulletin is written)."""
     caller = ctx.caller
     area_id = values.get("area_id") if caller.is_admin else caller.territory_id
     if area_id is None or area_id not in ctx.scopes.areas:
@@ -126,11 +126,18 @@ def _check_audience(ctx: PushContext, values: dict[str, Any]) -> str:
             or parents.get(account.territory_id or "") != area_id
         ):
             raise _rejected("bulletin_audience_outside", "rep_ids")
-    scope = audience_scope(area_id, territory_ids, rep_ids)
-    members = {*territory_ids, *rep_ids}
+    return audience_scope(area_id, territory_ids, rep_ids)
+
+
+def register_audience(ctx: PushContext, row: Row) -> None:
+    """Register the members of a bulletin's audience scope, just before the bulletin is
+    written: a bulletin refused after its audience was checked (no title, too large)
+    leaves no members behind, and the members change only in a transaction that hands
+    out a sequence number (``sync_server.scope.scopes_at`` relies on it)."""
+    territory_ids = list(row.data.get("territory_ids") or [])
+    members = {*territory_ids, *(row.data.get("rep_ids") or [])}
     if len(members) > 1:
-        _register(ctx.conn, scope, area_id, sorted(members))
-    return scope
+        _register(ctx.conn, row.scope, row.data["area_id"], sorted(members))
 
 
 def _register(conn: sa.Connection, scope: str, area_id: str, members: list[str]) -> None:

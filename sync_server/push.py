@@ -813,6 +813,8 @@ def _create(ctx: PushContext, spec: EntitySpec, entry: OutboxEntry, client: dict
         stamps[name] = entry.stamps[name] if sent else fallback
     _check_size(spec, record, stamps)
     row = Row(spec.name, entry.row_id, scope, customer_id, record, stamps, False, stored=False)
+    if spec.name == "bulletin":
+        bulletins.register_audience(ctx, row)
     ctx.write(row, None)
     if spec.name == "user":
         _sync_account(ctx, row, created=True)
@@ -861,6 +863,8 @@ def _update(
                 _check_new_user(ctx, data, current.id)
         _check_size(spec, data, new_stamps)
         row = Row(spec.name, current.id, scope, customer_id, data, new_stamps, False)
+        if spec.name == "bulletin" and scope != current.scope:
+            bulletins.register_audience(ctx, row)
         ctx.write(row, current)
         if moved:
             # A laptop evicts a customer's records with it, not a bulletin's comments.

@@ -8,12 +8,13 @@ from __future__ import annotations
 import httpx
 import sqlalchemy as sa
 
+from fieldcrm.domain.ids import uuid7
 from fieldcrm.protocol import ApiPaths
 from fieldcrm.protocol.positional import row_states
 from sync_server import admin
 from sync_server import tables as t
 from sync_server.db import write_transaction
-from tests.helpers.server_env import Client, ServerEnv, customer_fields
+from tests.helpers.server_env import Client, ServerEnv, customer_fields, db_state
 
 
 def _pull(client: Client, tag: str | None, cursor: str | None = None) -> httpx.Response:
@@ -196,3 +197,30 @@ def test_odd_polls_get_the_answers_of_a_full_pull(env: ServerEnv) -> None:
     assert basic.status_code == 401
     # Another user's tag is no tag of anna's answers.
     assert _pull(anna, ben_tag).status_code == 200
+
+
+def test_a_refused_bulletin_leaves_no_audience_behind(env: ServerEnv) -> None:
+    """A bulletin refused after its audience was worked out (no title) registered the
+    audience all the same, in a push that hands out no sequence number: the scopes an idle
+    poll keeps per sequence number no longer matched the full answer's (304 with the old
+    tag where the full pull answers another), and a refused entry had written something."""
+    env.setup_area()
+    maria, ben = env.session("maria"), env.session("ben")
+    tag = _synced(ben)
+    assert _pull(ben, tag).status_code == 304  # the idle answer knows ben's scopes now
+    before = db_state(env)
+    audience = {"territory_ids": [env.ids["North"]], "rep_ids": [ben.user_id]}
+    (result,) = maria.push(maria.entry("bulletin", "create", uuid7(), audience))
+    assert result["status"] == "rejected" and result["problems"][0]["field"] == "title"
+    assert db_state(env)[0] == before[0]  # no sequence number handed out
+    with env.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(t.audience)).scalar() == 0
+    full = _pull(ben, None)
+    assert full.status_code == 200 and full.headers["ETag"] == tag
+    assert _pull(ben, tag).status_code == 304
+    # Sent with a title, the bulletin reaches ben, past the idle answer too.
+    bulletin_id, result = maria.create("bulletin", {"title": "Prices", **audience})
+    assert result["status"] == "applied", result
+    response = _pull(ben, tag)
+    assert response.status_code == 200 and response.headers["ETag"] != tag
+    assert bulletin_id in {row["id"] for row in row_states(response.json()["tables"])}
