@@ -242,7 +242,9 @@ def answer_tag(conn: sa.Connection, caller: Caller, scopes: Scopes) -> str:
     """The ETag of every pull answer to ``caller``: it names who asks and what they may
     read (role, territory, the scope keys), so it changes when the caller's scope does.
     A manager's or admin's answer also carries when each rep last synced
-    (``team_last_sync``), so the tag changes when one of them syncs.
+    (``team_last_sync``), so the tag changes when one of them syncs. Only the reps: every
+    full answer notes the caller's sync, so a tag with the caller's own time (or another
+    manager's or admin's, each noting theirs) would never hold at the next poll.
 
     A client that holds everything up to its cursor and verified it sends the tag back
     (``If-None-Match``); while the tag holds and nothing in its scope came after the cursor
@@ -252,7 +254,10 @@ def answer_tag(conn: sa.Connection, caller: Caller, scopes: Scopes) -> str:
     who = f"{caller.user_id}|{caller.role}|{caller.territory_id or ''}|{read}"
     if caller.role in ("manager", "admin"):
         who += (
-            "|" + orjson.dumps(team_last_sync(conn, scopes), option=orjson.OPT_SORT_KEYS).decode()
+            "|"
+            + orjson.dumps(
+                team_last_sync(conn, scopes, reps_only=True), option=orjson.OPT_SORT_KEYS
+            ).decode()
         )
     return f'"p{PROTOCOL_VERSION}-{hashlib.sha256(who.encode()).hexdigest()[:20]}"'
 
@@ -343,8 +348,11 @@ def _conflicts(conn: sa.Connection, scopes: Scopes, after: int, upper: int) -> l
     return [row.payload for row in conn.execute(query)]
 
 
-def team_last_sync(conn: sa.Connection, scopes: Scopes) -> dict[str, str]:
-    """When each user in ``scopes`` last completed a sync on any of their devices."""
+def team_last_sync(
+    conn: sa.Connection, scopes: Scopes, *, reps_only: bool = False
+) -> dict[str, str]:
+    """When each user in ``scopes`` (each rep, ``reps_only``) last completed a sync on any
+    of their devices."""
     a, d = t.account.c, t.device.c
     query = (
         sa.select(a.id, sa.func.max(d.last_sync_at))
@@ -354,6 +362,8 @@ def team_last_sync(conn: sa.Connection, scopes: Scopes) -> dict[str, str]:
     )
     if scopes.read is not None:
         query = query.where(a.territory_id.in_(sorted(scopes.read)))
+    if reps_only:
+        query = query.where(a.role == "rep")
     return {
         user_id: moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if moment.tzinfo

@@ -224,3 +224,42 @@ def test_a_refused_bulletin_leaves_no_audience_behind(env: ServerEnv) -> None:
     response = _pull(ben, tag)
     assert response.status_code == 200 and response.headers["ETag"] != tag
     assert bulletin_id in {row["id"] for row in row_states(response.json()["tables"])}
+
+
+def _age_sync_note(env: ServerEnv, client: Client) -> None:
+    """Put the device's noted sync a year back (as if it last synced long ago)."""
+    device = t.device.c
+    with write_transaction(env.engine) as conn:
+        noted = conn.execute(
+            sa.select(device.last_sync_at).where(device.id == client.device_id)
+        ).scalar_one()
+        conn.execute(
+            t.device.update()
+            .where(device.id == client.device_id)
+            .values(last_sync_at=noted.replace(year=noted.year - 1))
+        )
+
+
+def test_managers_and_admins_get_304_after_a_full_answer(env: ServerEnv) -> None:
+    """Every full answer notes the caller's sync. A manager's or admin's tag carried their
+    own noted time and those of the other managers and admins they see: after a full
+    answer the next idle poll never matched (nor did the other managers' polls, each of
+    whose full answers changed the others' tags), so their polls were full pulls for
+    good. The tag follows the reps' syncs; those still change it."""
+    env.setup_area()
+    env.user("mona", "manager", area="Central")
+    maria, mona, root, anna = (env.session(n) for n in ("maria", "mona", "root", "anna"))
+    for client in (maria, mona, root, anna):
+        _synced(client)
+    for client in (maria, root, mona):
+        _age_sync_note(env, client)
+        tag = _pull(client, None).headers["ETag"]  # notes the sync now: a new time
+        assert _pull(client, tag).status_code == 304, client.device_id
+    _age_sync_note(env, anna)
+    tag = _pull(maria, None).headers["ETag"]
+    _age_sync_note(env, mona)
+    assert _pull(mona, None).status_code == 200  # another manager's full answer
+    assert _pull(maria, tag).status_code == 304
+    assert _pull(anna, None).status_code == 200  # a rep's sync is news to the manager
+    response = _pull(maria, tag)
+    assert response.status_code == 200 and response.headers["ETag"] != tag
