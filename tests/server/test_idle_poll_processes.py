@@ -59,9 +59,10 @@ def test_two_servers_and_the_admin_command_line(pg_url: str, tmp_path: Path) -> 
                     assert expected.status_code == 200
                     assert polled.status_code == 200, (step, base)
                     assert polled.headers["ETag"] == expected.headers["ETag"]
-                    assert polled.content.split(b'"server_time"')[0] == expected.content.split(
-                        b'"server_time"'
-                    )[0]
+                    assert (
+                        polled.content.split(b'"server_time"')[0]
+                        == expected.content.split(b'"server_time"')[0]
+                    )
                 maria.sync()  # notes when maria synced: a manager's tag says it
                 tag = _poll(one, maria.auth, maria.cursor, None).headers["ETag"]
                 assert _poll(one, maria.auth, maria.cursor, tag).status_code == 304
