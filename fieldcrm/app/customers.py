@@ -27,7 +27,7 @@ from fieldcrm.app.records import (
     visit_shaped,
 )
 from fieldcrm.domain.hlc import stamp_ms
-from fieldcrm.domain.textfold import fold, fold_bytes, person_order_sql
+from fieldcrm.domain.textfold import fold_bytes, person_order_sql
 from fieldcrm.domain.validation import format_datetime
 from fieldcrm.store import Store
 from fieldcrm.store import tables as t
@@ -124,20 +124,23 @@ def customer_page(
     if flt.overdue:
         where.append(OVERDUE_SQL)
     query = fts_query(flt.text)
-    if query is None:
-        if flt.text.strip():
-            return []  # only punctuation typed: nothing can match
-        return _page(store, where, params, offset, limit, walk_name_index=True)
-    params["q"] = query
-    if not _is_broad(store, query):
-        return _sorted_page(store, where, params, offset, limit)
-    # Many matches: walk the name index once for customers matching by their own fields
-    # and once for those matching by a contact, each stopping after the page, and merge.
-    by_customer = _page(store, [*where, _OWN_MATCH], params, 0, offset + limit, True)
-    many_contacts = _is_broad(store, query, "contact_fts")
-    by_contact = _page(store, [*where, _CONTACT_MATCH], params, 0, offset + limit, many_contacts)
+    if query is None and flt.text.strip():
+        return []  # only punctuation typed: nothing can match
+    # One read transaction: the counts and the page see the same data.
+    with store.read() as conn:
+        if query is None:
+            return _page(conn, where, params, offset, limit, walk_name_index=True)
+        params["q"] = query
+        if not _is_broad(conn, query):
+            return _sorted_page(conn, where, params, offset, limit)
+        # Many matches: walk the name index once for customers matching by their own
+        # fields and once for those matching by a contact, each stopping after the page,
+        # and merge.
+        by_customer = _page(conn, [*where, _OWN_MATCH], params, 0, offset + limit, True)
+        many_contacts = _is_broad(conn, query, "contact_fts")
+        by_contact = _page(conn, [*where, _CONTACT_MATCH], params, 0, offset + limit, many_contacts)
     merged = {row["id"]: row for row in [*by_customer, *by_contact]}
-    ordered = sorted(merged.values(), key=lambda row: (fold(row["name"]), row["id"]))
+    ordered = sorted(merged.values(), key=lambda row: (fold_bytes(row["name"]), row["id"]))
     return ordered[offset : offset + limit]
 
 
@@ -150,36 +153,34 @@ _ROW_COLUMNS = (
 
 
 def _page(
-    store: Store,
+    conn: sa.Connection,
     where: list[str],
     params: dict[str, Any],
     offset: int,
     limit: int,
     walk_name_index: bool,
 ) -> list[CustomerRow]:
-    with store.read() as conn:
-        # Walking the name index in order stops after one page; sorting every match would
-        # not. During a first sync the index is set aside until the end (bulk load), and
-        # the list still opens, sorted without it.
-        if walk_name_index and _has_index(conn, "ix_customer_sort_name"):
-            index = "INDEXED BY ix_customer_sort_name"
-        else:
-            index = ""
+    # Walking the name index in order stops after one page; sorting every match would
+    # not. During a first sync the index is set aside until the end (bulk load), and the
+    # list still opens, sorted without it.
+    if walk_name_index and _has_index(conn, "ix_customer_sort_name"):
+        index = "INDEXED BY ix_customer_sort_name"
+    else:
+        index = ""
     sql = sa.text(
         f"SELECT {_ROW_COLUMNS} FROM customer AS c {index} "
         "LEFT JOIN territory AS tr ON tr.id = c.territory_id "
         f"WHERE {' AND '.join(where)} "
         "ORDER BY c.sort_name, c.id LIMIT :limit OFFSET :offset"
     )
-    with store.read() as conn:
-        return [
-            CustomerRow(**row._mapping)  # type: ignore[typeddict-item]
-            for row in conn.execute(sql, {**params, "limit": limit, "offset": offset})
-        ]
+    return [
+        CustomerRow(**row._mapping)  # type: ignore[typeddict-item]
+        for row in conn.execute(sql, {**params, "limit": limit, "offset": offset}).all()
+    ]
 
 
 def _sorted_page(
-    store: Store, where: list[str], params: dict[str, Any], offset: int, limit: int
+    conn: sa.Connection, where: list[str], params: dict[str, Any], offset: int, limit: int
 ) -> list[CustomerRow]:
     """One page of a search with few matches, in the name index's order.
 
@@ -202,18 +203,16 @@ def _sorted_page(
         "LEFT JOIN territory AS tr ON tr.id = c.territory_id "
         "WHERE c.rowid IN (SELECT value FROM json_each(:rows))"
     )
-    with store.read() as conn:
-        found = {row[0]: (fold_bytes(row[2]), row[1]) for row in conn.execute(own, params).all()}
-        for row in conn.execute(by_contact, params).all():
-            found.setdefault(row[0], (fold_bytes(row[2]), row[1]))
-        ordered = sorted(found, key=found.__getitem__)
-        page = ordered[offset : offset + limit]
-        if not page:
-            return []
-        read = {
-            row.row_number: row._mapping
-            for row in conn.execute(lines, {"now": params["now"], "rows": json.dumps(page)})
-        }
+    found = {row[0]: (fold_bytes(row[2]), row[1]) for row in conn.execute(own, params).all()}
+    for row in conn.execute(by_contact, params).all():
+        found.setdefault(row[0], (fold_bytes(row[2]), row[1]))
+    page = sorted(found, key=found.__getitem__)[offset : offset + limit]
+    if not page:
+        return []
+    read = {
+        row.row_number: row._mapping
+        for row in conn.execute(lines, {"now": params["now"], "rows": json.dumps(page)}).all()
+    }
     return [
         CustomerRow(**{key: value for key, value in read[row].items() if key != "row_number"})  # type: ignore[typeddict-item]
         for row in page
@@ -227,16 +226,15 @@ def _has_index(conn: sa.Connection, name: str) -> bool:
     return found is not None
 
 
-def _is_broad(store: Store, query: str, fts_table: str = "customer_fts") -> bool:
+def _is_broad(conn: sa.Connection, query: str, fts_table: str = "customer_fts") -> bool:
     """True when ``query`` matches so many customers that the name-order walk is cheaper."""
-    with store.read() as conn:
-        found = conn.scalar(
-            sa.text(
-                f"SELECT count(*) FROM (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH :q "
-                "LIMIT :n)"
-            ),
-            {"q": query, "n": _BROAD_MATCHES},
-        )
+    found = conn.scalar(
+        sa.text(
+            f"SELECT count(*) FROM (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH :q "
+            "LIMIT :n)"
+        ),
+        {"q": query, "n": _BROAD_MATCHES},
+    )
     return bool(found and found >= _BROAD_MATCHES)
 
 

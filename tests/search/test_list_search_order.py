@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from fieldcrm.app import customers
 from fieldcrm.app.customers import CustomerFilter, customer_page
 from fieldcrm.domain.textfold import fold, fold_bytes
 from fieldcrm.store import Store
@@ -120,9 +121,13 @@ def reference(store: Store, text: str, where: str = "") -> list[str]:
         "Bau Kiel",
     ],
 )
+@pytest.mark.parametrize("broad_from", [customers._BROAD_MATCHES, 1])
 def test_a_search_lists_what_the_sorted_query_listed_in_the_same_order(
-    store: Store, text: str
+    store: Store, text: str, broad_from: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # broad_from=1 takes every search as broad: the name index is walked (own fields and
+    # contacts apart) and the two merged, as for thousands of matches.
+    monkeypatch.setattr(customers, "_BROAD_MATCHES", broad_from)
     expected = reference(store, text)
     rows = customer_page(store, CustomerFilter(text=text), 0, 500)
     assert [row["id"] for row in rows] == expected
