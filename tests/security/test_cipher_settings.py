@@ -122,6 +122,10 @@ def _contents(database: Path) -> tuple[dict[str, int], list[dict[str, Any]], str
         store.close()
 
 
+def _status(profile: Path, **env: Any) -> subprocess.CompletedProcess[str]:
+    return fieldcrm(profile, "status", "--json", **env)
+
+
 def _copy(source: Path, target: Path) -> Path:
     shutil.copytree(source, target)
     return target / "fieldcrm.db"
@@ -206,7 +210,7 @@ def test_a_crash_at_each_step_leaves_a_profile_that_opens_and_the_next_start_fin
     profile = tmp_path / "profile"
     database = _copy(earlier_profile, profile)
 
-    crashed = fieldcrm(profile, "status", "--json", **{FAULT_ENV: step})
+    crashed = _status(profile, **{FAULT_ENV: step})
     assert crashed.returncode == -9, crashed.stderr  # killed where the step was reached
 
     # The profile opens with every record and pending change, with one setting or the other.
@@ -219,7 +223,7 @@ def test_a_crash_at_each_step_leaves_a_profile_that_opens_and_the_next_start_fin
         if path.is_file():
             assert not is_plain_sqlite(path) and NAME.encode() not in path.read_bytes(), path
 
-    result = fieldcrm(profile, "status", "--json")
+    result = _status(profile)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["encrypted"] is True
