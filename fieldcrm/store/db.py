@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,6 +126,9 @@ LEGACY_CIPHER_HMAC_ALGORITHM = "HMAC_SHA512"
 CIPHER_PAGE_SIZE = 4096
 
 
+_QUIET_OPEN = threading.Lock()
+
+
 class _NotOpened(Exception):
     """The key and settings tried do not open the file."""
 
@@ -144,8 +148,10 @@ def cipher_connect(path: Path | str, key: bytes, hmac_algorithm: str | None = No
             return _cipher_open(path, key, hmac_algorithm)
         try:
             # Quiet: a profile of an earlier version fails this first try, and SQLCipher
-            # would print its failed page check on the console every time.
-            return _cipher_open(path, key, CIPHER_HMAC_ALGORITHM, quiet=True)
+            # would print its failed page check on the console every time. (The log level
+            # is the whole process's: one thread at a time turns it off and back on.)
+            with _QUIET_OPEN:
+                return _cipher_open(path, key, CIPHER_HMAC_ALGORITHM, quiet=True)
         except _NotOpened:
             return _cipher_open(path, key, LEGACY_CIPHER_HMAC_ALGORITHM)
     except _NotOpened as exc:
