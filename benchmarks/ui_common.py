@@ -37,6 +37,27 @@ def profile_with_customers(count: int = CUSTOMERS) -> Path:
     return folder
 
 
+def indexed_profile_with_customers(count: int = CUSTOMERS) -> Path:
+    """``profile_with_customers`` with its search index built, as the background builder
+    leaves it a few seconds after a first sync (built once, then cached)."""
+    from fieldcrm.profile import database_path
+    from fieldcrm.store import Store, search_build
+
+    folder = DATA_DIR / f"ui-profile-{count}-v{VERSION}-indexed"
+    if (folder / "ready").exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(profile_with_customers(count), folder)
+    (folder / "ready").unlink()
+    store = Store(database_path(folder))
+    try:
+        assert search_build.build(store).built
+    finally:
+        store.close()
+    (folder / "ready").write_text("ok")
+    return folder
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))

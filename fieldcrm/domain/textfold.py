@@ -52,6 +52,14 @@ def fold(text: str | None) -> str:
     return (text or "").translate(_TABLE).translate(_ASCII_LOWER)
 
 
+def fold_bytes(text: str | None) -> bytes:
+    """``fold(text)`` as the UTF-8 bytes SQLite compares: Python sorts these exactly as
+    ``ORDER BY`` sorts the SQL fold (``bytes.lower`` folds ASCII only, as SQLite's
+    ``lower()`` does), at a fraction of the cost of ``fold`` or of the SQL fold."""
+    raw = text or ""
+    return (raw if raw.isascii() else raw.translate(_TABLE)).encode().lower()
+
+
 def fold_sql(expr: str) -> str:
     """An SQL expression computing ``fold(expr)``: ``fold_sql_second(fold_sql_first(expr))``.
 

@@ -7,6 +7,11 @@ plain file is taken out of write-ahead-log mode (its WAL and shared-memory files
 and the copy is renamed over it in one atomic step. A crash at any moment leaves either
 the plain profile (and perhaps an encrypted half-copy, which the next start removes
 before it copies again) or the encrypted one: never neither, never both readable.
+
+A profile encrypted by an earlier version with SQLCipher's earlier page authentication
+(``db.LEGACY_CIPHER_HMAC_ALGORITHM``) is moved to the current one the same way at its
+first start with this version: copied, verified, renamed over. Until then, and when the
+move cannot be done, it opens with its own setting.
 """
 
 from __future__ import annotations
@@ -21,7 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from fieldcrm.store.db import (
+    CIPHER_HMAC_ALGORITHM,
+    CIPHER_PAGE_SIZE,
     cipher_connect,
+    cipher_hmac_algorithm,
     create_sqlite_engine,
     is_plain_sqlite,
     restrict_file,
@@ -30,6 +38,7 @@ from fieldcrm.store.erase import finish_erasing
 from fieldcrm.store.keys import (
     PasswordSource,
     StoreKeyError,
+    WrongKey,
     load_key,
     new_key,
     read_key_info,
@@ -51,6 +60,13 @@ MIGRATION_STEPS = (
     "verified",
     "plain-closed",
     "swapped",
+)
+#: The steps of moving an encrypted profile to the current settings.
+RESETTLE_STEPS = (
+    "resettle-started",
+    "resettle-written",
+    "resettle-verified",
+    "resettle-swapped",
 )
 
 
@@ -100,6 +116,8 @@ def open_profile_store(
                 "It is encrypted at the next start after that program is closed."
             )
             return Store(database, engine=create_sqlite_engine(database), **store_options)
+    elif database.exists():
+        resettle_if_needed(database, key)
     if before_open is not None:
         before_open(database)
     store = Store(database, key=key, **store_options)
@@ -163,7 +181,7 @@ def encrypt_in_place(database: Path, key: bytes) -> None:
             raise ProfileInUse(f"journal mode stays {mode}")
         restrict_file(copy)
         fault_point("copy-started")
-        plain.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(copy),))
+        _attach_copy(plain, copy, key)
         plain.execute("BEGIN IMMEDIATE")
         plain.execute("SELECT sqlcipher_export('encrypted')")
         version = plain.execute("PRAGMA main.user_version").fetchone()[0]
@@ -187,21 +205,99 @@ def encrypt_in_place(database: Path, key: bytes) -> None:
     fault_point("swapped")
 
 
-def _verify(plain: Any, copy: Path, key: bytes) -> None:
-    encrypted = cipher_connect(copy, key)
+def _attach_copy(conn: Any, copy: Path, key: bytes) -> None:
+    """Attach the new encrypted file ``copy`` as ``encrypted``, with the current settings."""
+    conn.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(copy),))
+    conn.execute(f"PRAGMA encrypted.cipher_page_size = {CIPHER_PAGE_SIZE}")
+    conn.execute(f"PRAGMA encrypted.cipher_hmac_algorithm = {CIPHER_HMAC_ALGORITHM}")
+
+
+def resettle_if_needed(database: Path, key: bytes) -> bool:
+    """Move an encrypted profile of an earlier version to the current cipher settings
+    (see the module docstring); True when it was moved. When it cannot be moved now
+    (another program has it open, the disk is full, the copy did not match) it is left
+    as it is, opens with its own settings, and is moved at a later start."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    conn = cipher_connect(database, key)
+    try:
+        if cipher_hmac_algorithm(conn) == CIPHER_HMAC_ALGORITHM:
+            return False
+    finally:
+        conn.close()
+    try:
+        resettle_in_place(database, key)
+    except (ProfileInUse, MigrationFailed, WrongKey, sqlcipher.OperationalError) as exc:
+        remove_half_copy(database)
+        log.warning(
+            "The local data keeps its earlier encryption settings for now (%s); "
+            "it is moved to the current ones at a later start.",
+            exc,
+        )
+        return False
+    return True
+
+
+def resettle_in_place(database: Path, key: bytes) -> None:
+    """Replace the encrypted ``database`` by a copy with the current cipher settings."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    remove_half_copy(database)
+    copy = database.with_name(database.name + COPY_SUFFIX)
+    source = cipher_connect(database, key)
+    try:
+        source.isolation_level = None
+        source.execute("PRAGMA busy_timeout = 2000")
+        # Out of WAL mode first, for the reasons given in ``encrypt_in_place``.
+        try:
+            mode = source.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        except sqlcipher.OperationalError as exc:
+            if "locked" in str(exc):
+                raise ProfileInUse(str(exc)) from exc
+            raise
+        if str(mode).lower() != "delete":
+            raise ProfileInUse(f"journal mode stays {mode}")
+        restrict_file(copy)
+        fault_point("resettle-started")
+        _attach_copy(source, copy, key)
+        source.execute("BEGIN IMMEDIATE")
+        source.execute("SELECT sqlcipher_export('encrypted')")
+        version = source.execute("PRAGMA main.user_version").fetchone()[0]
+        source.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+        fault_point("resettle-written")
+        source.execute("COMMIT")
+        source.execute("DETACH DATABASE encrypted")
+        _verify(source, copy, key, kept="The local data stays as it was")
+        fault_point("resettle-verified")
+    finally:
+        source.close()
+    if Path(f"{database}-wal").exists() or Path(f"{database}-journal").exists():
+        remove_half_copy(database)
+        raise ProfileInUse("another program wrote to it meanwhile")
+    with contextlib.suppress(FileNotFoundError):
+        Path(f"{database}-shm").unlink()
+    os.replace(copy, database)
+    _sync_folder(database.parent)
+    fault_point("resettle-swapped")
+
+
+def _verify(source: Any, copy: Path, key: bytes, kept: str = "The plain data stays in use") -> None:
+    """The copy opens with the current settings, is intact and holds every row of
+    ``source`` (an open connection to the file it was made from)."""
+    encrypted = cipher_connect(copy, key, CIPHER_HMAC_ALGORITHM)
     try:
         check = encrypted.execute("PRAGMA integrity_check").fetchall()
         ours = _table_counts(encrypted)
     finally:
         encrypted.close()
-    theirs = _table_counts(plain)
+    theirs = _table_counts(source)
     if check != [("ok",)] or ours != theirs:
         remove_half_copy(copy.with_name(copy.name.removesuffix(COPY_SUFFIX)))
         differ = sorted(n for n in theirs.keys() | ours.keys() if theirs.get(n) != ours.get(n))
         raise MigrationFailed(
             "The encrypted copy of the local data did not match it "
             f"(integrity: {check[0][0] if check else '?'}; tables differing: "
-            f"{', '.join(differ) or 'none'}). The plain data stays in use; nothing was lost."
+            f"{', '.join(differ) or 'none'}). {kept}; nothing was lost."
         )
     with copy.open("rb+") as f:
         os.fsync(f.fileno())
