@@ -19,6 +19,15 @@ if TYPE_CHECKING:
 
 CLIENT_MIGRATIONS = Path(migrations.__file__).parent / "client"
 WRITE_OPTION = "fieldcrm_write"
+
+#: How every write commits: synced to disk at its commit (``synchronous=FULL``), the WAL
+#: copied back into the database file every 1,000 pages (SQLite's default).
+DURABLE_PRAGMAS = {"synchronous": "FULL", "wal_autocheckpoint": "1000"}
+#: How the pages of a first sync commit (``Store.write(relaxed=True)``): not synced to
+#: disk one by one, and the WAL copied back every 10,000 pages (40 MB) instead. A power
+#: cut can lose the last pages but never half of one, and their cursor goes with them,
+#: so the next sync pulls them again: nothing the rep typed is written this way.
+RELAXED_PRAGMAS = {"synchronous": "NORMAL", "wal_autocheckpoint": "10000"}
 #: How long a connection waits for another process's lock before it gives up.
 BUSY_TIMEOUT_S = 30
 #: The newest client schema revision (a test keeps it equal to Alembic's head). A database
@@ -242,7 +251,7 @@ def create_sqlite_engine(path: Path | str, key: bytes | None = None) -> sa.Engin
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
         _switch_to_wal(cur)
-        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute(f"PRAGMA synchronous={DURABLE_PRAGMAS['synchronous']}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 

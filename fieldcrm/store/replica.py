@@ -15,7 +15,9 @@ written with ``executemany``: this is the path of the first sync of a whole terr
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,10 +82,12 @@ class _EntitySql:
     special_columns: tuple[tuple[int, str], ...]
     upsert: str
     tombstone: str
-    #: Set-based merge of a page (``_merge_rows``): fill the temp table, insert what is
-    #: new, then one UPDATE per column for the rows whose value differs.
+    #: Set-based merge of a page (``_merge_rows``): fill the temp table, note which
+    #: columns of each row differ, insert what is new, list the sets of differing columns.
     stage: tuple[str, ...]
-    merge: tuple[str, ...]
+    merge: tuple[str, str, str]
+    #: The columns compared, in the order of the bits of ``merge_mask``.
+    compared: tuple[str, ...]
 
 
 def _entity_sql(spec: EntitySpec) -> _EntitySql:
@@ -104,19 +108,22 @@ def _entity_sql(spec: EntitySpec) -> _EntitySql:
     staged = f"temp.{_q('pulled_' + spec.name)}"
     stage = (
         f"CREATE TEMP TABLE IF NOT EXISTS {_q('pulled_' + spec.name)} AS "
-        f"SELECT {col_list} FROM main.{_q(spec.name)} WHERE 0",
+        f"SELECT {col_list}, NULL AS merge_mask FROM main.{_q(spec.name)} WHERE 0",
         f"DELETE FROM {staged}",
         f"INSERT INTO {staged} ({col_list}) VALUES ({marks})",
     )
+    compared = tuple(c for c in all_cols if c != "id")
+    differs = " | ".join(
+        f"((p.{_q(c)} IS NOT c.{_q(c)}) << {bit})" for bit, c in enumerate(compared)
+    )
     merge = (
+        # Which columns of each staged row differ from the stored row: one bit each
+        # (NULL for a row not stored yet).
+        f"UPDATE {staged} AS p SET merge_mask = (SELECT {differs} "
+        f"FROM main.{_q(spec.name)} AS c WHERE c.id = p.id)",
         f"INSERT INTO main.{_q(spec.name)} ({col_list}) SELECT {col_list} FROM {staged} p "
-        f"WHERE NOT EXISTS (SELECT 1 FROM main.{_q(spec.name)} c WHERE c.id = p.id)",
-        *(
-            f"UPDATE main.{_q(spec.name)} SET {_q(c)} = p.{_q(c)} FROM {staged} p "
-            f"WHERE p.id = {_q(spec.name)}.id AND p.{_q(c)} IS NOT {_q(spec.name)}.{_q(c)}"
-            for c in all_cols
-            if c != "id"
-        ),
+        "WHERE p.merge_mask IS NULL",
+        f"SELECT DISTINCT merge_mask FROM {staged} WHERE merge_mask > 0",
     )
     json_columns = frozenset(f.name for f in spec.fields if f.kind == "ref_list")
     bool_columns = frozenset(f.name for f in spec.fields if f.kind == "bool")
@@ -134,6 +141,7 @@ def _entity_sql(spec: EntitySpec) -> _EntitySql:
         tombstone=tombstone,
         stage=stage,
         merge=merge,
+        compared=compared,
     )
 
 
@@ -256,37 +264,105 @@ def in_bulk_load(store: Store) -> bool:
     return store.meta(BULK_LOAD_KEY) is not None
 
 
-def end_bulk_load(store: Store) -> bool:
-    """Put back what ``begin_bulk_load`` set aside: indexes, search indexes, triggers.
+def _search_set_aside(saved: str) -> bool:
+    """The search triggers are still set aside (the first sync's data is not complete)."""
+    return any(obj["type"] == "trigger" for obj in orjson.loads(saved))
+
+
+def bulk_load_pulled(store: Store) -> bool:
+    """A first sync's data is complete and searchable; only indexes wait to be built."""
+    with store.read() as conn:
+        saved = get_meta(conn, BULK_LOAD_KEY)
+    return saved is not None and not _search_set_aside(saved)
+
+
+def search_set_aside(conn: sa.Connection) -> bool:
+    """A first sync is loading: the search triggers are set aside and the search indexes
+    are refilled when it ends."""
+    saved = get_meta(conn, BULK_LOAD_KEY)
+    return saved is not None and _search_set_aside(saved)
+
+
+def end_bulk_load(
+    store: Store, stop: threading.Event | None = None, *, indexes: bool = True
+) -> bool:
+    """Put back what ``begin_bulk_load`` set aside: search indexes, triggers, indexes.
+
+    First, in one transaction: the customer list's search indexes refilled from the
+    tables (live rows only, as the triggers keep them), the search index over everything
+    typed emptied with its watermarks at 0 (for the background builder), the triggers put
+    back exactly as they were. From then on every write keeps the search in step. Then,
+    unless ``indexes`` is False (a first sync that leaves them to the background, see
+    ``bulk_load_pulled``), the indexes, each in a write transaction of its own so that a
+    rep's edit waits at most for one of them; ``stop`` ends that between two indexes (the
+    next call goes on).
 
     Safe to call at any time and more than once: indexes that exist already are kept,
-    triggers are put back exactly as they were, the customer list's search indexes are
-    refilled from the tables (live rows only, as the triggers keep them), and the search
-    index over everything typed is emptied with its watermarks at 0, for the background
-    builder, whatever happened meanwhile. False when nothing was set aside.
+    whatever happened meanwhile. True when it put back what was set aside (with
+    ``indexes`` False: the search part); False when nothing was set aside or ``stop``
+    came first.
     """
+    with store.read() as conn:
+        saved = get_meta(conn, BULK_LOAD_KEY)
+    if saved is None:
+        return False
+    if _search_set_aside(saved):
+        with store.write() as uow:
+            conn = uow.connection
+            saved = get_meta(conn, BULK_LOAD_KEY)
+            if saved is None:
+                return False
+            objects: list[dict[str, str]] = orjson.loads(saved)
+            _put_back_search(conn, objects)
+            left = [obj for obj in objects if obj["type"] == "index"]
+            set_meta(conn, BULK_LOAD_KEY, _dump(left))
+    if not indexes:
+        return True
+    for obj in orjson.loads(saved):
+        if obj["type"] != "index":
+            continue
+        if stop is not None and stop.is_set():
+            return False
+        with store.write() as uow:
+            conn = uow.connection
+            if get_meta(conn, BULK_LOAD_KEY) is None:
+                return False  # another thread finished meanwhile
+            _build_index(conn, obj)
     with store.write() as uow:
         conn = uow.connection
         saved = get_meta(conn, BULK_LOAD_KEY)
         if saved is None:
             return False
-        # Each index is built by sorting the table; SQLite sorts in parallel with helper
-        # threads when allowed (docs/PERFORMANCE.md), leaving a core for the GUI.
-        conn.exec_driver_sql(f"PRAGMA threads = {INDEX_SORT_THREADS}")
-        try:
-            _put_back(conn, orjson.loads(saved))
-        finally:
-            conn.exec_driver_sql("PRAGMA threads = 0")
+        # Whatever another thread set aside meanwhile (nothing, normally) is put back too.
+        objects = orjson.loads(saved)
+        for obj in objects:
+            if obj["type"] == "index":
+                _build_index(conn, obj)
+        if _search_set_aside(saved):
+            _put_back_search(conn, objects)
         set_meta(conn, BULK_LOAD_KEY, None)
     return True
 
 
-def _put_back(conn: sa.Connection, objects: list[dict[str, str]]) -> None:
-    """Build the set-aside indexes (those not there), refill the search index, triggers."""
-    existing = {name for (name,) in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
-    for obj in objects:
-        if obj["type"] == "index" and obj["name"] not in existing:
-            conn.exec_driver_sql(obj["sql"])
+def _build_index(conn: sa.Connection, obj: Mapping[str, str]) -> None:
+    """Create one set-aside index unless it is there."""
+    exists = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (obj["name"],)
+    ).first()
+    if exists is not None:
+        return
+    # The index is built by sorting the table; SQLite sorts in parallel with helper
+    # threads when allowed (docs/PERFORMANCE.md), leaving a core for the GUI.
+    conn.exec_driver_sql(f"PRAGMA threads = {INDEX_SORT_THREADS}")
+    try:
+        conn.exec_driver_sql(obj["sql"])
+    finally:
+        conn.exec_driver_sql("PRAGMA threads = 0")
+
+
+def _put_back_search(conn: sa.Connection, objects: list[dict[str, str]]) -> None:
+    """Refill the customer list's search indexes, reset the search index over everything
+    typed, and put the triggers back."""
     for entity, (fts, columns) in SEARCH_INDEXES.items():
         cols = ", ".join(columns)
         conn.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
@@ -432,19 +508,21 @@ def apply_page(
     cursor_key: str = CURSOR_KEY,
     seen: set[tuple[str, str]] | None = None,
     prepared: PreparedRows | None = None,
+    relaxed: bool = False,
 ) -> PageStats:
     """Apply one pulled page (decoded JSON of a ``PullPage``) and store its cursor, atomically.
 
     ``seen`` collects the keys of the rows in the page (used by a full resync to find local
     rows that the server no longer has). ``prepared`` is the page's ``prepare_rows``, used
-    when no local edit needs merging.
+    when no local edit needs merging. ``relaxed`` commits without waiting for the disk
+    (``Store.write``): for the pages of a first sync, which the server sends again.
     """
     stats = PageStats()
     evictions: Sequence[Mapping[str, Any]] = page.get("evictions") or ()
     conflicts: Sequence[Mapping[str, Any]] = page.get("conflicts") or ()
     if prepared is None:
         prepared = prepare_rows(page)
-    with store.write() as uow:
+    with store.write(relaxed=relaxed) as uow:
         conn = uow.connection
         keys_in_page: set[tuple[str, str]] | None = None
         if seen is not None or evictions:
@@ -544,19 +622,37 @@ def _write_rows(conn: sa.Connection, params: PreparedRows) -> None:
 
 def _merge_rows(conn: sa.Connection, sql: _EntitySql, rows: Sequence[Sequence[Any]]) -> None:
     """Write ``rows`` as the upsert would, set-based: into a temp table first, then insert
-    the new ones and, column by column, update only the values that differ.
+    the new ones and update each changed row once, setting only the columns that differ.
 
-    An edit of a few fields then rewrites only those: the search triggers (``UPDATE OF``
-    the searched columns) and the indexes of other columns are left alone, which costs
-    about a fifth of upserting every column of every row.
+    Rows are updated in groups with the same differing columns (an edit of the phone and
+    the street: one group, one statement). An edit of a few fields rewrites the row once
+    and only those fields: the search triggers (``UPDATE OF`` the searched columns) and
+    the indexes of other columns are left alone, which costs about a fifth of upserting
+    every column of every row.
     """
     create, clear, insert = sql.stage
+    mark, add_new, masks = sql.merge
     conn.exec_driver_sql(create)
     conn.exec_driver_sql(clear)
     _executemany(conn, insert, rows)
-    for statement in sql.merge:
-        conn.exec_driver_sql(statement)
+    conn.exec_driver_sql(mark)
+    conn.exec_driver_sql(add_new)
+    for (mask,) in conn.exec_driver_sql(masks).all():
+        conn.exec_driver_sql(_update_of(sql.spec.name, int(mask)), (mask,))
     conn.exec_driver_sql(clear)
+
+
+@functools.cache
+def _update_of(entity: str, mask: int) -> str:
+    """The UPDATE of the staged rows whose differing columns are those of ``mask``."""
+    sql = _SQL[entity]
+    name = _q(entity)
+    columns = [c for bit, c in enumerate(sql.compared) if mask >> bit & 1]
+    sets = ", ".join(f"{_q(c)} = p.{_q(c)}" for c in columns)
+    return (
+        f"UPDATE main.{name} SET {sets} FROM temp.{_q('pulled_' + sql.spec.name)} AS p "
+        f"WHERE p.merge_mask = ? AND p.id = {name}.id"
+    )
 
 
 def _merge_with_pending(

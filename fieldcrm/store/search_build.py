@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from fieldcrm.store import replica
 from fieldcrm.store.service import Store
 from fieldcrm.store.textindex import BUILT, DIRTY_TABLE, PROGRESS_TABLE, TEXT_INDEXES, TextIndex
 from fieldcrm.store.textindex import catch_up_sql as _catch_up_statements
@@ -39,6 +40,9 @@ class IndexProgress:
     waiting: int
     #: Every watermark at ``BUILT``: the builder has passed every row.
     built: bool
+    #: A first sync is loading with the search triggers set aside: the watermarks are
+    #: reset when it ends, and the index is built from scratch after.
+    set_aside: bool = False
 
     @property
     def percent(self) -> int:
@@ -58,6 +62,8 @@ def progress_in(conn: sa.Connection) -> IndexProgress:
         done += top if upto >= BUILT else min(upto, top)
         built = built and upto >= BUILT
     waiting = conn.exec_driver_sql(f"SELECT count(*) FROM {DIRTY_TABLE}").scalar() or 0
+    if replica.search_set_aside(conn):
+        return IndexProgress(0, total, waiting, built=False, set_aside=True)
     return IndexProgress(done, total, waiting, built)
 
 
@@ -135,11 +141,20 @@ def build(
 ) -> IndexProgress:
     """Catch up and build the whole index, slice by slice, reporting the progress before
     the first slice and after each; ``stop`` ends it between two slices (the next build
-    goes on from the watermarks). Nothing is written when nothing is left to do."""
+    goes on from the watermarks). Nothing is written when nothing is left to do.
+
+    The indexes a first sync left to the background (``replica.end_bulk_load``) are built
+    first; while a first sync is still loading, nothing is done (it puts back the search
+    triggers itself when it ends, and the search index is built from scratch after).
+    """
+    if replica.bulk_load_pulled(store):
+        replica.end_bulk_load(store, stop)
     while True:
         state = progress(store)
         if report is not None:
             report(state)
         if (state.built and not state.waiting) or (stop is not None and stop.is_set()):
+            return state
+        if state.set_aside:
             return state
         build_step(store, rows)

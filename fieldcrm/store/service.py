@@ -31,7 +31,13 @@ from fieldcrm.domain.validation import (
 )
 from fieldcrm.protocol import expand_stamps
 from fieldcrm.store import tables as t
-from fieldcrm.store.db import WRITE_OPTION, create_sqlite_engine, upgrade_to_head
+from fieldcrm.store.db import (
+    DURABLE_PRAGMAS,
+    RELAXED_PRAGMAS,
+    WRITE_OPTION,
+    create_sqlite_engine,
+    upgrade_to_head,
+)
 from fieldcrm.store.keys import load_key, read_key_info
 from fieldcrm.store.meta import DEVICE_ID_KEY, HLC_KEY, get_meta, set_meta
 
@@ -96,6 +102,11 @@ def stored_key(path: Path) -> bytes | None:
     return None if info is None else load_key(path, info, None)
 
 
+def _set_pragmas(raw: Any, pragmas: Mapping[str, str]) -> None:
+    for name, value in pragmas.items():
+        raw.execute(f"PRAGMA {name}={value}")
+
+
 class Store:
     """The local database of one profile: open (and upgrade) it, read it, write through it."""
 
@@ -144,21 +155,32 @@ class Store:
     # ---- transactions -------------------------------------------------------------
 
     @contextmanager
-    def _begin_write(self) -> Iterator[sa.Connection]:
-        with (
-            self.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn,
-            conn.begin(),
-        ):
-            yield conn
+    def _begin_write(self, relaxed: bool = False) -> Iterator[sa.Connection]:
+        with self.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
+            if not relaxed:
+                with conn.begin():
+                    yield conn
+                return
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            _set_pragmas(raw, RELAXED_PRAGMAS)
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                # The connection goes back to the pool: the next writer commits durably.
+                _set_pragmas(raw, DURABLE_PRAGMAS)
 
     @contextmanager
-    def write(self) -> Iterator[UnitOfWork]:
+    def write(self, *, relaxed: bool = False) -> Iterator[UnitOfWork]:
         """One transaction for several writes: all of them land, or none.
 
         A write that failed half-way (after its row was written, before its outbox entry
         was) spoils the unit of work: it rolls back even if the caller caught the error.
+        ``relaxed`` commits without waiting for the disk (``db.RELAXED_PRAGMAS``): only
+        for what the server can send again, the pages of a first sync.
         """
-        with self._begin_write() as conn:
+        with self._begin_write(relaxed) as conn:
             uow = UnitOfWork(self, conn)
             yield uow
             uow.finish()

@@ -200,6 +200,7 @@ class SyncEngine:
         clock: Callable[[], float] = time.monotonic,
         raise_errors: bool = True,
         bulk_load: bool = True,
+        defer_indexes: bool = False,
         full_check_ms: int = FULL_CHECK_MS,
         files: FileSync | None = None,
     ) -> None:
@@ -215,6 +216,10 @@ class SyncEngine:
         self._clock = clock
         self.raise_errors = raise_errors
         self.bulk_load = bulk_load
+        #: A first sync ends when the data is in and leaves its indexes to a background
+        #: builder (``replica.end_bulk_load``; the app's search index builder), instead of
+        #: building them before it returns.
+        self.defer_indexes = defer_indexes
         #: How long idle syncs may be answered "nothing changed" before a full check.
         self.full_check_ms = full_check_ms
         #: The server's tag of this run's last pulled page (kept once the run is verified),
@@ -222,6 +227,8 @@ class SyncEngine:
         self._answer_tag: str | None = None
         self._prefetched: tuple[str, dict[str, Any]] | None = None
         self._noted_recently = False
+        #: Pages of a first sync commit without waiting for the disk (``apply_page``).
+        self._relaxed_pages = False
 
     # ---- the run --------------------------------------------------------------------
 
@@ -633,6 +640,7 @@ class SyncEngine:
         if not bulk:
             return self._pull_pages(result, cursor, CURSOR_KEY, None, "pull")
         replica.begin_bulk_load(self.store)
+        self._relaxed_pages = True
         try:
             counts = self._pull_pages(result, cursor, CURSOR_KEY, None, "pull")
         except SyncCancelled:
@@ -643,7 +651,13 @@ class SyncEngine:
             # Offline, server errors: the rep works with what arrived, fully indexed.
             self._finish_bulk_load()
             raise
-        self._finish_bulk_load()
+        finally:
+            self._relaxed_pages = False
+        if self.defer_indexes:
+            # Searchable now; the indexes follow on the app's builder (``bulk_load_pulled``).
+            replica.end_bulk_load(self.store, indexes=False)
+        else:
+            self._finish_bulk_load()
         return counts
 
     def _finish_bulk_load(self) -> None:
@@ -682,7 +696,12 @@ class SyncEngine:
                         )
                     pending = fetcher.submit(self._fetch, page["cursor"])
                 stats = replica.apply_page(
-                    self.store, page, cursor_key=cursor_key, seen=seen, prepared=prepared
+                    self.store,
+                    page,
+                    cursor_key=cursor_key,
+                    seen=seen,
+                    prepared=prepared,
+                    relaxed=self._relaxed_pages,
                 )
                 result.pulled += stats.rows + stats.tombstones
                 result.deleted += stats.tombstones
@@ -763,15 +782,20 @@ class SyncEngine:
         """
         with self.store.read() as conn:
             unknown = {e: ids for e in ENTITY_NAMES if (ids := replica.unversioned_rows(conn, e))}
-        if unknown or self._differing_entities(scope):
+        # Each comparison reads every table's versions: the first one is used twice.
+        differing: list[str] | None = self._differing_entities(scope)
+        if unknown or differing:
             # Until this run ends verified, idle syncs must not skip the check (a run that
             # stops while repairing repairs again next time).
             self.store.set_meta(VERIFIED_PULL_KEY, None)
+        if unknown:
+            differing = None  # what the fetches changed is compared again
         for entity, ids in unknown.items():
             self._fetch_or_evict(result, entity, set(ids), removed, added)
         for _ in range(VERIFY_ROUNDS):
             self._report("verify", 0, 1)
-            differing = self._differing_entities(scope)
+            if differing is None:
+                differing = self._differing_entities(scope)
             if not differing:
                 return
             log.info("digests differ from the server's for %s; repairing", ", ".join(differing))
@@ -790,7 +814,7 @@ class SyncEngine:
             again = self._pull_pages(result, cursor, CURSOR_KEY, None, "pull")
             if again is None:
                 return
-            scope = again
+            scope, differing = again, None
         if self._differing_entities(scope):
             raise VerificationFailed(
                 "The local data still differs from the server's after repairing it; "

@@ -1,8 +1,11 @@
-"""The search index over everything typed, built in the background after a sync.
+"""The indexes of a first sync and the search index over everything typed, built in the
+background after a sync.
 
-A first sync ends as soon as the data is in; its search index is built afterwards, one
-short transaction at a time, on a thread of its own (``fieldcrm.store.search_build``),
-so the rep works and the next sync runs meanwhile. After every sync the rows it changed
+A first sync ends as soon as the data is in. Its indexes (the customer list's order and
+search, the lookups of every table) are built afterwards, one index per transaction
+(``replica.end_bulk_load``), then its search index, one short transaction at a time
+(``fieldcrm.store.search_build``), on a thread of their own, so the rep works and the
+next sync runs meanwhile. After every sync the rows it changed
 are indexed the same way. Nothing here touches a widget.
 """
 

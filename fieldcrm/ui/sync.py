@@ -156,6 +156,8 @@ class EngineBackend:
                 progress=_progress_adapter(progress),
                 page_limit=self.page_limit,
                 cancel=self._cancel,
+                # The window's index builder builds them right after (``SearchIndexBuilder``).
+                defer_indexes=True,
                 files=FileSync(self.store, client, file_policy(), cancel=self._cancel),
             )
             return run.sync()

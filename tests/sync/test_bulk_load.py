@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from fieldcrm.domain.ids import uuid7
-from fieldcrm.store import Store
+from fieldcrm.store import Store, replica, search_build
+from fieldcrm.store.export import iter_records
 from fieldcrm.store.replica import (
     BULK_LOAD_KEY,
     CURSOR_KEY,
     apply_page,
     begin_bulk_load,
+    bulk_load_pulled,
     end_bulk_load,
     in_bulk_load,
 )
@@ -273,3 +276,93 @@ def test_sync_of_a_store_left_in_bulk_load_by_a_crash_finishes_it(
         assert conn.execute(sa.text("SELECT count(*) FROM customer_fts")).scalar() == 12
     anna.close()
     ben.close()
+
+
+def test_a_deferred_first_sync_ends_with_the_data_and_the_builder_puts_the_indexes_back(
+    tmp_path: Path, server: InProcessServer, fresh_schema: set[tuple[str, str, str]]
+) -> None:
+    """As the desktop runs it: the sync returns when the data is in; the background
+    builder builds the indexes (one per transaction), then the search index."""
+    anna = Laptop(tmp_path / "anna", server, "anna")
+    with anna.store.write() as uow:
+        for n in range(12):
+            uow.create("customer", {"name": f"Kunde {n}", "status": "active"})
+    assert anna.sync().ok
+    ben = Laptop(tmp_path / "ben", server, "ben")
+    phases: list[str] = []
+    result = ben.sync(lambda p: phases.append(p.phase), page_limit=5, defer_indexes=True)
+    assert result.ok and ben.store.counts()["customer"] == 12
+    assert "index" not in phases  # the rep did not wait for them
+    assert in_bulk_load(ben.store) and bulk_load_pulled(ben.store)
+    # Searchable at once: the customer list's search indexes and triggers are back.
+    search_index_ok(ben.store)
+    with ben.store.read() as conn:
+        assert len(search_customers(conn, "kunde")) == 12
+    assert not search_build.progress(ben.store).set_aside
+    # Meanwhile the rep edits: the change is in the indexes and the search afterwards.
+    first = ben.store.counts()
+    renamed = next(iter(r["id"] for r in iter_records(ben.store, "customer")))
+    ben.store.update("customer", renamed, {"name": "Umbenannt Dazwischen"})
+    with ben.store.read() as conn:
+        assert search_customers(conn, "umbenannt") == [renamed]
+    state = search_build.build(ben.store)
+    assert state.built and not state.waiting
+    assert not in_bulk_load(ben.store) and not bulk_load_pulled(ben.store)
+    assert schema(ben.store) == fresh_schema
+    search_index_ok(ben.store)
+    assert ben.store.counts() == first
+    with ben.store.read() as conn:
+        assert search_customers(conn, "umbenannt") == [renamed]
+    # The next sync runs on the indexed tables, and the idle check is back.
+    assert ben.sync(defer_indexes=True).ok
+    assert not in_bulk_load(ben.store)
+    anna.close()
+    ben.close()
+
+
+def test_a_stop_between_two_indexes_leaves_the_store_usable_and_the_next_build_goes_on(
+    store: Store, fresh_schema: set[tuple[str, str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert begin_bulk_load(store)
+    live = uuid7()
+    apply_page(store, page("c1", customer_row(live, 1000, name="Bäckerei Sommer")), relaxed=True)
+    assert end_bulk_load(store, indexes=False)
+    assert bulk_load_pulled(store)
+    stop = threading.Event()
+    built: list[str] = []
+    original = replica._build_index
+
+    def build_then_stop(conn: sa.Connection, obj: Mapping[str, str]) -> None:
+        original(conn, obj)
+        built.append(obj["name"])
+        if len(built) == 3:
+            stop.set()
+
+    monkeypatch.setattr(replica, "_build_index", build_then_stop)
+    assert end_bulk_load(store, stop) is False
+    assert in_bulk_load(store) and bulk_load_pulled(store)
+    assert len(built) == 3
+    # The rep writes meanwhile; the relaxed pages' settings did not stay on the connection.
+    store.update("customer", live, {"city": "Köln"})
+    with store.write() as uow:
+        conn = uow.connection
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+    assert end_bulk_load(store)
+    assert schema(store) == fresh_schema
+    search_index_ok(store)
+    with store.read() as conn:
+        assert search_customers(conn, "koln") == [live]
+
+
+def test_an_interrupted_first_sync_is_not_indexed_by_the_background_builder(
+    store: Store,
+) -> None:
+    """While a first sync is still loading, the builder leaves the bare tables alone (the
+    sync puts the indexes back itself when it ends)."""
+    assert begin_bulk_load(store)
+    apply_page(store, page("c1", customer_row(uuid7(), 1000, name="Kunde")), relaxed=True)
+    assert not bulk_load_pulled(store)
+    state = search_build.build(store)
+    assert state.set_aside and not state.built
+    assert in_bulk_load(store) and not bulk_load_pulled(store)
