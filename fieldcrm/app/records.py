@@ -15,14 +15,15 @@ from typing import Any, TypedDict, TypeVar, cast
 import sqlalchemy as sa
 
 from fieldcrm.store.service import loads
+from fieldcrm.store.tables import DERIVED_COLUMNS
 
 T = TypeVar("T")
 
 
 def record_columns(table: sa.Table) -> list[sa.ColumnElement[Any]]:
     """The columns of a record of ``table``: id, the entity's fields, deleted (no
-    generated columns such as a visit's day or a customer's sort key)."""
-    skip = {"stamps", "server_seq"}
+    derived columns such as a visit's day or a customer's sort key)."""
+    skip = {"stamps", "server_seq", *DERIVED_COLUMNS.get(table.name, ())}
     return [c for c in table.columns if c.name not in skip and c.computed is None]
 
 

@@ -26,6 +26,7 @@ import orjson
 import sqlalchemy as sa
 
 from fieldcrm.domain.entities import ENTITIES, EntitySpec
+from fieldcrm.domain.textfold import fold, fold_subquery
 from fieldcrm.protocol import expand_stamps
 from fieldcrm.protocol.codes import REJECTIONS, english
 from fieldcrm.protocol.digest import Digest, digest_sql
@@ -88,13 +89,21 @@ class _EntitySql:
     merge: tuple[str, str, str]
     #: The columns compared, in the order of the bits of ``merge_mask``.
     compared: tuple[str, ...]
+    #: Where in a row's parameters the name is whose sort key (``tables.customer.sort_name``)
+    #: goes last; None for tables without one.
+    sort_from: int | None = None
 
 
 def _entity_sql(spec: EntitySpec) -> _EntitySql:
     columns = spec.field_names
     # The order of a positional row (``fieldcrm.protocol.positional``), so that a pulled
     # row is its statement's parameters almost as it comes.
-    all_cols = ("server_seq", "id", "deleted", "stamps", *columns)
+    all_cols: tuple[str, ...] = ("server_seq", "id", "deleted", "stamps", *columns)
+    # The customer's sort key is written with the name (``tables.customer.sort_name``):
+    # computed here, on the thread that downloads the page, not by SQLite.
+    sort_from = VALUES + columns.index("name") if spec.name == "customer" else None
+    if sort_from is not None:
+        all_cols += ("sort_name",)
     col_list = ", ".join(_q(c) for c in all_cols)
     marks = ", ".join("?" for _ in all_cols)
     updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in all_cols if c != "id")
@@ -142,6 +151,7 @@ def _entity_sql(spec: EntitySpec) -> _EntitySql:
         stage=stage,
         merge=merge,
         compared=compared,
+        sort_from=sort_from,
     )
 
 
@@ -362,7 +372,11 @@ def _build_index(conn: sa.Connection, obj: Mapping[str, str]) -> None:
 
 def _put_back_search(conn: sa.Connection, objects: list[dict[str, str]]) -> None:
     """Refill the customer list's search indexes, reset the search index over everything
-    typed, and put the triggers back."""
+    typed, and put the triggers back (with what they would have written meanwhile)."""
+    # The sort key of customers written without it while its trigger was set aside.
+    conn.exec_driver_sql(
+        f"UPDATE customer SET sort_name = {fold_subquery('name')} WHERE sort_name IS NULL"
+    )
     for entity, (fts, columns) in SEARCH_INDEXES.items():
         cols = ", ".join(columns)
         conn.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
@@ -443,6 +457,7 @@ def _positional_params(
     upserts: list[list[Any]] = []
     tombstones: list[tuple[str, str]] = []
     dump = _dump
+    sort_from = sql.sort_from
     if columns == sql.columns:
         for row in rows:
             stamps = row[STAMPS]
@@ -456,6 +471,8 @@ def _positional_params(
                 raise ValueError("a pulled row does not fit its columns")
             params = row.copy()
             params[STAMPS] = dump(stamps or {})
+            if sort_from is not None:
+                params.append(fold(params[sort_from]))
             upserts.append(params)
     else:
         # Another version's columns: each of ours from its place, None where it has none.
@@ -479,6 +496,8 @@ def _positional_params(
                     *(None if p is None else row[p] for p in places),
                 ]
             )
+            if sort_from is not None:
+                upserts[-1].append(fold(upserts[-1][sort_from]))
     for index, name in sql.special_columns:
         for params in upserts:
             params[index] = _db_value(sql, name, params[index])
@@ -587,13 +606,15 @@ def _rows_to_params(
                 conn, sql, row_id, values, server_stamps, local
             )
             out.kept_local += kept
-        params = [
+        params: list[Any] = [
             row.get("seq"),
             row_id,
             deleted,
             _dump(server_stamps),
             *map(values.get, sql.columns),
         ]
+        if sql.sort_from is not None:
+            params.append(fold(values.get("name")))
         for index, name in sql.special_columns:
             params[index] = _db_value(sql, name, params[index])
         upserts.setdefault(entity, []).append(params)

@@ -21,6 +21,7 @@ from fieldcrm.domain import cascade
 from fieldcrm.domain.entities import ENTITIES, entity_spec
 from fieldcrm.domain.hlc import HybridLogicalClock, wall_clock_ms
 from fieldcrm.domain.ids import new_device_id, uuid7
+from fieldcrm.domain.textfold import fold
 from fieldcrm.domain.validation import (
     FieldError,
     ValidationError,
@@ -58,6 +59,8 @@ CUSTOMER_CHILDREN = (
 
 def _insert_sql(entity: str) -> str:
     columns = ("id", *entity_spec(entity).field_names, "stamps", "deleted")
+    if entity == "customer":
+        columns += ("sort_name",)  # ``tables.customer.sort_name``
     names = ", ".join(f'"{c}"' for c in columns)
     return f'INSERT INTO "{entity}" ({names}) VALUES ({", ".join("?" * len(columns))})'
 
@@ -310,7 +313,8 @@ class UnitOfWork:
         # ``record`` holds every field in the entity's order (see ``with_defaults``).
         columns = map(_db_value, record.values()) if spec.has_list else record.values()
         try:
-            self._db.execute(_INSERT_SQL[entity], (row_id, *columns, stamps, 0))
+            derived = (fold(record.get("name")),) if entity == "customer" else ()
+            self._db.execute(_INSERT_SQL[entity], (row_id, *columns, stamps, 0, *derived))
             self._append_outbox(entity, row_id, "create", dumps(record), stamps, "{}")
         except BaseException as exc:
             self._spoiled = exc
@@ -340,8 +344,17 @@ class UnitOfWork:
         base = {k: old_stamps[k] for k in changed if k in old_stamps}
         # Column names come from the entity spec (validate_changes refused anything else).
         assignments = ", ".join(f'"{name}" = ?' for name in changed)
+        derived: tuple[Any, ...] = ()
+        if entity == "customer" and "name" in changed:
+            assignments += ", sort_name = ?"  # ``tables.customer.sort_name``
+            derived = (fold(changed["name"]),)
         sql = f'UPDATE "{entity}" SET {assignments}, stamps = ? WHERE id = ?'
-        params = (*map(_db_value, changed.values()), dumps(old_stamps | new_stamps), row_id)
+        params = (
+            *map(_db_value, changed.values()),
+            *derived,
+            dumps(old_stamps | new_stamps),
+            row_id,
+        )
         with self._all_or_nothing():
             self._db.execute(sql, params)
             self._append_outbox(

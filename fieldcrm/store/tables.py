@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from fieldcrm.domain.entities import ENTITIES, EntitySpec, FieldSpec
-from fieldcrm.domain.textfold import fold_sql_first, fold_sql_second
+from fieldcrm.domain.textfold import fold_subquery
 
 metadata = sa.MetaData()
 
@@ -62,16 +62,27 @@ user = _entity_table(ENTITIES["user"], ("territory_id",))
 customer = _entity_table(
     ENTITIES["customer"], ("territory_id",), ("owner_id",), ("name",), ("number",)
 )
-#: The name as German readers sort it (``fieldcrm.domain.textfold``): virtual generated
-#: columns, so every writer gets it right; split in two because SQLite parses only so
-#: many nested calls. The customer list walks ``ix_customer_sort_name`` in order.
-customer.append_column(
-    sa.Column("name_fold", sa.Text(), sa.Computed(fold_sql_first("name"), persisted=False))
-)
-customer.append_column(
-    sa.Column("sort_name", sa.Text(), sa.Computed(fold_sql_second("name_fold"), persisted=False))
-)
+#: The name as German readers sort it (``fieldcrm.domain.textfold.fold``), written with
+#: the name: by the service and the sync in Python, and by ``SORT_NAME_TRIGGERS`` for any
+#: other writer that leaves it out or renames with SQL. (A generated column would be
+#: computed by SQLite on every insert: about half the cost of loading a customer.) The
+#: customer list walks ``ix_customer_sort_name`` in order.
+customer.append_column(sa.Column("sort_name", sa.Text(), nullable=True))
 sa.Index("ix_customer_sort_name", customer.c.sort_name, customer.c.id)
+#: Columns derived from a field and written with it (not fields of the entity).
+DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {"customer": ("sort_name",)}
+#: What keeps ``customer.sort_name`` right for a writer that does not fill it: an insert
+#: without it, a rename that leaves it as it was. Writers that fill it pay only the check.
+SORT_NAME_TRIGGERS = (
+    "CREATE TRIGGER customer_sort_name_ai AFTER INSERT ON customer "
+    "WHEN new.sort_name IS NULL BEGIN "
+    f"UPDATE customer SET sort_name = {fold_subquery('new.name')} WHERE rowid = new.rowid; "
+    "END",
+    "CREATE TRIGGER customer_sort_name_au AFTER UPDATE OF name ON customer "
+    "WHEN new.name IS NOT old.name AND new.sort_name IS old.sort_name BEGIN "
+    f"UPDATE customer SET sort_name = {fold_subquery('new.name')} WHERE rowid = new.rowid; "
+    "END",
+)
 contact = _entity_table(ENTITIES["contact"], ("customer_id",), ("last_name",))
 visit = _entity_table(
     ENTITIES["visit"],
