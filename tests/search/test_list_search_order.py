@@ -8,6 +8,7 @@ id`` gives, for umlauts, ß, accents, letters the fold leaves alone, digits and 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -203,3 +204,39 @@ def test_fold_bytes_sorts_as_sqlite_sorts_the_sql_fold(store: Store) -> None:
     assert fold_bytes(None) == b""
     # Letters the fold leaves alone keep their case, as SQLite's lower() keeps it.
     assert fold_bytes("ŁÆ Straße") == "ŁÆ strasse".encode()
+
+
+@pytest.mark.parametrize("one_without_number", [False, True])
+def test_a_search_every_customer_matches_is_the_whole_list_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_without_number: bool
+) -> None:
+    # Every customer's number starts with "K-": typing "K-" lists everyone, walked
+    # without collecting the matches; a customer without a number (its name sorts it
+    # among the first) ends that shortcut.
+    store = Store(tmp_path / "fieldcrm.db")
+    for number, name in enumerate(NAMES):
+        store.create("customer", {"name": name, "number": f"K-{number:03d}"})
+    gone = store.create("customer", {"name": "Abriss GmbH", "number": "K-999"})
+    store.delete("customer", gone)
+    if one_without_number:
+        store.create("customer", {"name": "Abendrot ohne Nummer"})
+    monkeypatch.setattr(customers, "_BROAD_MATCHES", 3)
+    monkeypatch.setattr(customers, "_SLICE_ROWS", 2)
+    answers: list[bool] = []
+    every = customers._first_customers_match
+
+    def noted(*args: object) -> bool:
+        answers.append(every(*args))  # type: ignore[arg-type]
+        return answers[-1]
+
+    monkeypatch.setattr(customers, "_first_customers_match", noted)
+    for text in ("K", "K-", "k-01"):
+        answers.clear()
+        rows = customer_page(store, CustomerFilter(text=text), 0, 500)
+        assert [row["id"] for row in rows] == reference(store, text)
+        assert answers == [text != "k-01" and not one_without_number]
+    page = customer_page(store, CustomerFilter(text="K-"), 3, 4)
+    assert [row["id"] for row in page] == reference(store, "K-")[3:7]
+    everyone = customer_page(store, CustomerFilter(text="K-"), 0, 500)
+    assert "Abriss GmbH" not in [row["name"] for row in everyone]  # deleted
+    store.close()
