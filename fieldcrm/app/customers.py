@@ -52,8 +52,11 @@ _CONTACT_MATCH = (
 )
 #: Above this many matches, walking the name index beats sorting the matches.
 _BROAD_MATCHES = 2000
-#: Rowids looked at in each slice before all matches of a broad search are counted.
+#: Rowids looked at in each slice before the first customers are looked up one by one.
 _SLICE_ROWS = 200
+#: At most this many first customers are looked up one by one (tens of µs each): a page
+#: further down walks the index with every match collected, as any broad search does.
+_LOOKED_UP_ROWS = 1000
 
 
 def utc_now() -> datetime:
@@ -136,7 +139,9 @@ def customer_page(
         counted, reached = _count_matches(conn, query)
         if counted < _BROAD_MATCHES:
             return _sorted_page(conn, where, params, offset, limit)
-        if _first_customers_match(conn, where, params, offset + limit, reached):
+        if offset + limit <= _LOOKED_UP_ROWS and _first_customers_match(
+            conn, where, params, offset + limit, reached
+        ):
             return _page(conn, where, params, offset, limit, walk_name_index=True)
         # Many matches: walk the name index once for customers matching by their own
         # fields and once for those matching by a contact, each stopping after the page,

@@ -237,6 +237,12 @@ def test_a_search_every_customer_matches_is_the_whole_list_in_order(
         assert answers == [text != "k-01" and not one_without_number]
     page = customer_page(store, CustomerFilter(text="K-"), 3, 4)
     assert [row["id"] for row in page] == reference(store, "K-")[3:7]
+    # Further down the list than customers are looked up one by one: the usual walk.
+    monkeypatch.setattr(customers, "_LOOKED_UP_ROWS", 6)
+    answers.clear()
+    page = customer_page(store, CustomerFilter(text="K-"), 3, 4)
+    assert [row["id"] for row in page] == reference(store, "K-")[3:7]
+    assert answers == []
     everyone = customer_page(store, CustomerFilter(text="K-"), 0, 500)
     assert "Abriss GmbH" not in [row["name"] for row in everyone]  # deleted
     store.close()
