@@ -1,0 +1,152 @@
+"""The customer's German sort key is written with the name, by every writer.
+
+The service and the sync fill it in Python; triggers fill it for any other writer; client
+migration 0019 turned the earlier generated columns into it, with the same values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+
+from fieldcrm.domain.ids import uuid7
+from fieldcrm.domain.textfold import fold, fold_sql
+from fieldcrm.store import Store
+from fieldcrm.store.db import alembic_config, create_sqlite_engine, upgrade_to_head
+from fieldcrm.store.replica import apply_page, begin_bulk_load, end_bulk_load
+from tests.helpers.pulled import customer_row, page
+
+#: Umlauts and ß (folded), case, a letter the fold leaves (Ø: SQLite lowers ASCII only),
+#: digits, punctuation, an empty name.
+NAMES = [
+    "Bäckerei Schmidt",
+    "BÄUERLE & Söhne",
+    "Straßenbau Groß",
+    "Ørsted Øl",
+    "élan Café",
+    "4711 Kölnisch",
+    "",
+]
+
+
+def _keys(store: Store) -> dict[str, str | None]:
+    with store.read() as conn:
+        return dict(conn.exec_driver_sql("SELECT name, sort_name FROM customer").all())
+
+
+def _sql_fold(store: Store, text: str) -> str:
+    """What the earlier generated columns computed (the SQL of the fold)."""
+    with store.read() as conn:
+        return str(conn.exec_driver_sql(f"SELECT {fold_sql('?')}", (text,)).scalar())
+
+
+def test_the_service_writes_the_key_and_rewrites_it_with_the_name(tmp_path: Path) -> None:
+    store = Store(tmp_path / "fieldcrm.db")
+    ids = {name: store.create("customer", {"name": name}) for name in NAMES if name}
+    assert _keys(store) == {name: fold(name) for name in ids}
+    assert all(fold(name) == _sql_fold(store, name) for name in ids)
+    store.update("customer", ids["Bäckerei Schmidt"], {"name": "Zuckerbäcker Schmidt"})
+    store.update("customer", ids["4711 Kölnisch"], {"city": "Köln"})  # name unchanged
+    keys = _keys(store)
+    assert keys["Zuckerbäcker Schmidt"] == "zuckerbacker schmidt"
+    assert keys["4711 Kölnisch"] == "4711 kolnisch"
+    store.close()
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["indexed", "first sync"])
+def test_pulled_rows_carry_the_key_also_when_merged_or_loaded_in_bulk(
+    tmp_path: Path, bulk: bool
+) -> None:
+    store = Store(tmp_path / "fieldcrm.db", wall_ms=lambda: 1_000_000)
+    if bulk:
+        assert begin_bulk_load(store)
+    rows = {name: uuid7() for name in NAMES}
+    apply_page(store, page("c1", *(customer_row(i, 1000, name=n) for n, i in rows.items())))
+    # A rename arriving later, in a page large enough to be merged set-based.
+    renamed = {**{n: customer_row(i, 1000, name=n) for n, i in rows.items()}}
+    renamed["Ørsted Øl"] = customer_row(rows["Ørsted Øl"], 2000, name="Öl Ørsted")
+    apply_page(store, page("c2", *renamed.values()))
+    if bulk:
+        assert end_bulk_load(store)
+    expected = {n: fold(n) for n in NAMES if n != "Ørsted Øl"} | {"Öl Ørsted": "ol Ørsted"}
+    assert _keys(store) == expected
+    store.close()
+
+
+def test_other_writers_get_the_key_from_the_triggers(tmp_path: Path) -> None:
+    store = Store(tmp_path / "fieldcrm.db")
+    with store.write() as uow:
+        conn = uow.connection
+        conn.exec_driver_sql(
+            "INSERT INTO customer (id, name, stamps, deleted) VALUES (?, 'Müller GmbH', '{}', 0)",
+            (uuid7(),),
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO customer (id, name, stamps, deleted) VALUES (?, NULL, '{}', 0)",
+            (uuid7(),),
+        )
+    assert _keys(store) == {"Müller GmbH": "muller gmbh", None: ""}
+    with store.write() as uow:
+        uow.connection.exec_driver_sql(
+            "UPDATE customer SET name = 'Ähre Backstube' WHERE name = 'Müller GmbH'"
+        )
+    assert _keys(store)["Ähre Backstube"] == "ahre backstube"
+    store.close()
+
+
+def test_a_customer_written_while_a_first_sync_loads_is_sorted_once_it_ends(
+    tmp_path: Path,
+) -> None:
+    """The triggers are set aside during a first sync: what was written without a key
+    then gets it when they are put back."""
+    store = Store(tmp_path / "fieldcrm.db")
+    assert begin_bulk_load(store)
+    with store.write() as uow:
+        uow.connection.exec_driver_sql(
+            "INSERT INTO customer (id, name, stamps, deleted) VALUES (?, 'Öko Hof', '{}', 0)",
+            (uuid7(),),
+        )
+    assert _keys(store) == {"Öko Hof": None}
+    assert end_bulk_load(store, indexes=False)
+    assert _keys(store) == {"Öko Hof": "oko hof"}
+    store.close()
+
+
+def _migrate(engine: sa.Engine, action: str, target: str) -> None:
+    with engine.connect() as conn:
+        cfg = alembic_config(str(engine.url))
+        cfg.attributes["connection"] = conn
+        getattr(command, action)(cfg, target)
+        conn.commit()
+
+
+def test_migration_0019_keeps_every_key_and_goes_back(tmp_path: Path) -> None:
+    engine = create_sqlite_engine(tmp_path / "fieldcrm.db")
+    _migrate(engine, "upgrade", "0018")
+    with engine.begin() as conn:
+        for name in NAMES:
+            conn.exec_driver_sql(
+                "INSERT INTO customer (id, name, stamps, deleted) VALUES (?, ?, '{}', 0)",
+                (uuid7(), name),
+            )
+        before: dict[str, str] = dict(
+            conn.exec_driver_sql("SELECT id, sort_name FROM customer").all()
+        )
+    upgrade_to_head(engine)
+    with engine.connect() as conn:
+        after: dict[str, str] = dict(
+            conn.exec_driver_sql("SELECT id, sort_name FROM customer").all()
+        )
+        generated = conn.exec_driver_sql(
+            "SELECT count(*) FROM pragma_table_xinfo('customer') WHERE hidden != 0"
+        ).scalar()
+    assert after == before and generated == 0
+    _migrate(engine, "downgrade", "0018")
+    with engine.connect() as conn:
+        assert dict(conn.exec_driver_sql("SELECT id, sort_name FROM customer").all()) == before
+        names = {row[1] for row in conn.exec_driver_sql("PRAGMA table_xinfo('customer')")}
+    assert "name_fold" in names
+    engine.dispose()
