@@ -150,3 +150,25 @@ def test_migration_0019_keeps_every_key_and_goes_back(tmp_path: Path) -> None:
         names = {row[1] for row in conn.exec_driver_sql("PRAGMA table_xinfo('customer')")}
     assert "name_fold" in names
     engine.dispose()
+
+
+def test_a_customer_restored_with_a_new_name_while_a_first_sync_loads_sorts_by_it(
+    tmp_path: Path,
+) -> None:
+    """Restoring with the edit a delete won over (``restore_with_my_edit``) renames the
+    customer: the key goes with the new name also while the triggers are set aside (a
+    first sync loading, or one a crash left loading while the rep works offline)."""
+    store = Store(tmp_path / "fieldcrm.db")
+    kept = store.create("customer", {"name": "Mühle Anders"})
+    restored = store.create("customer", {"name": "Altname Bäckerei"})
+    store.delete("customer", restored)
+    assert begin_bulk_load(store)
+    with store.write() as uow:
+        uow.restore("customer", restored, {"name": "Zündholz Zeppelin"})
+    assert _keys(store)["Zündholz Zeppelin"] == "zundholz zeppelin"
+    assert end_bulk_load(store)
+    assert _keys(store) == {"Mühle Anders": "muhle anders", "Zündholz Zeppelin": "zundholz zeppelin"}
+    with store.read() as conn:
+        ordered = conn.exec_driver_sql("SELECT id FROM customer ORDER BY sort_name, id").all()
+    assert [row[0] for row in ordered] == [kept, restored]
+    store.close()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from fieldcrm.app.customers import CustomerFilter, customer_page
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.store import Store, replica, search_build
 from fieldcrm.store.export import iter_records
@@ -366,3 +367,83 @@ def test_an_interrupted_first_sync_is_not_indexed_by_the_background_builder(
     state = search_build.build(store)
     assert state.set_aside and not state.built
     assert in_bulk_load(store) and not bulk_load_pulled(store)
+
+
+class _Crash(Exception):
+    """The process dies here (power cut, killed): the transaction in hand is lost."""
+
+
+def test_a_crash_in_the_middle_of_the_deferred_indexes_is_finished_by_the_next_builder(
+    store: Store, fresh_schema: set[tuple[str, str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app is killed while its builder builds the indexes a first sync left: the index
+    in hand is lost with its transaction, those built before stay; at the next start the
+    builder goes on and the store ends as a store loaded with its indexes."""
+    assert begin_bulk_load(store)
+    names = ["Zander Fisch", "Öko Hof", "Bäckerei Sommer", "Apfelhof", "Müller & Söhne"]
+    ids = {name: uuid7() for name in names}
+    apply_page(
+        store, page("c1", *(customer_row(i, 1000, name=n) for n, i in ids.items())), relaxed=True
+    )
+    assert end_bulk_load(store, indexes=False)
+    built: list[str] = []
+    original = replica._build_index
+
+    def crash_on_the_third(conn: sa.Connection, obj: Mapping[str, str]) -> None:
+        if len(built) == 2:
+            original(conn, obj)  # written, then lost with its transaction
+            raise _Crash(obj["name"])
+        original(conn, obj)
+        built.append(obj["name"])
+
+    with monkeypatch.context() as patch:
+        patch.setattr(replica, "_build_index", crash_on_the_third)
+        with pytest.raises(_Crash) as crashed:
+            search_build.build(store)
+    lost = str(crashed.value)
+    indexes = {name for kind, name, _ in schema(store) if kind == "index"}
+    assert set(built) <= indexes and lost not in indexes
+    assert in_bulk_load(store) and bulk_load_pulled(store)
+    # Meanwhile the rep works: the list opens (in order, without the name index if it
+    # is not built yet) and the search finds.
+    order = ["Apfelhof", "Bäckerei Sommer", "Müller & Söhne", "Öko Hof", "Zander Fisch"]
+    rows = customer_page(store, CustomerFilter(), 0, 10)
+    assert [row["name"] for row in rows] == order
+    with store.read() as conn:
+        assert search_customers(conn, "oko") == [ids["Öko Hof"]]
+    # The next start: the app's builder finishes what was left.
+    state = search_build.build(store)
+    assert state.built and not state.waiting
+    assert not in_bulk_load(store)
+    assert schema(store) == fresh_schema
+    search_index_ok(store)
+    assert [row["name"] for row in customer_page(store, CustomerFilter(), 0, 10)] == order
+    found = customer_page(store, CustomerFilter(text="so"), 0, 10)
+    assert [row["name"] for row in found] == ["Bäckerei Sommer", "Müller & Söhne"]
+
+
+def test_a_relaxed_write_that_fails_leaves_nothing_and_its_connection_durable(
+    store: Store,
+) -> None:
+    """A page of a first sync that fails half-way (a row that does not fit, the disk
+    full) rolls back whole, and the connection goes back to the pool committing durably:
+    the rep's next edit on it waits for the disk."""
+    assert begin_bulk_load(store)
+    apply_page(store, page("c1", customer_row(uuid7(), 1000, name="Erster")), relaxed=True)
+    raws = []
+    with pytest.raises(_Crash), store.write(relaxed=True) as uow:
+        conn = uow.connection
+        raws.append(conn.connection.driver_connection)
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10000
+        uow.create("customer", {"name": "Halb geschrieben"})
+        raise _Crash("disk full")
+    (raw,) = raws
+    assert raw.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    assert store.meta(CURSOR_KEY) == "c1" and store.counts()["customer"] == 1
+    assert store.pending_count() == 0
+    # Every connection the pool hands out commits durably.
+    for _ in range(3):
+        with store.write() as uow:
+            assert uow.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2

@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
+from fieldcrm.domain.entities import ENTITIES
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.store import Store, replica
 from fieldcrm.store.replica import MERGE_FROM_ROWS, apply_page
 from fieldcrm.store.search import search_customers
-from tests.helpers.pulled import contact_row, customer_row, page
+from tests.helpers.pulled import contact_row, customer_row, page, stamp
 
 N = MERGE_FROM_ROWS + 36
 
@@ -105,3 +106,63 @@ def test_a_pending_local_edit_survives_a_large_page(
     row = merged.get("customer", ids[3])
     assert row is not None and row["city"] == "Lokal" and row["phone"] == "+49 9"
     assert merged.pending_count() == 1
+
+
+def _visit_row(row_id: str, ms: int, **fields: Any) -> dict[str, Any]:
+    values = dict.fromkeys(ENTITIES["visit"].field_names) | {
+        "customer_id": "c-1",
+        "rep_id": "u-1",
+        "status": "planned",
+        "planned_start": "2026-12-01T09:00:00Z",
+        "channel": "onsite",
+    }
+    values |= fields
+    return {
+        "entity": "visit",
+        "id": row_id,
+        "fields": values,
+        "stamps": dict.fromkeys(values, stamp(ms)),
+        "deleted": False,
+    }
+
+
+def test_true_false_none_and_lists_are_merged_as_the_upsert_writes_them(
+    stores: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Boolean and list columns (stored as 0/1 and JSON text) and NULLs: every change
+    between them is seen as a change, and nothing else is."""
+    merged, upserted = stores
+    ids = [uuid7() for _ in range(N)]
+    first = [
+        _visit_row(i, 5, fixed_time=(True, False, None)[n % 3], attendee_ids=[["a", "b"], [], None][n % 3])
+        for n, i in enumerate(ids)
+    ]
+    _apply_both(stores, page("c1", *first), monkeypatch)
+    second = [
+        # each value moved to the next of its kind (True -> False -> None -> True, ...)
+        _visit_row(i, 6, fixed_time=(False, None, True)[n % 3], attendee_ids=[[], None, ["b", "a"]][n % 3])
+        if n % 2
+        # the same values again, the report alone changed
+        else _visit_row(i, 6, fixed_time=(True, False, None)[n % 3], attendee_ids=[["a", "b"], [], None][n % 3], report="Neu")
+        for n, i in enumerate(ids)
+    ]
+    for n, row in enumerate(second):
+        row["seq"] = 1000 + n
+    _apply_both(stores, page("c2", *second), monkeypatch)
+    assert _table(merged, "visit") == _table(upserted, "visit")
+    for n, i in enumerate(ids[:6]):
+        row = merged.get("visit", i)
+        assert row is not None
+        expected = second[n]["fields"]
+        assert (row["fixed_time"], row["attendee_ids"]) == (
+            expected["fixed_time"],
+            expected["attendee_ids"],
+        )
+        assert row["report"] == (None if n % 2 else "Neu")
+
+
+def test_every_entity_fits_the_merge_mask() -> None:
+    """One bit per compared column in a signed 64-bit integer: a 63rd column would make
+    the mask negative (skipped) and a 64th would shift out (its changes lost)."""
+    for entity, sql in replica._SQL.items():
+        assert len(sql.compared) <= 62, entity

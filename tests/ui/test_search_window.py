@@ -13,7 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from fieldcrm.app.search import SearchHit, search
 from fieldcrm.store import search_build
+from fieldcrm.store.replica import in_bulk_load
 from fieldcrm.store.textindex import TEXT_INDEXES, reset_sql
+from fieldcrm.sync.engine import SyncEngine
+from fieldcrm.sync.errors import VerificationFailed
 from fieldcrm.ui.mainwindow import MainWindow
 from fieldcrm.ui.search_window import HIT_ROLE, HTML_ROLE, SearchWindow, search_command
 from tests.helpers.laptops import OtherLaptop
@@ -150,6 +153,47 @@ def test_the_app_builds_the_index_in_the_background_after_a_first_sync(
         # The sync ended with the index emptied; the builder started and completed it.
         qtbot.waitUntil(lambda: 0 in progressed and progressed[-1] == 100, timeout=60_000)
         assert not window.search_index.running or progressed[-1] == 100
+        found = search(window.store, "ziegelei", ["customer"], limit=100)
+        assert len(found) == 30
+        settle(qtbot, window)
+    finally:
+        server.stop()
+
+
+def test_a_first_sync_that_ends_in_an_error_after_the_data_still_gets_its_indexes(
+    tmp_path: Path,
+    make_window: Callable[..., MainWindow],
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A first sync leaves its indexes and search index to the window's builder. When the
+    run stops with an error after the data is in (the check against the server's totals,
+    attachments, changes held back), the builder starts all the same: the rep does not
+    work on unindexed tables until a later sync succeeds."""
+    server = RealServer(tmp_path / "server")
+    server.setup_area()
+    server.start()
+    try:
+        ben = OtherLaptop(tmp_path / "ben", server.url)
+        for n in range(30):
+            ben.store.create("customer", {"name": f"Ziegelei {n:02d}"})
+        ben.sync()
+        ben.close()
+        original = SyncEngine.sync
+
+        def sync_then_fail(self: SyncEngine) -> Any:
+            original(self)
+            raise VerificationFailed("The local data still differs from the server's.")
+
+        monkeypatch.setattr(SyncEngine, "sync", sync_then_fail)
+        window = make_window({"server_url": server.url})
+        window.auto_login(server.url, "anna", PASSWORD)
+        qtbot.waitUntil(lambda: window.sync.state.error is not None, timeout=120_000)
+        assert window.store.counts()["customer"] == 30
+        qtbot.waitUntil(
+            lambda: not in_bulk_load(window.store) and search_build.progress(window.store).built,
+            timeout=30_000,
+        )
         found = search(window.store, "ziegelei", ["customer"], limit=100)
         assert len(found) == 30
         settle(qtbot, window)
