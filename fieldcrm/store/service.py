@@ -105,6 +105,14 @@ def stored_key(path: Path) -> bytes | None:
     return None if info is None else load_key(path, info, None)
 
 
+def _derived(entity: str, changed: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    """The assignments (``", col = ?"``) and values of the columns derived from ``changed``
+    (``tables.DERIVED_COLUMNS``): a customer's sort key goes with its name."""
+    if entity == "customer" and "name" in changed:
+        return ", sort_name = ?", (fold(changed["name"]),)
+    return "", ()
+
+
 def _set_pragmas(raw: Any, pragmas: Mapping[str, str]) -> None:
     for name, value in pragmas.items():
         raw.execute(f"PRAGMA {name}={value}")
@@ -344,10 +352,8 @@ class UnitOfWork:
         base = {k: old_stamps[k] for k in changed if k in old_stamps}
         # Column names come from the entity spec (validate_changes refused anything else).
         assignments = ", ".join(f'"{name}" = ?' for name in changed)
-        derived: tuple[Any, ...] = ()
-        if entity == "customer" and "name" in changed:
-            assignments += ", sort_name = ?"  # ``tables.customer.sort_name``
-            derived = (fold(changed["name"]),)
+        derived_sql, derived = _derived(entity, changed)
+        assignments += derived_sql
         sql = f'UPDATE "{entity}" SET {assignments}, stamps = ? WHERE id = ?'
         params = (
             *map(_db_value, changed.values()),
@@ -434,10 +440,18 @@ class UnitOfWork:
         if delete_stamp:
             base[DELETED_STAMP] = delete_stamp
         assignments = "".join(f', "{name}" = ?' for name in changed)
+        # Also while a first sync has the key's triggers set aside (``begin_bulk_load``).
+        derived_sql, derived = _derived(entity, changed)
         with self._all_or_nothing():
             self._db.execute(
-                f'UPDATE "{entity}" SET deleted = 0{assignments}, stamps = ? WHERE id = ?',
-                (*map(_db_value, changed.values()), dumps(old_stamps | new_stamps), row_id),
+                f'UPDATE "{entity}" SET deleted = 0{assignments}{derived_sql}, stamps = ? '
+                "WHERE id = ?",
+                (
+                    *map(_db_value, changed.values()),
+                    *derived,
+                    dumps(old_stamps | new_stamps),
+                    row_id,
+                ),
             )
             self._append_outbox(
                 entity, row_id, "update", dumps(changed), dumps(new_stamps), dumps(base)

@@ -108,6 +108,9 @@ class MainWindow(QMainWindow):
         self.search_index = SearchIndexBuilder(store, self)
         self.ctx.search_index = self.search_index
         self.sync.synced.connect(lambda _result: self.search_index.start())
+        # Also after a sync that stopped once the data was in (a first sync leaves its
+        # indexes to the builder) or part-way (what arrived is indexed).
+        self.sync.failed.connect(lambda _exc: self.search_index.start())
         self.search_index.start()
         self._closing_confirmed = False
 

@@ -210,6 +210,8 @@ class SyncController(QObject):
     state_changed = Signal()
     #: A sync finished successfully; the views reload.
     synced = Signal(object)
+    #: A sync stopped with an error (not cancelled); what it pulled before is kept.
+    failed = Signal(object)
     #: An administrator had this laptop wiped: the local data is gone, the store closed.
     wiped = Signal()
     _progress = Signal(int, int)
@@ -365,6 +367,7 @@ class SyncController(QObject):
             self.state.error_detail = str(exc) or type(exc).__name__
             self.state.needs_sign_in = i18n.needs_sign_in(exc)
         self.state_changed.emit()
+        self.failed.emit(exc)
         self.refresh_counts()
         self._after()
 

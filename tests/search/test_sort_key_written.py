@@ -167,7 +167,10 @@ def test_a_customer_restored_with_a_new_name_while_a_first_sync_loads_sorts_by_i
         uow.restore("customer", restored, {"name": "Zündholz Zeppelin"})
     assert _keys(store)["Zündholz Zeppelin"] == "zundholz zeppelin"
     assert end_bulk_load(store)
-    assert _keys(store) == {"Mühle Anders": "muhle anders", "Zündholz Zeppelin": "zundholz zeppelin"}
+    assert _keys(store) == {
+        "Mühle Anders": "muhle anders",
+        "Zündholz Zeppelin": "zundholz zeppelin",
+    }
     with store.read() as conn:
         ordered = conn.exec_driver_sql("SELECT id FROM customer ORDER BY sort_name, id").all()
     assert [row[0] for row in ordered] == [kept, restored]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -430,7 +431,7 @@ def test_a_relaxed_write_that_fails_leaves_nothing_and_its_connection_durable(
     the rep's next edit on it waits for the disk."""
     assert begin_bulk_load(store)
     apply_page(store, page("c1", customer_row(uuid7(), 1000, name="Erster")), relaxed=True)
-    raws = []
+    raws: list[Any] = []
     with pytest.raises(_Crash), store.write(relaxed=True) as uow:
         conn = uow.connection
         raws.append(conn.connection.driver_connection)

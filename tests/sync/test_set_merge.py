@@ -134,16 +134,26 @@ def test_true_false_none_and_lists_are_merged_as_the_upsert_writes_them(
     merged, upserted = stores
     ids = [uuid7() for _ in range(N)]
     first = [
-        _visit_row(i, 5, fixed_time=(True, False, None)[n % 3], attendee_ids=[["a", "b"], [], None][n % 3])
+        _visit_row(
+            i, 5, fixed_time=(True, False, None)[n % 3], attendee_ids=[["a", "b"], [], None][n % 3]
+        )
         for n, i in enumerate(ids)
     ]
     _apply_both(stores, page("c1", *first), monkeypatch)
     second = [
         # each value moved to the next of its kind (True -> False -> None -> True, ...)
-        _visit_row(i, 6, fixed_time=(False, None, True)[n % 3], attendee_ids=[[], None, ["b", "a"]][n % 3])
+        _visit_row(
+            i, 6, fixed_time=(False, None, True)[n % 3], attendee_ids=[[], None, ["b", "a"]][n % 3]
+        )
         if n % 2
         # the same values again, the report alone changed
-        else _visit_row(i, 6, fixed_time=(True, False, None)[n % 3], attendee_ids=[["a", "b"], [], None][n % 3], report="Neu")
+        else _visit_row(
+            i,
+            6,
+            fixed_time=(True, False, None)[n % 3],
+            attendee_ids=[["a", "b"], [], None][n % 3],
+            report="Neu",
+        )
         for n, i in enumerate(ids)
     ]
     for n, row in enumerate(second):
@@ -151,14 +161,14 @@ def test_true_false_none_and_lists_are_merged_as_the_upsert_writes_them(
     _apply_both(stores, page("c2", *second), monkeypatch)
     assert _table(merged, "visit") == _table(upserted, "visit")
     for n, i in enumerate(ids[:6]):
-        row = merged.get("visit", i)
-        assert row is not None
+        stored = merged.get("visit", i)
+        assert stored is not None
         expected = second[n]["fields"]
-        assert (row["fixed_time"], row["attendee_ids"]) == (
+        assert (stored["fixed_time"], stored["attendee_ids"]) == (
             expected["fixed_time"],
             expected["attendee_ids"],
         )
-        assert row["report"] == (None if n % 2 else "Neu")
+        assert stored["report"] == (None if n % 2 else "Neu")
 
 
 def test_every_entity_fits_the_merge_mask() -> None:
