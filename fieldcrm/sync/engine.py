@@ -231,6 +231,8 @@ class SyncEngine:
         self._noted_recently = False
         #: Pages of a first sync commit without waiting for the disk (``apply_page``).
         self._relaxed_pages = False
+        #: This run loaded a first sync in bulk (its last note is relaxed too).
+        self._bulk_run = False
 
     # ---- the run --------------------------------------------------------------------
 
@@ -247,7 +249,7 @@ class SyncEngine:
         added: dict[str, int] = {}
         identity_before: tuple[str | None, str | None] | None = None
         self._answer_tag = self._prefetched = None
-        self._noted_recently = False
+        self._noted_recently = self._bulk_run = False
         try:
             if self._unchanged(result):
                 if self.files is not None:
@@ -298,7 +300,10 @@ class SyncEngine:
     def _finish(self, result: SyncResult, started: float, before: tuple[int, ...]) -> SyncResult:
         """Note a successful run (and a verified pull's tag) in one write; report done."""
         if result.ok and not result.wiped and not (result.not_modified and self._noted_recently):
-            with self.store.write() as uow:
+            # After a first sync's relaxed pages (``apply_page``) this note is relaxed too,
+            # so that copying the WAL back (a checkpoint of every page the sync wrote) is
+            # left to the next write, the index builder's; what it notes can be lost.
+            with self.store.write(relaxed=self._bulk_run) as uow:
                 set_meta(uow.connection, LAST_SYNC_KEY, self.store.now_text())
                 if self._answer_tag is not None:
                     cursor = get_meta(uow.connection, CURSOR_KEY)
@@ -646,7 +651,7 @@ class SyncEngine:
         if not bulk:
             return self._pull_pages(result, cursor, CURSOR_KEY, None, "pull")
         replica.begin_bulk_load(self.store)
-        self._relaxed_pages = True
+        self._relaxed_pages = self._bulk_run = True
         try:
             counts = self._pull_pages(result, cursor, CURSOR_KEY, None, "pull")
         except SyncCancelled:
@@ -661,7 +666,7 @@ class SyncEngine:
             self._relaxed_pages = False
         if self.defer_indexes:
             # Searchable now; the indexes follow on the app's builder (``bulk_load_pulled``).
-            replica.end_bulk_load(self.store, indexes=False)
+            replica.end_bulk_load(self.store, indexes=False, relaxed=True)
         else:
             self._finish_bulk_load()
         return counts
