@@ -294,7 +294,11 @@ def search_set_aside(conn: sa.Connection) -> bool:
 
 
 def end_bulk_load(
-    store: Store, stop: threading.Event | None = None, *, indexes: bool = True
+    store: Store,
+    stop: threading.Event | None = None,
+    *,
+    indexes: bool = True,
+    relaxed: bool = False,
 ) -> bool:
     """Put back what ``begin_bulk_load`` set aside: search indexes, triggers, indexes.
 
@@ -305,7 +309,9 @@ def end_bulk_load(
     unless ``indexes`` is False (a first sync that leaves them to the background, see
     ``bulk_load_pulled``), the indexes, each in a write transaction of its own so that a
     rep's edit waits at most for one of them; ``stop`` ends that between two indexes (the
-    next call goes on).
+    next call goes on). ``relaxed`` commits the first step without waiting for the disk
+    (``Store.write``), as the pages before it: lost in a power cut, the triggers are
+    still set aside and the next sync puts them back.
 
     Safe to call at any time and more than once: indexes that exist already are kept,
     whatever happened meanwhile. True when it put back what was set aside (with
@@ -317,7 +323,7 @@ def end_bulk_load(
     if saved is None:
         return False
     if _search_set_aside(saved):
-        with store.write() as uow:
+        with store.write(relaxed=relaxed) as uow:
             conn = uow.connection
             saved = get_meta(conn, BULK_LOAD_KEY)
             if saved is None:

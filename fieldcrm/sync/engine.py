@@ -14,11 +14,13 @@ until then is kept (each batch and page commits with its checkpoint).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -229,10 +231,16 @@ class SyncEngine:
         self._noted_recently = False
         #: Pages of a first sync commit without waiting for the disk (``apply_page``).
         self._relaxed_pages = False
+        #: This run loaded a first sync in bulk (its last note is relaxed too).
+        self._bulk_run = False
 
     # ---- the run --------------------------------------------------------------------
 
     def sync(self) -> SyncResult:
+        with _collector_paused():
+            return self._sync()
+
+    def _sync(self) -> SyncResult:
         result = SyncResult()
         started = self._clock()
         traffic = self.client.traffic
@@ -241,7 +249,7 @@ class SyncEngine:
         added: dict[str, int] = {}
         identity_before: tuple[str | None, str | None] | None = None
         self._answer_tag = self._prefetched = None
-        self._noted_recently = False
+        self._noted_recently = self._bulk_run = False
         try:
             if self._unchanged(result):
                 if self.files is not None:
@@ -292,7 +300,10 @@ class SyncEngine:
     def _finish(self, result: SyncResult, started: float, before: tuple[int, ...]) -> SyncResult:
         """Note a successful run (and a verified pull's tag) in one write; report done."""
         if result.ok and not result.wiped and not (result.not_modified and self._noted_recently):
-            with self.store.write() as uow:
+            # After a first sync's relaxed pages (``apply_page``) this note is relaxed too,
+            # so that copying the WAL back (a checkpoint of every page the sync wrote) is
+            # left to the next write, the index builder's; what it notes can be lost.
+            with self.store.write(relaxed=self._bulk_run) as uow:
                 set_meta(uow.connection, LAST_SYNC_KEY, self.store.now_text())
                 if self._answer_tag is not None:
                     cursor = get_meta(uow.connection, CURSOR_KEY)
@@ -640,7 +651,7 @@ class SyncEngine:
         if not bulk:
             return self._pull_pages(result, cursor, CURSOR_KEY, None, "pull")
         replica.begin_bulk_load(self.store)
-        self._relaxed_pages = True
+        self._relaxed_pages = self._bulk_run = True
         try:
             counts = self._pull_pages(result, cursor, CURSOR_KEY, None, "pull")
         except SyncCancelled:
@@ -655,7 +666,7 @@ class SyncEngine:
             self._relaxed_pages = False
         if self.defer_indexes:
             # Searchable now; the indexes follow on the app's builder (``bulk_load_pulled``).
-            replica.end_bulk_load(self.store, indexes=False)
+            replica.end_bulk_load(self.store, indexes=False, relaxed=True)
         else:
             self._finish_bulk_load()
         return counts
@@ -950,6 +961,41 @@ VERIFY_ROUNDS = 3
 REPAIR_LIST_BELOW = MAX_ROWS_PER_FETCH // 5
 #: Parts a differing range is cut into.
 REPAIR_FANOUT = 16
+
+
+_collector_lock = threading.Lock()
+_collector_holders = 0
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector waits while a sync runs, and runs after it.
+
+    A sync allocates many short-lived rows and parameter lists that hold no reference
+    cycles (reference counting frees them); they set off the collector's passes over
+    every object of the process, a full one of which cost a 1,000-row pull about 75 ms,
+    more than the rows themselves. Paused for the run (every thread's allocations, the
+    window's too, which then do not stall on it either); what became garbage meanwhile is
+    collected as usual afterwards.
+    """
+    global _collector_holders
+    with _collector_lock:
+        if _collector_holders == 0 and not gc.isenabled():
+            # Someone else turned it off (a test, an embedding program): leave it so.
+            _collector_holders = -1
+        if _collector_holders >= 0:
+            _collector_holders += 1
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            if _collector_holders > 0:
+                _collector_holders -= 1
+                if _collector_holders == 0:
+                    gc.enable()
+            elif _collector_holders == -1:
+                _collector_holders = 0
 
 
 def _age_ms(noted: str, store: Store) -> int:
