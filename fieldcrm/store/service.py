@@ -174,13 +174,17 @@ class Store:
                 return
             raw = conn.connection.driver_connection
             assert raw is not None
-            _set_pragmas(raw, RELAXED_PRAGMAS)
             try:
+                _set_pragmas(raw, RELAXED_PRAGMAS)
                 with conn.begin():
                     yield conn
             finally:
                 # The connection goes back to the pool: the next writer commits durably.
-                _set_pragmas(raw, DURABLE_PRAGMAS)
+                # If it cannot be set back (a transaction left open), it is not reused.
+                try:
+                    _set_pragmas(raw, DURABLE_PRAGMAS)
+                except Exception:
+                    conn.invalidate()
 
     @contextmanager
     def write(self, *, relaxed: bool = False) -> Iterator[UnitOfWork]:

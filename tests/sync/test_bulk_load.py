@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -448,3 +449,34 @@ def test_a_relaxed_write_that_fails_leaves_nothing_and_its_connection_durable(
     for _ in range(3):
         with store.write() as uow:
             assert uow.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+
+
+def test_a_relaxed_write_whose_settings_fail_half_way_leaves_no_connection_relaxed(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever fails around a relaxed write (here its second setting), no connection the
+    pool hands out afterwards commits without waiting for the disk."""
+    from fieldcrm.store import service
+
+    monkeypatch.setattr(
+        service, "RELAXED_PRAGMAS", {"synchronous": "NORMAL", "wal_autocheckpoint": "(("}
+    )
+    with pytest.raises(sqlite3.OperationalError), store.write(relaxed=True):
+        pass
+    monkeypatch.undo()
+    for _ in range(6):
+        with store.write() as uow:
+            assert uow.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    # Nor when setting a connection back fails: it is dropped instead of handed out again.
+    monkeypatch.setattr(
+        service, "DURABLE_PRAGMAS", {"wal_autocheckpoint": "((", "synchronous": "FULL"}
+    )
+    with store.write(relaxed=True) as uow:
+        uow.create("customer", {"name": "Relaxed geschrieben"})
+    monkeypatch.undo()
+    for _ in range(6):
+        with store.write() as uow:
+            conn = uow.connection
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+    assert store.counts()["customer"] == 1
