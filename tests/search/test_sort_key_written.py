@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
 import sqlalchemy as sa
 from alembic import command
 
+from fieldcrm.domain.entities import ENTITIES
 from fieldcrm.domain.ids import uuid7
 from fieldcrm.domain.textfold import fold, fold_sql
 from fieldcrm.store import Store
 from fieldcrm.store.db import alembic_config, create_sqlite_engine, upgrade_to_head
-from fieldcrm.store.replica import apply_page, begin_bulk_load, end_bulk_load
+from fieldcrm.store.replica import BULK_LOAD_KEY, apply_page, begin_bulk_load, end_bulk_load
 from tests.helpers.pulled import customer_row, page
 
 #: Umlauts and ß (folded), case, a letter the fold leaves (Ø: SQLite lowers ASCII only),
@@ -174,4 +176,66 @@ def test_a_customer_restored_with_a_new_name_while_a_first_sync_loads_sorts_by_i
     with store.read() as conn:
         ordered = conn.exec_driver_sql("SELECT id FROM customer ORDER BY sort_name, id").all()
     assert [row[0] for row in ordered] == [kept, restored]
+    store.close()
+
+
+def test_a_first_sync_left_loading_by_the_version_before_0019_ends_with_every_key(
+    tmp_path: Path,
+) -> None:
+    """A first sync killed under the earlier version (indexes and triggers set aside, the
+    sort key still generated), then the app updated: migration 0019 runs on the bare
+    tables, and the next run ends the load with the keys, triggers and indexes of a store
+    made today."""
+    path = tmp_path / "fieldcrm.db"
+    reference = Store(tmp_path / "reference.db")
+    with reference.read() as conn:
+        fresh = set(
+            conn.exec_driver_sql(
+                "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+            ).all()
+        )
+    reference.close()
+    engine = create_sqlite_engine(path)
+    _migrate(engine, "upgrade", "0018")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO customer (id, name, stamps, deleted) VALUES (?, 'Zöllner KG', '{}', 0)",
+            (uuid7(),),
+        )
+        # What ``begin_bulk_load`` of that version did.
+        marks = ", ".join("?" for _ in ENTITIES)
+        objects = conn.exec_driver_sql(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+            f"AND sql IS NOT NULL AND tbl_name IN ({marks})",
+            tuple(ENTITIES),
+        ).all()
+        conn.exec_driver_sql(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            (
+                BULK_LOAD_KEY,
+                orjson.dumps([{"type": k, "name": n, "sql": s} for k, n, s in objects]).decode(),
+            ),
+        )
+        for kind, name, _ in objects:
+            conn.exec_driver_sql(f'DROP {kind.upper()} "{name}"')
+    engine.dispose()
+    store = Store(path, wall_ms=lambda: 1_000_000)  # migrates to the head
+    apply_page(store, page("c1", customer_row(uuid7(), 1000, name="Ährenhof")), relaxed=True)
+    with store.write() as uow:
+        uow.create("customer", {"name": "Mühlenbäckerei"})
+    assert end_bulk_load(store)
+    assert _keys(store) == {
+        "Zöllner KG": "zollner kg",
+        "Ährenhof": "ahrenhof",
+        "Mühlenbäckerei": "muhlenbackerei",
+    }
+    with store.read() as conn:
+        now = set(
+            conn.exec_driver_sql(
+                "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+            ).all()
+        )
+        names = [r[0] for r in conn.exec_driver_sql("SELECT name FROM customer ORDER BY sort_name")]
+    assert now == fresh
+    assert names == ["Ährenhof", "Mühlenbäckerei", "Zöllner KG"]
     store.close()

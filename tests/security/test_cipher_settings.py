@@ -122,6 +122,18 @@ def _contents(database: Path) -> tuple[dict[str, int], list[dict[str, Any]], str
         store.close()
 
 
+def _list_and_schema(store: Store) -> tuple[list[Any], set[Any]]:
+    """The customer list's order with each sort key, and every index and trigger."""
+    with store.read() as conn:
+        listed = conn.exec_driver_sql(
+            "SELECT id, name, sort_name FROM customer ORDER BY sort_name, id"
+        ).all()
+        schema = conn.exec_driver_sql(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+        ).all()
+    return [tuple(row) for row in listed], {tuple(row) for row in schema}
+
+
 def _status(profile: Path, **env: Any) -> subprocess.CompletedProcess[str]:
     return fieldcrm(profile, "status", "--json", **env)
 
@@ -148,6 +160,9 @@ def test_its_next_start_moves_it_to_the_current_settings_with_everything_in_it(
     tmp_path: Path, earlier_profile: Path
 ) -> None:
     before = _contents(_copy(earlier_profile, tmp_path / "before"))
+    unmoved = Store(tmp_path / "before" / "fieldcrm.db")
+    listed, schema = _list_and_schema(unmoved)
+    unmoved.close()
     database = _copy(earlier_profile, tmp_path / "profile")
 
     store = open_profile_store(database)
@@ -156,6 +171,18 @@ def test_its_next_start_moves_it_to_the_current_settings_with_everything_in_it(
         assert store.counts() == before[0]
         assert store.outbox_entries() == before[1]
         assert store.meta("username") == "anna"
+        # The customer list as it was: every sort key, the triggers that keep them.
+        assert _list_and_schema(store) == (listed, schema)
+        renamed = listed[0][0]
+        with store.write() as uow:
+            uow.connection.exec_driver_sql(
+                "UPDATE customer SET name = 'Zöllner nach dem Umzug' WHERE id = ?", (renamed,)
+            )
+        assert _list_and_schema(store)[0][-1] == (
+            renamed,
+            "Zöllner nach dem Umzug",
+            "zollner nach dem umzug",
+        )
         store.create("customer", {"name": "Neu nach dem Umzug", "status": "active"})
     finally:
         store.close()
