@@ -16,9 +16,10 @@ the same phases:
 5. idle sync (B, nothing changed): time, requests, bytes (and FieldCRM's server time,
    from the ``Server-Timing`` answer header where the server sends it).
 
-FieldCRM's first sync ends when the data is in, as the desktop's does: its indexes (the
-customer list's order and search, the lookups) and its search index over everything
-typed are built afterwards in the background (``replica.end_bulk_load``, then
+FieldCRM's first sync ends when the data is in (the engine's ``defer_indexes``, which
+the desktop does not use yet, see ``fieldcrm/ui/sync.py``): its indexes (the customer
+list's order and search, the lookups) and its search index over everything typed are
+built afterwards in the background (``replica.end_bulk_load``, then
 ``fieldcrm.store.search_build``); the edits' pull leaves the changed rows to be caught up
 the same way. Each is timed separately, after its phase (wall and CPU of the building
 thread): they are not the user's wait, but they are CPU the laptop spends. Kinto's
@@ -319,7 +320,7 @@ class Laptop:
     def sync(self) -> tuple[Any, float]:
         self.phases = {}
         started = time.perf_counter()
-        # As the desktop runs it: a first sync leaves its indexes to the background builder.
+        # A first sync leaves its indexes to a background builder (``defer_indexes``).
         result = SyncEngine(self.store, self.client, self._progress, defer_indexes=True).sync()
         seconds = time.perf_counter() - started
         assert result.ok, result.errors

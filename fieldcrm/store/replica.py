@@ -368,12 +368,14 @@ def _build_index(conn: sa.Connection, obj: Mapping[str, str]) -> None:
     if exists is not None:
         return
     # The index is built by sorting the table; SQLite sorts in parallel with helper
-    # threads when allowed (docs/PERFORMANCE.md), leaving a core for the GUI.
-    conn.exec_driver_sql(f"PRAGMA threads = {INDEX_SORT_THREADS}")
+    # threads when allowed (docs/PERFORMANCE.md), leaving a core for the GUI. Every result
+    # is closed: a PRAGMA's row left unread keeps its statement active, and the pooled
+    # connection then hands the next writer an old snapshot ("no such table").
+    conn.exec_driver_sql(f"PRAGMA threads = {INDEX_SORT_THREADS}").close()
     try:
-        conn.exec_driver_sql(obj["sql"])
+        conn.exec_driver_sql(obj["sql"]).close()
     finally:
-        conn.exec_driver_sql("PRAGMA threads = 0")
+        conn.exec_driver_sql("PRAGMA threads = 0").close()
 
 
 def _put_back_search(conn: sa.Connection, objects: list[dict[str, str]]) -> None:

@@ -115,7 +115,7 @@ def _derived(entity: str, changed: Mapping[str, Any]) -> tuple[str, tuple[Any, .
 
 def _set_pragmas(raw: Any, pragmas: Mapping[str, str]) -> None:
     for name, value in pragmas.items():
-        raw.execute(f"PRAGMA {name}={value}")
+        raw.execute(f"PRAGMA {name}={value}").close()
 
 
 class Store:

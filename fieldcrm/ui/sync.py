@@ -156,8 +156,10 @@ class EngineBackend:
                 progress=_progress_adapter(progress),
                 page_limit=self.page_limit,
                 cancel=self._cancel,
-                # The window's index builder builds them right after (``SearchIndexBuilder``).
-                defer_indexes=True,
+                # Not ``defer_indexes`` yet: with the window's builder making the indexes
+                # while the rep writes, a write was seen failing with "no such table" on
+                # the encrypted store (tests/ui/test_corrections_widgets.py), not yet
+                # explained. The first sync builds them before it ends, as before.
                 files=FileSync(self.store, client, file_policy(), cancel=self._cancel),
             )
             return run.sync()
