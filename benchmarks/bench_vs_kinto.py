@@ -17,7 +17,7 @@ the same phases:
    from the ``Server-Timing`` answer header where the server sends it).
 
 FieldCRM's first sync ends when the data is in (the engine's ``defer_indexes``, which
-the desktop does not use yet, see ``fieldcrm/ui/sync.py``): its indexes (the customer
+the desktop uses too, see ``fieldcrm/ui/sync.py``): its indexes (the customer
 list's order and search, the lookups) and its search index over everything typed are
 built afterwards in the background (``replica.end_bulk_load``, then
 ``fieldcrm.store.search_build``); the edits' pull leaves the changed rows to be caught up

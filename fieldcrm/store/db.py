@@ -110,6 +110,10 @@ CIPHER_CACHE_KIB = 65536
 #: write). Sized so that every statement the app runs fits; a cached statement holds a
 #: few KiB, a customer insert with its triggers about 60 KiB.
 CIPHER_STATEMENT_CACHE = 1024
+#: Run first in every transaction: a statement that reads a table checks the connection's
+#: schema against the transaction's snapshot, and reloads it there when another
+#: connection changed it (see ``create_sqlite_engine``'s ``begin``).
+SCHEMA_CHECK_SQL = "SELECT 1 FROM sqlite_master LIMIT 1"
 
 
 def is_plain_sqlite(path: Path) -> bool:
@@ -259,6 +263,16 @@ def create_sqlite_engine(path: Path | str, key: bytes | None = None) -> sa.Engin
     def _on_begin(conn: sa.Connection) -> None:
         immediate = conn.get_execution_options().get(WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # The schema is brought up to the transaction's snapshot before anything else is
+        # prepared. A pooled connection keeps the schema it last loaded; when another
+        # connection has changed it since (the background builder's CREATE INDEX after a
+        # first sync), SQLite would prepare the transaction's first statement against
+        # that old schema. Preparing a write whose triggers feed a search index connects
+        # the FTS5 table, which reads its config inside this transaction, finds the newer
+        # schema and resets the connection's schema in the middle of the outer prepare:
+        # the write then failed with "no such table: customer"
+        # (tests/sync/test_bulk_load.py). A plain read of a table reloads it first.
+        conn.exec_driver_sql(SCHEMA_CHECK_SQL).close()
 
     return engine
 

@@ -156,10 +156,11 @@ class EngineBackend:
                 progress=_progress_adapter(progress),
                 page_limit=self.page_limit,
                 cancel=self._cancel,
-                # Not ``defer_indexes`` yet: with the window's builder making the indexes
-                # while the rep writes, a write was seen failing with "no such table" on
-                # the encrypted store (tests/ui/test_corrections_widgets.py), not yet
-                # explained. The first sync builds them before it ends, as before.
+                # The first sync ends when the data is in and searchable; the window's
+                # builder makes the indexes afterwards, one per transaction, while the
+                # rep works (every transaction first checks its connection's schema,
+                # ``db.SCHEMA_CHECK_SQL``, so a write after those indexes finds its tables).
+                defer_indexes=True,
                 files=FileSync(self.store, client, file_policy(), cancel=self._cancel),
             )
             return run.sync()

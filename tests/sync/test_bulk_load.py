@@ -480,3 +480,37 @@ def test_a_relaxed_write_whose_settings_fail_half_way_leaves_no_connection_relax
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
             assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
     assert store.counts()["customer"] == 1
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+def test_a_pooled_connection_writes_after_another_one_built_indexes_meanwhile(
+    tmp_path: Path, encrypted: bool
+) -> None:
+    """The window's builder makes the set-aside indexes on one pooled connection while
+    the rep writes on another. The writer's connection last loaded the schema between two
+    of those indexes; its first write after them (a customer, whose triggers keep the
+    search indexes) must find the table, not fail with "no such table: customer"."""
+    store = Store(tmp_path / "crm.db", key=bytes(range(32)) if encrypted else None)
+    store.create("customer", {"name": "Before the sync"})
+    begin_bulk_load(store)
+    end_bulk_load(store, indexes=False)
+    indexes = replica.orjson.loads(store.meta(BULK_LOAD_KEY) or "[]")
+    assert len(indexes) >= 3 and {obj["type"] for obj in indexes} == {"index"}
+    builder, writer = store.engine.connect(), store.engine.connect()
+    with builder.begin():
+        replica._build_index(builder, indexes[0])
+    with writer.begin():  # a read: the writer's connection loads the schema of now
+        writer.exec_driver_sql("SELECT count(*) FROM meta").all()
+    for obj in indexes[1:3]:
+        with builder.begin():
+            replica._build_index(builder, obj)
+    builder.close()
+    writer.close()  # handed out next (LIFO)
+
+    customer = store.create("customer", {"name": "Bäckerei Müller", "city": "Kiel"})
+
+    assert (store.get("customer", customer) or {})["name"] == "Bäckerei Müller"
+    with store.read() as conn:
+        assert search_customers(conn, "Bäckerei") == [customer]
+    assert end_bulk_load(store)
+    store.close()
