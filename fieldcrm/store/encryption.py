@@ -168,26 +168,7 @@ def encrypt_in_place(database: Path, key: bytes) -> None:
     copy = database.with_name(database.name + COPY_SUFFIX)
     plain = sqlcipher.connect(str(database), isolation_level=None, timeout=2)
     try:
-        # Out of WAL mode first: SQLite folds the log into the file and removes the -wal
-        # and -shm files (none can be taken later for the log of the encrypted file).
-        # It needs the file alone: another program that has it open refuses it.
-        try:
-            mode = plain.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-        except sqlcipher.OperationalError as exc:
-            if "locked" in str(exc):
-                raise ProfileInUse(str(exc)) from exc
-            raise
-        if str(mode).lower() != "delete":
-            raise ProfileInUse(f"journal mode stays {mode}")
-        restrict_file(copy)
-        fault_point("copy-started")
-        _attach_copy(plain, copy, key)
-        plain.execute("BEGIN IMMEDIATE")
-        plain.execute("SELECT sqlcipher_export('encrypted')")
-        version = plain.execute("PRAGMA main.user_version").fetchone()[0]
-        plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
-        fault_point("copy-written")
-        plain.execute("COMMIT")
+        _export_copy(plain, copy, key, "copy")
         plain.execute("DETACH DATABASE encrypted")
         fault_point("copied")
         _verify(plain, copy, key)
@@ -240,7 +221,6 @@ def resettle_if_needed(database: Path, key: bytes) -> bool:
 
 def resettle_in_place(database: Path, key: bytes) -> None:
     """Replace the encrypted ``database`` by a copy with the current cipher settings."""
-    from sqlcipher3 import dbapi2 as sqlcipher
 
     remove_half_copy(database)
     copy = database.with_name(database.name + COPY_SUFFIX)
@@ -248,24 +228,7 @@ def resettle_in_place(database: Path, key: bytes) -> None:
     try:
         source.isolation_level = None
         source.execute("PRAGMA busy_timeout = 2000")
-        # Out of WAL mode first, for the reasons given in ``encrypt_in_place``.
-        try:
-            mode = source.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-        except sqlcipher.OperationalError as exc:
-            if "locked" in str(exc):
-                raise ProfileInUse(str(exc)) from exc
-            raise
-        if str(mode).lower() != "delete":
-            raise ProfileInUse(f"journal mode stays {mode}")
-        restrict_file(copy)
-        fault_point("resettle-started")
-        _attach_copy(source, copy, key)
-        source.execute("BEGIN IMMEDIATE")
-        source.execute("SELECT sqlcipher_export('encrypted')")
-        version = source.execute("PRAGMA main.user_version").fetchone()[0]
-        source.execute(f"PRAGMA encrypted.user_version = {int(version)}")
-        fault_point("resettle-written")
-        source.execute("COMMIT")
+        _export_copy(source, copy, key, "resettle")
         source.execute("DETACH DATABASE encrypted")
         _verify(source, copy, key, kept="The local data stays as it was")
         fault_point("resettle-verified")
@@ -335,3 +298,30 @@ def plain_sqlite_readable(path: Path) -> bool:
         return False
     finally:
         conn.close()
+
+
+def _export_copy(source: Any, copy: Path, key: bytes, step: str) -> None:
+    """Leave WAL mode on ``source`` (it needs the file alone: another program that has it
+    open refuses it) and write its encrypted copy to ``copy`` with its schema version;
+    ``step`` names the fault points (``<step>-started``, ``<step>-written``)."""
+    # Out of WAL mode first: SQLite folds the log into the file and removes the -wal
+    # and -shm files (none can be taken later for the log of the encrypted file).
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    try:
+        mode = source.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+    except sqlcipher.OperationalError as exc:
+        if "locked" in str(exc):
+            raise ProfileInUse(str(exc)) from exc
+        raise
+    if str(mode).lower() != "delete":
+        raise ProfileInUse(f"journal mode stays {mode}")
+    restrict_file(copy)
+    fault_point(f"{step}-started")
+    _attach_copy(source, copy, key)
+    source.execute("BEGIN IMMEDIATE")
+    source.execute("SELECT sqlcipher_export('encrypted')")
+    version = source.execute("PRAGMA main.user_version").fetchone()[0]
+    source.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+    fault_point(f"{step}-written")
+    source.execute("COMMIT")
