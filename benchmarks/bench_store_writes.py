@@ -147,7 +147,7 @@ def check(store: Store, n: int, tracked: bool, rows: list[dict[str, Any]]) -> No
     assert store.counts()["customer"] == n, store.counts()
     assert store.pending_count() == (n if tracked else 0)
     with store.read() as conn:
-        assert search_customers(conn, rows[-1]["number"]), "search index not in step"
+        assert search_customers(store, rows[-1]["number"]), "search index not in step"
         total = conn.scalar(sa.text("SELECT count(*) FROM customer_fts"))
         assert total == n
 

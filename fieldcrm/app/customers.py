@@ -32,6 +32,7 @@ from fieldcrm.domain.validation import format_datetime
 from fieldcrm.store import Store
 from fieldcrm.store import tables as t
 from fieldcrm.store.search import fts_query
+from fieldcrm.store.search_build import catch_up_list
 
 #: The last visit of a customer that took place (check-in time, else the planned time).
 LAST_VISIT_SQL = (
@@ -131,6 +132,10 @@ def customer_page(
     query = fts_query(flt.text)
     if query is None and flt.text.strip():
         return []  # only punctuation typed: nothing can match
+    if query is not None:
+        # The list's own search is caught up here, not at every commit (a short write
+        # when something changed since): what was just written or synced is found.
+        catch_up_list(store)
     # One read transaction: the counts and the page see the same data.
     with store.read() as conn:
         if query is None:

@@ -48,12 +48,14 @@ from fieldcrm.store.meta import (  # noqa: F401 - the sync engine imports the ke
     set_meta,
 )
 from fieldcrm.store.service import CUSTOMER_CHILDREN, DELETED_STAMP, Store
-from fieldcrm.store.textindex import TEXT_INDEXES, reset_sql
+from fieldcrm.store.textindex import DIRTY_TABLE, TEXT_INDEXES, reset_sql
 
 #: SQLite helper threads for sorting while the set-aside indexes are built.
 INDEX_SORT_THREADS = max(1, min(4, (os.cpu_count() or 2) - 1))
 
-#: The full-text indexes and the columns each indexes (kept in step by triggers otherwise).
+#: The customer list's full-text indexes and the columns each indexes (kept in step by
+#: triggers otherwise: the contacts' at every write, the customers' through the search
+#: queue, ``textindex.list_trigger_sql``).
 SEARCH_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
     "customer": ("customer_fts", ("name", "number", "city", "postal_code")),
     "contact": ("contact_fts", ("first_name", "last_name", "email")),
@@ -388,6 +390,8 @@ def _put_back_search(conn: sa.Connection, objects: list[dict[str, str]]) -> None
     for entity, (fts, columns) in SEARCH_INDEXES.items():
         cols = ", ".join(columns)
         conn.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
+        # Changes noted for it before the load (``textindex.list_trigger_sql``) are in.
+        conn.exec_driver_sql(f"DELETE FROM {DIRTY_TABLE} WHERE name = ?", (fts,))
         conn.exec_driver_sql(
             f"INSERT INTO {fts}(rowid, {cols}) SELECT rowid, {cols} FROM {_q(entity)} "
             "WHERE deleted = 0"

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from fieldcrm.domain.textfold import person_order_sql, phone_digits, query_variants, words
 from fieldcrm.store.textindex import TextIndex
+
+if TYPE_CHECKING:
+    from fieldcrm.store.service import Store
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -41,16 +45,21 @@ MATCHING_CUSTOMER_IDS = """
 """
 
 
-def search_customers(conn: sa.Connection, text: str, limit: int = 200) -> list[str]:
-    """Ids of live customers matching ``text``, ordered by name."""
+def search_customers(store: Store, text: str, limit: int = 200) -> list[str]:
+    """Ids of live customers matching ``text``, ordered by name (what changed since the
+    list's search was last caught up is indexed first, ``search_build.catch_up_list``)."""
+    from fieldcrm.store.search_build import catch_up_list
+
     query = fts_query(text)
     if query is None:
         return []
+    catch_up_list(store)
     sql = sa.text(
         f"SELECT id FROM customer WHERE deleted = 0 AND id IN ({MATCHING_CUSTOMER_IDS}) "
         "ORDER BY sort_name, id LIMIT :limit"
     )
-    return list(conn.scalars(sql, {"q": query, "limit": limit}))
+    with store.read() as conn:
+        return list(conn.scalars(sql, {"q": query, "limit": limit}))
 
 
 def search_contacts(conn: sa.Connection, text: str, limit: int = 200) -> list[str]:

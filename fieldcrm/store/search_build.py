@@ -7,7 +7,8 @@ meanwhile), moving each watermark until it reaches ``BUILT``. Rows written meanw
 either lie above the watermark (the builder reads them when it gets there) or are noted
 in the dirty queue, which ``catch_up`` works off: the builder after a sync, and every
 search before it asks the index, so a search never misses what is in the store among the
-rows already indexed.
+rows already indexed. The customer list's own search notes its changes in the same queue
+(``catch_up_list`` works off only those, before the list searches).
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ import sqlalchemy as sa
 
 from fieldcrm.store import replica
 from fieldcrm.store.service import Store
-from fieldcrm.store.textindex import BUILT, DIRTY_TABLE, PROGRESS_TABLE, TEXT_INDEXES, TextIndex
+from fieldcrm.store.textindex import (
+    BUILT,
+    DIRTY_TABLE,
+    LIST_INDEX,
+    PROGRESS_TABLE,
+    TEXT_INDEXES,
+    TextIndex,
+    list_catch_up_sql,
+)
 from fieldcrm.store.textindex import catch_up_sql as _catch_up_statements
 from fieldcrm.store.textindex import slice_sql as _slice_statement
 
@@ -36,7 +45,7 @@ class IndexProgress:
     #: count too, and rows the catch-up indexed ahead of the builder do not).
     done: int
     total: int
-    #: Changed rows waiting for the catch-up.
+    #: Changed rows waiting for the catch-up (of the search index over everything typed).
     waiting: int
     #: Every watermark at ``BUILT``: the builder has passed every row.
     built: bool
@@ -61,7 +70,13 @@ def progress_in(conn: sa.Connection) -> IndexProgress:
         total += top
         done += top if upto >= BUILT else min(upto, top)
         built = built and upto >= BUILT
-    waiting = conn.exec_driver_sql(f"SELECT count(*) FROM {DIRTY_TABLE}").scalar() or 0
+    # The search index's waiting rows (the list's own search catches up by itself).
+    waiting = (
+        conn.exec_driver_sql(
+            f"SELECT count(*) FROM {DIRTY_TABLE} WHERE name != ?", (LIST_INDEX,)
+        ).scalar()
+        or 0
+    )
     if replica.search_set_aside(conn):
         return IndexProgress(0, total, waiting, built=False, set_aside=True)
     return IndexProgress(done, total, waiting, built)
@@ -81,13 +96,35 @@ def _upto(conn: sa.Connection, index: TextIndex) -> int:
 
 
 def catch_up_in(conn: sa.Connection) -> int:
-    """Work off the dirty queue inside the caller's write transaction; rows caught up."""
+    """Work off the dirty queue inside the caller's write transaction; rows caught up
+    (the customer list's own search among them)."""
     waiting = conn.exec_driver_sql(f"SELECT count(*) FROM {DIRTY_TABLE}").scalar() or 0
     if waiting:
         for index in TEXT_INDEXES:
             for statement in _catch_up_statements(index):
                 conn.exec_driver_sql(statement)
+        for statement in list_catch_up_sql():
+            conn.exec_driver_sql(statement)
     return int(waiting)
+
+
+_LIST_WAITING_SQL = f"SELECT 1 FROM {DIRTY_TABLE} WHERE name = '{LIST_INDEX}' LIMIT 1"
+
+
+def catch_up_list(store: Store) -> bool:
+    """Index the changes noted for the customer list's own search (``customer_fts``),
+    before the list asks it: a read first, a short write only when something waits.
+    True when something was caught up."""
+    with store.read() as conn:
+        if conn.exec_driver_sql(_LIST_WAITING_SQL).first() is None:
+            return False
+    with store.write() as uow:
+        conn = uow.connection
+        if conn.exec_driver_sql(_LIST_WAITING_SQL).first() is None:
+            return False  # another thread caught up meanwhile
+        for statement in list_catch_up_sql():
+            conn.exec_driver_sql(statement)
+    return True
 
 
 def catch_up(store: Store) -> int:

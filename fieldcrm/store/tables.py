@@ -273,7 +273,9 @@ search_progress = sa.Table(
     sa.Column("upto", sa.BigInteger(), nullable=False),
 )
 
-#: Indexed rows changed since the last catch-up, and their indexed fields as they were.
+#: Indexed rows changed since the last catch-up, and their indexed fields as they were
+#: (``fieldcrm.store.textindex``). Kept in its primary key (``WITHOUT ROWID``): a noted
+#: change writes one page, not a table page and an index page.
 search_dirty = sa.Table(
     "search_dirty",
     metadata,
@@ -281,6 +283,7 @@ search_dirty = sa.Table(
     sa.Column("row", sa.BigInteger(), primary_key=True),
     sa.Column("indexed", sa.Boolean(), nullable=False),
     sa.Column("old", sa.Text(), nullable=True),
+    sqlite_with_rowid=False,
 )
 
 #: Full-text tables are virtual tables made by the migration, not part of ``metadata``.

@@ -241,3 +241,68 @@ def catch_up_sql(index: TextIndex) -> list[str]:
         f"WHERE name = '{t}') AND r.deleted = 0",
         f"DELETE FROM {DIRTY_TABLE} WHERE name = '{t}'",
     ]
+
+
+# --- The customer list's own search -----------------------------------------------------
+
+#: The customer list's own search (``fieldcrm.app.customers``): FTS5 over the customer's
+#: name, number, city and postal code, with the customer table as its content (made by
+#: revision 0001). Its triggers only note changes in the dirty queue, as those of the
+#: search index over everything typed do, under this name: a one-record write then
+#: commits no full-text pages (FTS5 writes a new segment per transaction, about seven
+#: pages, each encrypted and authenticated on the encrypted store). ``list_catch_up_sql``
+#: indexes them: before the list searches (``search_build.catch_up_list``) and with
+#: every catch-up of the search index.
+LIST_INDEX = "customer_fts"
+LIST_ENTITY = "customer"
+LIST_COLUMNS = ("name", "number", "city", "postal_code")
+
+
+def list_trigger_sql() -> list[str]:
+    """Triggers that note each change of the list's indexed fields in the dirty queue.
+
+    The index holds exactly the live rows as they were at the last catch-up (a first sync
+    refills it and empties its queue, ``replica.end_bulk_load``), so the first change
+    since then knows what the index holds: the row's fields as they were if it was live,
+    nothing if it was not. FTS5 needs those old values to take an entry out (the content
+    table has changed by then); later changes keep the first note.
+    """
+    t, e = LIST_INDEX, LIST_ENTITY
+    watched = ", ".join((*LIST_COLUMNS, "deleted"))
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in (*LIST_COLUMNS, "deleted"))
+    old_values = "json_array(" + ", ".join(f"old.{c}" for c in LIST_COLUMNS) + ")"
+
+    def note(row: str, indexed: str, old: str) -> str:
+        return (
+            f"INSERT INTO {DIRTY_TABLE}(name, row, indexed, old) SELECT '{t}', {row}.rowid, "
+            f"{indexed}, {old} WHERE NOT EXISTS (SELECT 1 FROM {DIRTY_TABLE} "
+            f"WHERE name = '{t}' AND row = {row}.rowid);"
+        )
+
+    return [
+        f'CREATE TRIGGER {t}_ai AFTER INSERT ON "{e}" '
+        f"WHEN new.deleted = 0 BEGIN {note('new', '0', 'NULL')} END",
+        f'CREATE TRIGGER {t}_ad AFTER DELETE ON "{e}" '
+        f"WHEN old.deleted = 0 BEGIN {note('old', '1', old_values)} END",
+        f'CREATE TRIGGER {t}_au AFTER UPDATE OF {watched} ON "{e}" '
+        f"WHEN (old.deleted = 0 OR new.deleted = 0) AND ({changed}) BEGIN "
+        f"{note('old', 'old.deleted = 0', f'CASE WHEN old.deleted = 0 THEN {old_values} END')} "
+        "END",
+    ]
+
+
+def list_catch_up_sql() -> list[str]:
+    """Take the noted rows' old entries out of the list's index, put their current
+    fields in (live rows only), empty their part of the queue."""
+    t, e = LIST_INDEX, LIST_ENTITY
+    cols = ", ".join(LIST_COLUMNS)
+    olds = ", ".join(f"json_extract(d.old, '$[{i}]')" for i in range(len(LIST_COLUMNS)))
+    return [
+        f"INSERT INTO {t}({t}, rowid, {cols}) SELECT 'delete', d.row, {olds} "
+        f"FROM {DIRTY_TABLE} AS d WHERE d.name = '{t}' AND d.indexed = 1",
+        f"INSERT INTO {t}(rowid, {cols}) SELECT r.rowid, {', '.join(f'r.{c}' for c in LIST_COLUMNS)} "
+        f'FROM "{e}" AS r WHERE r.rowid IN (SELECT row FROM {DIRTY_TABLE} '
+        f"WHERE name = '{t}') AND r.deleted = 0",
+        f"DELETE FROM {DIRTY_TABLE} WHERE name = '{t}'",
+    ]
+

@@ -71,7 +71,7 @@ def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
     try:
         customer = store.create("customer", {"name": "Round Trip KG"})
         with store.read() as conn:
-            assert search_customers(conn, "round") == [customer]
+            assert search_customers(store, "round") == [customer]
     finally:
         store.close()
 

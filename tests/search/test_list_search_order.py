@@ -17,6 +17,7 @@ from fieldcrm.app.customers import CustomerFilter, customer_page
 from fieldcrm.domain.textfold import fold, fold_bytes
 from fieldcrm.store import Store
 from fieldcrm.store.search import fts_query
+from fieldcrm.store.search_build import catch_up_list
 
 NAMES = [
     "Müller Bau",
@@ -89,6 +90,7 @@ def reference(store: Store, text: str, where: str = "") -> list[str]:
         f"(SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)) {where} "
         "ORDER BY c.sort_name, c.id"
     )
+    catch_up_list(store)
     with store.read() as conn:
         return [row[0] for row in conn.exec_driver_sql(sql, (query, query))]
 

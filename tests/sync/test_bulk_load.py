@@ -25,6 +25,7 @@ from fieldcrm.store.replica import (
     in_bulk_load,
 )
 from fieldcrm.store.search import search_customers
+from fieldcrm.store.search_build import catch_up_list
 from fieldcrm.sync import SyncProgress
 from tests.helpers.pulled import contact_row, customer_row, page
 from tests.helpers.sync_harness import InProcessServer, Laptop, migrated_server_db
@@ -42,6 +43,7 @@ def schema(store: Store) -> set[tuple[str, str, str]]:
 
 
 def search_index_ok(store: Store) -> None:
+    catch_up_list(store)  # the list's search, once caught up, is its table's exact index
     with store.read() as conn:
         for fts in ("customer_fts", "contact_fts"):
             # Raises (SQLITE_CORRUPT_VTAB) when the index differs from its content table.
@@ -98,13 +100,13 @@ def test_bulk_load_sets_aside_indexes_and_triggers_and_puts_them_back(
         assert uow.connection.exec_driver_sql("PRAGMA threads").scalar() == 0
     with store.read() as conn:
         # Live rows are found (also through their contacts); the tombstoned one is not.
-        assert search_customers(conn, "somm") == [live]
-        assert search_customers(conn, "koln") == [live]
+        assert search_customers(store, "somm") == [live]
+        assert search_customers(store, "koln") == [live]
     # Back to normal: the triggers keep the index in step with later edits.
     store.update("customer", live, {"name": "Winter Backwaren"})
     with store.read() as conn:
-        assert search_customers(conn, "winter") == [live]
-        assert search_customers(conn, "baeckerei bäckerei") == []
+        assert search_customers(store, "winter") == [live]
+        assert search_customers(store, "baeckerei bäckerei") == []
     search_index_ok(store)
 
 
@@ -133,7 +135,7 @@ def test_end_bulk_load_is_idempotent_and_repairs_whatever_happened_meanwhile(
     assert schema(store) == fresh_schema
     search_index_ok(store)
     with store.read() as conn:
-        assert sorted(search_customers(conn, "acme")) == sorted([first, second, mine])
+        assert sorted(search_customers(store, "acme")) == sorted([first, second, mine])
 
 
 def test_bulk_load_record_survives_a_crash(
@@ -154,7 +156,7 @@ def test_bulk_load_record_survives_a_crash(
         assert schema(reopened) == fresh_schema
         search_index_ok(reopened)
         with reopened.read() as conn:
-            assert search_customers(conn, "acme") == [row]
+            assert search_customers(reopened, "acme") == [row]
     finally:
         reopened.close()
 
@@ -197,7 +199,7 @@ def test_first_sync_loads_in_bulk_and_leaves_a_complete_store(
     assert schema(ben.store) == fresh_schema
     search_index_ok(ben.store)
     with ben.store.read() as conn:
-        assert sorted(search_customers(conn, "kunde")) == sorted(ids)
+        assert sorted(search_customers(ben.store, "kunde")) == sorted(ids)
 
     # Later syncs are normal ones: nothing set aside.
     anna.store.update("customer", ids[0], {"name": "Umbenannt"})
@@ -207,7 +209,7 @@ def test_first_sync_loads_in_bulk_and_leaves_a_complete_store(
     assert all(not bulk for _phase, bulk in phases)
     assert ("index", False) not in phases
     with ben.store.read() as conn:
-        assert search_customers(conn, "umbenannt") == [ids[0]]
+        assert search_customers(ben.store, "umbenannt") == [ids[0]]
     anna.close()
     ben.close()
 
@@ -236,7 +238,7 @@ def test_first_sync_cut_off_puts_indexes_back_and_the_next_run_completes(
     partial = ben.store.counts()["customer"]
     assert 0 < partial < 25
     with ben.store.read() as conn:
-        assert len(search_customers(conn, "kunde")) == partial
+        assert len(search_customers(ben.store, "kunde")) == partial
 
     ben.transport.fail_next.clear()
     resumed = ben.sync(page_limit=5)
@@ -300,14 +302,14 @@ def test_a_deferred_first_sync_ends_with_the_data_and_the_builder_puts_the_index
     # Searchable at once: the customer list's search indexes and triggers are back.
     search_index_ok(ben.store)
     with ben.store.read() as conn:
-        assert len(search_customers(conn, "kunde")) == 12
+        assert len(search_customers(ben.store, "kunde")) == 12
     assert not search_build.progress(ben.store).set_aside
     # Meanwhile the rep edits: the change is in the indexes and the search afterwards.
     first = ben.store.counts()
     renamed = next(iter(r["id"] for r in iter_records(ben.store, "customer")))
     ben.store.update("customer", renamed, {"name": "Umbenannt Dazwischen"})
     with ben.store.read() as conn:
-        assert search_customers(conn, "umbenannt") == [renamed]
+        assert search_customers(ben.store, "umbenannt") == [renamed]
     state = search_build.build(ben.store)
     assert state.built and not state.waiting
     assert not in_bulk_load(ben.store) and not bulk_load_pulled(ben.store)
@@ -315,7 +317,7 @@ def test_a_deferred_first_sync_ends_with_the_data_and_the_builder_puts_the_index
     search_index_ok(ben.store)
     assert ben.store.counts() == first
     with ben.store.read() as conn:
-        assert search_customers(conn, "umbenannt") == [renamed]
+        assert search_customers(ben.store, "umbenannt") == [renamed]
     # The next sync runs on the indexed tables, and the idle check is back.
     assert ben.sync(defer_indexes=True).ok
     assert not in_bulk_load(ben.store)
@@ -355,7 +357,7 @@ def test_a_stop_between_two_indexes_leaves_the_store_usable_and_the_next_build_g
     assert schema(store) == fresh_schema
     search_index_ok(store)
     with store.read() as conn:
-        assert search_customers(conn, "koln") == [live]
+        assert search_customers(store, "koln") == [live]
 
 
 def test_an_interrupted_first_sync_is_not_indexed_by_the_background_builder(
@@ -412,7 +414,7 @@ def test_a_crash_in_the_middle_of_the_deferred_indexes_is_finished_by_the_next_b
     rows = customer_page(store, CustomerFilter(), 0, 10)
     assert [row["name"] for row in rows] == order
     with store.read() as conn:
-        assert search_customers(conn, "oko") == [ids["Öko Hof"]]
+        assert search_customers(store, "oko") == [ids["Öko Hof"]]
     # The next start: the app's builder finishes what was left.
     state = search_build.build(store)
     assert state.built and not state.waiting
@@ -511,6 +513,6 @@ def test_a_pooled_connection_writes_after_another_one_built_indexes_meanwhile(
 
     assert (store.get("customer", customer) or {})["name"] == "Bäckerei Müller"
     with store.read() as conn:
-        assert search_customers(conn, "Bäckerei") == [customer]
+        assert search_customers(store, "Bäckerei") == [customer]
     assert end_bulk_load(store)
     store.close()

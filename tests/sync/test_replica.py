@@ -48,8 +48,8 @@ def test_page_inserts_rows_and_checkpoints_cursor(store: Store) -> None:
     assert store.get("contact", kid)["customer_id"] == cid  # type: ignore[index]
     assert store.pending_count() == 0
     with store.read() as conn:
-        assert search_customers(conn, "acm") == [cid]
-        assert search_customers(conn, "meyer") == [cid]
+        assert search_customers(store, "acm") == [cid]
+        assert search_customers(store, "meyer") == [cid]
 
 
 def test_applying_a_page_twice_changes_nothing(store: Store) -> None:
@@ -58,7 +58,7 @@ def test_applying_a_page_twice_changes_nothing(store: Store) -> None:
     apply_page(store, page("c1", customer_row(cid, 5)))
     assert store.counts()["customer"] == 1
     with store.read() as conn:
-        assert search_customers(conn, "acme") == [cid]
+        assert search_customers(store, "acme") == [cid]
 
 
 def test_server_update_replaces_field_and_search_index(store: Store) -> None:
@@ -67,8 +67,8 @@ def test_server_update_replaces_field_and_search_index(store: Store) -> None:
     apply_page(store, page("c2", customer_row(cid, 6, name="Zenith")))
     assert store.get("customer", cid)["name"] == "Zenith"  # type: ignore[index]
     with store.read() as conn:
-        assert search_customers(conn, "acme") == []
-        assert search_customers(conn, "zeni") == [cid]
+        assert search_customers(store, "acme") == []
+        assert search_customers(store, "zeni") == [cid]
 
 
 def test_newer_pending_local_edit_stays_and_is_still_queued(store: Store) -> None:
@@ -123,7 +123,7 @@ def test_tombstone_deletes_and_never_comes_back_from_index(store: Store) -> None
     assert store.get("customer", cid) is None
     assert store.counts()["customer"] == 0
     with store.read() as conn:
-        assert search_customers(conn, "acme") == []
+        assert search_customers(store, "acme") == []
     # A tombstone for a row this laptop never had is harmless.
     apply_page(store, page("c3", {**tomb, "id": uuid7()}))
     assert store.counts()["customer"] == 0
@@ -155,7 +155,7 @@ def test_eviction_removes_customer_children_and_reports_unpushed_edits(store: St
     assert store.pending_count() == 0
     with store.read() as conn:
         rejected = rejected_changes(conn)
-        assert search_customers(conn, "meyer") == []
+        assert search_customers(store, "meyer") == []
     assert [r["entity"] for r in rejected] == ["contact", "note"]
     assert all(r["reason"] == EVICTED_REASON for r in rejected)
     assert rejected[1]["fields"]["text"] == "Call back in May"  # nothing silently dropped
