@@ -296,13 +296,13 @@ def list_catch_up_sql() -> list[str]:
     fields in (live rows only), empty their part of the queue."""
     t, e = LIST_INDEX, LIST_ENTITY
     cols = ", ".join(LIST_COLUMNS)
+    news = ", ".join(f"r.{c}" for c in LIST_COLUMNS)
     olds = ", ".join(f"json_extract(d.old, '$[{i}]')" for i in range(len(LIST_COLUMNS)))
     return [
         f"INSERT INTO {t}({t}, rowid, {cols}) SELECT 'delete', d.row, {olds} "
         f"FROM {DIRTY_TABLE} AS d WHERE d.name = '{t}' AND d.indexed = 1",
-        f"INSERT INTO {t}(rowid, {cols}) SELECT r.rowid, {', '.join(f'r.{c}' for c in LIST_COLUMNS)} "
+        f"INSERT INTO {t}(rowid, {cols}) SELECT r.rowid, {news} "
         f'FROM "{e}" AS r WHERE r.rowid IN (SELECT row FROM {DIRTY_TABLE} '
         f"WHERE name = '{t}') AND r.deleted = 0",
         f"DELETE FROM {DIRTY_TABLE} WHERE name = '{t}'",
     ]
-

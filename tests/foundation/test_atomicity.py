@@ -30,8 +30,7 @@ def _fail(*_args: Any, **_kwargs: Any) -> None:
 
 
 def _found(s: Store, text: str) -> list[str]:
-    with s.read() as conn:
-        return search_customers(s, text)
+    return search_customers(s, text)
 
 
 def test_failure_between_row_and_outbox_entry_leaves_neither(

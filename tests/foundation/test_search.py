@@ -62,8 +62,7 @@ def area(store: Store) -> Iterator[Area]:
 
 
 def find(store: Store, text: str) -> list[str]:
-    with store.read() as conn:
-        return search_customers(store, text)
+    return search_customers(store, text)
 
 
 @pytest.mark.parametrize(
@@ -153,8 +152,7 @@ def test_search_contacts(store: Store, area: Area) -> None:
 
 
 def test_limit(store: Store, area: Area) -> None:
-    with store.read() as conn:
-        assert len(search_customers(store, "k", limit=2)) == 2
+    assert len(search_customers(store, "k", limit=2)) == 2
 
 
 def test_query_is_words_as_prefixes() -> None:

@@ -51,7 +51,7 @@ def _waiting(store: Store) -> int:
 def _segments(store: Store) -> list[tuple[int, bytes]]:
     """The list index's stored pages (FTS5 writes a new segment per transaction)."""
     with store.read() as conn:
-        return [tuple(r) for r in conn.exec_driver_sql("SELECT id, block FROM customer_fts_data")]  # type: ignore[misc]
+        return [tuple(r) for r in conn.exec_driver_sql("SELECT id, block FROM customer_fts_data")]
 
 
 def _index_exact(store: Store) -> None:
@@ -231,9 +231,7 @@ def _store_at_0019(path: Path) -> dict[str, str]:
                 "VALUES (?, ?, 'Celle', 'active', '{}', 0)",
                 (row_id, name),
             )
-        conn.exec_driver_sql(
-            "UPDATE customer SET deleted = 1 WHERE id = ?", (ids["Gelöscht KG"],)
-        )
+        conn.exec_driver_sql("UPDATE customer SET deleted = 1 WHERE id = ?", (ids["Gelöscht KG"],))
         waiting = conn.exec_driver_sql("SELECT count(*) FROM search_dirty").scalar()
     assert waiting  # the search index's queue, carried over
     engine.dispose()
@@ -245,7 +243,7 @@ def _queue(path: Path) -> list[tuple[str, int]]:
     with engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT name, row FROM search_dirty ORDER BY 1, 2").all()
     engine.dispose()
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    return [tuple(r) for r in rows]
 
 
 def test_migration_0020_moves_a_profile_with_its_data_and_goes_back(tmp_path: Path) -> None:

@@ -98,15 +98,13 @@ def test_bulk_load_sets_aside_indexes_and_triggers_and_puts_them_back(
     search_index_ok(store)
     with store.write() as uow:  # the sort helper threads were for the index build only
         assert uow.connection.exec_driver_sql("PRAGMA threads").scalar() == 0
-    with store.read() as conn:
-        # Live rows are found (also through their contacts); the tombstoned one is not.
-        assert search_customers(store, "somm") == [live]
-        assert search_customers(store, "koln") == [live]
+    # Live rows are found (also through their contacts); the tombstoned one is not.
+    assert search_customers(store, "somm") == [live]
+    assert search_customers(store, "koln") == [live]
     # Back to normal: the triggers keep the index in step with later edits.
     store.update("customer", live, {"name": "Winter Backwaren"})
-    with store.read() as conn:
-        assert search_customers(store, "winter") == [live]
-        assert search_customers(store, "baeckerei bäckerei") == []
+    assert search_customers(store, "winter") == [live]
+    assert search_customers(store, "baeckerei bäckerei") == []
     search_index_ok(store)
 
 
@@ -134,8 +132,7 @@ def test_end_bulk_load_is_idempotent_and_repairs_whatever_happened_meanwhile(
     assert end_bulk_load(store) is False
     assert schema(store) == fresh_schema
     search_index_ok(store)
-    with store.read() as conn:
-        assert sorted(search_customers(store, "acme")) == sorted([first, second, mine])
+    assert sorted(search_customers(store, "acme")) == sorted([first, second, mine])
 
 
 def test_bulk_load_record_survives_a_crash(
@@ -155,8 +152,7 @@ def test_bulk_load_record_survives_a_crash(
         assert end_bulk_load(reopened)
         assert schema(reopened) == fresh_schema
         search_index_ok(reopened)
-        with reopened.read() as conn:
-            assert search_customers(reopened, "acme") == [row]
+        assert search_customers(reopened, "acme") == [row]
     finally:
         reopened.close()
 
@@ -198,8 +194,7 @@ def test_first_sync_loads_in_bulk_and_leaves_a_complete_store(
     assert phases.index(("verify", False)) > phases.index(("index", True))
     assert schema(ben.store) == fresh_schema
     search_index_ok(ben.store)
-    with ben.store.read() as conn:
-        assert sorted(search_customers(ben.store, "kunde")) == sorted(ids)
+    assert sorted(search_customers(ben.store, "kunde")) == sorted(ids)
 
     # Later syncs are normal ones: nothing set aside.
     anna.store.update("customer", ids[0], {"name": "Umbenannt"})
@@ -208,8 +203,7 @@ def test_first_sync_loads_in_bulk_and_leaves_a_complete_store(
     assert ben.sync(watch).ok
     assert all(not bulk for _phase, bulk in phases)
     assert ("index", False) not in phases
-    with ben.store.read() as conn:
-        assert search_customers(ben.store, "umbenannt") == [ids[0]]
+    assert search_customers(ben.store, "umbenannt") == [ids[0]]
     anna.close()
     ben.close()
 
@@ -237,8 +231,7 @@ def test_first_sync_cut_off_puts_indexes_back_and_the_next_run_completes(
     search_index_ok(ben.store)
     partial = ben.store.counts()["customer"]
     assert 0 < partial < 25
-    with ben.store.read() as conn:
-        assert len(search_customers(ben.store, "kunde")) == partial
+    assert len(search_customers(ben.store, "kunde")) == partial
 
     ben.transport.fail_next.clear()
     resumed = ben.sync(page_limit=5)
@@ -301,23 +294,20 @@ def test_a_deferred_first_sync_ends_with_the_data_and_the_builder_puts_the_index
     assert in_bulk_load(ben.store) and bulk_load_pulled(ben.store)
     # Searchable at once: the customer list's search indexes and triggers are back.
     search_index_ok(ben.store)
-    with ben.store.read() as conn:
-        assert len(search_customers(ben.store, "kunde")) == 12
+    assert len(search_customers(ben.store, "kunde")) == 12
     assert not search_build.progress(ben.store).set_aside
     # Meanwhile the rep edits: the change is in the indexes and the search afterwards.
     first = ben.store.counts()
     renamed = next(iter(r["id"] for r in iter_records(ben.store, "customer")))
     ben.store.update("customer", renamed, {"name": "Umbenannt Dazwischen"})
-    with ben.store.read() as conn:
-        assert search_customers(ben.store, "umbenannt") == [renamed]
+    assert search_customers(ben.store, "umbenannt") == [renamed]
     state = search_build.build(ben.store)
     assert state.built and not state.waiting
     assert not in_bulk_load(ben.store) and not bulk_load_pulled(ben.store)
     assert schema(ben.store) == fresh_schema
     search_index_ok(ben.store)
     assert ben.store.counts() == first
-    with ben.store.read() as conn:
-        assert search_customers(ben.store, "umbenannt") == [renamed]
+    assert search_customers(ben.store, "umbenannt") == [renamed]
     # The next sync runs on the indexed tables, and the idle check is back.
     assert ben.sync(defer_indexes=True).ok
     assert not in_bulk_load(ben.store)
@@ -413,8 +403,7 @@ def test_a_crash_in_the_middle_of_the_deferred_indexes_is_finished_by_the_next_b
     order = ["Apfelhof", "Bäckerei Sommer", "Müller & Söhne", "Öko Hof", "Zander Fisch"]
     rows = customer_page(store, CustomerFilter(), 0, 10)
     assert [row["name"] for row in rows] == order
-    with store.read() as conn:
-        assert search_customers(store, "oko") == [ids["Öko Hof"]]
+    assert search_customers(store, "oko") == [ids["Öko Hof"]]
     # The next start: the app's builder finishes what was left.
     state = search_build.build(store)
     assert state.built and not state.waiting
@@ -512,7 +501,6 @@ def test_a_pooled_connection_writes_after_another_one_built_indexes_meanwhile(
     customer = store.create("customer", {"name": "Bäckerei Müller", "city": "Kiel"})
 
     assert (store.get("customer", customer) or {})["name"] == "Bäckerei Müller"
-    with store.read() as conn:
-        assert search_customers(store, "Bäckerei") == [customer]
+    assert search_customers(store, "Bäckerei") == [customer]
     assert end_bulk_load(store)
     store.close()

@@ -47,9 +47,8 @@ def test_page_inserts_rows_and_checkpoints_cursor(store: Store) -> None:
     assert store.get("customer", cid)["name"] == "Acme"  # type: ignore[index]
     assert store.get("contact", kid)["customer_id"] == cid  # type: ignore[index]
     assert store.pending_count() == 0
-    with store.read() as conn:
-        assert search_customers(store, "acm") == [cid]
-        assert search_customers(store, "meyer") == [cid]
+    assert search_customers(store, "acm") == [cid]
+    assert search_customers(store, "meyer") == [cid]
 
 
 def test_applying_a_page_twice_changes_nothing(store: Store) -> None:
@@ -57,8 +56,7 @@ def test_applying_a_page_twice_changes_nothing(store: Store) -> None:
     apply_page(store, page("c1", customer_row(cid, 5)))
     apply_page(store, page("c1", customer_row(cid, 5)))
     assert store.counts()["customer"] == 1
-    with store.read() as conn:
-        assert search_customers(store, "acme") == [cid]
+    assert search_customers(store, "acme") == [cid]
 
 
 def test_server_update_replaces_field_and_search_index(store: Store) -> None:
@@ -66,9 +64,8 @@ def test_server_update_replaces_field_and_search_index(store: Store) -> None:
     apply_page(store, page("c1", customer_row(cid, 5, name="Acme")))
     apply_page(store, page("c2", customer_row(cid, 6, name="Zenith")))
     assert store.get("customer", cid)["name"] == "Zenith"  # type: ignore[index]
-    with store.read() as conn:
-        assert search_customers(store, "acme") == []
-        assert search_customers(store, "zeni") == [cid]
+    assert search_customers(store, "acme") == []
+    assert search_customers(store, "zeni") == [cid]
 
 
 def test_newer_pending_local_edit_stays_and_is_still_queued(store: Store) -> None:
@@ -122,8 +119,7 @@ def test_tombstone_deletes_and_never_comes_back_from_index(store: Store) -> None
     assert stats.tombstones == 1
     assert store.get("customer", cid) is None
     assert store.counts()["customer"] == 0
-    with store.read() as conn:
-        assert search_customers(store, "acme") == []
+    assert search_customers(store, "acme") == []
     # A tombstone for a row this laptop never had is harmless.
     apply_page(store, page("c3", {**tomb, "id": uuid7()}))
     assert store.counts()["customer"] == 0

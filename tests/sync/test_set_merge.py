@@ -31,8 +31,7 @@ def _table(store: Store, entity: str) -> list[tuple[Any, ...]]:
 
 
 def _search(store: Store, *words: str) -> list[list[str]]:
-    with store.read() as conn:
-        return [sorted(search_customers(store, word, limit=1000)) for word in words]
+    return [sorted(search_customers(store, word, limit=1000)) for word in words]
 
 
 @pytest.fixture

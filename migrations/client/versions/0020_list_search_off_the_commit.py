@@ -74,9 +74,7 @@ def _triggers(statements: Sequence[str]) -> None:
     """Put ``statements`` in place of the list index's triggers: in the schema, or in the
     saved list of a first sync left loading (which puts them back when it ends)."""
     conn = op.get_bind()
-    saved = conn.exec_driver_sql(
-        "SELECT value FROM meta WHERE key = ?", (_BULK_LOAD_KEY,)
-    ).scalar()
+    saved = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (_BULK_LOAD_KEY,)).scalar()
     objects = orjson.loads(saved) if saved else []
     if any(obj["type"] == "trigger" and obj["name"] in _NAMES for obj in objects):
         by_name = dict(zip(_NAMES, statements, strict=True))
