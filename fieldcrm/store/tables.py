@@ -59,9 +59,9 @@ def _entity_table(spec: EntitySpec, *indexes: tuple[str, ...]) -> sa.Table:
 
 territory = _entity_table(ENTITIES["territory"], ("parent_id",))
 user = _entity_table(ENTITIES["user"], ("territory_id",))
-customer = _entity_table(
-    ENTITIES["customer"], ("territory_id",), ("owner_id",), ("name",), ("number",)
-)
+#: No index on the plain name: the list and reports sort by ``sort_name`` below, and no
+#: query looks a customer up by its exact name (client revision 0021).
+customer = _entity_table(ENTITIES["customer"], ("territory_id",), ("owner_id",), ("number",))
 #: The name as German readers sort it (``fieldcrm.domain.textfold.fold``), written with
 #: the name: by the service and the sync in Python, and by ``SORT_NAME_TRIGGERS`` for any
 #: other writer that leaves it out or renames with SQL. (A generated column would be

@@ -364,3 +364,77 @@ def test_migration_0020_of_a_first_sync_left_loading(tmp_path: Path) -> None:
     assert store.get("customer", created) is not None
     _index_exact(store)
     store.close()
+
+
+# ---- client migration 0021: no index on the customer's plain name ---------------------
+
+
+def _customer_indexes(conn: sa.Connection) -> set[str]:
+    return set(
+        conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customer'"
+        ).scalars()
+    )
+
+
+def test_migration_0021_drops_the_name_index_keeps_the_data_and_goes_back(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "fieldcrm.db"
+    ids = _store_at_0019(path)
+    store = Store(path)
+    with store.read() as conn:
+        indexes = _customer_indexes(conn)
+        plan = " ".join(
+            str(row[3])
+            for row in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT id FROM customer WHERE deleted = 0 "
+                "ORDER BY sort_name, id LIMIT 50"
+            )
+        )
+    assert "ix_customer_name" not in indexes and "ix_customer_sort_name" in indexes
+    assert "ix_customer_sort_name" in plan  # the list's order still walks its index
+    assert _found(store, "celle") == ["Altbau Meier", "Brunnen Schulz"]
+    assert store.get("customer", ids["Altbau Meier"]) is not None
+    store.close()
+    engine = create_sqlite_engine(path)
+    _migrate(engine, "downgrade", "0020")
+    with engine.connect() as conn:
+        assert "ix_customer_name" in _customer_indexes(conn)
+    engine.dispose()
+
+
+def test_migration_0021_of_a_first_sync_left_loading(tmp_path: Path) -> None:
+    path = tmp_path / "fieldcrm.db"
+    engine = create_sqlite_engine(path)
+    _migrate(engine, "upgrade", "0020")
+    engine.dispose()
+    reference = Store(tmp_path / "reference.db")
+    with reference.read() as conn:
+        fresh = _customer_indexes(conn)
+    reference.close()
+    # Loading with indexes set aside under revision 0020 (its saved list names the index).
+    engine = create_sqlite_engine(path)
+    with engine.begin() as conn:
+        objects = conn.exec_driver_sql(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+            "AND sql IS NOT NULL AND tbl_name = 'customer'"
+        ).all()
+        assert "ix_customer_name" in {name for _, name, _ in objects}
+        conn.exec_driver_sql(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            (
+                BULK_LOAD_KEY,
+                orjson.dumps([{"type": k, "name": n, "sql": s} for k, n, s in objects]).decode(),
+            ),
+        )
+        for kind, name, _ in objects:
+            conn.exec_driver_sql(f'DROP {kind.upper()} "{name}"')
+    engine.dispose()
+    store = Store(path)  # migrates to the head
+    apply_page(store, page("c1", customer_row(uuid7(), 5, name="Spät Geladen")), relaxed=True)
+    assert end_bulk_load(store)
+    with store.read() as conn:
+        assert _customer_indexes(conn) == fresh
+    assert _found(store, "spat") == ["Spät Geladen"]
+    store.close()

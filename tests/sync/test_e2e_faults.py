@@ -248,7 +248,7 @@ def test_client_killed_during_pull_resumes_from_checkpoint(
         assert not in_bulk_load(store_b)
         with store_b.read() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-            assert "ix_customer_name" in set(
+            assert "ix_customer_sort_name" in set(
                 conn.exec_driver_sql("SELECT name FROM sqlite_master").scalars()
             )
             assert (
